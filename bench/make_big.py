@@ -1,0 +1,213 @@
+"""Build a realistic ~5,000-instruction Dockerfile from the real-world corpus.
+
+The file is made by concatenating corpus Dockerfiles in a fixed pseudo-random
+order (seeded, so every run and every machine gets the same bytes):
+
+* files with an ``# escape=`` directive are skipped (a different escape character
+  changes how every later line lexes, so they cannot be concatenated);
+* files that BuildKit's parser (PyPI ``dockerfile``) rejects, that end inside a
+  line continuation, or that have no instruction are skipped;
+* parser directives (``# syntax=``, ``# check=``) are kept for the first file
+  and stripped from every later one (they are only directives at the very top);
+* multi-stage structure is kept; stage names get a per-file suffix
+  (``AS builder`` -> ``AS builder_f7``, and ``--from=builder`` / ``FROM builder``
+  follow) so the result stays a valid multi-stage Dockerfile;
+* concatenation stops once the instruction count, as counted by
+  ``dockerfile.parse_string``, reaches the target (5,000 by default).
+
+Usage: ``python bench/make_big.py [--out PATH] [--target N] [--seed S]``.
+Other scripts call :func:`build_big` / :func:`ensure_big`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import random
+import re
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "files"
+DEFAULT_TARGET = 5000
+DEFAULT_SEED = 20240601
+DEFAULT_OUT = Path(tempfile.gettempdir()) / "dockerls-bench" / "big.Dockerfile"
+
+_DIRECTIVE = re.compile(r"^[ \t]*#[ \t]*([A-Za-z][A-Za-z0-9_-]*)[ \t]*=[ \t]*(.*?)[ \t]*$")
+_KNOWN_DIRECTIVES = {"syntax", "escape", "check"}
+
+
+def _import_dockerfile():  # type: ignore[no-untyped-def]
+    try:
+        import dockerfile
+    except ImportError:
+        sys.exit("make_big.py needs the PyPI package 'dockerfile' (pip install dockerfile)")
+    return dockerfile
+
+
+def corpus_files(corpus: Path = CORPUS) -> list[Path]:
+    if not corpus.is_dir():
+        sys.exit(f"corpus not found: {corpus}")
+    return sorted(p for p in corpus.rglob("*") if p.is_file())
+
+
+def split_directives(text: str) -> tuple[dict[str, str], str]:
+    """Return (directives, rest) for the parser-directive header of ``text``."""
+    directives: dict[str, str] = {}
+    lines = text.splitlines(keepends=True)
+    i = 0
+    while i < len(lines):
+        m = _DIRECTIVE.match(lines[i].rstrip("\r\n"))
+        if not m or m.group(1).lower() not in _KNOWN_DIRECTIVES:
+            break
+        directives[m.group(1).lower()] = m.group(2)
+        i += 1
+    return directives, "".join(lines[i:])
+
+
+def _has_escape_directive(text: str) -> bool:
+    directives, _ = split_directives(text)
+    if "escape" in directives:
+        return True
+    # be conservative: an escape directive anywhere near the top (e.g. after a BOM)
+    head = text.lstrip("\ufeff").splitlines()[:5]
+    return any(re.match(r"^\s*#\s*escape\s*=", line, re.I) for line in head)
+
+
+def _rename_stages(text: str, aliases: list[str], suffix: str) -> str:
+    """Make stage names unique per file: ``AS x`` / ``--from=x`` / ``FROM x``."""
+    if not aliases:
+        return text
+    names = "|".join(re.escape(a) for a in sorted(set(aliases), key=len, reverse=True))
+    as_re = re.compile(rf"(?im)(^[ \t]*FROM[ \t].*?[ \t]AS[ \t]+)({names})(?=[ \t]*$)")
+    from_flag = re.compile(rf"(?i)(--from=)({names})(?=[\s/]|$)")
+    from_base = re.compile(rf"(?im)(^[ \t]*FROM[ \t]+(?:--\S+[ \t]+)*)({names})(?=[ \t]|$)")
+    lower = {a.lower() for a in aliases}
+
+    def sub(m: re.Match[str]) -> str:
+        name = m.group(2)
+        return m.group(1) + (name + suffix if name.lower() in lower else name)
+
+    text = as_re.sub(sub, text)
+    text = from_flag.sub(sub, text)
+    return from_base.sub(sub, text)
+
+
+@dataclass
+class BigStats:
+    path: str = ""
+    files_used: int = 0
+    files_skipped: dict[str, int] = field(default_factory=dict)
+    instructions: int = 0
+    stages: int = 0
+    lines: int = 0
+    bytes: int = 0
+    code_points: int = 0
+    kinds: dict[str, int] = field(default_factory=dict)
+    sources: list[str] = field(default_factory=list)
+
+
+def build_big(
+    target: int = DEFAULT_TARGET, seed: int = DEFAULT_SEED, corpus: Path = CORPUS
+) -> tuple[str, BigStats]:
+    """Return (text, stats) of the concatenated Dockerfile."""
+    dockerfile = _import_dockerfile()
+    files = corpus_files(corpus)
+    random.Random(seed).shuffle(files)
+    parts: list[str] = []
+    stats = BigStats()
+    skipped: collections.Counter[str] = collections.Counter()
+    total = 0
+    for path in files:
+        if total >= target:
+            break
+        try:
+            raw = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            skipped["not utf-8"] += 1
+            continue
+        raw = raw.lstrip("\ufeff").replace("\r\n", "\n")
+        if _has_escape_directive(raw):
+            skipped["escape directive"] += 1
+            continue
+        directives, body = split_directives(raw)
+        text = raw if not parts else body
+        stripped = [ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
+        if stripped and stripped[-1].rstrip().endswith("\\"):
+            skipped["ends in a continuation"] += 1
+            continue
+        try:
+            cmds = dockerfile.parse_string(text)
+        except Exception:
+            skipped["rejected by BuildKit parser"] += 1
+            continue
+        if not cmds:
+            skipped["no instruction"] += 1
+            continue
+        aliases = [
+            c.value[2]
+            for c in cmds
+            if c.cmd.upper() == "FROM" and len(c.value) >= 3 and c.value[1].upper() == "AS"
+        ]
+        text = _rename_stages(text, aliases, f"_f{stats.files_used}")
+        if not text.endswith("\n"):
+            text += "\n"
+        parts.append(text if not parts else "\n" + text)
+        stats.sources.append(str(path.relative_to(corpus)))
+        stats.files_used += 1
+        total += len(cmds)
+    big = "".join(parts)
+    cmds = dockerfile.parse_string(big)
+    stats.instructions = len(cmds)
+    stats.kinds = dict(collections.Counter(c.cmd.upper() for c in cmds).most_common())
+    stats.stages = stats.kinds.get("FROM", 0)
+    stats.lines = big.count("\n")
+    stats.bytes = len(big.encode("utf-8"))
+    stats.code_points = len(big)
+    stats.files_skipped = dict(skipped)
+    if stats.instructions != total:
+        sys.exit(
+            f"make_big: instruction count drifted when concatenating ({total} per file, "
+            f"{stats.instructions} in the whole): a file must end inside a construct"
+        )
+    return big, stats
+
+
+def ensure_big(
+    out: Path = DEFAULT_OUT, target: int = DEFAULT_TARGET, seed: int = DEFAULT_SEED
+) -> tuple[str, BigStats]:
+    """Build the big file and write it to ``out`` (always rebuilt; it is deterministic)."""
+    text, stats = build_big(target, seed)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text, encoding="utf-8", newline="\n")
+    stats.path = str(out)
+    return text, stats
+
+
+def format_stats(stats: BigStats) -> str:
+    kinds = ", ".join(f"{k} {v}" for k, v in list(stats.kinds.items())[:10])
+    skipped = ", ".join(f"{k}: {v}" for k, v in stats.files_skipped.items()) or "none"
+    return (
+        f"big Dockerfile: {stats.path}\n"
+        f"  {stats.instructions} instructions, {stats.stages} stages (FROM), "
+        f"{stats.lines} lines, {stats.bytes:,} bytes\n"
+        f"  from {stats.files_used} corpus files (skipped: {skipped})\n"
+        f"  instruction kinds: {kinds}"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    ap.add_argument("--target", type=int, default=DEFAULT_TARGET)
+    ap.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    args = ap.parse_args(argv)
+    _, stats = ensure_big(args.out, args.target, args.seed)
+    print(format_stats(stats))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
