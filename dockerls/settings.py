@@ -1,0 +1,445 @@
+"""Settings: validation against ``schemas/settings.schema.json`` and frozen dataclasses.
+
+The same tree arrives as LSP ``initializationOptions``, as the ``dockerls`` section of
+``workspace/configuration`` (VS Code settings ``dockerls.*``), and from a ``.hadolint.yaml``
+(mapped by :func:`dockerls.config.to_settings_overrides`).
+
+Layer order, lowest first (see :func:`load_layers`)::
+
+    schema defaults < .hadolint.yaml < initializationOptions < workspace/configuration
+
+Each layer is validated on its own. A bad value is reported with its JSON path and dropped, so
+the value of the layer below (finally the schema default) applies to that one field while every
+other field of the layer still applies. Unknown keys are reported and ignored. Layers merge key
+by key for objects; any other value (lists included) replaces the value below it.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import functools
+import json
+import re
+import types
+import typing
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any, Literal
+
+import jsonschema
+
+Severity = Literal["error", "warning", "info", "hint", "style", "off"]
+LabelType = Literal["text", "url", "semver", "hash", "rfc3339", "spdx", "email"]
+
+SECTION = "dockerls"
+"""The ``workspace/configuration`` section name and the optional wrapper key."""
+
+
+def _empty_map() -> Mapping[str, Any]:
+    return types.MappingProxyType({})
+
+
+@dataclass(frozen=True)
+class RuleGroups:
+    hadolint: bool = True
+    buildkit: bool = True
+    syntax: bool = True
+    best_practice: bool = True
+    shellcheck: bool = True
+    registry: bool = True
+
+
+@dataclass(frozen=True)
+class RulesSettings:
+    ignore: tuple[str, ...] = ()
+    severity: Mapping[str, Severity] = field(default_factory=_empty_map)
+    groups: RuleGroups = field(default_factory=RuleGroups)
+    trusted_registries: tuple[str, ...] = ()
+    label_schema: Mapping[str, LabelType] = field(default_factory=_empty_map)
+    strict_labels: bool = False
+    disable_ignore_pragma: bool = False
+    duplicate_preference: Literal["hadolint", "buildkit"] = "hadolint"
+    check_directive: bool = True
+
+
+@dataclass(frozen=True)
+class HadolintSettings:
+    config_file: str | None = None
+    use_config: bool = True
+
+
+@dataclass(frozen=True)
+class ShellcheckSettings:
+    enabled: bool | Literal["auto"] = "auto"
+    path: str | None = None
+    extra_args: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ContextSettings:
+    path: str | None = None
+
+
+@dataclass(frozen=True)
+class RegistryDiagnostics:
+    unknown_tag: bool = False
+    outdated_digest: bool = False
+
+
+@dataclass(frozen=True)
+class RegistrySettings:
+    enabled: bool = True
+    timeout_ms: int = 3000
+    insecure_registries: tuple[str, ...] = ()
+    cache_ttl_seconds: int = 300
+    docker_config: str | None = None
+    diagnostics: RegistryDiagnostics = field(default_factory=RegistryDiagnostics)
+
+
+@dataclass(frozen=True)
+class FormatSettings:
+    enabled: bool = True
+    uppercase_keywords: bool = True
+    keep_nested_indentation: bool = True
+    continuation_indent: int | Literal["tab"] | None = None
+    normalize_json: bool = False
+
+
+@dataclass(frozen=True)
+class CompletionSettings:
+    snippets: bool = True
+
+
+@dataclass(frozen=True)
+class HoverSettings:
+    enabled: bool = True
+
+
+@dataclass(frozen=True)
+class InlayHintSettings:
+    enabled: bool = True
+    variable_values: bool = True
+
+
+@dataclass(frozen=True)
+class SemanticTokenSettings:
+    enabled: bool = True
+
+
+@dataclass(frozen=True)
+class TraceSettings:
+    server: Literal["off", "messages", "verbose"] = "off"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The whole settings tree, every default filled in. Compare with ``==``."""
+
+    rules: RulesSettings = field(default_factory=RulesSettings)
+    hadolint: HadolintSettings = field(default_factory=HadolintSettings)
+    shellcheck: ShellcheckSettings = field(default_factory=ShellcheckSettings)
+    context: ContextSettings = field(default_factory=ContextSettings)
+    registry: RegistrySettings = field(default_factory=RegistrySettings)
+    format: FormatSettings = field(default_factory=FormatSettings)
+    completion: CompletionSettings = field(default_factory=CompletionSettings)
+    hover: HoverSettings = field(default_factory=HoverSettings)
+    inlay_hints: InlayHintSettings = field(default_factory=InlayHintSettings)
+    semantic_tokens: SemanticTokenSettings = field(default_factory=SemanticTokenSettings)
+    trace: TraceSettings = field(default_factory=TraceSettings)
+    log_level: Literal["error", "warning", "info", "debug"] = "info"
+
+
+@dataclass(frozen=True)
+class SettingError:
+    """One problem in a settings layer.
+
+    ``path`` is the JSON path (``rules.severity.DL3006``, ``rules.ignore[2]``, ``""`` for the
+    root); ``kind`` is ``"invalid"`` (value dropped, lower layer/default used), ``"unknown"``
+    (key ignored) or ``"unknown-code"`` (value kept, code not known to the rule registry).
+    ``source`` names the layer when :func:`load_layers` was used.
+    """
+
+    path: str
+    message: str
+    kind: Literal["invalid", "unknown", "unknown-code"] = "invalid"
+    source: str = ""
+
+    def __str__(self) -> str:
+        where = f"{self.source}: " if self.source else ""
+        return f"{where}{self.path or '<root>'}: {self.message}"
+
+
+# --------------------------------------------------------------------------- schema
+
+
+@functools.cache
+def schema() -> Mapping[str, Any]:
+    """The packaged JSON schema (identical to ``schemas/settings.schema.json``)."""
+    text = resources.files("dockerls").joinpath("schemas/settings.schema.json").read_text("utf-8")
+    result: dict[str, Any] = json.loads(text)
+    return result
+
+
+@functools.cache
+def _validator() -> jsonschema.Draft7Validator:
+    return jsonschema.Draft7Validator(schema())
+
+
+# --------------------------------------------------------------------------- raw trees
+
+PathT = tuple[str | int, ...]
+
+
+def format_path(path: Iterable[str | int]) -> str:
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else part
+    return out
+
+
+def _unwrap(raw: object) -> tuple[object, list[SettingError]]:
+    """Accept the tree at the top level, under a ``dockerls`` key, or with dotted keys."""
+    if not isinstance(raw, Mapping):
+        return raw, []
+    errors: list[SettingError] = []
+    tree: dict[str, Any] = {}
+    nested: object = None
+    for key, value in raw.items():
+        if key == SECTION:
+            nested = value
+            continue
+        if isinstance(key, str) and key.startswith(SECTION + "."):
+            key = key[len(SECTION) + 1 :]
+        if isinstance(key, str) and "." in key:
+            # "rules.ignore": [...] as written in VS Code's settings.json
+            parts = key.split(".")
+            sub: dict[str, Any] = {parts[-1]: value}
+            for part in reversed(parts[:-1]):
+                sub = {part: sub}
+            tree = merge(tree, sub)
+        else:
+            tree = merge(tree, {key: value})
+    if nested is not None:
+        if isinstance(nested, Mapping):
+            inner, errs = _unwrap(nested)
+            errors.extend(errs)
+            tree = merge(tree, inner)
+        else:
+            errors.append(SettingError(SECTION, f"{nested!r} is not of type 'object'", "invalid"))
+    return tree, errors
+
+
+def merge(base_raw: object, override_raw: object) -> dict[str, Any]:
+    """Deep-merge two raw settings trees: objects merge key by key, anything else replaces.
+
+    Non-object inputs count as empty. Neither input is modified.
+    """
+    base = dict(base_raw) if isinstance(base_raw, Mapping) else {}
+    if not isinstance(override_raw, Mapping):
+        return copy.deepcopy(base)
+    out = copy.deepcopy(base)
+    for key, value in override_raw.items():
+        if isinstance(value, Mapping) and isinstance(out.get(key), Mapping):
+            out[key] = merge(out[key], value)
+        else:
+            out[key] = copy.deepcopy(value)
+    return out
+
+
+def _get(tree: Any, path: PathT) -> Any:
+    for part in path:
+        tree = tree[part]
+    return tree
+
+
+def _delete(tree: dict[str, Any], path: PathT, deleted: list[PathT]) -> None:
+    if not path:
+        tree.clear()
+        return
+    try:
+        parent = _get(tree, path[:-1])
+        del parent[path[-1]]
+    except (KeyError, IndexError, TypeError):
+        return
+    deleted.append(path)
+
+
+def _known_keys(subschema: Mapping[str, Any]) -> tuple[set[str], list[re.Pattern[str]]]:
+    props = set(subschema.get("properties", {}))
+    patterns = [re.compile(p) for p in subschema.get("patternProperties", {})]
+    return props, patterns
+
+
+def clean(raw: object) -> tuple[dict[str, Any], list[SettingError]]:
+    """Validate one layer; return it with every bad value and unknown key removed."""
+    unwrapped, errors = _unwrap(raw)
+    if unwrapped is None:
+        return {}, errors
+    if not isinstance(unwrapped, Mapping):
+        errors.append(SettingError("", f"{unwrapped!r} is not of type 'object'", "invalid"))
+        return {}, errors
+    tree: dict[str, Any] = copy.deepcopy(dict(unwrapped))
+    validator = _validator()
+    for _ in range(32):  # every round removes at least one value; bounded for safety
+        found = sorted(validator.iter_errors(tree), key=lambda e: len(e.absolute_path))
+        if not found:
+            break
+        removals: list[tuple[PathT, SettingError]] = []
+        for err in found:
+            path: PathT = tuple(err.absolute_path)
+            if err.validator == "additionalProperties" and isinstance(err.instance, Mapping):
+                props, patterns = _known_keys(err.schema)
+                for key in err.instance:
+                    if key in props or any(p.search(key) for p in patterns):
+                        continue
+                    kpath = (*path, key)
+                    removals.append(
+                        (kpath, SettingError(format_path(kpath), "unknown setting", "unknown"))
+                    )
+            elif "propertyNames" in err.absolute_schema_path and isinstance(err.instance, str):
+                kpath = (*path, err.instance)
+                removals.append(
+                    (kpath, SettingError(format_path(kpath), f"invalid key: {err.message}"))
+                )
+            else:
+                removals.append((path, SettingError(format_path(path), _message(err))))
+        deleted: list[PathT] = []
+        reported: list[PathT] = []
+        for path, error in removals:
+            # an error inside something already reported this round is noise
+            if any(path[: len(r)] == r for r in reported):
+                continue
+            reported.append(path)
+            errors.append(error)
+        if () in reported:
+            tree.clear()
+            break
+        # delete from the end so list indexes stay valid
+        for path in sorted(reported, reverse=True):
+            _delete(tree, path, deleted)
+        if not deleted:
+            break
+    return tree, errors
+
+
+def _message(err: jsonschema.ValidationError) -> str:
+    if err.validator == "oneOf" and isinstance(err.schema, Mapping):
+        options = []
+        for sub in err.schema.get("oneOf", []):
+            if "enum" in sub:
+                options.extend(repr(v) for v in sub["enum"])
+            elif "type" in sub:
+                options.append(str(sub["type"]))
+        return f"{err.instance!r} is not valid; expected one of: {', '.join(options)}"
+    if err.validator == "pattern":
+        return f"{err.instance!r} is not a valid rule code"
+    return str(err.message)
+
+
+# --------------------------------------------------------------------------- structuring
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.capitalize() for part in rest)
+
+
+@functools.cache
+def _hints(cls: type) -> dict[str, Any]:
+    return typing.get_type_hints(cls)
+
+
+def _build(cls: type[Any], raw: Mapping[str, Any]) -> Any:
+    kwargs: dict[str, Any] = {}
+    hints = _hints(cls)
+    for f in dataclasses.fields(cls):
+        key = _camel(f.name)
+        if key not in raw:
+            continue
+        value = raw[key]
+        hint = hints[f.name]
+        if dataclasses.is_dataclass(hint) and isinstance(hint, type):
+            kwargs[f.name] = _build(hint, value if isinstance(value, Mapping) else {})
+        elif isinstance(value, list):
+            kwargs[f.name] = tuple(value)
+        elif isinstance(value, Mapping):
+            kwargs[f.name] = types.MappingProxyType(dict(value))
+        else:
+            kwargs[f.name] = value
+    return cls(**kwargs)
+
+
+def _code_fields(tree: Mapping[str, Any]) -> Iterable[tuple[PathT, str]]:
+    rules = tree.get("rules")
+    if not isinstance(rules, Mapping):
+        return
+    for i, code in enumerate(rules.get("ignore", ()) or ()):
+        yield ("rules", "ignore", i), code
+    for code in rules.get("severity", {}) or {}:
+        yield ("rules", "severity", code), code
+
+
+def load(
+    raw: object, *, known_code: Callable[[str], bool] | None = None
+) -> tuple[Settings, list[SettingError]]:
+    """Validate one raw tree and structure it; bad fields fall back to their defaults.
+
+    With ``known_code``, codes in ``rules.ignore`` and ``rules.severity`` that the rule
+    registry does not know are reported as ``unknown-code`` (and kept).
+    """
+    tree, errors = clean(raw)
+    if known_code is not None:
+        errors.extend(
+            SettingError(format_path(path), f"unknown rule code {code!r}", "unknown-code")
+            for path, code in _code_fields(tree)
+            if not known_code(code)
+        )
+    return _build(Settings, tree), errors
+
+
+def load_layers(
+    layers: Sequence[tuple[str, object]], *, known_code: Callable[[str], bool] | None = None
+) -> tuple[Settings, list[SettingError]]:
+    """Clean each ``(source_name, raw)`` layer, merge them lowest first, and structure.
+
+    Typical call::
+
+        load_layers([("hadolint", to_settings_overrides(cfg)),
+                     ("initializationOptions", init), ("workspace/configuration", conf)])
+    """
+    merged: dict[str, Any] = {}
+    errors: list[SettingError] = []
+    for source, raw in layers:
+        tree, errs = clean(raw)
+        errors.extend(dataclasses.replace(e, source=source) for e in errs)
+        merged = merge(merged, tree)
+    if known_code is not None:
+        errors.extend(
+            SettingError(format_path(path), f"unknown rule code {code!r}", "unknown-code")
+            for path, code in _code_fields(merged)
+            if not known_code(code)
+        )
+    return _build(Settings, merged), errors
+
+
+def to_raw(settings: Settings) -> dict[str, Any]:
+    """The camelCase JSON tree of a :class:`Settings` (inverse of :func:`load`)."""
+    return _to_raw(settings)
+
+
+def _to_raw(obj: Any) -> Any:
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return {_camel(f.name): _to_raw(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+    if isinstance(obj, tuple):
+        return [_to_raw(v) for v in obj]
+    if isinstance(obj, Mapping):
+        return {k: _to_raw(v) for k, v in obj.items()}
+    return obj
+
+
+DEFAULTS = Settings()
