@@ -329,7 +329,7 @@ def clean(raw: object) -> tuple[dict[str, Any], list[SettingError]]:
 
 def _message(err: jsonschema.ValidationError) -> str:
     if err.validator == "oneOf" and isinstance(err.schema, Mapping):
-        options = []
+        options: list[str] = []
         for sub in err.schema.get("oneOf", []):
             if "enum" in sub:
                 options.extend(repr(v) for v in sub["enum"])
@@ -349,9 +349,13 @@ def _camel(name: str) -> str:
     return head + "".join(part.capitalize() for part in rest)
 
 
-@functools.cache
+_HINTS: dict[type, dict[str, Any]] = {}
+
+
 def _hints(cls: type) -> dict[str, Any]:
-    return typing.get_type_hints(cls)
+    if cls not in _HINTS:
+        _HINTS[cls] = typing.get_type_hints(cls)
+    return _HINTS[cls]
 
 
 def _build(cls: type[Any], raw: Mapping[str, Any]) -> Any:
@@ -429,7 +433,8 @@ def load_layers(
 
 def to_raw(settings: Settings) -> dict[str, Any]:
     """The camelCase JSON tree of a :class:`Settings` (inverse of :func:`load`)."""
-    return _to_raw(settings)
+    raw: dict[str, Any] = _to_raw(settings)
+    return raw
 
 
 def _to_raw(obj: Any) -> Any:
