@@ -1,0 +1,193 @@
+"""The syntax tree: frozen, slotted, lossless, positioned nodes.
+
+Every position inside a node is a code-point offset **relative to the start of
+the node's own item** (an item always starts at column 0 of a line).  The
+:class:`~dockerls.syntax.parser.Parse` keeps the absolute start offset and line
+of every item, so an edit shifts later items without rebuilding them.  That is
+what lets the incremental reparse reuse node objects unchanged, and lets rule
+results and serialised diagnostics be cached per node.
+
+Nothing here knows about LSP or the file system.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A half-open ``[start, end)`` range of code-point offsets."""
+
+    start: int
+    end: int
+
+    def shift(self, by: int) -> Span:
+        return Span(self.start + by, self.end + by)
+
+    def contains(self, offset: int) -> bool:
+        return self.start <= offset <= self.end
+
+    def __len__(self) -> int:
+        return self.end - self.start
+
+
+@dataclass(frozen=True, slots=True)
+class SyntaxIssue:
+    """A syntax problem found while parsing, with a relative span."""
+
+    code: str
+    message: str
+    span: Span
+    severity: str = "error"  # "error" | "warning" | "info" | "hint"
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    """One argument word.
+
+    ``value`` is the word as BuildKit's parser keeps it (quotes and escapes
+    as written, continuations removed); ``span`` covers it in the source.
+    """
+
+    value: str
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Flag:
+    """A ``--name[=value]`` flag.  ``raw`` is BuildKit's flag string."""
+
+    raw: str
+    name: str
+    value: str | None
+    span: Span
+    name_span: Span
+    value_span: Span | None
+
+
+@dataclass(frozen=True, slots=True)
+class Heredoc:
+    """A heredoc opened by ``<<NAME`` (or ``<<-NAME``, ``<<"NAME"``)."""
+
+    name: str
+    marker_span: Span  # the whole ``<<-"NAME"`` word
+    name_span: Span  # the delimiter name inside the marker (quotes excluded)
+    body_span: Span  # the body lines, terminator excluded
+    terminator_span: Span | None  # the terminator line's text, None if unterminated
+    content: str  # body text as BuildKit keeps it
+    chomp: bool  # ``<<-``
+    expand: bool  # False when the delimiter was quoted
+    fd: int
+
+
+class ItemKind(Enum):
+    BLANK = "blank"
+    COMMENT = "comment"
+    DIRECTIVE = "directive"
+    INSTRUCTION = "instruction"
+
+
+@dataclass(frozen=True, slots=True, eq=True)
+class Blank:
+    """One or more whitespace-only lines."""
+
+    text: str
+    kind: ItemKind = ItemKind.BLANK
+
+
+@dataclass(frozen=True, slots=True, eq=True)
+class Comment:
+    """One ``#`` comment line (leading whitespace allowed).
+
+    ``body`` is the text after ``#`` with surrounding whitespace removed; pragma
+    parsing (``# hadolint ignore=``) works on it.
+    """
+
+    text: str
+    body: str
+    body_span: Span
+    kind: ItemKind = ItemKind.COMMENT
+
+
+@dataclass(frozen=True, slots=True, eq=True)
+class Directive:
+    """A parser directive line at the top of the file (``# escape=` ``)."""
+
+    text: str
+    name: str  # lower-cased directive name
+    name_as_written: str
+    value: str
+    name_span: Span
+    value_span: Span
+    known: bool  # one of syntax, escape, check
+    kind: ItemKind = ItemKind.DIRECTIVE
+
+
+@dataclass(frozen=True, slots=True, eq=True)
+class Instruction:
+    """One logical instruction: its first line, continuation lines (with any
+    comment or blank lines between them) and heredoc bodies.
+
+    ``keyword`` is as written, ``name`` is upper-cased.  ``values`` and
+    ``json`` reproduce BuildKit's parse of the instruction exactly (they are
+    what the differential tests compare); ``words`` are the argument words
+    with positions; ``json_items`` the exec-form elements with their decoded
+    string values when ``json`` is true.
+
+    ``logical`` is the instruction line with continuations joined exactly as
+    BuildKit joins it; ``seg_logical``/``seg_source`` map each joined segment
+    back to the source.  Any span in the logical line maps back with
+    :meth:`source_span`.  For ONBUILD, ``sub`` shares the item's coordinates
+    and ``logical`` line.
+    """
+
+    text: str
+    keyword: str
+    name: str
+    keyword_span: Span
+    flags: tuple[Flag, ...]
+    args: str  # BuildKit's ``rest`` after flags, trimmed (logical text)
+    args_span: Span | None  # source span of ``args``
+    args_start: int  # index of ``args`` inside ``logical``
+    words: tuple[Word, ...]
+    values: tuple[str, ...]
+    json: bool
+    json_items: tuple[Word, ...]
+    heredocs: tuple[Heredoc, ...]
+    sub: Instruction | None  # the trigger of ONBUILD
+    issues: tuple[SyntaxIssue, ...]
+    logical: str
+    seg_logical: tuple[int, ...]  # logical index where each source segment starts
+    seg_source: tuple[int, ...]  # relative source offset of each segment
+    line_count: int
+    empty_continuation_lines: tuple[Span, ...]  # spans of blank lines inside continuations
+    inner_comments: tuple[Span, ...]  # comment lines inside continuations
+    kind: ItemKind = field(default=ItemKind.INSTRUCTION)
+
+    def source_offset(self, i: int) -> int:
+        """Relative source offset of ``logical[i]``."""
+        segs = self.seg_logical
+        if not segs:
+            return len(self.text)
+        k = bisect_right(segs, i) - 1
+        if k < 0:
+            k = 0
+        return self.seg_source[k] + (i - segs[k])
+
+    def source_span(self, start: int, end: int) -> Span:
+        """Map ``logical[start:end]`` back to a relative source span."""
+        if end <= start:
+            p = self.source_offset(start)
+            return Span(p, p)
+        return Span(self.source_offset(start), self.source_offset(end - 1) + 1)
+
+    @property
+    def first_line_end(self) -> int:
+        nl = self.text.find("\n")
+        return len(self.text) if nl < 0 else nl
+
+
+Item = Blank | Comment | Directive | Instruction

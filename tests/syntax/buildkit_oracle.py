@@ -1,0 +1,78 @@
+"""Compare our parse with BuildKit's own parser (the PyPI ``dockerfile`` package)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import dockerfile
+
+from dockerls.syntax.nodes import Instruction
+from dockerls.syntax.parser import Parse, parse
+
+
+@dataclass(frozen=True)
+class Shape:
+    cmd: str
+    sub_cmd: str | None
+    json: bool
+    flags: tuple[str, ...]
+    values: tuple[str, ...]
+    heredocs: tuple[tuple[str, str], ...]
+    start_line: int
+    end_line: int
+
+
+def ours(p: Parse) -> list[Shape]:
+    out = []
+    for i, it in p.instructions():
+        assert isinstance(it, Instruction)
+        start = p.lines[i] + 1
+        # BuildKit's end line counts lines consumed: the item's newlines
+        end = start + max(it.text.rstrip("\n").count("\n"), 0)
+        if it.text.endswith("\n") is False and it.text.count("\n") == 0:
+            end = start
+        sub = it.sub
+        out.append(
+            Shape(
+                it.keyword,
+                sub.keyword if sub is not None else None,
+                it.json,
+                tuple(f.raw for f in it.flags),
+                it.values,
+                tuple((h.name, h.content) for h in it.heredocs),
+                start,
+                end,
+            )
+        )
+    return out
+
+
+def theirs(text: str) -> list[Shape]:
+    cmds = dockerfile.parse_string(text)
+    return [
+        Shape(
+            c.cmd,
+            c.sub_cmd,
+            c.json,
+            tuple(c.flags),
+            tuple(c.value),
+            tuple((h.name, h.content) for h in c.heredocs),
+            c.start_line,
+            c.end_line,
+        )
+        for c in cmds
+    ]
+
+
+def compare(text: str) -> tuple[int, list[tuple[Shape | None, Shape | None]]]:
+    """Return (instructions compared, mismatches). Raises GoParseError when
+    BuildKit rejects the file."""
+    a = ours(parse(text))
+    b = theirs(text)
+    bad = []
+    for i in range(max(len(a), len(b))):
+        x = a[i] if i < len(a) else None
+        y = b[i] if i < len(b) else None
+        if x != y:
+            bad.append((x, y))
+    return max(len(a), len(b)), bad
