@@ -1,0 +1,1218 @@
+"""The shell view of ``RUN``: commands, words, flags and redirects with ranges.
+
+``parse_shell(script)`` turns one shell script (the logical ``RUN`` text with
+continuations already joined, or a heredoc body) into a flat, source-ordered
+tuple of :class:`Command` objects that rules query instead of running regexes.
+Parsing uses tree-sitter-bash (MIT); this module only walks its tree.
+
+Positions are code-point offsets into the script string passed in (never
+UTF-8 byte offsets), so ``script[span.start:span.end]`` is the text a span
+covers.  The caller maps them back into the Dockerfile.
+
+Reported commands include those nested in subshells, ``$(...)``, process
+substitutions, pipelines, ``&&``/``||`` lists, ``if``/``for``/``while``/``case``
+bodies and functions; the command run by a wrapper such as ``sudo``, ``env``,
+``xargs`` or ``nohup`` (marked ``wrapped_by``); and the commands inside
+``bash -c "..."`` strings (marked ``via_shell``, best-effort positions).
+
+``parse_shell`` never raises.  It is pure, does no IO and is cached per
+script string.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+import tree_sitter
+import tree_sitter_bash
+
+from dockerls.syntax.nodes import Span
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Sequence
+
+__all__ = [
+    "Assignment",
+    "Command",
+    "Redirect",
+    "ShWord",
+    "ShellScript",
+    "parse_shell",
+    "shell_dialect",
+]
+
+_LANGUAGE = tree_sitter.Language(tree_sitter_bash.language())
+_PARSER = tree_sitter.Parser(_LANGUAGE)
+_PARSER_LOCK = threading.Lock()
+
+_MAX_DEPTH = 150  # tree nesting we follow; deeper constructs are ignored
+_MAX_SHELL_NESTING = 6  # bash -c "sh -c '...'" levels we unpack
+
+# ---------------------------------------------------------------------------
+# Public data model
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ShWord:
+    """One shell word.
+
+    ``raw`` is the word as written (``script[span.start:span.end] == raw``).
+    ``value`` has quotes and backslash escapes removed; expansions such as
+    ``$VAR`` or ``$(cmd)`` are kept as written, in which case ``is_static`` is
+    False and ``value`` is only an approximation of what the shell produces.
+    Globs, braces and ``~`` are not expanded and do not clear ``is_static``.
+    """
+
+    raw: str
+    value: str
+    span: Span
+    is_static: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Assignment:
+    """A ``NAME=value`` (or ``NAME+=value``) prefix of a command."""
+
+    name: str
+    value: ShWord  # empty word (zero-width span) for ``NAME=``
+    span: Span
+    append: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Redirect:
+    """A redirection such as ``>/dev/null``, ``2>&1``, ``<<EOF`` or ``<<< s``.
+
+    ``op`` is the operator (``>``, ``>>``, ``<``, ``>&``, ``&>``, ``<<``,
+    ``<<-``, ``<<<`` ...), ``fd`` the explicit descriptor (``"2"`` in
+    ``2>&1``) and ``target`` the destination word (for a heredoc: its
+    delimiter).  A heredoc's span covers only ``<<EOF``, not its body.
+    """
+
+    op: str
+    fd: str | None
+    target: ShWord | None
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    """One simple command, e.g. ``apt-get install -y curl``.
+
+    ``name`` is the unquoted command name, reduced to its basename
+    (``/usr/bin/apt-get`` -> ``apt-get``); ``path`` is the full unquoted name.
+    ``args`` are the words after the name.  ``pipeline_index`` is the stage
+    index inside a pipeline of two or more commands (None otherwise).
+    ``connector_before`` is the operator linking this command to the previous
+    one in its list: ``"&&"``, ``"||"``, ``";"`` (also for a newline), ``"&"``,
+    ``"|"``, ``"|&"`` or None when it starts a sequence.
+
+    ``wrapped_by`` names the wrapper (``sudo``, ``env``, ``xargs``...) when
+    this command is the one the wrapper runs; the wrapper is reported too.
+    ``via_shell`` names the shell (``bash``, ``sh``...) when the command was
+    found inside a ``bash -c "..."`` string.
+    """
+
+    name: str
+    path: str
+    name_word: ShWord
+    args: tuple[ShWord, ...]
+    span: Span
+    assignments: tuple[Assignment, ...] = ()
+    redirects: tuple[Redirect, ...] = ()
+    pipeline_index: int | None = None
+    connector_before: str | None = None
+    wrapped_by: str | None = None
+    via_shell: str | None = None
+
+    @property
+    def name_span(self) -> Span:
+        return self.name_word.span
+
+    @property
+    def in_pipeline(self) -> bool:
+        """True when the command is a stage of a pipeline of 2+ commands."""
+        return self.pipeline_index is not None
+
+    @property
+    def words(self) -> tuple[ShWord, ...]:
+        """``argv``: the name word followed by the arguments."""
+        return (self.name_word, *self.args)
+
+    def word_at(self, i: int) -> ShWord | None:
+        """``argv[i]``: 0 is the command name, 1.. the arguments; None if absent."""
+        if i == 0:
+            return self.name_word
+        if 0 < i <= len(self.args):
+            return self.args[i - 1]
+        return None
+
+    def word_at_offset(self, offset: int) -> ShWord | None:
+        """The word (name or argument) whose span contains ``offset``."""
+        for w in self.words:
+            if w.span.start <= offset <= w.span.end:
+                return w
+        return None
+
+    def _option_words(self) -> tuple[ShWord, ...]:
+        """Arguments before a ``--`` end-of-options marker."""
+        for i, w in enumerate(self.args):
+            if w.value == "--" and w.is_static:
+                return self.args[:i]
+        return self.args
+
+    def has_flag(self, *names: str) -> bool:
+        """True if any of ``names`` (``"-y"``, ``"--yes"``...) is given.
+
+        Understands clustered short flags (``-yq`` has ``-y`` and ``-q``) and
+        ``--flag=value``.  Arguments after ``--`` are not flags.
+        """
+        return any(_word_matches_flag(w.value, names) for w in self._option_words())
+
+    def flag_values(self, *names: str) -> tuple[str, ...]:
+        """Every value given to one of ``names``, in order.
+
+        Accepts ``--name value``, ``--name=value``, ``-n value`` and ``-nvalue``.
+        """
+        out: list[str] = []
+        opts = self._option_words()
+        i = 0
+        while i < len(opts):
+            v = opts[i].value
+            got = _flag_value_of(v, names)
+            if got is _NEEDS_NEXT:
+                if i + 1 < len(opts):
+                    out.append(opts[i + 1].value)
+                    i += 2
+                    continue
+            elif isinstance(got, str):
+                out.append(got)
+            i += 1
+        return tuple(out)
+
+    def flag_value(self, *names: str) -> str | None:
+        """The first value given to one of ``names`` (see :meth:`flag_values`)."""
+        values = self.flag_values(*names)
+        return values[0] if values else None
+
+    def args_without_flags(self, flags_with_values: Iterable[str] = ()) -> tuple[ShWord, ...]:
+        """Positional arguments: flags dropped, and so are the values of the
+        flags listed in ``flags_with_values`` (``-o Dpkg::Options=...``)."""
+        takes_value = frozenset(flags_with_values)
+        out: list[ShWord] = []
+        args = self.args
+        i = 0
+        n = len(args)
+        while i < n:
+            w = args[i]
+            v = w.value
+            if v == "--" and w.is_static:
+                out.extend(args[i + 1 :])
+                break
+            if len(v) > 1 and v[0] == "-":
+                if v in takes_value:
+                    i += 2
+                    continue
+                i += 1
+                continue
+            out.append(w)
+            i += 1
+        return tuple(out)
+
+    def subcommand(self, flags_with_values: Iterable[str] = ()) -> str | None:
+        """The first positional argument (``install`` in ``apt-get -y install x``)."""
+        positional = self.args_without_flags(flags_with_values)
+        return positional[0].value if positional else None
+
+    def has_args(self, *words: str) -> bool:
+        """True if any argument's value equals one of ``words``."""
+        wanted = set(words)
+        return any(w.value in wanted for w in self.args)
+
+
+@dataclass(frozen=True, slots=True)
+class ShellScript:
+    """The parsed shell view of one script."""
+
+    script: str
+    commands: tuple[Command, ...] = ()
+    has_pipe: bool = False
+    errors: tuple[Span, ...] = ()
+    supported: bool = True
+    dialect: str = "posix"
+    _by_name: dict[str, tuple[Command, ...]] = field(
+        default_factory=dict, repr=False, compare=False, hash=False
+    )
+
+    def find(self, name: str) -> list[Command]:
+        """Commands called ``name`` (basename or full path), in source order."""
+        if "/" in name:
+            return [c for c in self.commands if c.path == name]
+        return list(self._by_name.get(name, ()))
+
+    def uses(self, name: str) -> bool:
+        """True if any command is called ``name``."""
+        if "/" in name:
+            return any(c.path == name for c in self.commands)
+        return name in self._by_name
+
+    def command_at(self, offset: int) -> Command | None:
+        """The innermost command whose span contains ``offset``."""
+        best: Command | None = None
+        for c in self.commands:
+            if c.span.start <= offset <= c.span.end and (
+                best is None or len(c.span) <= len(best.span)
+            ):
+                best = c
+        return best
+
+
+def shell_dialect(shell: Sequence[str] | str | None) -> str:
+    """Map a ``SHELL`` argv (or a ``# hadolint shell=`` value) to a dialect.
+
+    Returns ``"powershell"`` or ``"cmd"`` for those shells, else ``"posix"``.
+    """
+    if not shell:
+        return "posix"
+    exe = shell if isinstance(shell, str) else shell[0]
+    base = exe.replace("\\", "/").rsplit("/", 1)[-1].lower()
+    if base.endswith(".exe"):
+        base = base[:-4]
+    if "pwsh" in base or "powershell" in base:
+        return "powershell"
+    if base == "cmd":
+        return "cmd"
+    return "posix"
+
+
+_UNSUPPORTED_DIALECTS = frozenset({"powershell", "pwsh", "cmd"})
+
+
+@lru_cache(maxsize=4096)
+def parse_shell(script: str, dialect: str = "posix") -> ShellScript:
+    """Parse ``script`` into its shell view.  Never raises; cached.
+
+    For non-POSIX dialects (``"powershell"``, ``"cmd"``) the result is empty
+    with ``supported=False`` so that shell rules skip it.
+    """
+    if dialect.lower() in _UNSUPPORTED_DIALECTS:
+        return ShellScript(script=script, supported=False, dialect=dialect.lower())
+    try:
+        return _build(script, 0)
+    except Exception:  # pragma: no cover - defensive: the keystroke path must not fail
+        return ShellScript(script=script, errors=(Span(0, len(script)),))
+
+
+# ---------------------------------------------------------------------------
+# Flag helpers
+# ---------------------------------------------------------------------------
+
+_NEEDS_NEXT: Any = object()
+
+
+def _word_matches_flag(v: str, names: Sequence[str]) -> bool:
+    if len(v) < 2 or v[0] != "-":
+        return False
+    long_form = v.split("=", 1)[0] if "=" in v else v
+    for name in names:
+        if long_form == name:
+            return True
+        if (
+            len(name) == 2
+            and name[0] == "-"
+            and v[1] != "-"
+            and len(v) > 2
+            and name[1] in _cluster_letters(v)
+        ):
+            return True
+    return False
+
+
+def _cluster_letters(v: str) -> str:
+    """The flag letters of a short-option cluster ``-xyz`` (stops at the first
+    character that cannot be an option letter, e.g. ``=`` or ``/``)."""
+    for i in range(1, len(v)):
+        if not v[i].isalnum():
+            return v[1:i]
+    return v[1:]
+
+
+def _flag_value_of(v: str, names: Sequence[str]) -> object:
+    """``_NEEDS_NEXT`` if ``v`` is a bare flag in ``names``, the attached value
+    if ``v`` is ``--name=value``/``-nvalue``, else None."""
+    if len(v) < 2 or v[0] != "-":
+        return None
+    for name in names:
+        if v == name:
+            return _NEEDS_NEXT
+        if v.startswith(name + "="):
+            return v[len(name) + 1 :]
+        if len(name) == 2 and name[0] == "-" and v[1] != "-" and v.startswith(name):
+            return v[2:]
+    return None
+
+
+# ---------------------------------------------------------------------------
+# Word unquoting
+# ---------------------------------------------------------------------------
+
+_SPECIAL = frozenset("'\"\\$`")
+_ANSI_ESCAPES = {
+    "n": "\n",
+    "t": "\t",
+    "r": "\r",
+    "a": "\a",
+    "b": "\b",
+    "e": "\x1b",
+    "E": "\x1b",
+    "f": "\f",
+    "v": "\v",
+    "\\": "\\",
+    "'": "'",
+    '"': '"',
+    "?": "?",
+}
+
+
+def _skip_balanced(raw: str, i: int, open_c: str, close_c: str) -> int:
+    """Index just past the ``close_c`` matching the ``open_c`` at ``raw[i]``."""
+    depth = 0
+    n = len(raw)
+    while i < n:
+        c = raw[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c == "'" and open_c == "(":
+            j = raw.find("'", i + 1)
+            i = n if j < 0 else j + 1
+            continue
+        if c == '"':
+            i += 1
+            while i < n and raw[i] != '"':
+                i += 2 if raw[i] == "\\" else 1
+            i += 1
+            continue
+        if c == open_c:
+            depth += 1
+        elif c == close_c:
+            depth -= 1
+            if depth == 0:
+                return i + 1
+        i += 1
+    return n
+
+
+def _skip_expansion(raw: str, i: int) -> int:
+    """Index just past the expansion starting at ``raw[i]`` (``$`` or backquote)."""
+    n = len(raw)
+    if raw[i] == "`":
+        j = i + 1
+        while j < n and raw[j] != "`":
+            j += 2 if raw[j] == "\\" else 1
+        return min(j + 1, n)
+    if i + 1 >= n:
+        return n
+    c = raw[i + 1]
+    if c == "(":
+        return _skip_balanced(raw, i + 1, "(", ")")
+    if c == "{":
+        return _skip_balanced(raw, i + 1, "{", "}")
+    if c.isalpha() or c == "_":
+        j = i + 2
+        while j < n and (raw[j].isalnum() or raw[j] == "_"):
+            j += 1
+        return j
+    return i + 2  # $1, $@, $?, $$ ... (or a lone "$x" oddity)
+
+
+def _unquote(raw: str) -> tuple[str, bool, list[int]]:
+    """Remove quotes and escapes from a word.
+
+    Returns ``(value, is_static, positions)`` where ``positions[k]`` is the
+    index in ``raw`` of ``value[k]`` and ``positions[len(value)]`` the index
+    just after the last consumed character (before a closing quote).
+    """
+    out: list[str] = []
+    pos: list[int] = []
+    static = True
+    n = len(raw)
+    i = 0
+    end = 0
+    while i < n:
+        c = raw[i]
+        if c == "'":
+            j = raw.find("'", i + 1)
+            if j < 0:
+                j = n
+            out.append(raw[i + 1 : j])
+            pos.extend(range(i + 1, j))
+            end = j
+            i = j + 1
+        elif c == '"':
+            i += 1
+            while i < n and raw[i] != '"':
+                ch = raw[i]
+                if ch == "\\" and i + 1 < n and raw[i + 1] in '$`"\\\n':
+                    if raw[i + 1] != "\n":
+                        out.append(raw[i + 1])
+                        pos.append(i + 1)
+                    i += 2
+                elif ch in "$`":
+                    static = False
+                    j = _skip_expansion(raw, i)
+                    out.append(raw[i:j])
+                    pos.extend(range(i, j))
+                    i = j
+                else:
+                    out.append(ch)
+                    pos.append(i)
+                    i += 1
+            end = min(i, n)
+            i += 1
+        elif c == "\\":
+            if i + 1 < n:
+                if raw[i + 1] != "\n":
+                    out.append(raw[i + 1])
+                    pos.append(i + 1)
+                i += 2
+            else:
+                out.append(c)
+                pos.append(i)
+                i += 1
+            end = i
+        elif c == "$" and i + 1 < n and raw[i + 1] == "'":
+            i += 2
+            while i < n and raw[i] != "'":
+                ch = raw[i]
+                if ch == "\\" and i + 1 < n:
+                    out.append(_ANSI_ESCAPES.get(raw[i + 1], "\\" + raw[i + 1]))
+                    pos.append(i + 1)
+                    if len(out[-1]) == 2:
+                        pos.append(i + 1)
+                    i += 2
+                else:
+                    out.append(ch)
+                    pos.append(i)
+                    i += 1
+            end = min(i, n)
+            i += 1
+        elif c == "$" and i + 1 < n and raw[i + 1] == '"':
+            i += 1  # $"..." locale string: same as "..."
+        elif c in "$`":
+            if c == "$" and i + 1 >= n:
+                out.append(c)
+                pos.append(i)
+                i += 1
+            else:
+                static = False
+                j = _skip_expansion(raw, i)
+                out.append(raw[i:j])
+                pos.extend(range(i, j))
+                i = j
+            end = i
+        else:
+            out.append(c)
+            pos.append(i)
+            i += 1
+            end = i
+    value = "".join(out)
+    pos.append(min(end, n))
+    return value, static, pos
+
+
+# ---------------------------------------------------------------------------
+# Tree walking
+# ---------------------------------------------------------------------------
+
+# Unnamed tokens that link statements, and what they mean for the next one.
+_CONNECTORS = {
+    "&&": "&&",
+    "||": "||",
+    ";": ";",
+    ";;": ";",
+    ";&": ";",
+    ";;&": ";",
+    "&": "&",
+    "|": "|",
+    "|&": "|&",
+}
+_KEYWORDS = frozenset(
+    [
+        "if",
+        "then",
+        "else",
+        "elif",
+        "fi",
+        "do",
+        "done",
+        "while",
+        "until",
+        "for",
+        "in",
+        "case",
+        "esac",
+        "select",
+        "function",
+    ]
+)
+_CONTAINERS = frozenset(
+    {
+        "program",
+        "list",
+        "compound_statement",
+        "do_group",
+        "subshell",
+        "if_statement",
+        "elif_clause",
+        "else_clause",
+        "while_statement",
+        "for_statement",
+        "c_style_for_statement",
+        "case_statement",
+        "case_item",
+        "function_definition",
+        "negated_command",
+        "ERROR",
+    }
+)
+_SUBSTITUTIONS = frozenset({"command_substitution", "process_substitution"})
+_REDIRECTS = frozenset({"file_redirect", "herestring_redirect"})
+_SUBST_MARKERS = (b"$(", b"`", b"<(", b">(")
+
+
+@dataclass(slots=True)
+class _Raw:
+    """A command under construction (mutable until redirects are attached)."""
+
+    name: ShWord
+    args: list[ShWord]
+    assignments: list[Assignment]
+    redirects: list[Redirect]
+    start: int
+    end: int
+    pipe: int | None
+    conn: str | None
+
+
+def _byte_to_cp_map(script: str, nbytes: int) -> list[int]:
+    m: list[int] = []
+    ext = m.extend
+    for i, ch in enumerate(script):
+        o = ord(ch)
+        if o < 0x80:
+            m.append(i)
+        elif o < 0x800:
+            ext((i, i))
+        elif o < 0x10000:
+            ext((i, i, i))
+        else:
+            ext((i, i, i, i))
+    m.append(len(script))
+    # defensive: pad if the encoder disagreed with our length computation
+    while len(m) < nbytes + 1:
+        m.append(len(script))
+    return m
+
+
+class _Builder:
+    __slots__ = ("b2c", "by_id", "has_pipe", "has_subst", "raws", "script", "src")
+
+    def __init__(self, script: str, src: bytes) -> None:
+        self.script = script
+        self.src = src
+        self.b2c: list[int] | None = (
+            None if len(src) == len(script) else _byte_to_cp_map(script, len(src))
+        )
+        self.has_subst = any(m in src for m in _SUBST_MARKERS)
+        self.raws: list[_Raw] = []
+        self.by_id: dict[int, _Raw] = {}
+        self.has_pipe = False
+
+    # -- positions and words -------------------------------------------------
+
+    def span(self, node: tree_sitter.Node) -> Span:
+        m = self.b2c
+        if m is None:
+            return Span(node.start_byte, node.end_byte)
+        return Span(m[node.start_byte], m[node.end_byte])
+
+    def word(self, node: tree_sitter.Node) -> ShWord:
+        m = self.b2c
+        if m is None:
+            s, e = node.start_byte, node.end_byte
+        else:
+            s, e = m[node.start_byte], m[node.end_byte]
+        raw = self.script[s:e]
+        if _SPECIAL.isdisjoint(raw):
+            return ShWord(raw, raw, Span(s, e), True)
+        value, static, _ = _unquote(raw)
+        return ShWord(raw, value, Span(s, e), static)
+
+    def token_word(self, text: str, node: tree_sitter.Node) -> ShWord:
+        return ShWord(text, text, self.span(node), True)
+
+    # -- statements -----------------------------------------------------------
+
+    def stmt(self, node: tree_sitter.Node, conn: str | None, pipe: int | None, depth: int) -> None:
+        if depth > _MAX_DEPTH:
+            return
+        t = node.type
+        if t == "command":
+            self.command(node, conn, pipe, depth)
+        elif t == "redirected_statement":
+            self.redirected(node, conn, pipe, depth)
+        elif t == "pipeline":
+            self.pipeline(node, conn, pipe, depth, 0)
+        elif t in _CONTAINERS:
+            self.container(node, conn, pipe, depth)
+        elif t in _SUBSTITUTIONS:
+            self.container(node, None, None, depth)
+        elif t in ("declaration_command", "unset_command"):
+            self.declaration(node, conn, pipe, depth)
+        elif t == "test_command":
+            self.test(node, conn, pipe, depth)
+        elif t != "comment":
+            self.descend(node, depth)
+
+    def container(
+        self, node: tree_sitter.Node, conn: str | None, pipe: int | None, depth: int
+    ) -> None:
+        pending = conn
+        for ch in node.children:
+            if ch.is_named:
+                if ch.type == "comment":
+                    continue
+                self.stmt(ch, pending, pipe, depth + 1)
+                pending = ";"
+            else:
+                t = ch.type
+                c = _CONNECTORS.get(t)
+                if c is not None:
+                    pending = c
+                elif t in _KEYWORDS:
+                    pending = None
+
+    def pipeline(
+        self, node: tree_sitter.Node, conn: str | None, pipe: int | None, depth: int, first: int
+    ) -> None:
+        children = node.children
+        stages = sum(1 for ch in children if ch.is_named and ch.type != "comment")
+        multi = stages + first >= 2
+        if multi:
+            self.has_pipe = True
+        idx = first
+        pending = conn
+        for ch in children:
+            if ch.is_named:
+                if ch.type == "comment":
+                    continue
+                self.stmt(ch, pending, idx if multi else pipe, depth + 1)
+                idx += 1
+                pending = None
+            else:
+                c = _CONNECTORS.get(ch.type)
+                if c is not None:
+                    pending = c
+
+    def descend(self, node: tree_sitter.Node, depth: int) -> None:
+        """Look for command substitutions inside a word-like node."""
+        if not self.has_subst or depth > _MAX_DEPTH:
+            return
+        if node.type in _SUBSTITUTIONS:
+            self.container(node, None, None, depth)
+            return
+        src = self.src
+        for ch in node.children:
+            if ch.child_count == 0:
+                continue
+            seg = src[ch.start_byte : ch.end_byte]
+            if b"$(" in seg or b"`" in seg or b"<(" in seg or b">(" in seg:
+                if ch.type in _CONTAINERS or ch.type == "command":
+                    self.stmt(ch, None, None, depth + 1)
+                else:
+                    self.descend(ch, depth + 1)
+
+    def _register(self, node: tree_sitter.Node, raw: _Raw) -> None:
+        self.raws.append(raw)
+        self.by_id[node.id] = raw
+
+    def command(
+        self, node: tree_sitter.Node, conn: str | None, pipe: int | None, depth: int
+    ) -> None:
+        name: ShWord | None = None
+        args: list[ShWord] = []
+        assigns: list[Assignment] = []
+        redirects: list[Redirect] = []
+        children = node.children
+        for ch in children:
+            t = ch.type
+            if t == "command_name":
+                name = self.word(ch)
+            elif t == "variable_assignment":
+                if name is None:
+                    assigns.append(self.assignment(ch))
+                else:
+                    args.append(self.word(ch))
+            elif t in _REDIRECTS:
+                red, extra = self.redirect(ch)
+                redirects.append(red)
+                args.extend(extra)
+            elif ch.is_named and t != "comment":
+                args.append(self.word(ch))
+        if name is not None:
+            sp = self.span(node)
+            self._register(node, _Raw(name, args, assigns, redirects, sp.start, sp.end, pipe, conn))
+        if self.has_subst:
+            self.descend(node, depth)
+
+    def declaration(
+        self, node: tree_sitter.Node, conn: str | None, pipe: int | None, depth: int
+    ) -> None:
+        children = node.children
+        if not children:
+            return
+        kw = children[0]
+        name = self.token_word(kw.type, kw)
+        args = [self.word(ch) for ch in children[1:] if ch.is_named and ch.type != "comment"]
+        sp = self.span(node)
+        self._register(node, _Raw(name, args, [], [], sp.start, sp.end, pipe, conn))
+        if self.has_subst:
+            self.descend(node, depth)
+
+    def test(self, node: tree_sitter.Node, conn: str | None, pipe: int | None, depth: int) -> None:
+        children = node.children
+        if not children:
+            return
+        opener = children[0]
+        if opener.is_named:
+            return
+        name = self.token_word(opener.type, opener)
+        args: list[ShWord] = []
+        closers = {"]", "]]", "))"}
+
+        def flatten(n: tree_sitter.Node, d: int) -> None:
+            if d > _MAX_DEPTH:
+                return
+            for ch in n.children:
+                t = ch.type
+                if t in (
+                    "unary_expression",
+                    "binary_expression",
+                    "parenthesized_expression",
+                    "negated_expression",
+                ):
+                    flatten(ch, d + 1)
+                elif ch is not opener and not (not ch.is_named and t in closers):
+                    args.append(self.word(ch))
+
+        flatten(node, depth)
+        sp = self.span(node)
+        self._register(node, _Raw(name, args, [], [], sp.start, sp.end, pipe, conn))
+        if self.has_subst:
+            self.descend(node, depth)
+
+    def assignment(self, node: tree_sitter.Node) -> Assignment:
+        sp = self.span(node)
+        text = self.script[sp.start : sp.end]
+        eq = text.find("=")
+        if eq < 0:
+            return Assignment(text, ShWord("", "", Span(sp.end, sp.end), True), sp)
+        append = eq > 0 and text[eq - 1] == "+"
+        name = text[: eq - 1] if append else text[:eq]
+        vstart = sp.start + eq + 1
+        raw = text[eq + 1 :]
+        if _SPECIAL.isdisjoint(raw):
+            value = ShWord(raw, raw, Span(vstart, sp.end), True)
+        else:
+            v, static, _ = _unquote(raw)
+            value = ShWord(raw, v, Span(vstart, sp.end), static)
+        return Assignment(name, value, sp, append)
+
+    def redirect(self, node: tree_sitter.Node) -> tuple[Redirect, list[ShWord]]:
+        fd: str | None = None
+        op = ""
+        target: ShWord | None = None
+        extra: list[ShWord] = []
+        for ch in node.children:
+            t = ch.type
+            if t == "file_descriptor":
+                sp = self.span(ch)
+                fd = self.script[sp.start : sp.end]
+            elif not ch.is_named:
+                if not op:
+                    op = t
+            elif target is None:
+                target = self.word(ch)
+            elif t != "comment":
+                extra.append(self.word(ch))
+        sp = self.span(node)
+        end = target.span.end if target is not None else sp.end
+        if extra:
+            end = min(end, extra[0].span.start)
+        return Redirect(op, fd, target, Span(sp.start, max(sp.start, end))), extra
+
+    def _rightmost(self, body: tree_sitter.Node | None) -> _Raw | None:
+        n = body
+        while n is not None and n.type in (
+            "list",
+            "pipeline",
+            "redirected_statement",
+            "negated_command",
+        ):
+            if n.type == "redirected_statement":
+                n = n.child_by_field_name("body")
+                continue
+            last = None
+            for ch in n.children:
+                if ch.is_named and ch.type != "comment":
+                    last = ch
+            n = last
+        if n is None:
+            return None
+        return self.by_id.get(n.id)
+
+    def redirected(
+        self, node: tree_sitter.Node, conn: str | None, pipe: int | None, depth: int
+    ) -> None:
+        body: tree_sitter.Node | None = None
+        target: _Raw | None = None
+        for ch in node.children:
+            t = ch.type
+            if t in _REDIRECTS:
+                red, extra = self.redirect(ch)
+                self._attach(target, red, extra)
+                if self.has_subst:
+                    self.descend(ch, depth)
+            elif t == "heredoc_redirect":
+                self.heredoc(ch, target, pipe, depth)
+            elif ch.is_named and t != "comment" and body is None:
+                body = ch
+                if t == "list" and pipe is not None:
+                    # tree-sitter-bash parses `a && b >x | c` as (a && b >x) | c;
+                    # in the shell only `b` is a pipeline stage.
+                    self.stmt(ch, conn, None, depth + 1)
+                    target = self._rightmost(body)
+                    if target is not None:
+                        target.pipe = pipe
+                else:
+                    self.stmt(ch, conn, pipe, depth + 1)
+                    target = self._rightmost(body)
+
+    def _attach(self, target: _Raw | None, red: Redirect, extra: list[ShWord]) -> None:
+        if target is None:
+            return
+        target.redirects.append(red)
+        target.args.extend(extra)
+        target.end = max(target.end, red.span.end, *(w.span.end for w in extra))
+
+    def heredoc(
+        self, node: tree_sitter.Node, target: _Raw | None, pipe: int | None, depth: int
+    ) -> None:
+        children = node.children
+        op = ""
+        delim: ShWord | None = None
+        start = self.span(node).start
+        pending: str | None = None
+        for ch in children:
+            t = ch.type
+            if t == "heredoc_start":
+                delim = self.word(ch)
+                self._attach(target, Redirect(op, None, delim, Span(start, delim.span.end)), [])
+            elif t in _REDIRECTS:
+                red, extra = self.redirect(ch)
+                self._attach(target, red, extra)
+            elif t == "pipeline":
+                if target is not None and target.pipe is None:
+                    target.pipe = 0
+                self.pipeline(ch, None, pipe, depth + 1, 1)
+            elif t in ("heredoc_body", "heredoc_end", "heredoc_content"):
+                if self.has_subst:
+                    self.descend(ch, depth)
+            elif not ch.is_named:
+                if not op:
+                    op = t
+                else:
+                    c = _CONNECTORS.get(t)
+                    if c is not None:
+                        pending = c
+            elif t != "comment":
+                self.stmt(ch, pending, pipe, depth + 1)
+                pending = ";"
+
+    # -- finishing --------------------------------------------------------------
+
+    def finish(self, shell_nesting: int) -> list[Command]:
+        out: list[Command] = []
+        for r in self.raws:
+            v = r.name.value
+            base = v.rsplit("/", 1)[-1] if "/" in v else v
+            cmd = Command(
+                name=base or v,
+                path=v,
+                name_word=r.name,
+                args=tuple(r.args),
+                span=Span(r.start, r.end),
+                assignments=tuple(r.assignments),
+                redirects=tuple(r.redirects),
+                pipeline_index=r.pipe,
+                connector_before=r.conn,
+            )
+            group = [cmd]
+            group.extend(_unwrap(cmd, 0))
+            if shell_nesting < _MAX_SHELL_NESTING:
+                for c in list(group):
+                    group.extend(self.shell_string(c, shell_nesting))
+            out.extend(group)
+        out.sort(key=_start_key)
+        return out
+
+    def shell_string(self, cmd: Command, shell_nesting: int) -> list[Command]:
+        word = _shell_c_word(cmd)
+        if word is None:
+            return []
+        inner, _, positions = _unquote(word.raw)
+        if not inner.strip():
+            return []
+        base = word.span.start
+        sub = _build(inner, shell_nesting + 1)
+        script = self.script
+
+        def span(sp: Span) -> Span:
+            s = base + positions[sp.start]
+            e = base + positions[sp.end - 1] + 1 if sp.end > sp.start else s
+            return Span(s, max(s, e))
+
+        def wd(w: ShWord) -> ShWord:
+            sp = span(w.span)
+            return ShWord(script[sp.start : sp.end], w.value, sp, w.is_static and word.is_static)
+
+        return [_remap(c, span, wd, cmd.name) for c in sub.commands]
+
+
+def _start_key(c: Command) -> int:
+    return c.span.start
+
+
+def _remap(
+    c: Command,
+    span: Callable[[Span], Span],
+    wd: Callable[[ShWord], ShWord],
+    shell: str,
+) -> Command:
+    return Command(
+        name=c.name,
+        path=c.path,
+        name_word=wd(c.name_word),
+        args=tuple(wd(a) for a in c.args),
+        span=span(c.span),
+        assignments=tuple(
+            Assignment(a.name, wd(a.value), span(a.span), a.append) for a in c.assignments
+        ),
+        redirects=tuple(
+            Redirect(r.op, r.fd, wd(r.target) if r.target else None, span(r.span))
+            for r in c.redirects
+        ),
+        pipeline_index=c.pipeline_index,
+        connector_before=c.connector_before,
+        wrapped_by=c.wrapped_by,
+        via_shell=c.via_shell or shell,
+    )
+
+
+# ---------------------------------------------------------------------------
+# Wrappers (sudo, env, xargs ...) and shell strings (bash -c)
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Wrapper:
+    takes_value: frozenset[str] = frozenset()
+    stop: frozenset[str] = frozenset()  # flags meaning "no command is run"
+    assignments: bool = False  # accepts NAME=value before the command
+    skip: int = 0  # positional arguments before the command (timeout 10 cmd)
+
+
+def _w(takes_value: str = "", stop: str = "", assignments: bool = False, skip: int = 0) -> _Wrapper:
+    return _Wrapper(frozenset(takes_value.split()), frozenset(stop.split()), assignments, skip)
+
+
+_WRAPPERS: dict[str, _Wrapper] = {
+    "sudo": _w(
+        "-u -g -C -D -h -p -r -t -U -T --user --group --close-from --chdir --host "
+        "--prompt --role --type --other-user --command-timeout",
+        "-e -l -v -k -K -V --edit --list --validate --version --help",
+        assignments=True,
+    ),
+    "env": _w("-u -C -S --unset --chdir --split-string", "--help --version", assignments=True),
+    "xargs": _w(
+        "-I -n -P -L -d -E -s -a --max-args --max-procs --max-lines --delimiter --arg-file",
+        "--help --version",
+    ),
+    "nohup": _w(),
+    "time": _w("-f -o --format --output"),
+    "exec": _w("-a"),
+    "nice": _w("-n --adjustment"),
+    "command": _w("", "-v -V"),
+    "timeout": _w("-s -k --signal --kill-after", "--help --version", skip=1),
+    "gosu": _w(skip=1),
+    "su-exec": _w(skip=1),
+    "chroot": _w("--userspec --groups", skip=1),
+    "stdbuf": _w("-i -o -e --input --output --error"),
+    "eatmydata": _w(),
+    "fakeroot": _w("-l -s -i --lib --faked"),
+    "unbuffer": _w(),
+}
+
+
+def _is_assignment_text(v: str) -> bool:
+    eq = v.find("=")
+    if eq <= 0:
+        return False
+    name = v[:eq]
+    return (name[0].isalpha() or name[0] == "_") and all(c.isalnum() or c == "_" for c in name)
+
+
+def _unwrap(cmd: Command, depth: int) -> list[Command]:
+    spec = _WRAPPERS.get(cmd.name)
+    if spec is None or depth > 8 or not cmd.name_word.is_static:
+        return []
+    args = cmd.args
+    n = len(args)
+    i = 0
+    assigns: list[Assignment] = []
+    while i < n:
+        w = args[i]
+        v = w.value
+        if v == "--" and w.is_static:
+            i += 1
+            break
+        if len(v) > 1 and v[0] == "-" and w.is_static:
+            if v in spec.stop or v.split("=", 1)[0] in spec.stop:
+                return []
+            i += 2 if v in spec.takes_value else 1
+            continue
+        if spec.assignments and w.is_static and _is_assignment_text(v):
+            eq = w.raw.find("=")
+            if eq > 0:
+                vs = w.span.start + eq + 1
+                val_raw = w.raw[eq + 1 :]
+                val, static, _ = _unquote(val_raw)
+                assigns.append(
+                    Assignment(
+                        v.split("=", 1)[0],
+                        ShWord(val_raw, val, Span(vs, w.span.end), static),
+                        w.span,
+                    )
+                )
+            i += 1
+            continue
+        break
+    i += spec.skip
+    if i >= n:
+        return []
+    nw = args[i]
+    v = nw.value
+    base = v.rsplit("/", 1)[-1] if "/" in v else v
+    wrapped = Command(
+        name=base or v,
+        path=v,
+        name_word=nw,
+        args=args[i + 1 :],
+        span=Span(nw.span.start, max(nw.span.start, cmd.span.end)),
+        assignments=tuple(assigns),
+        redirects=cmd.redirects,
+        pipeline_index=cmd.pipeline_index,
+        connector_before=cmd.connector_before,
+        wrapped_by=cmd.name,
+        via_shell=cmd.via_shell,
+    )
+    return [wrapped, *_unwrap(wrapped, depth + 1)]
+
+
+_SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh", "ksh", "mksh", "busybox-sh"})
+_SHELL_LONG_WITH_VALUE = frozenset({"--rcfile", "--init-file"})
+
+
+def _shell_c_word(cmd: Command) -> ShWord | None:
+    """The script word of ``sh -c 'script'`` / ``su -c 'script'``, if any."""
+    if cmd.name in ("su", "runuser"):
+        args = cmd.args
+        for i, w in enumerate(args):
+            if w.value in ("-c", "--command") and i + 1 < len(args):
+                return args[i + 1]
+            if w.value.startswith("--command="):
+                return None  # attached form: positions would need a sub-word
+        return None
+    if cmd.name not in _SHELLS:
+        return None
+    args = cmd.args
+    n = len(args)
+    i = 0
+    has_c = False
+    while i < n:
+        w = args[i]
+        v = w.value
+        if v == "--":
+            i += 1
+            break
+        if len(v) > 1 and v[0] in "-+" and w.is_static:
+            if v.startswith("--"):
+                i += 2 if v in _SHELL_LONG_WITH_VALUE else 1
+                continue
+            letters = v[1:]
+            if v[0] == "-" and "c" in letters:
+                has_c = True
+            i += 2 if ("o" in letters or "O" in letters) else 1
+            continue
+        break
+    if not has_c or i >= n:
+        return None
+    return args[i]
+
+
+# ---------------------------------------------------------------------------
+# Entry point
+# ---------------------------------------------------------------------------
+
+
+def _collect_errors(root: tree_sitter.Node, b: _Builder) -> tuple[Span, ...]:
+    if not root.has_error:
+        return ()
+    out: list[Span] = []
+    stack = [root]
+    while stack:
+        n = stack.pop()
+        if n.is_error or n.is_missing:
+            out.append(b.span(n))
+            if n.is_missing:
+                continue
+        for ch in n.children:
+            if ch.has_error or ch.is_missing:
+                stack.append(ch)
+    out.sort(key=lambda s: (s.start, s.end))
+    return tuple(out)
+
+
+def _build(script: str, shell_nesting: int) -> ShellScript:
+    src = script.encode("utf-8", "surrogatepass")
+    with _PARSER_LOCK:
+        tree = _PARSER.parse(src)
+    root = tree.root_node
+    b = _Builder(script, src)
+    b.container(root, None, None, 0)
+    commands = tuple(b.finish(shell_nesting))
+    by_name: dict[str, list[Command]] = {}
+    for c in commands:
+        by_name.setdefault(c.name, []).append(c)
+    return ShellScript(
+        script=script,
+        commands=commands,
+        has_pipe=b.has_pipe,
+        errors=_collect_errors(root, b),
+        _by_name={k: tuple(v) for k, v in by_name.items()},
+    )
