@@ -43,8 +43,11 @@ const KEPT_KEYWORDS = [
   "markdownDeprecationMessage",
 ] as const;
 
-/** Keys of the settings tree that only the editor client reads; never sent to the server. */
-export const CLIENT_ONLY_SECTIONS = ["server", "trace"] as const;
+/**
+ * Sections of the settings tree that only the editor client reads; never sent to the server.
+ * (`dockerls.trace.server`, which vscode-languageclient reads, is part of the server schema.)
+ */
+export const CLIENT_ONLY_SECTIONS = ["server"] as const;
 
 function isObject(value: unknown): value is JsonObject {
   return typeof value === "object" && value !== null && !Array.isArray(value);

@@ -102,7 +102,7 @@ test("client-only settings may not collide with or hide among server settings", 
 
 test("serverSettings drops client-only keys and functions", () => {
   const tree = { rules: { ignore: ["DL3006"] }, server: { path: "/x" }, trace: { server: "off" }, get: () => 1 };
-  assert.deepEqual(serverSettings(tree), { rules: { ignore: ["DL3006"] } });
+  assert.deepEqual(serverSettings(tree), { rules: { ignore: ["DL3006"] }, trace: { server: "off" } });
   assert.deepEqual(serverSettings(null), {});
 });
 
