@@ -45,12 +45,14 @@ def _file_for(key: str) -> tuple[str, str] | None:
     """Map a page key to ``(directory, file name)``; ``None`` if malformed."""
     kind, _, rest = key.partition(":")
     parts = rest.split(":")
+    if kind == "flag" and len(parts) == 2:
+        parts[1] = parts[1].lstrip("-")
     if kind not in _DIRS or not all(_SAFE.match(p) for p in parts):
         return None
     if kind == "flag":
         if len(parts) != 2:
             return None
-        return _DIRS[kind], f"{parts[0].upper()}--{parts[1].lstrip('-')}.md"
+        return _DIRS[kind], f"{parts[0].upper()}--{parts[1]}.md"
     if len(parts) != 1:
         return None
     name = parts[0]
@@ -206,14 +208,18 @@ def _inline(text: str) -> str:
         codes.append(m.group(2))
         return f"\x00{len(codes) - 1}\x00"
 
+    def keep_escaped(m: re.Match[str]) -> str:
+        codes.append(m.group(1))
+        return f"\x00{len(codes) - 1}\x00"
+
     text = _INLINE_CODE.sub(keep, text)
+    text = _ESCAPED.sub(keep_escaped, text)
     text = _IMAGE.sub(lambda m: m.group(1), text)
     text = _LINK.sub(_link_text, text)
     text = _AUTOLINK.sub(lambda m: m.group(1), text)
     text = _STRONG.sub(lambda m: m.group(2), text)
     text = _EM_STAR.sub(lambda m: m.group(1), text)
     text = _EM_UNDERSCORE.sub(lambda m: m.group(1), text)
-    text = _ESCAPED.sub(lambda m: m.group(1), text)
     return _PLACEHOLDER.sub(lambda m: codes[int(m.group(1))], text)
 
 

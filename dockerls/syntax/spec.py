@@ -722,12 +722,7 @@ def _arg(name: str, category: str, description: str, automatic: bool) -> Predefi
 
 
 def _proxy(name: str, what: str) -> PredefinedArg:
-    return _arg(
-        name,
-        "proxy",
-        f"Proxy setting for {what}; usable without an ARG line and kept out of the image history.",
-        False,
-    )
+    return _arg(name, "proxy", f"Proxy to use for {what}.", False)
 
 
 PREDEFINED_ARGS: tuple[PredefinedArg, ...] = (
@@ -749,8 +744,8 @@ PREDEFINED_ARGS: tuple[PredefinedArg, ...] = (
     _proxy("ftp_proxy", "FTP requests (lower-case spelling)"),
     _proxy("NO_PROXY", "hosts that bypass the proxy"),
     _proxy("no_proxy", "hosts that bypass the proxy (lower-case spelling)"),
-    _proxy("ALL_PROXY", "every protocol without a specific proxy"),
-    _proxy("all_proxy", "every protocol without a specific proxy (lower-case spelling)"),
+    _proxy("ALL_PROXY", "any protocol without its own proxy setting"),
+    _proxy("all_proxy", "any protocol without its own proxy setting (lower-case spelling)"),
     _arg(
         "BUILDKIT_SYNTAX",
         "buildkit",
