@@ -6,6 +6,10 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import Any
+
+Result = dict[str, Any]
+"""What an editor script recorded: one entry per capability step."""
 
 REPO = Path(__file__).resolve().parents[2]
 EDITORS = REPO / "editors"
@@ -44,14 +48,14 @@ def server_env() -> dict[str, str]:
     return env
 
 
-def load_result(path: Path) -> dict:
+def load_result(path: Path) -> Result:
     assert path.exists(), f"the editor script wrote no result file {path}"
     data = json.loads(path.read_text(encoding="utf-8"))
     assert isinstance(data, dict)
     return data
 
 
-def assert_step_ok(result: dict, name: str) -> dict:
+def assert_step_ok(result: Result, name: str) -> Result:
     step = result.get(name)
     assert isinstance(step, dict), f"step {name!r} missing from editor result: {result!r}"
     assert "error" not in step, f"step {name!r} failed inside the editor:\n{step['error']}"

@@ -17,6 +17,7 @@ from .helpers import (
     EDITOR_TIMEOUT_S,
     EDITORS,
     HERE,
+    Result,
     assert_step_ok,
     load_result,
     server_command,
@@ -35,7 +36,7 @@ def nvim_binary() -> Path:
 
 
 @pytest.fixture(scope="module")
-def nvim_result(project: Path, tmp_path_factory: pytest.TempPathFactory) -> dict:
+def nvim_result(project: Path, tmp_path_factory: pytest.TempPathFactory) -> Result:
     out = tmp_path_factory.mktemp("nvim") / "result.json"
     env = server_env()
     env.update(
@@ -66,7 +67,7 @@ def nvim_result(project: Path, tmp_path_factory: pytest.TempPathFactory) -> dict
     return load_result(out)
 
 
-def test_attaches_with_our_config(nvim_result: dict, project: Path) -> None:
+def test_attaches_with_our_config(nvim_result: Result, project: Path) -> None:
     attach = assert_step_ok(nvim_result, "attach")
     major, minor = (int(p) for p in nvim_result["nvim_version"].split(".")[:2])
     assert (major, minor) >= (0, 11)
@@ -79,7 +80,7 @@ def test_attaches_with_our_config(nvim_result: dict, project: Path) -> None:
     assert attach["server_info"]["name"] == "dockerls"
 
 
-def test_diagnostics_arrive_from_dockerls(nvim_result: dict) -> None:
+def test_diagnostics_arrive_from_dockerls(nvim_result: Result) -> None:
     diags = assert_step_ok(nvim_result, "diagnostics")
     assert diags["arrived"] is True, "no diagnostics within the wait"
     items = diags["items"]
@@ -90,7 +91,7 @@ def test_diagnostics_arrive_from_dockerls(nvim_result: dict) -> None:
         assert d["message"].strip()
 
 
-def test_fresh_diagnostics_after_edit(nvim_result: dict) -> None:
+def test_fresh_diagnostics_after_edit(nvim_result: Result) -> None:
     edit = assert_step_ok(nvim_result, "edit")
     assert edit["appeared"] is True, "no diagnostic for the appended unknown instruction"
     assert all(d["source"] == "dockerls" for d in edit["new_line_diagnostics"])
@@ -98,21 +99,21 @@ def test_fresh_diagnostics_after_edit(nvim_result: dict) -> None:
     assert "FROBNICATE" not in edit["final_text"]
 
 
-def test_hover(nvim_result: dict) -> None:
+def test_hover(nvim_result: Result) -> None:
     hover = assert_step_ok(nvim_result, "hover")
     assert hover["request_error"] is None
     assert hover["text"], "no hover on the FROM keyword"
     assert "FROM" in hover["text"].upper()
 
 
-def test_completion(nvim_result: dict) -> None:
+def test_completion(nvim_result: Result) -> None:
     completion = assert_step_ok(nvim_result, "completion")
     assert completion["request_error"] is None
     labels = {label.upper() for label in completion["labels"]}
     assert {"RUN", "COPY", "FROM"} <= labels, sorted(labels)
 
 
-def test_code_action_fixes_a_diagnostic(nvim_result: dict) -> None:
+def test_code_action_fixes_a_diagnostic(nvim_result: Result) -> None:
     action = assert_step_ok(nvim_result, "code_action")
     assert action["found"] is True, "no diagnostic offered a code action with an edit"
     assert action["after"] != action["before"]
@@ -121,7 +122,7 @@ def test_code_action_fixes_a_diagnostic(nvim_result: dict) -> None:
     )
 
 
-def test_formatting(nvim_result: dict) -> None:
+def test_formatting(nvim_result: Result) -> None:
     fmt = assert_step_ok(nvim_result, "formatting")
     assert fmt["request_error"] is None
     assert fmt["edit_count"] > 0
