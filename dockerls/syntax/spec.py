@@ -526,10 +526,17 @@ _UID = MountKey("uid", _V.INT)
 _GID = MountKey("gid", _V.INT)
 _ID = MountKey("id", _V.STRING)
 _RELABEL = MountKey("relabel", _V.ENUM, values=("shared", "private"), buildkit=False)
+# Buildah/Podman-only bare options (``z``/``Z`` SELinux labels, ``U`` chown);
+# lookups fold case, so ``z`` also stands for ``Z``.
+_SELINUX = MountKey("z", _V.NONE, value_required=False, buildkit=False)
+_CHOWN = MountKey("u", _V.NONE, value_required=False, buildkit=False)
 _TYPE = MountKey("type", _V.ENUM, values=("bind", "cache", "tmpfs", "secret", "ssh"))
 
 MOUNT_TYPES: tuple[MountType, ...] = (
-    MountType("bind", (_TYPE, _TARGET, _SOURCE, _FROM, _READWRITE, _READONLY, _RELABEL)),
+    MountType(
+        "bind",
+        (_TYPE, _TARGET, _SOURCE, _FROM, _READWRITE, _READONLY, _RELABEL, _SELINUX, _CHOWN),
+    ),
     MountType(
         "cache",
         (
@@ -537,6 +544,7 @@ MOUNT_TYPES: tuple[MountType, ...] = (
             _TARGET,
             _ID,
             _READONLY,
+            _READWRITE,
             MountKey("sharing", _V.ENUM, values=("shared", "private", "locked")),
             _FROM,
             _SOURCE,
@@ -544,9 +552,20 @@ MOUNT_TYPES: tuple[MountType, ...] = (
             _UID,
             _GID,
             _RELABEL,
+            _SELINUX,
+            _CHOWN,
         ),
     ),
-    MountType("tmpfs", (_TYPE, _TARGET, MountKey("size", _V.STRING))),
+    MountType(
+        "tmpfs",
+        (
+            _TYPE,
+            _TARGET,
+            MountKey("size", _V.STRING),
+            MountKey("tmpcopyup", _V.NONE, value_required=False, buildkit=False),
+            MountKey("notmpcopyup", _V.NONE, value_required=False, buildkit=False),
+        ),
+    ),
     MountType(
         "secret",
         (

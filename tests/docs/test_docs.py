@@ -21,7 +21,7 @@ def test_every_spec_entry_has_a_doc_with_summary(key: str) -> None:
     assert md is not None, f"no documentation for {key}"
     summary = docs.summary(key)
     assert summary, key
-    assert summary == md.splitlines()[0].replace("`", "").strip() or "`" not in md.splitlines()[0]
+    assert summary == docs.to_plain_text(md.splitlines()[0]).strip()
     assert len(summary) <= 140, f"{key}: summary too long for a completion detail"
     assert not summary.startswith("#"), key
 
@@ -92,6 +92,8 @@ def test_mount_pages_document_each_key(mount: spec.MountType) -> None:
             assert page == docs.markdown(f"mountkey:{mount.name}:{key.name}")
         if key.required:
             assert docs.summary(f"mountkey:{mount.name}:{key.name}").startswith("Required")  # type: ignore[union-attr]
+        if not key.buildkit:
+            assert "BuildKit does not accept it" in page  # type: ignore[operator]
         if key.kind is spec.ValueKind.ENUM and key.name != "type":
             for v in key.values:
                 assert f"`{v}`" in page  # type: ignore[operator]
