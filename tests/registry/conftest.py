@@ -47,7 +47,9 @@ def _start(tmp: Path, **kw: object) -> LocalRegistry:
 def local_registry(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalRegistry]:
     reg = _start(tmp_path_factory.mktemp("registry"))
     try:
-        reg.seeded["app"] = push_image(reg.url, "team/app", SEEDED_TAGS, created="2024-01-02T03:04:05Z")
+        reg.seeded["app"] = push_image(
+            reg.url, "team/app", SEEDED_TAGS, created="2024-01-02T03:04:05Z"
+        )
         reg.seeded["multi"] = push_index(reg.url, "team/multi", ["1.0", "latest"])
         yield reg
     finally:

@@ -117,7 +117,9 @@ class LocalRegistry:
         self.stop()
 
 
-def start_registry(workdir: Path, *, auth: Auth = None, ready_timeout: float = 20.0) -> LocalRegistry:
+def start_registry(
+    workdir: Path, *, auth: Auth = None, ready_timeout: float = 20.0
+) -> LocalRegistry:
     """Write a config under ``workdir``, start ``docker-registry serve``, wait for ``/v2/``."""
     binary = registry_binary()
     workdir.mkdir(parents=True, exist_ok=True)
@@ -149,14 +151,19 @@ def start_registry(workdir: Path, *, auth: Auth = None, ready_timeout: float = 2
     log_path = workdir / "registry.log"
     log_fh = log_path.open("wb")
     proc = subprocess.Popen(
-        [binary, "serve", str(config)], stdout=log_fh, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
+        [binary, "serve", str(config)],
+        stdout=log_fh,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
     )
     log_fh.close()
     reg = LocalRegistry(host=host, root=workdir, proc=proc, auth=auth, log_path=log_path)
     deadline = time.monotonic() + ready_timeout
     while True:
         if proc.poll() is not None:
-            raise RuntimeError(f"docker-registry exited with {proc.returncode}: {log_path.read_text()[-2000:]}")
+            raise RuntimeError(
+                f"docker-registry exited with {proc.returncode}: {log_path.read_text()[-2000:]}"
+            )
         try:
             r = requests.get(f"{reg.url}/v2/", auth=auth, timeout=1)
             if r.status_code == 200:
@@ -165,7 +172,9 @@ def start_registry(workdir: Path, *, auth: Auth = None, ready_timeout: float = 2
             pass
         if time.monotonic() > deadline:
             reg.stop()
-            raise RuntimeError(f"docker-registry did not become ready: {log_path.read_text()[-2000:]}")
+            raise RuntimeError(
+                f"docker-registry did not become ready: {log_path.read_text()[-2000:]}"
+            )
         time.sleep(0.05)
 
 
@@ -192,7 +201,13 @@ def push_blob(base_url: str, repo: str, data: bytes, *, auth: Auth = None) -> st
 
 
 def push_manifest(
-    base_url: str, repo: str, reference: str, manifest: dict[str, Any], media_type: str, *, auth: Auth = None
+    base_url: str,
+    repo: str,
+    reference: str,
+    manifest: dict[str, Any],
+    media_type: str,
+    *,
+    auth: Auth = None,
 ) -> str:
     body = json.dumps(manifest, indent=2).encode()
     r = requests.put(
@@ -283,7 +298,12 @@ def push_index(
             base_url, repo, os=os_, arch=arch, created=created, oci=True, auth=auth
         )
         body_digest = push_manifest(
-            base_url, repo, _digest(json.dumps(manifest, indent=2).encode()), manifest, media, auth=auth
+            base_url,
+            repo,
+            _digest(json.dumps(manifest, indent=2).encode()),
+            manifest,
+            media,
+            auth=auth,
         )
         children[f"{os_}/{arch}"] = body_digest
         entries.append(

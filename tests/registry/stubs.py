@@ -67,7 +67,9 @@ class StubServer:
         self.httpd.daemon_threads = True
         self.host = f"{host}:{self.httpd.server_address[1]}"
         self.url = f"http://{self.host}"
-        self._thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self._thread = threading.Thread(
+            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        )
 
     def __enter__(self) -> StubServer:
         self._thread.start()

@@ -85,9 +85,9 @@ def test_bearer_token_flow_with_credentials(tmp_path: Path) -> None:
     q = parse_qs(urlsplit(issuer.seen[0].path).query)
     assert q == {"service": ["stub-registry"], "scope": ["repository:team/app:pull"]}
     # the registry saw a Bearer token, never the basic credentials
-    assert all(
-        s.headers.get("Authorization") in (None, "Bearer tok-123") for s in reg.seen
-    ), reg.seen
+    assert all(s.headers.get("Authorization") in (None, "Bearer tok-123") for s in reg.seen), (
+        reg.seen
+    )
 
 
 def test_anonymous_bearer_token(tmp_path: Path) -> None:
@@ -99,7 +99,8 @@ def test_anonymous_bearer_token(tmp_path: Path) -> None:
         def registry(_s: StubServer, seen: Seen) -> Reply:
             if seen.headers.get("Authorization") != "Bearer anon":
                 return Reply(
-                    401, headers={"WWW-Authenticate": f'Bearer realm="{issuer.url}/token",service="x"'}
+                    401,
+                    headers={"WWW-Authenticate": f'Bearer realm="{issuer.url}/token",service="x"'},
                 )
             return _tags("library/node", ["20"])
 
@@ -113,9 +114,11 @@ def test_anonymous_bearer_token(tmp_path: Path) -> None:
 def test_token_refused_is_unauthorized(tmp_path: Path) -> None:
     with StubServer(lambda _s, _r: Reply(401)) as issuer:
         challenge = f'Bearer realm="{issuer.url}/token",service="x"'
-        with StubServer(lambda _s, _r: Reply(401, headers={"WWW-Authenticate": challenge})) as reg:
-            with pytest.raises(RegistryUnauthorized, match="token service"):
-                HttpRegistry(_settings(tmp_path)).list_tags(f"{reg.host}/a/b")
+        with (
+            StubServer(lambda _s, _r: Reply(401, headers={"WWW-Authenticate": challenge})) as reg,
+            pytest.raises(RegistryUnauthorized, match="token service"),
+        ):
+            HttpRegistry(_settings(tmp_path)).list_tags(f"{reg.host}/a/b")
 
 
 # -- pagination -------------------------------------------------------------------------
@@ -152,7 +155,9 @@ def test_link_header_pagination(tmp_path: Path) -> None:
 def test_link_to_another_host_is_not_followed(tmp_path: Path) -> None:
     with StubServer(lambda _s, _r: _tags("x", ["other"])) as elsewhere:
         link = f'<{elsewhere.url}/v2/a/b/tags/list?last=1>; rel="next"'
-        with StubServer(lambda _s, _r: Reply(body=b'{"tags":["1"]}', headers={"Link": link})) as reg:
+        with StubServer(
+            lambda _s, _r: Reply(body=b'{"tags":["1"]}', headers={"Link": link})
+        ) as reg:
             assert HttpRegistry(_settings(tmp_path)).list_tags(f"{reg.host}/a/b") == ["1"]
     assert elsewhere.seen == []
 
@@ -172,21 +177,27 @@ def test_timeout_fires_within_configured_time(tmp_path: Path) -> None:
 
 def test_server_error_is_unavailable(tmp_path: Path) -> None:
     body = json.dumps({"errors": [{"code": "UNKNOWN", "message": "disk on fire"}]}).encode()
-    with StubServer(lambda _s, _r: Reply(503, body)) as reg:
-        with pytest.raises(RegistryUnavailable, match=r"HTTP 503.*disk on fire"):
-            HttpRegistry(_settings(tmp_path)).list_tags(f"{reg.host}/a/b")
+    with (
+        StubServer(lambda _s, _r: Reply(503, body)) as reg,
+        pytest.raises(RegistryUnavailable, match=r"HTTP 503.*disk on fire"),
+    ):
+        HttpRegistry(_settings(tmp_path)).list_tags(f"{reg.host}/a/b")
 
 
 def test_malformed_json_is_bad_response(tmp_path: Path) -> None:
-    with StubServer(lambda _s, _r: Reply(body=b'{"tags": [')) as reg:
-        with pytest.raises(RegistryBadResponse, match="malformed JSON"):
-            HttpRegistry(_settings(tmp_path)).list_tags(f"{reg.host}/a/b")
+    with (
+        StubServer(lambda _s, _r: Reply(body=b'{"tags": [')) as reg,
+        pytest.raises(RegistryBadResponse, match="malformed JSON"),
+    ):
+        HttpRegistry(_settings(tmp_path)).list_tags(f"{reg.host}/a/b")
 
 
 def test_tag_list_without_tags_array_is_bad_response(tmp_path: Path) -> None:
-    with StubServer(lambda _s, _r: Reply(body=b'{"tags": "1.0"}')) as reg:
-        with pytest.raises(RegistryBadResponse, match="tags"):
-            HttpRegistry(_settings(tmp_path)).list_tags(f"{reg.host}/a/b")
+    with (
+        StubServer(lambda _s, _r: Reply(body=b'{"tags": "1.0"}')) as reg,
+        pytest.raises(RegistryBadResponse, match="tags"),
+    ):
+        HttpRegistry(_settings(tmp_path)).list_tags(f"{reg.host}/a/b")
 
 
 @pytest.mark.parametrize("send_length", [True, False])
@@ -223,9 +234,11 @@ def test_refused_connection_is_unavailable(tmp_path: Path) -> None:
 
 def test_manifest_digest_mismatch_is_rejected(tmp_path: Path) -> None:
     wrong = "sha256:" + "0" * 64
-    with StubServer(lambda _s, _r: Reply(body=b'{"schemaVersion":2,"config":{}}')) as reg:
-        with pytest.raises(RegistryBadResponse, match="not the requested"):
-            HttpRegistry(_settings(tmp_path)).resolve(f"{reg.host}/a/b@{wrong}")
+    with (
+        StubServer(lambda _s, _r: Reply(body=b'{"schemaVersion":2,"config":{}}')) as reg,
+        pytest.raises(RegistryBadResponse, match="not the requested"),
+    ):
+        HttpRegistry(_settings(tmp_path)).resolve(f"{reg.host}/a/b@{wrong}")
 
 
 # -- credentials stay with their host --------------------------------------------------
@@ -290,9 +303,8 @@ def test_credentials_for_a_never_sent_to_b(tmp_path: Path) -> None:
 def test_redirect_to_plain_http_on_public_host_is_refused(tmp_path: Path) -> None:
     with StubServer(
         lambda _s, _r: Reply(302, headers={"Location": "http://blobs.example.test/x"})
-    ) as reg:
-        with pytest.raises(RegistryBadResponse, match="plain-HTTP"):
-            HttpRegistry(_settings(tmp_path)).resolve(f"{reg.host}/a/b:1")
+    ) as reg, pytest.raises(RegistryBadResponse, match="plain-HTTP"):
+        HttpRegistry(_settings(tmp_path)).resolve(f"{reg.host}/a/b:1")
 
 
 # -- TLS policy -------------------------------------------------------------------------
@@ -303,7 +315,7 @@ class _RecordingSession(requests.Session):
         super().__init__()
         self.urls: list[str] = []
 
-    def request(self, method, url, *args, **kwargs):  # type: ignore[no-untyped-def, override]
+    def request(self, method, url, *args, **kwargs):  # type: ignore[no-untyped-def]
         self.urls.append(url)
         raise requests.exceptions.SSLError("handshake failed")
 

@@ -42,7 +42,9 @@ def test_unknown_repository_is_not_found(
         client.list_tags(f"{local_registry.host}/team/nope")
 
 
-def test_unknown_tag_is_not_found(local_registry: LocalRegistry, settings: RegistrySettings) -> None:
+def test_unknown_tag_is_not_found(
+    local_registry: LocalRegistry, settings: RegistrySettings
+) -> None:
     with pytest.raises(RegistryNotFound):
         HttpRegistry(settings).resolve(f"{local_registry.host}/team/app:9.9.9")
 
@@ -87,11 +89,13 @@ def test_resolve_by_digest(local_registry: LocalRegistry, settings: RegistrySett
 
 def test_head_digest(local_registry: LocalRegistry, settings: RegistrySettings) -> None:
     client = HttpRegistry(settings)
-    assert client.digest(f"{local_registry.host}/team/multi:latest") == (
-        local_registry.seeded["multi"]["digest"]
+    assert (
+        client.digest(f"{local_registry.host}/team/multi:latest")
+        == (local_registry.seeded["multi"]["digest"])
     )
-    assert client.digest(f"{local_registry.host}/team/app:edge") == (
-        local_registry.seeded["app"]["digest"]
+    assert (
+        client.digest(f"{local_registry.host}/team/app:edge")
+        == (local_registry.seeded["app"]["digest"])
     )
 
 
@@ -131,7 +135,8 @@ def test_basic_auth_with_docker_config(auth_registry: LocalRegistry, tmp_path: P
     user, password = AUTH
     token = base64.b64encode(f"{user}:{password}".encode()).decode()
     cfg = _write_config(
-        tmp_path / "docker" / "config.json", {"auths": {f"http://{auth_registry.host}": {"auth": token}}}
+        tmp_path / "docker" / "config.json",
+        {"auths": {f"http://{auth_registry.host}": {"auth": token}}},
     )
     client = HttpRegistry(RegistrySettings(cache_dir=tmp_path / "c", docker_config=cfg))
     assert client.list_tags(f"{auth_registry.host}/private/app") == ["2.0", "1.0"]
