@@ -192,15 +192,42 @@ def client_capabilities(position_encodings: Sequence[str] = DEFAULT_POSITION_ENC
                 "dynamicRegistration": False,
                 "requests": {"range": True, "full": {"delta": True}},
                 "tokenTypes": [
-                    "namespace", "type", "class", "enum", "interface", "struct",
-                    "typeParameter", "parameter", "variable", "property", "enumMember",
-                    "event", "function", "method", "macro", "keyword", "modifier",
-                    "comment", "string", "number", "regexp", "operator", "decorator",
-                ],  # fmt: skip
+                    "namespace",
+                    "type",
+                    "class",
+                    "enum",
+                    "interface",
+                    "struct",
+                    "typeParameter",
+                    "parameter",
+                    "variable",
+                    "property",
+                    "enumMember",
+                    "event",
+                    "function",
+                    "method",
+                    "macro",
+                    "keyword",
+                    "modifier",
+                    "comment",
+                    "string",
+                    "number",
+                    "regexp",
+                    "operator",
+                    "decorator",
+                ],
                 "tokenModifiers": [
-                    "declaration", "definition", "readonly", "static", "deprecated",
-                    "abstract", "async", "modification", "documentation", "defaultLibrary",
-                ],  # fmt: skip
+                    "declaration",
+                    "definition",
+                    "readonly",
+                    "static",
+                    "deprecated",
+                    "abstract",
+                    "async",
+                    "modification",
+                    "documentation",
+                    "defaultLibrary",
+                ],
                 "formats": ["relative"],
                 "overlappingTokenSupport": False,
                 "multilineTokenSupport": False,
@@ -326,6 +353,7 @@ class LspClient:
         self.position_encoding = "utf-16"
         self.server_capabilities: dict[str, Any] = {}
         self.server_info: dict[str, Any] = {}
+        self.initialize_ns = 0  # time the initialize request took
         self.stderr_tail: deque[str] = deque(maxlen=200)
         self.log_messages: deque[str] = deque(maxlen=500)
         self.server_requests: list[str] = []  # methods of server->client requests seen
@@ -380,7 +408,7 @@ class LspClient:
             "initializationOptions": initialization_options,
             "trace": "off",
         }
-        result = await self.request("initialize", params, timeout=timeout)
+        result, self.initialize_ns = await self.timed_request("initialize", params, timeout=timeout)
         self.server_capabilities = result.get("capabilities", {})
         self.server_info = result.get("serverInfo") or {}
         self.position_encoding = self.server_capabilities.get("positionEncoding", "utf-16")
@@ -496,9 +524,8 @@ class LspClient:
             reply["result"] = {"applied": False, "failureReason": "benchmark client"}
         elif method == "window/showDocument":
             reply["result"] = {"success": False}
-        elif method == "workspace/workspaceFolders":
-            reply["result"] = None
         elif method in (
+            "workspace/workspaceFolders",
             "client/registerCapability",
             "client/unregisterCapability",
             "window/workDoneProgress/create",

@@ -132,9 +132,11 @@ def build_big(
         if _has_escape_directive(raw):
             skipped["escape directive"] += 1
             continue
-        directives, body = split_directives(raw)
+        _, body = split_directives(raw)
         text = raw if not parts else body
-        stripped = [ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
+        stripped = [
+            ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")
+        ]
         if stripped and stripped[-1].rstrip().endswith("\\"):
             skipped["ends in a continuation"] += 1
             continue

@@ -1,0 +1,405 @@
+"""Editor-latency benchmark: dockerls vs rcjsuen's dockerfile-language-server-nodejs.
+
+For each server, in the same run and one after the other (never concurrently):
+
+1. start it over stdio, ``initialize`` (timed), open the ~5,000-instruction file
+   from ``make_big.py`` and wait for its first diagnostics (timed);
+2. a few warm-up edits and requests (not recorded);
+3. ``--edits`` one-character edits (insert a character, then delete it again)
+   at varied places: inside a RUN argument, in a comment, in a FROM tag, in an
+   ENV value, in a COPY path, on an empty line; early, middle and late in the
+   file. Each is timed from just before the incremental ``didChange`` is written
+   to the moment the ``publishDiagnostics`` for that version has been read;
+4. ``--requests`` completion requests (start of an empty line, after ``$``,
+   after ``RUN --``) and as many hover requests (on an instruction keyword, on
+   a variable), timed from request written to response read.
+
+Reports medians and p90 per server and the ratio dockerls/peer (below 1 means
+dockerls is faster), prints a table and writes JSON to ``bench/results/``.
+
+Usage: ``python bench/bench_server.py [--only dockerls|peer] [--edits N] [--json PATH]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import re
+import sys
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import (
+    REPO_DIR,
+    environment,
+    fmt_ms,
+    fmt_ratio,
+    ratio,
+    summarize,
+    table,
+    write_json,
+)
+from lsp_client import (
+    DEFAULT_POSITION_ENCODINGS,
+    DOCKERLS_COMMAND,
+    PEER_COMMAND,
+    LspClient,
+    OpenDocument,
+    ServerExited,
+)
+from make_big import DEFAULT_OUT, DEFAULT_TARGET, ensure_big, format_stats
+
+SERVERS: dict[str, list[str]] = {"dockerls": DOCKERLS_COMMAND, "peer": PEER_COMMAND}
+FRACTIONS = (0.15, 0.5, 0.85)  # where in the file to edit / ask
+
+
+def nth_match(text: str, pattern: str, fraction: float) -> re.Match[str]:
+    """The first match of ``pattern`` starting at or after ``fraction`` of the text."""
+    rx = re.compile(pattern, re.M)
+    m = rx.search(text, int(len(text) * fraction))
+    if m is None:
+        m = rx.search(text)
+    if m is None:
+        raise ValueError(f"pattern {pattern!r} not found in the benchmark file")
+    return m
+
+
+# --------------------------------------------------------------------------- places
+
+
+@dataclass(frozen=True)
+class EditSite:
+    name: str
+    char: str
+    locate: Callable[[str, float], int]  # (text, fraction) -> code-point offset
+
+
+EDIT_SITES = (
+    EditSite(
+        "RUN argument", "x", lambda t, f: nth_match(t, r"^RUN [a-z][^\n\\]{8,}", f).start() + 7
+    ),
+    EditSite("comment", "x", lambda t, f: nth_match(t, r"^# [^\n]{5,}", f).start() + 3),
+    EditSite(
+        "FROM tag",
+        "1",
+        lambda t, f: nth_match(t, r"^FROM (?:--\S+ )*[\w./-]+:([\w.-]+)", f).start(1) + 1,
+    ),
+    EditSite("ENV value", "x", lambda t, f: nth_match(t, r"^ENV \w+[= ]\w", f).end() - 1),
+    EditSite("COPY path", "x", lambda t, f: nth_match(t, r"^COPY [^\n-][^\n]{5,}", f).start() + 6),
+    EditSite("empty line", "R", lambda t, f: nth_match(t, r"\n\n(?=FROM )", f).start() + 1),
+)
+
+
+@dataclass(frozen=True)
+class RequestSite:
+    method: str
+    name: str
+    locate: Callable[[str, float], int]
+
+
+COMPLETION_SITES = (
+    RequestSite(
+        "textDocument/completion",
+        "empty line",
+        lambda t, f: nth_match(t, r"\n\n(?=FROM )", f).start() + 1,
+    ),
+    RequestSite(
+        "textDocument/completion",
+        "after $",
+        lambda t, f: nth_match(t, r"^RUN [^\n]*?\$(?=\{?[A-Za-z_])", f).end(),
+    ),
+    RequestSite(
+        "textDocument/completion", "after RUN --", lambda t, f: nth_match(t, r"^RUN --", f).end()
+    ),
+)
+HOVER_SITES = (
+    RequestSite(
+        "textDocument/hover",
+        "keyword",
+        lambda t, f: nth_match(t, r"^(?:RUN|COPY|ENV) ", f).start() + 1,
+    ),
+    RequestSite(
+        "textDocument/hover",
+        "variable",
+        lambda t, f: nth_match(t, r"^RUN [^\n]*?\$\{?([A-Za-z_]\w*)", f).start(1) + 1,
+    ),
+)
+
+
+# --------------------------------------------------------------------------- runs
+
+
+def _result_size(result: Any) -> int:
+    if result is None:
+        return 0
+    if isinstance(result, dict) and "items" in result:
+        return len(result["items"])
+    if isinstance(result, list):
+        return len(result)
+    return 1
+
+
+async def _edit_pair(doc: OpenDocument, site: EditSite, fraction: float) -> list[float]:
+    """Insert a character at the site, then delete it; returns both latencies (ms)."""
+    offset = site.locate(doc.text, fraction)
+    _, ns_insert = await doc.edit_and_wait(offset, offset, site.char, timeout=300)
+    _, ns_delete = await doc.edit_and_wait(offset, offset + 1, "", timeout=300)
+    return [ns_insert / 1e6, ns_delete / 1e6]
+
+
+async def _request(
+    client: LspClient, doc: OpenDocument, site: RequestSite, fraction: float
+) -> tuple[float, int]:
+    offset = site.locate(doc.text, fraction)
+    params = {"textDocument": {"uri": doc.uri}, "position": doc.position(offset)}
+    if site.method == "textDocument/completion":
+        params["context"] = {"triggerKind": 1}
+    result, ns = await client.timed_request(site.method, params, timeout=120)
+    return ns / 1e6, _result_size(result)
+
+
+async def bench_one(
+    name: str,
+    cmd: list[str],
+    big: Path,
+    text: str,
+    edits: int,
+    requests: int,
+    warmup: int,
+    encodings: tuple[str, ...],
+) -> dict[str, Any]:
+    client = LspClient(cmd, cwd=REPO_DIR, name=name)
+    await client.start()
+    try:
+        await client.initialize(big.parent, position_encodings=encodings, timeout=120)
+        init_ns = client.initialize_ns
+        caps = client.server_capabilities
+        marker = client.publish_count(big.as_uri())
+        sent = client.notify(
+            "textDocument/didOpen",
+            {
+                "textDocument": {
+                    "uri": big.as_uri(),
+                    "languageId": "dockerfile",
+                    "version": 1,
+                    "text": text,
+                }
+            },
+        )
+        doc = OpenDocument(client, big.as_uri(), text, 1)
+        first = await client.wait_for_diagnostics(doc.uri, 1, after=marker, timeout=600)
+        open_ms = (first.received_ns - sent) / 1e6
+
+        for i in range(warmup):
+            await _edit_pair(doc, EDIT_SITES[i % len(EDIT_SITES)], 0.3)
+            for site in (*COMPLETION_SITES, *HOVER_SITES):
+                await _request(client, doc, site, 0.3)
+
+        keystrokes: list[float] = []
+        by_site: dict[str, list[float]] = {}
+        diag_counts: list[int] = []
+        j = 0
+        while len(keystrokes) < edits:
+            site = EDIT_SITES[j % len(EDIT_SITES)]
+            fraction = FRACTIONS[(j // len(EDIT_SITES)) % len(FRACTIONS)]
+            pair = await _edit_pair(doc, site, fraction)
+            pair = pair[: edits - len(keystrokes)]
+            keystrokes.extend(pair)
+            by_site.setdefault(site.name, []).extend(pair)
+            diag_counts.append(len(client.publishes(doc.uri)[-1].diagnostics))
+            j += 1
+        assert doc.text == text, "every timed insert is followed by its delete"
+        out: dict[str, Any] = {
+            "command": cmd,
+            "server_info": client.server_info,
+            "position_encoding": client.position_encoding,
+            "initialize_ms": init_ns / 1e6,
+            "open_to_diagnostics_ms": open_ms,
+            "first_diagnostics": len(first.diagnostics),
+            "diagnostics_after_edits": diag_counts,
+            "keystroke": summarize(keystrokes),
+            "keystroke_by_site": {k: summarize(v) for k, v in by_site.items()},
+        }
+        for label, sites in (("completion", COMPLETION_SITES), ("hover", HOVER_SITES)):
+            samples: list[float] = []
+            per: dict[str, list[float]] = {}
+            sizes: dict[str, list[int]] = {}
+            for k in range(requests):
+                site = sites[k % len(sites)]
+                fraction = FRACTIONS[(k // len(sites)) % len(FRACTIONS)]
+                ms, size = await _request(client, doc, site, fraction)
+                samples.append(ms)
+                per.setdefault(site.name, []).append(ms)
+                sizes.setdefault(site.name, []).append(size)
+            out[label] = summarize(samples)
+            out[f"{label}_by_site"] = {
+                k: {**summarize(v), "result_sizes": sizes[k]} for k, v in per.items()
+            }
+        out["rss_mb"] = _rss_mb(client)
+        out["server_requests"] = sorted(set(client.server_requests))
+        out["capabilities"] = sorted(caps)
+        return out
+    finally:
+        await client.stop()
+
+
+def _rss_mb(client: LspClient) -> float | None:
+    if client.proc is None:
+        return None
+    try:
+        status = Path(f"/proc/{client.proc.pid}/status").read_text()
+    except OSError:
+        return None
+    m = re.search(r"VmRSS:\s+(\d+) kB", status)
+    return int(m.group(1)) / 1024 if m else None
+
+
+# --------------------------------------------------------------------------- report
+
+
+def _rows(results: dict[str, dict[str, Any]]) -> list[tuple[str, Callable[[dict[str, Any]], Any]]]:
+    rows: list[tuple[str, Callable[[dict[str, Any]], Any]]] = [
+        ("initialize", lambda r: {"median": r["initialize_ms"], "p90": None}),
+        (
+            "open -> first diagnostics",
+            lambda r: {"median": r["open_to_diagnostics_ms"], "p90": None},
+        ),
+        ("keystroke -> diagnostics", lambda r: r["keystroke"]),
+    ]
+    for site in EDIT_SITES:
+        rows.append((f"  edit: {site.name}", lambda r, s=site.name: r["keystroke_by_site"].get(s)))
+    rows.append(("completion", lambda r: r["completion"]))
+    for rsite in COMPLETION_SITES:
+        rows.append(
+            (f"  completion: {rsite.name}", lambda r, s=rsite.name: r["completion_by_site"].get(s))
+        )
+    rows.append(("hover", lambda r: r["hover"]))
+    for rsite in HOVER_SITES:
+        rows.append((f"  hover: {rsite.name}", lambda r, s=rsite.name: r["hover_by_site"].get(s)))
+    return rows
+
+
+def report(results: dict[str, dict[str, Any]]) -> tuple[str, dict[str, Any]]:
+    names = [n for n in ("dockerls", "peer") if n in results]
+    header = ["metric"]
+    for n in names:
+        header += [f"{n} median", f"{n} p90"]
+    both = len(names) == 2
+    if both:
+        header.append("dockerls/peer")
+    rows_out: list[list[str]] = []
+    ratios: dict[str, float | None] = {}
+    for label, get in _rows(results):
+        row = [label]
+        meds: dict[str, float | None] = {}
+        for n in names:
+            stat = get(results[n]) or {}
+            meds[n] = stat.get("median")
+            row += [fmt_ms(stat.get("median")), fmt_ms(stat.get("p90"))]
+        if both:
+            r = ratio(meds["dockerls"], meds["peer"])
+            ratios[label.strip()] = r
+            row.append(fmt_ratio(r))
+        rows_out.append(row)
+    lines = [table(header, rows_out)]
+    for n in names:
+        rss = results[n].get("rss_mb")
+        lines.append(
+            f"{n}: encoding {results[n]['position_encoding']}, "
+            f"{results[n]['first_diagnostics']} diagnostics on open"
+            + (f", RSS {rss:.0f} MB" if rss else "")
+        )
+    return "\n".join(lines), ratios
+
+
+async def main_async(args: argparse.Namespace) -> int:
+    text, stats = ensure_big(args.big, args.target)
+    print(format_stats(stats))
+    big = Path(stats.path)
+    names = [args.only] if args.only else ["dockerls", "peer"]
+    results: dict[str, dict[str, Any]] = {}
+    errors: dict[str, str] = {}
+    for name in names:
+        cmd = SERVERS[name]
+        if name == "peer" and not Path(PEER_COMMAND[1]).exists():
+            errors[name] = "peer not installed: run `npm ci --prefix bench` (or npm install)"
+            print(f"\n!! {name}: {errors[name]}", file=sys.stderr)
+            continue
+        print(f"\n== {name}: {' '.join(cmd)}", flush=True)
+        try:
+            results[name] = await bench_one(
+                name,
+                cmd,
+                big,
+                text,
+                args.edits,
+                args.requests,
+                args.warmup,
+                tuple(args.position_encodings.split(",")),
+            )
+            r = results[name]
+            print(
+                f"   keystroke median {fmt_ms(r['keystroke']['median'])}, "
+                f"completion {fmt_ms(r['completion']['median'])}, "
+                f"hover {fmt_ms(r['hover']['median'])}",
+                flush=True,
+            )
+        except (ServerExited, TimeoutError, OSError, Exception) as exc:
+            errors[name] = f"{type(exc).__name__}: {exc}"
+            print(f"!! {name} failed: {errors[name]}", file=sys.stderr)
+            if args.verbose:
+                traceback.print_exc()
+    summary, ratios = report(results) if results else ("", {})
+    if summary:
+        print("\n" + summary)
+    data = {
+        "benchmark": "server",
+        "environment": environment(),
+        "big_file": {k: v for k, v in vars(stats).items() if k != "sources"},
+        "settings": {
+            "edits": args.edits,
+            "requests": args.requests,
+            "warmup": args.warmup,
+            "position_encodings": args.position_encodings,
+        },
+        "results": results,
+        "ratios_dockerls_over_peer": ratios,
+        "errors": errors,
+    }
+    out = write_json(data, args.json, "server")
+    print(f"\nJSON: {out}")
+    return 1 if errors else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description="dockerls vs peer editor latency")
+    ap.add_argument("--only", choices=sorted(SERVERS), help="benchmark one server only")
+    ap.add_argument("--edits", type=int, default=30, help="timed one-character edits (30)")
+    ap.add_argument(
+        "--requests", type=int, default=None, help="completion and hover requests each (= --edits)"
+    )
+    ap.add_argument("--warmup", type=int, default=2, help="untimed warm-up rounds (2)")
+    ap.add_argument("--json", help="write results here (default bench/results/server-*.json)")
+    ap.add_argument("--big", type=Path, default=DEFAULT_OUT, help="where to write the big file")
+    ap.add_argument(
+        "--target", type=int, default=DEFAULT_TARGET, help="instructions in the big file"
+    )
+    ap.add_argument(
+        "--position-encodings",
+        default=",".join(DEFAULT_POSITION_ENCODINGS),
+        help="client's general.positionEncodings, comma-separated (utf-16)",
+    )
+    ap.add_argument("-v", "--verbose", action="store_true")
+    args = ap.parse_args(argv)
+    if args.requests is None:
+        args.requests = args.edits
+    return asyncio.run(main_async(args))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
