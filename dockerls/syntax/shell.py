@@ -430,15 +430,17 @@ def _skip_expansion(raw: str, i: int) -> int:
     return i + 2  # $1, $@, $?, $$ ... (or a lone "$x" oddity)
 
 
-def _unquote(raw: str) -> tuple[str, bool, list[int]]:
+def _unquote(raw: str) -> tuple[str, bool, list[int], list[int]]:
     """Remove quotes and escapes from a word.
 
-    Returns ``(value, is_static, positions)`` where ``positions[k]`` is the
-    index in ``raw`` of ``value[k]`` and ``positions[len(value)]`` the index
-    just after the last consumed character (before a closing quote).
+    Returns ``(value, is_static, starts, ends)``: ``value[k]`` comes from
+    ``raw[starts[k]:ends[k]]`` (an escaped character includes its backslash).
+    ``starts[len(value)]`` is the index just after the last consumed character
+    (before a closing quote), so a zero-width position can always be mapped.
     """
     out: list[str] = []
-    pos: list[int] = []
+    starts: list[int] = []
+    ends: list[int] = []
     static = True
     n = len(raw)
     i = 0
@@ -450,7 +452,8 @@ def _unquote(raw: str) -> tuple[str, bool, list[int]]:
             if j < 0:
                 j = n
             out.append(raw[i + 1 : j])
-            pos.extend(range(i + 1, j))
+            starts.extend(range(i + 1, j))
+            ends.extend(range(i + 2, j + 1))
             end = j
             i = j + 1
         elif c == '"':
@@ -460,17 +463,20 @@ def _unquote(raw: str) -> tuple[str, bool, list[int]]:
                 if ch == "\\" and i + 1 < n and raw[i + 1] in '$`"\\\n':
                     if raw[i + 1] != "\n":
                         out.append(raw[i + 1])
-                        pos.append(i + 1)
+                        starts.append(i)
+                        ends.append(i + 2)
                     i += 2
                 elif ch in "$`":
                     static = False
                     j = _skip_expansion(raw, i)
                     out.append(raw[i:j])
-                    pos.extend(range(i, j))
+                    starts.extend(range(i, j))
+                    ends.extend(range(i + 1, j + 1))
                     i = j
                 else:
                     out.append(ch)
-                    pos.append(i)
+                    starts.append(i)
+                    ends.append(i + 1)
                     i += 1
             end = min(i, n)
             i += 1
@@ -478,11 +484,13 @@ def _unquote(raw: str) -> tuple[str, bool, list[int]]:
             if i + 1 < n:
                 if raw[i + 1] != "\n":
                     out.append(raw[i + 1])
-                    pos.append(i + 1)
+                    starts.append(i)
+                    ends.append(i + 2)
                 i += 2
             else:
                 out.append(c)
-                pos.append(i)
+                starts.append(i)
+                ends.append(i + 1)
                 i += 1
             end = i
         elif c == "$" and i + 1 < n and raw[i + 1] == "'":
@@ -490,14 +498,15 @@ def _unquote(raw: str) -> tuple[str, bool, list[int]]:
             while i < n and raw[i] != "'":
                 ch = raw[i]
                 if ch == "\\" and i + 1 < n:
-                    out.append(_ANSI_ESCAPES.get(raw[i + 1], "\\" + raw[i + 1]))
-                    pos.append(i + 1)
-                    if len(out[-1]) == 2:
-                        pos.append(i + 1)
+                    piece = _ANSI_ESCAPES.get(raw[i + 1], "\\" + raw[i + 1])
+                    out.append(piece)
+                    starts.extend([i] * len(piece))
+                    ends.extend([i + 2] * len(piece))
                     i += 2
                 else:
                     out.append(ch)
-                    pos.append(i)
+                    starts.append(i)
+                    ends.append(i + 1)
                     i += 1
             end = min(i, n)
             i += 1
@@ -506,23 +515,62 @@ def _unquote(raw: str) -> tuple[str, bool, list[int]]:
         elif c in "$`":
             if c == "$" and i + 1 >= n:
                 out.append(c)
-                pos.append(i)
+                starts.append(i)
+                ends.append(i + 1)
                 i += 1
             else:
                 static = False
                 j = _skip_expansion(raw, i)
                 out.append(raw[i:j])
-                pos.extend(range(i, j))
+                starts.extend(range(i, j))
+                ends.extend(range(i + 1, j + 1))
                 i = j
             end = i
         else:
             out.append(c)
-            pos.append(i)
+            starts.append(i)
+            ends.append(i + 1)
             i += 1
             end = i
     value = "".join(out)
-    pos.append(min(end, n))
-    return value, static, pos
+    starts.append(min(end, n))
+    return value, static, starts, ends
+
+
+# ---------------------------------------------------------------------------
+# Fast construction
+# ---------------------------------------------------------------------------
+# Frozen dataclasses pay for ``object.__setattr__`` calls in ``__init__``; on the
+# keystroke path we build thousands of spans and words, so the hot paths fill
+# the slots directly.  The objects are identical to ones built normally (a test
+# checks equality against the regular constructors).
+
+_new = object.__new__
+_set_span_start = getattr(Span, "start").__set__  # noqa: B009
+_set_span_end = getattr(Span, "end").__set__  # noqa: B009
+_set_w_raw = getattr(ShWord, "raw").__set__  # noqa: B009
+_set_w_value = getattr(ShWord, "value").__set__  # noqa: B009
+_set_w_span = getattr(ShWord, "span").__set__  # noqa: B009
+_set_w_static = getattr(ShWord, "is_static").__set__  # noqa: B009
+
+
+def _span(start: int, end: int) -> Span:
+    sp: Span = _new(Span)
+    _set_span_start(sp, start)
+    _set_span_end(sp, end)
+    return sp
+
+
+def _sword(raw: str, value: str, start: int, end: int, static: bool) -> ShWord:
+    sp: Span = _new(Span)
+    _set_span_start(sp, start)
+    _set_span_end(sp, end)
+    w: ShWord = _new(ShWord)
+    _set_w_raw(w, raw)
+    _set_w_value(w, value)
+    _set_w_span(w, sp)
+    _set_w_static(w, static)
+    return w
 
 
 # ---------------------------------------------------------------------------
@@ -638,8 +686,8 @@ class _Builder:
     def span(self, node: tree_sitter.Node) -> Span:
         m = self.b2c
         if m is None:
-            return Span(node.start_byte, node.end_byte)
-        return Span(m[node.start_byte], m[node.end_byte])
+            return _span(node.start_byte, node.end_byte)
+        return _span(m[node.start_byte], m[node.end_byte])
 
     def word(self, node: tree_sitter.Node) -> ShWord:
         m = self.b2c
@@ -649,9 +697,9 @@ class _Builder:
             s, e = m[node.start_byte], m[node.end_byte]
         raw = self.script[s:e]
         if _SPECIAL.isdisjoint(raw):
-            return ShWord(raw, raw, Span(s, e), True)
-        value, static, _ = _unquote(raw)
-        return ShWord(raw, value, Span(s, e), static)
+            return _sword(raw, raw, s, e, True)
+        value, static, _, _ = _unquote(raw)
+        return _sword(raw, value, s, e, static)
 
     def token_word(self, text: str, node: tree_sitter.Node) -> ShWord:
         return ShWord(text, text, self.span(node), True)
@@ -829,7 +877,7 @@ class _Builder:
         if _SPECIAL.isdisjoint(raw):
             value = ShWord(raw, raw, Span(vstart, sp.end), True)
         else:
-            v, static, _ = _unquote(raw)
+            v, static, _, _ = _unquote(raw)
             value = ShWord(raw, v, Span(vstart, sp.end), static)
         return Assignment(name, value, sp, append)
 
@@ -975,7 +1023,7 @@ class _Builder:
         word = _shell_c_word(cmd)
         if word is None:
             return []
-        inner, _, positions = _unquote(word.raw)
+        inner, _, starts, ends = _unquote(word.raw)
         if not inner.strip():
             return []
         base = word.span.start
@@ -983,8 +1031,8 @@ class _Builder:
         script = self.script
 
         def span(sp: Span) -> Span:
-            s = base + positions[sp.start]
-            e = base + positions[sp.end - 1] + 1 if sp.end > sp.start else s
+            s = base + starts[sp.start]
+            e = base + ends[sp.end - 1] if sp.end > sp.start else s
             return Span(s, max(s, e))
 
         def wd(w: ShWord) -> ShWord:
@@ -1101,7 +1149,7 @@ def _unwrap(cmd: Command, depth: int) -> list[Command]:
             if eq > 0:
                 vs = w.span.start + eq + 1
                 val_raw = w.raw[eq + 1 :]
-                val, static, _ = _unquote(val_raw)
+                val, static, _, _ = _unquote(val_raw)
                 assigns.append(
                     Assignment(
                         v.split("=", 1)[0],
