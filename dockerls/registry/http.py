@@ -555,7 +555,7 @@ class HttpRegistry:
         if auth is not None:
             hdrs["Authorization"] = auth
         try:
-            return self._send(url, method, hdrs, auth_netloc=host.lower())
+            reply = self._send(url, method, hdrs, auth_netloc=host.lower())
         except RegistryUnavailable as exc:
             if (
                 url.startswith("https://")
@@ -570,6 +570,10 @@ class HttpRegistry:
                     "http" + url[len("https") :], method, hdrs, auth_netloc=host.lower()
                 )
             raise
+        if url.startswith("https://") and host not in self._schemes:
+            with self._lock:
+                self._schemes[host] = "https"  # TLS works: never downgrade this host later
+        return reply
 
     def _send(self, url: str, method: str, headers: dict[str, str], *, auth_netloc: str) -> _Reply:
         """One request with manual redirects; ``Authorization`` only goes to ``auth_netloc``."""

@@ -36,9 +36,13 @@ T = TypeVar("T")
 
 class RegistryService:
     def __init__(
-        self, registry: ImageRegistry, *, enabled: bool = True, max_workers: int = 4
+        self, registry: ImageRegistry, *, enabled: bool | None = None, max_workers: int = 4
     ) -> None:
+        """``enabled=None`` follows ``registry.settings.enabled`` when the registry has settings."""
         self.registry = registry
+        if enabled is None:
+            reg_settings = getattr(registry, "settings", None)
+            enabled = bool(getattr(reg_settings, "enabled", True))
         self.enabled = enabled
         self._pool = ThreadPoolExecutor(
             max_workers=max_workers, thread_name_prefix="dockerls-registry"

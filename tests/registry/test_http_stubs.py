@@ -301,9 +301,12 @@ def test_credentials_for_a_never_sent_to_b(tmp_path: Path) -> None:
 
 
 def test_redirect_to_plain_http_on_public_host_is_refused(tmp_path: Path) -> None:
-    with StubServer(
-        lambda _s, _r: Reply(302, headers={"Location": "http://blobs.example.test/x"})
-    ) as reg, pytest.raises(RegistryBadResponse, match="plain-HTTP"):
+    with (
+        StubServer(
+            lambda _s, _r: Reply(302, headers={"Location": "http://blobs.example.test/x"})
+        ) as reg,
+        pytest.raises(RegistryBadResponse, match="plain-HTTP"),
+    ):
         HttpRegistry(_settings(tmp_path)).resolve(f"{reg.host}/a/b:1")
 
 

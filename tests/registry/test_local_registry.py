@@ -161,3 +161,35 @@ def test_basic_auth_with_wrong_password_is_unauthorized(
     client = HttpRegistry(RegistrySettings(cache_dir=tmp_path / "c", docker_config=cfg))
     with pytest.raises(RegistryUnauthorized, match="401"):
         client.list_tags(f"{auth_registry.host}/private/app")
+
+
+def test_single_platform_image_with_other_platform_requested(
+    local_registry: LocalRegistry, settings: RegistrySettings
+) -> None:
+    with pytest.raises(RegistryNotFound, match="single-platform"):
+        HttpRegistry(settings).resolve(f"{local_registry.host}/team/app:2", platform="linux/arm64")
+
+
+async def test_service_over_http_does_not_block_the_loop(
+    local_registry: LocalRegistry, settings: RegistrySettings
+) -> None:
+    import asyncio
+
+    from dockerls.registry.service import RegistryService
+
+    svc = RegistryService(HttpRegistry(settings))
+    try:
+        ref = f"{local_registry.host}/team/multi:1.0"
+        assert svc.cached_tags(ref) is None
+        tags = await asyncio.wait_for(asyncio.wrap_future(svc.fetch_tags(ref)), timeout=10)
+        assert tags == ["1.0", "latest"]
+        assert svc.cached_tags(ref) == tags
+        # a fresh service over the same disk cache answers instantly, without a fetch
+        later = RegistryService(
+            HttpRegistry(RegistrySettings(enabled=False, cache_dir=settings.cache_dir))
+        )
+        assert later.cached_tags(ref) == tags
+        assert later.status == "registry lookups are turned off"
+        later.shutdown()
+    finally:
+        svc.shutdown()
