@@ -1,0 +1,75 @@
+;;; dockerls.el --- Eglot setup for the dockerls Dockerfile language server  -*- lexical-binding: t; -*-
+
+;; SPDX-License-Identifier: MIT
+;; Package-Requires: ((emacs "28.1") (eglot "1.9"))
+
+;;; Commentary:
+
+;; Registers dockerls (`dockerls serve', PyPI `dockerfile-language-server') with Eglot for
+;; `dockerfile-mode' (MELPA / Debian elpa-dockerfile-mode) and `dockerfile-ts-mode'
+;; (Emacs 29+), ahead of Eglot's built-in `docker-langserver' entry.
+;;
+;;   (add-to-list 'load-path "/path/to/dockerls/editors/emacs")
+;;   (require 'dockerls)
+;;   (add-hook 'dockerfile-mode-hook #'eglot-ensure)
+;;   (add-hook 'dockerfile-ts-mode-hook #'eglot-ensure)
+;;
+;; Settings follow schemas/settings.schema.json.  They are sent as initializationOptions:
+;;
+;;   (setq dockerls-initialization-options
+;;         '(:rules (:ignore ["DL3008"] :severity (:DL3006 "error"))
+;;           :registry (:enabled :json-false)))
+;;
+;; and can be changed per project (answered to workspace/configuration) in .dir-locals.el:
+;;
+;;   ((dockerfile-mode
+;;     . ((eglot-workspace-configuration
+;;         . (:dockerls (:rules (:ignore ["DL3008"])))))))
+
+;;; Code:
+
+(require 'eglot)
+
+(defgroup dockerls nil
+  "The dockerls Dockerfile language server."
+  :group 'tools
+  :prefix "dockerls-")
+
+(defcustom dockerls-server-command nil
+  "Command (a list of strings) that runs dockerls over stdio.
+nil means `dockerls serve' when `dockerls' is on `exec-path', else
+`python3 -m dockerls serve'."
+  :type '(choice (const :tag "Automatic" nil) (repeat string)))
+
+(defcustom dockerls-initialization-options nil
+  "Settings sent as LSP initializationOptions (a plist, see schemas/settings.schema.json).
+nil sends an empty object, so the server uses its defaults."
+  :type 'sexp)
+
+(defun dockerls-server-command ()
+  "The command that starts the server, resolved now."
+  (or dockerls-server-command
+      (if (executable-find "dockerls")
+          '("dockerls" "serve")
+        '("python3" "-m" "dockerls" "serve"))))
+
+(defun dockerls--contact (_interactive)
+  "Eglot contact for dockerls: the command plus initializationOptions."
+  (append (dockerls-server-command)
+          (list :initializationOptions
+                (or dockerls-initialization-options (make-hash-table)))))
+
+;; Both modes report the LSP language id `dockerfile' (Eglot would otherwise derive
+;; "dockerfile-ts" from the tree-sitter mode's name).
+(add-to-list 'eglot-server-programs
+             '(((dockerfile-mode :language-id "dockerfile")
+                (dockerfile-ts-mode :language-id "dockerfile"))
+               . dockerls--contact))
+
+;; Containerfiles: dockerfile-mode only knows Dockerfile, Dockerfile.* and *.dockerfile.
+(let ((mode (if (fboundp 'dockerfile-mode) 'dockerfile-mode 'dockerfile-ts-mode)))
+  (dolist (re '("/Containerfile\\(?:\\.[^/\\]*\\)?\\'" "\\.containerfile\\'"))
+    (add-to-list 'auto-mode-alist (cons re mode))))
+
+(provide 'dockerls)
+;;; dockerls.el ends here
