@@ -62,9 +62,12 @@ class RegistryBinaryMissing(RuntimeError):
     pass
 
 
+FALLBACK_PATHS = ("/usr/bin/docker-registry",)
+
+
 def registry_binary() -> str:
-    found = shutil.which("docker-registry") or (
-        "/usr/bin/docker-registry" if Path("/usr/bin/docker-registry").exists() else None
+    found = shutil.which("docker-registry") or next(
+        (p for p in FALLBACK_PATHS if Path(p).exists()), None
     )
     if found is None:
         raise RegistryBinaryMissing(

@@ -176,3 +176,14 @@ def test_service_dedupes_and_cancels() -> None:
     finally:
         blocking.gate.set()
         svc.shutdown()
+
+
+def test_missing_registry_binary_is_a_clear_error(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from tests.registry import local_registry as lr
+
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.setattr(lr, "FALLBACK_PATHS", ())
+    with pytest.raises(lr.RegistryBinaryMissing, match="apt-get install docker-registry"):
+        lr.start_registry(tmp_path / "r")
