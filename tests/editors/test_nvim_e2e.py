@@ -67,6 +67,36 @@ def nvim_result(project: Path, tmp_path_factory: pytest.TempPathFactory) -> Resu
     return load_result(out)
 
 
+def test_config_file() -> None:
+    """editors/nvim/lsp/dockerls_py.lua sets every field (lspconfig merges same-name configs)."""
+    proc = subprocess.run(
+        [
+            str(nvim_binary()),
+            "--headless",
+            "--clean",
+            "--cmd",
+            f"set rtp^={EDITORS / 'nvim'}",
+            "-l",
+            str(HERE / "nvim_config.lua"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 0, proc.stderr
+    cfg = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert cfg["cmd"] in (["dockerls", "serve"], ["python3", "-m", "dockerls", "serve"])
+    assert cfg["filetypes"] == ["dockerfile"]
+    assert cfg["root_markers"] == ["Dockerfile", "Containerfile", ".git"]
+    assert cfg["init_options"] == {}  # an object, not the [] a plain empty Lua table encodes to
+    assert cfg["settings"] == {"dockerls": {}}
+    assert cfg["mirrored_from_settings"] == {"rules": {"ignore": ["DL3008"]}}
+    assert cfg["explicit_init_options_kept"] == {"format": {"enabled": False}}
+    assert cfg["empty_settings"] == {}
+    assert cfg["containerfile_filetype"] == "dockerfile"
+    assert cfg["dockerfile_dot_filetype"] == "dockerfile"
+
+
 def test_attaches_with_our_config(nvim_result: Result, project: Path) -> None:
     attach = assert_step_ok(nvim_result, "attach")
     major, minor = (int(p) for p in nvim_result["nvim_version"].split(".")[:2])
