@@ -21,8 +21,9 @@ script string.
 
 from __future__ import annotations
 
+import re
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -244,21 +245,19 @@ class ShellScript:
     errors: tuple[Span, ...] = ()
     supported: bool = True
     dialect: str = "posix"
-    _by_name: dict[str, tuple[Command, ...]] = field(
-        default_factory=dict, repr=False, compare=False, hash=False
-    )
 
     def find(self, name: str) -> list[Command]:
-        """Commands called ``name`` (basename or full path), in source order."""
+        """Commands called ``name`` (basename, or full path if it has a ``/``),
+        in source order."""
         if "/" in name:
             return [c for c in self.commands if c.path == name]
-        return list(self._by_name.get(name, ()))
+        return [c for c in self.commands if c.name == name]
 
     def uses(self, name: str) -> bool:
-        """True if any command is called ``name``."""
+        """True if any command is called ``name`` (see :meth:`find`)."""
         if "/" in name:
             return any(c.path == name for c in self.commands)
-        return name in self._by_name
+        return any(c.name == name for c in self.commands)
 
     def command_at(self, offset: int) -> Command | None:
         """The innermost command whose span contains ``offset``."""
@@ -430,6 +429,37 @@ def _skip_expansion(raw: str, i: int) -> int:
     return i + 2  # $1, $@, $?, $$ ... (or a lone "$x" oddity)
 
 
+_STATIC_PIECE = re.compile(r"""'([^']*)'?|"((?:[^"\\]|\\.)*)"?|\\(.)|([^'"\\]+)|(\\)""", re.DOTALL)
+_DQ_ESCAPE = re.compile(r"""\\([$`"\\\n])""")
+
+
+def _dq_unescape(m: re.Match[str]) -> str:
+    c = m.group(1)
+    return "" if c == "\n" else c
+
+
+def _unquote_value(raw: str) -> tuple[str, bool]:
+    """``(value, is_static)`` of a word; a fast path of :func:`_unquote`."""
+    if "$" in raw or "`" in raw:
+        value, static, _, _ = _unquote(raw)
+        return value, static
+    out: list[str] = []
+    for m in _STATIC_PIECE.finditer(raw):
+        single, double, escaped, plain, trailing = m.groups()
+        if plain is not None:
+            out.append(plain)
+        elif single is not None:
+            out.append(single)
+        elif double is not None:
+            out.append(_DQ_ESCAPE.sub(_dq_unescape, double) if "\\" in double else double)
+        elif escaped is not None:
+            if escaped != "\n":
+                out.append(escaped)
+        elif trailing is not None:
+            out.append(trailing)
+    return "".join(out), True
+
+
 def _unquote(raw: str) -> tuple[str, bool, list[int], list[int]]:
     """Remove quotes and escapes from a word.
 
@@ -573,6 +603,55 @@ def _sword(raw: str, value: str, start: int, end: int, static: bool) -> ShWord:
     return w
 
 
+_CMD_SETTERS = tuple(
+    getattr(Command, name).__set__
+    for name in (
+        "name",
+        "path",
+        "name_word",
+        "args",
+        "span",
+        "assignments",
+        "redirects",
+        "pipeline_index",
+        "connector_before",
+        "wrapped_by",
+        "via_shell",
+    )
+)
+
+
+def _command(
+    name: str,
+    path: str,
+    name_word: ShWord,
+    args: tuple[ShWord, ...],
+    span: Span,
+    assignments: tuple[Assignment, ...],
+    redirects: tuple[Redirect, ...],
+    pipeline_index: int | None,
+    connector_before: str | None,
+    wrapped_by: str | None,
+    via_shell: str | None,
+) -> Command:
+    (s_name, s_path, s_word, s_args, s_span, s_asg, s_red, s_pipe, s_conn, s_wrap, s_via) = (
+        _CMD_SETTERS
+    )
+    c: Command = _new(Command)
+    s_name(c, name)
+    s_path(c, path)
+    s_word(c, name_word)
+    s_args(c, args)
+    s_span(c, span)
+    s_asg(c, assignments)
+    s_red(c, redirects)
+    s_pipe(c, pipeline_index)
+    s_conn(c, connector_before)
+    s_wrap(c, wrapped_by)
+    s_via(c, via_shell)
+    return c
+
+
 # ---------------------------------------------------------------------------
 # Tree walking
 # ---------------------------------------------------------------------------
@@ -698,7 +777,7 @@ class _Builder:
         raw = self.script[s:e]
         if _SPECIAL.isdisjoint(raw):
             return _sword(raw, raw, s, e, True)
-        value, static, _, _ = _unquote(raw)
+        value, static = _unquote_value(raw)
         return _sword(raw, value, s, e, static)
 
     def token_word(self, text: str, node: tree_sitter.Node) -> ShWord:
@@ -877,7 +956,7 @@ class _Builder:
         if _SPECIAL.isdisjoint(raw):
             value = ShWord(raw, raw, Span(vstart, sp.end), True)
         else:
-            v, static, _, _ = _unquote(raw)
+            v, static = _unquote_value(raw)
             value = ShWord(raw, v, Span(vstart, sp.end), static)
         return Assignment(name, value, sp, append)
 
@@ -999,16 +1078,18 @@ class _Builder:
         for r in self.raws:
             v = r.name.value
             base = v.rsplit("/", 1)[-1] if "/" in v else v
-            cmd = Command(
-                name=base or v,
-                path=v,
-                name_word=r.name,
-                args=tuple(r.args),
-                span=Span(r.start, r.end),
-                assignments=tuple(r.assignments),
-                redirects=tuple(r.redirects),
-                pipeline_index=r.pipe,
-                connector_before=r.conn,
+            cmd = _command(
+                base or v,
+                v,
+                r.name,
+                tuple(r.args),
+                _span(r.start, r.end),
+                tuple(r.assignments),
+                tuple(r.redirects),
+                r.pipe,
+                r.conn,
+                None,
+                None,
             )
             group = [cmd]
             group.extend(_unwrap(cmd, 0))
@@ -1149,7 +1230,7 @@ def _unwrap(cmd: Command, depth: int) -> list[Command]:
             if eq > 0:
                 vs = w.span.start + eq + 1
                 val_raw = w.raw[eq + 1 :]
-                val, static, _, _ = _unquote(val_raw)
+                val, static = _unquote_value(val_raw)
                 assigns.append(
                     Assignment(
                         v.split("=", 1)[0],
@@ -1254,13 +1335,9 @@ def _build(script: str, shell_nesting: int) -> ShellScript:
     b = _Builder(script, src)
     b.container(root, None, None, 0)
     commands = tuple(b.finish(shell_nesting))
-    by_name: dict[str, list[Command]] = {}
-    for c in commands:
-        by_name.setdefault(c.name, []).append(c)
     return ShellScript(
         script=script,
         commands=commands,
         has_pipe=b.has_pipe,
-        errors=_collect_errors(root, b),
-        _by_name={k: tuple(v) for k, v in by_name.items()},
+        errors=_collect_errors(root, b) if root.has_error else (),
     )

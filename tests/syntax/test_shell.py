@@ -16,9 +16,11 @@ from dockerls.syntax.shell import (
     ShellScript,
     ShWord,
     _build,
+    _command,
     _span,
     _sword,
     _unquote,
+    _unquote_value,
     parse_shell,
     shell_dialect,
 )
@@ -643,6 +645,11 @@ def test_fast_constructors_equal_regular_ones() -> None:
     assert _span(3, 7) == Span(3, 7)
     assert _sword("'a'", "a", 1, 4, True) == ShWord("'a'", "a", Span(1, 4), True)
     assert hash(_span(1, 2)) == hash(Span(1, 2))
+    w = ShWord("a", "a", Span(0, 1), True)
+    args = (ShWord("b", "b", Span(2, 3), True),)
+    regular = Command("a", "/x/a", w, args, Span(0, 3), (), (), 1, "&&", "sudo", "sh")
+    fast = _command("a", "/x/a", w, args, Span(0, 3), (), (), 1, "&&", "sudo", "sh")
+    assert fast == regular
 
 
 @pytest.mark.parametrize(
@@ -667,6 +674,20 @@ def test_unquote(raw: str, value: str, static: bool) -> None:
     assert len(ends) == len(v)
     assert all(0 <= p <= len(raw) for p in starts + ends)
     assert all(st < en for st, en in zip(starts[:-1], ends, strict=True))
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.one_of(
+        st.text(max_size=30),
+        st.lists(st.sampled_from([*list("ab '\"\\\n$`(){}"), "$'"])).map("".join),
+    )
+)
+@example("a\\\nb")
+@example('"x\\\ny"')
+def test_unquote_fast_path_agrees(raw: str) -> None:
+    full_value, full_static, _, _ = _unquote(raw)
+    assert _unquote_value(raw) == (full_value, full_static)
 
 
 # -- properties ------------------------------------------------------------------------------
