@@ -99,11 +99,24 @@
                (or (and (fboundp 'dockerfile-mode) (symbol-file 'dockerfile-mode)) :null) r)
       (let ((contact (eglot--guess-contact)))
         (puthash "language_id" (nth 4 contact) r)
-        (apply #'eglot contact))
+        (condition-case err
+            (apply #'eglot contact)
+          (error (puthash "start_error" (format "%S" err) r))))
       (setq e2e-server
             (e2e-wait (lambda () (and (bound-and-true-p eglot--managed-mode)
                                       (eglot-current-server)))))
       (puthash "attached" (if e2e-server t :false) r)
+      (unless e2e-server                ; say why: the server's stderr and Eglot's events
+        (puthash "eglot_buffers"
+                 (mapconcat (lambda (b)
+                              (with-current-buffer b
+                                (format "--- %s\n%s" (buffer-name)
+                                        (buffer-substring-no-properties
+                                         (max (point-min) (- (point-max) 3000)) (point-max)))))
+                            (cl-remove-if-not (lambda (b) (string-match-p "EGLOT" (buffer-name b)))
+                                              (buffer-list))
+                            "\n")
+                 r))
       (when e2e-server
         (puthash "server_info" (e2e-json (eglot--server-info e2e-server)) r)
         (puthash "command" (e2e-json (process-command (jsonrpc--process e2e-server))) r)

@@ -57,7 +57,9 @@ def test_eglot_starts_dockerls_for_dockerfile_mode(emacs_result: Result) -> None
     attach = assert_step_ok(emacs_result, "attach")
     assert attach["major_mode"] == "dockerfile-mode"
     assert attach["language_id"] == "dockerfile"
-    assert attach["attached"] is True
+    assert attach["attached"] is True, (
+        f"{attach.get('start_error', '')}\n{attach.get('eglot_buffers', '')}"
+    )
     assert attach["command"] == server_command()
     assert attach["initialization_options"] == {}
     assert attach["server_info"]["name"] == "dockerls"

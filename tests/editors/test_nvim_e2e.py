@@ -64,7 +64,10 @@ def nvim_result(project: Path, tmp_path_factory: pytest.TempPathFactory) -> Resu
     assert out.exists(), (
         f"nvim exited {proc.returncode}\nstdout:\n{proc.stdout}\nstderr:\n{proc.stderr}"
     )
-    return load_result(out)
+    result = load_result(out)
+    log = out.parent / "state" / "nvim" / "lsp.log"
+    result["lsp_log_tail"] = log.read_text(errors="replace")[-4000:] if log.exists() else ""
+    return result
 
 
 def test_config_file() -> None:
@@ -102,7 +105,9 @@ def test_attaches_with_our_config(nvim_result: Result, project: Path) -> None:
     major, minor = (int(p) for p in nvim_result["nvim_version"].split(".")[:2])
     assert (major, minor) >= (0, 11)
     assert attach["filetype"] == "dockerfile"
-    assert attach["attached"] is True
+    assert attach["attached"] is True, (
+        f"server did not start; lsp.log:\n{nvim_result['lsp_log_tail']}"
+    )
     assert attach["client_name"] == "dockerls_py"
     assert attach["cmd"] == server_command()
     # root_markers from editors/nvim/lsp/dockerls_py.lua: the Dockerfile's own folder.
