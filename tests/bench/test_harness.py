@@ -1,0 +1,135 @@
+"""Smoke test of the benchmark harness (bench/lsp_client.py) against the peer server.
+
+Drives rcjsuen's dockerfile-language-server-nodejs (installed by
+``npm ci --prefix bench``) through a tiny Dockerfile: open, incremental edits,
+diagnostics matched to the edit, completion and hover. No timing assertions:
+speed goals live in bench/, never in tests.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCH = Path(__file__).resolve().parents[2] / "bench"
+
+
+def _load_client():  # bench/ is scripts, not a package: load it by path, leave sys.path alone
+    name = "dockerls_bench_lsp_client"
+    spec = importlib.util.spec_from_file_location(name, BENCH / "lsp_client.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+_client = _load_client()
+PEER_COMMAND = _client.PEER_COMMAND
+LspClient = _client.LspClient
+OpenDocument = _client.OpenDocument
+
+TINY = "FROM alpine:3.19 AS base\nARG GREETING=hello\nRUN echo $GREETING\n"
+
+
+@pytest.fixture
+def peer_installed() -> None:
+    if shutil.which("node") is None or not Path(PEER_COMMAND[1]).exists():
+        pytest.fail(
+            "peer server missing: install node and run `npm ci --prefix bench` "
+            "(bench/package-lock.json pins dockerfile-language-server-nodejs)"
+        )
+
+
+def _messages(diagnostics: list[dict]) -> list[str]:
+    return [d["message"] for d in diagnostics]
+
+
+async def test_open_edit_diagnostics_completion_hover(peer_installed: None, tmp_path: Path) -> None:
+    uri = (tmp_path / "Dockerfile").as_uri()
+    async with LspClient(PEER_COMMAND, cwd=tmp_path, name="peer") as client:
+        result = await client.initialize(tmp_path)
+        assert "completionProvider" in result["capabilities"]
+        assert client.position_encoding == "utf-16"
+
+        doc = client.did_open(uri, TINY)
+        first = await client.wait_for_diagnostics(uri, 1, timeout=60)
+        assert first.version is None  # this peer publishes without a version
+        assert first.diagnostics == []
+
+        # Make the keyword lower-case: the peer warns about instruction casing.
+        run = doc.find("RUN")
+        marker = client.publish_count(uri)
+        pub, elapsed_ns = await doc.edit_and_wait(run, run + 3, "run", timeout=60)
+        assert doc.version == 2
+        assert pub.seq == marker  # the first publish after the change
+        assert elapsed_ns > 0
+        assert any("uppercase" in m for m in _messages(pub.diagnostics)), pub.diagnostics
+        (casing,) = pub.diagnostics
+        assert casing["range"]["start"] == {"line": 2, "character": 0}
+
+        # Undo it: the next publish (for version 3) is clean again.
+        pub3, _ = await doc.edit_and_wait(run, run + 3, "RUN", timeout=60)
+        assert doc.version == 3 and pub3.seq == marker + 1
+        assert pub3.diagnostics == []
+        assert doc.text == TINY
+
+        # The server asked for configuration; the client answered and it did not stall.
+        assert "workspace/configuration" in client.server_requests
+
+        # Completion right after `$` proposes the ARG declared above.
+        dollar = doc.find("$GREETING") + 1
+        items, ns = await client.timed_request(
+            "textDocument/completion",
+            {"textDocument": {"uri": uri}, "position": doc.position(dollar)},
+        )
+        items = items["items"] if isinstance(items, dict) else items
+        assert ns > 0
+        assert any("GREETING" in item["label"] for item in items), [i["label"] for i in items]
+
+        # Hover on the RUN keyword documents the instruction.
+        hover, _ = await client.timed_request(
+            "textDocument/hover",
+            {"textDocument": {"uri": uri}, "position": doc.position(run + 1)},
+        )
+        assert hover is not None
+        contents = hover["contents"]
+        text = contents["value"] if isinstance(contents, dict) else str(contents)
+        assert "command" in text.lower()
+
+
+async def test_versioned_matching_skips_stale_publishes(
+    peer_installed: None, tmp_path: Path
+) -> None:
+    """Two edits sent back to back: each wait returns the publish for its own change."""
+    uri = (tmp_path / "Dockerfile").as_uri()
+    async with LspClient(PEER_COMMAND, cwd=tmp_path, name="peer") as client:
+        await client.initialize(tmp_path)
+        doc = client.did_open(uri, TINY)
+        await client.wait_for_diagnostics(uri, 1, timeout=60)
+        before = client.publish_count(uri)
+        run = doc.find("RUN")
+        doc.edit(run, run + 3, "run")  # version 2: casing warning
+        doc.edit(run, run + 3, "RUN")  # version 3: clean
+        pub2 = await client.wait_for_diagnostics(uri, 2, after=before, timeout=60)
+        pub3 = await client.wait_for_diagnostics(uri, 3, after=before + 1, timeout=60)
+        assert len(pub2.diagnostics) == 1
+        assert pub3.diagnostics == []
+        assert pub3.received_ns >= pub2.received_ns
+
+
+def test_position_conversion_handles_non_bmp_and_utf8() -> None:
+    client = LspClient(["true"])
+    doc = OpenDocument(client, "file:///x", "FROM a\nRUN echo 🐳é $X\n", 1)
+    x = doc.find("$X")
+    client.position_encoding = "utf-16"
+    assert doc.position(x) == {"line": 1, "character": 9 + 2 + 1 + 1}
+    assert doc.offset(1, 13) == x
+    client.position_encoding = "utf-8"
+    assert doc.position(x) == {"line": 1, "character": 9 + 4 + 2 + 1}
+    client.position_encoding = "utf-32"
+    assert doc.position(x) == {"line": 1, "character": 12}
