@@ -177,7 +177,8 @@ class Command:
     def flag_values(self, *names: str) -> tuple[str, ...]:
         """Every value given to one of ``names``, in order.
 
-        Accepts ``--name value``, ``--name=value``, ``-n value`` and ``-nvalue``.
+        Accepts ``--name value``, ``--name=value``, ``-n value``, ``-nvalue``
+        and a cluster ending in the flag (``-xzf file`` gives ``file`` for ``-f``).
         """
         out: list[str] = []
         opts = self._option_words()
@@ -350,8 +351,11 @@ def _flag_value_of(v: str, names: Sequence[str]) -> object:
             return _NEEDS_NEXT
         if v.startswith(name + "="):
             return v[len(name) + 1 :]
-        if len(name) == 2 and name[0] == "-" and v[1] != "-" and v.startswith(name):
-            return v[2:]
+        if len(name) == 2 and name[0] == "-" and v[1] != "-":
+            if v.startswith(name):
+                return v[2:]
+            if v[-1] == name[1] and v[1:].isalnum():
+                return _NEEDS_NEXT  # ``-xzf file``: the value flag ends a cluster
     return None
 
 

@@ -507,6 +507,16 @@ def test_flag_value_and_values() -> None:
     assert c.flag_value("--missing") is None
 
 
+def test_flag_value_in_cluster() -> None:
+    c = parse_shell("curl -fsSLo /tmp/x.tgz https://e.org/x.tgz").commands[0]
+    assert c.flag_value("-o", "--output") == "/tmp/x.tgz"
+    t = parse_shell("tar -xzf a.tgz -C /opt").commands[0]
+    assert t.flag_value("-f") == "a.tgz"
+    assert t.flag_value("-C") == "/opt"
+    # a short flag followed by more letters reads them as its attached value
+    assert t.flag_value("-x") == "zf"
+
+
 def test_flag_value_at_end() -> None:
     c = parse_shell("curl -o").commands[0]
     assert c.flag_value("-o") is None
