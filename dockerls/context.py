@@ -1,0 +1,170 @@
+"""The build context on disk: `.dockerignore` and a capped file listing.
+
+This is the IO side of the context-aware checks (CopyIgnoredFile, DLS120
+CopySourceMissing).  It builds an immutable
+:class:`~dockerls.analysis.dockerignore.ContextInfo` that the server and the
+CLI put into the lint options under the key ``"context"``
+(``LintConfig(options={..., "context": info})``); rules only read that
+object and stay silent when it is absent.
+
+* The ignore file is ``<Dockerfile>.dockerignore`` next to the Dockerfile when
+  it exists (BuildKit prefers it), else ``<context>/.dockerignore``.
+* The listing is built lazily (only when asked), walks at most
+  ``max_entries`` files and directories, and skips directories the ignore
+  file excludes when it has no ``!`` exceptions.
+* :class:`ContextLoader` caches one snapshot per (context, Dockerfile) and
+  rebuilds it when the ignore file's or the context folder's mtime changes,
+  or after ``ttl`` seconds (deep changes do not touch the folder's mtime).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from dockerls.analysis.dockerignore import (
+    ContextInfo,
+    IgnoreMatcher,
+    IgnoreProblem,
+    entries_with_parents,
+    parse_dockerignore,
+)
+
+log = logging.getLogger(__name__)
+
+OPTIONS_KEY = "context"
+DEFAULT_MAX_ENTRIES = 20_000
+
+
+def find_ignore_file(context_dir: str | os.PathLike[str], dockerfile: str | os.PathLike[str] | None = None) -> Path | None:
+    """The `.dockerignore` BuildKit would use for this build."""
+    if dockerfile is not None:
+        df = Path(dockerfile)
+        specific = df.with_name(df.name + ".dockerignore")
+        if specific.is_file():
+            return specific
+    general = Path(context_dir) / ".dockerignore"
+    return general if general.is_file() else None
+
+
+def read_ignore(path: Path | None) -> tuple[IgnoreMatcher | None, tuple[IgnoreProblem, ...]]:
+    if path is None:
+        return None, ()
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError as exc:
+        log.warning("cannot read %s: %s", path, exc)
+        return None, ()
+    pats, problems = parse_dockerignore(text)
+    return IgnoreMatcher(pats), problems
+
+
+def list_context(
+    root: str | os.PathLike[str], ignore: IgnoreMatcher | None = None, max_entries: int = DEFAULT_MAX_ENTRIES
+) -> tuple[frozenset[str], bool]:
+    """Relative slash paths of files and directories under ``root``, and
+    whether the walk finished under the cap.  Symlinks are listed, never
+    followed."""
+    prune = ignore is not None and not ignore.exclusions
+    out: list[str] = []
+    stack: list[tuple[str, str]] = [(os.fspath(root), "")]
+    while stack:
+        path, rel = stack.pop()
+        try:
+            with os.scandir(path) as it:
+                entries = list(it)
+        except OSError:
+            continue
+        for e in entries:
+            r = f"{rel}{e.name}"
+            if prune and ignore is not None and ignore.matches(r):
+                continue
+            out.append(r)
+            if len(out) >= max_entries:
+                return entries_with_parents(out), False
+            try:
+                is_dir = e.is_dir(follow_symlinks=False)
+            except OSError:
+                is_dir = False
+            if is_dir:
+                stack.append((e.path, r + "/"))
+    return entries_with_parents(out), True
+
+
+def load_context(
+    context_dir: str | os.PathLike[str],
+    dockerfile: str | os.PathLike[str] | None = None,
+    *,
+    list_files: bool = True,
+    max_entries: int = DEFAULT_MAX_ENTRIES,
+) -> ContextInfo:
+    """Read the ignore file and (optionally) list the context, uncached."""
+    ignore_path = find_ignore_file(context_dir, dockerfile)
+    ignore, problems = read_ignore(ignore_path)
+    entries: frozenset[str] | None = None
+    complete = True
+    if list_files and Path(context_dir).is_dir():
+        entries, complete = list_context(context_dir, ignore, max_entries)
+    return ContextInfo(
+        root=os.fspath(context_dir),
+        ignore=ignore,
+        ignore_file=os.fspath(ignore_path) if ignore_path else None,
+        entries=entries,
+        complete=complete,
+        problems=problems,
+    )
+
+
+def _mtime(p: Path | None) -> int:
+    if p is None:
+        return -1
+    try:
+        return p.stat().st_mtime_ns
+    except OSError:
+        return -1
+
+
+@dataclass
+class _Entry:
+    stamp: tuple[object, ...]
+    made: float
+    info: ContextInfo
+
+
+class ContextLoader:
+    """Cached :func:`load_context`; one instance per server/CLI run."""
+
+    def __init__(self, *, max_entries: int = DEFAULT_MAX_ENTRIES, ttl: float = 5.0) -> None:
+        self.max_entries = max_entries
+        self.ttl = ttl
+        self._cache: dict[tuple[str, str], _Entry] = {}
+
+    def get(self, context_dir: str | os.PathLike[str], dockerfile: str | os.PathLike[str] | None = None) -> ContextInfo:
+        key = (os.fspath(context_dir), os.fspath(dockerfile) if dockerfile is not None else "")
+        ignore_path = find_ignore_file(context_dir, dockerfile)
+        stamp = (os.fspath(ignore_path) if ignore_path else None, _mtime(ignore_path), _mtime(Path(context_dir)))
+        now = time.monotonic()
+        hit = self._cache.get(key)
+        if hit is not None and hit.stamp == stamp and now - hit.made < self.ttl:
+            return hit.info
+        info = load_context(context_dir, dockerfile, max_entries=self.max_entries)
+        self._cache[key] = _Entry(stamp, now, info)
+        return info
+
+    def invalidate(self) -> None:
+        self._cache.clear()
+
+
+__all__ = [
+    "DEFAULT_MAX_ENTRIES",
+    "OPTIONS_KEY",
+    "ContextInfo",
+    "ContextLoader",
+    "find_ignore_file",
+    "list_context",
+    "load_context",
+    "read_ignore",
+]
