@@ -271,35 +271,81 @@ class ShellScript:
         return best
 
 
-def shell_dialect(shell: Sequence[str] | str | None) -> str:
-    """Map a ``SHELL`` argv (or a ``# hadolint shell=`` value) to a dialect.
+_INTERPRETERS = (
+    "python",
+    "pypy",
+    "perl",
+    "node",
+    "nodejs",
+    "deno",
+    "bun",
+    "ruby",
+    "php",
+    "lua",
+    "rscript",
+    "tclsh",
+    "awk",
+    "gawk",
+    "jq",
+)
 
-    Returns ``"powershell"`` or ``"cmd"`` for those shells, else ``"posix"``.
+
+def _exe_base(exe: str) -> str:
+    base = exe.replace("\\", "/").rsplit("/", 1)[-1].lower()
+    return base[:-4] if base.endswith(".exe") else base
+
+
+def shell_dialect(shell: Sequence[str] | str | None) -> str:
+    """Map a ``SHELL`` argv, a ``# hadolint shell=`` value or a heredoc
+    shebang's words (``["/usr/bin/env", "python3"]``) to a dialect.
+
+    Returns ``"powershell"``, ``"cmd"``, the name of a known non-shell
+    interpreter (``"python"``, ``"node"``, ``"perl"``...), or ``"posix"`` for
+    everything else (POSIX shells and unknown programs, as hadolint does).
+    A string is taken as a single program path.
     """
     if not shell:
         return "posix"
-    exe = shell if isinstance(shell, str) else shell[0]
-    base = exe.replace("\\", "/").rsplit("/", 1)[-1].lower()
-    if base.endswith(".exe"):
-        base = base[:-4]
+    words = [shell] if isinstance(shell, str) else list(shell)
+    base = _exe_base(words[0])
+    if base == "env":
+        i = 1
+        while i < len(words):
+            w = words[i]
+            if w in ("-u", "--unset", "-C", "--chdir"):
+                i += 2
+            elif w.startswith("-") or _is_assignment_text(w):
+                i += 1
+            else:
+                break
+        if i >= len(words):
+            return "posix"
+        base = _exe_base(words[i])
     if "pwsh" in base or "powershell" in base:
         return "powershell"
     if base == "cmd":
         return "cmd"
+    for name in _INTERPRETERS:
+        if base.startswith(name) and all(c in "0123456789.-" for c in base[len(name) :]):
+            return name
     return "posix"
 
 
-_UNSUPPORTED_DIALECTS = frozenset({"powershell", "pwsh", "cmd"})
+_POSIX_DIALECTS = frozenset(
+    {"posix", "sh", "bash", "dash", "ash", "zsh", "ksh", "mksh", "busybox", "busybox-sh"}
+)
 
 
 @lru_cache(maxsize=4096)
 def parse_shell(script: str, dialect: str = "posix") -> ShellScript:
     """Parse ``script`` into its shell view.  Never raises; cached.
 
-    For non-POSIX dialects (``"powershell"``, ``"cmd"``) the result is empty
-    with ``supported=False`` so that shell rules skip it.
+    ``dialect`` is ``"posix"`` (or a POSIX shell name such as ``"bash"``); for
+    any other dialect (``"powershell"``, ``"cmd"``, ``"python"``... see
+    :func:`shell_dialect`) the result is empty with ``supported=False`` so
+    that shell rules skip it.
     """
-    if dialect.lower() in _UNSUPPORTED_DIALECTS:
+    if dialect.lower() not in _POSIX_DIALECTS:
         return ShellScript(script=script, supported=False, dialect=dialect.lower())
     try:
         return _build(script, 0)

@@ -584,7 +584,7 @@ def test_script_helpers() -> None:
 # -- dialects, errors, caching ------------------------------------------------------------
 
 
-@pytest.mark.parametrize("dialect", ["powershell", "pwsh", "cmd", "PowerShell"])
+@pytest.mark.parametrize("dialect", ["powershell", "pwsh", "cmd", "PowerShell", "python"])
 def test_unsupported_dialect(dialect: str) -> None:
     sh = parse_shell("Invoke-WebRequest -Uri x | Out-Null", dialect)
     assert not sh.supported
@@ -592,8 +592,9 @@ def test_unsupported_dialect(dialect: str) -> None:
     assert not sh.has_pipe
 
 
-def test_posix_dialect() -> None:
-    sh = parse_shell("a | b", "posix")
+@pytest.mark.parametrize("dialect", ["posix", "bash", "sh", "ash"])
+def test_posix_dialect(dialect: str) -> None:
+    sh = parse_shell("a | b", dialect)
     assert sh.supported and sh.has_pipe
 
 
@@ -609,6 +610,14 @@ def test_posix_dialect() -> None:
         ("pwsh", "powershell"),
         ([], "posix"),
         (None, "posix"),
+        (["/usr/bin/env", "bash"], "posix"),
+        (["/usr/bin/env", "-S", "python3", "-u"], "python"),
+        (["/usr/bin/python3.11"], "python"),
+        (["/usr/bin/env", "node"], "node"),
+        (["/usr/bin/perl", "-w"], "perl"),
+        (["/usr/bin/env"], "posix"),
+        (["/usr/local/bin/mysh", "-c"], "posix"),
+        (["/bin/sh-python"], "posix"),
     ],
 )
 def test_shell_dialect(shell: list[str] | str | None, dialect: str) -> None:
