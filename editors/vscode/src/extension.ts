@@ -8,6 +8,7 @@ import { homedir } from "node:os";
 import { isAbsolute } from "node:path";
 import * as vscode from "vscode";
 import {
+  DidChangeConfigurationNotification,
   LanguageClient,
   type LanguageClientOptions,
   type ServerOptions,
@@ -110,18 +111,29 @@ async function showStartError(message: string): Promise<void> {
   }
 }
 
+/** The `dockerls` settings tree as the server should see it (client-only keys removed). */
+function currentServerSettings(): Record<string, unknown> {
+  return serverSettings(JSON.parse(JSON.stringify(vscode.workspace.getConfiguration(SECTION))));
+}
+
 function clientOptions(): LanguageClientOptions {
-  const settings = () => serverSettings(JSON.parse(JSON.stringify(vscode.workspace.getConfiguration(SECTION))));
   return {
     documentSelector: [
       { scheme: "file", language: "dockerfile" },
       { scheme: "untitled", language: "dockerfile" },
     ],
     outputChannel: output,
-    initializationOptions: settings(),
+    initializationOptions: currentServerSettings(),
     synchronize: { configurationSection: SECTION },
     middleware: {
       workspace: {
+        // Push the same filtered tree (`{"dockerls": {...}}`) instead of the raw section, so the
+        // server never sees `dockerls.server.*` as unknown keys.
+        didChangeConfiguration: async () => {
+          await client?.sendNotification(DidChangeConfigurationNotification.type, {
+            settings: { [SECTION]: currentServerSettings() },
+          });
+        },
         // The server asks for the `dockerls` section; hide the client-only keys from it.
         configuration: async (params, token, next) => {
           const result = await next(params, token);
