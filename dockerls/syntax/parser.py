@@ -761,6 +761,8 @@ def lex_item(text: str, pos: int, escape: str) -> tuple[Item, int]:
                     )
                 heredoc_info.append((mk, body_span, term_span, "".join(content)))
     item_text = text[pos:cur]
+    if len(item_text) > _MAX_LINE_BYTES // 4:
+        _check_line_lengths(item_text, issues)
     if end == cur and line_count > 1:
         line_count = 1
     inst = _build_instruction(
@@ -777,6 +779,23 @@ def lex_item(text: str, pos: int, escape: str) -> tuple[Item, int]:
         )
         inst = _replace_issues(inst, fixed)
     return inst, cur
+
+
+_MAX_LINE_BYTES = 65535  # BuildKit's scanner refuses longer lines
+
+
+def _check_line_lengths(item_text: str, issues: list[SyntaxIssue]) -> None:
+    pos = 0
+    for line in item_text.splitlines(keepends=True):
+        if len(line.encode("utf-8", "surrogatepass")) > _MAX_LINE_BYTES:
+            issues.append(
+                _issue(
+                    "LineTooLong",
+                    f"This line is longer than BuildKit's limit of {_MAX_LINE_BYTES} bytes",
+                    Span(pos, pos + len(line.rstrip("\r\n"))),
+                )
+            )
+        pos += len(line)
 
 
 def _looks_json(kw_rest: list[str]) -> bool:
@@ -867,9 +886,7 @@ class Parse:
             out.append(
                 (
                     Span(0, 0),
-                    SyntaxIssue(
-                        "NoInstructions", "The Dockerfile has no instructions", Span(0, 0)
-                    ),
+                    SyntaxIssue("NoInstructions", "The Dockerfile has no instructions", Span(0, 0)),
                 )
             )
         return out

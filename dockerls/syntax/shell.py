@@ -1377,10 +1377,62 @@ def _collect_errors(root: tree_sitter.Node, b: _Builder) -> tuple[Span, ...]:
     return tuple(out)
 
 
+_HEREDOC_MARKER = re.compile(
+    r"""(?<!<)<<(?!<)-?[ \t]*(?:'([^'\n]*)'|"([^"\n]*)"|\\?([^\s;&|<>()'"]+))"""
+)
+
+
+def _heredoc_terminators(script: str) -> str | None:
+    """Empty heredoc bodies for a RUN line whose bodies the Dockerfile parser
+    keeps apart (``RUN cat <<EOF | sh``), or None if there is no marker."""
+    names = [
+        m.group(1) if m.group(1) is not None else m.group(2) or m.group(3)
+        for m in _HEREDOC_MARKER.finditer(script)
+    ]
+    if not names:
+        return None
+    return "\n" + "\n".join(names) + "\n"
+
+
+def _parse_tree(src: bytes) -> tree_sitter.Tree:
+    with _PARSER_LOCK:
+        return _PARSER.parse(src)
+
+
 def _build(script: str, shell_nesting: int) -> ShellScript:
     src = script.encode("utf-8", "surrogatepass")
-    with _PARSER_LOCK:
-        tree = _PARSER.parse(src)
+    tree = _parse_tree(src)
+    root = tree.root_node
+    if root.has_error and "<<" in script:
+        # A RUN command line with its heredoc bodies cut off: parse it again
+        # with empty bodies appended, and keep that parse if it is clean and
+        # every position stays inside the original text.
+        tail = _heredoc_terminators(script)
+        if tail is not None:
+            alt = _build_from(script + tail, shell_nesting, None)
+            if not alt.errors and _within(alt, len(script)):
+                return ShellScript(script=script, commands=alt.commands, has_pipe=alt.has_pipe)
+    return _build_from(script, shell_nesting, (src, tree))
+
+
+def _within(sh: ShellScript, n: int) -> bool:
+    for c in sh.commands:
+        if c.span.end > n:
+            return False
+        for r in c.redirects:
+            if r.span.end > n or (r.target is not None and r.target.span.end > n):
+                return False
+    return True
+
+
+def _build_from(
+    script: str, shell_nesting: int, parsed: tuple[bytes, tree_sitter.Tree] | None
+) -> ShellScript:
+    if parsed is None:
+        src = script.encode("utf-8", "surrogatepass")
+        tree = _parse_tree(src)
+    else:
+        src, tree = parsed
     root = tree.root_node
     b = _Builder(script, src)
     b.container(root, None, None, 0)

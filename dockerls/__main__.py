@@ -1,0 +1,6 @@
+"""``python -m dockerls``."""
+
+from dockerls.cli import main
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,415 @@
+"""The semantic model of a Dockerfile: stages, ARG/ENV scopes, SHELL, USER,
+WORKDIR, and variable resolution.
+
+Built from a :class:`~dockerls.syntax.parser.Parse` in one pass.  Stage
+objects are reused between versions when a stage's items are the very same
+nodes and the global facts they read did not change, so stage-scoped rule
+results can be cached on them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from functools import lru_cache
+
+from dockerls.syntax.imageref import ImageRef, parse_image_ref
+from dockerls.syntax.nodes import Comment, Instruction, Item, Span
+from dockerls.syntax.parser import Parse, parse_words
+
+DEFAULT_SHELL: tuple[str, ...] = ("/bin/sh", "-c")
+WINDOWS_SHELL: tuple[str, ...] = ("cmd", "/S", "/C")
+
+# BuildKit's automatic platform ARGs (usable in FROM without declaring them,
+# and inside a stage after a bare ``ARG NAME``).
+PLATFORM_ARGS = frozenset(
+    {
+        "TARGETPLATFORM",
+        "TARGETOS",
+        "TARGETARCH",
+        "TARGETVARIANT",
+        "BUILDPLATFORM",
+        "BUILDOS",
+        "BUILDARCH",
+        "BUILDVARIANT",
+        "TARGETSTAGE",
+    }
+)
+PROXY_ARGS = frozenset(
+    {
+        "HTTP_PROXY",
+        "http_proxy",
+        "HTTPS_PROXY",
+        "https_proxy",
+        "FTP_PROXY",
+        "ftp_proxy",
+        "NO_PROXY",
+        "no_proxy",
+        "ALL_PROXY",
+        "all_proxy",
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Definition:
+    """One ARG or ENV variable definition."""
+
+    kind: str  # "ARG" | "ENV"
+    name: str
+    value: str | None  # raw value as written (quotes kept), None for bare ARG
+    item: int  # index in Parse.items
+    name_span: Span  # relative to the item
+    value_span: Span | None
+
+
+def _unquote(value: str) -> str:
+    """Remove shell-style quotes and backslash escapes (ENV/ARG values)."""
+    if not value or ('"' not in value and "'" not in value and "\\" not in value):
+        return value
+    out: list[str] = []
+    quote = ""
+    i = 0
+    n = len(value)
+    while i < n:
+        ch = value[i]
+        if quote:
+            if ch == quote:
+                quote = ""
+            elif ch == "\\" and quote == '"' and i + 1 < n:
+                i += 1
+                out.append(value[i])
+            else:
+                out.append(ch)
+        elif ch in ("'", '"'):
+            quote = ch
+        elif ch == "\\" and i + 1 < n:
+            i += 1
+            out.append(value[i])
+        else:
+            out.append(ch)
+        i += 1
+    return "".join(out)
+
+
+@lru_cache(maxsize=8192)
+def _definitions_of(inst: Instruction) -> tuple[tuple[str, str, str | None, Span, Span | None], ...]:
+    """(kind, name, raw value, name span, value span) for an ARG/ENV."""
+    out: list[tuple[str, str, str | None, Span, Span | None]] = []
+    if inst.name == "ARG":
+        for w in inst.words:
+            eq = w.value.find("=")
+            if eq < 0:
+                out.append(("ARG", w.value, None, w.span, None))
+            else:
+                name = w.value[:eq]
+                ns = Span(w.span.start, w.span.start + len(name))
+                vs = Span(ns.end + 1, w.span.end)
+                out.append(("ARG", name, w.value[eq + 1 :], ns, vs))
+    elif inst.name == "ENV":
+        words = inst.words
+        if words and "=" not in words[0].value:
+            # legacy ``ENV key value`` form
+            first = words[0]
+            value = inst.values[1] if len(inst.values) > 1 else ""
+            vs = Span(words[1].span.start, words[-1].span.end) if len(words) > 1 else None
+            out.append(("ENV", first.value, value, first.span, vs))
+        else:
+            for w in words:
+                eq = w.value.find("=")
+                if eq < 0:
+                    continue
+                name = w.value[:eq]
+                ns = Span(w.span.start, w.span.start + len(name))
+                vs = Span(ns.end + 1, w.span.end)
+                out.append(("ENV", name, w.value[eq + 1 :], ns, vs))
+    return tuple(out)
+
+
+_VAR_RE = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)((?::?[-+?])[^}]*|[^}]*)?\}|([A-Za-z_][A-Za-z0-9_]*))")
+
+
+@dataclass(frozen=True, slots=True)
+class VarRef:
+    """A ``$NAME`` or ``${NAME...}`` reference inside some text."""
+
+    name: str
+    start: int  # indices into the text scanned
+    end: int
+    name_start: int
+    modifier: str  # "", ":-", "-", ":+", "+", ":?", "?", or other text
+    operand: str
+
+
+def var_refs(text: str, escape: str = "\\") -> list[VarRef]:
+    """Variable references in ``text``, skipping escaped ``$`` and single-quoted
+    parts (as BuildKit's word expansion does)."""
+    if "$" not in text:
+        return []
+    out: list[VarRef] = []
+    i = 0
+    n = len(text)
+    in_single = False
+    in_double = False
+    while i < n:
+        ch = text[i]
+        if ch == escape and i + 1 < n and not in_single:
+            i += 2
+            continue
+        if ch == "'" and not in_double:
+            in_single = not in_single
+        elif ch == '"' and not in_single:
+            in_double = not in_double
+        elif ch == "$" and not in_single:
+            m = _VAR_RE.match(text, i)
+            if m is not None:
+                if m.group(3) is not None:
+                    out.append(VarRef(m.group(3), m.start(), m.end(), m.start(3), "", ""))
+                else:
+                    rest = m.group(2) or ""
+                    mod = ""
+                    for cand in (":-", ":+", ":?", "-", "+", "?"):
+                        if rest.startswith(cand):
+                            mod = cand
+                            break
+                    if not mod and rest:
+                        mod = rest
+                        operand = ""
+                    else:
+                        operand = rest[len(mod) :]
+                    out.append(VarRef(m.group(1), m.start(), m.end(), m.start(1), mod, operand))
+                i = m.end()
+                continue
+        i += 1
+    return out
+
+
+def expand(text: str, env: Mapping[str, str | None], escape: str = "\\") -> str:
+    """Expand ``$VAR`` / ``${VAR:-d}`` / ``${VAR:+a}`` with ``env`` (None =
+    declared without value).  Unknown variables expand to the empty string."""
+    refs = var_refs(text, escape)
+    if not refs:
+        return text
+    out: list[str] = []
+    last = 0
+    for r in refs:
+        out.append(text[last : r.start])
+        val = env.get(r.name)
+        is_set = r.name in env and val is not None
+        if r.modifier in (":-",):
+            out.append(val if is_set and val else expand(r.operand, env, escape))
+        elif r.modifier == "-":
+            out.append(val if r.name in env and val is not None else expand(r.operand, env, escape))
+        elif r.modifier == ":+":
+            out.append(expand(r.operand, env, escape) if is_set and val else "")
+        elif r.modifier == "+":
+            out.append(expand(r.operand, env, escape) if is_set else "")
+        else:
+            out.append(val or "")
+        last = r.end
+    out.append(text[last:])
+    return "".join(out)
+
+
+@dataclass(eq=False)
+class Stage:
+    """One build stage: its FROM and the items up to the next FROM."""
+
+    index: int  # 0-based stage number
+    first: int  # item index of the FROM
+    end: int  # item index after the last item of the stage
+    from_inst: Instruction
+    name: str | None  # alias after AS, as written
+    name_span: Span | None  # relative to the FROM item
+    image: str  # the image word as written
+    image_span: Span | None
+    image_ref: ImageRef | None  # None when empty
+    platform: str | None  # --platform value
+    base_stage: int | None  # index of the earlier stage it builds on
+    items: tuple[Item, ...]  # Parse.items[first:end]
+    is_last: bool = False
+
+    @property
+    def instructions(self) -> Iterator[tuple[int, Instruction]]:
+        for k, it in enumerate(self.items):
+            if isinstance(it, Instruction):
+                yield self.first + k, it
+
+    def by_name(self, *names: str) -> Iterator[tuple[int, Instruction]]:
+        for idx, it in self.instructions:
+            if it.name in names:
+                yield idx, it
+
+    def definitions(self) -> list[Definition]:
+        out: list[Definition] = []
+        for idx, inst in self.instructions:
+            target = inst.sub if inst.name == "ONBUILD" else inst
+            if target is None or target.name not in ("ARG", "ENV") or inst.name == "ONBUILD":
+                continue
+            for kind, name, value, ns, vs in _definitions_of(inst):
+                out.append(Definition(kind, name, value, idx, ns, vs))
+        return out
+
+    def shells(self) -> list[tuple[int, tuple[str, ...]]]:
+        """(item index, shell) for each SHELL instruction (exec form only)."""
+        return [(i, inst.values) for i, inst in self.by_name("SHELL") if inst.json and inst.values]
+
+
+@dataclass(eq=False)
+class Model:
+    parse: Parse
+    stages: list[Stage]
+    global_args: list[Definition]  # ARGs before the first FROM
+    preamble: list[int]  # item indices of instructions before the first FROM
+    escape: str
+    # rule options from the settings (trusted registries, label schema, ...)
+    options: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def items(self) -> tuple[Item, ...]:
+        return self.parse.items
+
+    def start(self, item: int) -> int:
+        return self.parse.starts[item]
+
+    def stage_of(self, item: int) -> Stage | None:
+        for st in self.stages:
+            if st.first <= item < st.end:
+                return st
+        return None
+
+    def stage_named(self, name: str) -> Stage | None:
+        low = name.lower()
+        for st in self.stages:
+            if st.name is not None and st.name.lower() == low:
+                return st
+        return None
+
+    def global_env(self) -> dict[str, str | None]:
+        env: dict[str, str | None] = {}
+        for d in self.global_args:
+            env[d.name] = (
+                expand(_unquote(d.value), env, self.escape) if d.value is not None else None
+            )
+        return env
+
+    def env_at(self, stage: Stage, item: int) -> dict[str, str | None]:
+        """Variables visible at ``item`` inside ``stage`` (ARG values are the
+        declared defaults; global ARGs need a bare ``ARG NAME`` in the stage)."""
+        genv = self.global_env()
+        env: dict[str, str | None] = {}
+        if stage.base_stage is not None:
+            base = self.stages[stage.base_stage]
+            for d in base.definitions():
+                if d.kind == "ENV":
+                    env[d.name] = expand(_unquote(d.value or ""), env, self.escape)
+        for d in stage.definitions():
+            if d.item >= item:
+                break
+            if d.kind == "ARG":
+                if d.value is not None:
+                    env[d.name] = expand(_unquote(d.value), env, self.escape)
+                elif d.name in genv:
+                    env[d.name] = genv[d.name]
+                else:
+                    env.setdefault(d.name, None)
+            else:
+                env[d.name] = expand(_unquote(d.value or ""), env, self.escape)
+        return env
+
+    def comments_above(self, item: int) -> list[tuple[int, Comment]]:
+        """The run of comment lines directly above ``item`` (nearest last)."""
+        out: list[tuple[int, Comment]] = []
+        k = item - 1
+        while k >= 0:
+            it = self.parse.items[k]
+            if isinstance(it, Comment):
+                out.append((k, it))
+                k -= 1
+                continue
+            break
+        out.reverse()
+        return out
+
+
+def _from_parts(inst: Instruction) -> tuple[str, Span | None, str | None, Span | None]:
+    """(image, image span, alias, alias span) of a FROM."""
+    words = inst.words
+    if not words:
+        return "", None, None, None
+    image = words[0]
+    alias: str | None = None
+    alias_span: Span | None = None
+    if len(words) >= 3 and words[1].value.lower() == "as":
+        alias = words[2].value
+        alias_span = words[2].span
+    return image.value, image.span, alias, alias_span
+
+
+def build_model(p: Parse) -> Model:
+    """Build the model.  Cheap: one scan for FROMs, per-node facts cached."""
+    items = p.items
+    from_idx = [
+        i
+        for i in range(p.header, len(items))
+        if isinstance(items[i], Instruction) and items[i].name == "FROM"  # type: ignore[union-attr]
+    ]
+    first_from = from_idx[0] if from_idx else len(items)
+    global_args: list[Definition] = []
+    preamble: list[int] = []
+    for i in range(p.header, first_from):
+        it = items[i]
+        if isinstance(it, Instruction):
+            preamble.append(i)
+            if it.name == "ARG":
+                for kind, name, value, ns, vs in _definitions_of(it):
+                    global_args.append(Definition(kind, name, value, i, ns, vs))
+    stages: list[Stage] = []
+    names: dict[str, int] = {}
+    for s, fi in enumerate(from_idx):
+        end = from_idx[s + 1] if s + 1 < len(from_idx) else len(items)
+        inst = items[fi]
+        assert isinstance(inst, Instruction)
+        image, image_span, alias, alias_span = _from_parts(inst)
+        platform = None
+        for f in inst.flags:
+            if f.name == "platform":
+                platform = f.value
+        base_stage = names.get(image.lower()) if image else None
+        ref = parse_image_ref(image) if image else None
+        st = Stage(
+            index=s,
+            first=fi,
+            end=end,
+            from_inst=inst,
+            name=alias,
+            name_span=alias_span,
+            image=image,
+            image_span=image_span,
+            image_ref=ref,
+            platform=platform,
+            base_stage=base_stage,
+            items=items[fi:end],
+        )
+        st.is_last = s == len(from_idx) - 1
+        stages.append(st)
+        if alias is not None:
+            names.setdefault(alias.lower(), s)
+    return Model(p, stages, global_args, preamble, p.escape)
+
+
+__all__ = [
+    "DEFAULT_SHELL",
+    "PLATFORM_ARGS",
+    "PROXY_ARGS",
+    "Definition",
+    "Model",
+    "Stage",
+    "VarRef",
+    "build_model",
+    "expand",
+    "parse_words",
+    "var_refs",
+]

@@ -1,0 +1,189 @@
+"""What a rule is, and what it reports.
+
+A rule is a module with one ``Rule`` subclass instance named ``RULE``.  It
+declares its code, a kebab-case ``name`` for the bad pattern, a default
+severity, its group, whether a fix exists, and a docstring with the sections
+*What it does*, *Why it matters*, *Example* and *Fix*.
+
+Rules come in three scopes, chosen by which method they override:
+
+* ``check_instruction(inst, ctx)``: one instruction at a time, with only the
+  small :class:`InstructionContext` (shell in force, escape).  Results are
+  cached per instruction node, so a keystroke re-runs only the instruction it
+  touched.  Spans are relative to the instruction's item.
+* ``check_stage(stage, model)``: one build stage at a time (plus the read-only
+  file model).  Cached per stage: re-run only when the stage's items changed
+  or the file-level facts it may read changed.
+* ``check_file(model)``: the whole file; must be cheap (it reads stage
+  summaries, not every instruction).
+
+Stage and file rules report :class:`Finding` objects that name the item they
+belong to by its index in ``Parse.items``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from enum import Enum, IntEnum
+from typing import TYPE_CHECKING, ClassVar
+
+from dockerls.syntax.nodes import Instruction, Span
+
+if TYPE_CHECKING:
+    from dockerls.analysis.model import Model, Stage
+
+
+class Severity(IntEnum):
+    """hadolint's levels; lower is more severe."""
+
+    ERROR = 1
+    WARNING = 2
+    INFO = 3
+    STYLE = 4
+    OFF = 9
+
+    @classmethod
+    def parse(cls, s: str) -> Severity:
+        s = s.lower()
+        return {
+            "error": cls.ERROR,
+            "warning": cls.WARNING,
+            "info": cls.INFO,
+            "style": cls.STYLE,
+            "hint": cls.STYLE,
+            "ignore": cls.OFF,
+            "off": cls.OFF,
+            "none": cls.OFF,
+        }[s]
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+
+class Applicability(Enum):
+    """How safe a fix is (ruff's grading)."""
+
+    SAFE = "safe"  # keeps meaning; applied by fix-all and `dockerls fix`
+    UNSAFE = "unsafe"  # may change behaviour; needs --unsafe-fixes
+    DISPLAY_ONLY = "display-only"  # shown, never applied automatically
+
+
+class FixAvailability(Enum):
+    NONE = "none"
+    SOMETIMES = "sometimes"
+    ALWAYS = "always"
+
+
+class Tag(Enum):
+    UNNECESSARY = "unnecessary"
+    DEPRECATED = "deprecated"
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """Replace ``span`` (relative to the finding's item) by ``text``."""
+
+    span: Span
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Fix:
+    title: str
+    edits: tuple[Edit, ...]
+    applicability: Applicability = Applicability.SAFE
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """What a rule reports.
+
+    ``item`` is the index in ``Parse.items`` for stage and file rules; an
+    instruction rule leaves it at -1 (the engine knows the instruction).
+    ``span`` and the fix's edits are relative to that item.  A fix whose
+    edits must touch other items uses ``Fix`` edits with ``abs_edits``.
+    """
+
+    span: Span
+    message: str
+    fix: Fix | None = None
+    item: int = -1
+    tags: tuple[Tag, ...] = ()
+    code: str | None = None  # for rules that report several codes
+
+
+@dataclass(frozen=True, slots=True)
+class InstructionContext:
+    """What an instruction rule may know besides the instruction itself."""
+
+    shell: tuple[str, ...] = ("/bin/sh", "-c")
+    escape: str = "\\"
+    onbuild: bool = False  # the instruction is an ONBUILD trigger
+
+
+class Rule:
+    """Base class.  Subclasses set the class attributes and override one of
+    the ``check_*`` methods."""
+
+    code: ClassVar[str]
+    name: ClassVar[str]
+    severity: ClassVar[Severity]
+    group: ClassVar[str]  # "hadolint" | "buildkit" | "syntax" | "best-practice"
+    fix: ClassVar[FixAvailability] = FixAvailability.NONE
+    # instruction names this rule looks at (None: all); ONBUILD triggers are
+    # unwrapped by the engine, so a RUN rule also sees ``ONBUILD RUN``.
+    kinds: ClassVar[frozenset[str] | None] = None
+    onbuild: ClassVar[bool] = True  # also run on ONBUILD triggers
+    experimental: ClassVar[bool] = False
+    # duplicates: the BuildKit check or DL rule that finds the same thing
+    same_as: ClassVar[tuple[str, ...]] = ()
+    # whether the rule reads the build context on disk (.dockerignore)
+    needs_context: ClassVar[bool] = False
+
+    @property
+    def scope(self) -> str:
+        cls = type(self)
+        if cls.check_instruction is not Rule.check_instruction:
+            return "instruction"
+        if cls.check_stage is not Rule.check_stage:
+            return "stage"
+        return "file"
+
+    def check_instruction(self, inst: Instruction, ctx: InstructionContext) -> Iterable[Finding]:
+        return ()
+
+    def check_stage(self, stage: Stage, model: Model) -> Iterable[Finding]:
+        return ()
+
+    def check_file(self, model: Model) -> Iterable[Finding]:
+        return ()
+
+    @property
+    def doc(self) -> str:
+        return (type(self).__doc__ or "").strip()
+
+    @property
+    def href(self) -> str:
+        return f"https://dockerls.dev/rules/{self.code}"
+
+
+@dataclass(frozen=True, slots=True)
+class Violation:
+    """A finding after the engine: code and severity resolved.
+
+    The engine groups violations by item (``LintResult.per_item``); ``span``
+    and the fix edits are relative to that item, so cached violations stay
+    valid when an edit elsewhere shifts the item.
+    """
+
+    code: str
+    rule_name: str
+    message: str
+    severity: Severity
+    span: Span
+    fix: Fix | None = None
+    tags: tuple[Tag, ...] = ()
+    source_group: str = "hadolint"
+    extra: dict[str, str] = field(default_factory=dict, compare=False, hash=False)

@@ -1,0 +1,113 @@
+"""Helpers shared by the BuildKit build checks (no rule here)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from dockerls.analysis.model import Model, Stage, VarRef, var_refs
+from dockerls.syntax.nodes import Instruction, Span, Word
+
+# modifiers whose expansion does not need the variable to be set
+DEFAULTING_MODIFIERS = frozenset({"-", ":-", "+", ":+"})
+
+# default values BuildKit gives its automatic platform ARGs (the target is
+# assumed to be the build platform here)
+PLATFORM_DEFAULTS: dict[str, str] = {
+    "TARGETPLATFORM": "linux/amd64",
+    "TARGETOS": "linux",
+    "TARGETARCH": "amd64",
+    "TARGETVARIANT": "",
+    "BUILDPLATFORM": "linux/amd64",
+    "BUILDOS": "linux",
+    "BUILDARCH": "amd64",
+    "BUILDVARIANT": "",
+}
+
+# never reported: BuildKit consumes these itself
+NON_ENV_ARGS = frozenset({"BUILDKIT_SBOM_SCAN_CONTEXT", "BUILDKIT_SBOM_SCAN_STAGE"})
+
+
+def word_refs(word: Word, escape: str) -> Iterator[tuple[VarRef, Span]]:
+    """Variable references in a word, each with its item-relative span."""
+    refs = var_refs(word.value, escape)
+    exact = len(word.span) == len(word.value)
+    for r in refs:
+        if exact:
+            yield r, Span(word.span.start + r.start, word.span.start + r.end)
+        else:
+            yield r, word.span
+
+
+def text_refs(text: str, span: Span | None, escape: str) -> Iterator[tuple[VarRef, Span]]:
+    if span is None:
+        return
+    yield from word_refs(Word(text, span), escape)
+
+
+def _distance(a: str, b: str) -> int:
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        prev = cur
+    return prev[-1]
+
+
+def suggest(name: str, options: Iterable[str]) -> str | None:
+    """The closest known name, if one is close enough to be a likely typo."""
+    best: str | None = None
+    best_d = 10**9
+    low = name.lower()
+    for opt in sorted(set(options)):
+        if opt == name:
+            continue
+        if opt.lower() == low:
+            return opt
+        d = _distance(name, opt)
+        if d < best_d:
+            best, best_d = opt, d
+    if best is None:
+        return None
+    limit = max(1, min(3, len(name) // 3))
+    return best if best_d <= limit else None
+
+
+def stage_refs(stage: Stage, model: Model) -> bool:
+    """Whether a later FROM, ``COPY --from`` or ``--mount from=`` names this stage."""
+    if stage.name is None:
+        return False
+    low = stage.name.lower()
+    for st in model.stages:
+        if st.index != stage.index and st.image.lower() == low:
+            return True
+        for _i, inst in st.instructions:
+            target = inst.sub if inst.name == "ONBUILD" and inst.sub is not None else inst
+            for f in target.flags:
+                if f.value is None:
+                    continue
+                if f.name == "from" and f.value.lower() == low:
+                    return True
+                if f.name == "mount":
+                    for part in f.value.split(","):
+                        k, _, v = part.partition("=")
+                        if k.strip().lower() == "from" and v.strip().lower() == low:
+                            return True
+    return False
+
+
+def chain(model: Model, stage: Stage) -> list[Stage]:
+    """The stage and the earlier stages it builds on, nearest first."""
+    out = [stage]
+    seen = {stage.index}
+    cur = stage
+    while cur.base_stage is not None and cur.base_stage not in seen:
+        cur = model.stages[cur.base_stage]
+        seen.add(cur.index)
+        out.append(cur)
+    return out
+
+
+def is_plain(inst: Instruction) -> bool:
+    """Single-line instruction (fixes that rewrite text stay simple)."""
+    return inst.line_count <= 1 and not inst.heredocs

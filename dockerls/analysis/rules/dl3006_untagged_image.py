@@ -1,0 +1,53 @@
+"""DL3006: a base image without an explicit tag."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from dockerls.analysis.model import Model, Stage
+from dockerls.analysis.rules.base import Finding, FixAvailability, Rule, Severity
+
+
+class UntaggedImage(Rule):
+    """What it does:
+    Flags a `FROM` whose image has neither a tag nor a digest, such as
+    `FROM ubuntu`.
+
+    Why it matters:
+    Without a tag the build silently takes whatever `latest` points to on the
+    day it runs, so two builds of the same Dockerfile can differ.
+
+    Example:
+    ```dockerfile
+    FROM ubuntu
+    ```
+
+    Fix:
+    Name the version you tested with, or pin a digest:
+    ```dockerfile
+    FROM ubuntu:24.04
+    ```
+    The registry-backed code action "Pin to a specific version" can fill it in.
+    """
+
+    code = "DL3006"
+    name = "untagged-image"
+    severity = Severity.WARNING
+    group = "hadolint"
+    fix = FixAvailability.NONE
+
+    def check_stage(self, stage: Stage, model: Model) -> Iterable[Finding]:
+        ref = stage.image_ref
+        if ref is None or stage.image_span is None:
+            return
+        if ref.is_scratch or ref.has_variables or stage.base_stage is not None:
+            return
+        if ref.tag is None and ref.digest is None:
+            yield Finding(
+                stage.image_span,
+                f"Image `{stage.image}` has no tag: name a version, e.g. `{stage.image}:<version>`",
+                item=stage.first,
+            )
+
+
+RULE = UntaggedImage()

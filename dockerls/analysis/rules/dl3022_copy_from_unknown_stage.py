@@ -1,0 +1,77 @@
+"""DL3022: COPY --from names a stage that no earlier FROM defined."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from dockerls.analysis.model import Model, Stage
+from dockerls.analysis.rules._misc_common import get_flag
+from dockerls.analysis.rules.base import Finding, FixAvailability, Rule, Severity
+
+
+def stage_ref_index(value: str, stage: Stage, model: Model) -> int | None:
+    """Index of the stage ``--from=value`` names among the stages up to and
+    including ``stage``; None when it names none of them."""
+    if value.isdigit():
+        n = int(value)
+        return n if n <= stage.index else None
+    low = value.lower()
+    for st in model.stages[: stage.index + 1]:
+        if st.name is not None and st.name.lower() == low:
+            return st.index
+    return None
+
+
+def looks_external(value: str) -> bool:
+    """``--from`` values that name an image rather than a stage (as hadolint
+    tells them apart: a tag, digest or port needs a colon)."""
+    return ":" in value
+
+
+class CopyFromUnknownStage(Rule):
+    """What it does:
+    Flags `COPY --from=<name>` when no earlier `FROM ... AS <name>` defines
+    that stage, and a stage number that does not exist yet. Values with a
+    `:` (an image with a tag or digest) and values with variables are left
+    alone.
+
+    Why it matters:
+    An unknown name is pulled as an image from a registry instead, which is
+    rarely what was meant: usually the stage is misspelled or defined later.
+
+    Example:
+    ```dockerfile
+    FROM golang:1.22 AS build
+    FROM alpine:3.20
+    COPY --from=bulid /out/app /app
+    ```
+
+    Fix:
+    Use the alias of an earlier stage, or a full image reference with a tag.
+    """
+
+    code = "DL3022"
+    name = "copy-from-unknown-stage"
+    severity = Severity.WARNING
+    group = "hadolint"
+    fix = FixAvailability.NONE
+
+    def check_stage(self, stage: Stage, model: Model) -> Iterable[Finding]:
+        for idx, inst in stage.by_name("COPY"):
+            f = get_flag(inst, "from")
+            if f is None or not f.value or f.value_span is None:
+                continue
+            value = f.value
+            if "$" in value or looks_external(value):
+                continue
+            if value.isdigit() or not value.startswith("-"):
+                if stage_ref_index(value, stage, model) is not None:
+                    continue
+            yield Finding(
+                f.value_span,
+                f"`--from={value}` names no stage defined before this one",
+                item=idx,
+            )
+
+
+RULE = CopyFromUnknownStage()

@@ -1,0 +1,83 @@
+"""The command line: ``dockerls serve | check | fix | rules | rule``.
+
+``dockerls`` with no sub-command (or with only ``--stdio``) serves LSP over
+stdio, so editors can start it as ``dockerls`` or ``dockerls --stdio``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+from dockerls import __version__
+
+DOCKERFILE_NAMES = ("Dockerfile", "Containerfile")
+
+
+def is_dockerfile(path: Path) -> bool:
+    name = path.name
+    return (
+        name in DOCKERFILE_NAMES
+        or name.endswith((".dockerfile", ".Dockerfile", ".containerfile"))
+        or name.startswith(("Dockerfile.", "Containerfile."))
+    )
+
+
+def find_dockerfiles(paths: Sequence[str]) -> Iterator[Path | None]:
+    """Expand files and directories; ``-`` (stdin) yields None."""
+    for raw in paths:
+        if raw == "-":
+            yield None
+            continue
+        p = Path(raw)
+        if p.is_dir():
+            for root, dirs, files in os.walk(p):
+                dirs[:] = sorted(d for d in dirs if d not in (".git", "node_modules", "__pycache__"))
+                for f in sorted(files):
+                    fp = Path(root) / f
+                    if is_dockerfile(fp):
+                        yield fp
+        else:
+            yield p
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from dockerls.server import serve
+
+    serve(tcp=args.tcp, host=args.host, port=args.port, log_level=args.log_level)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="dockerls", description="Language server and linter for Dockerfiles")
+    ap.add_argument("--version", action="version", version=f"dockerls {__version__}")
+    sub = ap.add_subparsers(dest="command")
+
+    sp = sub.add_parser("serve", help="speak LSP (stdio by default)")
+    sp.add_argument("--stdio", action="store_true", help="use stdio (the default)")
+    sp.add_argument("--tcp", action="store_true", help="listen on TCP instead of stdio")
+    sp.add_argument("--host", default="127.0.0.1")
+    sp.add_argument("--port", type=int, default=2087)
+    sp.add_argument("--log-level", default="warning", choices=["debug", "info", "warning", "error"])
+    sp.set_defaults(func=_serve)
+
+    from dockerls import cli_check
+
+    cli_check.add_commands(sub)
+    return ap
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv == ["--stdio"]:
+        argv = ["serve"]
+    ap = build_parser()
+    args = ap.parse_args(argv)
+    if not getattr(args, "func", None):
+        ap.print_help()
+        return 2
+    rc: int = args.func(args)
+    return rc

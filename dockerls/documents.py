@@ -1,0 +1,117 @@
+"""Open documents: uri -> immutable snapshots, updated incrementally.
+
+Each version of a document is a :class:`Snapshot` (text, parse, and the lint
+result computed on demand).  ``DocumentStore.change`` converts each LSP
+content change to code-point offsets with the previous snapshot and splices
+it into the parse with :func:`~dockerls.syntax.reparse.reparse`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlparse
+
+from lsprotocol import types as lsp
+
+from dockerls.analysis.engine import LintConfig, Linter, LintResult
+from dockerls.features.positions import UTF16, offset_of
+from dockerls.syntax.parser import Parse, parse
+from dockerls.syntax.reparse import reparse
+
+log = logging.getLogger(__name__)
+
+MAX_DOCUMENT_CHARS = 20_000_000
+
+
+def uri_to_path(uri: str) -> Path | None:
+    u = urlparse(uri)
+    if u.scheme != "file":
+        return None
+    return Path(unquote(u.path))
+
+
+def clean_text(text: str) -> str:
+    """NUL bytes and lone surrogates are kept (the parser copes); nothing else
+    to do, but huge documents are cut to keep the server responsive."""
+    if len(text) > MAX_DOCUMENT_CHARS:
+        log.warning("document is larger than %d characters; only the start is analysed", MAX_DOCUMENT_CHARS)
+        return text[:MAX_DOCUMENT_CHARS]
+    return text
+
+
+@dataclass
+class Snapshot:
+    uri: str
+    version: int | None
+    parse: Parse
+    linter: Linter
+    path: Path | None
+    options: dict[str, Any] = field(default_factory=dict)
+    _lint: LintResult | None = None
+
+    @property
+    def text(self) -> str:
+        return self.parse.text
+
+    def lint(self) -> LintResult:
+        if self._lint is None:
+            self._lint = self.linter.lint(self.parse)
+        return self._lint
+
+
+class DocumentStore:
+    def __init__(self) -> None:
+        self._docs: dict[str, Snapshot] = {}
+        self.config = LintConfig()
+
+    def __contains__(self, uri: str) -> bool:
+        return uri in self._docs
+
+    def get(self, uri: str) -> Snapshot | None:
+        return self._docs.get(uri)
+
+    def uris(self) -> list[str]:
+        return list(self._docs)
+
+    def open(self, uri: str, text: str, version: int | None) -> Snapshot:
+        linter = Linter(config=self.config)
+        snap = Snapshot(uri, version, parse(clean_text(text)), linter, uri_to_path(uri))
+        self._docs[uri] = snap
+        return snap
+
+    def close(self, uri: str) -> None:
+        self._docs.pop(uri, None)
+
+    def change(
+        self,
+        uri: str,
+        version: int | None,
+        changes: Sequence[lsp.TextDocumentContentChangeEvent],
+        encoding: str = UTF16,
+    ) -> Snapshot | None:
+        snap = self._docs.get(uri)
+        if snap is None:
+            return None
+        p = snap.parse
+        for ch in changes:
+            if isinstance(ch, lsp.TextDocumentContentChangePartial):
+                start = offset_of(p, ch.range.start, encoding)
+                end = offset_of(p, ch.range.end, encoding)
+                if end < start:
+                    start, end = end, start
+                p = reparse(p, start, end, ch.text)
+            else:
+                p = parse(clean_text(ch.text))
+        new = Snapshot(uri, version, p, snap.linter, snap.path, snap.options)
+        self._docs[uri] = new
+        return new
+
+    def set_config(self, config: LintConfig) -> None:
+        self.config = config
+        for uri, snap in list(self._docs.items()):
+            linter = Linter(config=config)
+            self._docs[uri] = Snapshot(uri, snap.version, snap.parse, linter, snap.path, snap.options)

@@ -1,0 +1,106 @@
+"""The ONLY place where code-point positions meet LSP positions.
+
+Internally every column counts code points.  The client negotiates UTF-16
+(the default), UTF-8 or UTF-32 at initialize; these helpers convert at the
+edge, and clamp out-of-range positions instead of failing.
+"""
+
+from __future__ import annotations
+
+from lsprotocol import types as lsp
+
+from dockerls.syntax.lines import line_start, relative_position
+from dockerls.syntax.parser import Parse
+
+UTF16 = "utf-16"
+UTF8 = "utf-8"
+UTF32 = "utf-32"
+
+
+def units(s: str, encoding: str) -> int:
+    """Length of ``s`` in the encoding's code units."""
+    if encoding == UTF32 or s.isascii():
+        return len(s)
+    if encoding == UTF16:
+        return len(s) + sum(1 for ch in s if ord(ch) > 0xFFFF)
+    return len(s.encode("utf-8", "surrogatepass"))
+
+
+def column_to_units(line: str, col: int, encoding: str) -> int:
+    return units(line[:col], encoding)
+
+
+def units_to_column(line: str, u: int, encoding: str) -> int:
+    """Client units -> code points, clamped to the line."""
+    if u <= 0:
+        return 0
+    if encoding == UTF32 or line.isascii():
+        return min(u, len(line))
+    acc = 0
+    for i, ch in enumerate(line):
+        if encoding == UTF16:
+            w = 2 if ord(ch) > 0xFFFF else 1
+        else:
+            w = len(ch.encode("utf-8", "surrogatepass"))
+        if acc + w > u:
+            return i
+        acc += w
+        if acc == u:
+            return i + 1
+    return len(line)
+
+
+def _line_at(p: Parse, start: int) -> str:
+    end = p.text.find("\n", start)
+    s = p.text[start:] if end < 0 else p.text[start:end]
+    return s[:-1] if s.endswith("\r") else s
+
+
+def offset_of(p: Parse, pos: lsp.Position, encoding: str = UTF16) -> int:
+    """LSP position -> absolute code-point offset (clamped to the document)."""
+    start = line_start(p, pos.line)
+    if start is None:
+        return len(p.text)
+    line = _line_at(p, start)
+    return start + units_to_column(line, pos.character, encoding)
+
+
+def position_of(p: Parse, offset: int, encoding: str = UTF16) -> lsp.Position:
+    """Absolute offset -> LSP position."""
+    item = p.item_at(offset)
+    if item < 0:
+        return lsp.Position(0, 0)
+    return item_position(p, item, offset - p.starts[item], encoding)
+
+
+def item_position(p: Parse, item: int, rel: int, encoding: str = UTF16) -> lsp.Position:
+    """Item-relative offset -> LSP position."""
+    line, col = relative_position(p, item, rel)
+    text = p.items[item].text
+    if encoding != UTF32 and not text.isascii():
+        rel = max(0, min(rel, len(text)))
+        ls = text.rfind("\n", 0, rel) + 1
+        col = units(text[ls:rel], encoding)
+    return lsp.Position(line, col)
+
+
+def item_range(p: Parse, item: int, start: int, end: int, encoding: str = UTF16) -> lsp.Range:
+    return lsp.Range(item_position(p, item, start, encoding), item_position(p, item, end, encoding))
+
+
+def range_of(p: Parse, start: int, end: int, encoding: str = UTF16) -> lsp.Range:
+    return lsp.Range(position_of(p, start, encoding), position_of(p, end, encoding))
+
+
+def item_range_json(p: Parse, item: int, start: int, end: int, encoding: str) -> dict[str, dict[str, int]]:
+    """The same as :func:`item_range`, as plain JSON (the diagnostics fast path)."""
+    text = p.items[item].text
+    base_line = p.lines[item]
+    out = []
+    for rel in (start, end):
+        rel = max(0, min(rel, len(text)))
+        ls = text.rfind("\n", 0, rel) + 1
+        line = base_line + text.count("\n", 0, rel)
+        seg = text[ls:rel]
+        out.append({"line": line, "character": units(seg, encoding) if not seg.isascii() else len(seg)})
+    return {"start": out[0], "end": out[1]}

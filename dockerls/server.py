@@ -1,0 +1,248 @@
+"""The language server: the wiring table of pygls handlers.
+
+Every handler is a few lines: find the snapshot, call a pure function from
+``dockerls.features``, return lsprotocol types.  ``build_server`` takes its
+collaborators as arguments so tests can inject fakes.
+
+Concurrency: requests run synchronously over immutable snapshots.  After a
+change, diagnostics are scheduled with ``call_soon``: a burst of changes that
+arrive together is coalesced because a publish whose version is no longer the
+latest is dropped, so a lone keystroke gets its diagnostics at once, with no
+fixed delay.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+from typing import Any
+
+from lsprotocol import types as lsp
+from pygls.lsp.server import LanguageServer
+
+from dockerls import __version__
+from dockerls import settings as settings_mod
+from dockerls.analysis.engine import LintConfig
+from dockerls.analysis.rules import known_code
+from dockerls.analysis.rules.base import Severity
+from dockerls.documents import DocumentStore, Snapshot
+from dockerls.features.caps import ClientCaps
+from dockerls.features.diagnostics import DiagnosticCache, diagnostics_json
+
+log = logging.getLogger("dockerls")
+
+
+def lint_config(s: settings_mod.Settings) -> LintConfig:
+    """Map the settings tree onto what the lint engine needs."""
+    r = s.rules
+    groups = r.groups
+    disabled = {
+        name
+        for name, on in (
+            ("hadolint", groups.hadolint),
+            ("buildkit", groups.buildkit),
+            ("syntax", groups.syntax),
+            ("best-practice", groups.best_practice),
+            ("shellcheck", groups.shellcheck),
+        )
+        if not on
+    }
+    severity = {}
+    for code, level in r.severity.items():
+        try:
+            severity[code] = Severity.parse(level)
+        except KeyError:
+            continue
+    options: dict[str, Any] = {
+        "trusted_registries": list(r.trusted_registries),
+        "label_schema": dict(r.label_schema),
+        "strict_labels": r.strict_labels,
+    }
+    return LintConfig(
+        ignore=frozenset(r.ignore),
+        severity=severity,
+        disabled_groups=frozenset(disabled),
+        disable_ignore_pragma=r.disable_ignore_pragma,
+        duplicate_preference=r.duplicate_preference,
+        check_directive=r.check_directive,
+        options=options,
+    )
+
+
+class DockerLanguageServer(LanguageServer):
+    def __init__(self) -> None:
+        super().__init__(
+            "dockerls", __version__, text_document_sync_kind=lsp.TextDocumentSyncKind.Incremental
+        )
+        self.store = DocumentStore()
+        self.caps = ClientCaps()
+        self.settings = settings_mod.Settings()
+        self._init_options: object = None
+        self._diag_caches: dict[str, DiagnosticCache] = {}
+        self._scheduled: dict[str, int | None] = {}
+
+    # -- settings -------------------------------------------------------
+    def apply_settings(self, layers: list[tuple[str, object]]) -> None:
+        s, errors = settings_mod.load_layers(layers, known_code=known_code)
+        for e in errors:
+            msg = f"dockerls setting {e}"
+            log.warning(msg)
+            self.window_show_message(lsp.ShowMessageParams(lsp.MessageType.Warning, msg))
+        changed = s != self.settings
+        self.settings = s
+        if changed:
+            self.store.set_config(lint_config(s))
+            for uri in self.store.uris():
+                self.schedule(uri)
+
+    # -- diagnostics ----------------------------------------------------
+    def schedule(self, uri: str) -> None:
+        snap = self.store.get(uri)
+        if snap is None:
+            return
+        pending = uri in self._scheduled
+        self._scheduled[uri] = snap.version
+        if not pending:
+            asyncio.get_running_loop().call_soon(self._publish, uri)
+
+    def _publish(self, uri: str) -> None:
+        self._scheduled.pop(uri, None)
+        snap = self.store.get(uri)
+        if snap is None:
+            return
+        try:
+            result = snap.lint()
+            cache = self._diag_caches.get(uri)
+            if cache is None or cache.encoding != self.caps.encoding:
+                cache = self._diag_caches[uri] = DiagnosticCache(self.caps.encoding)
+            body = diagnostics_json(snap.parse, result.per_item, cache)
+        except Exception:
+            log.exception("linting %s failed", uri)
+            return
+        self.publish_raw(uri, snap.version, body)
+
+    def publish_raw(self, uri: str, version: int | None, diagnostics_array_json: str) -> None:
+        """Send publishDiagnostics with a pre-serialised diagnostics array."""
+        import json
+
+        head = '{"jsonrpc":"2.0","method":"textDocument/publishDiagnostics","params":{"uri":'
+        ver = "" if version is None else f',"version":{int(version)}'
+        body = f'{head}{json.dumps(uri)}{ver},"diagnostics":{diagnostics_array_json}}}}}'
+        data = body.encode("utf-8")
+        writer = self.protocol.writer
+        if writer is None:
+            return
+        res = writer.write(
+            f"Content-Length: {len(data)}\r\nContent-Type: application/vscode-jsonrpc; charset=utf-8\r\n\r\n".encode()
+            + data
+        )
+        if asyncio.iscoroutine(res):
+            asyncio.ensure_future(res)
+
+    def clear(self, uri: str) -> None:
+        self._diag_caches.pop(uri, None)
+        self._scheduled.pop(uri, None)
+        self.publish_raw(uri, None, "[]")
+
+    def snapshot(self, uri: str) -> Snapshot | None:
+        return self.store.get(uri)
+
+
+def build_server() -> DockerLanguageServer:
+    server = DockerLanguageServer()
+
+    @server.feature(lsp.INITIALIZE)
+    def initialize(ls: DockerLanguageServer, params: lsp.InitializeParams) -> None:
+        enc = ls.workspace.position_encoding
+        ls.caps = ClientCaps.from_initialize(
+            params.capabilities, str(enc.value if hasattr(enc, "value") else enc or "utf-16")
+        )
+        ls._init_options = params.initialization_options
+        ls.apply_settings([("initializationOptions", params.initialization_options or {})])
+
+    @server.feature(lsp.INITIALIZED)
+    async def initialized(ls: DockerLanguageServer, params: lsp.InitializedParams) -> None:
+        await pull_configuration(ls)
+
+    @server.feature(lsp.WORKSPACE_DID_CHANGE_CONFIGURATION)
+    async def did_change_configuration(
+        ls: DockerLanguageServer, params: lsp.DidChangeConfigurationParams
+    ) -> None:
+        if ls.caps.configuration:
+            await pull_configuration(ls)
+        elif params.settings:
+            ls.apply_settings(
+                [("initializationOptions", ls._init_options or {}), ("didChangeConfiguration", params.settings)]
+            )
+
+    @server.feature(lsp.TEXT_DOCUMENT_DID_OPEN)
+    def did_open(ls: DockerLanguageServer, params: lsp.DidOpenTextDocumentParams) -> None:
+        d = params.text_document
+        ls.store.open(d.uri, d.text, d.version)
+        ls.schedule(d.uri)
+
+    @server.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
+    def did_change(ls: DockerLanguageServer, params: lsp.DidChangeTextDocumentParams) -> None:
+        d = params.text_document
+        snap = ls.store.change(d.uri, d.version, params.content_changes, ls.caps.encoding)
+        if snap is None:
+            log.warning("change for a document that is not open: %s", d.uri)
+            return
+        ls.schedule(d.uri)
+
+    @server.feature(lsp.TEXT_DOCUMENT_DID_SAVE)
+    def did_save(ls: DockerLanguageServer, params: lsp.DidSaveTextDocumentParams) -> None:
+        ls.schedule(params.text_document.uri)
+
+    @server.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)
+    def did_close(ls: DockerLanguageServer, params: lsp.DidCloseTextDocumentParams) -> None:
+        ls.store.close(params.text_document.uri)
+        ls.clear(params.text_document.uri)
+
+    return server
+
+
+async def pull_configuration(ls: DockerLanguageServer) -> None:
+    if not ls.caps.configuration:
+        return
+    try:
+        result = await asyncio.wait_for(
+            ls.workspace_configuration_async(
+                lsp.ConfigurationParams(items=[lsp.ConfigurationItem(section=settings_mod.SECTION)])
+            ),
+            timeout=5,
+        )
+    except Exception as exc:  # a client that can't answer keeps the defaults
+        log.info("workspace/configuration failed: %s", exc)
+        return
+    value = result[0] if result else None
+    ls.apply_settings(
+        [("initializationOptions", ls._init_options or {}), ("workspace/configuration", value or {})]
+    )
+
+
+class _LspLogHandler(logging.Handler):
+    """Forwards dockerls warnings and errors to window/logMessage."""
+
+    def __init__(self, server: DockerLanguageServer) -> None:
+        super().__init__(logging.WARNING)
+        self.server = server
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            kind = lsp.MessageType.Error if record.levelno >= logging.ERROR else lsp.MessageType.Warning
+            self.server.window_log_message(lsp.LogMessageParams(kind, self.format(record)))
+        except Exception:
+            pass
+
+
+def serve(tcp: bool = False, host: str = "127.0.0.1", port: int = 2087, log_level: str = "warning") -> None:
+    logging.basicConfig(stream=sys.stderr, level=getattr(logging, log_level.upper(), logging.WARNING))
+    logging.getLogger("pygls").setLevel(logging.WARNING)
+    server = build_server()
+    log.addHandler(_LspLogHandler(server))
+    if tcp:
+        server.start_tcp(host, port)
+    else:
+        server.start_io()

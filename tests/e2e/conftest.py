@@ -1,0 +1,30 @@
+"""End-to-end fixtures: the real server over stdio, driven by pytest-lsp,
+once per recorded editor capability set (VS Code and Neovim)."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+import pytest_lsp
+from lsprotocol import types as lsp
+from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
+
+SERVER = [sys.executable, "-m", "dockerls", "serve"]
+
+
+@pytest_lsp.fixture(
+    config=ClientServerConfig(server_command=SERVER),
+    params=["visual_studio_code", "neovim"],
+)
+async def client(request: pytest.FixtureRequest, lsp_client: LanguageClient):  # type: ignore[no-untyped-def]
+    params = lsp.InitializeParams(capabilities=client_capabilities(request.param))
+    await lsp_client.initialize_session(params)
+    yield
+    await lsp_client.shutdown_session()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "e2e" in str(item.fspath):
+            item.add_marker(pytest.mark.e2e)

@@ -1,0 +1,56 @@
+"""Meta-tests over the rule registry."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+
+import yaml
+
+import dockerls.analysis.rules as rules_pkg
+from dockerls.analysis.rules import RULES
+from dockerls.analysis.rules.base import FixAvailability
+
+from .harness import CASES
+
+
+def test_every_rule_module_is_registered_once() -> None:
+    modules = [
+        m.name
+        for m in pkgutil.iter_modules(rules_pkg.__path__)
+        if m.name not in ("base",) and not m.name.startswith("_")
+    ]
+    registered = [type(r).__module__.rsplit(".", 1)[1] for r in RULES]
+    assert sorted(registered) == sorted(set(registered)), "a rule is registered twice"
+    for name in modules:
+        mod = importlib.import_module(f"dockerls.analysis.rules.{name}")
+        if hasattr(mod, "RULE"):
+            assert name in registered, f"{name} defines RULE but is not in RULES"
+
+
+def test_codes_and_names_are_unique() -> None:
+    codes = [r.code for r in RULES]
+    names = [r.name for r in RULES]
+    assert len(codes) == len(set(codes))
+    assert len(names) == len(set(names))
+    for r in RULES:
+        assert r.name == r.name.lower() and " " not in r.name, r.name
+
+
+def test_docstrings_have_sections() -> None:
+    for r in RULES:
+        doc = r.doc
+        for section in ("What it does:", "Why it matters:", "Example:", "Fix:"):
+            assert section in doc, f"{r.code} lacks {section!r}"
+
+
+def test_every_rule_has_fixtures_and_fixable_rules_have_fix_cases() -> None:
+    for r in RULES:
+        path = CASES / f"{r.code}.yaml"
+        assert path.exists(), f"no fixture file for {r.code}"
+        data = yaml.safe_load(path.read_text())
+        cases = data["cases"]
+        assert any(c.get("expect") for c in cases), f"{r.code}: no failing case"
+        assert any(not c.get("expect") for c in cases), f"{r.code}: no passing case"
+        if r.fix is not FixAvailability.NONE:
+            assert any("fixed" in c for c in cases), f"{r.code}: fixable but no fix case"
