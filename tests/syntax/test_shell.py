@@ -336,6 +336,34 @@ def test_heredoc_piped() -> None:
     assert cat.redirects[0].target.value == "EOF"
 
 
+@pytest.mark.parametrize(
+    ("script", "expected"),
+    [
+        ("cat <<EOF > /etc/x", [("cat", "cat <<EOF > /etc/x", None)]),
+        ("cat <<-'EOT' | sh -x", [("cat", "cat <<-'EOT'", 0), ("sh", "sh -x", 1)]),
+        (
+            'python3 <<"PY" && echo done',
+            [("python3", 'python3 <<"PY"', None), ("echo", "echo done", None)],
+        ),
+    ],
+)
+def test_run_line_with_heredoc_bodies_cut_off(
+    script: str, expected: list[tuple[str, str, int | None]]
+) -> None:
+    # The Dockerfile parser hands over `RUN cat <<EOF | sh` without the body.
+    sh = parse_shell(script)
+    assert sh.errors == ()
+    assert sh.script == script
+    got = [(c.name, text(script, c.span), c.pipeline_index) for c in sh.commands]
+    assert got == expected
+    assert sh.has_pipe == any(p is not None for _, _, p in expected)
+    first = sh.commands[0]
+    assert first.redirects[0].op.startswith("<<")
+    assert first.redirects[0].target is not None
+    assert text(script, first.redirects[0].span) == script.split(" ")[1]
+    assert_consistent(sh)
+
+
 # -- wrappers ----------------------------------------------------------------------------
 
 
