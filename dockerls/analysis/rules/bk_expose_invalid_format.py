@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from dockerls.analysis.rules.base import Finding, InstructionContext, Rule, Severity
 from dockerls.analysis.model import var_refs
+from dockerls.analysis.rules.base import Finding, InstructionContext, Rule, Severity
 from dockerls.syntax.nodes import Instruction
 
 

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from dockerls.analysis.rules.base import Edit, Finding, Fix, FixAvailability, InstructionContext, Rule, Severity
+from dockerls.analysis.rules.base import (
+    Edit,
+    Finding,
+    Fix,
+    FixAvailability,
+    InstructionContext,
+    Rule,
+    Severity,
+)
 from dockerls.syntax.nodes import Instruction
 
 

@@ -46,7 +46,11 @@ class InvalidDefaultArgInFrom(Rule):
             result = expand(stage.image, env, model.escape)
         except RecursionError:
             return
-        if result and model.stage_named(result) is not None and model.stage_named(result) is not stage:
+        if (
+            result
+            and model.stage_named(result) is not None
+            and model.stage_named(result) is not stage
+        ):
             return
         ref = parse_image_ref(result) if result else None
         if ref is not None and ref.is_valid and not ref.has_variables:

@@ -7,7 +7,15 @@ import re
 from collections.abc import Iterable
 
 from dockerls.analysis.model import Model, Stage
-from dockerls.analysis.rules.base import Applicability, Edit, Finding, Fix, FixAvailability, Rule, Severity
+from dockerls.analysis.rules.base import (
+    Applicability,
+    Edit,
+    Finding,
+    Fix,
+    FixAvailability,
+    Rule,
+    Severity,
+)
 from dockerls.analysis.rules.bk_common import chain, is_plain
 from dockerls.syntax.nodes import Instruction
 
@@ -69,7 +77,9 @@ class JSONArgsRecommended(Rule):
             new = exec_form(inst)
             fix = None
             if new is not None:
-                fix = Fix("Use the exec (JSON) form", (Edit(inst.args_span, new),), Applicability.UNSAFE)
+                fix = Fix(
+                    "Use the exec (JSON) form", (Edit(inst.args_span, new),), Applicability.UNSAFE
+                )
             yield Finding(
                 inst.args_span,
                 f"`{inst.keyword}` in shell form runs under `/bin/sh -c`, which does not forward signals; use the JSON form",

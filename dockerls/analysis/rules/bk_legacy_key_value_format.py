@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from dockerls.analysis.rules.base import Edit, Finding, Fix, FixAvailability, InstructionContext, Rule, Severity
+from dockerls.analysis.rules.base import (
+    Edit,
+    Finding,
+    Fix,
+    FixAvailability,
+    InstructionContext,
+    Rule,
+    Severity,
+)
 from dockerls.analysis.rules.bk_common import is_plain
 from dockerls.syntax.nodes import Instruction, Span
 
@@ -56,7 +64,9 @@ class LegacyKeyValueFormat(Rule):
         new = key_value_text(inst)
         fix = None
         if new is not None and inst.args_span is not None:
-            fix = Fix(f"Write `{key.value}=...`", (Edit(Span(key.span.end, inst.args_span.end), new),))
+            fix = Fix(
+                f"Write `{key.value}=...`", (Edit(Span(key.span.end, inst.args_span.end), new),)
+            )
         yield Finding(
             key.span,
             f"`{inst.keyword} {key.value} ...` uses the legacy form; write `{key.value}=<value>`",

@@ -41,7 +41,7 @@ class MultipleInstructionsDisallowed(Rule):
         for idx, inst in stage.by_name(*ONCE):
             prev = last.get(inst.name)
             if prev is not None:
-                pidx, pline = prev
+                pidx, _pline = prev
                 pinst = model.items[pidx]
                 assert hasattr(pinst, "keyword_span")
                 yield Finding(

@@ -37,7 +37,11 @@ class ReservedStageName(Rule):
         if stage.name is None or stage.name_span is None:
             return
         if stage.name.lower() in RESERVED:
-            yield Finding(stage.name_span, f"`{stage.name}` is reserved and cannot name a stage", item=stage.first)
+            yield Finding(
+                stage.name_span,
+                f"`{stage.name}` is reserved and cannot name a stage",
+                item=stage.first,
+            )
 
 
 RULE = ReservedStageName()

@@ -9,7 +9,8 @@ from dockerls.analysis.rules.base import Finding, InstructionContext, Rule, Seve
 from dockerls.syntax.nodes import Instruction, Span
 
 _DENY = re.compile(
-    r"(?:_|^)(?:apikey|auth|credential|credentials|key|password|pword|passwd|secret|token)(?:_|$)", re.IGNORECASE
+    r"(?:_|^)(?:apikey|auth|credential|credentials|key|password|pword|passwd|secret|token)(?:_|$)",
+    re.IGNORECASE,
 )
 _ALLOW = re.compile(r"(?:_|^)(?:public|file|version)(?:_|$)", re.IGNORECASE)
 

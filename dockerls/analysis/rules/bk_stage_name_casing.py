@@ -5,7 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from dockerls.analysis.model import Model, Stage
-from dockerls.analysis.rules.base import Applicability, Edit, Finding, Fix, FixAvailability, Rule, Severity
+from dockerls.analysis.rules.base import (
+    Applicability,
+    Edit,
+    Finding,
+    Fix,
+    FixAvailability,
+    Rule,
+    Severity,
+)
 from dockerls.analysis.rules.bk_common import stage_refs
 
 
@@ -44,7 +52,9 @@ class StageNameCasing(Rule):
         yield Finding(
             stage.name_span,
             f"Stage name `{name}` should be lowercase",
-            Fix(f"Rename to `{name.lower()}`", (Edit(stage.name_span, name.lower()),), applicability),
+            Fix(
+                f"Rename to `{name.lower()}`", (Edit(stage.name_span, name.lower()),), applicability
+            ),
             item=stage.first,
         )
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from dockerls.analysis.model import PLATFORM_ARGS, Model, Stage
+from dockerls.analysis.model import PLATFORM_ARGS, Model, Stage, VarRef
 from dockerls.analysis.rules.base import Finding, Rule, Severity
 from dockerls.analysis.rules.bk_common import DEFAULTING_MODIFIERS, suggest, text_refs
+from dockerls.syntax.nodes import Span
 
 
 class UndefinedArgInFrom(Rule):
@@ -43,7 +44,7 @@ class UndefinedArgInFrom(Rule):
         known = declared | PLATFORM_ARGS
         inst = stage.from_inst
         escape = model.escape
-        refs = []
+        refs: list[tuple[VarRef, Span]] = []
         if stage.image_span is not None:
             refs.extend(text_refs(stage.image, stage.image_span, escape))
         for f in inst.flags:

@@ -6,7 +6,15 @@ import re
 from collections.abc import Iterable
 
 from dockerls.analysis.model import Model, Stage
-from dockerls.analysis.rules.base import Applicability, Edit, Finding, Fix, FixAvailability, Rule, Severity
+from dockerls.analysis.rules.base import (
+    Applicability,
+    Edit,
+    Finding,
+    Fix,
+    FixAvailability,
+    Rule,
+    Severity,
+)
 from dockerls.analysis.rules.bk_common import chain
 
 _WIN_ABS = re.compile(r"^[A-Za-z]:[\\/]")
@@ -48,7 +56,10 @@ class WorkdirRelativePath(Rule):
 
     def check_stage(self, stage: Stage, model: Model) -> Iterable[Finding]:
         absolute = any(
-            is_absolute(inst.words[0].value) for st in chain(model, stage)[1:] for _i, inst in st.by_name("WORKDIR") if inst.words
+            is_absolute(inst.words[0].value)
+            for st in chain(model, stage)[1:]
+            for _i, inst in st.by_name("WORKDIR")
+            if inst.words
         )
         for idx, inst in stage.by_name("WORKDIR"):
             if not inst.words:

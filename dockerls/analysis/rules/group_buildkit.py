@@ -1,7 +1,71 @@
-"""Registry section: the rules of this group, listed explicitly."""
+"""Registry section: BuildKit's build checks, re-implemented offline.
+
+Rule codes are BuildKit's rule names.  All are warnings; ``# check=error=true``
+turns them into errors and ``# check=skip=...`` removes them (engine).
+
+Not registered: **InvalidBaseImagePlatform**.  It compares the platform of
+the pulled base image with the target platform, which needs the image's
+manifest; there is nothing to check offline, and a rule that can never
+report would only be noise in the rule list.
+
+``InvalidDefinitionDescription`` is experimental in BuildKit (reported only
+with ``# check=experimental=...``); its class sets ``experimental = True``.
+
+CopyIgnoredFile and DLS120 (group best-practice, listed here because it
+shares the build-context machinery) read ``Model.options["context"]``, a
+:class:`dockerls.analysis.dockerignore.ContextInfo` built by
+``dockerls/context.py``; without it they are silent.
+"""
 
 from __future__ import annotations
 
+from dockerls.analysis.rules import (
+    bk_consistent_instruction_casing,
+    bk_copy_ignored_file,
+    bk_duplicate_stage_name,
+    bk_expose_invalid_format,
+    bk_expose_proto_casing,
+    bk_from_as_casing,
+    bk_from_platform_flag_const_disallowed,
+    bk_invalid_default_arg_in_from,
+    bk_invalid_definition_description,
+    bk_json_args_recommended,
+    bk_legacy_key_value_format,
+    bk_maintainer_deprecated,
+    bk_multiple_instructions_disallowed,
+    bk_no_empty_continuation,
+    bk_redundant_target_platform,
+    bk_reserved_stage_name,
+    bk_secrets_used_in_arg_or_env,
+    bk_stage_name_casing,
+    bk_undefined_arg_in_from,
+    bk_undefined_var,
+    bk_workdir_relative_path,
+    dls120_copy_source_missing,
+)
 from dockerls.analysis.rules.base import Rule
 
-RULES: tuple[Rule, ...] = ()
+RULES: tuple[Rule, ...] = (
+    bk_stage_name_casing.RULE,
+    bk_from_as_casing.RULE,
+    bk_no_empty_continuation.RULE,
+    bk_consistent_instruction_casing.RULE,
+    bk_duplicate_stage_name.RULE,
+    bk_reserved_stage_name.RULE,
+    bk_json_args_recommended.RULE,
+    bk_maintainer_deprecated.RULE,
+    bk_undefined_arg_in_from.RULE,
+    bk_workdir_relative_path.RULE,
+    bk_undefined_var.RULE,
+    bk_multiple_instructions_disallowed.RULE,
+    bk_legacy_key_value_format.RULE,
+    bk_redundant_target_platform.RULE,
+    bk_secrets_used_in_arg_or_env.RULE,
+    bk_invalid_default_arg_in_from.RULE,
+    bk_from_platform_flag_const_disallowed.RULE,
+    bk_copy_ignored_file.RULE,
+    bk_invalid_definition_description.RULE,
+    bk_expose_proto_casing.RULE,
+    bk_expose_invalid_format.RULE,
+    dls120_copy_source_missing.RULE,
+)

@@ -1,0 +1,162 @@
+"""UndefinedVar: a variable used before any ARG/ENV defines it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from dockerls.analysis.model import PROXY_ARGS, Model, Stage
+from dockerls.analysis.rules.base import Finding, Rule, Severity
+from dockerls.analysis.rules.bk_common import (
+    DEFAULTING_MODIFIERS,
+    NON_ENV_ARGS,
+    chain,
+    suggest,
+    text_refs,
+    word_refs,
+)
+from dockerls.analysis.rules.bk_secrets_used_in_arg_or_env import names
+from dockerls.syntax.nodes import Instruction, Span
+
+# instructions whose arguments BuildKit expands itself (RUN, CMD and
+# ENTRYPOINT are expanded by the shell at run time, not by the builder)
+EXPANDED = frozenset(
+    {"ADD", "COPY", "ENV", "EXPOSE", "LABEL", "STOPSIGNAL", "USER", "VOLUME", "WORKDIR", "ARG"}
+)
+EXPANDED_FLAGS = frozenset({"chown", "chmod", "from"})
+
+# Variables an external base image is assumed to define.  BuildKit reads the
+# real image config; offline we only know the default PATH and the variables
+# the official language images conventionally set.
+ASSUMED_IMAGE_ENV = frozenset(
+    {
+        "PATH",
+        "HOME",
+        "LANG",
+        "GOPATH",
+        "GOLANG_VERSION",
+        "GOTOOLCHAIN",
+        "JAVA_HOME",
+        "JAVA_VERSION",
+        "JDK_VERSION",
+        "NODE_VERSION",
+        "YARN_VERSION",
+        "PYTHON_VERSION",
+        "PYTHON_SHA256",
+        "PYTHON_PIP_VERSION",
+        "GPG_KEY",
+        "RUBY_VERSION",
+        "RUBY_MAJOR",
+        "GEM_HOME",
+        "BUNDLE_APP_CONFIG",
+        "BUNDLE_SILENCE_ROOT_WARNING",
+        "PHP_VERSION",
+        "PHP_INI_DIR",
+        "PHPIZE_DEPS",
+        "CARGO_HOME",
+        "RUSTUP_HOME",
+        "RUST_VERSION",
+        "CATALINA_HOME",
+        "TOMCAT_VERSION",
+        "MAVEN_HOME",
+        "MAVEN_CONFIG",
+        "GRADLE_HOME",
+        "DOTNET_VERSION",
+        "ASPNET_VERSION",
+        "ERLANG_VERSION",
+        "ELIXIR_VERSION",
+        "DEBIAN_FRONTEND",
+        "NGINX_VERSION",
+        "HTTPD_PREFIX",
+        "PGDATA",
+        "PG_MAJOR",
+        "PG_VERSION",
+    }
+)
+
+
+def _checked_refs(inst: Instruction, escape: str) -> Iterable[tuple[str, str, Span]]:
+    for f in inst.flags:
+        if f.name in EXPANDED_FLAGS and f.value is not None:
+            for ref, span in text_refs(f.value, f.value_span, escape):
+                yield ref.name, ref.modifier, span
+    if inst.json or inst.name in ("ENV", "ARG", "LABEL"):
+        words = inst.words
+    else:
+        words = tuple(w for w in inst.words if not w.value.startswith("<<"))
+    for w in words:
+        for ref, span in word_refs(w, escape):
+            yield ref.name, ref.modifier, span
+
+
+def stage_env_names(model: Model, stage: Stage) -> tuple[set[str], bool]:
+    """Names defined when ``stage`` starts, and whether the base is known
+    (scratch or a stage of this file)."""
+    defined: set[str] = {"PATH"}
+    bases = chain(model, stage)
+    root = bases[-1]
+    known = root.image_ref is not None and root.image_ref.is_scratch
+    if not known:
+        defined |= ASSUMED_IMAGE_ENV
+    for st in reversed(bases[1:]):
+        for d in st.definitions():
+            if d.kind == "ENV":
+                defined.add(d.name)
+    return defined, known
+
+
+class UndefinedVar(Rule):
+    """What it does:
+    Flags a `$NAME` in an instruction the builder expands (`COPY`, `ADD`,
+    `ENV`, `ARG`, `LABEL`, `WORKDIR`, `USER`, `EXPOSE`, `VOLUME`,
+    `STOPSIGNAL`) when no `ARG` or `ENV` earlier in the stage (or in the
+    stage it builds on) defines it. A global ARG must be redeclared with a
+    bare `ARG NAME` inside the stage to be visible there. References with a
+    fallback (`${NAME:-x}`, `${NAME:+x}`) are not flagged, nor are BuildKit's
+    proxy arguments. A close defined name is suggested.
+
+    Why it matters:
+    An undefined variable silently expands to an empty string, so
+    `COPY $SRC /app` copies the whole context and `WORKDIR /opt/$APP`
+    becomes `/opt/`.
+
+    Example:
+    ```dockerfile
+    ARG VERSION=1.0
+    FROM alpine:3.20
+    LABEL version=$VERSION
+    ```
+
+    Fix:
+    Define it first (`ARG VERSION` inside the stage to use the global
+    value), or fix the typo. Variables set by an external base image are not
+    known offline; a few common ones (`PATH`, `JAVA_HOME`, `GOPATH`, ...) are
+    assumed to exist.
+    """
+
+    code = "UndefinedVar"
+    name = "undefined-variable"
+    severity = Severity.WARNING
+    group = "buildkit"
+
+    def check_stage(self, stage: Stage, model: Model) -> Iterable[Finding]:
+        defined, _known = stage_env_names(model, stage)
+        escape = model.escape
+        for idx, inst in stage.instructions:
+            if inst.name not in EXPANDED:
+                continue
+            reported: set[str] = set()
+            for name, modifier, span in _checked_refs(inst, escape):
+                if name in defined or name in reported or modifier in DEFAULTING_MODIFIERS:
+                    continue
+                if name in NON_ENV_ARGS or name in PROXY_ARGS:
+                    continue
+                reported.add(name)
+                near = suggest(name, defined)
+                hint = f" (did you mean `{near}`?)" if near else ""
+                yield Finding(span, f"`{name}` is not defined at this point{hint}", item=idx)
+            if inst.name in ("ARG", "ENV"):
+                for name, _span in names(inst):
+                    defined.add(name)
+
+
+RULE = UndefinedVar()

@@ -1,0 +1,64 @@
+"""DLS120: a COPY/ADD source that matches nothing in the build context."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from dockerls.analysis.dockerignore import normalize_source
+from dockerls.analysis.model import Model, Stage
+from dockerls.analysis.rules.base import Finding, Rule, Severity
+from dockerls.analysis.rules.bk_copy_common import context_of, local_sources
+
+
+class CopySourceMissing(Rule):
+    """What it does:
+    Flags a `COPY` or `ADD` source (a path or a glob) that matches no file
+    or directory of the build context once `.dockerignore` is applied. It
+    only speaks when the whole context could be listed; sources with
+    undefined variables, URLs, `--from` and heredocs are skipped, and a
+    source excluded outright by `.dockerignore` is left to CopyIgnoredFile.
+
+    Why it matters:
+    The build stops at this instruction with a "not found" error, after
+    every earlier step has run.
+
+    Example:
+    ```dockerfile
+    COPY requirments.txt /app/
+    ```
+
+    Fix:
+    Correct the path, or add the missing file to the context.
+    """
+
+    code = "DLS120"
+    name = "copy-source-missing"
+    severity = Severity.WARNING
+    group = "best-practice"
+    needs_context = True
+
+    def check_stage(self, stage: Stage, model: Model) -> Iterable[Finding]:
+        ctx = context_of(model)
+        if ctx is None or ctx.entries is None or not ctx.complete:
+            return
+        simple_ignore = ctx.ignore is not None and not ctx.ignore.exclusions
+        for src in local_sources(stage, model):
+            path = normalize_source(src.path)
+            if path == ".":
+                continue
+            if simple_ignore and ctx.is_ignored(path):
+                continue  # CopyIgnoredFile reports it
+            found = ctx.source_matches(path)
+            if found is None:
+                continue
+            kept = [f for f in found if not ctx.is_ignored(f)]
+            if kept:
+                continue
+            if found:
+                msg = f"Every path `{src.text}` matches is excluded by `.dockerignore`"
+            else:
+                msg = f"`{src.text}` matches nothing in the build context"
+            yield Finding(src.span, msg, item=src.item)
+
+
+RULE = CopySourceMissing()
