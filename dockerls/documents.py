@@ -18,6 +18,7 @@ from urllib.parse import unquote, urlparse
 from lsprotocol import types as lsp
 
 from dockerls.analysis.engine import LintConfig, Linter, LintResult
+from dockerls.analysis.model import Model, build_model
 from dockerls.features.positions import UTF16, offset_of
 from dockerls.syntax.parser import Parse, parse
 from dockerls.syntax.reparse import reparse
@@ -57,9 +58,20 @@ class Snapshot:
     def text(self) -> str:
         return self.parse.text
 
+    _model: Model | None = None
+
+    @property
+    def model(self) -> Model:
+        """The semantic model (shared with the lint result when there is one)."""
+        if self._lint is not None:
+            return self._lint.model
+        if self._model is None:
+            self._model = build_model(self.parse)
+        return self._model
+
     def lint(self) -> LintResult:
         if self._lint is None:
-            self._lint = self.linter.lint(self.parse)
+            self._lint = self.linter.lint(self.parse, self._model)
         return self._lint
 
 

@@ -20,6 +20,7 @@ from typing import Any
 
 from lsprotocol import types as lsp
 from pygls.lsp.server import LanguageServer
+from pygls.protocol import JsonRPCNotification, LanguageServerProtocol
 
 from dockerls import __version__
 from dockerls import settings as settings_mod
@@ -70,10 +71,47 @@ def lint_config(s: settings_mod.Settings) -> LintConfig:
     )
 
 
+class DockerProtocol(LanguageServerProtocol):
+    """Answers requests whose params can't be read with an error reply
+    (pygls would only log them, leaving the client waiting)."""
+
+    def structure_message(self, data: dict[str, Any]) -> Any:
+        try:
+            return super().structure_message(data)
+        except Exception:
+            if isinstance(data, dict) and "id" in data and "method" in data:
+                method = str(data.get("method"))
+                _write_json(
+                    self,
+                    {
+                        "jsonrpc": "2.0",
+                        "id": data["id"],
+                        "error": {"code": -32602, "message": f"Invalid params for {method}"},
+                    },
+                )
+                return JsonRPCNotification(method="$/dockerls/invalid", params=None, jsonrpc="2.0")
+            raise
+
+
+def _write_json(protocol: Any, obj: object) -> None:
+    import json
+
+    data = json.dumps(obj).encode("utf-8")
+    writer = protocol.writer
+    if writer is None:
+        return
+    res = writer.write(b"Content-Length: %d\r\n\r\n" % len(data) + data)
+    if asyncio.iscoroutine(res):
+        asyncio.ensure_future(res)
+
+
 class DockerLanguageServer(LanguageServer):
     def __init__(self) -> None:
         super().__init__(
-            "dockerls", __version__, text_document_sync_kind=lsp.TextDocumentSyncKind.Incremental
+            "dockerls",
+            __version__,
+            text_document_sync_kind=lsp.TextDocumentSyncKind.Incremental,
+            protocol_cls=DockerProtocol,
         )
         self.store = DocumentStore()
         self.caps = ClientCaps()
@@ -140,6 +178,18 @@ class DockerLanguageServer(LanguageServer):
         if asyncio.iscoroutine(res):
             asyncio.ensure_future(res)
 
+    def report_server_error(self, error: Exception, source: Any) -> None:
+        """A message that isn't JSON gets a JSON-RPC parse error (id null)."""
+        import json
+
+        if isinstance(error, json.JSONDecodeError):
+            _write_json(
+                self.protocol,
+                {"jsonrpc": "2.0", "id": None, "error": {"code": -32700, "message": f"Parse error: {error}"}},
+            )
+            return
+        log.error("server error: %s", error)
+
     def clear(self, uri: str) -> None:
         self._diag_caches.pop(uri, None)
         self._scheduled.pop(uri, None)
@@ -199,6 +249,18 @@ def build_server() -> DockerLanguageServer:
     def did_close(ls: DockerLanguageServer, params: lsp.DidCloseTextDocumentParams) -> None:
         ls.store.close(params.text_document.uri)
         ls.clear(params.text_document.uri)
+
+    # --- wiring: completion, hover, signature help (begin) ---
+    # --- wiring: completion, hover, signature help (end) ---
+
+    # --- wiring: navigation, symbols, folding, tokens, links, hints, formatting (begin) ---
+    # --- wiring: navigation, symbols, folding, tokens, links, hints, formatting (end) ---
+
+    # --- wiring: code actions and commands (begin) ---
+    # --- wiring: code actions and commands (end) ---
+
+    # --- wiring: registry features (begin) ---
+    # --- wiring: registry features (end) ---
 
     return server
 

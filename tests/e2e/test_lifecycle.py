@@ -129,6 +129,7 @@ def test_malformed_jsonrpc_keeps_the_server_up() -> None:
     replies = [json.loads(part) for part in _split_frames(out)]
     by_id = {r.get("id"): r for r in replies if "id" in r}
     assert "result" in by_id[1]
+    assert by_id[None]["error"]["code"] == -32700  # the body that isn't JSON
     assert "error" in by_id[2]
     assert "error" in by_id[3] and by_id[3]["error"]["code"] == -32601
     assert "result" in by_id[4]  # still alive after the garbage
