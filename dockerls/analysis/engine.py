@@ -318,7 +318,7 @@ class Linter:
             and not check_error
         )
         for idx, vs in result.items():
-            if quiet and not any(v.code in self._dupe_codes for v in vs):
+            if quiet and not any(v.code in self._dupe_codes or v.severity is Severity.OFF for v in vs):
                 out[idx] = vs
                 continue
             kept: list[Violation] = []
