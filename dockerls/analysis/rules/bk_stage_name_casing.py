@@ -46,7 +46,7 @@ class StageNameCasing(Rule):
 
     def check_stage(self, stage: Stage, model: Model) -> Iterable[Finding]:
         name = stage.name
-        if name is None or stage.name_span is None or name == name.lower():
+        if name is None or stage.name_span is None or name == name.lower() or "$" in name:
             return
         applicability = Applicability.UNSAFE if stage_refs(stage, model) else Applicability.SAFE
         yield Finding(

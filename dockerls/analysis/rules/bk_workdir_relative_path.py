@@ -51,7 +51,7 @@ class WorkdirRelativePath(Rule):
     name = "relative-workdir"
     severity = Severity.WARNING
     group = "buildkit"
-    fix = FixAvailability.ALWAYS
+    fix = FixAvailability.SOMETIMES
     same_as = ("DL3000",)
 
     def check_stage(self, stage: Stage, model: Model) -> Iterable[Finding]:
@@ -68,13 +68,16 @@ class WorkdirRelativePath(Rule):
             if is_absolute(w.value):
                 absolute = True
                 continue
-            if absolute or w.value.startswith("$"):
+            if absolute or w.value.strip("\"'").startswith("$"):
                 continue
-            new = "/" + w.value.removeprefix("./")
+            fix = None
+            if not any(c in w.value for c in "\"'$\\"):
+                new = "/" + w.value.removeprefix("./")
+                fix = Fix(f"Use `{new}`", (Edit(w.span, new),), Applicability.UNSAFE)
             yield Finding(
                 w.span,
                 f"`WORKDIR {w.value}` is relative to the base image's working directory; use an absolute path",
-                Fix(f"Use `{new}`", (Edit(w.span, new),), Applicability.UNSAFE),
+                fix,
                 item=idx,
             )
 
