@@ -23,8 +23,9 @@ def strip_quotes(value: str) -> str:
 
 def operands(inst: Instruction) -> list[tuple[str, Span]]:
     """The (value, span) of each ADD/COPY operand, sources first and the
-    destination last, in shell or exec form.  Exec-form spans include the
-    quotes; shell-form values keep their quotes as written."""
+    destination last, in shell or exec form.  Exec-form values are decoded
+    while their spans include the quotes; shell-form values keep their
+    quotes as written."""
     if inst.json:
         return [(w.value, w.span) for w in inst.json_items]
     return [(w.value, w.span) for w in inst.words]

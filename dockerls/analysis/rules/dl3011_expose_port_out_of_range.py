@@ -5,7 +5,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from dockerls.analysis.rules.base import Finding, FixAvailability, InstructionContext, Rule, Severity
+from dockerls.analysis.rules.base import (
+    Finding,
+    FixAvailability,
+    InstructionContext,
+    Rule,
+    Severity,
+)
 from dockerls.syntax.nodes import Instruction, Span
 
 _PORT_RE = re.compile(r"^(\d+)(?:-(\d+))?(?:/[A-Za-z]+)?$")

@@ -100,7 +100,9 @@ class AddLocalFile(Rule):
                 (Edit(inst.keyword_span, "COPY"),),
                 Applicability.UNSAFE if risky else Applicability.SAFE,
             )
-        yield Finding(inst.keyword_span, "Use `COPY` instead of `ADD` for local files and folders", fix)
+        yield Finding(
+            inst.keyword_span, "Use `COPY` instead of `ADD` for local files and folders", fix
+        )
 
 
 RULE = AddLocalFile()

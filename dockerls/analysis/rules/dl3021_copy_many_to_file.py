@@ -53,15 +53,20 @@ class CopyManyToFile(Rule):
         if len(ops) < 3:
             return
         dest, span = ops[-1]
-        bare = dest[1:-1] if inst.json else dest
-        if bare.endswith("/") or (len(bare) >= 2 and bare[0] == bare[-1] and bare[0] in "'\"" and bare[-2] == "/"):
+        quoted = not inst.json and len(dest) >= 2 and dest[0] == dest[-1] and dest[0] in "'\""
+        bare = dest[1:-1] if quoted else dest
+        if bare.endswith("/"):
             return
-        if inst.json or (len(dest) >= 2 and dest[-1] in "'\"" and dest[0] == dest[-1]):
+        if inst.json or quoted:
             at = span.end - 1  # before the closing quote
         else:
             at = span.end
-        fix = Fix("Add a trailing `/` to the destination", (Edit(Span(at, at), "/"),), Applicability.SAFE)
-        yield Finding(span, f"Destination `{bare}` of a multi-source `COPY` should end with `/`", fix)
+        fix = Fix(
+            "Add a trailing `/` to the destination", (Edit(Span(at, at), "/"),), Applicability.SAFE
+        )
+        yield Finding(
+            span, f"Destination `{bare}` of a multi-source `COPY` should end with `/`", fix
+        )
 
 
 RULE = CopyManyToFile()

@@ -64,9 +64,8 @@ class CopyFromUnknownStage(Rule):
             value = f.value
             if "$" in value or looks_external(value):
                 continue
-            if value.isdigit() or not value.startswith("-"):
-                if stage_ref_index(value, stage, model) is not None:
-                    continue
+            if stage_ref_index(value, stage, model) is not None:
+                continue
             yield Finding(
                 f.value_span,
                 f"`--from={value}` names no stage defined before this one",

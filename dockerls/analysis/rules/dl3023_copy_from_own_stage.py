@@ -45,7 +45,9 @@ class CopyFromOwnStage(Rule):
                 stage.name is not None and value.lower() == stage.name.lower()
             )
             if own:
-                yield Finding(f.value_span, f"`--from={value}` refers to the stage it is in", item=idx)
+                yield Finding(
+                    f.value_span, f"`--from={value}` refers to the stage it is in", item=idx
+                )
 
 
 RULE = CopyFromOwnStage()

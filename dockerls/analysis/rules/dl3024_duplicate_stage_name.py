@@ -32,7 +32,7 @@ class DuplicateStageName(Rule):
     """
 
     code = "DL3024"
-    name = "duplicate-stage-name"
+    name = "duplicate-stage-alias"
     severity = Severity.ERROR
     group = "hadolint"
     fix = FixAvailability.NONE

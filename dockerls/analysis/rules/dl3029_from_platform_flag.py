@@ -6,7 +6,13 @@ from collections.abc import Iterable
 
 from dockerls.analysis.model import var_refs
 from dockerls.analysis.rules._misc_common import get_flag
-from dockerls.analysis.rules.base import Finding, FixAvailability, InstructionContext, Rule, Severity
+from dockerls.analysis.rules.base import (
+    Finding,
+    FixAvailability,
+    InstructionContext,
+    Rule,
+    Severity,
+)
 from dockerls.syntax.nodes import Instruction
 
 # platform values that follow the build instead of fixing it

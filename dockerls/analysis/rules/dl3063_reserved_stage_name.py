@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from dockerls.analysis.rules.base import Finding, FixAvailability, InstructionContext, Rule, Severity
+from dockerls.analysis.rules.base import (
+    Finding,
+    FixAvailability,
+    InstructionContext,
+    Rule,
+    Severity,
+)
 from dockerls.syntax.nodes import Instruction
 
 RESERVED = frozenset({"scratch", "context"})
@@ -32,7 +38,7 @@ class ReservedStageName(Rule):
     """
 
     code = "DL3063"
-    name = "reserved-stage-name"
+    name = "reserved-stage-alias"
     severity = Severity.WARNING
     group = "hadolint"
     fix = FixAvailability.NONE
@@ -45,7 +51,9 @@ class ReservedStageName(Rule):
         if len(words) >= 3 and words[1].value.lower() == "as":
             alias = words[2]
             if alias.value.lower() in RESERVED:
-                yield Finding(alias.span, f"`{alias.value}` is a reserved word and cannot name a stage")
+                yield Finding(
+                    alias.span, f"`{alias.value}` is a reserved word and cannot name a stage"
+                )
 
 
 RULE = ReservedStageName()

@@ -39,7 +39,7 @@ class RedundantTargetPlatform(Rule):
     """
 
     code = "DL3065"
-    name = "redundant-target-platform"
+    name = "redundant-platform-flag"
     severity = Severity.WARNING
     group = "hadolint"
     fix = FixAvailability.ALWAYS
@@ -54,7 +54,11 @@ class RedundantTargetPlatform(Rule):
         if strip_quotes(f.value) not in ("$TARGETPLATFORM", "${TARGETPLATFORM}"):
             return
         end = trailing_blank_end(inst.text, f.span.end)
-        fix = Fix("Remove the redundant `--platform` flag", (Edit(Span(f.span.start, end), ""),), Applicability.SAFE)
+        fix = Fix(
+            "Remove the redundant `--platform` flag",
+            (Edit(Span(f.span.start, end), ""),),
+            Applicability.SAFE,
+        )
         yield Finding(f.span, "`--platform=$TARGETPLATFORM` is the default and can be removed", fix)
 
 

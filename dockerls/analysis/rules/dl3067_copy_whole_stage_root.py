@@ -5,7 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from dockerls.analysis.rules._misc_common import get_flag, operands
-from dockerls.analysis.rules.base import Finding, FixAvailability, InstructionContext, Rule, Severity
+from dockerls.analysis.rules.base import (
+    Finding,
+    FixAvailability,
+    InstructionContext,
+    Rule,
+    Severity,
+)
 from dockerls.syntax.nodes import Instruction, Span
 
 
@@ -46,7 +52,7 @@ class CopyWholeStageRoot(Rule):
         ops = operands(inst)
         if len(ops) != 2:
             return
-        values = [v[1:-1] if inst.json else v for v, _s in ops]
+        values = [v for v, _s in ops]
         if values == ["/", "/"]:
             span = Span(ops[0][1].start, ops[1][1].end)
             yield Finding(span, f"Copies the whole filesystem of `{f.value}` onto `/`")

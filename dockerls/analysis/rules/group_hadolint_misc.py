@@ -2,7 +2,57 @@
 
 from __future__ import annotations
 
-from dockerls.analysis.rules import dl3006_untagged_image
+from dockerls.analysis.rules import (
+    dl3006_untagged_image,
+    dl3011_expose_port_out_of_range,
+    dl3012_multiple_healthchecks,
+    dl3020_add_local_file,
+    dl3021_copy_many_to_file,
+    dl3022_copy_from_unknown_stage,
+    dl3023_copy_from_own_stage,
+    dl3024_duplicate_stage_name,
+    dl3025_shell_form_cmd,
+    dl3026_untrusted_registry,
+    dl3029_from_platform_flag,
+    dl3043_onbuild_forbidden_trigger,
+    dl3044_env_self_reference,
+    dl3045_copy_relative_without_workdir,
+    dl3057_missing_healthcheck,
+    dl3061_instruction_before_from,
+    dl3063_reserved_stage_name,
+    dl3064_secret_in_arg_env,
+    dl3065_redundant_target_platform,
+    dl3066_user_by_name,
+    dl3067_copy_whole_stage_root,
+    dl4000_maintainer_deprecated,
+    dl4003_multiple_cmds,
+    dl4004_multiple_entrypoints,
+)
 from dockerls.analysis.rules.base import Rule
 
-RULES: tuple[Rule, ...] = (dl3006_untagged_image.RULE,)
+RULES: tuple[Rule, ...] = (
+    dl3006_untagged_image.RULE,
+    dl3011_expose_port_out_of_range.RULE,
+    dl3012_multiple_healthchecks.RULE,
+    dl3020_add_local_file.RULE,
+    dl3021_copy_many_to_file.RULE,
+    dl3022_copy_from_unknown_stage.RULE,
+    dl3023_copy_from_own_stage.RULE,
+    dl3024_duplicate_stage_name.RULE,
+    dl3025_shell_form_cmd.RULE,
+    dl3026_untrusted_registry.RULE,
+    dl3029_from_platform_flag.RULE,
+    dl3043_onbuild_forbidden_trigger.RULE,
+    dl3044_env_self_reference.RULE,
+    dl3045_copy_relative_without_workdir.RULE,
+    dl3057_missing_healthcheck.RULE,
+    dl3061_instruction_before_from.RULE,
+    dl3063_reserved_stage_name.RULE,
+    dl3064_secret_in_arg_env.RULE,
+    dl3065_redundant_target_platform.RULE,
+    dl3066_user_by_name.RULE,
+    dl3067_copy_whole_stage_root.RULE,
+    dl4000_maintainer_deprecated.RULE,
+    dl4003_multiple_cmds.RULE,
+    dl4004_multiple_entrypoints.RULE,
+)

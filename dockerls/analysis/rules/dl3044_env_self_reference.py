@@ -1,0 +1,78 @@
+"""DL3044: an ENV value refers to a variable set by the same ENV."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from dockerls.analysis.model import var_refs
+from dockerls.analysis.rules.base import (
+    Finding,
+    FixAvailability,
+    InstructionContext,
+    Rule,
+    Severity,
+)
+from dockerls.syntax.nodes import Instruction, Span
+
+
+class EnvSelfReference(Rule):
+    """What it does:
+    Flags `$NAME` in an `ENV` value when another `NAME=...` pair of the same
+    `ENV` instruction sets `NAME`.
+
+    Why it matters:
+    All values of one `ENV` are expanded before any of its variables is set,
+    so the reference sees the old value (often empty), not the one written
+    next to it.
+
+    Example:
+    ```dockerfile
+    ENV APP_HOME=/srv/app APP_BIN=$APP_HOME/bin
+    ```
+
+    Fix:
+    Split the instruction:
+    ```dockerfile
+    ENV APP_HOME=/srv/app
+    ENV APP_BIN=$APP_HOME/bin
+    ```
+    """
+
+    code = "DL3044"
+    name = "env-self-reference"
+    severity = Severity.ERROR
+    group = "hadolint"
+    fix = FixAvailability.NONE
+    kinds = frozenset({"ENV"})
+    onbuild = False
+
+    def check_instruction(self, inst: Instruction, ctx: InstructionContext) -> Iterable[Finding]:
+        words = inst.words
+        if len(words) < 2 or "=" not in words[0].value:
+            return  # legacy form sets one variable only
+        pairs: list[tuple[int, str, int]] = []  # word index, name, value offset in word
+        for k, w in enumerate(words):
+            eq = w.value.find("=")
+            if eq > 0:
+                pairs.append((k, w.value[:eq], eq + 1))
+        names = [name for _k, name, _o in pairs]
+        for k, name, off in pairs:
+            w = words[k]
+            value = w.value[off:]
+            exact = len(w.value) == len(w.span)
+            for r in var_refs(value, ctx.escape):
+                if r.name == name and names.count(name) < 2:
+                    continue
+                if r.name not in names:
+                    continue
+                span = (
+                    Span(w.span.start + off + r.start, w.span.start + off + r.end)
+                    if exact
+                    else w.span
+                )
+                yield Finding(
+                    span, f"`${r.name}` is set by this same `ENV` and is not visible here yet"
+                )
+
+
+RULE = EnvSelfReference()
