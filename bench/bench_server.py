@@ -119,10 +119,18 @@ async def bench_one(
         first = await client.wait_for_diagnostics(doc.uri, 1, after=marker, timeout=600)
         open_ms = (first.received_ns - sent) / 1e6
 
+        # a feature the server does not advertise is reported as unsupported, not timed
+        supported = {
+            "completion": "completionProvider" in caps,
+            "hover": "hoverProvider" in caps,
+        }
+        req_sites = {"completion": COMPLETION_SITES, "hover": HOVER_SITES}
         for i in range(warmup):
             await _edit_pair(doc, EDIT_SITES[i % len(EDIT_SITES)], 0.3)
-            for site in (*COMPLETION_SITES, *HOVER_SITES):
-                await _request(client, doc, site, 0.3)
+            for label, sites in req_sites.items():
+                if supported[label]:
+                    for rsite in sites:
+                        await _request(client, doc, rsite, 0.3)
 
         keystrokes: list[float] = []
         by_site: dict[str, list[float]] = {}
@@ -149,11 +157,12 @@ async def bench_one(
             "keystroke": summarize(keystrokes),
             "keystroke_by_site": {k: summarize(v) for k, v in by_site.items()},
         }
-        for label, sites in (("completion", COMPLETION_SITES), ("hover", HOVER_SITES)):
+        for label, sites in req_sites.items():
             samples: list[float] = []
             per: dict[str, list[float]] = {}
             sizes: dict[str, list[int]] = {}
-            for k in range(requests):
+            out[f"{label}_supported"] = supported[label]
+            for k in range(requests if supported[label] else 0):
                 site = sites[k % len(sites)]
                 fraction = FRACTIONS[(k // len(sites)) % len(FRACTIONS)]
                 ms, size = await _request(client, doc, site, fraction)
@@ -237,6 +246,11 @@ def report(results: dict[str, dict[str, Any]]) -> tuple[str, dict[str, Any]]:
             f"{n}: encoding {results[n]['position_encoding']}, "
             f"{results[n]['first_diagnostics']} diagnostics on open"
             + (f", RSS {rss:.0f} MB" if rss else "")
+            + "".join(
+                f"; {feat} NOT SUPPORTED (not advertised, not timed)"
+                for feat in ("completion", "hover")
+                if not results[n].get(f"{feat}_supported", True)
+            )
         )
     return "\n".join(lines), ratios
 
