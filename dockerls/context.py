@@ -39,7 +39,9 @@ OPTIONS_KEY = "context"
 DEFAULT_MAX_ENTRIES = 20_000
 
 
-def find_ignore_file(context_dir: str | os.PathLike[str], dockerfile: str | os.PathLike[str] | None = None) -> Path | None:
+def find_ignore_file(
+    context_dir: str | os.PathLike[str], dockerfile: str | os.PathLike[str] | None = None
+) -> Path | None:
     """The `.dockerignore` BuildKit would use for this build."""
     if dockerfile is not None:
         df = Path(dockerfile)
@@ -63,7 +65,9 @@ def read_ignore(path: Path | None) -> tuple[IgnoreMatcher | None, tuple[IgnorePr
 
 
 def list_context(
-    root: str | os.PathLike[str], ignore: IgnoreMatcher | None = None, max_entries: int = DEFAULT_MAX_ENTRIES
+    root: str | os.PathLike[str],
+    ignore: IgnoreMatcher | None = None,
+    max_entries: int = DEFAULT_MAX_ENTRIES,
 ) -> tuple[frozenset[str], bool]:
     """Relative slash paths of files and directories under ``root``, and
     whether the walk finished under the cap.  Symlinks are listed, never
@@ -142,10 +146,16 @@ class ContextLoader:
         self.ttl = ttl
         self._cache: dict[tuple[str, str], _Entry] = {}
 
-    def get(self, context_dir: str | os.PathLike[str], dockerfile: str | os.PathLike[str] | None = None) -> ContextInfo:
+    def get(
+        self, context_dir: str | os.PathLike[str], dockerfile: str | os.PathLike[str] | None = None
+    ) -> ContextInfo:
         key = (os.fspath(context_dir), os.fspath(dockerfile) if dockerfile is not None else "")
         ignore_path = find_ignore_file(context_dir, dockerfile)
-        stamp = (os.fspath(ignore_path) if ignore_path else None, _mtime(ignore_path), _mtime(Path(context_dir)))
+        stamp = (
+            os.fspath(ignore_path) if ignore_path else None,
+            _mtime(ignore_path),
+            _mtime(Path(context_dir)),
+        )
         now = time.monotonic()
         hit = self._cache.get(key)
         if hit is not None and hit.stamp == stamp and now - hit.made < self.ttl:

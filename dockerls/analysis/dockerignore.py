@@ -284,7 +284,14 @@ class ContextInfo:
         entries = None
         if files is not None:
             entries = entries_with_parents(str(f) for f in files)
-        return cls(str(m.get("root", "")), ignore, m.get("ignore_file"), entries, bool(m.get("complete", True)), problems)
+        return cls(
+            str(m.get("root", "")),
+            ignore,
+            m.get("ignore_file"),
+            entries,
+            bool(m.get("complete", True)),
+            problems,
+        )
 
     @classmethod
     def coerce(cls, value: object) -> ContextInfo | None:

@@ -1,0 +1,83 @@
+"""The IO side of the build context: ignore-file discovery, listing, cache."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from dockerls.analysis.dockerignore import IgnoreMatcher
+from dockerls.analysis.engine import LintConfig, Linter
+from dockerls.context import (
+    OPTIONS_KEY,
+    ContextLoader,
+    find_ignore_file,
+    list_context,
+    load_context,
+)
+from dockerls.syntax.parser import parse
+
+
+def _tree(root: Path, files: dict[str, str]) -> None:
+    for name, content in files.items():
+        f = root / name
+        f.parent.mkdir(parents=True, exist_ok=True)
+        f.write_text(content)
+
+
+def test_dockerfile_specific_ignore_file_wins(tmp_path: Path) -> None:
+    _tree(
+        tmp_path,
+        {
+            ".dockerignore": "a\n",
+            "docker/app.Dockerfile": "FROM x\n",
+            "docker/app.Dockerfile.dockerignore": "b\n",
+        },
+    )
+    df = tmp_path / "docker/app.Dockerfile"
+    assert find_ignore_file(tmp_path, df) == tmp_path / "docker/app.Dockerfile.dockerignore"
+    assert find_ignore_file(tmp_path, tmp_path / "Dockerfile") == tmp_path / ".dockerignore"
+    info = load_context(tmp_path, df)
+    assert info.is_ignored("b") and not info.is_ignored("a")
+
+
+def test_no_ignore_file(tmp_path: Path) -> None:
+    _tree(tmp_path, {"src/a.py": ""})
+    info = load_context(tmp_path)
+    assert info.ignore is None and info.ignore_file is None
+    assert info.entries is not None and {"src", "src/a.py"} <= info.entries
+
+
+def test_listing_prunes_ignored_dirs_and_respects_cap(tmp_path: Path) -> None:
+    _tree(tmp_path, {"node_modules/x/y.js": "", "src/a.py": "", "src/b.py": "", "c.txt": ""})
+    entries, complete = list_context(tmp_path, IgnoreMatcher.from_text("node_modules\n"))
+    assert complete
+    assert not any(e.startswith("node_modules") for e in entries)
+    # with an exception pattern nothing can be pruned
+    entries, _ = list_context(tmp_path, IgnoreMatcher.from_text("node_modules\n!node_modules/x\n"))
+    assert "node_modules/x/y.js" in entries
+    _entries, complete = list_context(tmp_path, None, max_entries=2)
+    assert not complete
+
+
+def test_loader_caches_and_notices_ignore_changes(tmp_path: Path) -> None:
+    _tree(tmp_path, {".dockerignore": "a\n"})
+    loader = ContextLoader(ttl=60)
+    first = loader.get(tmp_path)
+    assert loader.get(tmp_path) is first
+    ign = tmp_path / ".dockerignore"
+    ign.write_text("b\n")
+    st = ign.stat()
+    os.utime(ign, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
+    second = loader.get(tmp_path)
+    assert second is not first and second.is_ignored("b")
+
+
+def test_rules_read_the_snapshot(tmp_path: Path) -> None:
+    _tree(tmp_path, {".dockerignore": "secret.txt\n", "app.py": "", "secret.txt": ""})
+    info = load_context(tmp_path)
+    src = "FROM alpine:3.20\nCOPY app.py secret.txt missing.py /app/\n"
+    result = Linter(config=LintConfig(options={OPTIONS_KEY: info})).lint(parse(src))
+    codes = sorted(v.code for _i, v in result.all() if v.code in ("CopyIgnoredFile", "DLS120"))
+    assert codes == ["CopyIgnoredFile", "DLS120"]
+    silent = Linter().lint(parse(src))
+    assert not [v for _i, v in silent.all() if v.code in ("CopyIgnoredFile", "DLS120")]
