@@ -1,0 +1,48 @@
+"""DL3001: RUN calls a tool that makes little sense inside a container build."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from dockerls.analysis.rules._hl_run_util import commands_named
+from dockerls.analysis.rules.base import Finding, InstructionContext, Rule, Severity
+from dockerls.syntax.nodes import Instruction
+
+POINTLESS = ("ssh", "vim", "shutdown", "service", "ps", "free", "top", "kill", "mount", "ifconfig")
+
+
+class PointlessCommand(Rule):
+    """What it does:
+    Flags `RUN` commands such as `ssh`, `vim`, `shutdown`, `service`, `ps`,
+    `free`, `top`, `kill`, `mount` and `ifconfig`.
+
+    Why it matters:
+    A build step runs once, without a terminal, init system or long-lived
+    processes.  Interactive editors, process viewers and service managers do
+    nothing useful there and usually mean the step is not doing what was meant.
+
+    Example:
+    ```dockerfile
+    RUN service nginx start
+    ```
+
+    Fix:
+    Remove the command; start long-running processes from `CMD` or
+    `ENTRYPOINT` instead.
+    """
+
+    code = "DL3001"
+    name = "pointless-command"
+    severity = Severity.INFO
+    group = "hadolint"
+    kinds = frozenset({"RUN"})
+
+    def check_instruction(self, inst: Instruction, ctx: InstructionContext) -> Iterable[Finding]:
+        for rs, cmd in commands_named(inst, ctx.shell, *POINTLESS):
+            yield Finding(
+                rs.span(cmd.name_span),
+                f"`{cmd.name}` has no useful effect in a container build step",
+            )
+
+
+RULE = PointlessCommand()
