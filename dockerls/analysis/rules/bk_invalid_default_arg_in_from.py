@@ -55,10 +55,10 @@ class InvalidDefaultArgInFrom(Rule):
         ref = parse_image_ref(result) if result else None
         if ref is not None and ref.is_valid and not ref.has_variables:
             return
-        shown = result or "an empty string"
+        shown = f"`{result}`" if result else "an empty string"
         yield Finding(
             stage.image_span,
-            f"With the default ARG values `{stage.image}` becomes `{shown}`, which is not a valid image reference",
+            f"With the default ARG values `{stage.image}` becomes {shown}, which is not a valid image reference",
             item=stage.first,
         )
 
