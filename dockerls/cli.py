@@ -18,12 +18,12 @@ DOCKERFILE_NAMES = ("Dockerfile", "Containerfile")
 
 
 def is_dockerfile(path: Path) -> bool:
-    name = path.name
-    return (
-        name in DOCKERFILE_NAMES
-        or name.endswith((".dockerfile", ".Dockerfile", ".containerfile"))
-        or name.startswith(("Dockerfile.", "Containerfile."))
-    )
+    """Dockerfile, Containerfile, *.dockerfile, Dockerfile.*, and any other name
+    that contains "dockerfile"/"containerfile" (prod-Dockerfile, Dockerfile2)."""
+    name = path.name.lower()
+    if name.endswith((".dockerignore", ".md", ".txt", ".json", ".yaml", ".yml", ".sh", ".py")):
+        return False
+    return "dockerfile" in name or "containerfile" in name
 
 
 def find_dockerfiles(paths: Sequence[str]) -> Iterator[Path | None]:

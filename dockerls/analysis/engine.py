@@ -77,6 +77,7 @@ class Linter:
         self.config = config or LintConfig()
         self._by_code = {r.code: r for r in self.rules}
         self._dupe_codes = frozenset(r.code for r in self.rules if r.same_as)
+        self._experimental_codes = frozenset(r.code for r in self.rules if r.experimental)
         self._instr_rules: dict[str, list[Rule]] = {}
         self._instr_rules_all: list[Rule] = []
         self._stage_rules: list[Rule] = []
@@ -293,12 +294,20 @@ class Linter:
         # `# check=` directive
         check_skip: set[str] | str = set()
         check_error = False
+        experimental: set[str] | str = set()
         if cfg.check_directive:
             d = p.directive("check")
             if d is not None:
                 cd = parse_check_directive(d.value)
                 check_skip = cd.skip if isinstance(cd.skip, str) else set(cd.skip)
                 check_error = cd.error
+                experimental = cd.experimental if isinstance(cd.experimental, str) else set(cd.experimental)
+        # experimental checks report only when `# check=experimental=` asks for them
+        off_experimental = {
+            code
+            for code in self._experimental_codes
+            if not (experimental == "all" or (isinstance(experimental, set) and code in experimental))
+        }
         stage_of: dict[int, int] = {}
         if stage_ignore:
             for st in model.stages:
@@ -316,6 +325,7 @@ class Linter:
             and not stage_of
             and not check_skip
             and not check_error
+            and not off_experimental
         )
         for idx, vs in result.items():
             if quiet and not any(v.code in self._dupe_codes or v.severity is Severity.OFF for v in vs):
@@ -328,6 +338,8 @@ class Linter:
             for v in vs:
                 c = v.code
                 if c in ignore or c in global_ignore or c in local or c in st_codes:
+                    continue
+                if c in off_experimental:
                     continue
                 if v.source_group in disabled:
                     continue

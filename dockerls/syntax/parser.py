@@ -99,6 +99,9 @@ class _Mapper:
         return self.seg_source[k] + (i - self.seg_logical[k])
 
     def span(self, start: int, end: int) -> Span:
+        if len(self.seg_logical) == 1:
+            d = self.seg_source[0] - self.seg_logical[0]
+            return Span(start + d, max(start, end) + d)
         if end <= start:
             p = self.point(start)
             return Span(p, p)
@@ -113,11 +116,36 @@ def _is_space(ch: str) -> bool:
     return ch.isspace()
 
 
+def _word_re(escape: str) -> re.Pattern[str]:
+    e = re.escape(escape)
+    return re.compile(
+        rf"""(?:[^\s"'{e}]|{e}.|"(?:[^"{e}]|{e}.)*"|'[^']*')+""",
+        re.DOTALL,
+    )
+
+
+_WORD_RES = {"\\": _word_re("\\"), "`": _word_re("`")}
+
+
 def parse_words(rest: str, escape: str) -> list[tuple[str, int, int]]:
     """Split like BuildKit's ``parseWords``: quotes and escapes are kept in the
     words.  Returns ``(word, start, end)`` with indices into ``rest``."""
     if '"' not in rest and "'" not in rest and escape not in rest:
         return [(m.group(), m.start(), m.end()) for m in _NONSPACE_RE.finditer(rest)]
+    if not rest.endswith(escape):
+        # fast path: a regex that reads quotes and escapes the same way; it
+        # must consume every non-space character, else fall back (unclosed
+        # quotes and other oddities)
+        found = [(m.group(), m.start(), m.end()) for m in _WORD_RES[escape].finditer(rest)]
+        prev = 0
+        ok = True
+        for _w, ws, we in found:
+            if ws > prev and not rest[prev:ws].isspace():
+                ok = False
+                break
+            prev = we
+        if ok and (prev == len(rest) or rest[prev:].isspace()):
+            return found
     words: list[tuple[str, int, int]] = []
     in_word = False
     in_quote = False
