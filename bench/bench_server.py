@@ -153,6 +153,7 @@ async def bench_one(
             "initialize_ms": init_ns / 1e6,
             "open_to_diagnostics_ms": open_ms,
             "first_diagnostics": len(first.diagnostics),
+            "publishes_with_version": first.version is not None,
             "diagnostics_after_edits": diag_counts,
             "keystroke": summarize(keystrokes),
             "keystroke_by_site": {k: summarize(v) for k, v in by_site.items()},
@@ -197,7 +198,7 @@ def _rss_mb(client: LspClient) -> float | None:
 
 def _rows(results: dict[str, dict[str, Any]]) -> list[tuple[str, Callable[[dict[str, Any]], Any]]]:
     rows: list[tuple[str, Callable[[dict[str, Any]], Any]]] = [
-        ("initialize", lambda r: {"median": r["initialize_ms"], "p90": None}),
+        ("initialize (incl. start-up)", lambda r: {"median": r["initialize_ms"], "p90": None}),
         (
             "open -> first diagnostics",
             lambda r: {"median": r["open_to_diagnostics_ms"], "p90": None},
@@ -244,7 +245,9 @@ def report(results: dict[str, dict[str, Any]]) -> tuple[str, dict[str, Any]]:
         rss = results[n].get("rss_mb")
         lines.append(
             f"{n}: encoding {results[n]['position_encoding']}, "
-            f"{results[n]['first_diagnostics']} diagnostics on open"
+            f"{results[n]['first_diagnostics']} diagnostics on open, publishes "
+            + ("with" if results[n].get("publishes_with_version") else "WITHOUT")
+            + " version"
             + (f", RSS {rss:.0f} MB" if rss else "")
             + "".join(
                 f"; {feat} NOT SUPPORTED (not advertised, not timed)"
