@@ -251,6 +251,91 @@ def build_server() -> DockerLanguageServer:
         ls.clear(params.text_document.uri)
 
     # --- wiring: completion, hover, signature help (begin) ---
+    from dockerls.features import completion as f_completion
+    from dockerls.features import hover as f_hover
+    from dockerls.features import signature_help as f_sig
+
+    def _context_lister(snap: Snapshot) -> f_completion.ListDir | None:
+        """``list_dir`` for COPY/ADD sources: the Dockerfile's folder, minus
+        what `.dockerignore` excludes (read lazily, once per request)."""
+        if snap.path is None:
+            return None
+        root = snap.path.parent
+        matcher: list[Any] = []
+
+        def list_dir(rel: str) -> list[tuple[str, bool]]:
+            import os
+
+            if not matcher:
+                try:
+                    from dockerls.context import find_ignore_file, read_ignore
+
+                    matcher.append(read_ignore(find_ignore_file(root, snap.path))[0])
+                except Exception:
+                    matcher.append(None)
+            base = os.path.normpath(os.path.join(root, rel))
+            if not base.startswith(os.fspath(root)):
+                return []
+            out: list[tuple[str, bool]] = []
+            with os.scandir(base) as it:
+                for e in it:
+                    path = f"{rel}/{e.name}" if rel else e.name
+                    if matcher[0] is not None and matcher[0].matches(path):
+                        continue
+                    out.append((e.name, e.is_dir()))
+                    if len(out) >= 500:
+                        break
+            return out
+
+        return list_dir
+
+    @server.feature(
+        lsp.TEXT_DOCUMENT_COMPLETION,
+        lsp.CompletionOptions(
+            trigger_characters=f_completion.TRIGGER_CHARACTERS, resolve_provider=True
+        ),
+    )
+    def completion(
+        ls: DockerLanguageServer, params: lsp.CompletionParams
+    ) -> lsp.CompletionList | None:
+        snap = ls.snapshot(params.text_document.uri)
+        if snap is None:
+            return None
+        return f_completion.completion(
+            snap.parse, snap.model, params.position, ls.caps,
+            list_dir=_context_lister(snap), tags_for=getattr(ls, "tags_for", None),
+        )  # fmt: skip
+
+    @server.feature(lsp.COMPLETION_ITEM_RESOLVE)
+    def completion_resolve(
+        ls: DockerLanguageServer, item: lsp.CompletionItem
+    ) -> lsp.CompletionItem:
+        return f_completion.resolve(item, ls.caps)
+
+    @server.feature(lsp.TEXT_DOCUMENT_HOVER)
+    def hover(ls: DockerLanguageServer, params: lsp.HoverParams) -> lsp.Hover | None:
+        snap = ls.snapshot(params.text_document.uri)
+        if snap is None:
+            return None
+        return f_hover.hover(
+            snap.parse, snap.model, params.position, ls.caps,
+            uri=snap.uri, image_info=getattr(ls, "image_info", None),
+        )  # fmt: skip
+
+    @server.feature(
+        lsp.TEXT_DOCUMENT_SIGNATURE_HELP,
+        lsp.SignatureHelpOptions(
+            trigger_characters=f_sig.TRIGGER_CHARACTERS, retrigger_characters=[" ", ","]
+        ),
+    )
+    def signature_help(
+        ls: DockerLanguageServer, params: lsp.SignatureHelpParams
+    ) -> lsp.SignatureHelp | None:
+        snap = ls.snapshot(params.text_document.uri)
+        if snap is None:
+            return None
+        return f_sig.signature_help(snap.parse, snap.model, params.position, ls.caps)
+
     # --- wiring: completion, hover, signature help (end) ---
 
     # --- wiring: navigation, symbols, folding, tokens, links, hints, formatting (begin) ---
