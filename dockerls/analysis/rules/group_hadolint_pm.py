@@ -1,7 +1,56 @@
-"""Registry section: the rules of this group, listed explicitly."""
+"""Registry section: hadolint's package-manager rules, listed explicitly."""
 
 from __future__ import annotations
 
+from dockerls.analysis.rules import (
+    dl3008_apt_unpinned_package,
+    dl3009_apt_lists_not_deleted,
+    dl3013_pip_unpinned_package,
+    dl3014_apt_get_without_yes,
+    dl3015_apt_install_recommends,
+    dl3016_npm_unpinned_package,
+    dl3018_apk_unpinned_package,
+    dl3019_apk_without_no_cache,
+    dl3027_apt_in_scripts,
+    dl3028_gem_unpinned_package,
+    dl3030_yum_without_yes,
+    dl3032_yum_clean_missing,
+    dl3033_yum_unpinned_package,
+    dl3034_zypper_without_non_interactive,
+    dl3035_zypper_dist_upgrade,
+    dl3036_zypper_clean_missing,
+    dl3037_zypper_unpinned_package,
+    dl3038_dnf_without_yes,
+    dl3040_dnf_clean_missing,
+    dl3041_dnf_unpinned_package,
+    dl3042_pip_cache_dir,
+    dl3060_yarn_cache_not_cleaned,
+    dl3062_go_install_unpinned,
+)
 from dockerls.analysis.rules.base import Rule
 
-RULES: tuple[Rule, ...] = ()
+RULES: tuple[Rule, ...] = (
+    dl3008_apt_unpinned_package.RULE,
+    dl3009_apt_lists_not_deleted.RULE,
+    dl3013_pip_unpinned_package.RULE,
+    dl3014_apt_get_without_yes.RULE,
+    dl3015_apt_install_recommends.RULE,
+    dl3016_npm_unpinned_package.RULE,
+    dl3018_apk_unpinned_package.RULE,
+    dl3019_apk_without_no_cache.RULE,
+    dl3027_apt_in_scripts.RULE,
+    dl3028_gem_unpinned_package.RULE,
+    dl3030_yum_without_yes.RULE,
+    dl3032_yum_clean_missing.RULE,
+    dl3033_yum_unpinned_package.RULE,
+    dl3034_zypper_without_non_interactive.RULE,
+    dl3035_zypper_dist_upgrade.RULE,
+    dl3036_zypper_clean_missing.RULE,
+    dl3037_zypper_unpinned_package.RULE,
+    dl3038_dnf_without_yes.RULE,
+    dl3040_dnf_clean_missing.RULE,
+    dl3041_dnf_unpinned_package.RULE,
+    dl3042_pip_cache_dir.RULE,
+    dl3060_yarn_cache_not_cleaned.RULE,
+    dl3062_go_install_unpinned.RULE,
+)

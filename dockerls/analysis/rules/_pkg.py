@@ -1,0 +1,523 @@
+"""Shared helpers for the package-manager rules (DL3008 ... DL3062).
+
+Finding the package-manager commands of a ``RUN``, their subcommand, their
+package arguments, the ``--mount`` caches of the instruction, and the spans
+and edits the rules report.  Pure: reads nodes and the shell view only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+
+from dockerls.analysis.model import DEFAULT_SHELL, WINDOWS_SHELL, Model, Stage
+from dockerls.analysis.rules.base import Edit
+from dockerls.analysis.shellview import RunScript, run_scripts
+from dockerls.syntax.nodes import Instruction, Span
+from dockerls.syntax.shell import Command, ShWord
+
+# ---------------------------------------------------------------------------
+# Commands
+# ---------------------------------------------------------------------------
+
+
+def pm_commands(
+    inst: Instruction, shell: tuple[str, ...], *names: str
+) -> Iterator[tuple[RunScript, Command]]:
+    """(script, command) for each command called one of ``names``.
+
+    Commands run by a wrapper (``sudo apt-get ...``, ``env X=1 pip ...``) are
+    included; commands inside ``bash -c "..."`` strings are not (their
+    positions are only best-effort, and the fixes would edit a quoted string).
+    """
+    wanted = frozenset(names)
+    for rs in run_scripts(inst, shell):
+        if not rs.script.supported:
+            continue
+        for cmd in rs.script.commands:
+            if cmd.via_shell is None and cmd.name in wanted:
+                yield rs, cmd
+
+
+def script_commands(rs: RunScript) -> tuple[Command, ...]:
+    """Every command of a script that is not inside a ``bash -c`` string."""
+    return tuple(c for c in rs.script.commands if c.via_shell is None)
+
+
+def positional(cmd: Command, takes_value: frozenset[str]) -> list[ShWord]:
+    """The positional words of ``cmd``: flags dropped, and the word after a
+    flag listed in ``takes_value`` (given without ``=``) dropped too."""
+    out: list[ShWord] = []
+    args = cmd.args
+    i = 0
+    n = len(args)
+    while i < n:
+        w = args[i]
+        v = w.value
+        if v == "--" and w.is_static:
+            out.extend(args[i + 1 :])
+            break
+        if len(v) > 1 and v[0] == "-" and w.is_static:
+            if v in takes_value:
+                i += 2
+                continue
+            i += 1
+            continue
+        out.append(w)
+        i += 1
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Invocation:
+    """``<tool> [opts] <sub> [opts] <packages...>``."""
+
+    rs: RunScript
+    cmd: Command
+    sub: ShWord  # the subcommand word (``install``)
+    packages: tuple[ShWord, ...]  # positional words after the subcommand
+
+    @property
+    def via_wrapper(self) -> bool:
+        return self.cmd.wrapped_by is not None
+
+    def words_span(self) -> Span:
+        """Item-relative span from the tool name to the subcommand word."""
+        return self.rs.span(Span(self.cmd.name_span.start, self.sub.span.end))
+
+    def after_sub(self, text: str) -> Edit:
+        """An edit inserting ``text`` right after the subcommand word."""
+        at = self.rs.span(Span(self.sub.span.end, self.sub.span.end))
+        return Edit(at, text)
+
+    def span_of(self, w: ShWord) -> Span:
+        return self.rs.span(w.span)
+
+
+def invocations(
+    inst: Instruction,
+    shell: tuple[str, ...],
+    names: Iterable[str],
+    subcommands: Iterable[str],
+    takes_value: frozenset[str] = frozenset(),
+    first_only: bool = True,
+) -> Iterator[Invocation]:
+    """Invocations of one of ``names`` whose subcommand is one of
+    ``subcommands`` (the first positional word, or any positional word when
+    ``first_only`` is False)."""
+    subs = frozenset(subcommands)
+    for rs, cmd in pm_commands(inst, shell, *names):
+        pos = positional(cmd, takes_value)
+        if not pos:
+            continue
+        cands = pos[:1] if first_only else pos
+        for k, w in enumerate(cands):
+            if w.is_static and w.value in subs:
+                yield Invocation(rs, cmd, w, tuple(pos[k + 1 :]))
+                break
+
+
+def occurs_after(inv: Invocation, pred: Callable[[Command], bool]) -> bool:
+    """True if a command matching ``pred`` runs after ``inv`` in its script."""
+    start = inv.cmd.span.end
+    return any(c.span.start >= start and pred(c) for c in script_commands(inv.rs))
+
+
+def occurs_anywhere(
+    inst: Instruction, shell: tuple[str, ...], pred: Callable[[Command], bool]
+) -> bool:
+    for rs in run_scripts(inst, shell):
+        if rs.script.supported and any(pred(c) for c in script_commands(rs)):
+            return True
+    return False
+
+
+def end_of_script_edit(inv: Invocation, text: str) -> Edit | None:
+    """An edit appending ``text`` at the end of the command line of the RUN
+    holding ``inv`` (None for heredoc scripts or when the line ends in a
+    comment, where appending is not well defined)."""
+    rs = inv.rs
+    if rs.heredoc:
+        return None
+    script = rs.text
+    stripped = script.rstrip()
+    if not stripped or stripped.endswith(("&", "|", ";", "\\")):
+        return None
+    if "#" in script and _ends_in_comment(rs, len(stripped)):
+        return None
+    at = rs.span(Span(len(stripped), len(stripped)))
+    return Edit(at, text)
+
+
+def _ends_in_comment(rs: RunScript, end: int) -> bool:
+    # a trailing comment belongs to no command: the last command ends earlier
+    last = max((c.span.end for c in rs.script.commands), default=0)
+    tail = rs.text[last:end]
+    return "#" in tail
+
+
+# ---------------------------------------------------------------------------
+# rm -rf
+# ---------------------------------------------------------------------------
+
+
+def is_recursive_rm(cmd: Command) -> bool:
+    return cmd.name == "rm" and cmd.has_flag("-r", "-R", "--recursive")
+
+
+def rm_targets(cmd: Command) -> list[str]:
+    return [w.value for w in positional(cmd, frozenset())]
+
+
+def removes(cmd: Command, path: str) -> bool:
+    """True if ``cmd`` is an ``rm`` deleting ``path`` or its contents (or a
+    parent directory), or an ``rm`` whose target cannot be known statically."""
+    if cmd.name != "rm":
+        return False
+    path = path.rstrip("/")
+    recursive = is_recursive_rm(cmd)
+    for w in positional(cmd, frozenset()):
+        v = w.value
+        if not w.is_static and "$" in v:
+            if recursive:
+                return True
+            continue
+        t = v.rstrip("/")
+        if t.endswith("/*"):
+            base = t[:-2]
+            if base == path or (recursive and path.startswith(base + "/")):
+                return True
+            continue
+        if "*" in t:
+            # /var/lib/apt/lists*, /var/cache/apk/*.tar.gz ...
+            near = t.startswith(path) or path.startswith(t.split("*", 1)[0].rstrip("/") + "/")
+            if near and (recursive or t.startswith(path + "/")):
+                return True
+            continue
+        if recursive and (t == path or path.startswith(t + "/")):
+            return True
+    return False
+
+
+# ---------------------------------------------------------------------------
+# --mount caches
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Mount:
+    type: str
+    target: str
+
+
+def mounts(inst: Instruction) -> list[Mount]:
+    """The ``--mount`` flags of a RUN, with their type and target."""
+    out: list[Mount] = []
+    for f in inst.flags:
+        if f.name.lower() != "mount" or f.value is None:
+            continue
+        kind = "bind"
+        target = ""
+        for part in f.value.split(","):
+            key, eq, val = part.partition("=")
+            key = key.strip().lower()
+            val = val.strip().strip("\"'")
+            if not eq:
+                continue
+            if key == "type":
+                kind = val.lower()
+            elif key in ("target", "dst", "destination"):
+                target = val
+        out.append(Mount(kind, target))
+    return out
+
+
+def cache_targets(inst: Instruction) -> list[str]:
+    """Normalised targets of the cache and tmpfs mounts of a RUN."""
+    out = []
+    for m in mounts(inst):
+        if m.type in ("cache", "tmpfs") and m.target:
+            t = m.target.rstrip("/") or "/"
+            out.append(t)
+    return out
+
+
+def covers(target: str, path: str) -> bool:
+    """True if a mount on ``target`` covers ``path`` (same or a parent)."""
+    return target == path or target == "/" or path.startswith(target + "/")
+
+
+# ---------------------------------------------------------------------------
+# Flags
+# ---------------------------------------------------------------------------
+
+
+def short_flag_count(cmd: Command, letter: str, long: str) -> int:
+    """How many times a short flag letter (in clusters) or its long form is
+    given; ``-q=2``/``--quiet=2`` count as their number."""
+    n = 0
+    for w in cmd.args:
+        v = w.value
+        if v == "--":
+            break
+        if v.startswith("--"):
+            name, eq, val = v.partition("=")
+            if name == long:
+                n += int(val) if eq and val.isdigit() else 1
+            continue
+        if len(v) > 1 and v[0] == "-":
+            head, eq, val = v.partition("=")
+            if eq and head == "-" + letter and val.isdigit():
+                n += int(val)
+                continue
+            for c in head[1:]:
+                if not c.isalpha():
+                    break
+                if c == letter:
+                    n += 1
+    return n
+
+
+# ---------------------------------------------------------------------------
+# Package managers
+# ---------------------------------------------------------------------------
+
+APT_TAKES_VALUE = frozenset(
+    {
+        "-o",
+        "--option",
+        "-t",
+        "--target-release",
+        "--default-release",
+        "-c",
+        "--config-file",
+        "-a",
+        "--host-architecture",
+    }
+)
+
+RPM_TAKES_VALUE = frozenset(
+    {
+        "-c",
+        "--config",
+        "--installroot",
+        "--releasever",
+        "-d",
+        "--debuglevel",
+        "-e",
+        "--errorlevel",
+        "--setopt",
+        "-x",
+        "--exclude",
+        "--enablerepo",
+        "--disablerepo",
+        "--repo",
+        "--repoid",
+        "--nogpgcheck-file",
+        "--forcearch",
+        "--downloaddir",
+        "--destdir",
+        "--best-effort",
+    }
+)
+
+YUM_INSTALL = frozenset({"install", "groupinstall", "localinstall"})
+DNF_NAMES = ("dnf", "microdnf", "dnf5")
+ZYPPER_INSTALL = frozenset({"install", "in"})
+ZYPPER_TAKES_VALUE = frozenset(
+    {
+        "-t",
+        "--type",
+        "-r",
+        "--repo",
+        "--from",
+        "-R",
+        "--root",
+        "-D",
+        "--reposd-dir",
+        "-C",
+        "--cache-dir",
+        "--installroot",
+    }
+)
+
+
+def apt_get_installs(inst: Instruction, shell: tuple[str, ...]) -> Iterator[Invocation]:
+    return invocations(inst, shell, ("apt-get",), ("install",), APT_TAKES_VALUE)
+
+
+def apt_option(cmd: Command, key: str) -> str | None:
+    """The value of ``-o Key=value`` for ``key`` (case-insensitive)."""
+    low = key.lower()
+    for v in cmd.flag_values("-o", "--option"):
+        k, eq, val = v.partition("=")
+        if eq and k.strip().lower() == low:
+            return val.strip()
+    return None
+
+
+def rpm_pinned(value: str) -> bool:
+    """``name-version[-release]`` (a ``-`` followed by a digit) or an rpm file."""
+    if value.endswith(".rpm"):
+        return True
+    for i in range(len(value) - 1):
+        if value[i] == "-" and (value[i + 1].isdigit() or value[i + 1] == "$"):
+            return True
+    return False
+
+
+TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
+FALSE_WORDS = frozenset({"0", "false", "no", "off"})
+
+PIP_TAKES_VALUE = frozenset(
+    {
+        "-r",
+        "--requirement",
+        "-c",
+        "--constraint",
+        "-e",
+        "--editable",
+        "-t",
+        "--target",
+        "--prefix",
+        "--root",
+        "-i",
+        "--index-url",
+        "--extra-index-url",
+        "-f",
+        "--find-links",
+        "--platform",
+        "--python-version",
+        "--implementation",
+        "--abi",
+        "--src",
+        "--upgrade-strategy",
+        "--trusted-host",
+        "--cache-dir",
+        "--progress-bar",
+        "--log",
+        "--proxy",
+        "--retries",
+        "--timeout",
+        "--exists-action",
+        "--cert",
+        "--client-cert",
+        "--global-option",
+        "--install-option",
+        "--config-settings",
+        "-C",
+        "--no-binary",
+        "--only-binary",
+        "--root-user-action",
+        "--report",
+        "--python",
+        "--keyring-provider",
+    }
+)
+
+
+def _is_pip(name: str) -> bool:
+    # pip, pip3, pip3.12, pipx
+    if name == "pipx":
+        return True
+    if not name.startswith("pip"):
+        return False
+    rest = name[3:]
+    return all(c.isdigit() or c == "." for c in rest)
+
+
+def _is_python(name: str) -> bool:
+    if not name.startswith("python"):
+        return False
+    rest = name[6:]
+    return all(c.isdigit() or c == "." for c in rest)
+
+
+def pip_installs(
+    inst: Instruction, shell: tuple[str, ...], pipx: bool = True
+) -> Iterator[Invocation]:
+    """``pip install ...`` and ``python -m pip install ...`` invocations."""
+    for rs in run_scripts(inst, shell):
+        if not rs.script.supported:
+            continue
+        for cmd in script_commands(rs):
+            name = cmd.name
+            args: tuple[ShWord, ...]
+            if _is_pip(name):
+                if name == "pipx" and not pipx:
+                    continue
+                args = cmd.args
+            elif _is_python(name):
+                args = cmd.args
+                k = 0
+                while k < len(args) and args[k].value.startswith("-") and args[k].value != "-m":
+                    k += 1
+                if k + 1 >= len(args) or args[k].value != "-m" or args[k + 1].value != "pip":
+                    continue
+                args = args[k + 2 :]
+            else:
+                continue
+            sub = Command(cmd.name, cmd.path, cmd.name_word, args, cmd.span)
+            pos = positional(sub, PIP_TAKES_VALUE)
+            if pos and pos[0].is_static and pos[0].value == "install":
+                yield Invocation(rs, cmd, pos[0], tuple(pos[1:]))
+
+
+def stage_runs(stage: Stage, model: Model) -> Iterator[tuple[int, Instruction, tuple[str, ...]]]:
+    """(item index, RUN to check, shell in force) for every RUN of a stage,
+    ``ONBUILD RUN`` triggers unwrapped."""
+    shell = _stage_start_shell(stage, model, 0)
+    for idx, inst in stage.instructions:
+        if inst.name == "SHELL" and inst.json and inst.values:
+            shell = tuple(inst.values)
+            continue
+        target = inst.sub if inst.name == "ONBUILD" else inst
+        if target is not None and target.name == "RUN":
+            yield idx, target, shell
+
+
+def _stage_start_shell(stage: Stage, model: Model, depth: int) -> tuple[str, ...]:
+    if stage.base_stage is not None and stage.base_stage != stage.index and depth < 32:
+        base = model.stages[stage.base_stage]
+        shell = _stage_start_shell(base, model, depth + 1)
+        for _i, values in base.shells():
+            shell = values
+        return shell
+    if model.stages:
+        ref = model.stages[0].image.lower()
+        if "windows" in ref or "nanoserver" in ref or "servercore" in ref:
+            return WINDOWS_SHELL
+    return DEFAULT_SHELL
+
+
+APK_TAKES_VALUE = frozenset(
+    {
+        "-t",
+        "--virtual",
+        "-X",
+        "--repository",
+        "--repositories-file",
+        "-p",
+        "--root",
+        "--arch",
+        "--cache-dir",
+        "--keys-dir",
+        "--cache-max-age",
+        "--wait",
+    }
+)
+
+
+def rpm_cleans(tool_names: Iterable[str], cache_dirs: Iterable[str]) -> Callable[[Command], bool]:
+    """A predicate: the command cleans the package cache of one of ``tool_names``
+    (``yum clean ...``) or recursively removes one of ``cache_dirs``."""
+    names = frozenset(tool_names)
+    dirs = tuple(cache_dirs)
+
+    def pred(c: Command) -> bool:
+        if c.name in names:
+            pos = positional(c, RPM_TAKES_VALUE)
+            return bool(pos) and pos[0].value in ("clean", "cc")
+        return c.name == "rm" and any(removes(c, d) for d in dirs)
+
+    return pred

@@ -1,0 +1,59 @@
+"""DL3030: `yum install` without `-y`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from dockerls.analysis.rules._pkg import RPM_TAKES_VALUE, YUM_INSTALL, invocations
+from dockerls.analysis.rules.base import (
+    Applicability,
+    Finding,
+    Fix,
+    FixAvailability,
+    InstructionContext,
+    Rule,
+    Severity,
+)
+from dockerls.syntax.nodes import Instruction
+
+
+class YumWithoutYes(Rule):
+    """What it does:
+    Flags `yum install` (also `groupinstall`, `localinstall`) run without
+    `-y`/`--assumeyes`.
+
+    Why it matters:
+    Nobody can answer yum's confirmation prompt during a build, so the
+    install fails as soon as yum asks.
+
+    Example:
+    ```dockerfile
+    RUN yum install httpd && yum clean all
+    ```
+
+    Fix:
+    ```dockerfile
+    RUN yum install -y httpd && yum clean all
+    ```
+    The quick fix adds `-y` after the subcommand.
+    """
+
+    code = "DL3030"
+    name = "yum-without-yes"
+    severity = Severity.WARNING
+    group = "hadolint"
+    fix = FixAvailability.ALWAYS
+    kinds = frozenset({"RUN"})
+
+    def check_instruction(self, inst: Instruction, ctx: InstructionContext) -> Iterable[Finding]:
+        for inv in invocations(inst, ctx.shell, ("yum",), YUM_INSTALL, RPM_TAKES_VALUE):
+            if inv.cmd.has_flag("-y", "--assumeyes"):
+                continue
+            yield Finding(
+                inv.words_span(),
+                f"`yum {inv.sub.value}` without `-y` stops at the confirmation prompt",
+                Fix("Add `-y`", (inv.after_sub(" -y"),), Applicability.SAFE),
+            )
+
+
+RULE = YumWithoutYes()

@@ -1,0 +1,59 @@
+"""DL3038: `dnf install` without `-y`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from dockerls.analysis.rules._pkg import DNF_NAMES, RPM_TAKES_VALUE, YUM_INSTALL, invocations
+from dockerls.analysis.rules.base import (
+    Applicability,
+    Finding,
+    Fix,
+    FixAvailability,
+    InstructionContext,
+    Rule,
+    Severity,
+)
+from dockerls.syntax.nodes import Instruction
+
+
+class DnfWithoutYes(Rule):
+    """What it does:
+    Flags `dnf install` (also `groupinstall`, `localinstall`) run without
+    `-y`/`--assumeyes`.
+
+    Why it matters:
+    Nobody can answer dnf's confirmation prompt during a build, so the
+    install fails as soon as dnf asks.
+
+    Example:
+    ```dockerfile
+    RUN dnf install httpd && dnf clean all
+    ```
+
+    Fix:
+    ```dockerfile
+    RUN dnf install -y httpd && dnf clean all
+    ```
+    The quick fix adds `-y` after the subcommand.
+    """
+
+    code = "DL3038"
+    name = "dnf-without-yes"
+    severity = Severity.WARNING
+    group = "hadolint"
+    fix = FixAvailability.ALWAYS
+    kinds = frozenset({"RUN"})
+
+    def check_instruction(self, inst: Instruction, ctx: InstructionContext) -> Iterable[Finding]:
+        for inv in invocations(inst, ctx.shell, DNF_NAMES, YUM_INSTALL, RPM_TAKES_VALUE):
+            if inv.cmd.has_flag("-y", "--assumeyes"):
+                continue
+            yield Finding(
+                inv.words_span(),
+                f"`{inv.cmd.name} {inv.sub.value}` without `-y` stops at the confirmation prompt",
+                Fix("Add `-y`", (inv.after_sub(" -y"),), Applicability.SAFE),
+            )
+
+
+RULE = DnfWithoutYes()
