@@ -73,7 +73,14 @@
                   :code ,(let ((c (plist-get lsp :code))) (and c (format "%s" c))))))
             (flymake-diagnostics))))
 
+(defconst e2e-providers
+  '((:textDocument/hover . :hoverProvider)
+    (:textDocument/completion . :completionProvider)))
+
 (defun e2e-request (method params)
+  (let ((provider (alist-get method e2e-providers)))
+    (when (and provider (not (eglot--server-capable provider)))
+      (error "server does not support %s" method)))
   (if (fboundp 'eglot--request)
       (eglot--request e2e-server method params)
     (jsonrpc-request e2e-server method params)))
@@ -160,7 +167,7 @@
     (goto-char (point-max))
     (unless (bolp) (insert "\n"))
     (let ((line (1- (line-number-at-pos (point)))))
-      (insert "FROBNICATE now\n")
+      (insert "FROM debian\n")
       (eglot--signal-textDocument/didChange)
       (puthash "line" line r)
       (let ((on-line (lambda () (cl-remove-if-not (lambda (d) (= (plist-get d :line) line))

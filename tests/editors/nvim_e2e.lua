@@ -53,7 +53,12 @@ local function step(name, fn)
 end
 
 --- One request, synchronously; returns result, error-or-nil.
+local client, buf
+
 local function request(buf, method, params)
+  if client and not client:supports_method(method, buf) then
+    return nil, 'server does not support ' .. method
+  end
   local responses, err = vim.lsp.buf_request_sync(buf, method, params, WAIT_MS)
   if not responses then
     return nil, 'no response: ' .. tostring(err)
@@ -66,8 +71,6 @@ local function request(buf, method, params)
   end
   return nil, 'no client answered ' .. method
 end
-
-local client, buf
 
 step('attach', function(r)
   vim.lsp.config('dockerls_py', { cmd = cmd })
@@ -213,16 +216,16 @@ end)
 
 step('edit', function(r)
   assert(ready(), 'no client attached')
-  -- Append an unknown instruction on a brand-new last line: any diagnostic there is fresh.
+  -- Append an untagged FROM on a brand-new last line: any diagnostic there is fresh.
   local n = vim.api.nvim_buf_line_count(buf)
   local last = vim.api.nvim_buf_get_lines(buf, n - 1, n, false)[1]
   local line
   if last == '' then
     line = n - 1
-    vim.api.nvim_buf_set_lines(buf, n - 1, n, false, { 'FROBNICATE now' })
+    vim.api.nvim_buf_set_lines(buf, n - 1, n, false, { 'FROM debian' })
   else
     line = n
-    vim.api.nvim_buf_set_lines(buf, n, n, false, { 'FROBNICATE now' })
+    vim.api.nvim_buf_set_lines(buf, n, n, false, { 'FROM debian' })
   end
   r.line = line
   local function on_line()

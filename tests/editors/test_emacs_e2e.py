@@ -77,10 +77,10 @@ def test_flymake_diagnostics_from_dockerls(emacs_result: Result) -> None:
 
 def test_fresh_diagnostics_after_edit(emacs_result: Result) -> None:
     edit = assert_step_ok(emacs_result, "edit")
-    assert edit["appeared"] is True, "no diagnostic for the appended unknown instruction"
+    assert edit["appeared"] is True, "no diagnostic for the appended untagged `FROM debian`"
     assert all(d["source"] == "dockerls" for d in edit["new_line_diagnostics"])
     assert edit["cleared"] is True, "diagnostic stayed after the line was deleted"
-    assert "FROBNICATE" not in edit["final_text"]
+    assert "FROM debian" not in edit["final_text"]
 
 
 def test_hover(emacs_result: Result) -> None:

@@ -128,10 +128,10 @@ def test_diagnostics_arrive_from_dockerls(nvim_result: Result) -> None:
 
 def test_fresh_diagnostics_after_edit(nvim_result: Result) -> None:
     edit = assert_step_ok(nvim_result, "edit")
-    assert edit["appeared"] is True, "no diagnostic for the appended unknown instruction"
+    assert edit["appeared"] is True, "no diagnostic for the appended untagged `FROM debian`"
     assert all(d["source"] == "dockerls" for d in edit["new_line_diagnostics"])
     assert edit["cleared"] is True, "diagnostic stayed after the line was deleted"
-    assert "FROBNICATE" not in edit["final_text"]
+    assert "FROM debian" not in edit["final_text"]
 
 
 def test_hover(nvim_result: Result) -> None:
