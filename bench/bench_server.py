@@ -164,12 +164,12 @@ async def bench_one(
             sizes: dict[str, list[int]] = {}
             out[f"{label}_supported"] = supported[label]
             for k in range(requests if supported[label] else 0):
-                site = sites[k % len(sites)]
+                rsite = sites[k % len(sites)]
                 fraction = FRACTIONS[(k // len(sites)) % len(FRACTIONS)]
-                ms, size = await _request(client, doc, site, fraction)
+                ms, size = await _request(client, doc, rsite, fraction)
                 samples.append(ms)
-                per.setdefault(site.name, []).append(ms)
-                sizes.setdefault(site.name, []).append(size)
+                per.setdefault(rsite.name, []).append(ms)
+                sizes.setdefault(rsite.name, []).append(size)
             out[label] = summarize(samples)
             out[f"{label}_by_site"] = {
                 k: {**summarize(v), "result_sizes": sizes[k]} for k, v in per.items()
@@ -196,25 +196,31 @@ def _rss_mb(client: LspClient) -> float | None:
 # --------------------------------------------------------------------------- report
 
 
-def _rows(results: dict[str, dict[str, Any]]) -> list[tuple[str, Callable[[dict[str, Any]], Any]]]:
-    rows: list[tuple[str, Callable[[dict[str, Any]], Any]]] = [
-        ("initialize (incl. start-up)", lambda r: {"median": r["initialize_ms"], "p90": None}),
-        (
-            "open -> first diagnostics",
-            lambda r: {"median": r["open_to_diagnostics_ms"], "p90": None},
-        ),
-        ("keystroke -> diagnostics", lambda r: r["keystroke"]),
+Getter = Callable[[dict[str, Any]], Any]
+
+
+def _key(key: str) -> Getter:
+    return lambda r: r[key]
+
+
+def _single(key: str) -> Getter:
+    return lambda r: {"median": r[key], "p90": None}
+
+
+def _by_site(key: str, site: str) -> Getter:
+    return lambda r: r[key].get(site)
+
+
+def _rows(results: dict[str, dict[str, Any]]) -> list[tuple[str, Getter]]:
+    rows: list[tuple[str, Getter]] = [
+        ("initialize (incl. start-up)", _single("initialize_ms")),
+        ("open -> first diagnostics", _single("open_to_diagnostics_ms")),
+        ("keystroke -> diagnostics", _key("keystroke")),
     ]
-    for site in EDIT_SITES:
-        rows.append((f"  edit: {site.name}", lambda r, s=site.name: r["keystroke_by_site"].get(s)))
-    rows.append(("completion", lambda r: r["completion"]))
-    for rsite in COMPLETION_SITES:
-        rows.append(
-            (f"  completion: {rsite.name}", lambda r, s=rsite.name: r["completion_by_site"].get(s))
-        )
-    rows.append(("hover", lambda r: r["hover"]))
-    for rsite in HOVER_SITES:
-        rows.append((f"  hover: {rsite.name}", lambda r, s=rsite.name: r["hover_by_site"].get(s)))
+    rows += [(f"  edit: {s.name}", _by_site("keystroke_by_site", s.name)) for s in EDIT_SITES]
+    for label, sites in (("completion", COMPLETION_SITES), ("hover", HOVER_SITES)):
+        rows.append((label, _key(label)))
+        rows += [(f"  {label}: {s.name}", _by_site(f"{label}_by_site", s.name)) for s in sites]
     return rows
 
 

@@ -29,6 +29,7 @@ import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "files"
 DEFAULT_TARGET = 5000
@@ -39,7 +40,7 @@ _DIRECTIVE = re.compile(r"^[ \t]*#[ \t]*([A-Za-z][A-Za-z0-9_-]*)[ \t]*=[ \t]*(.*
 _KNOWN_DIRECTIVES = {"syntax", "escape", "check"}
 
 
-def _import_dockerfile():  # type: ignore[no-untyped-def]
+def _import_dockerfile() -> Any:
     try:
         import dockerfile
     except ImportError:

@@ -12,13 +12,17 @@ import importlib.util
 import shutil
 import sys
 from pathlib import Path
+from types import ModuleType
+from typing import Any
 
 import pytest
 
 BENCH = Path(__file__).resolve().parents[2] / "bench"
 
 
-def _load_client():  # bench/ is scripts, not a package: load it by path, leave sys.path alone
+def _load_client() -> (
+    ModuleType
+):  # bench/ is scripts, not a package: load it by path, leave sys.path alone
     name = "dockerls_bench_lsp_client"
     spec = importlib.util.spec_from_file_location(name, BENCH / "lsp_client.py")
     assert spec is not None and spec.loader is not None
@@ -45,7 +49,7 @@ def peer_installed() -> None:
         )
 
 
-def _messages(diagnostics: list[dict]) -> list[str]:
+def _messages(diagnostics: list[dict[str, Any]]) -> list[str]:
     return [d["message"] for d in diagnostics]
 
 
