@@ -40,10 +40,11 @@ class RelativeWorkdir(Rule):
     """
 
     code = "DL3000"
-    name = "relative-workdir"
+    name = "workdir-not-absolute"
     severity = Severity.ERROR
     group = "hadolint"
     fix = FixAvailability.SOMETIMES
+    same_as = ("WorkdirRelativePath",)
 
     def check_stage(self, stage: Stage, model: Model) -> Iterable[Finding]:
         cwd: str | None = None
