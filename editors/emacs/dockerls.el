@@ -42,8 +42,9 @@ nil means `dockerls serve' when `dockerls' is on `exec-path', else
   :type '(choice (const :tag "Automatic" nil) (repeat string)))
 
 (defcustom dockerls-initialization-options nil
-  "Settings sent as LSP initializationOptions (a plist, see schemas/settings.schema.json).
-nil sends an empty object, so the server uses its defaults."
+  "Settings sent as LSP initializationOptions.
+A plist in the shape of schemas/settings.schema.json.  nil sends an
+empty object, so the server uses its defaults."
   :type 'sexp)
 
 (defun dockerls-server-command ()

@@ -27,10 +27,39 @@ from .helpers import (
 pytestmark = pytest.mark.e2e
 
 
-@pytest.fixture(scope="module")
-def emacs_result(project: Path, tmp_path_factory: pytest.TempPathFactory) -> Result:
+def emacs_binary() -> str:
     emacs = shutil.which("emacs")
     assert emacs, "emacs not found: install the Debian packages emacs-nox and elpa-eglot"
+    return emacs
+
+
+def test_dockerls_el_byte_compiles_without_warnings(tmp_path: Path) -> None:
+    source = tmp_path / "dockerls.el"
+    shutil.copy(EDITORS / "emacs" / "dockerls.el", source)
+    proc = subprocess.run(
+        [
+            emacs_binary(),
+            "--batch",
+            "-L",
+            str(tmp_path),
+            "--eval",
+            "(setq byte-compile-error-on-warn t)",
+            "-f",
+            "batch-byte-compile",
+            str(source),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**server_env(), "HOME": str(tmp_path)},
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "dockerls.elc").exists()
+
+
+@pytest.fixture(scope="module")
+def emacs_result(project: Path, tmp_path_factory: pytest.TempPathFactory) -> Result:
+    emacs = emacs_binary()
     out = tmp_path_factory.mktemp("emacs") / "result.json"
     env = server_env()
     env.update(
