@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
@@ -19,6 +19,8 @@ from lsprotocol import types as lsp
 
 from dockerls.analysis.engine import LintConfig, Linter, LintResult
 from dockerls.analysis.model import Model, build_model
+from dockerls.context import OPTIONS_KEY as CONTEXT_KEY
+from dockerls.context import ContextLoader
 from dockerls.features.positions import UTF16, offset_of
 from dockerls.syntax.parser import Parse, parse
 from dockerls.syntax.reparse import reparse
@@ -75,10 +77,41 @@ class Snapshot:
         return self._lint
 
 
+def is_dockerignore(uri: str) -> bool:
+    return uri.endswith(".dockerignore")
+
+
 class DocumentStore:
+    """Open Dockerfiles.  Build-context facts (``.dockerignore``, the file
+    listing) are read when a document opens or is saved, never per keystroke,
+    and handed to the rules through ``LintConfig.options``."""
+
     def __init__(self) -> None:
         self._docs: dict[str, Snapshot] = {}
         self.config = LintConfig()
+        self.context_loader = ContextLoader()
+        self.context_dir: str | None = None  # setting: None = the Dockerfile's folder
+
+    def _linter_for(self, path: Path | None) -> Linter:
+        options = dict(self.config.options)
+        if path is not None:
+            root = self.context_dir or str(path.parent)
+            try:
+                options[CONTEXT_KEY] = self.context_loader.get(root, path)
+            except OSError as exc:
+                log.info("build context %s unreadable: %s", root, exc)
+        return Linter(config=replace(self.config, options=options))
+
+    def refresh_context(self, uri: str | None = None) -> list[str]:
+        """Re-read build contexts (all documents, or one); returns the uris."""
+        self.context_loader.invalidate()
+        done = []
+        for u, snap in list(self._docs.items()):
+            if uri is not None and u != uri:
+                continue
+            self._docs[u] = Snapshot(u, snap.version, snap.parse, self._linter_for(snap.path), snap.path)
+            done.append(u)
+        return done
 
     def __contains__(self, uri: str) -> bool:
         return uri in self._docs
@@ -90,8 +123,8 @@ class DocumentStore:
         return list(self._docs)
 
     def open(self, uri: str, text: str, version: int | None) -> Snapshot:
-        linter = Linter(config=self.config)
-        snap = Snapshot(uri, version, parse(clean_text(text)), linter, uri_to_path(uri))
+        path = uri_to_path(uri)
+        snap = Snapshot(uri, version, parse(clean_text(text)), self._linter_for(path), path)
         self._docs[uri] = snap
         return snap
 
@@ -122,8 +155,7 @@ class DocumentStore:
         self._docs[uri] = new
         return new
 
-    def set_config(self, config: LintConfig) -> None:
+    def set_config(self, config: LintConfig, context_dir: str | None = None) -> None:
         self.config = config
-        for uri, snap in list(self._docs.items()):
-            linter = Linter(config=config)
-            self._docs[uri] = Snapshot(uri, snap.version, snap.parse, linter, snap.path, snap.options)
+        self.context_dir = context_dir
+        self.refresh_context()

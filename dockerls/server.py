@@ -27,7 +27,11 @@ from dockerls import settings as settings_mod
 from dockerls.analysis.engine import LintConfig
 from dockerls.analysis.rules import known_code
 from dockerls.analysis.rules.base import Severity
-from dockerls.documents import DocumentStore, Snapshot
+from dockerls.analysis.dockerignore import parse_dockerignore
+from dockerls.documents import DocumentStore, Snapshot, is_dockerignore
+from dockerls.features.positions import position_of
+from dockerls.syntax.lines import offset
+from dockerls.syntax.parser import parse
 from dockerls.features.caps import ClientCaps
 from dockerls.features.diagnostics import DiagnosticCache, diagnostics_json
 
@@ -130,7 +134,7 @@ class DockerLanguageServer(LanguageServer):
         changed = s != self.settings
         self.settings = s
         if changed:
-            self.store.set_config(lint_config(s))
+            self.store.set_config(lint_config(s), s.context.path)
             for uri in self.store.uris():
                 self.schedule(uri)
 
@@ -190,6 +194,32 @@ class DockerLanguageServer(LanguageServer):
             return
         log.error("server error: %s", error)
 
+    def check_dockerignore(self, uri: str, version: int | None) -> None:
+        """Diagnostics for the patterns of an open ``.dockerignore``; its
+        unsaved text also re-checks the open Dockerfiles that use it."""
+        doc = self.workspace.get_text_document(uri)
+        _patterns, problems = parse_dockerignore(doc.source)
+        p = parse(doc.source)
+        diags = []
+        for pr in problems:
+            start = offset(p, pr.line, pr.start)
+            end = offset(p, pr.line, pr.end)
+            diags.append(
+                {
+                    "range": {
+                        "start": position_json(p, start, self.caps.encoding),
+                        "end": position_json(p, end, self.caps.encoding),
+                    },
+                    "severity": 1,
+                    "code": "InvalidIgnorePattern",
+                    "source": "dockerls",
+                    "message": pr.message,
+                }
+            )
+        import json
+
+        self.publish_raw(uri, version, json.dumps(diags))
+
     def clear(self, uri: str) -> None:
         self._diag_caches.pop(uri, None)
         self._scheduled.pop(uri, None)
@@ -229,12 +259,18 @@ def build_server() -> DockerLanguageServer:
     @server.feature(lsp.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: DockerLanguageServer, params: lsp.DidOpenTextDocumentParams) -> None:
         d = params.text_document
+        if is_dockerignore(d.uri):
+            ls.check_dockerignore(d.uri, d.version)
+            return
         ls.store.open(d.uri, d.text, d.version)
         ls.schedule(d.uri)
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(ls: DockerLanguageServer, params: lsp.DidChangeTextDocumentParams) -> None:
         d = params.text_document
+        if is_dockerignore(d.uri):
+            ls.check_dockerignore(d.uri, d.version)
+            return
         snap = ls.store.change(d.uri, d.version, params.content_changes, ls.caps.encoding)
         if snap is None:
             log.warning("change for a document that is not open: %s", d.uri)
@@ -243,7 +279,20 @@ def build_server() -> DockerLanguageServer:
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_SAVE)
     def did_save(ls: DockerLanguageServer, params: lsp.DidSaveTextDocumentParams) -> None:
-        ls.schedule(params.text_document.uri)
+        uri = params.text_document.uri
+        if is_dockerignore(uri):
+            # a saved .dockerignore re-checks the open Dockerfiles that use it
+            for u in ls.store.refresh_context():
+                ls.schedule(u)
+            return
+        ls.store.refresh_context(uri)
+        ls.schedule(uri)
+
+    @server.feature(lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+    def did_change_watched(ls: DockerLanguageServer, params: lsp.DidChangeWatchedFilesParams) -> None:
+        if any(is_dockerignore(c.uri) for c in params.changes):
+            for u in ls.store.refresh_context():
+                ls.schedule(u)
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: DockerLanguageServer, params: lsp.DidCloseTextDocumentParams) -> None:
@@ -367,6 +416,11 @@ async def pull_configuration(ls: DockerLanguageServer) -> None:
     ls.apply_settings(
         [("initializationOptions", ls._init_options or {}), ("workspace/configuration", value or {})]
     )
+
+
+def position_json(p: Any, off: int, encoding: str) -> dict[str, int]:
+    pos = position_of(p, off, encoding)
+    return {"line": pos.line, "character": pos.character}
 
 
 class _LspLogHandler(logging.Handler):
