@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from lsprotocol import types as lsp
 
-from dockerls.analysis.model import Model, Stage
+from dockerls.analysis.model import Definition, Model, Stage
 from dockerls.features.caps import ClientCaps
 from dockerls.features.positions import item_range
 from dockerls.syntax.nodes import Blank, Comment, Instruction
@@ -59,17 +59,16 @@ def _detail(inst: Instruction) -> str:
     return args if len(args) <= 60 else args[:59] + "…"
 
 
-def _inst_symbol(p: Parse, i: int, inst: Instruction, caps: ClientCaps) -> lsp.DocumentSymbol:
+def _inst_symbol(
+    p: Parse, i: int, inst: Instruction, caps: ClientCaps, defs: dict[int, list[Definition]]
+) -> lsp.DocumentSymbol:
     rng = _inst_range(p, i, caps)
     sel = item_range(p, i, inst.keyword_span.start, inst.keyword_span.end, caps.encoding)
     name = inst.name
     children: list[lsp.DocumentSymbol] = []
-    if inst.name in ("ARG", "ENV"):
-        from dockerls.analysis.model import _definitions_of
-
-        for _kind, vname, _value, ns, _vs in _definitions_of(inst):
-            vr = item_range(p, i, ns.start, ns.end, caps.encoding)
-            children.append(lsp.DocumentSymbol(vname or "?", lsp.SymbolKind.Variable, vr, vr))
+    for d in defs.get(i, ()):
+        vr = item_range(p, i, d.name_span.start, d.name_span.end, caps.encoding)
+        children.append(lsp.DocumentSymbol(d.name or "?", lsp.SymbolKind.Variable, vr, vr))
     return lsp.DocumentSymbol(
         name=name,
         detail=_detail(inst),
@@ -85,12 +84,15 @@ def document_symbols(
 ) -> list[lsp.DocumentSymbol] | list[lsp.SymbolInformation]:
     out: list[lsp.DocumentSymbol] = []
     items = p.items
+    defs: dict[int, list[Definition]] = {}
+    for d in model.global_args + [d for st in model.stages for d in st.definitions()]:
+        defs.setdefault(d.item, []).append(d)
     for i in model.preamble:
         inst = items[i]
         assert isinstance(inst, Instruction)
-        out.append(_inst_symbol(p, i, inst, caps))
+        out.append(_inst_symbol(p, i, inst, caps, defs))
     for st in model.stages:
-        children = [_inst_symbol(p, i, inst, caps) for i, inst in st.instructions if i != st.first]
+        children = [_inst_symbol(p, i, inst, caps, defs) for i, inst in st.instructions if i != st.first]
         if st.name_span is not None:
             sel = item_range(p, st.first, st.name_span.start, st.name_span.end, caps.encoding)
         else:
@@ -111,7 +113,11 @@ def document_symbols(
 
     def walk(syms: Iterable[lsp.DocumentSymbol], container: str | None) -> None:
         for s in syms:
-            flat.append(lsp.SymbolInformation(s.name, s.kind, lsp.Location(uri, s.range), container_name=container))
+            flat.append(
+                lsp.SymbolInformation(
+                    name=s.name, kind=s.kind, location=lsp.Location(uri, s.range), container_name=container
+                )
+            )
             if s.children:
                 walk(s.children, s.name)
 
