@@ -1,0 +1,221 @@
+"""``textDocument/semanticTokens/full``, ``/range`` and ``/full/delta``.
+
+Each item is painted into a per-character array (later paints win, so a
+``$VAR`` inside a flag value shows as a variable), then runs of equal paint
+become tokens, split at line breaks and encoded relative to each other in
+the client's position units.
+"""
+
+from __future__ import annotations
+
+from lsprotocol import types as lsp
+
+from dockerls.analysis.model import Model, var_refs
+from dockerls.features.caps import ClientCaps
+from dockerls.features.positions import UTF32, units
+from dockerls.features.references import DECLARATION, STAGE, index
+from dockerls.syntax.nodes import Comment, Directive, Instruction, Span
+from dockerls.syntax.parser import Parse
+
+TOKEN_TYPES = [
+    "keyword",
+    "comment",
+    "string",
+    "variable",
+    "parameter",
+    "property",
+    "number",
+    "operator",
+    "namespace",
+    "type",
+    "label",
+    "macro",
+]
+TOKEN_MODIFIERS = ["declaration", "deprecated", "readonly"]
+LEGEND = lsp.SemanticTokensLegend(token_types=TOKEN_TYPES, token_modifiers=TOKEN_MODIFIERS)
+
+_T = {name: i for i, name in enumerate(TOKEN_TYPES)}
+DECL = 1
+DEPRECATED = 2
+READONLY = 4
+
+
+def _code(kind: str, mods: int = 0) -> int:
+    return _T[kind] * 8 + mods + 1
+
+
+class _Painter:
+    __slots__ = ("paint", "n")
+
+    def __init__(self, n: int) -> None:
+        self.paint = [0] * n
+        self.n = n
+
+    def __call__(self, span: Span | tuple[int, int] | None, kind: str, mods: int = 0) -> None:
+        if span is None:
+            return
+        s, e = (span.start, span.end) if isinstance(span, Span) else span
+        s, e = max(0, s), min(self.n, e)
+        if e > s:
+            self.paint[s:e] = [_code(kind, mods)] * (e - s)
+
+
+def _kv_words(inst: Instruction, paint: _Painter, key_kind: str, key_mods: int = 0) -> None:
+    for w in inst.words:
+        eq = w.value.find("=")
+        if eq <= 0:
+            paint(w.span, "string")
+            continue
+        src_eq = inst.text.find("=", w.span.start, w.span.end)
+        if src_eq < 0:
+            continue
+        paint((w.span.start, src_eq), key_kind, key_mods)
+        paint((src_eq, src_eq + 1), "operator")
+        paint((src_eq + 1, w.span.end), "string")
+
+
+def _paint_instruction(p: Parse, model: Model, i: int, inst: Instruction, paint: _Painter) -> None:
+    deprecated = DEPRECATED if inst.name == "MAINTAINER" else 0
+    paint(inst.keyword_span, "keyword", deprecated)
+    tgt = inst.sub if inst.name == "ONBUILD" and inst.sub is not None else inst
+    if tgt is not inst:
+        paint(tgt.keyword_span, "keyword", DEPRECATED if tgt.name == "MAINTAINER" else 0)
+    for f in tgt.flags:
+        paint((f.span.start, f.name_span.end), "parameter")
+        if f.value_span is not None:
+            paint((f.name_span.end, f.value_span.start), "operator")
+            paint(f.value_span, "property")
+    name = tgt.name
+    if tgt.json:
+        for w in tgt.json_items:
+            paint(w.span, "string")
+    elif name == "FROM":
+        words = tgt.words
+        if words:
+            st = model.stage_of(i)
+            is_stage = st is not None and st.base_stage is not None
+            paint(words[0].span, "type" if is_stage else "namespace")
+        if len(words) >= 3 and words[1].value.lower() == "as":
+            paint(words[1].span, "keyword")
+            paint(words[2].span, "type", DECL)
+    elif name == "ARG":
+        _kv_words(tgt, paint, "variable", DECL)
+        for w in tgt.words:
+            if "=" not in w.value:
+                paint(w.span, "variable", DECL)
+    elif name == "ENV":
+        words = tgt.words
+        if words and "=" not in words[0].value:
+            paint(words[0].span, "variable", DECL)
+            for w in words[1:]:
+                paint(w.span, "string")
+        else:
+            _kv_words(tgt, paint, "variable", DECL)
+    elif name == "LABEL":
+        _kv_words(tgt, paint, "property")
+    elif name == "EXPOSE":
+        for w in tgt.words:
+            digits = len(w.value) - len(w.value.lstrip("0123456789-"))
+            if digits and len(w.span) == len(w.value):
+                paint((w.span.start, w.span.start + digits), "number")
+                if digits < len(w.value):
+                    paint((w.span.start + digits, w.span.end), "property")
+    elif name == "STOPSIGNAL" or name == "USER" or name == "WORKDIR":
+        for w in tgt.words:
+            paint(w.span, "string")
+    for h in tgt.heredocs:
+        paint(h.marker_span, "label")
+        paint(h.body_span, "string")
+        if h.terminator_span is not None:
+            paint(h.terminator_span, "label")
+    for sp in inst.inner_comments:
+        paint(sp, "comment")
+    if "$" in inst.logical:
+        for r in var_refs(inst.logical, p.escape):
+            paint(inst.source_span(r.start, r.end), "variable")
+
+
+def _paint_item(p: Parse, model: Model, i: int, stage_spans: dict[int, list[tuple[Span, int]]]) -> list[int]:
+    it = p.items[i]
+    paint = _Painter(len(it.text))
+    if isinstance(it, Comment):
+        paint((0, len(it.text.rstrip("\r\n"))), "comment")
+    elif isinstance(it, Directive):
+        paint((0, len(it.text.rstrip("\r\n"))), "comment")
+        paint(it.name_span, "macro")
+        paint(it.value_span, "string")
+    elif isinstance(it, Instruction):
+        _paint_instruction(p, model, i, it, paint)
+        for sp, mods in stage_spans.get(i, ()):
+            paint(sp, "type", mods)
+    return paint.paint
+
+
+def _encode(p: Parse, i: int, paint: list[int], enc: str, out: list[int], last: list[int]) -> None:
+    text = p.items[i].text
+    line = p.lines[i]
+    line_start = 0
+    ascii_ = text.isascii() or enc == UTF32
+    k = 0
+    n = len(paint)
+    while k < n:
+        c = paint[k]
+        ch = text[k]
+        if ch == "\n":
+            line += 1
+            line_start = k + 1
+            k += 1
+            continue
+        if c == 0 or ch == "\r":
+            k += 1
+            continue
+        j = k + 1
+        while j < n and paint[j] == c and text[j] != "\n" and text[j] != "\r":
+            j += 1
+        if ascii_:
+            col, length = k - line_start, j - k
+        else:
+            col, length = units(text[line_start:k], enc), units(text[k:j], enc)
+        code = c - 1
+        dl = line - last[0]
+        ds = col - last[1] if dl == 0 else col
+        out.extend((dl, ds, length, code // 8, code % 8))
+        last[0], last[1] = line, col
+        k = j
+
+
+def semantic_tokens(
+    p: Parse, model: Model, caps: ClientCaps, rng: lsp.Range | None = None
+) -> lsp.SemanticTokens:
+    """Tokens for the whole document, or for the items touching ``rng``."""
+    data: list[int] = []
+    if not p.items:
+        return lsp.SemanticTokens(data=data)
+    idx = index(p, model)
+    stage_spans: dict[int, list[tuple[Span, int]]] = {}
+    for o in idx.occurrences:
+        if o.kind == STAGE:
+            stage_spans.setdefault(o.item, []).append((o.span, DECL if o.role == DECLARATION else 0))
+    first, last_item = 0, len(p.items) - 1
+    if rng is not None:
+        first = p.item_at_line(rng.start.line)
+        last_item = p.item_at_line(rng.end.line)
+    last = [0, 0]
+    for i in range(first, last_item + 1):
+        paint = _paint_item(p, model, i, stage_spans)
+        _encode(p, i, paint, caps.encoding, data, last)
+    return lsp.SemanticTokens(data=data)
+
+
+def delta_edits(prev: list[int], cur: list[int]) -> list[lsp.SemanticTokensEdit]:
+    """One edit turning ``prev`` into ``cur`` (common prefix and suffix kept)."""
+    if prev == cur:
+        return []
+    n, m = len(prev), len(cur)
+    s = 0
+    while s < n and s < m and prev[s] == cur[s]:
+        s += 1
+    e = 0
+    while e < n - s and e < m - s and prev[n - 1 - e] == cur[m - 1 - e]:
+        e += 1
+    return [lsp.SemanticTokensEdit(start=s, delete_count=n - s - e, data=cur[s : m - e])]
