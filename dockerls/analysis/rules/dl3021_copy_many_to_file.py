@@ -57,10 +57,7 @@ class CopyManyToFile(Rule):
         bare = dest[1:-1] if quoted else dest
         if bare.endswith("/"):
             return
-        if inst.json or quoted:
-            at = span.end - 1  # before the closing quote
-        else:
-            at = span.end
+        at = span.end - 1 if inst.json or quoted else span.end  # before a closing quote
         fix = Fix(
             "Add a trailing `/` to the destination", (Edit(Span(at, at), "/"),), Applicability.SAFE
         )
