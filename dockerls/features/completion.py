@@ -28,6 +28,7 @@ from dockerls.features.context import Cursor, Kind, classify
 from dockerls.features.hover import doc_content, scope_of
 from dockerls.features.positions import item_range, offset_of
 from dockerls.syntax import spec
+from dockerls.syntax.lines import line_start
 from dockerls.syntax.parser import Parse
 
 ListDir = Callable[[str], list[tuple[str, bool]]]
@@ -147,6 +148,8 @@ def completion(
     """Completion items at ``pos``.  ``list_dir(relative_dir)`` lists the
     build context for COPY/ADD sources (``[(name, is_dir)]``), ``tags_for(image)``
     returns ``(tags, incomplete)`` from a registry, or ``None`` when unknown."""
+    if p.items and line_start(p, pos.line) is None:
+        return lsp.CompletionList(is_incomplete=False, items=[])
     offset = offset_of(p, pos, caps.encoding)
     c = classify(p, offset)
     out = _Out(p, c, caps)

@@ -25,6 +25,7 @@ from dockerls.features.context import Cursor, Kind, classify
 from dockerls.features.positions import item_range, offset_of
 from dockerls.syntax import spec
 from dockerls.syntax.imageref import parse_image_ref
+from dockerls.syntax.lines import line_start
 from dockerls.syntax.nodes import Instruction
 from dockerls.syntax.parser import Parse
 
@@ -132,7 +133,7 @@ def hover(
     image_info: ImageInfo | None = None,
 ) -> lsp.Hover | None:
     """Hover at ``pos``; ``None`` when there is nothing to explain."""
-    if not p.items:
+    if not p.items or line_start(p, pos.line) is None:
         return None
     offset = offset_of(p, pos, caps.encoding)
     c = classify(p, offset)

@@ -20,6 +20,7 @@ from dockerls.features.caps import ClientCaps
 from dockerls.features.context import Cursor, Kind, classify
 from dockerls.features.positions import offset_of
 from dockerls.syntax import spec
+from dockerls.syntax.lines import line_start
 from dockerls.syntax.nodes import Instruction
 from dockerls.syntax.parser import Parse
 
@@ -121,6 +122,8 @@ def signature_help(
     """Signatures of the instruction at ``pos``; ``None`` outside instructions."""
     if not p.items:
         return None
+    if line_start(p, pos.line) is None:
+        return None
     offset = offset_of(p, pos, caps.encoding)
     c = classify(p, offset)
     if c.item < 0 or not isinstance(p.items[c.item], Instruction):
@@ -177,8 +180,11 @@ def _active(
         c.kind in (Kind.FLAG_NAME, Kind.FLAG_VALUE, Kind.MOUNT_KEY, Kind.MOUNT_VALUE)
         or (c.kind is Kind.VARIABLE and c.flag)
     ):
-        for k in range(n_flags):
-            if _flag_of(usage, params[k]) == c.flag:
+        names = [_flag_of(usage, params[k]) or "" for k in range(n_flags)]
+        if c.flag in names:
+            return names.index(c.flag)
+        for k, name in enumerate(names):
+            if c.flag and name.startswith(c.flag):
                 return k
         return 0 if n_flags else min(n_flags, last)
     if exec_start >= 0 and c.json:
