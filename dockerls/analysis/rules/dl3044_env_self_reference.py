@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from dockerls.analysis.model import var_refs
+from dockerls.analysis.model import Model, Stage, var_refs
 from dockerls.analysis.rules.base import (
     Finding,
     FixAvailability,
-    InstructionContext,
     Rule,
     Severity,
 )
@@ -18,7 +17,8 @@ from dockerls.syntax.nodes import Instruction, Span
 class EnvSelfReference(Rule):
     """What it does:
     Flags `$NAME` in an `ENV` value when another `NAME=...` pair of the same
-    `ENV` instruction sets `NAME`.
+    `ENV` instruction sets `NAME` and no earlier `ARG` or `ENV` of the stage
+    (or of the stage it builds on) defined it.
 
     Why it matters:
     All values of one `ENV` are expanded before any of its variables is set,
@@ -43,10 +43,22 @@ class EnvSelfReference(Rule):
     severity = Severity.ERROR
     group = "hadolint"
     fix = FixAvailability.NONE
-    kinds = frozenset({"ENV"})
-    onbuild = False
 
-    def check_instruction(self, inst: Instruction, ctx: InstructionContext) -> Iterable[Finding]:
+    def check_stage(self, stage: Stage, model: Model) -> Iterable[Finding]:
+        known: set[str] = set()
+        if stage.base_stage is not None and stage.base_stage < stage.index:
+            known.update(d.name for d in model.stages[stage.base_stage].definitions())
+        by_item: dict[int, list[str]] = {}
+        for d in stage.definitions():
+            by_item.setdefault(d.item, []).append(d.name)
+        for idx, inst in stage.instructions:
+            if inst.name == "ENV":
+                yield from self._check_env(inst, idx, known, model.escape)
+            known.update(by_item.get(idx, ()))
+
+    def _check_env(
+        self, inst: Instruction, idx: int, known: set[str], escape: str
+    ) -> Iterable[Finding]:
         words = inst.words
         if len(words) < 2 or "=" not in words[0].value:
             return  # legacy form sets one variable only
@@ -60,10 +72,10 @@ class EnvSelfReference(Rule):
             w = words[k]
             value = w.value[off:]
             exact = len(w.value) == len(w.span)
-            for r in var_refs(value, ctx.escape):
-                if r.name == name and names.count(name) < 2:
+            for r in var_refs(value, escape):
+                if r.name not in names or r.name in known:
                     continue
-                if r.name not in names:
+                if r.name == name and names.count(name) < 2:
                     continue
                 span = (
                     Span(w.span.start + off + r.start, w.span.start + off + r.end)
@@ -71,7 +83,9 @@ class EnvSelfReference(Rule):
                     else w.span
                 )
                 yield Finding(
-                    span, f"`${r.name}` is set by this same `ENV` and is not visible here yet"
+                    span,
+                    f"`${r.name}` is set by this same `ENV` and is not visible here yet",
+                    item=idx,
                 )
 
 

@@ -14,7 +14,7 @@ from dockerls.analysis.rules.base import (
 from dockerls.syntax.nodes import Instruction, Span
 
 # parts of a name that suggest a secret (compared without regard to case)
-_SECRET_PARTS = ("password", "secret", "token", "api_key", "private")
+_SECRET_PARTS = ("password", "secret", "token", "api_key", "private", "username")
 _SECRET_NAMES = frozenset({"aws_access_key_id"})
 
 
@@ -43,7 +43,7 @@ def _names(inst: Instruction) -> Iterable[tuple[str, Span]]:
 class SecretInArgEnv(Rule):
     """What it does:
     Flags `ARG` and `ENV` names that contain `password`, `secret`, `token`,
-    `api_key` or `private`, and `AWS_ACCESS_KEY_ID`.
+    `api_key`, `private` or `username`, and `AWS_ACCESS_KEY_ID`.
 
     Why it matters:
     Build arguments and environment variables end up in the image metadata
