@@ -762,6 +762,35 @@ _REDIRECTS = frozenset({"file_redirect", "herestring_redirect"})
 _SUBST_MARKERS = (b"$(", b"`", b"<(", b">(")
 
 
+def _kind_ids(names: Iterable[str], named: bool) -> frozenset[int]:
+    """Every grammar symbol id with one of ``names`` (a name can have several)."""
+    wanted = set(names)
+    return frozenset(
+        i
+        for i in range(_LANGUAGE.node_kind_count)
+        if _LANGUAGE.node_kind_is_named(i) == named and _LANGUAGE.node_kind_for_id(i) in wanted
+    )
+
+
+# Dispatch on integer kind ids: ``node.type`` builds a new string on each call.
+_ERROR_ID = 0xFFFF  # tree-sitter's builtin error symbol as seen through kind_id
+_CONN_BY_ID = {
+    i: _CONNECTORS[_LANGUAGE.node_kind_for_id(i) or ""] for i in _kind_ids(_CONNECTORS, named=False)
+}
+_KEYWORD_IDS = _kind_ids(_KEYWORDS, named=False)
+_CONTAINER_IDS = _kind_ids(_CONTAINERS, named=True) | {_ERROR_ID}
+_SUBST_IDS = _kind_ids(_SUBSTITUTIONS, named=True)
+_REDIRECT_IDS = _kind_ids(_REDIRECTS, named=True)
+_COMMENT_IDS = _kind_ids(["comment"], named=True)
+_COMMAND_IDS = _kind_ids(["command"], named=True)
+_COMMAND_NAME_IDS = _kind_ids(["command_name"], named=True)
+_ASSIGNMENT_IDS = _kind_ids(["variable_assignment"], named=True)
+_REDIRECTED_IDS = _kind_ids(["redirected_statement"], named=True)
+_PIPELINE_IDS = _kind_ids(["pipeline"], named=True)
+_DECLARATION_IDS = _kind_ids(["declaration_command", "unset_command"], named=True)
+_TEST_IDS = _kind_ids(["test_command"], named=True)
+
+
 @dataclass(slots=True)
 class _Raw:
     """A command under construction (mutable until redirects are attached)."""
@@ -799,11 +828,13 @@ def _byte_to_cp_map(script: str, nbytes: int) -> list[int]:
 class _Builder:
     __slots__ = ("b2c", "by_id", "has_pipe", "has_subst", "raws", "script", "src")
 
-    def __init__(self, script: str, src: bytes) -> None:
+    def __init__(self, script: str, src: bytes, parsed_text: str) -> None:
+        # ``script`` gives the text of words; ``src`` (the UTF-8 of
+        # ``parsed_text``, same length in code points) gives byte offsets.
         self.script = script
         self.src = src
         self.b2c: list[int] | None = (
-            None if len(src) == len(script) else _byte_to_cp_map(script, len(src))
+            None if len(src) == len(script) else _byte_to_cp_map(parsed_text, len(src))
         )
         self.has_subst = any(m in src for m in _SUBST_MARKERS)
         self.raws: list[_Raw] = []
@@ -838,22 +869,22 @@ class _Builder:
     def stmt(self, node: tree_sitter.Node, conn: str | None, pipe: int | None, depth: int) -> None:
         if depth > _MAX_DEPTH:
             return
-        t = node.type
-        if t == "command":
+        k = node.kind_id
+        if k in _COMMAND_IDS:
             self.command(node, conn, pipe, depth)
-        elif t == "redirected_statement":
+        elif k in _REDIRECTED_IDS:
             self.redirected(node, conn, pipe, depth)
-        elif t == "pipeline":
+        elif k in _PIPELINE_IDS:
             self.pipeline(node, conn, pipe, depth, 0)
-        elif t in _CONTAINERS:
+        elif k in _CONTAINER_IDS:
             self.container(node, conn, pipe, depth)
-        elif t in _SUBSTITUTIONS:
+        elif k in _SUBST_IDS:
             self.container(node, None, None, depth)
-        elif t in ("declaration_command", "unset_command"):
+        elif k in _DECLARATION_IDS:
             self.declaration(node, conn, pipe, depth)
-        elif t == "test_command":
+        elif k in _TEST_IDS:
             self.test(node, conn, pipe, depth)
-        elif t != "comment":
+        elif k not in _COMMENT_IDS:
             self.descend(node, depth)
 
     def container(
@@ -862,23 +893,23 @@ class _Builder:
         pending = conn
         for ch in node.children:
             if ch.is_named:
-                if ch.type == "comment":
+                if ch.kind_id in _COMMENT_IDS:
                     continue
                 self.stmt(ch, pending, pipe, depth + 1)
                 pending = ";"
             else:
-                t = ch.type
-                c = _CONNECTORS.get(t)
+                k = ch.kind_id
+                c = _CONN_BY_ID.get(k)
                 if c is not None:
                     pending = c
-                elif t in _KEYWORDS:
+                elif k in _KEYWORD_IDS:
                     pending = None
 
     def pipeline(
         self, node: tree_sitter.Node, conn: str | None, pipe: int | None, depth: int, first: int
     ) -> None:
         children = node.children
-        stages = sum(1 for ch in children if ch.is_named and ch.type != "comment")
+        stages = sum(1 for ch in children if ch.is_named and ch.kind_id not in _COMMENT_IDS)
         multi = stages + first >= 2
         if multi:
             self.has_pipe = True
@@ -886,13 +917,13 @@ class _Builder:
         pending = conn
         for ch in children:
             if ch.is_named:
-                if ch.type == "comment":
+                if ch.kind_id in _COMMENT_IDS:
                     continue
                 self.stmt(ch, pending, idx if multi else pipe, depth + 1)
                 idx += 1
                 pending = None
             else:
-                c = _CONNECTORS.get(ch.type)
+                c = _CONN_BY_ID.get(ch.kind_id)
                 if c is not None:
                     pending = c
 
@@ -900,7 +931,7 @@ class _Builder:
         """Look for command substitutions inside a word-like node."""
         if not self.has_subst or depth > _MAX_DEPTH:
             return
-        if node.type in _SUBSTITUTIONS:
+        if node.kind_id in _SUBST_IDS:
             self.container(node, None, None, depth)
             return
         src = self.src
@@ -909,7 +940,8 @@ class _Builder:
                 continue
             seg = src[ch.start_byte : ch.end_byte]
             if b"$(" in seg or b"`" in seg or b"<(" in seg or b">(" in seg:
-                if ch.type in _CONTAINERS or ch.type == "command":
+                k = ch.kind_id
+                if k in _CONTAINER_IDS or k in _COMMAND_IDS:
                     self.stmt(ch, None, None, depth + 1)
                 else:
                     self.descend(ch, depth + 1)
@@ -925,22 +957,22 @@ class _Builder:
         args: list[ShWord] = []
         assigns: list[Assignment] = []
         redirects: list[Redirect] = []
-        children = node.children
-        for ch in children:
-            t = ch.type
-            if t == "command_name":
-                name = self.word(ch)
-            elif t == "variable_assignment":
+        word = self.word
+        for ch in node.children:
+            k = ch.kind_id
+            if k in _COMMAND_NAME_IDS:
+                name = word(ch)
+            elif k in _ASSIGNMENT_IDS:
                 if name is None:
                     assigns.append(self.assignment(ch))
                 else:
-                    args.append(self.word(ch))
-            elif t in _REDIRECTS:
+                    args.append(word(ch))
+            elif k in _REDIRECT_IDS:
                 red, extra = self.redirect(ch)
                 redirects.append(red)
                 args.extend(extra)
-            elif ch.is_named and t != "comment":
-                args.append(self.word(ch))
+            elif ch.is_named and k not in _COMMENT_IDS:
+                args.append(word(ch))
         if name is not None:
             sp = self.span(node)
             self._register(node, _Raw(name, args, assigns, redirects, sp.start, sp.end, pipe, conn))
@@ -969,6 +1001,7 @@ class _Builder:
         if opener.is_named:
             return
         name = self.token_word(opener.type, opener)
+        opener_start = opener.start_byte
         args: list[ShWord] = []
         closers = {"]", "]]", "))"}
 
@@ -984,7 +1017,7 @@ class _Builder:
                     "negated_expression",
                 ):
                     flatten(ch, d + 1)
-                elif ch is not opener and not (not ch.is_named and t in closers):
+                elif ch.start_byte != opener_start and not (not ch.is_named and t in closers):
                     args.append(self.word(ch))
 
         flatten(node, depth)
@@ -1394,13 +1427,31 @@ def _heredoc_terminators(script: str) -> str | None:
     return "\n" + "\n".join(names) + "\n"
 
 
+# tree-sitter-bash 0.25 can read out of bounds (and crash the process) when a
+# `{` is followed by a 4-byte UTF-8 character (tree-sitter/tree-sitter-bash#337).
+# We never hand it one: every astral character (and any lone surrogate) is
+# replaced by a BMP letter before parsing.  The substitution is one code point
+# for one, so code-point positions are unchanged, and words are always sliced
+# from the original text.
+_UNSAFE_CHARS = re.compile("[\U00010000-\U0010ffff\ud800-\udfff]")
+_PLACEHOLDER = "\u4e00"
+
+
+def _parsable(script: str) -> tuple[str, bytes]:
+    """The text handed to tree-sitter and its UTF-8 bytes."""
+    if script.isascii():
+        return script, script.encode("ascii")
+    text = _UNSAFE_CHARS.sub(_PLACEHOLDER, script)
+    return text, text.encode("utf-8")
+
+
 def _parse_tree(src: bytes) -> tree_sitter.Tree:
     with _PARSER_LOCK:
         return _PARSER.parse(src)
 
 
 def _build(script: str, shell_nesting: int) -> ShellScript:
-    src = script.encode("utf-8", "surrogatepass")
+    text, src = _parsable(script)
     tree = _parse_tree(src)
     root = tree.root_node
     if root.has_error and "<<" in script:
@@ -1412,7 +1463,7 @@ def _build(script: str, shell_nesting: int) -> ShellScript:
             alt = _build_from(script + tail, shell_nesting, None)
             if not alt.errors and _within(alt, len(script)):
                 return ShellScript(script=script, commands=alt.commands, has_pipe=alt.has_pipe)
-    return _build_from(script, shell_nesting, (src, tree))
+    return _build_from(script, shell_nesting, (text, src, tree))
 
 
 def _within(sh: ShellScript, n: int) -> bool:
@@ -1426,15 +1477,15 @@ def _within(sh: ShellScript, n: int) -> bool:
 
 
 def _build_from(
-    script: str, shell_nesting: int, parsed: tuple[bytes, tree_sitter.Tree] | None
+    script: str, shell_nesting: int, parsed: tuple[str, bytes, tree_sitter.Tree] | None
 ) -> ShellScript:
     if parsed is None:
-        src = script.encode("utf-8", "surrogatepass")
+        text, src = _parsable(script)
         tree = _parse_tree(src)
     else:
-        src, tree = parsed
+        text, src, tree = parsed
     root = tree.root_node
-    b = _Builder(script, src)
+    b = _Builder(script, src, text)
     b.container(root, None, None, 0)
     commands = tuple(b.finish(shell_nesting))
     return ShellScript(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -484,6 +486,37 @@ def test_unicode_positions(prefix: str) -> None:
     assert text(s, apt.span) == f"apt-get install -y '{prefix}x'"
     assert apt.args[-1].value == f"{prefix}x"
     assert text(s, tee.args[0].span) == f'"{prefix}"'
+    assert_consistent(sh)
+
+
+def test_astral_characters_after_brace_do_not_crash() -> None:
+    # tree-sitter-bash#337: `{` then a 4-byte UTF-8 character can segfault the
+    # parser.  Run in a child process so a regression fails instead of killing
+    # the test run.
+    code = (
+        "from dockerls.syntax.shell import _build\n"
+        "for s in ['{\\U0010ffff\\u00cf', '{\\U00031860', 'echo {\\U000affff} x',"
+        " '{\\U000e0000a', 'a={\\ud800}']:\n"
+        "    for _ in range(40):\n"
+        "        sh = _build(s, 0)\n"
+        "        assert sh.script == s\n"
+        "print('survived')\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    proc = subprocess.run(
+        [sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=120
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stdout.strip() == "survived"
+
+
+def test_astral_positions_after_brace() -> None:
+    s = "echo {😀,x} && ls 😀"
+    sh = parse_shell(s)
+    echo, ls = sh.commands
+    assert text(s, echo.args[0].span) == "{😀,x}"
+    assert echo.args[0].value == "{😀,x}"
+    assert text(s, ls.span) == "ls 😀"
     assert_consistent(sh)
 
 
