@@ -120,14 +120,14 @@ def invocations(
 def occurs_after(inv: Invocation, pred: Callable[[Command], bool]) -> bool:
     """True if a command matching ``pred`` runs after ``inv`` in its script."""
     start = inv.cmd.span.end
-    return any(c.span.start >= start and pred(c) for c in script_commands(inv.rs))
+    return any(c.span.start >= start and pred(c) for c in inv.rs.script.commands)
 
 
 def occurs_anywhere(
     inst: Instruction, shell: tuple[str, ...], pred: Callable[[Command], bool]
 ) -> bool:
     for rs in run_scripts(inst, shell):
-        if rs.script.supported and any(pred(c) for c in script_commands(rs)):
+        if rs.script.supported and any(pred(c) for c in rs.script.commands):
             return True
     return False
 
@@ -177,26 +177,33 @@ def removes(cmd: Command, path: str) -> bool:
     path = path.rstrip("/")
     recursive = is_recursive_rm(cmd)
     for w in positional(cmd, frozenset()):
-        v = w.value
-        if not w.is_static and "$" in v:
-            if recursive:
+        for v in _braces(w.value):
+            if _removes_one(v, w.is_static, path, recursive):
                 return True
-            continue
-        t = v.rstrip("/")
-        if t.endswith("/*"):
-            base = t[:-2]
-            if base == path or (recursive and path.startswith(base + "/")):
-                return True
-            continue
-        if "*" in t:
-            # /var/lib/apt/lists*, /var/cache/apk/*.tar.gz ...
-            near = t.startswith(path) or path.startswith(t.split("*", 1)[0].rstrip("/") + "/")
-            if near and (recursive or t.startswith(path + "/")):
-                return True
-            continue
-        if recursive and (t == path or path.startswith(t + "/")):
-            return True
     return False
+
+
+def _braces(v: str) -> list[str]:
+    """Expand one level of ``{a,b}`` brace expansion (enough for paths)."""
+    i = v.find("{")
+    j = v.find("}", i + 1)
+    if i < 0 or j < 0 or "," not in v[i:j]:
+        return [v]
+    return [v[:i] + part + v[j + 1 :] for part in v[i + 1 : j].split(",")]
+
+
+def _removes_one(v: str, static: bool, path: str, recursive: bool) -> bool:
+    if not static and "$" in v:
+        return recursive  # an unknown target: give the benefit of the doubt
+    t = v.rstrip("/")
+    if t.endswith("/*"):
+        base = t[:-2]
+        return base == path or (recursive and path.startswith(base + "/"))
+    if "*" in t:
+        # /var/lib/apt/lists*, /var/cache/apk/*.tar.gz ...
+        near = t.startswith(path) or path.startswith(t.split("*", 1)[0].rstrip("/") + "/")
+        return near and (recursive or t.startswith(path + "/"))
+    return recursive and (t == path or path.startswith(t + "/"))
 
 
 # ---------------------------------------------------------------------------
@@ -521,3 +528,12 @@ def rpm_cleans(tool_names: Iterable[str], cache_dirs: Iterable[str]) -> Callable
         return c.name == "rm" and any(removes(c, d) for d in dirs)
 
     return pred
+
+
+def image_layers_kept(stage: Stage, model: Model) -> bool:
+    """True if the layers of ``stage`` live on: it is the last stage, or
+    another stage is built ``FROM`` it.  (A stage only copied from with
+    ``COPY --from`` leaves its layers behind.)"""
+    if stage.is_last or not model.stages or stage.index == model.stages[-1].index:
+        return True
+    return any(st.base_stage == stage.index and st.index != stage.index for st in model.stages)

@@ -4,26 +4,37 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from dockerls.analysis.model import Model, Stage
 from dockerls.analysis.rules._pkg import (
     cache_targets,
     covers,
     end_of_script_edit,
+    image_layers_kept,
     invocations,
     occurs_anywhere,
+    positional,
     removes,
+    stage_runs,
 )
 from dockerls.analysis.rules.base import (
     Applicability,
     Finding,
     Fix,
     FixAvailability,
-    InstructionContext,
     Rule,
     Severity,
 )
 from dockerls.syntax.nodes import Instruction
+from dockerls.syntax.shell import Command
 
 _LISTS = "/var/lib/apt/lists"
+
+
+def _cleans_lists(c: Command) -> bool:
+    if c.name in ("apt-get", "apt"):
+        pos = positional(c, frozenset({"-o", "-c"}))
+        return bool(pos) and pos[0].value == "dist-clean"
+    return removes(c, _LISTS)
 
 
 def _lists_cached(inst: Instruction) -> bool:
@@ -33,7 +44,10 @@ def _lists_cached(inst: Instruction) -> bool:
 class AptListsNotDeleted(Rule):
     """What it does:
     Flags a `RUN` that downloads the apt package lists (`apt-get update`)
-    without deleting `/var/lib/apt/lists` in the same instruction.
+    without deleting `/var/lib/apt/lists` in the same instruction.  Only
+    stages whose layers live on are checked: the last stage and the stages
+    another stage is built `FROM` (a stage that is only copied from with
+    `COPY --from` leaves its layers behind).
 
     Why it matters:
     The lists weigh tens of megabytes.  Once a layer is committed, deleting
@@ -60,13 +74,18 @@ class AptListsNotDeleted(Rule):
     severity = Severity.INFO
     group = "hadolint"
     fix = FixAvailability.SOMETIMES
-    kinds = frozenset({"RUN"})
 
-    def check_instruction(self, inst: Instruction, ctx: InstructionContext) -> Iterable[Finding]:
-        for inv in invocations(inst, ctx.shell, ("apt-get", "apt"), ("update",)):
-            if _lists_cached(inst) or occurs_anywhere(
-                inst, ctx.shell, lambda c: removes(c, _LISTS)
-            ):
+    def check_stage(self, stage: Stage, model: Model) -> Iterable[Finding]:
+        if not image_layers_kept(stage, model):
+            return
+        for idx, inst, shell in stage_runs(stage, model):
+            yield from self._check_run(idx, inst, shell)
+
+    def _check_run(self, idx: int, inst: Instruction, shell: tuple[str, ...]) -> Iterable[Finding]:
+        if _lists_cached(inst):
+            return
+        for inv in invocations(inst, shell, ("apt-get", "apt"), ("update",)):
+            if occurs_anywhere(inst, shell, _cleans_lists):
                 return
             edit = end_of_script_edit(inv, " && rm -rf /var/lib/apt/lists/*")
             fix = None
@@ -78,6 +97,7 @@ class AptListsNotDeleted(Rule):
                 inv.words_span(),
                 "`apt-get update` leaves `/var/lib/apt/lists` in the image: remove it in the same RUN",
                 fix,
+                item=idx,
             )
             return
 
