@@ -47,6 +47,14 @@ _STATEFUL = frozenset(
 )
 
 
+def _simple(inst: Instruction) -> bool:
+    """At most one command: longer RUNs are usually split on purpose."""
+    n = 0
+    for rs in run_scripts(inst):
+        n += sum(1 for c in rs.script.commands if c.wrapped_by is None and c.via_shell is None)
+    return n <= 1
+
+
 def _flags(inst: Instruction) -> tuple[str, ...]:
     return tuple(f.raw for f in inst.flags)
 
@@ -54,7 +62,8 @@ def _flags(inst: Instruction) -> tuple[str, ...]:
 class ConsecutiveRuns(Rule):
     """What it does:
     Flags a `RUN` that directly follows another `RUN` with the same flags
-    (only comments and blank lines between them).
+    (only comments and blank lines between them) when each runs a single
+    command; longer steps are usually kept apart on purpose.
 
     Why it matters:
     Each `RUN` makes a layer.  Merging steps that belong together gives fewer
@@ -96,7 +105,12 @@ class ConsecutiveRuns(Rule):
             if not isinstance(it, Instruction) or it.name != "RUN":
                 prev = None
                 continue
-            if prev is not None and _flags(prev[1]) == _flags(it):
+            if (
+                prev is not None
+                and _flags(prev[1]) == _flags(it)
+                and _simple(prev[1])
+                and _simple(it)
+            ):
                 fix = _merge_fix(prev, (idx, it), starts, items, model.escape)
                 yield Finding(
                     it.keyword_span,
