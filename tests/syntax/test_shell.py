@@ -870,3 +870,27 @@ def test_corpus_run_lines() -> None:
         assert_consistent(sh)
         total += len(sh.commands)
     assert total > len(lines)
+
+
+def _benchmark(repeat: int = 5) -> None:
+    """``python tests/syntax/test_shell.py``: time parse_shell's work per corpus RUN line
+    (best of ``repeat`` runs per line, cache bypassed)."""
+    import statistics
+    import time
+
+    lines = corpus_run_lines()
+    best = [float("inf")] * len(lines)
+    for _ in range(repeat):
+        for i, s in enumerate(lines):
+            t0 = time.perf_counter()
+            _build(s, 0)
+            best[i] = min(best[i], (time.perf_counter() - t0) * 1e6)
+    best.sort()
+    print(
+        f"{len(lines)} RUN lines: median {statistics.median(best):.1f} us, "
+        f"p90 {best[int(len(best) * 0.9)]:.1f} us, p99 {best[int(len(best) * 0.99)]:.1f} us"
+    )
+
+
+if __name__ == "__main__":
+    _benchmark()
