@@ -6,7 +6,9 @@ from collections.abc import Iterable
 from fnmatch import fnmatchcase
 
 from dockerls.analysis.model import Model, Stage, expand
+from dockerls.analysis.rules._misc_common import get_flag
 from dockerls.analysis.rules.base import Finding, FixAvailability, Rule, Severity
+from dockerls.analysis.rules.dl3022_copy_from_unknown_stage import looks_external, stage_ref_index
 from dockerls.syntax.imageref import parse_image_ref
 from dockerls.syntax.nodes import Span
 
@@ -21,8 +23,8 @@ def _trusted(domain: str, patterns: list[str]) -> bool:
 class UntrustedRegistry(Rule):
     """What it does:
     When the `trusted_registries` setting lists registries (glob patterns
-    such as `*.example.com` allowed), flags a `FROM` whose image comes from
-    any other registry. Images without a registry host come from Docker Hub
+    such as `*.example.com` allowed), flags a `FROM` or `COPY --from=<image>`
+    whose image comes from any other registry. Images without a registry host come from Docker Hub
     (`docker.io`). Earlier stages, `scratch` and references whose variables
     cannot be resolved are skipped. Without the setting the rule is silent.
 
@@ -48,10 +50,29 @@ class UntrustedRegistry(Rule):
     fix = FixAvailability.NONE
 
     def check_stage(self, stage: Stage, model: Model) -> Iterable[Finding]:
-        patterns = model.options.get("trusted_registries") or []
-        if isinstance(patterns, str):
-            patterns = [patterns]
-        if not patterns or stage.image_span is None or stage.base_stage is not None:
+        raw = model.options.get("trusted_registries") or []
+        if isinstance(raw, str):
+            raw = [raw]
+        patterns = [str(p) for p in raw]
+        if not patterns:
+            return
+        yield from self._check_from(stage, model, patterns)
+        # images named directly in COPY --from=<image:tag>
+        for idx, inst in stage.by_name("COPY"):
+            f = get_flag(inst, "from")
+            if f is None or not f.value or f.value_span is None or "$" in f.value:
+                continue
+            if not looks_external(f.value) or stage_ref_index(f.value, stage, model) is not None:
+                continue
+            ref = parse_image_ref(f.value)
+            if ref.is_valid and not _trusted(ref.domain, patterns):
+                span = f.value_span
+                if ref.registry is not None:
+                    span = Span(span.start, span.start + len(ref.registry))
+                yield Finding(span, _message(ref.domain), item=idx)
+
+    def _check_from(self, stage: Stage, model: Model, patterns: list[str]) -> Iterable[Finding]:
+        if stage.image_span is None or stage.base_stage is not None:
             return
         ref = stage.image_ref
         if ref is None or ref.is_scratch:
@@ -65,14 +86,15 @@ class UntrustedRegistry(Rule):
         elif ref.registry is not None:
             span = Span(stage.image_span.start, stage.image_span.start + len(ref.registry))
         else:
-            span = Span(
-                stage.image_span.start + ref.name_span[0], stage.image_span.start + ref.name_span[1]
-            )
-        if ref.is_scratch or _trusted(ref.domain, [str(p) for p in patterns]):
+            start = stage.image_span.start
+            span = Span(start + ref.name_span[0], start + ref.name_span[1])
+        if ref.is_scratch or _trusted(ref.domain, patterns):
             return
-        yield Finding(
-            span, f"Registry `{ref.domain}` is not in the trusted registries", item=stage.first
-        )
+        yield Finding(span, _message(ref.domain), item=stage.first)
+
+
+def _message(domain: str) -> str:
+    return f"Registry `{domain}` is not in the trusted registries"
 
 
 RULE = UntrustedRegistry()
