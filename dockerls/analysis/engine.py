@@ -1,20 +1,25 @@
 """The lint engine: one pass over a parse, every rule isolated, results cached.
 
-* Instruction rules run per instruction (ONBUILD triggers unwrapped) and
-  their combined results are cached per instruction node and shell, so a
-  keystroke re-runs only the instruction it touched.
-* Stage rules run per stage and are cached on the identity of the stage's
-  items plus the file-level facts a stage may read (stage names, global ARGs).
-* File rules run every time; they must be cheap.
+Work is organised per *stage* (the items from one FROM to the next; the
+items before the first FROM form a preamble).  A stage's result is cached on
+the identity of its items, the identity of the stage it builds on, and the
+file-level facts any stage may read (stage names, global ARGs, the majority
+keyword case, the ``# check=`` directive).  An edit therefore re-lints one
+stage; inside it, instruction-rule results are cached per node and shell, so
+only the edited instruction re-runs its instruction rules.
+
 * A rule that raises is logged and skipped; the others still report.
-* Suppression (settings, ``.hadolint.yaml``, pragmas, ``# check=``) is applied
-  after the rules ran, never inside them.
+* Rules that can't report under the configuration (ignored, off, disabled
+  group, experimental and not enabled) are not run at all.
+* Suppression (settings, pragmas, ``# check=``) is applied after the rules
+  ran, never inside them.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping, Sequence
+from bisect import bisect_right
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -61,7 +66,23 @@ class LintResult:
         return [(i, v) for i in sorted(self.per_item) for v in self.per_item[i]]
 
 
-_FixMeta = dict[str, str]
+@dataclass(frozen=True)
+class _Directive:
+    skip: frozenset[str] | str = frozenset()
+    error: bool = False
+    experimental: frozenset[str] | str = frozenset()
+
+
+@dataclass
+class _StageResult:
+    # relative item index -> raw violations (before global suppression)
+    per_item: dict[int, tuple[Violation, ...]]
+    global_ignores: frozenset[str]
+    shell_out: tuple[str, ...]  # shell in force at the end of the stage
+
+
+def _sort_key(v: Violation) -> tuple[int, int, str]:
+    return (v.span.start, v.span.end, v.code)
 
 
 class Linter:
@@ -78,11 +99,49 @@ class Linter:
         self._by_code = {r.code: r for r in self.rules}
         self._dupe_codes = frozenset(r.code for r in self.rules if r.same_as)
         self._experimental_codes = frozenset(r.code for r in self.rules if r.experimental)
+        self._instr_cache: dict[int, tuple[Instruction, tuple[str, ...], tuple[Violation, ...]]] = {}
+        self._live: dict[int, tuple[Instruction, tuple[str, ...], tuple[Violation, ...]]] = {}
+        self._stage_cache: dict[tuple[Any, ...], _StageResult] = {}
+        self._casing_cache: dict[tuple[int, ...], tuple[int, int]] = {}
+        self._active_for: _Directive | None = None
+        self._facts: object = None
+        self._facts_token = 0
+        self.rule_errors: list[tuple[str, str]] = []
+        self._select(_Directive())
+
+    # ------------------------------------------------------------------
+    def rule(self, code: str) -> Rule | None:
+        return self._by_code.get(code)
+
+    def _can_report(self, r: Rule, directive: _Directive) -> bool:
+        cfg = self.config
+        if r.code in cfg.ignore or r.group in cfg.disabled_groups:
+            return False
+        sev = cfg.severity.get(r.code, r.severity)
+        if sev is Severity.OFF:
+            return False
+        if r.experimental:
+            exp = directive.experimental
+            if not (exp == "all" or (isinstance(exp, frozenset) and r.code in exp)):
+                return False
+        if r.group == "buildkit":
+            skip = directive.skip
+            if skip == "all" or (isinstance(skip, frozenset) and r.code in skip):
+                return False
+        return True
+
+    def _select(self, directive: _Directive) -> None:
+        """Pick the rules that can report, and index them by scope and kind."""
+        if self._active_for == directive:
+            return
+        self._active_for = directive
         self._instr_rules: dict[str, list[Rule]] = {}
         self._instr_rules_all: list[Rule] = []
         self._stage_rules: list[Rule] = []
         self._file_rules: list[Rule] = []
         for r in self.rules:
+            if not self._can_report(r, directive):
+                continue
             scope = r.scope
             if scope == "instruction":
                 if r.kinds is None:
@@ -94,28 +153,24 @@ class Linter:
                 self._stage_rules.append(r)
             else:
                 self._file_rules.append(r)
-        self._instr_cache: dict[int, tuple[Instruction, tuple[str, ...], tuple[Violation, ...]]] = {}
-        self._stage_cache: dict[tuple[Any, ...], list[tuple[int, Violation]]] = {}
-        self.rule_errors: list[tuple[str, str]] = []
-
-    # ------------------------------------------------------------------
-    def rule(self, code: str) -> Rule | None:
-        return self._by_code.get(code)
+        self._instr_cache = {}
+        self._stage_cache = {}
 
     def _violation(self, rule: Rule, f: Finding) -> Violation:
         code = f.code or rule.code
+        sev = self.config.severity.get(code, rule.severity)
         return Violation(
             code=code,
             rule_name=rule.name,
             message=f.message,
-            severity=rule.severity,
+            severity=sev,
             span=f.span,
             fix=f.fix,
             tags=f.tags,
             source_group=rule.group,
         )
 
-    def _run(self, rule: Rule, fn: Any, *args: Any) -> Iterable[Finding]:
+    def _run(self, rule: Rule, fn: Any, *args: Any) -> list[Finding]:
         try:
             return list(fn(*args))
         except Exception as exc:  # a failing rule never hides the others
@@ -136,139 +191,201 @@ class Linter:
             targets.append((inst.sub, True))
         for target, onbuild in targets:
             ctx = InstructionContext(shell, escape, onbuild)
-            rules = self._instr_rules.get(target.name, [])
+            rules = self._instr_rules.get(target.name, ())
             for r in (*rules, *self._instr_rules_all):
                 if onbuild and not r.onbuild:
                     continue
                 for f in self._run(r, r.check_instruction, target, ctx):
                     out.append(self._violation(r, f))
-        out.sort(key=lambda v: (v.span.start, v.span.end, v.code))
+        for x in inst.issues:
+            out.append(_syntax_violation(x.code, x.message, x.span, x.severity, self.config))
+        out.sort(key=_sort_key)
         result = tuple(out)
         self._live[id(inst)] = (inst, shell, result)
         return result
 
+    # ------------------------------------------------------------------
     def lint(self, p: Parse, model: Model | None = None) -> LintResult:
         self.rule_errors = []
-        self._live: dict[int, tuple[Instruction, tuple[str, ...], tuple[Violation, ...]]] = {}
+        self._live = {}
+        directive = self._directive(p)
+        self._select(directive)
         if model is None:
             model = build_model(p)
         model.options = self.config.options
         items = p.items
-        escape = p.escape
-        per_item: dict[int, list[Violation]] = {}
-
-        # 1. syntax issues found by the parser
-        for idx, issue in p.header_issues:
-            per_item.setdefault(idx, []).append(_syntax_violation(issue.code, issue.message, issue.span, issue.severity))
-        # 2. instruction rules, with the shell in force
+        model.lower_majority = self._casing_majority(model)
+        # the file-level facts, as one small token: hashing them into every
+        # stage key would cost O(stages) per stage
+        facts = (_global_key(model), directive, model.lower_majority)
+        if facts != self._facts:
+            self._facts = facts
+            self._facts_token += 1
+        global_key = self._facts_token
         default_shell = _default_shell(model)
-        shell_pragmas = self._shell_pragmas(p)
-        instr_results: dict[int, tuple[Violation, ...]] = {}
-        shell = default_shell
-        stage_bounds = {st.first: st for st in model.stages}
-        for i in range(p.header, len(items)):
-            it = items[i]
-            if not isinstance(it, Instruction):
-                continue
-            if i in stage_bounds:
-                st = stage_bounds[i]
-                if st.base_stage is not None:
-                    shell = self._stage_shell(model, model.stages[st.base_stage], default_shell)
-                else:
-                    shell = default_shell
-            if it.name == "SHELL" and it.json and it.values:
-                shell = tuple(it.values)
-            elif i in shell_pragmas:
-                shell = shell_pragmas[i]
-            vs = self._instruction_violations(it, shell, escape)
-            if it.issues:
-                vs = tuple(
-                    sorted(
-                        (*vs, *(_syntax_violation(x.code, x.message, x.span, x.severity) for x in it.issues)),
-                        key=lambda v: (v.span.start, v.code),
-                    )
-                )
-            if vs:
-                instr_results[i] = vs
-        self._instr_cache = self._live
-        # 3. stage rules, cached per stage
-        global_key = _global_key(model)
-        new_stage_cache: dict[tuple[Any, ...], list[tuple[int, Violation]]] = {}
-        extra: list[tuple[int, Violation]] = []
+        per_item: dict[int, tuple[Violation, ...]] = {}
+
+        # header (directives) issues
+        for idx, issue in p.header_issues:
+            per_item[idx] = per_item.get(idx, ()) + (
+                _syntax_violation(issue.code, issue.message, issue.span, issue.severity, self.config),
+            )
+
+        new_stage_cache: dict[tuple[Any, ...], _StageResult] = {}
+        global_ignores: set[str] = set()
+        stage_results: list[_StageResult] = []
+        shells_out: list[tuple[str, ...]] = []
+        # preamble pseudo-stage
+        segments: list[tuple[int, int, Stage | None]] = []
+        first_from = model.stages[0].first if model.stages else len(items)
+        segments.append((p.header, first_from, None))
         for st in model.stages:
-            key = (tuple(map(id, st.items)), global_key, st.index, st.is_last)
-            cached = self._stage_cache.get(key)
-            if cached is None:
-                cached = []
-                for r in self._stage_rules:
-                    for f in self._run(r, r.check_stage, st, model):
-                        if f.item < 0:
-                            continue
-                        cached.append((f.item - st.first, self._violation(r, f)))
-            new_stage_cache[key] = cached
-            extra.extend((st.first + rel, v) for rel, v in cached)
+            segments.append((st.first, st.end, st))
+        for first, end, st in segments:
+            if first >= end:
+                continue
+            base_key: Any = None
+            shell_in = default_shell
+            if st is not None and st.base_stage is not None and st.base_stage < st.index:
+                base_key = id(stage_results[st.base_stage])
+                shell_in = shells_out[st.base_stage]
+            above = first - 1
+            while above >= 0 and isinstance(items[above], Comment):
+                above -= 1
+            key = (
+                tuple(map(id, items[above + 1 : end])),
+                base_key,
+                global_key,
+                None if st is None else (st.index, st.is_last),
+                shell_in,
+            )
+            res = self._stage_cache.get(key)
+            if res is None:
+                res = self._lint_segment(p, model, first, end, st, shell_in)
+            new_stage_cache[key] = res
+            if st is not None:
+                stage_results.append(res)
+                shells_out.append(res.shell_out)
+            global_ignores |= res.global_ignores
+            for rel, vs in res.per_item.items():
+                idx = first + rel
+                per_item[idx] = per_item[idx] + vs if idx in per_item else vs
         self._stage_cache = new_stage_cache
-        # 4. file rules
+        # keep the instruction cache of stages that were not re-linted; prune
+        # entries of vanished nodes once the cache outgrows the document
+        self._instr_cache.update(self._live)
+        if len(self._instr_cache) > 2 * len(items) + 256:
+            alive = set(map(id, items))
+            self._instr_cache = {k: e for k, e in self._instr_cache.items() if k in alive}
+
+        # file rules (cheap by contract)
         for r in self._file_rules:
             for f in self._run(r, r.check_file, model):
                 if 0 <= f.item < len(items):
-                    extra.append((f.item, self._violation(r, f)))
-        # 5. combine, then filter
-        result: dict[int, tuple[Violation, ...]] = dict(instr_results)
-        for idx, lst in per_item.items():
-            result[idx] = tuple(lst) + result.get(idx, ())
-        if extra:
-            grouped: dict[int, list[Violation]] = {}
-            for idx, v in extra:
-                grouped.setdefault(idx, []).append(v)
-            for idx, lst in grouped.items():
-                merged = list(result.get(idx, ())) + lst
-                merged.sort(key=lambda v: (v.span.start, v.span.end, v.code))
-                result[idx] = tuple(merged)
-        filtered = self._filter(p, model, result)
-        return LintResult(model, filtered, list(self.rule_errors))
+                    v = self._violation(r, f)
+                    per_item[f.item] = tuple(sorted((*per_item.get(f.item, ()), v), key=_sort_key))
+
+        if global_ignores and not self.config.disable_ignore_pragma:
+            out: dict[int, tuple[Violation, ...]] = {}
+            for idx, vs in per_item.items():
+                kept = tuple(v for v in vs if v.code not in global_ignores)
+                if kept:
+                    out[idx] = kept
+            per_item = out
+        return LintResult(model, per_item, list(self.rule_errors))
 
     # ------------------------------------------------------------------
-    def _shell_pragmas(self, p: Parse) -> dict[int, tuple[str, ...]]:
-        """``# hadolint shell=pwsh`` applies from the next instruction on."""
-        out: dict[int, tuple[str, ...]] = {}
-        pending: tuple[str, ...] | None = None
-        for i in range(p.header, len(p.items)):
-            it = p.items[i]
+    def _directive(self, p: Parse) -> _Directive:
+        if not self.config.check_directive:
+            return _Directive()
+        d = p.directive("check")
+        if d is None:
+            return _Directive()
+        cd = parse_check_directive(d.value)
+        skip = cd.skip if isinstance(cd.skip, str) else frozenset(cd.skip)
+        exp = cd.experimental if isinstance(cd.experimental, str) else frozenset(cd.experimental)
+        return _Directive(skip, cd.error, exp)
+
+    def _casing_majority(self, model: Model) -> bool:
+        """Whether lowercase keywords are the majority (cached per stage)."""
+        items = model.parse.items
+        lower = upper = 0
+        new: dict[tuple[int, ...], tuple[int, int]] = {}
+        bounds = [(model.parse.header, model.stages[0].first if model.stages else len(items))]
+        bounds += [(st.first, st.end) for st in model.stages]
+        for first, end in bounds:
+            key = tuple(map(id, items[first:end]))
+            counts = self._casing_cache.get(key)
+            if counts is None:
+                lo = up = 0
+                for it in items[first:end]:
+                    if isinstance(it, Instruction):
+                        kw = it.keyword
+                        if kw.islower():
+                            lo += 1
+                        elif kw.isupper():
+                            up += 1
+                counts = (lo, up)
+            new[key] = counts
+            lower += counts[0]
+            upper += counts[1]
+        self._casing_cache = new
+        return lower > upper
+
+    def _lint_segment(
+        self,
+        p: Parse,
+        model: Model,
+        first: int,
+        end: int,
+        st: Stage | None,
+        shell_in: tuple[str, ...],
+    ) -> _StageResult:
+        items = p.items
+        escape = p.escape
+        raw: dict[int, list[Violation]] = {}
+        shell = shell_in
+        pending_shell: tuple[str, ...] | None = None
+        for i in range(first, end):
+            it = items[i]
             if isinstance(it, Comment):
                 if "shell" in it.body:
                     pr = parse_pragma(it.body)
                     if pr is not None and pr.kind is PragmaKind.SHELL and pr.shell:
-                        pending = (pr.shell, "-c")
-            elif isinstance(it, Instruction) and pending is not None:
-                out[i] = pending
-                pending = None
-        return out
+                        pending_shell = (pr.shell, "-c")
+                continue
+            if not isinstance(it, Instruction):
+                continue
+            if it.name == "SHELL" and it.json and it.values:
+                shell = tuple(it.values)
+            if pending_shell is not None:
+                shell = pending_shell
+                pending_shell = None
+            vs = self._instruction_violations(it, shell, escape)
+            if vs:
+                raw[i - first] = list(vs)
+        if st is not None:
+            for r in self._stage_rules:
+                for f in self._run(r, r.check_stage, st, model):
+                    if first <= f.item < end:
+                        raw.setdefault(f.item - first, []).append(self._violation(r, f))
+        filtered, global_ignores = self._filter_segment(p, first, end, raw)
+        return _StageResult(filtered, global_ignores, shell)
 
-    def _stage_shell(self, model: Model, st: Stage, default: tuple[str, ...]) -> tuple[str, ...]:
-        shell = default
-        if st.base_stage is not None and st.base_stage != st.index:
-            shell = self._stage_shell(model, model.stages[st.base_stage], default)
-        for _i, values in st.shells():
-            shell = values
-        return shell
-
-    def _filter(
-        self, p: Parse, model: Model, result: dict[int, tuple[Violation, ...]]
-    ) -> dict[int, tuple[Violation, ...]]:
+    def _filter_segment(
+        self, p: Parse, first: int, end: int, raw: dict[int, list[Violation]]
+    ) -> tuple[dict[int, tuple[Violation, ...]], frozenset[str]]:
+        """Suppression inside one segment: settings, next-instruction and
+        stage pragmas, duplicates, and the `# check=error=true` severity."""
         cfg = self.config
-        ignore = set(cfg.ignore)
-        severity = cfg.severity
-        disabled = cfg.disabled_groups
-        # pragmas
+        items = p.items
         next_ignore: dict[int, set[str]] = {}
-        global_ignore: set[str] = set()
-        stage_ignore: dict[int, set[str]] = {}  # stage first item -> codes
+        stage_ignore: set[str] = set()
+        global_ignores: set[str] = set()
         pending: set[str] = set()
-        pending_stage: set[str] = set()
         if not cfg.disable_ignore_pragma:
-            for i in range(p.header, len(p.items)):
-                it = p.items[i]
+            for i in range(first, end):
+                it = items[i]
                 if isinstance(it, Comment):
                     body = it.body
                     if "ignore" not in body:
@@ -278,95 +395,55 @@ class Linter:
                         continue
                     codes = {c.code for c in pr.codes}
                     if pr.kind is PragmaKind.GLOBAL_IGNORE:
-                        global_ignore |= codes
-                    elif pr.kind is PragmaKind.STAGE_IGNORE:
-                        pending_stage |= codes
+                        global_ignores |= codes
                     elif pr.kind is PragmaKind.IGNORE:
                         pending |= codes
                 elif isinstance(it, Instruction):
                     if pending:
-                        next_ignore[i] = pending
+                        next_ignore[i - first] = pending
                         pending = set()
-                    if pending_stage:
-                        if it.name == "FROM":
-                            stage_ignore[i] = pending_stage
-                        pending_stage = set()
-        # `# check=` directive
-        check_skip: set[str] | str = set()
-        check_error = False
-        experimental: set[str] | str = set()
-        if cfg.check_directive:
-            d = p.directive("check")
-            if d is not None:
-                cd = parse_check_directive(d.value)
-                check_skip = cd.skip if isinstance(cd.skip, str) else set(cd.skip)
-                check_error = cd.error
-                experimental = cd.experimental if isinstance(cd.experimental, str) else set(cd.experimental)
-        # experimental checks report only when `# check=experimental=` asks for them
-        off_experimental = {
-            code
-            for code in self._experimental_codes
-            if not (experimental == "all" or (isinstance(experimental, set) and code in experimental))
-        }
-        stage_of: dict[int, int] = {}
-        if stage_ignore:
-            for st in model.stages:
-                if st.first in stage_ignore:
-                    for k in range(st.first, st.end):
-                        stage_of[k] = st.first
+            # `stage ignore` pragmas directly above this segment's FROM
+            k = first - 1
+            while k >= 0 and isinstance(items[k], Comment):
+                c = items[k]
+                assert isinstance(c, Comment)
+                if "stage" in c.body:
+                    pr = parse_pragma(c.body)
+                    if pr is not None and pr.kind is PragmaKind.STAGE_IGNORE:
+                        stage_ignore |= {x.code for x in pr.codes}
+                k -= 1
+        directive = self._active_for or _Directive()
         prefer_bk = cfg.duplicate_preference == "buildkit"
         out: dict[int, tuple[Violation, ...]] = {}
-        quiet = (
-            not ignore
-            and not severity
-            and not disabled
-            and not next_ignore
-            and not global_ignore
-            and not stage_of
-            and not check_skip
-            and not check_error
-            and not off_experimental
-        )
-        for idx, vs in result.items():
-            if quiet and not any(v.code in self._dupe_codes or v.severity is Severity.OFF for v in vs):
-                out[idx] = vs
-                continue
-            kept: list[Violation] = []
-            local = next_ignore.get(idx, ())
-            st_codes = stage_ignore.get(stage_of[idx], ()) if idx in stage_of else ()
+        for rel, vs in raw.items():
+            local = next_ignore.get(rel, ())
             codes_here = {v.code for v in vs}
+            kept: list[Violation] = []
             for v in vs:
                 c = v.code
-                if c in ignore or c in global_ignore or c in local or c in st_codes:
+                if c in cfg.ignore or c in local or c in stage_ignore:
                     continue
-                if c in off_experimental:
+                if v.source_group in cfg.disabled_groups:
                     continue
-                if v.source_group in disabled:
-                    continue
-                if v.source_group == "buildkit" and (check_skip == "all" or (isinstance(check_skip, set) and c in check_skip)):
-                    continue
-                rule = self._by_code.get(c)
-                if rule is not None and rule.same_as:
-                    other = [x for x in rule.same_as if x in codes_here]
-                    if other:
-                        mine_bk = rule.group == "buildkit"
-                        if mine_bk != prefer_bk:
+                if c in self._dupe_codes:
+                    rule = self._by_code.get(c)
+                    if rule is not None and any(x in codes_here for x in rule.same_as):
+                        if (rule.group == "buildkit") != prefer_bk:
                             continue
-                sev = severity.get(c, v.severity)
-                if v.source_group == "buildkit" and check_error:
-                    sev = Severity.ERROR
-                if sev is Severity.OFF:
+                if v.severity is Severity.OFF:
                     continue
-                if sev is not v.severity:
-                    v = Violation(v.code, v.rule_name, v.message, sev, v.span, v.fix, v.tags, v.source_group)
+                if v.source_group == "buildkit" and directive.error and v.severity is not Severity.ERROR:
+                    v = Violation(v.code, v.rule_name, v.message, Severity.ERROR, v.span, v.fix, v.tags, v.source_group)
                 kept.append(v)
             if kept:
-                out[idx] = tuple(kept)
-        return out
+                kept.sort(key=_sort_key)
+                out[rel] = tuple(kept)
+        return out, frozenset(global_ignores)
 
 
-def _syntax_violation(code: str, message: str, span: Span, severity: str) -> Violation:
+def _syntax_violation(code: str, message: str, span: Span, severity: str, cfg: LintConfig) -> Violation:
     sev = Severity.parse(severity) if severity in ("error", "warning", "info") else Severity.STYLE
+    sev = cfg.severity.get(code, sev)
     return Violation(code, code, message, sev, span, None, (), SYNTAX_GROUP)
 
 
@@ -382,8 +459,14 @@ def _global_key(model: Model) -> tuple[Any, ...]:
     return (
         tuple((st.name, st.image, st.base_stage) for st in model.stages),
         tuple((d.name, d.value) for d in model.global_args),
-        len(model.stages),
+        tuple(model.preamble),
     )
 
 
-__all__ = ["LintConfig", "LintResult", "Linter", "Tag"]
+def stage_index_of(model: Model, item: int) -> int:
+    """Index of the stage containing ``item`` (-1 in the preamble)."""
+    firsts = [st.first for st in model.stages]
+    return bisect_right(firsts, item) - 1
+
+
+__all__ = ["LintConfig", "LintResult", "Linter", "Tag", "stage_index_of"]

@@ -10,6 +10,7 @@ results can be cached on them.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -266,6 +267,8 @@ class Model:
     escape: str
     # rule options from the settings (trusted registries, label schema, ...)
     options: Mapping[str, Any] = field(default_factory=dict)
+    # whether most instruction keywords are lowercase (set by the engine)
+    lower_majority: bool = False
 
     @property
     def items(self) -> tuple[Item, ...]:
@@ -275,10 +278,19 @@ class Model:
         return self.parse.starts[item]
 
     def stage_of(self, item: int) -> Stage | None:
-        for st in self.stages:
-            if st.first <= item < st.end:
-                return st
-        return None
+        k = bisect_right(self._firsts, item) - 1
+        if k < 0:
+            return None
+        st = self.stages[k]
+        return st if st.first <= item < st.end else None
+
+    @property
+    def _firsts(self) -> list[int]:
+        f = self.__dict__.get("_firsts_cache")
+        if f is None:
+            f = [st.first for st in self.stages]
+            self.__dict__["_firsts_cache"] = f
+        return f
 
     def stage_named(self, name: str) -> Stage | None:
         low = name.lower()
@@ -348,6 +360,11 @@ def _from_parts(inst: Instruction) -> tuple[str, Span | None, str | None, Span |
     return image.value, image.span, alias, alias_span
 
 
+@lru_cache(maxsize=4096)
+def _image_ref(image: str) -> ImageRef:
+    return parse_image_ref(image)
+
+
 def build_model(p: Parse) -> Model:
     """Build the model.  Cheap: one scan for FROMs, per-node facts cached."""
     items = p.items
@@ -378,7 +395,7 @@ def build_model(p: Parse) -> Model:
             if f.name == "platform":
                 platform = f.value
         base_stage = names.get(image.lower()) if image else None
-        ref = parse_image_ref(image) if image else None
+        ref = _image_ref(image) if image else None
         st = Stage(
             index=s,
             first=fi,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from dockerls.analysis.model import Model
+from dockerls.analysis.model import Model, Stage
 from dockerls.analysis.rules.base import Edit, Finding, Fix, FixAvailability, Rule, Severity
 
 
@@ -34,17 +34,10 @@ class ConsistentInstructionCasing(Rule):
     group = "buildkit"
     fix = FixAvailability.ALWAYS
 
-    def check_file(self, model: Model) -> Iterable[Finding]:
-        insts = model.parse.instructions()
-        lower = upper = 0
-        for _i, inst in insts:
-            kw = inst.keyword
-            if kw == kw.lower():
-                lower += 1
-            elif kw == kw.upper():
-                upper += 1
-        majority_lower = lower > upper
-        for i, inst in insts:
+    def check_stage(self, stage: Stage, model: Model) -> Iterable[Finding]:
+        # the file-wide majority is counted by the engine (cached per stage)
+        majority_lower = model.lower_majority
+        for i, inst in stage.instructions:
             kw = inst.keyword
             want = kw.lower() if majority_lower else kw.upper()
             if kw == want:
