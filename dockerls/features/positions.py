@@ -85,6 +85,9 @@ def item_position(p: Parse, item: int, rel: int, encoding: str = UTF16) -> lsp.P
 
 
 def item_range(p: Parse, item: int, start: int, end: int, encoding: str = UTF16) -> lsp.Range:
+    if start < 0 or end > len(p.items[item].text):
+        base = p.starts[item]
+        return range_of(p, base + start, base + end, encoding)
     return lsp.Range(item_position(p, item, start, encoding), item_position(p, item, end, encoding))
 
 
@@ -95,10 +98,17 @@ def range_of(p: Parse, start: int, end: int, encoding: str = UTF16) -> lsp.Range
 def item_range_json(p: Parse, item: int, start: int, end: int, encoding: str) -> dict[str, dict[str, int]]:
     """The same as :func:`item_range`, as plain JSON (the diagnostics fast path)."""
     text = p.items[item].text
+    if start < 0 or end > len(text):
+        # an edit reaching into other items (e.g. merging RUNs): absolute path
+        base = p.starts[item]
+        out_abs = []
+        for rel in (start, end):
+            pos = position_of(p, base + rel, encoding)
+            out_abs.append({"line": pos.line, "character": pos.character})
+        return {"start": out_abs[0], "end": out_abs[1]}
     base_line = p.lines[item]
     out = []
     for rel in (start, end):
-        rel = max(0, min(rel, len(text)))
         ls = text.rfind("\n", 0, rel) + 1
         line = base_line + text.count("\n", 0, rel)
         seg = text[ls:rel]
