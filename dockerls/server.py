@@ -388,6 +388,181 @@ def build_server() -> DockerLanguageServer:
     # --- wiring: completion, hover, signature help (end) ---
 
     # --- wiring: navigation, symbols, folding, tokens, links, hints, formatting (begin) ---
+    from pygls.exceptions import JsonRpcInvalidParams
+
+    from dockerls.features import definition as f_definition
+    from dockerls.features import folding as f_folding
+    from dockerls.features import formatting as f_formatting
+    from dockerls.features import highlight as f_highlight
+    from dockerls.features import inlay_hints as f_inlay
+    from dockerls.features import links as f_links
+    from dockerls.features import references as f_references
+    from dockerls.features import rename as f_rename
+    from dockerls.features import selection_range as f_selection
+    from dockerls.features import semantic_tokens as f_tokens
+    from dockerls.features import symbols as f_symbols
+
+    @server.feature(lsp.TEXT_DOCUMENT_DEFINITION)
+    def definition(ls: DockerLanguageServer, params: lsp.DefinitionParams) -> list[lsp.Location] | None:
+        snap = ls.snapshot(params.text_document.uri)
+        if snap is None:
+            return None
+        return f_definition.definition(snap.parse, snap.model, params.position, ls.caps, snap.uri)
+
+    @server.feature(lsp.TEXT_DOCUMENT_REFERENCES)
+    def references(ls: DockerLanguageServer, params: lsp.ReferenceParams) -> list[lsp.Location] | None:
+        snap = ls.snapshot(params.text_document.uri)
+        if snap is None:
+            return None
+        incl = params.context.include_declaration
+        return f_references.references(snap.parse, snap.model, params.position, incl, ls.caps, snap.uri)
+
+    @server.feature(lsp.TEXT_DOCUMENT_DOCUMENT_HIGHLIGHT)
+    def document_highlight(
+        ls: DockerLanguageServer, params: lsp.DocumentHighlightParams
+    ) -> list[lsp.DocumentHighlight] | None:
+        snap = ls.snapshot(params.text_document.uri)
+        if snap is None:
+            return None
+        return f_highlight.highlight(snap.parse, snap.model, params.position, ls.caps)
+
+    @server.feature(lsp.TEXT_DOCUMENT_PREPARE_RENAME)
+    def prepare_rename(
+        ls: DockerLanguageServer, params: lsp.PrepareRenameParams
+    ) -> lsp.PrepareRenamePlaceholder | None:
+        snap = ls.snapshot(params.text_document.uri)
+        if snap is None:
+            return None
+        return f_rename.prepare_rename(snap.parse, snap.model, params.position, ls.caps)
+
+    @server.feature(lsp.TEXT_DOCUMENT_RENAME)
+    def rename(ls: DockerLanguageServer, params: lsp.RenameParams) -> lsp.WorkspaceEdit | None:
+        snap = ls.snapshot(params.text_document.uri)
+        if snap is None:
+            return None
+        try:
+            return f_rename.rename(snap.parse, snap.model, params.position, params.new_name, ls.caps, snap.uri)
+        except f_rename.RenameError as exc:
+            raise JsonRpcInvalidParams(str(exc)) from exc
+
+    @server.feature(lsp.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
+    def document_symbol(
+        ls: DockerLanguageServer, params: lsp.DocumentSymbolParams
+    ) -> list[lsp.DocumentSymbol] | list[lsp.SymbolInformation] | None:
+        snap = ls.snapshot(params.text_document.uri)
+        if snap is None:
+            return None
+        return f_symbols.document_symbols(snap.parse, snap.model, ls.caps, snap.uri)
+
+    @server.feature(lsp.WORKSPACE_SYMBOL)
+    def workspace_symbol(ls: DockerLanguageServer, params: lsp.WorkspaceSymbolParams) -> list[lsp.WorkspaceSymbol]:
+        snaps = [s for s in (ls.snapshot(u) for u in ls.store.uris()) if s is not None and s.parse.items]
+        docs = [(s.uri, s.parse, s.model) for s in snaps if not s.uri.endswith(".dockerignore")]
+        return f_symbols.workspace_symbols(params.query, docs, ls.caps)
+
+    @server.feature(lsp.TEXT_DOCUMENT_FOLDING_RANGE)
+    def folding_range(ls: DockerLanguageServer, params: lsp.FoldingRangeParams) -> list[lsp.FoldingRange] | None:
+        snap = ls.snapshot(params.text_document.uri)
+        if snap is None:
+            return None
+        return f_folding.folding_ranges(snap.parse, snap.model, ls.caps)
+
+    @server.feature(lsp.TEXT_DOCUMENT_SELECTION_RANGE)
+    def selection_range(
+        ls: DockerLanguageServer, params: lsp.SelectionRangeParams
+    ) -> list[lsp.SelectionRange] | None:
+        snap = ls.snapshot(params.text_document.uri)
+        if snap is None:
+            return None
+        return f_selection.selection_ranges(snap.parse, snap.model, params.positions, ls.caps)
+
+    @server.feature(lsp.TEXT_DOCUMENT_DOCUMENT_LINK)
+    def document_link(ls: DockerLanguageServer, params: lsp.DocumentLinkParams) -> list[lsp.DocumentLink] | None:
+        snap = ls.snapshot(params.text_document.uri)
+        if snap is None:
+            return None
+        folder = snap.path.parent if snap.path is not None else None
+        return f_links.document_links(snap.parse, snap.model, ls.caps, folder, lambda p: p.exists())
+
+    token_results: dict[str, tuple[str, list[int]]] = {}  # uri -> (result id, data) for deltas
+    token_counter = [0]
+
+    def remember_tokens(uri: str, tokens: lsp.SemanticTokens) -> lsp.SemanticTokens:
+        token_counter[0] += 1
+        tokens.result_id = str(token_counter[0])
+        if len(token_results) > 64:
+            token_results.clear()
+        token_results[uri] = (tokens.result_id, list(tokens.data))
+        return tokens
+
+    @server.feature(lsp.TEXT_DOCUMENT_SEMANTIC_TOKENS_FULL, f_tokens.LEGEND)
+    def semantic_tokens_full(
+        ls: DockerLanguageServer, params: lsp.SemanticTokensParams
+    ) -> lsp.SemanticTokens | None:
+        snap = ls.snapshot(params.text_document.uri)
+        if snap is None or not ls.settings.semantic_tokens.enabled:
+            return None
+        return remember_tokens(snap.uri, f_tokens.semantic_tokens(snap.parse, snap.model, ls.caps))
+
+    @server.feature(lsp.TEXT_DOCUMENT_SEMANTIC_TOKENS_FULL_DELTA, f_tokens.LEGEND)
+    def semantic_tokens_delta(
+        ls: DockerLanguageServer, params: lsp.SemanticTokensDeltaParams
+    ) -> lsp.SemanticTokens | lsp.SemanticTokensDelta | None:
+        snap = ls.snapshot(params.text_document.uri)
+        if snap is None or not ls.settings.semantic_tokens.enabled:
+            return None
+        prev = token_results.get(snap.uri)
+        cur = remember_tokens(snap.uri, f_tokens.semantic_tokens(snap.parse, snap.model, ls.caps))
+        if prev is None or prev[0] != params.previous_result_id:
+            return cur
+        return lsp.SemanticTokensDelta(f_tokens.delta_edits(prev[1], cur.data), result_id=cur.result_id)
+
+    @server.feature(lsp.TEXT_DOCUMENT_SEMANTIC_TOKENS_RANGE, f_tokens.LEGEND)
+    def semantic_tokens_range(
+        ls: DockerLanguageServer, params: lsp.SemanticTokensRangeParams
+    ) -> lsp.SemanticTokens | None:
+        snap = ls.snapshot(params.text_document.uri)
+        if snap is None or not ls.settings.semantic_tokens.enabled:
+            return None
+        return f_tokens.semantic_tokens(snap.parse, snap.model, ls.caps, params.range)
+
+    @server.feature(lsp.TEXT_DOCUMENT_INLAY_HINT)
+    def inlay_hint(ls: DockerLanguageServer, params: lsp.InlayHintParams) -> list[lsp.InlayHint] | None:
+        snap = ls.snapshot(params.text_document.uri)
+        hs = ls.settings.inlay_hints
+        if snap is None or not (hs.enabled and hs.variable_values):
+            return None
+        return f_inlay.inlay_hints(snap.parse, snap.model, params.range, ls.caps)
+
+    @server.feature(lsp.TEXT_DOCUMENT_FORMATTING)
+    def formatting(ls: DockerLanguageServer, params: lsp.DocumentFormattingParams) -> list[lsp.TextEdit] | None:
+        snap = ls.snapshot(params.text_document.uri)
+        if snap is None or not ls.settings.format.enabled:
+            return None
+        return f_formatting.format_document(snap.parse, snap.model, params.options, ls.settings.format, ls.caps)
+
+    @server.feature(lsp.TEXT_DOCUMENT_RANGE_FORMATTING)
+    def range_formatting(
+        ls: DockerLanguageServer, params: lsp.DocumentRangeFormattingParams
+    ) -> list[lsp.TextEdit] | None:
+        snap = ls.snapshot(params.text_document.uri)
+        if snap is None or not ls.settings.format.enabled:
+            return None
+        fs = ls.settings.format
+        return f_formatting.format_range(snap.parse, snap.model, params.range, params.options, fs, ls.caps)
+
+    @server.feature(
+        lsp.TEXT_DOCUMENT_ON_TYPE_FORMATTING, lsp.DocumentOnTypeFormattingOptions(first_trigger_character="\n")
+    )
+    def on_type_formatting(
+        ls: DockerLanguageServer, params: lsp.DocumentOnTypeFormattingParams
+    ) -> list[lsp.TextEdit] | None:
+        snap = ls.snapshot(params.text_document.uri)
+        if snap is None or not ls.settings.format.enabled:
+            return None
+        fs = ls.settings.format
+        return f_formatting.format_on_type(snap.parse, snap.model, params.position, params.ch, params.options, fs, ls.caps)
+
     # --- wiring: navigation, symbols, folding, tokens, links, hints, formatting (end) ---
 
     # --- wiring: code actions and commands (begin) ---
