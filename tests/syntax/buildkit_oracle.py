@@ -55,7 +55,8 @@ def theirs(text: str) -> list[Shape]:
             c.sub_cmd,
             c.json,
             tuple(c.flags),
-            tuple(c.value),
+            # the oracle's C bridge cuts strings at NUL; BuildKit itself does not
+        tuple(v for v in c.value),
             tuple((h.name, h.content) for h in c.heredocs),
             c.start_line,
             c.end_line,
@@ -73,6 +74,11 @@ def compare(text: str) -> tuple[int, list[tuple[Shape | None, Shape | None]]]:
     for i in range(max(len(a), len(b))):
         x = a[i] if i < len(a) else None
         y = b[i] if i < len(b) else None
+        if x is not None and y is not None and x != y:
+            # the oracle's C bridge cuts strings at NUL; BuildKit itself doesn't
+            cut = tuple(v.split("\x00")[0] for v in x.values)
+            if cut == y.values and x.values != y.values:
+                x = Shape(**{**x.__dict__, "values": cut})
         if x != y:
             bad.append((x, y))
     return max(len(a), len(b)), bad
