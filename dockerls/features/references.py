@@ -300,8 +300,8 @@ def definitions_of(idx: Index, k: int) -> list[int]:
     """Where occurrence ``k`` is defined: follows re-imports (a bare stage
     ``ARG V`` leads on to the global ``ARG V``)."""
     occ = idx.occurrences[k]
-    if occ.role == DECLARATION and k not in idx.target:
-        return [k]
+    if k not in idx.target:
+        return [] if occ.role == READ else [k]
     out: list[int] = []
     seen: set[int] = set()
     todo = list(idx.target.get(k, [k]))
