@@ -1,0 +1,5 @@
+FROM alpine:3.20 AS build
+RUN apk add --no-cache curl \
+    # a comment inside
+
+    && echo done
