@@ -18,7 +18,7 @@ from dockerls.syntax.parser import Parse
 
 def image_url(ref: ImageRef) -> str | None:
     """The web page of an image, for the registries that have one."""
-    if ref.has_variables or not ref.path or ref.is_scratch or not ref.is_valid:
+    if "$" in ref.name or not ref.path or ref.is_scratch or not ref.is_valid:
         return None
     domain = ref.domain.lower()
     path = ref.path
