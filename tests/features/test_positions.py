@@ -1,0 +1,56 @@
+"""Columns are code points inside; UTF-16, UTF-8 and UTF-32 at the edge."""
+
+from __future__ import annotations
+
+import pytest
+from lsprotocol import types as lsp
+
+from dockerls.features.positions import UTF8, UTF16, UTF32, item_range_json, offset_of, position_of
+from dockerls.syntax.parser import parse
+
+# "😀" is 1 code point, 2 UTF-16 units, 4 UTF-8 bytes; "中" is 1, 1, 3
+TEXT = "FROM alpine\nRUN echo 😀中 && echo x\n"
+X = TEXT.index("x\n")  # the final x, after the emoji and the CJK character
+
+
+@pytest.mark.parametrize(
+    ("encoding", "column"),
+    [(UTF32, 20), (UTF16, 21), (UTF8, 25)],
+)
+def test_position_after_emoji_and_cjk(encoding: str, column: int) -> None:
+    p = parse(TEXT)
+    pos = position_of(p, X, encoding)
+    assert pos == lsp.Position(1, column)
+    assert offset_of(p, pos, encoding) == X
+
+
+@pytest.mark.parametrize("encoding", [UTF8, UTF16, UTF32])
+def test_round_trip_every_offset(encoding: str) -> None:
+    p = parse(TEXT)
+    for off in range(len(TEXT)):
+        if TEXT[off] == "\n":
+            continue
+        assert offset_of(p, position_of(p, off, encoding), encoding) == off
+
+
+def test_inside_a_surrogate_pair_snaps_to_the_character_start() -> None:
+    p = parse(TEXT)
+    emoji = TEXT.index("😀")
+    # UTF-16 column 10 is the second half of the emoji
+    assert offset_of(p, lsp.Position(1, 10), UTF16) == emoji
+
+
+def test_out_of_range_positions_are_clamped() -> None:
+    p = parse(TEXT)
+    assert offset_of(p, lsp.Position(99, 0), UTF16) == len(TEXT)
+    assert offset_of(p, lsp.Position(0, 999), UTF16) == TEXT.index("\n")
+
+
+def test_item_range_json_matches_position_of() -> None:
+    p = parse(TEXT)
+    i = p.item_at(X)
+    rel = X - p.starts[i]
+    for enc in (UTF8, UTF16, UTF32):
+        r = item_range_json(p, i, rel, rel + 1, enc)
+        pos = position_of(p, X, enc)
+        assert r["start"] == {"line": pos.line, "character": pos.character}
