@@ -34,6 +34,7 @@ from dockerls.syntax.parser import Parse
 ListDir = Callable[[str], list[tuple[str, bool]]]
 TagsFor = Callable[[str], "tuple[list[str], bool] | None"]
 
+MAX_STAGE_ITEMS = 100
 TRIGGER_CHARACTERS = [" ", "-", "=", "$", "{", ":", ",", "/"]
 
 _CHMOD_VALUES = ("0644", "0755", "0600", "0700", "0444", "0555")
@@ -487,9 +488,16 @@ def _where(p: Parse, d: Definition | None) -> str:
 def _stage_names(out: _Out, model: Model, c: Cursor, *, include_scratch: bool) -> None:
     current = model.stage_of(c.item) if c.item >= 0 else None
     limit = current.index if current is not None else len(model.stages)
-    for st in model.stages[:limit]:
-        if st.name is None:
-            continue
+    named = [st for st in model.stages[:limit] if st.name is not None]
+    if len(named) > MAX_STAGE_ITEMS:
+        # huge files: the nearest stages matching what was typed; ask again later
+        low = c.prefix.lower()
+        named = [st for st in named if st.name is not None and st.name.lower().startswith(low)]
+        if len(named) > MAX_STAGE_ITEMS:
+            named = named[-MAX_STAGE_ITEMS:]
+            out.incomplete = True
+    for st in named:
+        assert st.name is not None
         out.add(
             st.name,
             lsp.CompletionItemKind.Reference,

@@ -19,7 +19,7 @@ LAZY = ClientCaps(snippets=True, resolve_documentation=True)
 
 def items(src: str, caps: ClientCaps = SNIPPETS, **kw: object) -> list[lsp.CompletionItem]:
     p, m, pos = parsed(src)
-    return completion(p, m, pos, caps, **kw).items  # type: ignore[arg-type]
+    return list(completion(p, m, pos, caps, **kw).items)  # type: ignore[arg-type]
 
 
 def labels(src: str, caps: ClientCaps = SNIPPETS, **kw: object) -> list[str]:
@@ -66,6 +66,7 @@ def test_keyword_snippet_on_and_off() -> None:
     assert plain.text_edit is not None and plain.text_edit.new_text == "RUN "
     # the edit replaces what was typed
     text = "FROM a\nRU"
+    assert isinstance(plain.text_edit, lsp.TextEdit)
     assert plain.text_edit.range == range_from_str(text, "RU")
 
 
@@ -208,7 +209,7 @@ def test_copy_paths_from_list_dir() -> None:
     assert labels("FROM a\nCOPY $0", list_dir=list_dir)[-2:] == ["src/", "setup.py"]
     got = items("FROM a\nCOPY src/ma$0 /app", list_dir=list_dir)
     assert [i.label for i in got] == ["main.py"]
-    assert got[0].text_edit is not None
+    assert isinstance(got[0].text_edit, lsp.TextEdit)
     assert got[0].text_edit.range == range_from_str("FROM a\nCOPY src/ma /app", "ma")
     assert seen == ["", "src"]
     # --from= copies from another stage: the build context is irrelevant
@@ -236,3 +237,15 @@ def test_out_of_range_and_comments_do_not_raise() -> None:
     p, m, _ = parsed("FROM a\n$0")
     assert completion(p, m, lsp.Position(99, 99), SNIPPETS).items == []
     assert labels("FROM a\n# just a remark $0") == []
+
+
+def test_many_stages_are_capped_and_filtered() -> None:
+    stages = "".join(f"FROM a AS s{n}\nRUN x\n" for n in range(250))
+    p, m, pos = parsed(stages + "FROM b\nCOPY --from=$0")
+    res = completion(p, m, pos, SNIPPETS)
+    assert res.is_incomplete and len(res.items) == 100
+    assert res.items[-1].label == "s249"
+    p, m, pos = parsed(stages + "FROM b\nCOPY --from=s12$0")
+    res = completion(p, m, pos, SNIPPETS)
+    assert sorted(i.label for i in res.items) == sorted(["s12"] + [f"s12{k}" for k in range(10)])
+    assert not res.is_incomplete
