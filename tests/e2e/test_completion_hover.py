@@ -175,3 +175,27 @@ async def test_signature_help_tracks_cursor(editor: LanguageClient) -> None:
     label2 = sig2.parameters[sh2.active_parameter].label
     assert isinstance(label2, tuple)
     assert sig2.label[label2[0] : label2[1]] == '"<param>"'
+
+
+async def test_copy_sources_from_build_context(editor: LanguageClient, tmp_path: Any) -> None:
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "main.py").write_text("")
+    (tmp_path / "secret.env").write_text("")
+    (tmp_path / "app.py").write_text("")
+    (tmp_path / ".dockerignore").write_text("secret.env\n")
+    dockerfile = tmp_path / "Dockerfile"
+    text = "FROM python\nCOPY  /app/\nCOPY src/ /app/src\n"
+    dockerfile.write_text(text)
+    uri = dockerfile.as_uri()
+    editor.text_document_did_open(
+        lsp.DidOpenTextDocumentParams(lsp.TextDocumentItem(uri, "dockerfile", 1, text))
+    )
+    doc = lsp.TextDocumentIdentifier(uri)
+    top = await editor.text_document_completion_async(lsp.CompletionParams(doc, lsp.Position(1, 5)))
+    assert isinstance(top, lsp.CompletionList)
+    names = [i.label for i in top.items if not i.label.startswith("--")]
+    assert "src/" in names and "app.py" in names and "Dockerfile" in names
+    assert "secret.env" not in names
+    sub = await editor.text_document_completion_async(lsp.CompletionParams(doc, lsp.Position(2, 9)))
+    assert isinstance(sub, lsp.CompletionList)
+    assert [i.label for i in sub.items] == ["main.py"]
