@@ -350,6 +350,8 @@ def _flag_values(out: _Out, model: Model, c: Cursor) -> None:
         return
     if f.name == "chmod":
         values = _CHMOD_VALUES
+    elif f.name == "checksum":
+        values = ("sha256:", "sha384:", "sha512:")
     elif f.kind is spec.ValueKind.DURATION:
         values = _DURATIONS
     elif f.kind is spec.ValueKind.INT and f.name == "retries":

@@ -115,6 +115,8 @@ def test_flag_values() -> None:
     assert set(labels("FROM a\nCOPY --link=$0 x y")) == {"true", "false"}
     assert "0755" in labels("FROM a\nCOPY --chmod=$0 x y")
     assert "30s" in labels("FROM a\nHEALTHCHECK --interval=$0")
+    assert "sha256:" in labels("FROM a\nADD --checksum=$0 https://example.com/x /x")
+    assert labels("FROM a\nRUN --security=$0") == ["sandbox", "insecure"]
 
 
 def test_mount_types_then_keys_then_values() -> None:
