@@ -1,0 +1,147 @@
+"""Formatting: document, range, on type; settings; idempotence."""
+
+from __future__ import annotations
+
+import pytest
+from lsprotocol import types as lsp
+
+from dockerls.features.caps import ClientCaps
+from dockerls.features.formatting import (
+    FormatOptions,
+    format_document,
+    format_on_type,
+    format_range,
+    format_text,
+    options,
+)
+from dockerls.settings import FormatSettings
+from tests.features.helpers import parsed
+
+SPACES4 = lsp.FormattingOptions(tab_size=4, insert_spaces=True)
+TABS = lsp.FormattingOptions(tab_size=4, insert_spaces=False)
+
+
+def apply(text: str, edits: list[lsp.TextEdit]) -> str:
+    lines = text.split("\n")
+    for e in sorted(edits, key=lambda e: (e.range.start.line, e.range.start.character), reverse=True):
+        assert e.range.start.line == e.range.end.line
+        ln = lines[e.range.start.line]
+        lines[e.range.start.line] = ln[: e.range.start.character] + e.new_text + ln[e.range.end.character :]
+    return "\n".join(lines)
+
+
+def fmt(src: str, settings: FormatSettings | None = None, fo: lsp.FormattingOptions = SPACES4) -> str:
+    p, m, _ = parsed(src + "$0")
+    edits = format_document(p, m, fo, settings or FormatSettings(), ClientCaps())
+    out = apply(p.text, edits)
+    # idempotent
+    p2, m2, _ = parsed(out + "$0")
+    assert format_document(p2, m2, fo, settings or FormatSettings(), ClientCaps()) == []
+    return out
+
+
+def test_keywords_and_spacing() -> None:
+    src = "  from   node:20   as   build\nrun   --mount=type=cache,target=/x    --network=none   echo hi   \n"
+    assert fmt(src) == "FROM node:20 AS build\nRUN --mount=type=cache,target=/x --network=none echo hi\n"
+
+
+def test_lowercase_kept_when_setting_is_off() -> None:
+    assert fmt("from  a\nrun x\n", FormatSettings(uppercase_keywords=False)) == "from a\nrun x\n"
+
+
+def test_continuation_indent_follows_editor_options() -> None:
+    src = "FROM a\nRUN a \\\n  && b \\\n  && c\n"
+    assert fmt(src) == "FROM a\nRUN a \\\n    && b \\\n    && c\n"
+    assert fmt(src, fo=TABS) == "FROM a\nRUN a \\\n\t&& b \\\n\t&& c\n"
+    assert fmt(src, FormatSettings(continuation_indent=2)) == src
+
+
+def test_nested_indentation_kept_or_flattened() -> None:
+    src = "FROM a\nRUN if x; then \\\n  y; \\\n      z; \\\n  fi\n"
+    assert fmt(src) == "FROM a\nRUN if x; then \\\n    y; \\\n        z; \\\n    fi\n"
+    flat = FormatSettings(keep_nested_indentation=False)
+    assert fmt(src, flat) == "FROM a\nRUN if x; then \\\n    y; \\\n    z; \\\n    fi\n"
+
+
+def test_quotes_heredocs_and_comments_untouched() -> None:
+    src = (
+        "FROM a\n"
+        'RUN echo "a   \\\n'
+        '   b" && \\\n'
+        "# a comment   \n"
+        "  c\n"
+        "RUN cat <<EOF   \n"
+        "  keep   this   \n"
+        "EOF\n"
+        "#   top comment   \n"
+    )
+    assert fmt(src) == (
+        "FROM a\n"
+        'RUN echo "a   \\\n'
+        '   b" && \\\n'
+        "# a comment   \n"
+        "    c\n"
+        "RUN cat <<EOF\n"
+        "  keep   this   \n"
+        "EOF\n"
+        "#   top comment   \n"
+    )
+
+
+def test_never_splits_a_word() -> None:
+    # "x\<newline>y" joins into "xy": no indentation may be added there
+    src = "FROM a\nENV A=x\\\ny\n"
+    assert fmt(src) == src
+
+
+def test_json_normalisation() -> None:
+    on = FormatSettings(normalize_json=True)
+    assert fmt('FROM a\nCMD [ "a" ,"b",  "c" ]\n', on) == 'FROM a\nCMD ["a", "b", "c"]\n'
+    assert fmt('FROM a\nCMD [ "a" ,"b"]\n') == 'FROM a\nCMD [ "a" ,"b"]\n'
+
+
+def test_onbuild_and_trailing_escape_blanks() -> None:
+    assert fmt("FROM a\nonbuild   run   x \\  \n  y\n") == "FROM a\nONBUILD RUN x \\\n    y\n"
+
+
+def test_escape_directive() -> None:
+    src = "# escape=`\nFROM a\nrun dir `\n  c:\\\n"
+    assert fmt(src) == "# escape=`\nFROM a\nRUN dir `\n    c:\\\n"
+
+
+def test_range_formatting_touches_only_the_range() -> None:
+    p, m, _ = parsed("from a\nrun x\nrun y\n$0")
+    rng = lsp.Range(lsp.Position(1, 0), lsp.Position(1, 3))
+    edits = format_range(p, m, rng, SPACES4, FormatSettings(), ClientCaps())
+    assert apply(p.text, edits) == "from a\nRUN x\nrun y\n"
+
+
+def test_on_type_indents_a_new_continuation_line() -> None:
+    p, m, pos = parsed("FROM a\nRUN apt-get update && \\\n$0\n")
+    edits = format_on_type(p, m, pos, "\n", SPACES4, FormatSettings(), ClientCaps())
+    assert apply(p.text, edits) == "FROM a\nRUN apt-get update && \\\n    \n"
+
+
+def test_on_type_formats_the_finished_instruction() -> None:
+    p, m, pos = parsed("FROM a\nrun   x\n$0")
+    edits = format_on_type(p, m, pos, "\n", SPACES4, FormatSettings(), ClientCaps())
+    assert apply(p.text, edits) == "FROM a\nRUN x\n"
+
+
+@pytest.mark.parametrize(
+    ("settings", "fo", "unit"),
+    [
+        (FormatSettings(), SPACES4, "    "),
+        (FormatSettings(), lsp.FormattingOptions(tab_size=2, insert_spaces=True), "  "),
+        (FormatSettings(), TABS, "\t"),
+        (FormatSettings(continuation_indent="tab"), SPACES4, "\t"),
+        (FormatSettings(continuation_indent=3), TABS, "   "),
+    ],
+)
+def test_options(settings: FormatSettings, fo: lsp.FormattingOptions, unit: str) -> None:
+    assert options(settings, fo).unit == unit
+
+
+def test_format_text_matches_edits() -> None:
+    src = "from a as b\nrun x \\\n y\n"
+    assert format_text(src, FormatOptions()) == fmt(src)
