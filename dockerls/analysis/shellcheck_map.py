@@ -1,0 +1,478 @@
+"""ShellCheck inside RUN: which scripts to check, and where its findings land.
+
+Pure: no IO.  :func:`jobs_for` builds one :class:`ScriptJob` per shell script
+a Dockerfile runs (shell-form ``RUN`` and ``ONBUILD RUN`` command lines, with
+their heredocs inlined as the shell would see them, and heredoc bodies that
+are themselves scripts).  Each job's text starts with a one-line prelude that
+declares the ARG/ENV names in scope, so they don't count as unassigned
+(SC2154).  :func:`violations_for` maps ShellCheck's script positions
+(1-based lines and code-point columns, tabs counted as one column, end column
+exclusive: the ``json1`` format) back to item-relative spans, and
+:func:`filter_violations` applies the same suppression the engine applies to
+rule findings (settings, ``# hadolint ignore=`` pragmas and friends).
+
+The IO side (finding and running the binary, caching) is
+:mod:`dockerls.shellcheck`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from dockerls.analysis.engine import LintConfig
+from dockerls.analysis.model import DEFAULT_SHELL, PROXY_ARGS, WINDOWS_SHELL, Model, Stage
+from dockerls.analysis.pragmas import PragmaKind, parse_pragma
+from dockerls.analysis.rules.base import Severity, Violation
+from dockerls.syntax.nodes import Comment, Heredoc, Instruction, Span
+from dockerls.syntax.parser import Parse
+
+GROUP = "shellcheck"
+# codes hadolint never reports: sourced files it can't follow, and a check
+# that misfires on Dockerfile scripts
+EXCLUDED = frozenset({"SC1090", "SC1091", "SC2187"})
+
+_NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+_KSH = frozenset({"ksh", "mksh", "pdksh", "ksh93", "oksh", "loksh"})
+_DIRECT = frozenset({"sh", "bash", "dash", "ash", "busybox"})
+_LEVELS = {
+    "error": Severity.ERROR,
+    "warning": Severity.WARNING,
+    "info": Severity.INFO,
+    "style": Severity.STYLE,
+}
+
+# line kinds of a job: prelude/terminator (no source), logical (index into the
+# instruction's logical line), source (item-relative source offset)
+_NONE, _LOGICAL, _SOURCE = 0, 1, 2
+
+
+def shellcheck_dialect(shell: Sequence[str] | None) -> str | None:
+    """The ``--shell`` value for a SHELL argv, a pragma's shell or a shebang's
+    words; ``None`` for shells ShellCheck can't check (PowerShell, cmd, zsh,
+    fish, interpreters such as python)."""
+    if not shell:
+        return "sh"
+    words = list(shell)
+    base = _base(words[0])
+    if base == "env":
+        rest = [w for w in words[1:] if not w.startswith("-") and "=" not in w]
+        if not rest:
+            return "sh"
+        base = _base(rest[0])
+    if base in _DIRECT:
+        return base
+    if base in _KSH:
+        return "ksh"
+    if base.startswith("bash") and base[4:].replace(".", "").isdigit():
+        return "bash"
+    return None
+
+
+def _base(word: str) -> str:
+    return word.replace("\\", "/").rsplit("/", 1)[-1].lower().removesuffix(".exe")
+
+
+@dataclass(frozen=True, slots=True)
+class ScriptJob:
+    """One script to check.  ``key`` is what results are cached and returned
+    by; the rest says where the script came from."""
+
+    text: str  # the script as given to ShellCheck (prelude included)
+    dialect: str  # ShellCheck's --shell value
+    item: int  # index in Parse.items
+    inst: Instruction = field(compare=False, repr=False)  # the RUN (``sub`` of ONBUILD)
+    # per script line: (kind, base, length)
+    lines: tuple[tuple[int, int, int], ...] = field(compare=False, repr=False, default=())
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.text, self.dialect)
+
+
+@dataclass(frozen=True, slots=True)
+class ScReplacement:
+    """One edit of a ShellCheck fix, in script coordinates (1-based)."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class ScFinding:
+    """One ShellCheck comment, in script coordinates (1-based, end exclusive)."""
+
+    code: int
+    level: str
+    message: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    fix: tuple[ScReplacement, ...] = ()
+
+    @property
+    def sc_code(self) -> str:
+        return f"SC{self.code}"
+
+
+# ----------------------------------------------------------------------
+# building jobs
+
+
+class _Builder:
+    def __init__(self, inst: Instruction, item: int, dialect: str, names: Iterable[str]):
+        self.inst = inst
+        self.item = item
+        self.dialect = dialect
+        self.parts: list[str] = []
+        self.lines: list[tuple[int, int, int]] = []
+        self.prelude = _prelude(names)
+
+    def add_prelude(self) -> None:
+        if self.prelude:
+            self._line(self.prelude, _NONE, 0)
+
+    def _line(self, text: str, kind: int, base: int) -> None:
+        self.parts.append(text)
+        self.lines.append((kind, base, len(text)))
+
+    def add_logical(self, text: str, start: int) -> None:
+        pos = 0
+        for ln in text.split("\n"):
+            self._line(ln, _LOGICAL, start + pos)
+            pos += len(ln) + 1
+
+    def add_body(self, h: Heredoc, skip_lines: int = 0) -> None:
+        """Add the body's lines (after ``skip_lines``), mapped to the source."""
+        src = self.inst.text[h.body_span.start : h.body_span.end]
+        src_lines = src.split("\n")
+        body = h.content[:-1] if h.content.endswith("\n") else h.content
+        content_lines = body.split("\n") if body else []
+        pos = 0
+        offs: list[tuple[int, str]] = []
+        for sl in src_lines:
+            offs.append((h.body_span.start + pos, sl))
+            pos += len(sl) + 1
+        for k, cl in enumerate(content_lines):
+            if k < skip_lines:
+                continue
+            if k < len(offs):
+                off, sl = offs[k]
+                sl = sl.removesuffix("\r")
+                shift = len(sl) - len(cl) if sl.endswith(cl) else 0
+                self._line(cl, _SOURCE, off + max(shift, 0))
+            else:
+                self._line(cl, _NONE, 0)
+
+    def add_plain(self, text: str) -> None:
+        self._line(text, _NONE, 0)
+
+    def job(self) -> ScriptJob | None:
+        if not any(k != _NONE and n for k, _, n in self.lines):
+            return None
+        return ScriptJob(
+            "\n".join(self.parts) + "\n", self.dialect, self.item, self.inst, tuple(self.lines)
+        )
+
+
+def _prelude(names: Iterable[str]) -> str:
+    good = sorted({n for n in names if _NAME_RE.match(n)})
+    if not good:
+        return ""
+    return "export " + " ".join(f"{n}=1" for n in good)
+
+
+_SHELLS = frozenset({"sh", "bash", "dash", "ash", "ksh", "mksh", "busybox"})
+
+
+def _stdin_shell(cmd: str) -> str | None:
+    """The dialect when the command line only starts a shell reading its
+    script from a heredoc (``bash -e <<EOF``)."""
+    words = cmd.split()
+    if not words:
+        return None
+    base = _base(words[0])
+    if base not in _SHELLS:
+        return None
+    for w in words[1:]:
+        if w.startswith("-") or w.lstrip("0123456789").startswith("<<"):
+            continue
+        return None
+    return shellcheck_dialect([words[0]])
+
+
+def _jobs_for_run(
+    inst: Instruction, item: int, shell: tuple[str, ...], names: frozenset[str]
+) -> list[ScriptJob]:
+    if inst.name != "RUN" or inst.json:
+        return []
+    dialect = shellcheck_dialect(shell)
+    out: list[ScriptJob] = []
+    cmd = inst.args
+    heredoc_only = bool(inst.heredocs) and all(
+        w.value.lstrip("0123456789").startswith("<<") for w in inst.words
+    )
+    # only the names the scripts mention: the prelude (and so the cache key)
+    # then ignores declarations the RUN doesn't use
+    mentioned = inst.text
+    names = frozenset(n for n in names if n in mentioned)
+    if cmd and not heredoc_only and dialect is not None:
+        b = _Builder(inst, item, dialect, names)
+        b.add_prelude()
+        b.add_logical(cmd, inst.args_start)
+        for h in inst.heredocs:
+            b.add_body(h)
+            b.add_plain(h.name)
+        job = b.job()
+        if job is not None:
+            out.append(job)
+    body_dialect = dialect if heredoc_only else (_stdin_shell(cmd) if dialect is not None else None)
+    if heredoc_only or body_dialect is not None:
+        for h in inst.heredocs:
+            first = h.content.split("\n", 1)[0]
+            d = body_dialect
+            shebang = first.startswith("#!")
+            if shebang:
+                d = shellcheck_dialect(first[2:].strip().split())
+            if d is None:
+                continue
+            b = _Builder(inst, item, d, names)
+            if shebang:
+                b.add_body(_first_line_only(h))
+                b.add_prelude()
+                b.add_body(h, skip_lines=1)
+            else:
+                b.add_prelude()
+                b.add_body(h)
+            job = b.job()
+            if job is not None:
+                out.append(job)
+    return out
+
+
+def _first_line_only(h: Heredoc) -> Heredoc:
+    first = h.content.split("\n", 1)[0]
+    return Heredoc(
+        h.name,
+        h.marker_span,
+        h.name_span,
+        h.body_span,
+        h.terminator_span,
+        first + "\n",
+        h.chomp,
+        h.expand,
+        h.fd,
+    )
+
+
+def _default_shell(model: Model) -> tuple[str, ...]:
+    if model.stages:
+        ref = model.stages[0].image.lower()
+        if "windows" in ref or "nanoserver" in ref or "servercore" in ref:
+            return WINDOWS_SHELL
+    return DEFAULT_SHELL
+
+
+def _names_before(model: Model, stage: Stage) -> set[str]:
+    """ENV names inherited from the stages this one builds on."""
+    names: set[str] = set()
+    seen: set[int] = set()
+    base = stage.base_stage
+    while base is not None and base < stage.index and base not in seen:
+        seen.add(base)
+        st = model.stages[base]
+        names |= {d.name for d in st.definitions() if d.kind == "ENV"}
+        base = st.base_stage if st.base_stage is not None and st.base_stage < base else None
+    return names
+
+
+def jobs_for(parse: Parse, model: Model) -> list[ScriptJob]:
+    """Every script of the file to check with ShellCheck, in file order."""
+    items = parse.items
+    default = _default_shell(model)
+    shells_out: list[tuple[str, ...]] = []
+    out: list[ScriptJob] = []
+    for st in model.stages:
+        shell = default
+        if st.base_stage is not None and st.base_stage < st.index:
+            shell = shells_out[st.base_stage]
+        names = _names_before(model, st) | PROXY_ARGS
+        defs = st.definitions()
+        d = 0
+        pending: tuple[str, ...] | None = None
+        for i in range(st.first, st.end):
+            it = items[i]
+            if isinstance(it, Comment):
+                if "shell" in it.body:
+                    pr = parse_pragma(it.body)
+                    if pr is not None and pr.kind is PragmaKind.SHELL and pr.shell:
+                        pending = (pr.shell, "-c")
+                continue
+            if not isinstance(it, Instruction):
+                continue
+            while d < len(defs) and defs[d].item < i:
+                names.add(defs[d].name)
+                d += 1
+            if it.name == "SHELL" and it.json and it.values:
+                shell = tuple(it.values)
+            if pending is not None:
+                shell = pending
+                pending = None
+            target = it.sub if it.name == "ONBUILD" else it
+            if target is not None and target.name == "RUN":
+                out.extend(_jobs_for_run(target, i, shell, frozenset(names)))
+        shells_out.append(shell)
+    return out
+
+
+# ----------------------------------------------------------------------
+# mapping results back
+
+
+def _offset(job: ScriptJob, line: int, column: int, end: bool) -> int | None:
+    """Item-relative source offset of a script position (1-based)."""
+    lines = job.lines
+    k = line - 1
+    if k >= len(lines):
+        k = len(lines) - 1
+        column = lines[k][2] + 1
+    if k < 0:
+        return None
+    kind, base, length = lines[k]
+    c = min(max(column - 1, 0), length)
+    if kind == _SOURCE:
+        return base + c
+    if kind == _LOGICAL:
+        if end and c > 0:
+            return job.inst.source_offset(base + c - 1) + 1
+        return job.inst.source_offset(base + c)
+    return None
+
+
+def _span(job: ScriptJob, line: int, column: int, end_line: int, end_column: int) -> Span | None:
+    # findings on a prelude or terminator line belong to nothing we can show
+    start = _offset(job, line, column, False)
+    if start is None:
+        return None
+    stop = _offset(job, end_line, end_column, True)
+    if stop is None or stop < start:
+        stop = start
+    return Span(start, stop)
+
+
+def violations_for(
+    parse: Parse,
+    jobs: Sequence[ScriptJob],
+    results: Mapping[tuple[str, str], Sequence[ScFinding]],
+    severity: Mapping[str, Severity] | None = None,
+) -> dict[int, tuple[Violation, ...]]:
+    """Violations per item index (spans relative to the item), unfiltered
+    except for hadolint's excluded codes."""
+    severity = severity or {}
+    per: dict[int, dict[tuple[str, int, int, str], Violation]] = {}
+    for job in jobs:
+        for f in results.get(job.key, ()):
+            code = f.sc_code
+            if code in EXCLUDED:
+                continue
+            span = _span(job, f.line, f.column, f.end_line, f.end_column)
+            if span is None:
+                continue
+            sev = severity.get(code, _LEVELS.get(f.level, Severity.INFO))
+            v = Violation(code, code, f.message, sev, span, None, (), GROUP)
+            per.setdefault(job.item, {})[(code, span.start, span.end, f.message)] = v
+    return {
+        i: tuple(sorted(vs.values(), key=lambda v: (v.span.start, v.span.end, v.code)))
+        for i, vs in sorted(per.items())
+    }
+
+
+# ----------------------------------------------------------------------
+# suppression
+
+
+def filter_violations(
+    parse: Parse,
+    model: Model,
+    per_item: Mapping[int, Sequence[Violation]],
+    config: LintConfig,
+) -> dict[int, tuple[Violation, ...]]:
+    """Apply the engine's suppression to ShellCheck violations: settings
+    (``ignore``, ``severity``, ``disabled_groups``) and, unless disabled, the
+    ``ignore`` pragmas (next instruction, stage, global)."""
+    if GROUP in config.disabled_groups:
+        return {}
+    items = parse.items
+    global_ignore: set[str] = set()
+    if not config.disable_ignore_pragma:
+        for it in items:
+            if isinstance(it, Comment) and "global" in it.body:
+                pr = parse_pragma(it.body)
+                if pr is not None and pr.kind is PragmaKind.GLOBAL_IGNORE:
+                    global_ignore |= pr.code_set
+    out: dict[int, tuple[Violation, ...]] = {}
+    for idx, vs in per_item.items():
+        local: set[str] = set()
+        if not config.disable_ignore_pragma:
+            local = _pragma_codes(parse, model, idx)
+        kept: list[Violation] = []
+        for v in vs:
+            c = v.code
+            if c in config.ignore or c in local or c in global_ignore:
+                continue
+            sev = config.severity.get(c, v.severity)
+            if sev is Severity.OFF:
+                continue
+            if sev is not v.severity:
+                v = Violation(
+                    v.code, v.rule_name, v.message, sev, v.span, v.fix, v.tags, v.source_group
+                )
+            kept.append(v)
+        if kept:
+            out[idx] = tuple(kept)
+    return out
+
+
+def _pragma_codes(parse: Parse, model: Model, idx: int) -> set[str]:
+    """Codes ignored for item ``idx`` by the comments above it and by
+    ``stage ignore`` pragmas above its stage's FROM."""
+    items = parse.items
+    codes: set[str] = set()
+    k = idx - 1
+    while k >= 0 and not isinstance(items[k], Instruction):
+        c = items[k]
+        if isinstance(c, Comment) and "ignore" in c.body:
+            pr = parse_pragma(c.body)
+            if pr is not None and pr.kind is PragmaKind.IGNORE:
+                codes |= pr.code_set
+        k -= 1
+    st = model.stage_of(idx)
+    if st is not None:
+        k = st.first - 1
+        while k >= 0 and isinstance(items[k], Comment):
+            c = items[k]
+            assert isinstance(c, Comment)
+            if "stage" in c.body:
+                pr = parse_pragma(c.body)
+                if pr is not None and pr.kind is PragmaKind.STAGE_IGNORE:
+                    codes |= pr.code_set
+            k -= 1
+    return codes
+
+
+__all__ = [
+    "EXCLUDED",
+    "GROUP",
+    "ScFinding",
+    "ScReplacement",
+    "ScriptJob",
+    "filter_violations",
+    "jobs_for",
+    "shellcheck_dialect",
+    "violations_for",
+]

