@@ -64,9 +64,10 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--log-level", default="warning", choices=["debug", "info", "warning", "error"])
     sp.set_defaults(func=_serve)
 
-    from dockerls import cli_check
+    from dockerls import cli_check, cli_fix
 
     cli_check.add_commands(sub)
+    cli_fix.add_commands(sub)
     return ap
 
 

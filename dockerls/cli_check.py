@@ -53,6 +53,12 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
     cp.add_argument("--no-fail", action="store_true")
     cp.add_argument("--ignore", action="append", default=[], metavar="CODE")
     cp.add_argument("--no-shellcheck", action="store_true", help="do not run ShellCheck")
+    cp.add_argument(
+        "--fix", action="store_true", help="apply safe fixes in place first (see `dockerls fix`)"
+    )
+    cp.add_argument(
+        "--unsafe-fixes", action="store_true", help="with --fix: also apply unsafe fixes"
+    )
     cp.set_defaults(func=run_check)
 
 
@@ -62,6 +68,10 @@ def run_check(args: argparse.Namespace) -> int:
     config = LintConfig(ignore=frozenset(args.ignore))
     problems: list[Problem] = []
     failed_read = False
+    if args.fix:
+        from dockerls.cli_fix import apply_in_place
+
+        failed_read = not apply_in_place(args, config)
     for path in find_dockerfiles(args.paths):
         display = "-" if path is None else str(path)
         try:
