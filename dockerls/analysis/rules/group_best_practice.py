@@ -1,7 +1,34 @@
-"""Registry section: the rules of this group, listed explicitly."""
+"""Registry section: our own best-practice rules (DLS1xx), listed explicitly.
+
+DLS120 (copy-source-missing) is registered with the context checks in
+``group_buildkit``.
+"""
 
 from __future__ import annotations
 
+from dockerls.analysis.rules import (
+    dls101_copy_all_before_install,
+    dls102_missing_dockerignore,
+    dls103_build_tools_in_final_image,
+    dls104_package_upgrade_in_build,
+    dls105_remote_add_without_checksum,
+    dls106_secret_file_copied,
+    dls107_remote_script_piped_to_shell,
+    dls108_world_writable_permissions,
+    dls109_ssh_port_exposed,
+    dls110_npm_cache_left_behind,
+)
 from dockerls.analysis.rules.base import Rule
 
-RULES: tuple[Rule, ...] = ()
+RULES: tuple[Rule, ...] = (
+    dls101_copy_all_before_install.RULE,
+    dls102_missing_dockerignore.RULE,
+    dls103_build_tools_in_final_image.RULE,
+    dls104_package_upgrade_in_build.RULE,
+    dls105_remote_add_without_checksum.RULE,
+    dls106_secret_file_copied.RULE,
+    dls107_remote_script_piped_to_shell.RULE,
+    dls108_world_writable_permissions.RULE,
+    dls109_ssh_port_exposed.RULE,
+    dls110_npm_cache_left_behind.RULE,
+)
