@@ -251,3 +251,15 @@ def test_many_stages_are_capped_and_filtered() -> None:
     res = completion(p, m, pos, SNIPPETS)
     assert sorted(i.label for i in res.items) == sorted(["s12"] + [f"s12{k}" for k in range(10)])
     assert not res.is_incomplete
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-8", "utf-32"])
+def test_ranges_follow_the_negotiated_encoding(encoding: str) -> None:
+    src = 'FROM a\nENV X=1\nRUN echo "😀é" ${X$0'
+    p, m, pos = parsed(src, encoding)
+    caps = ClientCaps(encoding=encoding)
+    got = completion(p, m, pos, caps).items
+    x = next(i for i in got if i.label == "X")
+    text = src.replace("$0", "")
+    assert isinstance(x.text_edit, lsp.TextEdit)
+    assert x.text_edit.range == range_from_str(text, "X", 1, encoding)
