@@ -35,7 +35,7 @@ def pm_commands(
         if not rs.script.supported:
             continue
         for cmd in rs.script.commands:
-            if cmd.via_shell is None and cmd.name in wanted:
+            if cmd.via_shell is None and cmd.wrapped_by != "xargs" and cmd.name in wanted:
                 yield rs, cmd
 
 
@@ -57,10 +57,14 @@ def positional(cmd: Command, takes_value: frozenset[str]) -> list[ShWord]:
         if v == "--" and w.is_static:
             out.extend(args[i + 1 :])
             break
-        if len(v) > 1 and v[0] == "-" and w.is_static:
+        if len(v) > 1 and v[0] == "-" and w.raw.startswith("-"):
             if v in takes_value:
                 i += 2
                 continue
+            i += 1
+            continue
+        if i > 0 and args[i - 1].span.end == w.span.start:
+            # glued to the previous word (`name@$(cmd)` split by the parser)
             i += 1
             continue
         out.append(w)

@@ -42,9 +42,12 @@ def _pinned(value: str) -> bool:
         return True  # a folder or a tarball
     if value.startswith(("http://", "https://", "file:")):
         return True
-    if value.startswith(_GIT) or ("/" in value and not value.startswith("@")):
-        return "#" in value  # git or GitHub shorthand: pinned by a ref
-    return value.rfind("@") > 0  # name@version, @scope/name@version
+    if value.startswith(_GIT) or "://" in value:
+        return "#" in value  # a git URL is pinned by a `#<ref>`
+    if value.rfind("@") > 0:
+        return True  # name@version, @scope/name@version
+    # GitHub shorthand `user/repo`
+    return "/" in value and not value.startswith("@") and "#" in value
 
 
 class NpmUnpinnedPackage(Rule):

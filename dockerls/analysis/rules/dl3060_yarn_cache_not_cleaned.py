@@ -4,19 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from dockerls.analysis.model import Model, Stage
 from dockerls.analysis.rules._pkg import (
     cache_targets,
     end_of_script_edit,
+    image_layers_kept,
     invocations,
     occurs_after,
     positional,
+    stage_runs,
 )
 from dockerls.analysis.rules.base import (
     Applicability,
     Finding,
     Fix,
     FixAvailability,
-    InstructionContext,
     Rule,
     Severity,
 )
@@ -44,7 +46,9 @@ def _cache_mounted(inst: Instruction) -> bool:
 class YarnCacheNotCleaned(Rule):
     """What it does:
     Flags `yarn install` when no `yarn cache clean` follows it in the same
-    `RUN`, unless the yarn cache folder is a cache or tmpfs mount.
+    `RUN`, unless the yarn cache folder is a cache or tmpfs mount.  Only
+    stages whose layers live on (the last stage, and stages another stage
+    is built `FROM`) are checked.
 
     Why it matters:
     Yarn copies every package it downloads into its global cache; left in
@@ -68,13 +72,18 @@ class YarnCacheNotCleaned(Rule):
     severity = Severity.INFO
     group = "hadolint"
     fix = FixAvailability.SOMETIMES
-    kinds = frozenset({"RUN"})
 
-    def check_instruction(self, inst: Instruction, ctx: InstructionContext) -> Iterable[Finding]:
+    def check_stage(self, stage: Stage, model: Model) -> Iterable[Finding]:
+        if not image_layers_kept(stage, model):
+            return
+        for idx, inst, shell in stage_runs(stage, model):
+            yield from self._check_run(idx, inst, shell)
+
+    def _check_run(self, idx: int, inst: Instruction, shell: tuple[str, ...]) -> Iterable[Finding]:
         if _cache_mounted(inst):
             return
         for inv in invocations(
-            inst, ctx.shell, ("yarn",), ("install",), _TAKES_VALUE, first_only=False
+            inst, shell, ("yarn",), ("install",), _TAKES_VALUE, first_only=False
         ):
             if occurs_after(inv, _cleans):
                 continue
@@ -84,6 +93,7 @@ class YarnCacheNotCleaned(Rule):
                 inv.words_span(),
                 "`yarn install` leaves yarn's package cache in the image: run `yarn cache clean` after it",
                 fix,
+                item=idx,
             )
             return
 

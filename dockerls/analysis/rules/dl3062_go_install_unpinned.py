@@ -38,7 +38,7 @@ _TAKES_VALUE = frozenset(
 
 
 def _pinned(value: str) -> bool:
-    if value.startswith((".", "/")) or value in ("std", "cmd", "all"):
+    if value.startswith((".", "/")) or value in ("std", "cmd", "all", "tool"):
         return True  # a local package or a package pattern
     at = value.rfind("@")
     return at > 0 and value[at + 1 :] not in ("", "latest")
