@@ -1,0 +1,493 @@
+"""Image intelligence from the registry: tags, hover details, pinning, registry diagnostics.
+
+Pure functions over what the server already fetched (an ``ImageInfo``, a tag list,
+a current digest): no network, no futures, no server state.  The server
+(``server.py``, "registry features") does the lookups on the ``RegistryService``
+and hands the results in:
+
+- :func:`completion_tags` orders a repository's tags for completion (newest
+  first) and drops tags known not to exist for the FROM's ``--platform``;
+  :func:`tag_items` builds completion items that say where the tags came from.
+- :func:`hover_text` describes a resolved base image (digest, platforms,
+  created, size, web page), or says why nothing is known.
+- :func:`lookup_stages`, :func:`version_candidates`, :func:`most_specific_tag`
+  and :func:`image_code_actions` make the "Pin to digest", "Pin to a specific
+  version" and "Update pinned digest" code actions (quick fixes of DL3006 and
+  DL3007 when those diagnostics are in the request's context).
+- :func:`registry_violations` turns lookups into the optional ``unknownTag``
+  and ``outdatedDigest`` diagnostics.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from lsprotocol import types as lsp
+
+from dockerls.analysis.model import Model, Stage
+from dockerls.analysis.rules.base import Edit as RuleEdit
+from dockerls.analysis.rules.base import Fix, Severity, Violation
+from dockerls.features.caps import ClientCaps
+from dockerls.features.links import image_url
+from dockerls.features.positions import item_range, offset_of
+from dockerls.registry.base import ImageInfo
+from dockerls.registry.tags import sort_tags, tag_version
+from dockerls.syntax.imageref import ImageRef
+from dockerls.syntax.nodes import Span
+
+__all__ = [
+    "OUTDATED_DIGEST",
+    "PIN_DIGEST",
+    "PIN_VERSION",
+    "UNKNOWN_TAG",
+    "UPDATE_DIGEST",
+    "ImageFacts",
+    "completion_tags",
+    "hover_text",
+    "human_size",
+    "image_code_actions",
+    "lookup_ref",
+    "lookup_stages",
+    "most_specific_tag",
+    "platform_matches",
+    "registry_violations",
+    "stages_in_range",
+    "tag_items",
+    "version_candidates",
+]
+
+PIN_DIGEST = "Pin to digest"
+PIN_VERSION = "Pin to a specific version"
+UPDATE_DIGEST = "Update pinned digest"
+
+UNKNOWN_TAG = ("DLS201", "unknown-image-tag")
+OUTDATED_DIGEST = ("DLS202", "outdated-image-digest")
+QUICK_FIX_CODES = frozenset({"DL3006", "DL3007"})
+
+
+# ---------------------------------------------------------------- shared helpers
+
+
+def platform_matches(have: str, want: str) -> bool:
+    """``linux/arm64/v8`` matches ``linux/arm64``; ``linux/amd64`` matches ``linux/amd64``."""
+    h = have.lower().split("/")
+    w = want.lower().split("/")
+    return h[: len(w)] == w
+
+
+def _platforms_of(info: ImageInfo) -> list[str]:
+    if info.platforms:
+        return [p.name for p in info.platforms if p.os != "unknown"]
+    return [info.platform] if info.platform else []
+
+
+def lookup_ref(stage: Stage) -> ImageRef | None:
+    """The stage's image reference if the registry can be asked about it."""
+    ref = stage.image_ref
+    if ref is None or stage.base_stage is not None or stage.image_span is None:
+        return None
+    if ref.has_variables or ref.errors or ref.is_scratch:
+        return None
+    return ref
+
+
+def _stage_platform(stage: Stage) -> str | None:
+    plat = stage.platform
+    if not plat or "$" in plat:
+        return None
+    return plat
+
+
+def _word_is_plain(stage: Stage) -> bool:
+    """Spans inside the image word line up with the source (no quotes, no continuation)."""
+    span = stage.image_span
+    return span is not None and len(span) == len(stage.image) and stage.image[:1] not in "\"'"
+
+
+# ---------------------------------------------------------------- completion
+
+
+def completion_tags(
+    tags: Iterable[str],
+    *,
+    platform: str | None = None,
+    info_for: Callable[[str], ImageInfo | None] | None = None,
+) -> list[str]:
+    """Tags newest first (semver-aware, see ``sort_tags``).
+
+    With a ``platform`` (the FROM's ``--platform``) and ``info_for(tag)`` giving the
+    cached resolution of a tag, tags whose image is known to lack that platform are
+    dropped; tags not resolved yet are kept.
+    """
+    ordered = sort_tags(tags)
+    if platform is None or "$" in platform or info_for is None:
+        return ordered
+    out = []
+    for t in ordered:
+        info = info_for(t)
+        if info is not None:
+            plats = _platforms_of(info)
+            if plats and not any(platform_matches(h, platform) for h in plats):
+                continue
+        out.append(t)
+    return out
+
+
+def tag_items(
+    image: str,
+    tags: Sequence[str],
+    *,
+    status: str | None = None,
+    prefix: str = "",
+) -> list[lsp.CompletionItem]:
+    """Completion items for ``tags`` of ``image`` in the given order.
+
+    ``status`` (e.g. "registry lookups are turned off", "looking up tags…") is put in
+    every item's detail; with no tags it becomes one item that inserts nothing new
+    (it re-inserts ``prefix``), so the user sees why the list is empty.
+    """
+    if not tags:
+        if status is None:
+            return []
+        return [
+            lsp.CompletionItem(
+                label=prefix or image,
+                kind=lsp.CompletionItemKind.Text,
+                detail=f"No tags for {image}: {status}",
+                insert_text=prefix,
+                filter_text=prefix,
+                sort_text="~",
+            )
+        ]
+    suffix = f" ({status})" if status else ""
+    return [
+        lsp.CompletionItem(
+            label=t,
+            kind=lsp.CompletionItemKind.Value,
+            detail=f"{image}:{t}{suffix}",
+            sort_text=f"{n:06d}",
+            insert_text=t,
+        )
+        for n, t in enumerate(tags)
+    ]
+
+
+# ---------------------------------------------------------------- hover
+
+
+def human_size(n: int) -> str:
+    """``1234567`` -> ``1.2 MB`` (decimal units, as registries' web pages show)."""
+    size = float(n)
+    for unit in ("B", "kB", "MB", "GB"):
+        if size < 1000 or unit == "GB":
+            return f"{int(size)} B" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1000
+    return f"{n} B"  # pragma: no cover
+
+
+def hover_text(
+    ref: ImageRef,
+    info: ImageInfo | None,
+    *,
+    markdown: bool,
+    status: str | None = None,
+) -> str:
+    """Registry details for a base image, to append to the hover.
+
+    ``info`` is the resolution of ``ref`` (``None`` when unknown); ``status`` says
+    why it is unknown: lookups off, lookup still running, or the registry's error.
+    """
+
+    def code(s: str) -> str:
+        return f"`{s}`" if markdown else s
+
+    sep = "\n\n" if markdown else "\n"
+    lines: list[str] = []
+    if info is None:
+        lines.append(f"Registry: {status or 'nothing known yet'}")
+    else:
+        lines.append(f"Resolved digest: {code(info.digest)}")
+        plats = _platforms_of(info)
+        if info.is_multi_platform and plats:
+            lines.append("Platforms: " + ", ".join(code(p) for p in plats))
+        elif plats:
+            lines.append(f"Platform: {code(plats[0])}")
+        described = f" ({info.platform})" if info.is_multi_platform and info.platform else ""
+        if info.created:
+            lines.append(f"Created{described}: {info.created}")
+        if info.size is not None:
+            lines.append(f"Size{described}: {human_size(info.size)}")
+        if status:
+            lines.append(status)
+    url = image_url(ref)
+    if url:
+        name = ref.familiar_name
+        lines.append(f"[{name} on {ref.domain}]({url})" if markdown else f"Web page: {url}")
+    return sep.join(lines)
+
+
+# ---------------------------------------------------------------- code actions
+
+
+@dataclass(frozen=True, slots=True)
+class ImageFacts:
+    """What the registry said about one stage's image.
+
+    ``digest``: the digest the tag (or ``latest``) points at now.
+    ``version_tag``: the most specific version tag pointing at that same digest.
+    ``tags``: the repository's tags (for the unknown-tag diagnostic).
+    """
+
+    digest: str | None = None
+    version_tag: str | None = None
+    tags: tuple[str, ...] | None = None
+
+
+def lookup_stages(model: Model, stages: Iterable[Stage] | None = None) -> list[Stage]:
+    """Stages whose image can be looked up (all stages by default)."""
+    src = model.stages if stages is None else stages
+    return [st for st in src if lookup_ref(st) is not None]
+
+
+def stages_in_range(model: Model, rng: lsp.Range, caps: ClientCaps) -> list[Stage]:
+    """Look-up-able stages whose FROM instruction intersects ``rng``."""
+    p = model.parse
+    if not p.items:
+        return []
+    start = offset_of(p, rng.start, caps.encoding)
+    end = offset_of(p, rng.end, caps.encoding)
+    out = []
+    for st in model.stages:
+        first = p.starts[st.first]
+        if start <= first + len(st.from_inst.text) and end >= first and lookup_ref(st) is not None:
+            out.append(st)
+    return out
+
+
+def version_candidates(tags: Iterable[str], limit: int = 40) -> list[str]:
+    """Release version tags worth checking for "Pin to a specific version", newest first."""
+    out = []
+    for t in sort_tags(tags):
+        v = tag_version(t)
+        if v is None:
+            continue
+        if any(x in v[1].lower() for x in ("rc", "alpha", "beta", "pre", "dev")):
+            continue
+        out.append(t)
+        if len(out) >= limit:
+            break
+    return out
+
+
+def most_specific_tag(tags: Iterable[str]) -> str | None:
+    """Among tags naming the same image, the one that says the most:
+    most version components, then a variant suffix (``-bookworm``), then the
+    longest.  ``["1", "1.27", "1.27.3", "1.27.3-bookworm", "mainline"]`` ->
+    ``1.27.3-bookworm``."""
+    best: tuple[int, int, int, str] | None = None
+    for t in tags:
+        v = tag_version(t)
+        if v is None:
+            continue
+        nums, suffix = v
+        key = (len(nums), 1 if suffix else 0, len(t), t)
+        if best is None or key[:3] > best[:3]:
+            best = key
+    return best[3] if best else None
+
+
+def _action(
+    model: Model,
+    uri: str,
+    title: str,
+    stage: Stage,
+    span: Span,
+    text: str,
+    caps: ClientCaps,
+    diags: list[lsp.Diagnostic],
+    preferred: bool,
+) -> lsp.CodeAction:
+    assert stage.image_span is not None
+    base = stage.image_span.start
+    rng = item_range(model.parse, stage.first, base + span.start, base + span.end, caps.encoding)
+    edit = lsp.TextEdit(rng, text)
+    return lsp.CodeAction(
+        title=title,
+        kind=lsp.CodeActionKind.QuickFix if diags else lsp.CodeActionKind.RefactorRewrite,
+        diagnostics=diags or None,
+        is_preferred=preferred or None,
+        edit=lsp.WorkspaceEdit(changes={uri: [edit]}),
+    )
+
+
+def _diags_for(
+    stage: Stage, model: Model, diagnostics: Sequence[lsp.Diagnostic]
+) -> list[lsp.Diagnostic]:
+    first = model.parse.lines[stage.first]
+    last = first + stage.from_inst.text.count("\n")
+    return [
+        d for d in diagnostics if d.code in QUICK_FIX_CODES and first <= d.range.start.line <= last
+    ]
+
+
+def image_code_actions(
+    model: Model,
+    uri: str,
+    stages: Iterable[Stage],
+    facts: Mapping[int, ImageFacts],
+    caps: ClientCaps,
+    diagnostics: Sequence[lsp.Diagnostic] = (),
+) -> list[lsp.CodeAction]:
+    """Pinning actions for ``stages`` given what the registry said (``facts`` by stage index).
+
+    - "Pin to digest": no digest yet -> ``name[:tag]@digest`` (the tag is kept).
+    - "Pin to a specific version": no tag or ``latest`` -> the most specific version
+      tag with the same digest.
+    - "Update pinned digest": ``name:tag@old`` where the tag now points elsewhere.
+    Actions touching a FROM that has a DL3006/DL3007 diagnostic in ``diagnostics``
+    are quick fixes of it.
+    """
+    out: list[lsp.CodeAction] = []
+    for st in stages:
+        ref = lookup_ref(st)
+        f = facts.get(st.index)
+        if ref is None or f is None or not _word_is_plain(st):
+            continue
+        diags = _diags_for(st, model, diagnostics)
+        untagged = ref.tag is None or ref.tag == "latest"
+        if ref.digest is None and f.digest:
+            whole = Span(0, len(ref.text))
+            out.append(
+                _action(
+                    model,
+                    uri,
+                    f"{PIN_DIGEST} ({_short(f.digest)})",
+                    st,
+                    whole,
+                    ref.with_digest(f.digest),
+                    caps,
+                    diags if untagged else [],
+                    preferred=False,
+                )
+            )
+        if untagged and f.version_tag and f.version_tag != "latest":
+            if ref.tag_span is not None:
+                span = Span(*ref.tag_span)
+                new = f.version_tag
+            else:
+                span = Span(ref.name_span[1], ref.name_span[1])
+                new = ":" + f.version_tag
+            out.append(
+                _action(
+                    model,
+                    uri,
+                    f"{PIN_VERSION} ({ref.name}:{f.version_tag})",
+                    st,
+                    span,
+                    new,
+                    caps,
+                    diags,
+                    preferred=bool(diags),
+                )
+            )
+        if (
+            ref.digest is not None
+            and ref.tag is not None
+            and ref.digest_span is not None
+            and f.digest
+            and f.digest != ref.digest
+        ):
+            out.append(
+                _action(
+                    model,
+                    uri,
+                    f"{UPDATE_DIGEST} ({ref.name}:{ref.tag} moved)",
+                    st,
+                    Span(*ref.digest_span),
+                    f.digest,
+                    caps,
+                    [],
+                    preferred=False,
+                )
+            )
+    return out
+
+
+def _short(digest: str) -> str:
+    algo, _, hexpart = digest.partition(":")
+    return f"{algo}:{hexpart[:12]}…" if hexpart else digest
+
+
+# ---------------------------------------------------------------- diagnostics
+
+
+def registry_violations(
+    model: Model,
+    facts: Mapping[int, ImageFacts],
+    *,
+    unknown_tag: bool,
+    outdated_digest: bool,
+) -> list[tuple[int, Violation]]:
+    """``(item index, Violation)`` pairs for the optional registry diagnostics.
+
+    Unknown tag: the tag is not in the repository's tag list.  Outdated digest: the
+    reference pins ``name:tag@digest`` and the tag now points at another digest.
+    """
+    out: list[tuple[int, Violation]] = []
+    for st in model.stages:
+        ref = lookup_ref(st)
+        f = facts.get(st.index)
+        if ref is None or f is None or not _word_is_plain(st):
+            continue
+        assert st.image_span is not None
+        base = st.image_span.start
+        if (
+            unknown_tag
+            and f.tags is not None
+            and ref.tag is not None
+            and ref.tag_span is not None
+            and ref.tag not in f.tags
+        ):
+            a, b = ref.tag_span
+            out.append(
+                (
+                    st.first,
+                    Violation(
+                        code=UNKNOWN_TAG[0],
+                        rule_name=UNKNOWN_TAG[1],
+                        message=f"`{ref.familiar_name}` has no tag `{ref.tag}` in {ref.domain}",
+                        severity=Severity.WARNING,
+                        span=Span(base + a, base + b),
+                        source_group="registry",
+                    ),
+                )
+            )
+        if (
+            outdated_digest
+            and f.digest
+            and ref.tag is not None
+            and ref.digest is not None
+            and ref.digest_span is not None
+            and f.digest != ref.digest
+        ):
+            a, b = ref.digest_span
+            span = Span(base + a, base + b)
+            out.append(
+                (
+                    st.first,
+                    Violation(
+                        code=OUTDATED_DIGEST[0],
+                        rule_name=OUTDATED_DIGEST[1],
+                        message=(
+                            f"`{ref.familiar_name}:{ref.tag}` now points at a newer image; "
+                            "the pinned digest is out of date"
+                        ),
+                        severity=Severity.INFO,
+                        span=span,
+                        fix=Fix(UPDATE_DIGEST, (RuleEdit(span, f.digest),)),
+                        source_group="registry",
+                    ),
+                )
+            )
+    return out

@@ -1,0 +1,255 @@
+"""Pure tests of ``dockerls.features.images``: tag ordering/filtering, hover text,
+pinning actions and the optional registry diagnostics."""
+
+from __future__ import annotations
+
+from lsprotocol import types as lsp
+
+from dockerls.analysis.model import build_model
+from dockerls.features import images
+from dockerls.features.caps import ClientCaps
+from dockerls.registry.base import ImageInfo, PlatformManifest
+from dockerls.registry.fake import FakeRegistry
+from dockerls.syntax.imageref import parse_image_ref
+from dockerls.syntax.parser import parse
+from tests.features.helpers import range_from_str
+
+D1 = "sha256:" + "1" * 64
+D2 = "sha256:" + "2" * 64
+CAPS = ClientCaps()
+
+
+def apply(text: str, edits: list[lsp.TextEdit]) -> str:
+    lines = text.split("\n")
+    offs = [0]
+    for line in lines:
+        offs.append(offs[-1] + len(line) + 1)
+    out = text
+    for e in sorted(
+        edits, key=lambda e: (e.range.start.line, e.range.start.character), reverse=True
+    ):
+        a = offs[e.range.start.line] + e.range.start.character
+        b = offs[e.range.end.line] + e.range.end.character
+        out = out[:a] + e.new_text + out[b:]
+    return out
+
+
+def actions(text: str, facts: dict[int, images.ImageFacts], diags=()):  # type: ignore[no-untyped-def]
+    p = parse(text)
+    m = build_model(p)
+    rng = lsp.Range(lsp.Position(0, 0), lsp.Position(len(text.split("\n")), 0))
+    stages = images.stages_in_range(m, rng, CAPS)
+    return images.image_code_actions(m, "file:///Dockerfile", stages, facts, CAPS, diags)
+
+
+def edited(text: str, action: lsp.CodeAction) -> str:
+    assert action.edit is not None and action.edit.changes is not None
+    return apply(text, action.edit.changes["file:///Dockerfile"])
+
+
+# ---------------------------------------------------------------- completion
+
+
+def test_completion_tags_newest_first_semver_aware() -> None:
+    tags = ["1.9.0", "latest", "1.10.0", "1.10.0-alpine", "2.0.0-rc1", "2.0.0", "edge"]
+    assert images.completion_tags(tags) == [
+        "2.0.0",
+        "2.0.0-rc1",
+        "1.10.0",
+        "1.10.0-alpine",
+        "1.9.0",
+        "edge",
+        "latest",
+    ]
+
+
+def test_completion_tags_filtered_by_platform_when_resolution_is_cached() -> None:
+    reg = FakeRegistry()
+    known = {t: reg.resolve(f"node:{t}") for t in ("18", "20.11.1", "22")}
+    got = images.completion_tags(reg.list_tags("node"), platform="linux/arm64", info_for=known.get)
+    # 18 and 20.11.1 are amd64-only images; tags not resolved yet are kept
+    assert "18" not in got and "20.11.1" not in got
+    assert got[:2] == ["22", "22-alpine"]
+    assert "latest" in got
+    # no platform, or a variable one: no filtering
+    assert "18" in images.completion_tags(reg.list_tags("node"), info_for=known.get)
+    assert "18" in images.completion_tags(
+        reg.list_tags("node"), platform="$BUILDPLATFORM", info_for=known.get
+    )
+
+
+def test_platform_matches_variant_prefix() -> None:
+    assert images.platform_matches("linux/arm64/v8", "linux/arm64")
+    assert not images.platform_matches("linux/arm64", "linux/arm64/v8")
+    assert not images.platform_matches("linux/amd64", "linux/arm64")
+
+
+def test_tag_items_carry_status_and_offline_placeholder() -> None:
+    items = images.tag_items("node", ["22", "20"], status="cached; registry lookups are turned off")
+    assert [i.label for i in items] == ["22", "20"]
+    assert items[0].detail == "node:22 (cached; registry lookups are turned off)"
+    assert items[0].sort_text < items[1].sort_text  # type: ignore[operator]
+    empty = images.tag_items("node", [], status="registry lookups are turned off", prefix="2")
+    assert len(empty) == 1
+    assert "turned off" in (empty[0].detail or "")
+    assert empty[0].insert_text == "2"
+    assert images.tag_items("node", []) == []
+
+
+# ---------------------------------------------------------------- hover
+
+
+def test_hover_text_multi_platform_markdown() -> None:
+    info = FakeRegistry().resolve("node:22")
+    text = images.hover_text(parse_image_ref("node:22"), info, markdown=True)
+    assert f"`{info.digest}`" in text
+    assert "`linux/amd64`, `linux/arm64`" in text
+    assert "Created (linux/amd64): 2024-05-01T00:00:00Z" in text
+    assert "Size (linux/amd64): 1.0 MB" in text
+    assert "(https://hub.docker.com/_/node)" in text
+
+
+def test_hover_text_plain_single_platform_and_link() -> None:
+    info = ImageInfo(
+        reference="ghcr.io/a/b:1",
+        digest=D1,
+        media_type="application/vnd.oci.image.manifest.v1+json",
+        platform="linux/amd64",
+        created="2024-01-02T03:04:05Z",
+        size=2_500,
+    )
+    text = images.hover_text(parse_image_ref("ghcr.io/a/b:1"), info, markdown=False)
+    assert "`" not in text
+    assert f"Resolved digest: {D1}" in text
+    assert "Platform: linux/amd64" in text
+    assert "Size: 2.5 kB" in text
+    assert "Web page: https://ghcr.io/a/b" in text
+
+
+def test_hover_text_states_why_nothing_is_known() -> None:
+    text = images.hover_text(
+        parse_image_ref("node:22"), None, markdown=True, status="registry lookups are turned off"
+    )
+    assert text.startswith("Registry: registry lookups are turned off")
+    assert "Resolved digest" not in text
+
+
+def test_human_size() -> None:
+    assert images.human_size(999) == "999 B"
+    assert images.human_size(1_234_567) == "1.2 MB"
+    assert images.human_size(3_000_000_000) == "3.0 GB"
+
+
+def test_hover_skips_unknown_platform_entries() -> None:
+    info = ImageInfo(
+        reference="x:1",
+        digest=D1,
+        media_type="application/vnd.oci.image.index.v1+json",
+        platforms=(
+            PlatformManifest("linux", "amd64", None, D2, "m"),
+            PlatformManifest("unknown", "unknown", None, D2, "m"),
+        ),
+    )
+    text = images.hover_text(parse_image_ref("x:1"), info, markdown=True)
+    assert "unknown/unknown" not in text
+
+
+# ---------------------------------------------------------------- pinning
+
+
+def test_version_candidates_and_most_specific() -> None:
+    tags = ["latest", "mainline", "1", "1.27", "1.27.3", "1.27.3-bookworm", "1.28.0-rc1", "edge"]
+    assert images.version_candidates(tags) == ["1.27.3", "1.27.3-bookworm", "1.27", "1"]
+    assert images.most_specific_tag(["1", "1.27", "1.27.3", "1.27.3-bookworm", "mainline"]) == (
+        "1.27.3-bookworm"
+    )
+    assert images.most_specific_tag(["latest", "stable"]) is None
+
+
+def test_pin_to_digest_keeps_tag() -> None:
+    text = "FROM node:20 AS build\nRUN true\n"
+    acts = actions(text, {0: images.ImageFacts(digest=D1)})
+    pin = [a for a in acts if a.title.startswith(images.PIN_DIGEST)]
+    assert len(pin) == 1
+    assert edited(text, pin[0]) == f"FROM node:20@{D1} AS build\nRUN true\n"
+    assert pin[0].kind == lsp.CodeActionKind.RefactorRewrite
+    # tag 20 is a version already: no "pin to version"
+    assert not any(a.title.startswith(images.PIN_VERSION) for a in acts)
+
+
+def test_pin_to_version_for_latest_and_untagged_are_quick_fixes() -> None:
+    text = "FROM --platform=linux/amd64 nginx:latest\nFROM nginx\n"
+    diag = lsp.Diagnostic(range_from_str(text, "latest"), "latest", code="DL3007")
+    facts = {
+        0: images.ImageFacts(digest=D1, version_tag="1.27.3-bookworm"),
+        1: images.ImageFacts(digest=D1, version_tag="1.27.3-bookworm"),
+    }
+    acts = actions(text, facts, [diag])
+    version = [a for a in acts if a.title.startswith(images.PIN_VERSION)]
+    assert len(version) == 2
+    first, second = version
+    assert edited(text, first).split("\n")[0] == "FROM --platform=linux/amd64 nginx:1.27.3-bookworm"
+    assert first.kind == lsp.CodeActionKind.QuickFix
+    assert first.diagnostics == [diag]
+    assert first.is_preferred
+    assert edited(text, second).split("\n")[1] == "FROM nginx:1.27.3-bookworm"
+    assert second.diagnostics is None
+
+
+def test_update_pinned_digest_only_when_moved() -> None:
+    text = f"FROM node:20@{D1}\n"
+    acts = actions(text, {0: images.ImageFacts(digest=D2)})
+    assert [a.title.split(" (")[0] for a in acts] == [images.UPDATE_DIGEST]
+    assert edited(text, acts[0]) == f"FROM node:20@{D2}\n"
+    assert actions(text, {0: images.ImageFacts(digest=D1)}) == []
+
+
+def test_no_actions_for_stage_refs_variables_scratch_or_unknown() -> None:
+    text = "FROM node:20 AS a\nFROM a\nFROM $IMG\nFROM scratch\n"
+    facts = {i: images.ImageFacts(digest=D1, version_tag="1.0") for i in range(4)}
+    acts = actions(text, facts)
+    assert len(acts) == 1  # only stage 0 can be looked up
+    assert actions("FROM node:20\n", {}) == []
+
+
+def test_actions_only_for_stages_in_range() -> None:
+    text = "FROM node:20\nRUN x\nFROM python:3.12\n"
+    p = parse(text)
+    m = build_model(p)
+    stages = images.stages_in_range(m, range_from_str(text, "python"), CAPS)
+    assert [s.index for s in stages] == [1]
+
+
+def test_pin_utf8_positions() -> None:
+    text = "# é😀\nFROM node\n"
+    caps = ClientCaps(encoding="utf-8")
+    p = parse(text)
+    m = build_model(p)
+    stages = images.lookup_stages(m)
+    acts = images.image_code_actions(m, "u", stages, {0: images.ImageFacts(digest=D1)}, caps)
+    assert acts[0].edit and acts[0].edit.changes
+    e = acts[0].edit.changes["u"][0]
+    assert e.range == lsp.Range(lsp.Position(1, 5), lsp.Position(1, 9))
+    assert e.new_text == f"node@{D1}"
+
+
+# ---------------------------------------------------------------- diagnostics
+
+
+def test_registry_violations() -> None:
+    text = f"FROM node:99\nFROM node:20@{D1}\nFROM node:20@{D2}\n"
+    p = parse(text)
+    m = build_model(p)
+    tags = tuple(FakeRegistry().list_tags("node"))
+    facts = {
+        0: images.ImageFacts(tags=tags),
+        1: images.ImageFacts(digest=D2, tags=tags),
+        2: images.ImageFacts(digest=D2, tags=tags),
+    }
+    found = images.registry_violations(m, facts, unknown_tag=True, outdated_digest=True)
+    assert [(i, v.code) for i, v in found] == [(0, "DLS201"), (1, "DLS202")]
+    (i0, unknown), (i1, outdated) = found
+    assert p.items[i0].text[unknown.span.start : unknown.span.end] == "99"
+    assert p.items[i1].text[outdated.span.start : outdated.span.end] == D1
+    assert outdated.fix is not None and outdated.fix.edits[0].text == D2
+    assert images.registry_violations(m, facts, unknown_tag=False, outdated_digest=False) == []
