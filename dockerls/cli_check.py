@@ -1,31 +1,39 @@
-"""``dockerls check``: lint files and report, for CI and pre-commit."""
+"""``dockerls check``: lint files and report, for CI and pre-commit.
+
+Configuration, lowest layer first: the ``.hadolint.yaml`` found next to each
+Dockerfile (or up its parents, see :mod:`dockerls.config`) or the one given
+with ``--config``, then the ``HADOLINT_*`` environment variables, then the
+command-line options.  Exit codes follow hadolint: 1 when a finding is at or
+above the failure threshold (default ``info``) or a file could not be read,
+0 otherwise or with ``--no-fail``.
+
+More than :data:`PARALLEL_MIN` files are linted in a process pool; the output
+order is always the order of the files given (directories sorted).
+"""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
+from dockerls import config as hl_config
 from dockerls.analysis.engine import LintConfig, Linter
 from dockerls.analysis.rules.base import Severity
+from dockerls.formats import FORMATS, Problem, ProblemFix, RuleInfo, TextEdit, render
 from dockerls.syntax.lines import relative_position
 from dockerls.syntax.parser import parse
 
-THRESHOLDS = ("error", "warning", "info", "style", "none")
+THRESHOLDS = ("error", "warning", "info", "style", "ignore", "none")
+PARALLEL_MIN = 8
 
-
-@dataclass(frozen=True)
-class Problem:
-    path: str
-    line: int  # 1-based
-    column: int  # 1-based
-    end_line: int
-    end_column: int
-    severity: Severity
-    code: str
-    message: str
+__all__ = ["THRESHOLDS", "Problem", "exit_code", "lint_text", "run_check"]
 
 
 def read_text(path: Path | None) -> str:
@@ -42,16 +50,214 @@ def lint_text(text: str, display: str, config: LintConfig) -> list[Problem]:
     for item, v in result.all():
         sl, sc = relative_position(p, item, v.span.start)
         el, ec = relative_position(p, item, v.span.end)
-        out.append(Problem(display, sl + 1, sc + 1, el + 1, ec + 1, v.severity, v.code, v.message))
+        fix = None
+        if v.fix is not None:
+            edits = []
+            for e in v.fix.edits:
+                a, b = relative_position(p, item, e.span.start)
+                c, d = relative_position(p, item, e.span.end)
+                edits.append(TextEdit(a + 1, b + 1, c + 1, d + 1, e.text))
+            fix = ProblemFix(v.fix.title, tuple(edits), v.fix.applicability.value == "safe")
+        out.append(
+            Problem(
+                display,
+                sl + 1,
+                sc + 1,
+                el + 1,
+                ec + 1,
+                v.severity,
+                v.code,
+                v.message,
+                v.rule_name,
+                fix,
+            )
+        )
     return out
+
+
+# ---------------------------------------------------------------------------- configuration
+
+
+def lint_config_from_settings(s: Any) -> LintConfig:
+    """A :class:`dockerls.settings.Settings` mapped onto the engine's config
+    (the same mapping as ``dockerls.server.lint_config``, without importing
+    the server and pygls)."""
+    r = s.rules
+    g = r.groups
+    disabled = {
+        name
+        for name, on in (
+            ("hadolint", g.hadolint),
+            ("buildkit", g.buildkit),
+            ("syntax", g.syntax),
+            ("best-practice", g.best_practice),
+            ("shellcheck", g.shellcheck),
+        )
+        if not on
+    }
+    severity: dict[str, Severity] = {}
+    for code, level in r.severity.items():
+        try:
+            severity[code] = Severity.parse(level)
+        except KeyError:
+            continue
+    return LintConfig(
+        ignore=frozenset(r.ignore),
+        severity=severity,
+        disabled_groups=frozenset(disabled),
+        disable_ignore_pragma=r.disable_ignore_pragma,
+        duplicate_preference=r.duplicate_preference,
+        check_directive=r.check_directive,
+        options={
+            "trusted_registries": list(r.trusted_registries),
+            "label_schema": dict(r.label_schema),
+            "strict_labels": r.strict_labels,
+        },
+    )
+
+
+@dataclass(frozen=True)
+class Resolved:
+    lint: LintConfig
+    hadolint: hl_config.HadolintConfig
+
+
+def _known_code(code: str) -> bool:
+    from dockerls.analysis.rules import known_code
+
+    return known_code(code)
+
+
+class ConfigResolver:
+    """The configuration of each file (cached per folder)."""
+
+    def __init__(self, args: argparse.Namespace, env: dict[str, str] | None = None) -> None:
+        self.args = args
+        self.env_cfg, problems = hl_config.config_from_environment(env, known_code=_known_code)
+        self.explicit = getattr(args, "config", None)
+        self._cache: dict[str, Resolved] = {}
+        for pr in problems:
+            print(f"dockerls: {pr}", file=sys.stderr)
+
+    def for_path(self, path: Path | None) -> Resolved:
+        folder = Path.cwd() if path is None else path.parent
+        key = os.fspath(folder)
+        hit = self._cache.get(key)
+        if hit is not None:
+            return hit
+        anchor = (folder / "Dockerfile") if path is None else path
+        file_cfg, problems = hl_config.find_and_load(
+            anchor, None, explicit=self.explicit, known_code=_known_code
+        )
+        for pr in problems:
+            print(f"dockerls: {pr}", file=sys.stderr)
+        cfg = hl_config.combine(file_cfg, self.env_cfg)
+        args = self.args
+        cli = hl_config.HadolintConfig(
+            ignored=tuple(args.ignore or ()),
+            trusted_registries=tuple(getattr(args, "trusted_registry", None) or ()),
+            failure_threshold=args.failure_threshold,
+            no_fail=True if args.no_fail else None,
+            no_color=True if getattr(args, "no_color", False) else None,
+            formats=(args.format,) if getattr(args, "format", None) else (),
+        )
+        cfg = hl_config.combine(cfg, cli)
+        from dockerls import settings as settings_mod
+
+        st, _errors = settings_mod.load_layers([("hadolint", hl_config.to_settings_overrides(cfg))])
+        res = Resolved(lint_config_from_settings(st), cfg)
+        self._cache[key] = res
+        return res
+
+
+# ---------------------------------------------------------------------------- linting
+
+_LOADER: Any = None
+
+
+def _with_context(config: LintConfig, path: Path | None) -> LintConfig:
+    if path is None:
+        return config
+    global _LOADER
+    from dockerls.context import OPTIONS_KEY, ContextLoader
+
+    if _LOADER is None:
+        _LOADER = ContextLoader()
+    folder = path.parent
+    opts = dict(config.options)
+    opts["context_dir"] = os.fspath(folder)
+    with contextlib.suppress(OSError):
+        opts[OPTIONS_KEY] = _LOADER.get(folder, path)
+    return replace(config, options=opts)
+
+
+def lint_job(
+    job: tuple[Path | None, str, str | None, LintConfig],
+) -> tuple[list[Problem], str | None]:
+    """Lint one file (a pool worker): (problems, read error)."""
+    path, display, text, config = job
+    if text is None:
+        try:
+            text = read_text(path)
+        except OSError as exc:
+            return [], f"cannot read {display}: {exc.strerror or exc}"
+    return lint_text(text, display, _with_context(config, path)), None
+
+
+def lint_many(
+    jobs: Sequence[tuple[Path | None, str, str | None, LintConfig]], workers: int | None = None
+) -> list[tuple[list[Problem], str | None]]:
+    if len(jobs) <= PARALLEL_MIN:
+        return [lint_job(j) for j in jobs]
+    n = workers or os.cpu_count() or 1
+    if n <= 1:
+        return [lint_job(j) for j in jobs]
+    with ProcessPoolExecutor(max_workers=n) as pool:
+        return list(pool.map(lint_job, jobs, chunksize=max(1, len(jobs) // (4 * n))))
+
+
+def rule_infos() -> dict[str, RuleInfo]:
+    from dockerls.analysis.rules import RULES
+
+    out = {}
+    for r in RULES:
+        out[r.code] = RuleInfo(r.code, r.name, rule_summary(r.doc), r.severity, r.href)
+    return out
+
+
+def rule_summary(doc: str) -> str:
+    """The first sentence of a rule docstring's *What it does* section."""
+    text = doc.split("What it does:", 1)[-1].split("Why it matters:", 1)[0]
+    flat = " ".join(text.split())
+    end = flat.find(". ")
+    return flat if end < 0 else flat[: end + 1]
+
+
+# ---------------------------------------------------------------------------- command
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     cp = sub.add_parser("check", help="lint Dockerfiles (files, directories, or - for stdin)")
     cp.add_argument("paths", nargs="+")
-    cp.add_argument("--failure-threshold", "-t", choices=THRESHOLDS, default="info")
-    cp.add_argument("--no-fail", action="store_true")
+    cp.add_argument("--format", "-f", choices=FORMATS, default=None, help="output format (tty)")
+    cp.add_argument(
+        "--failure-threshold",
+        "-t",
+        choices=THRESHOLDS,
+        default=None,
+        help="lowest level that makes the exit code 1 (info)",
+    )
+    cp.add_argument("--no-fail", action="store_true", help="always exit 0 when files were read")
+    cp.add_argument("--config", "-c", default=None, help="a .hadolint.yaml to use")
     cp.add_argument("--ignore", action="append", default=[], metavar="CODE")
+    cp.add_argument(
+        "--trusted-registry",
+        action="append",
+        default=[],
+        metavar="REGISTRY",
+        help="allowed registry for DL3026 (repeatable, globs allowed)",
+    )
+    cp.add_argument("--no-color", action="store_true", help="never colour the tty output")
     cp.add_argument("--no-shellcheck", action="store_true", help="do not run ShellCheck")
     cp.add_argument(
         "--fix", action="store_true", help="apply safe fixes in place first (see `dockerls fix`)"
@@ -65,31 +271,61 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
 def run_check(args: argparse.Namespace) -> int:
     from dockerls.cli import find_dockerfiles
 
-    config = LintConfig(ignore=frozenset(args.ignore))
-    problems: list[Problem] = []
+    resolver = ConfigResolver(args)
     failed_read = False
-    if args.fix:
+    if getattr(args, "fix", False):
         from dockerls.cli_fix import apply_in_place
 
-        failed_read = not apply_in_place(args, config)
+        failed_read = not apply_in_place(args, resolver.for_path(None).lint)
+    jobs: list[tuple[Path | None, str, str | None, LintConfig]] = []
+    first: Resolved | None = None
     for path in find_dockerfiles(args.paths):
         display = "-" if path is None else str(path)
-        try:
-            text = read_text(path)
-        except OSError as exc:
-            print(f"dockerls: cannot read {display}: {exc.strerror}", file=sys.stderr)
+        res = resolver.for_path(path)
+        first = first or res
+        text = None
+        if path is None:
+            try:
+                text = read_text(None)
+            except OSError as exc:
+                print(f"dockerls: cannot read stdin: {exc}", file=sys.stderr)
+                failed_read = True
+                continue
+        lint = res.lint
+        if getattr(args, "no_shellcheck", False):
+            lint = replace(lint, disabled_groups=lint.disabled_groups | {"shellcheck"})
+        jobs.append((path, display, text, lint))
+    problems: list[Problem] = []
+    for (_p, _d, _t, _c), (found, error) in zip(jobs, lint_many(jobs), strict=True):
+        if error is not None:
+            print(f"dockerls: {error}", file=sys.stderr)
             failed_read = True
-            continue
-        problems.extend(lint_text(text, display, config))
-    for pr in problems:
-        print(f"{pr.path}:{pr.line}:{pr.column}: {pr.severity.label} {pr.code} {pr.message}")
-    return exit_code(problems, args.failure_threshold, args.no_fail, failed_read)
+        problems.extend(found)
+    hl = (first or resolver.for_path(None)).hadolint
+    fmt = hl.formats[0] if hl.formats else "tty"
+    if fmt not in FORMATS:
+        print(f"dockerls: output format {fmt!r} is not supported, using tty", file=sys.stderr)
+        fmt = "tty"
+    color = (
+        fmt == "tty" and not hl.no_color and "NO_COLOR" not in os.environ and sys.stdout.isatty()
+    )
+    sys.stdout.write(
+        render(
+            fmt,
+            problems,
+            files=[j[1] for j in jobs],
+            color=color,
+            rules=rule_infos() if fmt == "sarif" else None,
+        )
+    )
+    sys.stdout.flush()
+    return exit_code(problems, hl.failure_threshold or "info", bool(hl.no_fail), failed_read)
 
 
 def exit_code(problems: Sequence[Problem], threshold: str, no_fail: bool, failed_read: bool) -> int:
     if failed_read:
         return 1
-    if no_fail or threshold == "none":
+    if no_fail or threshold in ("none", "ignore"):
         return 0
     limit = Severity.parse(threshold)
     return 1 if any(p.severity <= limit for p in problems) else 0
