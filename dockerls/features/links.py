@@ -68,7 +68,7 @@ def document_links(
         e = st.image_span.start + ref.name_span[1]
         if e - s != len(ref.name):
             continue
-        out.append(lsp.DocumentLink(item_range(p, st.first, s, e, caps.encoding), target=url, tooltip=url))
+        out.append(lsp.DocumentLink(item_range(p, st.first, s, e, caps.encoding), target=url))
     if folder is None:
         return out
     for i, it in enumerate(p.items):
