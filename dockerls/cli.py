@@ -67,6 +67,9 @@ def build_parser() -> argparse.ArgumentParser:
     from dockerls import cli_check, cli_fix
 
     cli_check.add_commands(sub)
+    from dockerls import cli_rules
+
+    cli_rules.add_commands(sub)
     cli_fix.add_commands(sub)
     return ap
 
