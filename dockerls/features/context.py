@@ -93,11 +93,17 @@ _NAME_CHARS = re.compile(r"[A-Za-z0-9_]*")
 
 
 def tokens_of(
-    text: str, start: int, end: int, escape: str, skip: tuple[tuple[int, int], ...] = ()
+    text: str,
+    start: int,
+    end: int,
+    escape: str,
+    skip: tuple[tuple[int, int], ...] = (),
+    until: int | None = None,
 ) -> list[Token]:
     """Whitespace-separated words of ``text[start:end]``.  Quotes group words;
     ``escape`` + newline (a continuation) separates; spans in ``skip``
-    (comment lines inside continuations) are ignored."""
+    (comment lines inside continuations) are ignored.  With ``until``, the
+    scan stops at the first token boundary after that offset."""
     out: list[Token] = []
     i = start
     cur_start = -1
@@ -113,6 +119,8 @@ def tokens_of(
         buf = []
 
     while i < end:
+        if until is not None and i > until and cur_start < 0 and not quote:
+            break
         for s0, s1 in skip_iter:
             if s0 <= i < s1:
                 flush(i)
@@ -324,7 +332,7 @@ def _instruction(p: Parse, i: int, base: int, rel: int, inst: Instruction) -> Cu
         end = min(end, inst.heredocs[0].body_span.start)
     # the trailing newline of the instruction belongs to no token
     skip = tuple((s.start, s.end) for s in inst.inner_comments)
-    toks = tokens_of(text, 0, end, p.escape, skip)
+    toks = tokens_of(text, 0, end, p.escape, skip, until=rel)
     if rel > end:
         return Cursor(Kind.NONE, i, base, rel, rel, rel)
     k = _at_token(toks, rel)
