@@ -48,7 +48,9 @@ def folding_ranges(p: Parse, model: Model, caps: ClientCaps) -> list[lsp.Folding
             head_end = first + it.text.count("\n", 0, hds[0].body_span.start) - 1
             for h in hds:
                 start = first + it.text.count("\n", 0, h.body_span.start) - 1
-                stop_at = h.terminator_span.end if h.terminator_span is not None else h.body_span.end
+                stop_at = (
+                    h.terminator_span.end if h.terminator_span is not None else h.body_span.end
+                )
                 stop = first + it.text.count("\n", 0, max(h.body_span.start, stop_at - 1))
                 if stop > start:
                     out.append(lsp.FoldingRange(start, stop))

@@ -22,6 +22,7 @@ idempotent.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import pairwise
 
 from lsprotocol import types as lsp
 
@@ -51,7 +52,9 @@ def options(settings: FormatSettings, fo: lsp.FormattingOptions | None) -> Forma
         unit = "\t"
     else:
         unit = " " * (fo.tab_size if fo is not None and fo.tab_size > 0 else 4)
-    return FormatOptions(unit, settings.uppercase_keywords, settings.keep_nested_indentation, settings.normalize_json)
+    return FormatOptions(
+        unit, settings.uppercase_keywords, settings.keep_nested_indentation, settings.normalize_json
+    )
 
 
 def _scan_quotes(s: str, quote: str, escape: str) -> str:
@@ -90,7 +93,9 @@ class _Line:
     lead: str = ""
 
 
-def _gap_edits(text: str, gaps: list[tuple[int, int, str]], limit: int) -> list[tuple[int, int, str]]:
+def _gap_edits(
+    text: str, gaps: list[tuple[int, int, str]], limit: int
+) -> list[tuple[int, int, str]]:
     """Keep the replacements that are real changes: of blanks, or of a
     keyword's case, or of a whole JSON array."""
     out = []
@@ -98,19 +103,27 @@ def _gap_edits(text: str, gaps: list[tuple[int, int, str]], limit: int) -> list[
         old = text[s:e]
         if not (0 <= s < e <= limit) or old == rep:
             continue
-        if old.strip(" \t") == "" or old.upper() == rep or (old.startswith("[") and rep.startswith("[")):
+        if (
+            old.strip(" \t") == ""
+            or old.upper() == rep
+            or (old.startswith("[") and rep.startswith("["))
+        ):
             out.append((s, e, rep))
     return out
 
 
-def format_instruction(inst: Instruction, escape: str, opts: FormatOptions) -> list[tuple[int, str, str]]:
+def format_instruction(
+    inst: Instruction, escape: str, opts: FormatOptions
+) -> list[tuple[int, str, str]]:
     """(line offset inside the item, old line, new line) for each changed line."""
     text = inst.text
     tgt = inst.sub if inst.name == "ONBUILD" and inst.sub is not None else inst
     hds = tgt.heredocs
     head_end = min(h.body_span.start for h in hds) if hds else len(text)
     cont_re = _CONT_RE[escape]
-    skip_starts = {sp.start for sp in inst.inner_comments} | {sp.start for sp in inst.empty_continuation_lines}
+    skip_starts = {sp.start for sp in inst.inner_comments} | {
+        sp.start for sp in inst.empty_continuation_lines
+    }
     lines: list[_Line] = []
     pos = 0
     while pos < head_end:
@@ -118,7 +131,11 @@ def format_instruction(inst: Instruction, escape: str, opts: FormatOptions) -> l
         end = len(text) if nl < 0 or nl >= len(text) else nl
         raw = text[pos:end]
         content = raw[:-1] if raw.endswith("\r") else raw
-        kind = "first" if not lines else ("skip" if pos in skip_starts or not content.strip() else "cont")
+        kind = (
+            "first"
+            if not lines
+            else ("skip" if pos in skip_starts or not content.strip() else "cont")
+        )
         lines.append(_Line(pos, content, content, kind))
         if nl < 0:
             break
@@ -147,11 +164,16 @@ def format_instruction(inst: Instruction, escape: str, opts: FormatOptions) -> l
             words = tgt.words
             for w in words:
                 anchors.append((w.span.start, w.span.end))
-            if opts.uppercase and len(words) >= 3 and words[1].value.lower() == "as" and words[1].value != "AS":
+            if (
+                opts.uppercase
+                and len(words) >= 3
+                and words[1].value.lower() == "as"
+                and words[1].value != "AS"
+            ):
                 gaps.append((words[1].span.start, words[1].span.end, "AS"))
         else:
             anchors.append((tgt.args_span.start, tgt.args_span.end))
-    for (_s1, e1), (s2, _e2) in zip(anchors, anchors[1:]):
+    for (_s1, e1), (s2, _e2) in pairwise(anchors):
         if s2 > e1:
             gaps.append((e1, s2, " "))
     if (
@@ -170,10 +192,10 @@ def format_instruction(inst: Instruction, escape: str, opts: FormatOptions) -> l
     # keep only non-overlapping edits (later anchors may nest inside JSON rewrite)
     edits.sort()
     kept: list[tuple[int, int, str]] = []
-    for e in edits:
-        if kept and e[0] < kept[-1][1]:
+    for ed in edits:
+        if kept and ed[0] < kept[-1][1]:
             continue
-        kept.append(e)
+        kept.append(ed)
     new_first = first
     for s, e, rep in reversed(kept):
         new_first = new_first[:s] + rep + new_first[e:]
@@ -216,7 +238,9 @@ def format_instruction(inst: Instruction, escape: str, opts: FormatOptions) -> l
     return [(ln.start, ln.content, ln.new) for ln in lines if ln.new != ln.content]
 
 
-def _edits_for_items(p: Parse, first: int, last: int, opts: FormatOptions, caps: ClientCaps) -> list[lsp.TextEdit]:
+def _edits_for_items(
+    p: Parse, first: int, last: int, opts: FormatOptions, caps: ClientCaps
+) -> list[lsp.TextEdit]:
     out: list[lsp.TextEdit] = []
     for i in range(max(first, p.header), last + 1):
         it = p.items[i]
@@ -224,7 +248,8 @@ def _edits_for_items(p: Parse, first: int, last: int, opts: FormatOptions, caps:
             continue
         for start, old, new in format_instruction(it, p.escape, opts):
             rng = lsp.Range(
-                item_position(p, i, start, caps.encoding), item_position(p, i, start + len(old), caps.encoding)
+                item_position(p, i, start, caps.encoding),
+                item_position(p, i, start + len(old), caps.encoding),
             )
             out.append(lsp.TextEdit(rng, new))
     return out
@@ -266,7 +291,11 @@ def format_range(
     if not p.items:
         return []
     first = p.item_at_line(rng.start.line)
-    last_line = rng.end.line - 1 if rng.end.character == 0 and rng.end.line > rng.start.line else rng.end.line
+    last_line = (
+        rng.end.line - 1
+        if rng.end.character == 0 and rng.end.line > rng.start.line
+        else rng.end.line
+    )
     last = p.item_at_line(last_line)
     return _edits_for_items(p, first, last, options(settings, fo), caps)
 
@@ -326,5 +355,7 @@ def _indent_new_line(
             indent = lead
     if line == indent:
         return []
-    rng = lsp.Range(item_position(p, i, ls, caps.encoding), item_position(p, i, ls + len(line), caps.encoding))
+    rng = lsp.Range(
+        item_position(p, i, ls, caps.encoding), item_position(p, i, ls + len(line), caps.encoding)
+    )
     return [lsp.TextEdit(rng, indent)]

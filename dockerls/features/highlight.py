@@ -10,7 +10,9 @@ from dockerls.features.references import READ, occ_range, occurrence_at
 from dockerls.syntax.parser import Parse
 
 
-def highlight(p: Parse, model: Model, pos: lsp.Position, caps: ClientCaps) -> list[lsp.DocumentHighlight] | None:
+def highlight(
+    p: Parse, model: Model, pos: lsp.Position, caps: ClientCaps
+) -> list[lsp.DocumentHighlight] | None:
     found = occurrence_at(p, model, pos, caps)
     if found is None:
         return None

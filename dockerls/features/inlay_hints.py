@@ -43,16 +43,18 @@ def inlay_hints(p: Parse, model: Model, rng: lsp.Range, caps: ClientCaps) -> lis
         else:
             env = model.env_at(st, i)
         for r in refs:
-            if r.name not in env or env[r.name] is None:
-                if not r.modifier or r.modifier not in (":-", "-"):
-                    continue
+            unset = r.name not in env or env[r.name] is None
+            if unset and r.modifier not in (":-", "-"):
+                continue
             value = expand(inst.logical[r.start : r.end], env, p.escape)
             if value == "" and env.get(r.name) is None:
                 continue
             sp = inst.source_span(r.start, r.end)
             pos = item_position(p, i, sp.end, caps.encoding)
             if not (
-                (rng.start.line, rng.start.character) <= (pos.line, pos.character) <= (rng.end.line, rng.end.character)
+                (rng.start.line, rng.start.character)
+                <= (pos.line, pos.character)
+                <= (rng.end.line, rng.end.character)
             ):
                 continue
             out.append(

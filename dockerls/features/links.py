@@ -25,7 +25,7 @@ def image_url(ref: ImageRef) -> str | None:
     if ref.is_docker_hub:
         repo = ref.repository
         if repo.startswith("library/") and repo.count("/") == 1:
-            return f"https://hub.docker.com/_/{repo[len('library/'):]}"
+            return f"https://hub.docker.com/_/{repo[len('library/') :]}"
         return f"https://hub.docker.com/r/{repo}"
     if domain == "ghcr.io":
         return f"https://ghcr.io/{path}"  # redirects to the GitHub package page
@@ -93,5 +93,9 @@ def document_links(
             sp = w.span
             if it.json:
                 sp = type(sp)(sp.start + 1, sp.end - 1)
-            out.append(lsp.DocumentLink(item_range(p, i, sp.start, sp.end, caps.encoding), target=path.as_uri()))
+            out.append(
+                lsp.DocumentLink(
+                    item_range(p, i, sp.start, sp.end, caps.encoding), target=path.as_uri()
+                )
+            )
     return out

@@ -178,7 +178,9 @@ class _Builder:
         gvis: dict[str, int] = {}
         defs_by_item: dict[int, list[tuple[str, str, bool, Span]]] = {}
         for d in model.global_args:
-            defs_by_item.setdefault(d.item, []).append((d.kind, d.name, d.value is not None, d.name_span))
+            defs_by_item.setdefault(d.item, []).append(
+                (d.kind, d.name, d.value is not None, d.name_span)
+            )
         for i in model.preamble:
             it = items[i]
             assert isinstance(it, Instruction)
@@ -189,7 +191,9 @@ class _Builder:
         for st in model.stages:
             sdefs: dict[int, list[tuple[str, str, bool, Span]]] = {}
             for d in st.definitions():
-                sdefs.setdefault(d.item, []).append((d.kind, d.name, d.value is not None, d.name_span))
+                sdefs.setdefault(d.item, []).append(
+                    (d.kind, d.name, d.value is not None, d.name_span)
+                )
             fi = st.first
             self.refs(fi, st.from_inst, gvis)
             # stage name and FROM <stage>
@@ -247,7 +251,7 @@ class _Builder:
 
     def finish(self) -> Index:
         idx = self.idx
-        for k, occ in enumerate(idx.occurrences):
+        for k in range(len(idx.occurrences)):
             root = self.uf.find(self.node_of[k])
             idx.entity.append(root)
             idx.members.setdefault(root, []).append(k)
@@ -277,7 +281,9 @@ def index(p: Parse, model: Model) -> Index:
     return idx
 
 
-def occurrence_at(p: Parse, model: Model, pos: lsp.Position, caps: ClientCaps) -> tuple[Index, int] | None:
+def occurrence_at(
+    p: Parse, model: Model, pos: lsp.Position, caps: ClientCaps
+) -> tuple[Index, int] | None:
     """The index and the occurrence under ``pos`` (None when nothing is there)."""
     if not p.items:
         return None
@@ -334,4 +340,3 @@ def references(
         for o in idx.same_entity(k)
         if include_declaration or o.role != DECLARATION
     ]
-

@@ -70,7 +70,11 @@ def validate(p: Parse, model: Model, idx: Index, k: int, new_name: str) -> None:
             )
         if new_name.lower() in RESERVED_STAGE_NAMES:
             raise RenameError(f"{new_name!r} is a reserved name")
-        others = {st.name.lower() for st in model.stages if st.name and st.name.lower() != occ.name.lower()}
+        others = {
+            st.name.lower()
+            for st in model.stages
+            if st.name and st.name.lower() != occ.name.lower()
+        }
         if new_name.lower() in others:
             raise RenameError(f"a stage named {new_name!r} already exists")
     elif occ.kind == HEREDOC:
@@ -83,7 +87,9 @@ def validate(p: Parse, model: Model, idx: Index, k: int, new_name: str) -> None:
                 body = inst.text[h.body_span.start : h.body_span.end]
                 lines = [ln.rstrip("\r") for ln in body.split("\n")]
                 if any((ln.lstrip("\t") if h.chomp else ln) == new_name for ln in lines):
-                    raise RenameError(f"a line of the heredoc body is {new_name!r}; it would end the heredoc early")
+                    raise RenameError(
+                        f"a line of the heredoc body is {new_name!r}; it would end the heredoc early"
+                    )
 
 
 def rename(

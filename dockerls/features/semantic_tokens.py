@@ -45,7 +45,7 @@ def _code(kind: str, mods: int = 0) -> int:
 
 
 class _Painter:
-    __slots__ = ("paint", "n")
+    __slots__ = ("n", "paint")
 
     def __init__(self, n: int) -> None:
         self.paint = [0] * n
@@ -135,7 +135,9 @@ def _paint_instruction(p: Parse, model: Model, i: int, inst: Instruction, paint:
             paint(inst.source_span(r.start, r.end), "variable")
 
 
-def _paint_item(p: Parse, model: Model, i: int, stage_spans: dict[int, list[tuple[Span, int]]]) -> list[int]:
+def _paint_item(
+    p: Parse, model: Model, i: int, stage_spans: dict[int, list[tuple[Span, int]]]
+) -> list[int]:
     it = p.items[i]
     paint = _Painter(len(it.text))
     if isinstance(it, Comment):
@@ -195,7 +197,9 @@ def semantic_tokens(
     stage_spans: dict[int, list[tuple[Span, int]]] = {}
     for o in idx.occurrences:
         if o.kind == STAGE:
-            stage_spans.setdefault(o.item, []).append((o.span, DECL if o.role == DECLARATION else 0))
+            stage_spans.setdefault(o.item, []).append(
+                (o.span, DECL if o.role == DECLARATION else 0)
+            )
     first, last_item = 0, len(p.items) - 1
     if rng is not None:
         first = p.item_at_line(rng.start.line)

@@ -92,11 +92,19 @@ def document_symbols(
         assert isinstance(inst, Instruction)
         out.append(_inst_symbol(p, i, inst, caps, defs))
     for st in model.stages:
-        children = [_inst_symbol(p, i, inst, caps, defs) for i, inst in st.instructions if i != st.first]
+        children = [
+            _inst_symbol(p, i, inst, caps, defs) for i, inst in st.instructions if i != st.first
+        ]
         if st.name_span is not None:
             sel = item_range(p, st.first, st.name_span.start, st.name_span.end, caps.encoding)
         else:
-            sel = item_range(p, st.first, st.from_inst.keyword_span.start, st.from_inst.keyword_span.end, caps.encoding)
+            sel = item_range(
+                p,
+                st.first,
+                st.from_inst.keyword_span.start,
+                st.from_inst.keyword_span.end,
+                caps.encoding,
+            )
         out.append(
             lsp.DocumentSymbol(
                 name=stage_label(st),
@@ -115,7 +123,10 @@ def document_symbols(
         for s in syms:
             flat.append(
                 lsp.SymbolInformation(
-                    name=s.name, kind=s.kind, location=lsp.Location(uri, s.range), container_name=container
+                    name=s.name,
+                    kind=s.kind,
+                    location=lsp.Location(uri, s.range),
+                    container_name=container,
                 )
             )
             if s.children:

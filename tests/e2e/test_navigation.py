@@ -5,6 +5,7 @@ capabilities."""
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -27,7 +28,7 @@ COPY app.txt /x/
 """
 
 
-@pytest_lsp.fixture(
+@pytest_lsp.fixture(  # type: ignore[untyped-decorator]
     config=ClientServerConfig(server_command=SERVER), params=["visual_studio_code", "neovim"]
 )
 async def editor(request: pytest.FixtureRequest, lsp_client: LanguageClient):  # type: ignore[no-untyped-def]
@@ -40,7 +41,9 @@ async def editor(request: pytest.FixtureRequest, lsp_client: LanguageClient):  #
 
 
 def _open(client: LanguageClient, uri: str, text: str = TEXT) -> lsp.TextDocumentIdentifier:
-    client.text_document_did_open(lsp.DidOpenTextDocumentParams(lsp.TextDocumentItem(uri, "dockerfile", 1, text)))
+    client.text_document_did_open(
+        lsp.DidOpenTextDocumentParams(lsp.TextDocumentItem(uri, "dockerfile", 1, text))
+    )
     return lsp.TextDocumentIdentifier(uri)
 
 
@@ -50,12 +53,16 @@ def uri(tmp_path: Path) -> str:
     return (tmp_path / "Dockerfile").as_uri()
 
 
-def _apply(text: str, edits: list[lsp.TextEdit]) -> str:
+def _apply(text: str, edits: Sequence[lsp.TextEdit]) -> str:
     lines = text.split("\n")
-    for e in sorted(edits, key=lambda e: (e.range.start.line, e.range.start.character), reverse=True):
+    for e in sorted(
+        edits, key=lambda e: (e.range.start.line, e.range.start.character), reverse=True
+    ):
         assert e.range.start.line == e.range.end.line
         ln = lines[e.range.start.line]
-        lines[e.range.start.line] = ln[: e.range.start.character] + e.new_text + ln[e.range.end.character :]
+        lines[e.range.start.line] = (
+            ln[: e.range.start.character] + e.new_text + ln[e.range.end.character :]
+        )
     return "\n".join(lines)
 
 
@@ -64,7 +71,10 @@ async def test_capabilities_are_advertised(editor: LanguageClient) -> None:
     assert caps.definition_provider
     assert caps.references_provider
     assert caps.document_highlight_provider
-    assert isinstance(caps.rename_provider, lsp.RenameOptions) and caps.rename_provider.prepare_provider
+    assert (
+        isinstance(caps.rename_provider, lsp.RenameOptions)
+        and caps.rename_provider.prepare_provider
+    )
     assert caps.document_symbol_provider
     assert caps.workspace_symbol_provider
     assert caps.folding_range_provider
@@ -92,7 +102,12 @@ async def test_definition_references_highlight_rename(editor: LanguageClient, ur
         lsp.ReferenceParams(lsp.ReferenceContext(include_declaration=True), doc, lsp.Position(0, 4))
     )
     assert refs is not None
-    assert [(r.range.start.line, r.range.start.character) for r in refs] == [(0, 4), (1, 12), (2, 4), (3, 10)]
+    assert [(r.range.start.line, r.range.start.character) for r in refs] == [
+        (0, 4),
+        (1, 12),
+        (2, 4),
+        (3, 10),
+    ]
 
     hl = await editor.text_document_document_highlight_async(
         lsp.DocumentHighlightParams(doc, lsp.Position(5, 14))
@@ -100,18 +115,26 @@ async def test_definition_references_highlight_rename(editor: LanguageClient, ur
     assert hl is not None
     assert sorted(h.range.start.line for h in hl) == [1, 4, 5]
 
-    prep = await editor.text_document_prepare_rename_async(lsp.PrepareRenameParams(doc, lsp.Position(1, 20)))
+    prep = await editor.text_document_prepare_rename_async(
+        lsp.PrepareRenameParams(doc, lsp.Position(1, 20))
+    )
     assert isinstance(prep, lsp.PrepareRenamePlaceholder) and prep.placeholder == "build"
-    edit = await editor.text_document_rename_async(lsp.RenameParams(doc, lsp.Position(1, 20), "compile"))
+    edit = await editor.text_document_rename_async(
+        lsp.RenameParams(doc, lsp.Position(1, 20), "compile")
+    )
     assert edit is not None and edit.changes is not None
     out = _apply(TEXT, edit.changes[uri])
     assert "as compile" in out and "FROM compile AS final" in out and "--from=compile" in out
 
     with pytest.raises(Exception, match="not a valid stage name"):
-        await editor.text_document_rename_async(lsp.RenameParams(doc, lsp.Position(1, 20), "no way"))
+        await editor.text_document_rename_async(
+            lsp.RenameParams(doc, lsp.Position(1, 20), "no way")
+        )
 
     # the heredoc delimiter
-    edit = await editor.text_document_rename_async(lsp.RenameParams(doc, lsp.Position(6, 11), "END"))
+    edit = await editor.text_document_rename_async(
+        lsp.RenameParams(doc, lsp.Position(6, 11), "END")
+    )
     assert edit is not None and edit.changes is not None
     assert "RUN cat <<END\nhello\nEND\n" in _apply(TEXT, edit.changes[uri])
 
@@ -149,7 +172,11 @@ async def test_semantic_tokens_full_delta_range(editor: LanguageClient, uri: str
     editor.text_document_did_change(
         lsp.DidChangeTextDocumentParams(
             lsp.VersionedTextDocumentIdentifier(uri=uri, version=2),
-            [lsp.TextDocumentContentChangePartial(range=lsp.Range(lsp.Position(9, 0), lsp.Position(9, 0)), text="USER me\n")],
+            [
+                lsp.TextDocumentContentChangePartial(
+                    range=lsp.Range(lsp.Position(9, 0), lsp.Position(9, 0)), text="USER me\n"
+                )
+            ],
         )
     )
     delta = await editor.text_document_semantic_tokens_full_delta_async(
@@ -183,9 +210,14 @@ async def test_formatting(editor: LanguageClient, uri: str) -> None:
     assert edits is not None
     assert _apply("from a\nrun   x \\\n  y\n", edits) == "FROM a\nRUN x \\\n  y\n"
     edits = await editor.text_document_range_formatting_async(
-        lsp.DocumentRangeFormattingParams(doc, lsp.Range(lsp.Position(0, 0), lsp.Position(0, 6)), fo)
+        lsp.DocumentRangeFormattingParams(
+            doc, lsp.Range(lsp.Position(0, 0), lsp.Position(0, 6)), fo
+        )
     )
-    assert edits is not None and _apply("from a\nrun   x \\\n  y\n", edits) == "FROM a\nrun   x \\\n  y\n"
+    assert (
+        edits is not None
+        and _apply("from a\nrun   x \\\n  y\n", edits) == "FROM a\nrun   x \\\n  y\n"
+    )
     edits = await editor.text_document_on_type_formatting_async(
         lsp.DocumentOnTypeFormattingParams(doc, lsp.Position(2, 0), "\n", fo)
     )

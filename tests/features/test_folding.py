@@ -12,7 +12,7 @@ C = lsp.FoldingRangeKind.Comment
 R = lsp.FoldingRangeKind.Region
 
 
-def check(src: str) -> list[tuple[int, int, lsp.FoldingRangeKind | None]]:
+def check(src: str) -> list[tuple[int, int, str | None]]:
     p, m, _ = parsed(src + "$0")
     return [(r.start_line, r.end_line, r.kind) for r in folding_ranges(p, m, ClientCaps())]
 

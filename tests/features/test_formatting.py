@@ -23,14 +23,20 @@ TABS = lsp.FormattingOptions(tab_size=4, insert_spaces=False)
 
 def apply(text: str, edits: list[lsp.TextEdit]) -> str:
     lines = text.split("\n")
-    for e in sorted(edits, key=lambda e: (e.range.start.line, e.range.start.character), reverse=True):
+    for e in sorted(
+        edits, key=lambda e: (e.range.start.line, e.range.start.character), reverse=True
+    ):
         assert e.range.start.line == e.range.end.line
         ln = lines[e.range.start.line]
-        lines[e.range.start.line] = ln[: e.range.start.character] + e.new_text + ln[e.range.end.character :]
+        lines[e.range.start.line] = (
+            ln[: e.range.start.character] + e.new_text + ln[e.range.end.character :]
+        )
     return "\n".join(lines)
 
 
-def fmt(src: str, settings: FormatSettings | None = None, fo: lsp.FormattingOptions = SPACES4) -> str:
+def fmt(
+    src: str, settings: FormatSettings | None = None, fo: lsp.FormattingOptions = SPACES4
+) -> str:
     p, m, _ = parsed(src + "$0")
     edits = format_document(p, m, fo, settings or FormatSettings(), ClientCaps())
     out = apply(p.text, edits)
@@ -42,7 +48,10 @@ def fmt(src: str, settings: FormatSettings | None = None, fo: lsp.FormattingOpti
 
 def test_keywords_and_spacing() -> None:
     src = "  from   node:20   as   build\nrun   --mount=type=cache,target=/x    --network=none   echo hi   \n"
-    assert fmt(src) == "FROM node:20 AS build\nRUN --mount=type=cache,target=/x --network=none echo hi\n"
+    assert (
+        fmt(src)
+        == "FROM node:20 AS build\nRUN --mount=type=cache,target=/x --network=none echo hi\n"
+    )
 
 
 def test_lowercase_kept_when_setting_is_off() -> None:

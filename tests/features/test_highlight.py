@@ -17,7 +17,9 @@ def check(src: str) -> list[tuple[int, int, lsp.DocumentHighlightKind]] | None:
     out = highlight(p, m, pos, ClientCaps())
     if out is None:
         return None
-    return [(h.range.start.line, h.range.start.character, h.kind) for h in out if h.kind is not None]
+    return [
+        (h.range.start.line, h.range.start.character, h.kind) for h in out if h.kind is not None
+    ]
 
 
 def test_variable_reads_and_writes() -> None:

@@ -33,11 +33,14 @@ def test_image_url(image: str, url: str | None) -> None:
 
 
 def test_links_in_document() -> None:
-    src = "FROM node:20 AS a\nFROM a\nCOPY app.py missing.py /srv/\nCOPY --from=a /x /y\nADD [\"req.txt\", \"/r\"]\n$0"
+    src = 'FROM node:20 AS a\nFROM a\nCOPY app.py missing.py /srv/\nCOPY --from=a /x /y\nADD ["req.txt", "/r"]\n$0'
     p, m, _ = parsed(src)
     existing = {Path("/w/app.py"), Path("/w/req.txt"), Path("/w/x")}
     links = document_links(p, m, ClientCaps(), Path("/w"), lambda q: q in existing)
-    got = [(lk.range.start.line, lk.range.start.character, lk.range.end.character, lk.target) for lk in links]
+    got = [
+        (lk.range.start.line, lk.range.start.character, lk.range.end.character, lk.target)
+        for lk in links
+    ]
     assert got == [
         (0, 5, 9, "https://hub.docker.com/_/node"),
         (2, 5, 11, "file:///w/app.py"),

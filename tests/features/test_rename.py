@@ -15,10 +15,14 @@ URI = "file:///w/Dockerfile"
 def apply(text: str, edit: lsp.WorkspaceEdit) -> str:
     assert edit.changes is not None
     lines = text.split("\n")
-    for e in sorted(edit.changes[URI], key=lambda e: (e.range.start.line, e.range.start.character), reverse=True):
+    for e in sorted(
+        edit.changes[URI], key=lambda e: (e.range.start.line, e.range.start.character), reverse=True
+    ):
         assert e.range.start.line == e.range.end.line
         ln = lines[e.range.start.line]
-        lines[e.range.start.line] = ln[: e.range.start.character] + e.new_text + ln[e.range.end.character :]
+        lines[e.range.start.line] = (
+            ln[: e.range.start.character] + e.new_text + ln[e.range.end.character :]
+        )
     return "\n".join(lines)
 
 
@@ -31,7 +35,10 @@ def do(src: str, new: str) -> str:
 
 def test_rename_global_arg_and_reimports() -> None:
     src = "ARG V$0=1\nFROM a:$V\nARG V\nRUN echo ${V} '$V'\nFROM b\nRUN echo $V\n"
-    assert do(src, "VER") == "ARG VER=1\nFROM a:$VER\nARG VER\nRUN echo ${VER} '$V'\nFROM b\nRUN echo $V\n"
+    assert (
+        do(src, "VER")
+        == "ARG VER=1\nFROM a:$VER\nARG VER\nRUN echo ${VER} '$V'\nFROM b\nRUN echo $V\n"
+    )
 
 
 def test_rename_stage() -> None:
@@ -67,7 +74,9 @@ def test_invalid_names_are_refused(src: str, new: str) -> None:
 def test_prepare_rename() -> None:
     p, m, pos = parsed("FROM a\nENV NAME=1\nRUN echo $NA$0ME\n")
     res = prepare_rename(p, m, pos, ClientCaps())
-    assert res == lsp.PrepareRenamePlaceholder(lsp.Range(lsp.Position(2, 10), lsp.Position(2, 14)), "NAME")
+    assert res == lsp.PrepareRenamePlaceholder(
+        lsp.Range(lsp.Position(2, 10), lsp.Position(2, 14)), "NAME"
+    )
 
 
 def test_undeclared_variables_and_keywords_cannot_be_renamed() -> None:

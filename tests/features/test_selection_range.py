@@ -45,6 +45,8 @@ def test_argument_chain() -> None:
 
 def test_several_positions() -> None:
     p, m, _ = parsed("FROM a\nRUN x$0\n")
-    got = selection_ranges(p, m, [lsp.Position(0, 1), lsp.Position(1, 4), lsp.Position(50, 0)], ClientCaps())
+    got = selection_ranges(
+        p, m, [lsp.Position(0, 1), lsp.Position(1, 4), lsp.Position(50, 0)], ClientCaps()
+    )
     assert len(got) == 3
     assert got[0].range == lsp.Range(lsp.Position(0, 0), lsp.Position(0, 4))

@@ -5,7 +5,12 @@ from __future__ import annotations
 from lsprotocol import types as lsp
 
 from dockerls.features.caps import ClientCaps
-from dockerls.features.semantic_tokens import TOKEN_MODIFIERS, TOKEN_TYPES, delta_edits, semantic_tokens
+from dockerls.features.semantic_tokens import (
+    TOKEN_MODIFIERS,
+    TOKEN_TYPES,
+    delta_edits,
+    semantic_tokens,
+)
 from tests.features.helpers import parsed
 
 Token = tuple[int, str, str, set[str]]

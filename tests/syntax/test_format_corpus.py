@@ -16,14 +16,20 @@ CORPUS = Path("/work/shared/corpus/files")
 FILES = sorted(p for p in CORPUS.rglob("*") if p.is_file()) if CORPUS.is_dir() else []
 # (options, every n-th file): the second set runs on a sixth of the corpus to keep the test fast
 OPTION_SETS = {
-    "spaces2-nested": (FormatOptions(unit="  ", uppercase=True, keep_nested=True, normalize_json=True), 1),
-    "tab-flat": (FormatOptions(unit="\t", uppercase=True, keep_nested=False, normalize_json=False), 6),
+    "spaces2-nested": (
+        FormatOptions(unit="  ", uppercase=True, keep_nested=True, normalize_json=True),
+        1,
+    ),
+    "tab-flat": (
+        FormatOptions(unit="\t", uppercase=True, keep_nested=False, normalize_json=False),
+        6,
+    ),
 }
 _WS = re.compile(r"\s+")
 
 
 def _shape(text: str) -> list[tuple[object, ...]]:
-    out = []
+    out: list[tuple[object, ...]] = []
     for c in dockerfile.parse_string(text):
         values = c.value
         if c.cmd.upper() == "FROM" and len(values) >= 3 and values[1].lower() == "as":
@@ -90,13 +96,21 @@ def test_corpus_formatting(name: str) -> None:
             failures.append(f"BuildKit rejects the formatted file: {path}: {exc}")
             continue
         if before != after:
-            diff = next((a, b) for a, b in zip(before, after) if a != b) if len(before) == len(after) else "count"
+            diff = (
+                next((a, b) for a, b in zip(before, after, strict=True) if a != b)
+                if len(before) == len(after)
+                else "count"
+            )
             failures.append(f"meaning changed: {path}: {diff}")
             continue
         checked += 1
         changed += formatted != text
     assert not failures, "\n".join(failures[:20])
     assert checked + rejected >= len(FILES[::every]) - 5  # only undecodable files are left out
-    assert checked > len(FILES[::every]) * 0.9, f"only {checked} files checked ({rejected} rejected by BuildKit)"
+    assert checked > len(FILES[::every]) * 0.9, (
+        f"only {checked} files checked ({rejected} rejected by BuildKit)"
+    )
     assert changed > 0  # formatting did something on the corpus
-    print(f"{name}: {checked} files checked, {changed} changed, {rejected} skipped (BuildKit rejects them)")
+    print(
+        f"{name}: {checked} files checked, {changed} changed, {rejected} skipped (BuildKit rejects them)"
+    )
