@@ -403,19 +403,25 @@ def build_server() -> DockerLanguageServer:
     from dockerls.features import symbols as f_symbols
 
     @server.feature(lsp.TEXT_DOCUMENT_DEFINITION)
-    def definition(ls: DockerLanguageServer, params: lsp.DefinitionParams) -> list[lsp.Location] | None:
+    def definition(
+        ls: DockerLanguageServer, params: lsp.DefinitionParams
+    ) -> list[lsp.Location] | None:
         snap = ls.snapshot(params.text_document.uri)
         if snap is None:
             return None
         return f_definition.definition(snap.parse, snap.model, params.position, ls.caps, snap.uri)
 
     @server.feature(lsp.TEXT_DOCUMENT_REFERENCES)
-    def references(ls: DockerLanguageServer, params: lsp.ReferenceParams) -> list[lsp.Location] | None:
+    def references(
+        ls: DockerLanguageServer, params: lsp.ReferenceParams
+    ) -> list[lsp.Location] | None:
         snap = ls.snapshot(params.text_document.uri)
         if snap is None:
             return None
         incl = params.context.include_declaration
-        return f_references.references(snap.parse, snap.model, params.position, incl, ls.caps, snap.uri)
+        return f_references.references(
+            snap.parse, snap.model, params.position, incl, ls.caps, snap.uri
+        )
 
     @server.feature(lsp.TEXT_DOCUMENT_DOCUMENT_HIGHLIGHT)
     def document_highlight(
@@ -441,7 +447,9 @@ def build_server() -> DockerLanguageServer:
         if snap is None:
             return None
         try:
-            return f_rename.rename(snap.parse, snap.model, params.position, params.new_name, ls.caps, snap.uri)
+            return f_rename.rename(
+                snap.parse, snap.model, params.position, params.new_name, ls.caps, snap.uri
+            )
         except f_rename.RenameError as exc:
             raise JsonRpcInvalidParams(str(exc)) from exc
 
@@ -455,13 +463,19 @@ def build_server() -> DockerLanguageServer:
         return f_symbols.document_symbols(snap.parse, snap.model, ls.caps, snap.uri)
 
     @server.feature(lsp.WORKSPACE_SYMBOL)
-    def workspace_symbol(ls: DockerLanguageServer, params: lsp.WorkspaceSymbolParams) -> list[lsp.WorkspaceSymbol]:
-        snaps = [s for s in (ls.snapshot(u) for u in ls.store.uris()) if s is not None and s.parse.items]
+    def workspace_symbol(
+        ls: DockerLanguageServer, params: lsp.WorkspaceSymbolParams
+    ) -> list[lsp.WorkspaceSymbol]:
+        snaps = [
+            s for s in (ls.snapshot(u) for u in ls.store.uris()) if s is not None and s.parse.items
+        ]
         docs = [(s.uri, s.parse, s.model) for s in snaps if not s.uri.endswith(".dockerignore")]
         return f_symbols.workspace_symbols(params.query, docs, ls.caps)
 
     @server.feature(lsp.TEXT_DOCUMENT_FOLDING_RANGE)
-    def folding_range(ls: DockerLanguageServer, params: lsp.FoldingRangeParams) -> list[lsp.FoldingRange] | None:
+    def folding_range(
+        ls: DockerLanguageServer, params: lsp.FoldingRangeParams
+    ) -> list[lsp.FoldingRange] | None:
         snap = ls.snapshot(params.text_document.uri)
         if snap is None:
             return None
@@ -477,7 +491,9 @@ def build_server() -> DockerLanguageServer:
         return f_selection.selection_ranges(snap.parse, snap.model, params.positions, ls.caps)
 
     @server.feature(lsp.TEXT_DOCUMENT_DOCUMENT_LINK)
-    def document_link(ls: DockerLanguageServer, params: lsp.DocumentLinkParams) -> list[lsp.DocumentLink] | None:
+    def document_link(
+        ls: DockerLanguageServer, params: lsp.DocumentLinkParams
+    ) -> list[lsp.DocumentLink] | None:
         snap = ls.snapshot(params.text_document.uri)
         if snap is None:
             return None
@@ -515,7 +531,9 @@ def build_server() -> DockerLanguageServer:
         cur = remember_tokens(snap.uri, f_tokens.semantic_tokens(snap.parse, snap.model, ls.caps))
         if prev is None or prev[0] != params.previous_result_id:
             return cur
-        return lsp.SemanticTokensDelta(f_tokens.delta_edits(prev[1], cur.data), result_id=cur.result_id)
+        return lsp.SemanticTokensDelta(
+            f_tokens.delta_edits(prev[1], cur.data), result_id=cur.result_id
+        )
 
     @server.feature(lsp.TEXT_DOCUMENT_SEMANTIC_TOKENS_RANGE, f_tokens.LEGEND)
     def semantic_tokens_range(
@@ -527,7 +545,9 @@ def build_server() -> DockerLanguageServer:
         return f_tokens.semantic_tokens(snap.parse, snap.model, ls.caps, params.range)
 
     @server.feature(lsp.TEXT_DOCUMENT_INLAY_HINT)
-    def inlay_hint(ls: DockerLanguageServer, params: lsp.InlayHintParams) -> list[lsp.InlayHint] | None:
+    def inlay_hint(
+        ls: DockerLanguageServer, params: lsp.InlayHintParams
+    ) -> list[lsp.InlayHint] | None:
         snap = ls.snapshot(params.text_document.uri)
         hs = ls.settings.inlay_hints
         if snap is None or not (hs.enabled and hs.variable_values):
@@ -535,11 +555,15 @@ def build_server() -> DockerLanguageServer:
         return f_inlay.inlay_hints(snap.parse, snap.model, params.range, ls.caps)
 
     @server.feature(lsp.TEXT_DOCUMENT_FORMATTING)
-    def formatting(ls: DockerLanguageServer, params: lsp.DocumentFormattingParams) -> list[lsp.TextEdit] | None:
+    def formatting(
+        ls: DockerLanguageServer, params: lsp.DocumentFormattingParams
+    ) -> list[lsp.TextEdit] | None:
         snap = ls.snapshot(params.text_document.uri)
         if snap is None or not ls.settings.format.enabled:
             return None
-        return f_formatting.format_document(snap.parse, snap.model, params.options, ls.settings.format, ls.caps)
+        return f_formatting.format_document(
+            snap.parse, snap.model, params.options, ls.settings.format, ls.caps
+        )
 
     @server.feature(lsp.TEXT_DOCUMENT_RANGE_FORMATTING)
     def range_formatting(
@@ -549,10 +573,13 @@ def build_server() -> DockerLanguageServer:
         if snap is None or not ls.settings.format.enabled:
             return None
         fs = ls.settings.format
-        return f_formatting.format_range(snap.parse, snap.model, params.range, params.options, fs, ls.caps)
+        return f_formatting.format_range(
+            snap.parse, snap.model, params.range, params.options, fs, ls.caps
+        )
 
     @server.feature(
-        lsp.TEXT_DOCUMENT_ON_TYPE_FORMATTING, lsp.DocumentOnTypeFormattingOptions(first_trigger_character="\n")
+        lsp.TEXT_DOCUMENT_ON_TYPE_FORMATTING,
+        lsp.DocumentOnTypeFormattingOptions(first_trigger_character="\n"),
     )
     def on_type_formatting(
         ls: DockerLanguageServer, params: lsp.DocumentOnTypeFormattingParams
@@ -561,7 +588,9 @@ def build_server() -> DockerLanguageServer:
         if snap is None or not ls.settings.format.enabled:
             return None
         fs = ls.settings.format
-        return f_formatting.format_on_type(snap.parse, snap.model, params.position, params.ch, params.options, fs, ls.caps)
+        return f_formatting.format_on_type(
+            snap.parse, snap.model, params.position, params.ch, params.options, fs, ls.caps
+        )
 
     # --- wiring: navigation, symbols, folding, tokens, links, hints, formatting (end) ---
 
