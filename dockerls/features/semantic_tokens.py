@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from lsprotocol import types as lsp
 
-from dockerls.analysis.model import Model, var_refs
+from dockerls.analysis.model import PLATFORM_ARGS, Model, var_refs
 from dockerls.features.caps import ClientCaps
 from dockerls.features.positions import UTF32, units
 from dockerls.features.references import DECLARATION, STAGE, index
@@ -132,7 +132,9 @@ def _paint_instruction(p: Parse, model: Model, i: int, inst: Instruction, paint:
         paint(sp, "comment")
     if "$" in inst.logical:
         for r in var_refs(inst.logical, p.escape):
-            paint(inst.source_span(r.start, r.end), "variable")
+            # BuildKit's automatic platform ARGs can't be changed: readonly
+            mods = READONLY if r.name in PLATFORM_ARGS else 0
+            paint(inst.source_span(r.start, r.end), "variable", mods)
 
 
 def _paint_item(

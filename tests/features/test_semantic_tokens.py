@@ -40,7 +40,7 @@ SRC = """# syntax=docker/dockerfile:1
 # a comment
 ARG V=1
 from node:${V} AS build
-RUN --mount=type=cache,from=build echo $HOME <<EOF
+RUN --mount=type=cache,from=build echo $HOME $TARGETARCH <<EOF
 body
 EOF
 MAINTAINER me
@@ -71,6 +71,7 @@ def test_full_document() -> None:
         (4, "--mount", "parameter", set()),
         (4, "build", "type", set()),
         (4, "$HOME", "variable", set()),
+        (4, "$TARGETARCH", "variable", {"readonly"}),
         (4, "<<EOF", "label", set()),
         (5, "body", "string", set()),
         (6, "EOF", "label", set()),
