@@ -1,0 +1,184 @@
+"""`dockerls check`: formats, thresholds, configuration layers, context, exit codes."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from dockerls.cli import main
+
+BAD = "FROM ubuntu\nRUN chmod 777 /x\n"  # DL3006 (warning), DLS108 (warning)
+INFO_ONLY = "FROM ubuntu:24.04\nEXPOSE 22\n"  # DLS109 (info)
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    rc = main(["check", *argv])
+    out, err = capsys.readouterr()
+    return rc, out, err
+
+
+@pytest.fixture(autouse=True)
+def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    for k in list(os.environ):
+        if k.startswith("HADOLINT_") or k == "NO_COLOR":
+            monkeypatch.delenv(k)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
+
+
+def write(tmp_path: Path, text: str, name: str = "Dockerfile") -> Path:
+    p = tmp_path / name
+    p.parent.mkdir(parents=True, exist_ok=True)
+    p.write_text(text)
+    return p
+
+
+def codes(out: str) -> list[str]:
+    return [d["code"] for d in json.loads(out)]
+
+
+def test_json_output_and_exit_code(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    f = write(tmp_path, BAD)
+    rc, out, _ = run(capsys, "--format", "json", str(f))
+    data = json.loads(out)
+    assert rc == 1
+    first = next(d for d in data if d["code"] == "DL3006")
+    assert (first["line"], first["column"], first["endLine"], first["endColumn"]) == (1, 6, 1, 12)
+    assert "DLS108" in codes(out)
+
+
+def test_thresholds_and_no_fail(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    f = write(tmp_path, INFO_ONLY)
+    assert run(capsys, str(f))[0] == 1  # default threshold: info
+    assert run(capsys, "-t", "warning", str(f))[0] == 0
+    assert run(capsys, "-t", "none", str(f))[0] == 0
+    g = write(tmp_path, BAD, "b/Dockerfile")
+    assert run(capsys, "-t", "error", str(g))[0] == 0
+    assert run(capsys, "-t", "warning", str(g))[0] == 1
+    assert run(capsys, "--no-fail", str(g))[0] == 0
+
+
+def test_ignore_and_trusted_registry(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    f = write(tmp_path, "FROM evil.io/x:1\nRUN chmod 777 /x\n")
+    rc, out, _ = run(
+        capsys, "-f", "json", "--ignore", "DLS108", "--trusted-registry", "docker.io", str(f)
+    )
+    assert codes(out) == ["DL3026"]
+    rc, out, _ = run(capsys, "-f", "json", "--ignore", "DLS108", str(f))
+    assert codes(out) == [] and rc == 0
+
+
+def test_hadolint_yaml_is_discovered_and_explicit_config_wins(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    f = write(tmp_path, BAD, "proj/Dockerfile")
+    (tmp_path / "proj" / ".hadolint.yaml").write_text(
+        "ignored: [DL3006]\noverride:\n  error: [DLS108]\nfailure-threshold: error\nformat: json\n"
+    )
+    rc, out, _ = run(capsys, str(f))
+    data = json.loads(out)  # format came from the file
+    assert [(d["code"], d["level"]) for d in data] == [("DLS108", "error")]
+    assert rc == 1
+    other = write(tmp_path, "ignored: [DLS108]\nno-fail: true\n", "elsewhere.yaml")
+    rc, out, _ = run(capsys, "-f", "json", "--config", str(other), str(f))
+    assert codes(out) == ["DL3006"] and rc == 0
+
+
+def test_environment_variables(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    f = write(tmp_path, BAD)
+    monkeypatch.setenv("HADOLINT_IGNORE", "DL3006")
+    monkeypatch.setenv("HADOLINT_FORMAT", "gnu")
+    monkeypatch.setenv("HADOLINT_FAILURE_THRESHOLD", "error")
+    rc, out, _ = run(capsys, str(f))
+    assert rc == 0 and out.startswith("dockerls:") and "DL3006" not in out and "DLS108" in out
+    rc, out, _ = run(capsys, "-t", "warning", str(f))  # the CLI beats the environment
+    assert rc == 1
+
+
+def test_build_context_reaches_the_rules(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    f = write(tmp_path, "FROM alpine:3.20\nCOPY . /app\n", "ctx/Dockerfile")
+    _rc, out, _ = run(capsys, "-f", "json", str(f))
+    assert "DLS102" in codes(out)
+    (tmp_path / "ctx" / ".dockerignore").write_text(".git\n")
+    _rc, out, _ = run(capsys, "-f", "json", str(f))
+    assert "DLS102" not in codes(out)
+
+
+def test_unreadable_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    ok = write(tmp_path, "FROM alpine:3.20\n")
+    rc, out, err = run(capsys, "--no-fail", str(tmp_path / "missing" / "Dockerfile"), str(ok))
+    assert rc == 1
+    assert "cannot read" in err and "missing" in err
+
+
+def test_many_files_in_parallel_keep_their_order(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    names = []
+    for k in range(12):
+        write(
+            tmp_path,
+            f"FROM ubuntu\nEXPOSE {k}\n" if k % 2 else "FROM alpine:3.20\n",
+            f"d{k:02}/Dockerfile",
+        )
+        names.append(str(tmp_path / f"d{k:02}" / "Dockerfile"))
+    rc, out, _ = run(capsys, "-f", "json", str(tmp_path))
+    files = [d["file"] for d in json.loads(out)]
+    assert files == [n for k, n in enumerate(names) if k % 2]
+    assert rc == 1
+
+
+def test_stdin_and_all_formats_via_subprocess(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HADOLINT_")}
+    env["HOME"] = str(tmp_path)
+    for fmt in (
+        "tty",
+        "json",
+        "sarif",
+        "checkstyle",
+        "gnu",
+        "junit",
+        "codeclimate",
+        "gitlab_codeclimate",
+        "github",
+    ):
+        proc = subprocess.run(
+            [sys.executable, "-m", "dockerls", "check", "-f", fmt, "-"],
+            input=BAD,
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=tmp_path,
+        )
+        assert proc.returncode == 1, (fmt, proc.stderr)
+        assert "DL3006" in proc.stdout, fmt
+        assert "\x1b[" not in proc.stdout  # not a terminal: no colour
+
+
+def test_rules_commands(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["rules", "--group", "best-practice"]) == 0
+    out = capsys.readouterr().out
+    assert "DLS101" in out and "copy-all-before-install" in out and "DL3006" not in out
+    assert main(["rules", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    row = next(r for r in rows if r["code"] == "DLS108")
+    assert row == {
+        "code": "DLS108",
+        "name": "world-writable-permissions",
+        "severity": "warning",
+        "group": "best-practice",
+        "fixable": True,
+    }
+    assert main(["rule", "DL3006"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("DL3006 (untagged-image)") and "What it does:" in out
+    assert main(["rule", "NOPE1"]) == 2
