@@ -35,7 +35,8 @@ def test_every_instruction_has_signatures(inst: str) -> None:
     assert [s.label for s in h.signatures] == list(spec.instruction(inst).usage)  # type: ignore[union-attr]
     for s in h.signatures:
         for prm in s.parameters or []:
-            a, b = prm.label  # type: ignore[misc]
+            assert isinstance(prm.label, tuple)
+            a, b = prm.label
             assert 0 <= a < b <= len(s.label)
 
 
