@@ -115,7 +115,7 @@ def test_build_context_reaches_the_rules(
 
 def test_unreadable_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     ok = write(tmp_path, "FROM alpine:3.20\n")
-    rc, out, err = run(capsys, "--no-fail", str(tmp_path / "missing" / "Dockerfile"), str(ok))
+    rc, _out, err = run(capsys, "--no-fail", str(tmp_path / "missing" / "Dockerfile"), str(ok))
     assert rc == 1
     assert "cannot read" in err and "missing" in err
 
