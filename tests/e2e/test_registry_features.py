@@ -1,0 +1,239 @@
+"""Registry features end to end: the real server over stdio talks to Debian's
+``docker-registry`` on loopback (tag completion, image hover, pinning actions).
+
+If ``docker-registry`` is missing these tests fail (CI installs it)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import pytest_lsp
+from lsprotocol import types as lsp
+from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
+
+from dockerls.registry.tags import sort_tags
+from tests.registry.local_registry import (
+    LocalRegistry,
+    RegistryBinaryMissing,
+    push_image,
+    push_index,
+    start_registry,
+)
+
+pytestmark = pytest.mark.registry
+
+SERVER = [sys.executable, "-m", "dockerls", "serve"]
+_HOME = tempfile.TemporaryDirectory(prefix="dockerls-e2e-registry-")
+ENV = {
+    **os.environ,
+    "XDG_CACHE_HOME": os.path.join(_HOME.name, "cache"),
+    "DOCKER_CONFIG": os.path.join(_HOME.name, "docker"),
+}
+ENV.pop("DOCKERLS_REGISTRY", None)
+INIT = {"registry": {"cacheTtlSeconds": 0, "timeoutMs": 3000}}
+
+APP_TAGS = [
+    "1.0.0",
+    "1.2.0",
+    "1.10.0",
+    "1.10.0-alpine",
+    "2.0.0-rc1",
+    "2.0.0",
+    "2",
+    "latest",
+    "edge",
+]
+WEB_NEW = ["1.27.3-bookworm", "1.27.3", "1.27", "1", "latest", "mainline"]
+WEB_OLD = ["1.26.2", "1.26"]
+URI = "file:///tmp/registry-e2e/Dockerfile"
+
+
+def start(tmp: Any) -> LocalRegistry:
+    try:
+        return start_registry(tmp)
+    except RegistryBinaryMissing as exc:
+        pytest.fail(str(exc), pytrace=False)
+
+
+@pytest.fixture(scope="module")
+def registry(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalRegistry]:
+    reg = start(tmp_path_factory.mktemp("e2e-registry"))
+    try:
+        reg.seeded["app"] = push_image(reg.url, "team/app", APP_TAGS)
+        reg.seeded["multi"] = push_index(reg.url, "team/multi", ["1.0"])
+        reg.seeded["web-old"] = push_image(
+            reg.url, "team/web", WEB_OLD, created="2024-01-01T00:00:00Z"
+        )
+        reg.seeded["web"] = push_image(reg.url, "team/web", WEB_NEW, created="2024-06-01T00:00:00Z")
+        yield reg
+    finally:
+        reg.stop()
+
+
+@pytest_lsp.fixture(
+    config=ClientServerConfig(server_command=SERVER, server_env=ENV),
+    params=["visual_studio_code", "neovim"],
+)
+async def client(request: pytest.FixtureRequest, lsp_client: LanguageClient):  # type: ignore[no-untyped-def]
+    params = lsp.InitializeParams(
+        capabilities=client_capabilities(request.param), initialization_options=INIT
+    )
+    await lsp_client.initialize_session(params)
+    yield
+    await lsp_client.shutdown_session()
+
+
+def open_doc(client: LanguageClient, text: str, uri: str = URI) -> None:
+    client.text_document_did_open(
+        lsp.DidOpenTextDocumentParams(lsp.TextDocumentItem(uri, "dockerfile", 1, text))
+    )
+
+
+def end_of_line(text: str, line: int) -> lsp.Position:
+    return lsp.Position(line, len(text.split("\n")[line]))
+
+
+async def complete_until_done(client: LanguageClient, pos: lsp.Position) -> lsp.CompletionList:
+    """Ask again while the server says the list is incomplete (as editors do)."""
+    deadline = time.monotonic() + 15
+    while True:
+        t0 = time.monotonic()
+        res = await client.text_document_completion_async(
+            lsp.CompletionParams(lsp.TextDocumentIdentifier(URI), pos)
+        )
+        assert time.monotonic() - t0 < 1.0, "completion must answer at once"
+        assert isinstance(res, lsp.CompletionList)
+        if not res.is_incomplete or time.monotonic() > deadline:
+            return res
+        await asyncio.sleep(0.05)
+
+
+async def hover_until_resolved(client: LanguageClient, pos: lsp.Position) -> str:
+    deadline = time.monotonic() + 15
+    while True:
+        res = await client.text_document_hover_async(
+            lsp.HoverParams(lsp.TextDocumentIdentifier(URI), pos)
+        )
+        assert res is not None and isinstance(res.contents, lsp.MarkupContent)
+        text = res.contents.value
+        if "Resolved digest" in text or time.monotonic() > deadline:
+            return text
+        await asyncio.sleep(0.05)
+
+
+async def code_actions(
+    client: LanguageClient, line: int, diagnostics: list[lsp.Diagnostic] | None = None
+) -> list[lsp.CodeAction]:
+    res = await client.text_document_code_action_async(
+        lsp.CodeActionParams(
+            lsp.TextDocumentIdentifier(URI),
+            lsp.Range(lsp.Position(line, 0), lsp.Position(line, 0)),
+            lsp.CodeActionContext(diagnostics=diagnostics or []),
+        )
+    )
+    return [a for a in res or [] if isinstance(a, lsp.CodeAction)]
+
+
+def apply(text: str, action: lsp.CodeAction) -> str:
+    assert action.edit is not None and action.edit.changes is not None
+    lines = text.split("\n")
+    for e in sorted(
+        action.edit.changes[URI],
+        key=lambda e: (e.range.start.line, e.range.start.character),
+        reverse=True,
+    ):
+        assert e.range.start.line == e.range.end.line
+        ln = lines[e.range.start.line]
+        lines[e.range.start.line] = (
+            ln[: e.range.start.character] + e.new_text + ln[e.range.end.character :]
+        )
+    return "\n".join(lines)
+
+
+@pytest.mark.asyncio
+async def test_tag_completion_newest_first(client: LanguageClient, registry: LocalRegistry) -> None:
+    text = f"FROM {registry.host}/team/app:\n"
+    open_doc(client, text)
+    res = await complete_until_done(client, end_of_line(text, 0))
+    assert not res.is_incomplete
+    labels = [i.label for i in sorted(res.items, key=lambda i: i.sort_text or "")]
+    assert labels == sort_tags(APP_TAGS)
+    assert labels[:4] == ["2.0.0", "2.0.0-rc1", "2", "1.10.0"]
+
+
+@pytest.mark.asyncio
+async def test_image_hover_shows_registry_details(
+    client: LanguageClient, registry: LocalRegistry
+) -> None:
+    text = f"FROM {registry.host}/team/multi:1.0 AS base\nRUN true\n"
+    open_doc(client, text)
+    hover = await hover_until_resolved(client, lsp.Position(0, 8))
+    assert registry.seeded["multi"]["digest"] in hover
+    assert "linux/amd64" in hover and "linux/arm64/v8" in hover
+    assert "2024-03-01T00:00:00Z" in hover  # created date of the linux/amd64 image
+
+
+@pytest.mark.asyncio
+async def test_pin_to_digest_keeps_the_tag(client: LanguageClient, registry: LocalRegistry) -> None:
+    text = f"FROM {registry.host}/team/app:1.2.0\nRUN true\n"
+    open_doc(client, text)
+    actions = await code_actions(client, 0)
+    pin = [a for a in actions if a.title.startswith("Pin to digest")]
+    assert len(pin) == 1, [a.title for a in actions]
+    digest = registry.seeded["app"]["digest"]
+    assert apply(text, pin[0]).split("\n")[0] == f"FROM {registry.host}/team/app:1.2.0@{digest}"
+
+
+@pytest.mark.asyncio
+async def test_pin_latest_to_most_specific_version(
+    client: LanguageClient, registry: LocalRegistry
+) -> None:
+    text = f"FROM {registry.host}/team/web:latest\nRUN true\n"
+    open_doc(client, text)
+    await client.wait_for_notification(lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    dl3007 = [d for d in client.diagnostics[URI] if d.code == "DL3007"]
+    assert len(dl3007) == 1
+    actions = await code_actions(client, 0, dl3007)
+    version = [a for a in actions if a.title.startswith("Pin to a specific version")]
+    assert len(version) == 1, [a.title for a in actions]
+    assert (
+        apply(text, version[0]).split("\n")[0] == f"FROM {registry.host}/team/web:1.27.3-bookworm"
+    )
+    assert version[0].kind == lsp.CodeActionKind.QuickFix
+    assert version[0].diagnostics and version[0].diagnostics[0].code == "DL3007"
+
+
+@pytest.mark.asyncio
+async def test_untagged_image_gets_version_tag(
+    client: LanguageClient, registry: LocalRegistry
+) -> None:
+    text = f"FROM {registry.host}/team/web\n"
+    open_doc(client, text)
+    actions = await code_actions(client, 0)
+    version = [a for a in actions if a.title.startswith("Pin to a specific version")]
+    assert len(version) == 1
+    assert apply(text, version[0]) == f"FROM {registry.host}/team/web:1.27.3-bookworm\n"
+
+
+@pytest.mark.asyncio
+async def test_update_pinned_digest_when_tag_moved(
+    client: LanguageClient, registry: LocalRegistry
+) -> None:
+    old = registry.seeded["web-old"]["digest"]
+    new = registry.seeded["web"]["digest"]
+    assert old != new
+    text = f"FROM {registry.host}/team/web:1.27@{old}\n"
+    open_doc(client, text)
+    actions = await code_actions(client, 0)
+    titles = [a.title for a in actions]
+    update = [a for a in actions if a.title.startswith("Update pinned digest")]
+    assert len(update) == 1, titles
+    assert apply(text, update[0]) == f"FROM {registry.host}/team/web:1.27@{new}\n"
+    assert not any(t.startswith("Pin to") for t in titles)
