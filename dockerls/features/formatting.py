@@ -234,6 +234,9 @@ def format_instruction(
                     extra = ln.lead[len(min_lead) :]
                 else:
                     extra = " " * max(0, _width(ln.lead) - _width(min_lead))
+                if opts.unit != "\t":
+                    # nested tab levels become units, so spaces and tabs don't mix
+                    extra = extra.replace("\t", opts.unit)
             ln.new = opts.unit + extra + ln.new[len(ln.lead) :]
     return [(ln.start, ln.content, ln.new) for ln in lines if ln.new != ln.content]
 

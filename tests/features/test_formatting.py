@@ -72,6 +72,12 @@ def test_nested_indentation_kept_or_flattened() -> None:
     assert fmt(src, flat) == "FROM a\nRUN if x; then \\\n    y; \\\n    z; \\\n    fi\n"
 
 
+def test_nested_tabs_become_units() -> None:
+    src = "FROM a\nRUN if x; then \\\n\ty; \\\n\t\tz; \\\n\tfi\n"
+    assert fmt(src) == "FROM a\nRUN if x; then \\\n    y; \\\n        z; \\\n    fi\n"
+    assert fmt(src, fo=TABS) == src
+
+
 def test_quotes_heredocs_and_comments_untouched() -> None:
     src = (
         "FROM a\n"
