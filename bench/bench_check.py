@@ -31,7 +31,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import REPO_DIR, environment, fmt_ratio, ratio, table, write_json
+from common import REPO_DIR, environment, fmt_ratio, load_note, ratio, table, write_json
 from make_big import CORPUS, corpus_files
 
 DOCKERLS_CHECK = [sys.executable, "-m", "dockerls", "check", "--no-shellcheck"]
@@ -159,6 +159,8 @@ def main(argv: list[str] | None = None) -> int:
         args.json,
         "check",
     )
+    if note := load_note():
+        print(note)
     print(f"\nJSON: {out}")
     return 0
 

@@ -25,7 +25,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import environment, fmt_ms, fmt_ratio, ratio, summarize, table, write_json
+from common import environment, fmt_ms, fmt_ratio, load_note, ratio, summarize, table, write_json
 from make_big import CORPUS, DEFAULT_OUT, DEFAULT_TARGET, corpus_files, ensure_big, format_stats
 from sites import EDIT_SITES, FRACTIONS
 
@@ -227,6 +227,8 @@ def main(argv: list[str] | None = None) -> int:
         args.json,
         "parse",
     )
+    if note := load_note():
+        print(note)
     print(f"\nJSON: {out}")
     return 1 if inc["mismatches"] else 0
 

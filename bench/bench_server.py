@@ -38,6 +38,7 @@ from common import (
     environment,
     fmt_ms,
     fmt_ratio,
+    load_note,
     ratio,
     summarize,
     table,
@@ -319,6 +320,8 @@ async def main_async(args: argparse.Namespace) -> int:
         "errors": errors,
     }
     out = write_json(data, args.json, "server")
+    if note := load_note():
+        print(note)
     print(f"\nJSON: {out}")
     return 1 if errors else 0
 

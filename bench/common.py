@@ -52,7 +52,9 @@ def fmt_ms(x: float | None) -> str:
 
 
 def fmt_ratio(x: float | None) -> str:
-    return "-" if x is None else f"{x:.2f}x"
+    if x is None:
+        return "-"
+    return f"{x:.2f}x" if x >= 0.1 else f"{x:.2g}x"
 
 
 def _run(cmd: list[str]) -> str | None:
@@ -78,10 +80,25 @@ def environment() -> dict[str, Any]:
         "python": sys.version.split()[0],
         "platform": platform.platform(),
         "cpus": os.cpu_count(),
+        "loadavg_1_5_15_at_end": list(os.getloadavg()) if hasattr(os, "getloadavg") else None,
         "node": _run(["node", "--version"]) if shutil.which("node") else None,
         "peer": peer_version(),
         "git_commit": _run(["git", "rev-parse", "--short", "HEAD"]),
     }
+
+
+def load_note() -> str:
+    """A warning when the machine was busy (load average above the CPU count)."""
+    if not hasattr(os, "getloadavg"):
+        return ""
+    one, five, _ = os.getloadavg()
+    cpus = os.cpu_count() or 1
+    if max(one, five) <= cpus:
+        return ""
+    return (
+        f"!! load average {one:.1f} / {five:.1f} (1 / 5 min) on {cpus} CPUs: other work was "
+        "running, absolute times are inflated; compare ratios, or rerun on a quiet machine"
+    )
 
 
 def write_json(data: dict[str, Any], path: str | os.PathLike[str] | None, stem: str) -> Path:
