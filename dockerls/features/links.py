@@ -69,8 +69,6 @@ def document_links(
         if e - s != len(ref.name):
             continue
         out.append(lsp.DocumentLink(item_range(p, st.first, s, e, caps.encoding), target=url))
-    if folder is None:
-        return out
     for i, it in enumerate(p.items):
         if not isinstance(it, Instruction) or it.name not in ("COPY", "ADD"):
             continue
@@ -79,6 +77,13 @@ def document_links(
         words = it.json_items if it.json else it.words
         for w in words[:-1]:
             src = w.value
+            if it.name == "ADD" and src.startswith(("https://", "http://")) and "$" not in src:
+                if not it.json and len(w.span) == len(src):
+                    rng = item_range(p, i, w.span.start, w.span.end, caps.encoding)
+                    out.append(lsp.DocumentLink(rng, target=src))
+                continue
+            if folder is None:
+                continue
             if not it.json and (src.startswith(("'", '"')) or "\\" in src):
                 continue
             if _skip_source(src):

@@ -49,6 +49,9 @@ def test_links_in_document() -> None:
 
 
 def test_no_file_links_without_a_folder() -> None:
-    p, m, _ = parsed("FROM alpine\nCOPY a b\n$0")
+    p, m, _ = parsed("FROM alpine\nCOPY a b\nADD https://example.com/x.tgz /x\n$0")
     links = document_links(p, m, ClientCaps(), None, lambda q: True)
-    assert [lk.target for lk in links] == ["https://hub.docker.com/_/alpine"]
+    assert [lk.target for lk in links] == [
+        "https://hub.docker.com/_/alpine",
+        "https://example.com/x.tgz",
+    ]
