@@ -105,6 +105,20 @@ def _heredoc_term_span(text: str, ts: Span, name: str) -> Span | None:
     return Span(ts.start + k, ts.start + k + len(name))
 
 
+def heredoc_bodies(inst: Instruction) -> list[tuple[int, str]]:
+    """(item-relative start, text) of the heredoc bodies whose ``$VAR``s refer
+    to build variables: every RUN script (the shell expands them), and
+    COPY/ADD bodies whose delimiter is unquoted (BuildKit expands those)."""
+    tgt = _target(inst)
+    out: list[tuple[int, str]] = []
+    for h in tgt.heredocs:
+        if tgt.name == "RUN" or h.expand:
+            body = inst.text[h.body_span.start : h.body_span.end]
+            if "$" in body:
+                out.append((h.body_span.start, body))
+    return out
+
+
 class _Builder:
     def __init__(self, p: Parse, model: Model) -> None:
         self.p = p
@@ -131,20 +145,26 @@ class _Builder:
 
     # -- variables -----------------------------------------------------------
     def refs(self, item: int, inst: Instruction, visible: dict[str, int]) -> None:
-        text = inst.logical
-        if "$" not in text:
-            return
-        for r in var_refs(text, self.p.escape):
-            sp = inst.source_span(r.name_start, r.name_start + len(r.name))
-            k = self.add(Occurrence(VARIABLE, r.name, item, sp, READ))
-            d = visible.get(r.name)
+        found: list[tuple[str, Span]] = []
+        if "$" in inst.logical:
+            for r in var_refs(inst.logical, self.p.escape):
+                sp = inst.source_span(r.name_start, r.name_start + len(r.name))
+                found.append((r.name, sp))
+        for start, body in heredoc_bodies(inst):
+            for r in var_refs(body):
+                found.append(
+                    (r.name, Span(start + r.name_start, start + r.name_start + len(r.name)))
+                )
+        for name, sp in found:
+            k = self.add(Occurrence(VARIABLE, name, item, sp, READ))
+            d = visible.get(name)
             if d is not None:
                 self.link(k, d)
                 self.idx.target[k] = [d]
             else:
-                node = self.unresolved.get(r.name)
+                node = self.unresolved.get(name)
                 if node is None:
-                    node = self.unresolved[r.name] = self.uf.add()
+                    node = self.unresolved[name] = self.uf.add()
                 self.link_node(k, node)
 
     def defs(

@@ -13,7 +13,7 @@ from lsprotocol import types as lsp
 from dockerls.analysis.model import PLATFORM_ARGS, Model, var_refs
 from dockerls.features.caps import ClientCaps
 from dockerls.features.positions import UTF32, units
-from dockerls.features.references import DECLARATION, STAGE, index
+from dockerls.features.references import DECLARATION, STAGE, heredoc_bodies, index
 from dockerls.syntax.nodes import Comment, Directive, Instruction, Span
 from dockerls.syntax.parser import Parse
 
@@ -135,6 +135,9 @@ def _paint_instruction(p: Parse, model: Model, i: int, inst: Instruction, paint:
             # BuildKit's automatic platform ARGs can't be changed: readonly
             mods = READONLY if r.name in PLATFORM_ARGS else 0
             paint(inst.source_span(r.start, r.end), "variable", mods)
+    for start, body in heredoc_bodies(inst):
+        for r in var_refs(body):
+            paint((start + r.start, start + r.end), "variable")
 
 
 def _paint_item(

@@ -48,6 +48,11 @@ def test_rename_stage() -> None:
     )
 
 
+def test_rename_reaches_heredoc_bodies() -> None:
+    src = "FROM a\nARG V$0=1\nRUN <<'EOF'\necho $V ${V}\nEOF\nCOPY <<'X' /f\n$V\nX\n"
+    assert do(src, "W") == "FROM a\nARG W=1\nRUN <<'EOF'\necho $W ${W}\nEOF\nCOPY <<'X' /f\n$V\nX\n"
+
+
 def test_rename_heredoc() -> None:
     assert do("FROM a\nRUN <<EOF$0\nx\nEOF\n", "SCRIPT") == "FROM a\nRUN <<SCRIPT\nx\nSCRIPT\n"
 
