@@ -33,7 +33,7 @@ from dockerls.analysis.rules.base import (
     Tag,
     Violation,
 )
-from dockerls.syntax.nodes import Comment, Instruction, Span
+from dockerls.syntax.nodes import Comment, Instruction, Item, Span
 from dockerls.syntax.parser import Parse
 
 log = logging.getLogger(__name__)
@@ -74,6 +74,18 @@ class _Directive:
 
 
 @dataclass
+class _Last:
+    """What the previous lint left behind, for the incremental fast path."""
+
+    parse: Parse
+    model: Model
+    # (first item, end item, stage or None, result, shell in force at the start)
+    segments: list[tuple[int, int, Stage | None, _StageResult, tuple[str, ...]]]
+    base_per_item: dict[int, tuple[Violation, ...]]  # before file rules and global pragmas
+    global_ignores: frozenset[str]
+
+
+@dataclass
 class _StageResult:
     # relative item index -> raw violations (before global suppression)
     per_item: dict[int, tuple[Violation, ...]]
@@ -104,6 +116,7 @@ class Linter:
         self._stage_cache: dict[tuple[Any, ...], _StageResult] = {}
         self._casing_cache: dict[tuple[int, ...], tuple[int, int]] = {}
         self._active_for: _Directive | None = None
+        self._last: _Last | None = None
         self._facts: object = None
         self._facts_token = 0
         self.rule_errors: list[tuple[str, str]] = []
@@ -209,6 +222,9 @@ class Linter:
         self.rule_errors = []
         self._live = {}
         directive = self._directive(p)
+        fast = self._lint_incremental(p, directive)
+        if fast is not None:
+            return fast
         self._select(directive)
         if model is None:
             model = build_model(p)
@@ -232,6 +248,7 @@ class Linter:
             )
 
         new_stage_cache: dict[tuple[Any, ...], _StageResult] = {}
+        recorded: list[tuple[int, int, Stage | None, _StageResult, tuple[str, ...]]] = []
         global_ignores: set[str] = set()
         stage_results: list[_StageResult] = []
         shells_out: list[tuple[str, ...]] = []
@@ -263,6 +280,7 @@ class Linter:
             if res is None:
                 res = self._lint_segment(p, model, first, end, st, shell_in)
             new_stage_cache[key] = res
+            recorded.append((first, end, st, res, shell_in))
             if st is not None:
                 stage_results.append(res)
                 shells_out.append(res.shell_out)
@@ -278,13 +296,27 @@ class Linter:
             alive = set(map(id, items))
             self._instr_cache = {k: e for k, e in self._instr_cache.items() if k in alive}
 
-        # file rules (cheap by contract)
-        for r in self._file_rules:
-            for f in self._run(r, r.check_file, model):
-                if 0 <= f.item < len(items):
-                    v = self._violation(r, f)
-                    per_item[f.item] = tuple(sorted((*per_item.get(f.item, ()), v), key=_sort_key))
+        self._last = _Last(p, model, recorded, per_item, frozenset(global_ignores))
+        return self._finish(model, per_item, frozenset(global_ignores))
 
+    def _finish(
+        self,
+        model: Model,
+        base_per_item: dict[int, tuple[Violation, ...]],
+        global_ignores: frozenset[str],
+    ) -> LintResult:
+        """File rules (cheap by contract) and `global ignore` pragmas."""
+        items = model.parse.items
+        per_item = base_per_item
+        if self._file_rules:
+            per_item = dict(base_per_item)
+            for r in self._file_rules:
+                for f in self._run(r, r.check_file, model):
+                    if 0 <= f.item < len(items):
+                        v = self._violation(r, f)
+                        per_item[f.item] = tuple(
+                            sorted((*per_item.get(f.item, ()), v), key=_sort_key)
+                        )
         if global_ignores and not self.config.disable_ignore_pragma:
             out: dict[int, tuple[Violation, ...]] = {}
             for idx, vs in per_item.items():
@@ -293,6 +325,82 @@ class Linter:
                     out[idx] = kept
             per_item = out
         return LintResult(model, per_item, list(self.rule_errors))
+
+    def _lint_incremental(self, p: Parse, directive: _Directive) -> LintResult | None:
+        """The keystroke fast path.
+
+        When the parse was derived from the last one linted, the edit kept the
+        number of items, stayed inside one stage, and touched no FROM, no
+        pragma comment and no keyword's case class, every file-level fact is
+        unchanged: only that stage (and stages built on it) are re-linted, and
+        every other result is reused as is.
+        """
+        last = self._last
+        if last is None or p.changed is None or p.parent_id != id(last.parse):
+            return None
+        if directive != self._active_for:
+            return None
+        first_changed, old_end, new_end = p.changed
+        if old_end != new_end or first_changed >= new_end:
+            return None
+        old_items = last.parse.items
+        new_items = p.items
+        for x in range(first_changed, new_end):
+            o = old_items[x]
+            n = new_items[x]
+            if type(o) is not type(n):
+                return None
+            if isinstance(n, Instruction):
+                assert isinstance(o, Instruction)
+                if n.name == "FROM" or o.name == "FROM":
+                    return None
+                if (n.keyword.islower(), n.keyword.isupper()) != (o.keyword.islower(), o.keyword.isupper()):
+                    return None
+            elif isinstance(n, Comment):
+                assert isinstance(o, Comment)
+                if _pragma_like(n.body) or _pragma_like(o.body):
+                    return None
+        segs = last.segments
+        k = bisect_right([seg[0] for seg in segs], first_changed) - 1
+        if k < 0:
+            return None
+        first, end, st, _res, shell_in = segs[k]
+        if st is None or new_end > end:
+            return None  # the preamble holds the global ARGs: take the full path
+        old_model = last.model
+        new_stage = _replace_items(st, new_items[first:end])
+        stages = list(old_model.stages)
+        stages[st.index] = new_stage
+        model = _copy_model(old_model, p, stages)
+        new_segs = list(segs)
+        per_item = dict(last.base_per_item)
+        # re-lint the edited stage, then any stage built on a re-linted one
+        redo = {st.index}
+        shells: dict[int, tuple[str, ...]] = {}
+        for kk in range(k, len(segs)):
+            sfirst, send, sst, _sres, sshell = segs[kk]
+            if sst is None:
+                continue
+            if sst.index not in redo:
+                if sst.base_stage is None or sst.base_stage not in redo:
+                    continue
+                redo.add(sst.index)
+                sst = stages[sst.index]
+                sshell = shells.get(sst.base_stage, sshell)  # type: ignore[arg-type]
+            else:
+                sst = new_stage
+            res = self._lint_segment(p, model, sfirst, send, sst, sshell)
+            shells[sst.index] = res.shell_out
+            new_segs[kk] = (sfirst, send, sst, res, sshell)
+            for idx in range(sfirst, send):
+                per_item.pop(idx, None)
+            for rel, vs in res.per_item.items():
+                per_item[sfirst + rel] = vs
+        self._instr_cache.update(self._live)
+        model.lower_majority = old_model.lower_majority
+        model.options = self.config.options
+        self._last = _Last(p, model, new_segs, per_item, last.global_ignores)
+        return self._finish(model, per_item, last.global_ignores)
 
     # ------------------------------------------------------------------
     def _directive(self, p: Parse) -> _Directive:
@@ -439,6 +547,32 @@ class Linter:
                 kept.sort(key=_sort_key)
                 out[rel] = tuple(kept)
         return out, frozenset(global_ignores)
+
+
+def _pragma_like(body: str) -> bool:
+    return "hadolint" in body or "dockerls" in body
+
+
+def _replace_items(st: Stage, items: tuple[Item, ...]) -> Stage:
+    return Stage(
+        index=st.index,
+        first=st.first,
+        end=st.end,
+        from_inst=st.from_inst,
+        name=st.name,
+        name_span=st.name_span,
+        image=st.image,
+        image_span=st.image_span,
+        image_ref=st.image_ref,
+        platform=st.platform,
+        base_stage=st.base_stage,
+        items=items,
+        is_last=st.is_last,
+    )
+
+
+def _copy_model(old: Model, p: Parse, stages: list[Stage]) -> Model:
+    return Model(p, stages, old.global_args, old.preamble, old.escape, old.options, old.lower_majority)
 
 
 def _syntax_violation(code: str, message: str, span: Span, severity: str, cfg: LintConfig) -> Violation:

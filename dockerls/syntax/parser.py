@@ -867,6 +867,11 @@ class Parse:
     escape: str
     header: int
     header_issues: tuple[tuple[int, SyntaxIssue], ...]  # (item index, issue)
+    # set by the incremental reparse: ``id`` of the parse this one was derived
+    # from, and the item range that changed: old items [first, old_end) were
+    # replaced by new items [first, new_end); everything else is reused.
+    parent_id: int = 0
+    changed: tuple[int, int, int] | None = None
 
     @property
     def line_count(self) -> int:

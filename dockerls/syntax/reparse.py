@@ -74,8 +74,8 @@ def reparse(old: Parse, start: int, end: int, replacement: str) -> Parse:
     tail_items = items[j:]
     if tail_items:
         line_delta = line - old.lines[j]
-        tail_starts = tuple(s + delta for s in old_starts[j:]) if delta else old_starts[j:]
-        tail_lines = tuple(ln + line_delta for ln in old.lines[j:]) if line_delta else old.lines[j:]
+        tail_starts = tuple(map(delta.__add__, old_starts[j:])) if delta else old_starts[j:]
+        tail_lines = tuple(map(line_delta.__add__, old.lines[j:])) if line_delta else old.lines[j:]
     else:
         tail_starts = ()
         tail_lines = ()
@@ -87,4 +87,6 @@ def reparse(old: Parse, start: int, end: int, replacement: str) -> Parse:
         escape,
         old.header,
         old.header_issues,
+        id(old),
+        (i, j, i + len(new_items)),
     )

@@ -54,3 +54,27 @@ def test_every_rule_has_fixtures_and_fixable_rules_have_fix_cases() -> None:
         assert any(not c.get("expect") for c in cases), f"{r.code}: no passing case"
         if r.fix is not FixAvailability.NONE:
             assert any("fixed" in c for c in cases), f"{r.code}: fixable but no fix case"
+
+
+def test_incremental_lint_equals_full_lint() -> None:
+    """The keystroke fast path gives exactly what a full lint gives."""
+    import random
+    from pathlib import Path
+
+    from dockerls.analysis.engine import Linter
+    from dockerls.syntax.parser import parse
+    from dockerls.syntax.reparse import reparse
+
+    corpus = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "files"
+    files = sorted(p for p in corpus.rglob("*") if p.is_file())[:400]
+    text = "".join(f.read_text(errors="replace") + "\n" for f in files)
+    p = parse(text)
+    linter = Linter()
+    linter.lint(p)
+    rng = random.Random(7)
+    for _ in range(60):
+        off = rng.randrange(len(p.text))
+        q = reparse(p, off, off, rng.choice(["x", " ", "$", "\\", "\n", "#"]))
+        got = linter.lint(q).per_item
+        assert got == Linter().lint(parse(q.text)).per_item
+        p = q
