@@ -66,13 +66,13 @@ def test_incremental_lint_equals_full_lint() -> None:
     from dockerls.syntax.reparse import reparse
 
     corpus = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "files"
-    files = sorted(p for p in corpus.rglob("*") if p.is_file())[:400]
+    files = sorted(p for p in corpus.rglob("*") if p.is_file())[:60]
     text = "".join(f.read_text(errors="replace") + "\n" for f in files)
     p = parse(text)
     linter = Linter()
     linter.lint(p)
     rng = random.Random(7)
-    for _ in range(60):
+    for _ in range(25):
         off = rng.randrange(len(p.text))
         q = reparse(p, off, off, rng.choice(["x", " ", "$", "\\", "\n", "#"]))
         got = linter.lint(q).per_item
