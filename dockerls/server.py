@@ -627,6 +627,8 @@ def build_server() -> DockerLanguageServer:
 
     from dockerls.features import images as f_images
     from dockerls.registry.base import RegistryError
+    from dockerls.registry.fake import FakeRegistry
+    from dockerls.registry.http import HttpRegistry  # imports requests: once, at startup
     from dockerls.registry.service import OFFLINE_STATUS, RegistryService
     from dockerls.registry.settings import RegistrySettings as _RegSettings
     from dockerls.syntax.imageref import ImageRef, parse_image_ref
@@ -658,12 +660,8 @@ def build_server() -> DockerLanguageServer:
                 if self.service is not None:
                     self.service.shutdown()
                 if fake:
-                    from dockerls.registry.fake import FakeRegistry
-
                     self.service = RegistryService(FakeRegistry(), enabled=rs.enabled)
                 else:
-                    from dockerls.registry.http import HttpRegistry
-
                     reg = HttpRegistry(
                         _RegSettings(
                             enabled=rs.enabled,
