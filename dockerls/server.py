@@ -19,6 +19,7 @@ import sys
 from typing import Any
 
 from lsprotocol import types as lsp
+from pygls.exceptions import JsonRpcInvalidParams
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import JsonRPCNotification, LanguageServerProtocol
 
@@ -226,7 +227,12 @@ class DockerLanguageServer(LanguageServer):
         self.publish_raw(uri, None, "[]")
 
     def snapshot(self, uri: str) -> Snapshot | None:
-        return self.store.get(uri)
+        """The open document, or an InvalidParams error reply for a URI that
+        was never opened (requests about it can't be answered meaningfully)."""
+        snap = self.store.get(uri)
+        if snap is None:
+            raise JsonRpcInvalidParams(f"dockerls: the document {uri} is not open")
+        return snap
 
 
 def build_server() -> DockerLanguageServer:
@@ -467,7 +473,7 @@ def build_server() -> DockerLanguageServer:
         ls: DockerLanguageServer, params: lsp.WorkspaceSymbolParams
     ) -> list[lsp.WorkspaceSymbol]:
         snaps = [
-            s for s in (ls.snapshot(u) for u in ls.store.uris()) if s is not None and s.parse.items
+            s for s in (ls.store.get(u) for u in ls.store.uris()) if s is not None and s.parse.items
         ]
         docs = [(s.uri, s.parse, s.model) for s in snaps if not s.uri.endswith(".dockerignore")]
         return f_symbols.workspace_symbols(params.query, docs, ls.caps)
