@@ -184,7 +184,9 @@ def _prelude(names: Iterable[str]) -> str:
     good = sorted({n for n in names if _NAME_RE.match(n)})
     if not good:
         return ""
-    return "export " + " ".join(f"{n}=1" for n in good)
+    # `read` assigns values ShellCheck can't know, so quoting advice (SC2086)
+    # still applies to them, as it should for build arguments
+    return "read -r " + " ".join(good)
 
 
 _SHELLS = frozenset({"sh", "bash", "dash", "ash", "ksh", "mksh", "busybox"})

@@ -115,7 +115,7 @@ def test_heredoc_shebang_picks_dialect_and_stays_first() -> None:
     assert job.dialect == "bash"
     lines = job.text.split("\n")
     assert lines[0] == "#!/bin/bash"
-    assert lines[1] == "export v=1"
+    assert lines[1] == "read -r v"
     assert _mapped(text, "$w") == "$w"
 
 
@@ -209,9 +209,9 @@ def test_prelude_declares_names_in_scope_only() -> None:
         "RUN echo $envv $argv $http_proxy\n"
     )
     first, second = _jobs(text)
-    assert first.text.split("\n")[0] == "export argv=1 envv=1"
+    assert first.text.split("\n")[0] == "read -r argv envv"
     # ENV is inherited from the base stage, ARG is not; proxy ARGs are predefined
-    assert second.text.split("\n")[0] == "export envv=1 http_proxy=1"
+    assert second.text.split("\n")[0] == "read -r envv http_proxy"
 
 
 def test_unused_declarations_do_not_change_the_key() -> None:

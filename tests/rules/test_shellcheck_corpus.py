@@ -5,8 +5,8 @@ RUN at most); we report every finding with an exact range.  A hadolint finding
 is matched when we report the same code on the instruction that starts on that
 line, and the matched range must lie inside that instruction.
 
-Compared: files hadolint parses (no DL1000) whose first stage does not run on a
-Windows image (hadolint checks those RUNs as /bin/sh scripts although Windows
+Compared: files hadolint parses (no DL1000) that use no Windows image and no
+non-POSIX SHELL (hadolint checks those RUNs as /bin/sh scripts although Windows
 images run cmd or PowerShell; we don't, on purpose).
 
 The corpus is large and both tools spawn ShellCheck per script, so by default
@@ -24,11 +24,11 @@ from pathlib import Path
 
 import pytest
 
-from dockerls.analysis.model import build_model
-from dockerls.analysis.shellcheck_map import jobs_for, violations_for
+from dockerls.analysis.model import Model, build_model
+from dockerls.analysis.shellcheck_map import jobs_for, shellcheck_dialect, violations_for
 from dockerls.shellcheck import ShellChecker
 from dockerls.syntax.nodes import Instruction
-from dockerls.syntax.parser import parse
+from dockerls.syntax.parser import Parse, parse
 
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "files"
 
@@ -57,9 +57,19 @@ def _hadolint(path: Path) -> list[dict[str, object]] | None:
     return data if isinstance(data, list) else None
 
 
-def _windows(model_image: str) -> bool:
-    ref = model_image.lower()
-    return "windows" in ref or "nanoserver" in ref or "servercore" in ref
+def _windows(p: Parse, m: Model) -> bool:
+    """A Windows image, or a SHELL that ShellCheck can't check."""
+    for st in m.stages:
+        ref = st.image.lower()
+        if "windows" in ref or "nanoserver" in ref or "servercore" in ref:
+            return True
+    return any(
+        isinstance(it, Instruction)
+        and it.name == "SHELL"
+        and it.json
+        and shellcheck_dialect(it.values) is None
+        for it in p.items
+    )
 
 
 def test_shellcheck_matches_hadolint_on_the_corpus() -> None:
@@ -86,7 +96,7 @@ def test_shellcheck_matches_hadolint_on_the_corpus() -> None:
     total = matched = 0
     missed: list[str] = []
     for path, report, p, m, jobs in parsed:
-        if m.stages and _windows(m.stages[0].image):
+        if _windows(p, m):
             continue
         per = violations_for(p, jobs, results)
         by_line: dict[int, list[tuple[int, str, int, int]]] = {}
