@@ -237,3 +237,63 @@ async def test_update_pinned_digest_when_tag_moved(
     assert len(update) == 1, titles
     assert apply(text, update[0]) == f"FROM {registry.host}/team/web:1.27@{new}\n"
     assert not any(t.startswith("Pin to") for t in titles)
+
+
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER, server_env=ENV))
+async def diag_client(lsp_client: LanguageClient):  # type: ignore[no-untyped-def]
+    opts = {
+        "registry": {
+            **INIT["registry"],
+            "diagnostics": {"unknownTag": True, "outdatedDigest": True},
+        }
+    }
+    params = lsp.InitializeParams(
+        capabilities=client_capabilities("visual_studio_code"), initialization_options=opts
+    )
+    await lsp_client.initialize_session(params)
+    yield
+    await lsp_client.shutdown_session()
+
+
+@pytest.mark.asyncio
+async def test_registry_diagnostics_merge_into_a_later_publish(
+    diag_client: LanguageClient, registry: LocalRegistry
+) -> None:
+    client = diag_client
+    old = registry.seeded["web-old"]["digest"]
+    text = f"FROM {registry.host}/team/app:9.9.9\nFROM {registry.host}/team/web:1.27@{old}\n"
+    open_doc(client, text)
+    # the first publish is not delayed by the registry: lint results only
+    first = await client.wait_for_notification(lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    assert not any(d.code in ("DLS201", "DLS202") for d in first.diagnostics)
+    codes: dict[str, lsp.Diagnostic] = {}
+    deadline = time.monotonic() + 15
+    while len(codes) < 2 and time.monotonic() < deadline:
+        note = await asyncio.wait_for(
+            client.wait_for_notification(lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS), timeout=15
+        )
+        codes = {d.code: d for d in note.diagnostics if d.code in ("DLS201", "DLS202")}  # type: ignore[misc]
+    assert set(codes) == {"DLS201", "DLS202"}
+    assert codes["DLS201"].range.start == lsp.Position(0, len(f"FROM {registry.host}/team/app:"))
+    assert codes["DLS202"].range.start.line == 1
+
+
+@pytest_lsp.fixture(
+    config=ClientServerConfig(
+        server_command=SERVER, server_env={**ENV, "DOCKERLS_REGISTRY": "fake"}
+    )
+)
+async def fake_client(lsp_client: LanguageClient):  # type: ignore[no-untyped-def]
+    params = lsp.InitializeParams(capabilities=client_capabilities("neovim"))
+    await lsp_client.initialize_session(params)
+    yield
+    await lsp_client.shutdown_session()
+
+
+@pytest.mark.asyncio
+async def test_fake_registry_selected_by_environment(fake_client: LanguageClient) -> None:
+    text = "FROM python:\n"
+    open_doc(fake_client, text)
+    res = await complete_until_done(fake_client, end_of_line(text, 0))
+    labels = [i.label for i in sorted(res.items, key=lambda i: i.sort_text or "")]
+    assert labels == ["3.13.0rc1", "3.12", "3.12-slim", "3.11", "3.11-slim", "latest"]
