@@ -272,7 +272,7 @@ async def test_registry_diagnostics_merge_into_a_later_publish(
         note = await asyncio.wait_for(
             client.wait_for_notification(lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS), timeout=15
         )
-        codes = {d.code: d for d in note.diagnostics if d.code in ("DLS201", "DLS202")}  # type: ignore[misc]
+        codes = {d.code: d for d in note.diagnostics if d.code in ("DLS201", "DLS202")}
     assert set(codes) == {"DLS201", "DLS202"}
     assert codes["DLS201"].range.start == lsp.Position(0, len(f"FROM {registry.host}/team/app:"))
     assert codes["DLS202"].range.start.line == 1

@@ -3,6 +3,8 @@ pinning actions and the optional registry diagnostics."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from lsprotocol import types as lsp
 
 from dockerls.analysis.model import build_model
@@ -19,7 +21,7 @@ D2 = "sha256:" + "2" * 64
 CAPS = ClientCaps()
 
 
-def apply(text: str, edits: list[lsp.TextEdit]) -> str:
+def apply(text: str, edits: Sequence[lsp.TextEdit]) -> str:
     lines = text.split("\n")
     offs = [0]
     for line in lines:
