@@ -1,0 +1,47 @@
+"""DurationTooShort: a HEALTHCHECK duration below one millisecond."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from dockerls.analysis.rules.base import Finding, InstructionContext, Rule, Severity
+from dockerls.analysis.rules.syn_common import known_flag, parse_duration
+from dockerls.syntax import spec
+from dockerls.syntax.nodes import Instruction
+
+
+class DurationTooShort(Rule):
+    """What it does:
+    Flags a `HEALTHCHECK` duration that is negative or shorter than 1ms but
+    not zero, such as `--timeout=500us`. Zero means "use the default" and is
+    accepted.
+
+    Why it matters:
+    BuildKit refuses health-check durations under a millisecond.
+
+    Example:
+    ```dockerfile
+    HEALTHCHECK --interval=100us CMD true
+    ```
+
+    Fix:
+    Use at least `1ms`, or a realistic value such as `30s`.
+    """
+
+    code = "DurationTooShort"
+    name = "duration-too-short"
+    severity = Severity.ERROR
+    group = "syntax"
+    kinds = frozenset({"HEALTHCHECK"})
+
+    def check_instruction(self, inst: Instruction, ctx: InstructionContext) -> Iterable[Finding]:
+        for fl in inst.flags:
+            fs = known_flag(inst, fl)
+            if fs is None or fs.kind is not spec.ValueKind.DURATION or not fl.value:
+                continue
+            secs, _why = parse_duration(fl.value)
+            if secs is not None and secs != 0 and secs < 0.001 and fl.value_span is not None:
+                yield Finding(fl.value_span, f"`--{fl.name}={fl.value}` is shorter than 1ms")
+
+
+RULE = DurationTooShort()

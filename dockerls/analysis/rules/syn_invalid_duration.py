@@ -1,0 +1,47 @@
+"""InvalidDuration: a HEALTHCHECK time flag that is not a duration."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from dockerls.analysis.rules.base import Finding, InstructionContext, Rule, Severity
+from dockerls.analysis.rules.syn_common import known_flag, parse_duration
+from dockerls.syntax import spec
+from dockerls.syntax.nodes import Instruction
+
+
+class InvalidDuration(Rule):
+    """What it does:
+    Flags a `HEALTHCHECK` `--interval`, `--timeout`, `--start-period` or
+    `--start-interval` value that is not a Go duration: a number without a
+    unit (`30`), an unknown unit (`30sec`) or no number at all.
+
+    Why it matters:
+    BuildKit parses these values itself and stops the build when it can't.
+
+    Example:
+    ```dockerfile
+    HEALTHCHECK --interval=30 CMD curl -f http://localhost/
+    ```
+
+    Fix:
+    Add a unit: `--interval=30s` (units: ns, us, ms, s, m, h).
+    """
+
+    code = "InvalidDuration"
+    name = "invalid-duration"
+    severity = Severity.ERROR
+    group = "syntax"
+    kinds = frozenset({"HEALTHCHECK"})
+
+    def check_instruction(self, inst: Instruction, ctx: InstructionContext) -> Iterable[Finding]:
+        for fl in inst.flags:
+            fs = known_flag(inst, fl)
+            if fs is None or fs.kind is not spec.ValueKind.DURATION or not fl.value:
+                continue
+            secs, why = parse_duration(fl.value)
+            if secs is None and fl.value_span is not None:
+                yield Finding(fl.value_span, f"`--{fl.name}` value `{fl.value}` {why}")
+
+
+RULE = InvalidDuration()
