@@ -623,7 +623,7 @@ def build_server() -> DockerLanguageServer:
     # --- wiring: registry features (begin) ---
     # Lookups run on RegistryService's pool; handlers only read caches, start
     # fetches, or await them with a timeout (async handlers, so $/cancelRequest works).
-    # Hooks for the other sections: ls.tags_for (completion), ls.image_info (hover),
+    # Hooks for the other sections: ls.tags_for + ls.tag_status (completion), ls.image_info (hover),
     # ls.prepare_image_hover (await before hover), ls.image_code_actions (code
     # actions), ls.registry_extra (extra diagnostics for _publish).
     import contextlib
@@ -682,6 +682,7 @@ def build_server() -> DockerLanguageServer:
                 self.key = key
                 self.errors.clear()
                 self.digests.clear()
+                self.waiting.clear()
             return self.service
 
         def failed(self, kind: str, key: str) -> str | None:
@@ -783,6 +784,12 @@ def build_server() -> DockerLanguageServer:
 
         return f_images.completion_tags(tags[:500], platform=platform, info_for=info_for), False
 
+    def tag_status(image: str) -> str | None:
+        """Why tags of ``image`` are missing or stale (lookups off, still running, the
+        registry's error), for completion item details; ``None`` when all is well."""
+        ref = _lookup_ref(image)
+        return None if ref is None else reg_state.tags(ref)[1]
+
     def image_info(word: str) -> str | None:
         """Hover hook: registry details from the cache; starts a lookup when missing."""
         ref = _lookup_ref(word)
@@ -845,7 +852,9 @@ def build_server() -> DockerLanguageServer:
             cands = f_images.version_candidates(tags or [])
             refs = [parse_image_ref(f"{ref.name}:{t}") for t in cands]
             found = await asyncio.gather(*(reg_state.await_digest(r, timeout) for r in refs))
-            version_tag = f_images.most_specific_tag(t for t, d in zip(cands, found, strict=True) if d == digest)
+            version_tag = f_images.most_specific_tag(
+                t for t, d in zip(cands, found, strict=True) if d == digest
+            )
         return f_images.ImageFacts(digest=digest, version_tag=version_tag)
 
     async def image_code_actions(
@@ -906,6 +915,7 @@ def build_server() -> DockerLanguageServer:
             server.schedule(uri)
 
     server.tags_for = tags_for  # type: ignore[attr-defined]
+    server.tag_status = tag_status  # type: ignore[attr-defined]
     server.image_info = image_info  # type: ignore[attr-defined]
     server.prepare_image_hover = prepare_image_hover  # type: ignore[attr-defined]
     server.image_code_actions = image_code_actions  # type: ignore[attr-defined]
