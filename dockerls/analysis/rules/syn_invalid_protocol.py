@@ -48,7 +48,9 @@ class InvalidProtocol(Rule):
                 start = w.span.start + slash + 1
                 yield Finding(
                     Span(start, start + len(proto)) if proto else Span(start - 1, start),
-                    f"Unknown protocol `{proto}`: use tcp, udp or sctp",
+                    f"Unknown protocol `{proto}`: use tcp, udp or sctp"
+                    if proto
+                    else "Missing protocol after `/`: use tcp, udp or sctp",
                 )
 
 
