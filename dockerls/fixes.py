@@ -96,11 +96,17 @@ def candidates(
     return out
 
 
+# fixes that merge instructions go first: the fixes of the merged instruction
+# (e.g. DL3009's clean-up at the end of a RUN) then apply to the whole of it
+FIRST = ("DL3059",)
+
+
 def pick(cands: Sequence[Candidate]) -> list[Candidate]:
-    """Greedy: keep each candidate whose edits overlap none kept so far."""
+    """Greedy: keep each candidate whose edits overlap none kept so far
+    (merging fixes first, then document order)."""
     kept: list[Candidate] = []
     taken: list[TextEdit] = []
-    for c in cands:
+    for c in sorted(cands, key=lambda c: c.code not in FIRST):
         if any(overlaps(a, b) for a in c.edits for b in taken):
             continue
         # a fix whose own edits overlap each other is broken: skip it

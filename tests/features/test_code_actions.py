@@ -272,12 +272,12 @@ def test_only_filter() -> None:
 
 
 def test_fix_all_applies_every_safe_fix_and_is_idempotent() -> None:
-    text = "from ubuntu:22.04 as build\nrun apk add curl=1\nMAINTAINER me\n"
+    text = "FROM ubuntu:22.04 as build\nRUN apk add curl=1\nMAINTAINER me\n"
     acts = actions(text, diags=[], only=["source.fixAll"])
     assert [a.kind for a in acts] == [ca.FIX_ALL_KIND]
     out = apply(text, acts[0])
     assert out == (
-        'from ubuntu:22.04 as build\nrun apk add --no-cache curl=1\nlabel org.opencontainers.image.authors="me"\n'
+        'FROM ubuntu:22.04 AS build\nRUN apk add --no-cache curl=1\nLABEL org.opencontainers.image.authors="me"\n'
     )
     # no safe fix left: a second fix-all offers nothing
     assert actions(out, diags=[], only=[ca.FIX_ALL_KIND]) == []
