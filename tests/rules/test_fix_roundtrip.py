@@ -14,10 +14,11 @@ with the one rule whose fix was applied, which keeps it well under 90 s.
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import os
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -26,8 +27,18 @@ import pytest
 
 from dockerls.analysis.engine import Linter
 from dockerls.analysis.rules import RULES
-from dockerls.analysis.rules.base import FixAvailability, Rule, Violation
+from dockerls.analysis.rules.base import (
+    Edit,
+    Finding,
+    Fix,
+    FixAvailability,
+    InstructionContext,
+    Rule,
+    Severity,
+    Violation,
+)
 from dockerls.fixes import TextEdit, apply_edits, fix_edits, fix_text
+from dockerls.syntax.nodes import Instruction, Span
 from dockerls.syntax.parser import Parse, parse
 from dockerls.syntax.reparse import reparse
 
@@ -132,6 +143,38 @@ def _check_file(path: Path) -> list[tuple[str, str | None]]:
     return list(roundtrip(text, Linter(rules=FIXABLE)))
 
 
+class _BrokenFix(Rule):
+    """Test double: a FROM rule whose fixes don't fix anything."""
+
+    code = "XX0001"
+    name = "broken-fix"
+    severity = Severity.INFO
+    group = "best-practice"
+    fix = FixAvailability.ALWAYS
+    kinds = frozenset({"FROM"})
+
+    def check_instruction(self, inst: Instruction, ctx: InstructionContext) -> Iterable[Finding]:
+        end = len(inst.text.rstrip("\n"))
+        yield Finding(
+            inst.keyword_span,
+            "keeps reporting",
+            Fix("Append a comment", (Edit(Span(end, end), " x"),)),
+        )
+        yield Finding(
+            inst.keyword_span,
+            "breaks the file",
+            Fix("Open a heredoc", (Edit(Span(0, 0), "RUN <<EOF\n"),)),
+        )
+
+
+def test_roundtrip_catches_broken_fixes() -> None:
+    results = list(roundtrip("FROM debian:12\nRUN true\n", Linter(rules=[_BrokenFix()])))
+    assert results == [
+        ("XX0001", "still reported at the same place"),
+        ("XX0001", "new syntax issues {'UnterminatedHeredoc': 1}"),
+    ]
+
+
 @pytest.mark.corpus
 def test_every_fix_roundtrips_on_the_corpus() -> None:
     logging.disable(logging.CRITICAL)
@@ -140,7 +183,8 @@ def test_every_fix_roundtrips_on_the_corpus() -> None:
         offered: Counter[str] = Counter()
         failures: dict[str, list[str]] = {}
         workers = max(1, min(4, os.cpu_count() or 1))
-        with ProcessPoolExecutor(workers) as pool:
+        # spawn, not fork: the Go runtime behind `dockerfile` hangs in a forked child
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
             files = corpus_files()
             results_per_file = pool.map(_check_file, files, chunksize=8)
             for path, results in zip(files, results_per_file, strict=True):
