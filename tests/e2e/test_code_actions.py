@@ -30,7 +30,7 @@ async def _open(client: LanguageClient, text: str) -> list[lsp.Diagnostic]:
         lsp.DidOpenTextDocumentParams(lsp.TextDocumentItem(URI, "dockerfile", 1, text))
     )
     await client.wait_for_notification(lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
-    return client.diagnostics[URI]
+    return list(client.diagnostics[URI])
 
 
 async def _actions(
@@ -88,4 +88,32 @@ async def test_combine_runs_and_fix_all(client: LanguageClient) -> None:
     assert fixed == (
         "FROM debian:12\nRUN apt-get update && \\\n"
         "    apt-get install -y --no-install-recommends curl=1 && rm -rf /var/lib/apt/lists/*\n"
+    )
+
+
+async def test_client_without_literals_gets_a_command_that_applies_the_edit(
+    client: LanguageClient,
+) -> None:
+    text = "FROM alpine:3.20\nRUN apk add curl=8.9.1-r0\n"
+    diags = [d for d in await _open(client, text) if d.code == "DL3019"]
+    # ask as a client without CodeAction literals would be answered: the
+    # server only knows the capability from initialize, so call the command
+    # the literal-less answer uses, with the edit of the quick fix
+    fix = next(a for a in await _actions(client, diags[0].range, diags) if a.is_preferred)
+    applied: list[lsp.ApplyWorkspaceEditParams] = []
+
+    @client.feature(lsp.WORKSPACE_APPLY_EDIT)
+    def on_apply(params: lsp.ApplyWorkspaceEditParams) -> lsp.ApplyWorkspaceEditResult:
+        applied.append(params)
+        return lsp.ApplyWorkspaceEditResult(applied=True)
+
+    await client.workspace_execute_command_async(
+        lsp.ExecuteCommandParams(command="dockerls.applyEdit", arguments=[fix.edit])
+    )
+    assert len(applied) == 1
+    changes = applied[0].edit.changes
+    assert changes is not None
+    assert (
+        _apply(text, list(changes[URI]))
+        == "FROM alpine:3.20\nRUN apk add --no-cache curl=8.9.1-r0\n"
     )

@@ -299,4 +299,6 @@ def test_clients_without_literals_get_commands() -> None:
     )
     first = out[0]
     assert isinstance(first, lsp.Command) and first.arguments
-    assert apply(text, first.arguments[0]) == "FROM alpine:3\nRUN apk add --no-cache curl=1\n"
+    edit = first.arguments[0]
+    assert isinstance(edit, lsp.WorkspaceEdit)
+    assert apply(text, edit) == "FROM alpine:3\nRUN apk add --no-cache curl=1\n"
