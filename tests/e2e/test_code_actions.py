@@ -102,7 +102,7 @@ async def test_client_without_literals_gets_a_command_that_applies_the_edit(
     fix = next(a for a in await _actions(client, diags[0].range, diags) if a.is_preferred)
     applied: list[lsp.ApplyWorkspaceEditParams] = []
 
-    @client.feature(lsp.WORKSPACE_APPLY_EDIT)
+    @client.feature(lsp.WORKSPACE_APPLY_EDIT)  # type: ignore[untyped-decorator]
     def on_apply(params: lsp.ApplyWorkspaceEditParams) -> lsp.ApplyWorkspaceEditResult:
         applied.append(params)
         return lsp.ApplyWorkspaceEditResult(applied=True)
