@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from dockerls.analysis.model import build_model
 from dockerls.features.combine_runs import combined_text, continuation_indent, group_at
+from dockerls.syntax.nodes import Instruction
 from dockerls.syntax.parser import parse
 
 
@@ -92,3 +95,51 @@ def test_group_stops_at_other_instructions() -> None:
 def test_indent_detection() -> None:
     assert continuation_indent(parse("FROM a\nRUN a && \\\n\tb\n")) == "\t"
     assert continuation_indent(parse("FROM a\nRUN a\n")) == "    "
+
+
+@pytest.mark.corpus
+def test_combining_every_run_block_of_the_corpus_keeps_the_file_valid() -> None:
+    """Every block of consecutive RUNs in the corpus that we offer to combine
+    becomes one RUN that our parser, our shell parser and BuildKit accept."""
+    import dockerfile
+
+    from dockerls.analysis.shellview import run_scripts
+    from dockerls.features.combine_runs import combine
+    from dockerls.fixes import apply_edits
+
+    corpus = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "files"
+    files = sorted(p for p in corpus.rglob("*") if p.is_file())
+    assert len(files) >= 1400
+    offered = refused = 0
+    for path in files:
+        text = path.read_bytes().decode("utf-8", errors="surrogateescape")
+        p = parse(text)
+        model = build_model(p)
+        seen: set[int] = set()
+        for i, it in p.instructions():
+            if it.name != "RUN" or i in seen:
+                continue
+            group = group_at(p, i)
+            seen.update(group)
+            if len(group) < 2:
+                continue
+            edits = combine(p, model, group)
+            if edits is None:
+                refused += 1
+                continue
+            offered += 1
+            new = apply_edits(text, edits)
+            q = parse(new)
+            merged = q.items[group[0]]
+            assert isinstance(merged, Instruction) and merged.name == "RUN", path
+            assert not merged.issues, (path, merged.issues)
+            scripts = run_scripts(merged)
+            assert len(scripts) == 1 and not scripts[0].script.errors, (path, merged.text)
+            assert len(q.instructions()) == len(p.instructions()) - len(group) + 1, path
+            try:
+                dockerfile.parse_string(text)
+            except dockerfile.GoParseError:
+                continue
+            dockerfile.parse_string(new)  # raises if BuildKit rejects the result
+    print(f"RUN blocks combined: {offered}, refused: {refused}")
+    assert offered > 100
