@@ -33,11 +33,12 @@ from dockerls.analysis.shellview import run_scripts
 from dockerls.fixes import TextEdit
 from dockerls.syntax.nodes import Blank, Comment, Instruction
 from dockerls.syntax.parser import Parse
-from dockerls.syntax.shell import shell_dialect
+from dockerls.syntax.shell import parse_shell, shell_dialect
 
 TITLE = "Combine consecutive RUN instructions"
 DEFAULT_INDENT = "    "
 _CHAIN = frozenset({None, "&&", "|", "|&"})
+_PROBE = "dockerls_probe_"
 
 
 def continuation_indent(p: Parse) -> str:
@@ -130,25 +131,28 @@ def _mergeable(
     sc = scripts[0].script
     if not sc.supported or sc.errors or not sc.commands:
         return False
-    if not first:
-        # the whole RUN must be one chain that stops at the first failure
-        if any(c.connector_before not in _CHAIN for c in sc.commands if c.via_shell is None):
-            return False
-        if any(
-            c.connector_before is None
-            for c in sc.commands[1:]
-            if c.via_shell is None and c.wrapped_by is None
-        ):
-            return False
+    # after the first, a RUN must be one chain that stops at the first failure
+    # (nested lists, e.g. inside `$(...)`, are held to it too: simpler)
+    if not first and any(
+        c.connector_before not in _CHAIN for c in sc.commands if c.via_shell is None
+    ):
+        return False
     if not last:
         if any(c.name in _STATEFUL or (not c.name and c.assignments) for c in sc.commands):
             return False
-        tail = inst.args.rstrip()
-        if tail.endswith((";", "&", "|", escape)) or "#" in inst.args:
+        if inst.text.rstrip().endswith(escape) or any(
+            c.connector_before == "&" for c in sc.commands
+        ):
             return False
-        if inst.text.rstrip().endswith(escape):
-            return False
-        if any(c.connector_before == "&" for c in sc.commands):
+        # `&&` must be able to follow: no trailing `;`/`&`/`|`, no comment
+        probe = parse_shell(inst.args + " && " + _PROBE, sc.dialect)
+        last_cmd = probe.commands[-1] if probe.commands else None
+        if (
+            probe.errors
+            or last_cmd is None
+            or last_cmd.name != _PROBE
+            or last_cmd.connector_before != "&&"
+        ):
             return False
     return True
 

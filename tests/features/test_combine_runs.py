@@ -86,6 +86,13 @@ def test_later_run_with_semicolon_can_still_come_first() -> None:
     assert combine("FROM a\nRUN a; b\nRUN c\n") == "FROM a\nRUN a; b && \\\n    c\n"
 
 
+def test_hash_inside_quotes_and_command_substitution_are_fine() -> None:
+    src = "FROM a\nRUN sed -i 's,#x,y,' f\nRUN test \"$(stat -c %a d)\" = 777\n"
+    assert combine(src) == (
+        "FROM a\nRUN sed -i 's,#x,y,' f && \\\n    test \"$(stat -c %a d)\" = 777\n"
+    )
+
+
 def test_group_stops_at_other_instructions() -> None:
     p = parse("FROM a\nRUN a\nENV X=1\nRUN b\nRUN c\n")
     assert group_at(p, 1) == [1]
