@@ -256,8 +256,8 @@ class Linter:
         segments: list[tuple[int, int, Stage | None]] = []
         first_from = model.stages[0].first if model.stages else len(items)
         segments.append((p.header, first_from, None))
-        for st in model.stages:
-            segments.append((st.first, st.end, st))
+        for stage in model.stages:
+            segments.append((stage.first, stage.end, stage))
         for first, end, st in segments:
             if first >= end:
                 continue
@@ -513,10 +513,10 @@ class Linter:
             # `stage ignore` pragmas directly above this segment's FROM
             k = first - 1
             while k >= 0 and isinstance(items[k], Comment):
-                c = items[k]
-                assert isinstance(c, Comment)
-                if "stage" in c.body:
-                    pr = parse_pragma(c.body)
+                above = items[k]
+                assert isinstance(above, Comment)
+                if "stage" in above.body:
+                    pr = parse_pragma(above.body)
                     if pr is not None and pr.kind is PragmaKind.STAGE_IGNORE:
                         stage_ignore |= {x.code for x in pr.codes}
                 k -= 1

@@ -115,8 +115,8 @@ def _definitions_of(inst: Instruction) -> tuple[tuple[str, str, str | None, Span
             # legacy ``ENV key value`` form
             first = words[0]
             value = inst.values[1] if len(inst.values) > 1 else ""
-            vs = Span(words[1].span.start, words[-1].span.end) if len(words) > 1 else None
-            out.append(("ENV", first.value, value, first.span, vs))
+            legacy_vs = Span(words[1].span.start, words[-1].span.end) if len(words) > 1 else None
+            out.append(("ENV", first.value, value, first.span, legacy_vs))
         else:
             for w in words:
                 eq = w.value.find("=")

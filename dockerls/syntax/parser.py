@@ -604,10 +604,10 @@ def _instruction_from_line(
         flag_end, fwords = _extract_flags(rest)
         rest_base = base + lead + rest_index
         for raw, fs, fe in fwords:
-            body = raw[2:] if raw.startswith("--") else raw
-            eq = body.find("=")
-            fname = body if eq < 0 else body[:eq]
-            fvalue = None if eq < 0 else body[eq + 1 :]
+            fbody = raw[2:] if raw.startswith("--") else raw
+            eq = fbody.find("=")
+            fname = fbody if eq < 0 else fbody[:eq]
+            fvalue = None if eq < 0 else fbody[eq + 1 :]
             span = mapper.span(rest_base + fs, rest_base + fe)
             src = rest[fs:fe]
             name_start = rest_base + fs + 2
