@@ -240,9 +240,9 @@ def build_server() -> DockerLanguageServer:
 
     @server.feature(lsp.INITIALIZE)
     def initialize(ls: DockerLanguageServer, params: lsp.InitializeParams) -> None:
-        enc = ls.workspace.position_encoding
+        enc: Any = ls.workspace.position_encoding
         ls.caps = ClientCaps.from_initialize(
-            params.capabilities, str(enc.value if hasattr(enc, "value") else enc or "utf-16")
+            params.capabilities, str(getattr(enc, "value", enc) or "utf-16")
         )
         ls._init_options = params.initialization_options
         ls.apply_settings([("initializationOptions", params.initialization_options or {})])
