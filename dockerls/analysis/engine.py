@@ -515,10 +515,13 @@ class Linter:
             while k >= 0 and isinstance(items[k], Comment):
                 above = items[k]
                 assert isinstance(above, Comment)
-                if "stage" in above.body:
+                if "ignore" in above.body:
                     pr = parse_pragma(above.body)
                     if pr is not None and pr.kind is PragmaKind.STAGE_IGNORE:
                         stage_ignore |= {x.code for x in pr.codes}
+                    elif pr is not None and pr.kind is PragmaKind.IGNORE:
+                        # an instruction pragma right above this segment's FROM
+                        next_ignore.setdefault(0, set()).update(x.code for x in pr.codes)
                 k -= 1
         directive = self._active_for or _Directive()
         prefer_bk = cfg.duplicate_preference == "buildkit"

@@ -560,7 +560,7 @@ class HttpRegistry:
             if (
                 url.startswith("https://")
                 and self._plain_http_allowed(host)
-                and host not in self._schemes
+                and self._schemes.get(host) != "https"
                 and isinstance(exc.__cause__, requests.ConnectionError)
             ):
                 log.info("%s does not speak TLS; using plain HTTP (loopback/insecure host)", host)

@@ -89,7 +89,12 @@ class AptListsNotDeleted(Rule):
                 return
             edit = end_of_script_edit(inv, " && rm -rf /var/lib/apt/lists/*")
             fix = None
-            if edit is not None:
+            # deleting the lists is only safe when this RUN also installs:
+            # a later RUN may still need them otherwise
+            installs = any(
+                True for _ in invocations(inst, shell, ("apt-get", "apt"), ("install",))
+            )
+            if edit is not None and installs:
                 fix = Fix(
                     "Delete the apt lists at the end of this RUN", (edit,), Applicability.SAFE
                 )

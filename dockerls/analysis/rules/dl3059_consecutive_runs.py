@@ -150,7 +150,16 @@ def _merge_fix(
     # offsets relative to b's item: the edit reaches back into a
     start = starts[ia] + a_text_end - starts[ib]
     end = rb.args_span.start
-    new = f" && {escape}\n" + "".join(kept) + "    "
+    # the file's own line ending and continuation indent
+    nl = "\r\n" if ra.text.endswith("\r\n") else "\n"
+    indent = "    "
+    for line in ra.text.splitlines()[1:]:
+        stripped = line.lstrip(" \t")
+        if stripped:
+            indent = line[: len(line) - len(stripped)] or indent
+            break
+    kept = [k if k.endswith(nl) else k.rstrip("\r\n") + nl for k in kept]
+    new = f" && {escape}{nl}" + "".join(kept) + indent
     stateful = any(
         c.name in _STATEFUL or (c.assignments and not c.args and c.name == "")
         for c in scripts[0].script.commands
