@@ -14,6 +14,7 @@ fixed delay.
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 import logging
 import sys
 from typing import Any
@@ -29,12 +30,14 @@ from dockerls.analysis.engine import LintConfig
 from dockerls.analysis.rules import known_code
 from dockerls.analysis.rules.base import Severity
 from dockerls.analysis.dockerignore import parse_dockerignore
+from dockerls.analysis.shellcheck_map import filter_violations, jobs_for, violations_for
 from dockerls.documents import DocumentStore, Snapshot, is_dockerignore
 from dockerls.features.positions import position_of
 from dockerls.syntax.lines import offset
 from dockerls.syntax.parser import parse
 from dockerls.features.caps import ClientCaps
 from dockerls.features.diagnostics import DiagnosticCache, diagnostics_json
+from dockerls.shellcheck import ShellChecker
 
 log = logging.getLogger("dockerls")
 
@@ -124,6 +127,8 @@ class DockerLanguageServer(LanguageServer):
         self._init_options: object = None
         self._diag_caches: dict[str, DiagnosticCache] = {}
         self._scheduled: dict[str, int | None] = {}
+        self._sc_running = set()
+        self._sc_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="shellcheck")
 
     # -- settings -------------------------------------------------------
     def apply_settings(self, layers: list[tuple[str, object]]) -> None:
@@ -159,11 +164,67 @@ class DockerLanguageServer(LanguageServer):
             cache = self._diag_caches.get(uri)
             if cache is None or cache.encoding != self.caps.encoding:
                 cache = self._diag_caches[uri] = DiagnosticCache(self.caps.encoding)
-            body = diagnostics_json(snap.parse, result.per_item, cache)
+            extra = self._shellcheck_extra(snap, result)
+            registry_extra = getattr(self, "registry_extra", None)
+            if registry_extra is not None:
+                extra.extend(registry_extra(snap))
+            body = diagnostics_json(snap.parse, result.per_item, cache, extra)
         except Exception:
             log.exception("linting %s failed", uri)
             return
         self.publish_raw(uri, snap.version, body)
+
+    # -- ShellCheck -----------------------------------------------------
+    _checker: ShellChecker | None = None
+    _checker_key: object = None
+    _sc_running: set[str]
+
+    def shellchecker(self) -> ShellChecker | None:
+        """The ShellCheck runner for the current settings (None when off)."""
+        sc = self.settings.shellcheck
+        key = (sc.enabled, sc.path, sc.extra_args, "shellcheck" in self.store.config.disabled_groups)
+        if key != self._checker_key:
+            self._checker_key = key
+            self._checker = None
+            if sc.enabled is not False and not key[3]:
+                checker = ShellChecker(sc.path, sc.extra_args)
+                if checker.available:
+                    self._checker = checker
+                elif sc.enabled is True:
+                    msg = "dockerls: shellcheck.enabled is on but no ShellCheck binary was found"
+                    log.warning(msg)
+                    self.window_show_message(lsp.ShowMessageParams(lsp.MessageType.Warning, msg))
+        return self._checker
+
+    def _shellcheck_extra(self, snap: Snapshot, result: Any) -> list[tuple[int, Any]]:
+        """Cached ShellCheck findings now; uncached scripts are checked in a
+        worker thread and the document is published again when they're done."""
+        checker = self.shellchecker()
+        if checker is None:
+            return []
+        jobs = jobs_for(snap.parse, result.model)
+        found, missing = checker.peek(jobs)
+        sc = filter_violations(
+            snap.parse,
+            result.model,
+            violations_for(snap.parse, jobs, found, snap.linter.config.severity),
+            snap.linter.config,
+        )
+        if missing and snap.uri not in self._sc_running:
+            self._sc_running.add(snap.uri)
+            loop = asyncio.get_running_loop()
+            fut = loop.run_in_executor(self._sc_pool, checker.check_scripts, missing)
+            uri = snap.uri
+
+            def done(_f: Any) -> None:
+                self._sc_running.discard(uri)
+                # publish the document's current version again, now with the
+                # findings; failed runs aren't cached and aren't retried here
+                if self.store.get(uri) is not None and not checker.peek(missing)[1]:
+                    self.schedule(uri)
+
+            fut.add_done_callback(done)
+        return [(i, v) for i, vs in sc.items() for v in vs]
 
     def publish_raw(self, uri: str, version: int | None, diagnostics_array_json: str) -> None:
         """Send publishDiagnostics with a pre-serialised diagnostics array."""

@@ -160,6 +160,25 @@ class ShellChecker:
             log.warning("unreadable shellcheck output: %s", exc)
             return None
 
+    def peek(
+        self, jobs: Sequence[ScriptJob]
+    ) -> tuple[dict[tuple[str, str], list[ScFinding]], list[ScriptJob]]:
+        """Cached findings, and the jobs that still need a run (never blocks
+        on a process: safe on the event loop)."""
+        found: dict[tuple[str, str], list[ScFinding]] = {}
+        missing: list[ScriptJob] = []
+        with self._lock:
+            for j in jobs:
+                hit = self._cache.get(j.key)
+                if hit is None:
+                    if self.path is None:
+                        found[j.key] = []
+                    else:
+                        missing.append(j)
+                else:
+                    found[j.key] = list(hit)
+        return found, missing
+
     def check_scripts(self, jobs: Sequence[ScriptJob]) -> dict[tuple[str, str], list[ScFinding]]:
         """Findings per ``job.key``.  Blocking; cached keys spawn nothing.
         Without a binary, every job gets an empty list."""

@@ -6,16 +6,12 @@ from __future__ import annotations
 
 import asyncio
 
-import pytest
 from lsprotocol import types as lsp
 from pytest_lsp import LanguageClient
 
 URI = "file:///tmp/e2e-shellcheck/Dockerfile"
 TEXT = "FROM debian:12\nRUN apt-get update \\\n    && cd /x; echo $foo\n"
 
-pytestmark = pytest.mark.xfail(
-    strict=True, reason="needs the shellcheck wiring in dockerls/server.py (_publish merge)"
-)
 
 
 async def _until(pred, timeout: float = 30.0) -> None:  # type: ignore[no-untyped-def]
@@ -46,7 +42,7 @@ async def test_shellcheck_findings_arrive_with_exact_ranges(client: LanguageClie
     # an edit elsewhere: both kinds are published for the new version
     client.text_document_did_change(
         lsp.DidChangeTextDocumentParams(
-            lsp.VersionedTextDocumentIdentifier(URI, 2),
+            lsp.VersionedTextDocumentIdentifier(uri=URI, version=2),
             [
                 lsp.TextDocumentContentChangePartial(
                     lsp.Range(lsp.Position(0, 0), lsp.Position(0, 0)), "# a comment\n"
