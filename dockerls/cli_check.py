@@ -27,7 +27,7 @@ from dockerls import config as hl_config
 from dockerls.analysis.engine import LintConfig, Linter
 from dockerls.analysis.rules.base import Severity
 from dockerls.formats import FORMATS, Problem, ProblemFix, RuleInfo, TextEdit, render
-from dockerls.syntax.lines import relative_position
+from dockerls.syntax.lines import position, relative_position
 from dockerls.syntax.parser import parse
 
 THRESHOLDS = ("error", "warning", "info", "style", "ignore", "none")
@@ -43,19 +43,48 @@ def read_text(path: Path | None) -> str:
     return data.decode("utf-8", errors="replace")
 
 
+_CHECKER: Any = None
+
+
+def shellcheck_violations(p: Any, result: Any, config: LintConfig) -> list[tuple[int, Any]]:
+    """ShellCheck findings for one file, unless the shellcheck group is off or
+    no binary is installed (one checker per process, cached per script)."""
+    if "shellcheck" in config.disabled_groups:
+        return []
+    global _CHECKER
+    from dockerls.analysis.shellcheck_map import filter_violations, jobs_for, violations_for
+    from dockerls.shellcheck import ShellChecker
+
+    if _CHECKER is None:
+        _CHECKER = ShellChecker()
+    if not _CHECKER.available:
+        return []
+    jobs = jobs_for(p, result.model)
+    if not jobs:
+        return []
+    res = _CHECKER.check_scripts(jobs)
+    sc = filter_violations(p, result.model, violations_for(p, jobs, res, config.severity), config)
+    return [(i, v) for i, vs in sc.items() for v in vs]
+
+
 def lint_text(text: str, display: str, config: LintConfig) -> list[Problem]:
     p = parse(text)
     result = Linter(config=config).lint(p)
+    found = result.all()
+    found.extend(shellcheck_violations(p, result, config))
+    found.sort(key=lambda iv: (iv[0], iv[1].span.start, iv[1].code))
     out: list[Problem] = []
-    for item, v in result.all():
+    for item, v in found:
         sl, sc = relative_position(p, item, v.span.start)
         el, ec = relative_position(p, item, v.span.end)
         fix = None
         if v.fix is not None:
             edits = []
+            base = p.starts[item]
             for e in v.fix.edits:
-                a, b = relative_position(p, item, e.span.start)
-                c, d = relative_position(p, item, e.span.end)
+                # fix edits may reach into neighbouring items: absolute offsets
+                a, b = position(p, base + e.span.start)
+                c, d = position(p, base + e.span.end)
                 edits.append(TextEdit(a + 1, b + 1, c + 1, d + 1, e.text))
             fix = ProblemFix(v.fix.title, tuple(edits), v.fix.applicability.value == "safe")
         out.append(
