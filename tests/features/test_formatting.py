@@ -160,3 +160,9 @@ def test_options(settings: FormatSettings, fo: lsp.FormattingOptions, unit: str)
 def test_format_text_matches_edits() -> None:
     src = "from a as b\nrun x \\\n y\n"
     assert format_text(src, FormatOptions()) == fmt(src)
+
+
+def test_crlf_and_unterminated_files() -> None:
+    opts = FormatOptions(unit="  ")
+    assert format_text("from a\r\nrun  x \\\r\n    y\r\n", opts) == "FROM a\r\nRUN x \\\r\n  y\r\n"
+    assert format_text("FROM a\nrun x \\", opts) == "FROM a\nRUN x \\"
