@@ -14,10 +14,10 @@ fixed delay.
 from __future__ import annotations
 
 import asyncio
-from concurrent.futures import ThreadPoolExecutor
 import logging
 import sys
-from typing import Any
+from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types as lsp
 from pygls.exceptions import JsonRpcInvalidParams
@@ -26,18 +26,21 @@ from pygls.protocol import JsonRPCNotification, LanguageServerProtocol
 
 from dockerls import __version__
 from dockerls import settings as settings_mod
+from dockerls.analysis.dockerignore import parse_dockerignore
 from dockerls.analysis.engine import LintConfig
 from dockerls.analysis.rules import known_code
 from dockerls.analysis.rules.base import Severity
-from dockerls.analysis.dockerignore import parse_dockerignore
 from dockerls.analysis.shellcheck_map import filter_violations, jobs_for, violations_for
 from dockerls.documents import DocumentStore, Snapshot, is_dockerignore
-from dockerls.features.positions import position_of
-from dockerls.syntax.lines import offset
-from dockerls.syntax.parser import parse
 from dockerls.features.caps import ClientCaps
 from dockerls.features.diagnostics import DiagnosticCache, diagnostics_json
+from dockerls.features.positions import position_of
 from dockerls.shellcheck import ShellChecker
+from dockerls.syntax.lines import offset
+from dockerls.syntax.parser import parse
+
+if TYPE_CHECKING:
+    from dockerls.image_lookups import ImageLookups
 
 log = logging.getLogger("dockerls")
 
@@ -101,6 +104,15 @@ class DockerProtocol(LanguageServerProtocol):
             raise
 
 
+_PENDING: set[asyncio.Future[Any]] = set()
+
+
+def _keep(fut: asyncio.Future[Any]) -> None:
+    """Hold a reference to a write in flight until it is done."""
+    _PENDING.add(fut)
+    fut.add_done_callback(_PENDING.discard)
+
+
 def _write_json(protocol: Any, obj: object) -> None:
     import json
 
@@ -110,7 +122,7 @@ def _write_json(protocol: Any, obj: object) -> None:
         return
     res = writer.write(b"Content-Length: %d\r\n\r\n" % len(data) + data)
     if asyncio.iscoroutine(res):
-        asyncio.ensure_future(res)
+        _keep(asyncio.ensure_future(res))
 
 
 class DockerLanguageServer(LanguageServer):
@@ -128,6 +140,7 @@ class DockerLanguageServer(LanguageServer):
         self._diag_caches: dict[str, DiagnosticCache] = {}
         self._scheduled: dict[str, int | None] = {}
         self._sc_running = set()
+        self.images: ImageLookups | None = None
         self._sc_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="shellcheck")
 
     # -- settings -------------------------------------------------------
@@ -165,9 +178,8 @@ class DockerLanguageServer(LanguageServer):
             if cache is None or cache.encoding != self.caps.encoding:
                 cache = self._diag_caches[uri] = DiagnosticCache(self.caps.encoding)
             extra = self._shellcheck_extra(snap, result)
-            registry_extra = getattr(self, "registry_extra", None)
-            if registry_extra is not None:
-                extra.extend(registry_extra(snap))
+            if self.images is not None:
+                extra.extend(self.images.registry_extra(snap))
             body = diagnostics_json(snap.parse, result.per_item, cache, extra)
         except Exception:
             log.exception("linting %s failed", uri)
@@ -242,12 +254,16 @@ class DockerLanguageServer(LanguageServer):
             + data
         )
         if asyncio.iscoroutine(res):
-            asyncio.ensure_future(res)
+            _keep(asyncio.ensure_future(res))
 
     def report_server_error(self, error: Exception, source: Any) -> None:
         """A message that isn't JSON gets a JSON-RPC parse error (id null)."""
         import json
 
+        from pygls.exceptions import JsonRpcException
+
+        if isinstance(error, JsonRpcException):
+            return  # already answered as an error reply to the request
         if isinstance(error, json.JSONDecodeError):
             _write_json(
                 self.protocol,
@@ -419,7 +435,7 @@ def build_server() -> DockerLanguageServer:
             return None
         return f_completion.completion(
             snap.parse, snap.model, params.position, ls.caps,
-            list_dir=_context_lister(snap), tags_for=getattr(ls, "tags_for", None),
+            list_dir=_context_lister(snap), tags_for=ls.images.tags_for if ls.images else None,
         )  # fmt: skip
 
     @server.feature(lsp.COMPLETION_ITEM_RESOLVE)
@@ -429,13 +445,15 @@ def build_server() -> DockerLanguageServer:
         return f_completion.resolve(item, ls.caps)
 
     @server.feature(lsp.TEXT_DOCUMENT_HOVER)
-    def hover(ls: DockerLanguageServer, params: lsp.HoverParams) -> lsp.Hover | None:
+    async def hover(ls: DockerLanguageServer, params: lsp.HoverParams) -> lsp.Hover | None:
         snap = ls.snapshot(params.text_document.uri)
         if snap is None:
             return None
+        if ls.images is not None:  # a FROM image: wait briefly for the registry
+            await ls.images.prepare_image_hover(snap, params.position)
         return f_hover.hover(
             snap.parse, snap.model, params.position, ls.caps,
-            uri=snap.uri, image_info=getattr(ls, "image_info", None),
+            uri=snap.uri, image_info=ls.images.image_info if ls.images else None,
         )  # fmt: skip
 
     @server.feature(
@@ -668,13 +686,16 @@ def build_server() -> DockerLanguageServer:
         lsp.TEXT_DOCUMENT_CODE_ACTION,
         lsp.CodeActionOptions(code_action_kinds=list(f_actions.KINDS), resolve_provider=False),
     )
-    def code_action(
+    async def code_action(
         ls: DockerLanguageServer, params: lsp.CodeActionParams
     ) -> list[lsp.CodeAction | lsp.Command] | None:
         snap = ls.snapshot(params.text_document.uri)
         if snap is None:
             return None
-        return f_actions.code_actions(snap.parse, snap.model, params, ls.caps, snap.linter.config)
+        out = f_actions.code_actions(snap.parse, snap.model, params, ls.caps, snap.linter.config)
+        if ls.images is None:
+            return out
+        return (out or []) + await ls.images.image_code_actions(snap, params)
 
     @server.command(f_actions.APPLY_EDIT_COMMAND)
     async def apply_edit_command(ls: DockerLanguageServer, edit: lsp.WorkspaceEdit) -> None:
@@ -682,328 +703,17 @@ def build_server() -> DockerLanguageServer:
     # --- wiring: code actions and commands (end) ---
 
     # --- wiring: registry features (begin) ---
-    # Lookups run on RegistryService's pool; handlers only read caches, start
-    # fetches, or await them with a timeout (async handlers, so $/cancelRequest works).
-    # Hooks for the other sections: ls.tags_for + ls.tag_status (completion), ls.image_info (hover),
-    # ls.prepare_image_hover (await before hover), ls.image_code_actions (code
-    # actions), ls.registry_extra (extra diagnostics for _publish).
-    import contextlib
-    import os
-    import time as _time
-    from pathlib import Path as _Path
+    # tag completion, image hover, pinning actions and registry diagnostics:
+    # dockerls/image_lookups.py (network work never runs on the event loop)
+    from dockerls.image_lookups import build_image_lookups
 
-    from dockerls.features import images as f_images
-    from dockerls.registry.base import RegistryError
-    from dockerls.registry.fake import FakeRegistry
-    from dockerls.registry.http import HttpRegistry  # imports requests: once, at startup
-    from dockerls.registry.service import OFFLINE_STATUS, RegistryService
-    from dockerls.registry.settings import RegistrySettings as _RegSettings
-    from dockerls.syntax.imageref import ImageRef, parse_image_ref
+    server.images = build_image_lookups(server)
 
-    class _Registry:
-        """The registry service built from the current settings, plus small memos."""
-
-        RETRY_AFTER = 30.0  # seconds before a failed lookup is tried again
-
-        def __init__(self) -> None:
-            self.key: object = None
-            self.service: RegistryService | None = None
-            self.errors: dict[tuple[str, str], tuple[str, float]] = {}
-            self.digests: dict[str, tuple[str, float]] = {}  # canonical ref -> (digest, when)
-            self.waiting: dict[tuple[str, str], set[str]] = {}  # lookup -> uris to re-publish
-
-        def get(self) -> RegistryService:
-            rs = server.settings.registry
-            fake = os.environ.get("DOCKERLS_REGISTRY") == "fake"
-            key = (
-                fake,
-                rs.enabled,
-                rs.timeout_ms,
-                rs.insecure_registries,
-                rs.cache_ttl_seconds,
-                rs.docker_config,
-            )
-            if self.service is None or key != self.key:
-                if self.service is not None:
-                    self.service.shutdown()
-                if fake:
-                    self.service = RegistryService(FakeRegistry(), enabled=rs.enabled)
-                else:
-                    reg = HttpRegistry(
-                        _RegSettings(
-                            enabled=rs.enabled,
-                            timeout_ms=rs.timeout_ms,
-                            insecure_registries=tuple(rs.insecure_registries),
-                            cache_ttl_seconds=float(rs.cache_ttl_seconds),
-                            use_disk_cache=rs.cache_ttl_seconds > 0,
-                            docker_config=_Path(rs.docker_config) if rs.docker_config else None,
-                        )
-                    )
-                    self.service = RegistryService(reg, enabled=rs.enabled)
-                self.key = key
-                self.errors.clear()
-                self.digests.clear()
-                self.waiting.clear()
-            return self.service
-
-        def failed(self, kind: str, key: str) -> str | None:
-            hit = self.errors.get((kind, key))
-            if hit is None or _time.monotonic() - hit[1] > self.RETRY_AFTER:
-                return None
-            return hit[0]
-
-        def watch(self, kind: str, key: str, fut: Any, uri: str | None = None) -> Any:
-            """Remember failures of ``fut``; re-publish ``uri`` once it settles."""
-            if uri is not None:
-                uris = self.waiting.setdefault((kind, key), set())
-                if uri in uris:
-                    return fut
-                uris.add(uri)
-            loop = asyncio.get_running_loop()
-
-            def done(f: Any) -> None:
-                if f.cancelled():
-                    return
-                exc = f.exception()
-                if exc is not None:
-                    msg = str(exc) if isinstance(exc, RegistryError) else f"lookup failed: {exc}"
-                    self.errors[(kind, key)] = (msg, _time.monotonic())
-                elif kind == "digest":
-                    self.digests[key] = (f.result(), _time.monotonic())
-                for u in self.waiting.pop((kind, key), set()):
-                    with contextlib.suppress(RuntimeError):  # the loop closed (exit)
-                        loop.call_soon_threadsafe(_republish, u)
-
-            fut.add_done_callback(done)
-            return fut
-
-        def tags(
-            self, ref: ImageRef, uri: str | None = None
-        ) -> tuple[list[str] | None, str | None]:
-            """Cached tags (or None, starting a lookup) and a status text."""
-            svc = self.get()
-            cached = svc.cached_tags(ref)
-            if not svc.enabled:
-                return cached, OFFLINE_STATUS
-            if cached is not None:
-                return cached, None
-            err = self.failed("tags", ref.canonical_name)
-            if err is not None:
-                return None, err
-            self.watch("tags", ref.canonical_name, svc.fetch_tags(ref), uri)
-            return None, "looking up tags…"
-
-        def cached_digest(self, ref: ImageRef) -> str | None:
-            hit = self.digests.get(ref.canonical)
-            ttl = max(30.0, float(server.settings.registry.cache_ttl_seconds))
-            if hit is None or _time.monotonic() - hit[1] > ttl:
-                return None
-            return hit[0]
-
-        def digest(self, ref: ImageRef, uri: str | None = None) -> str | None:
-            """The digest the tag points at now, if known; else start a lookup."""
-            svc = self.get()
-            key = ref.canonical
-            hit = self.cached_digest(ref)
-            if hit is not None or not svc.enabled or self.failed("digest", key):
-                return hit
-            self.watch("digest", key, svc.fetch_digest(ref), uri)
-            return None
-
-        async def await_digest(self, ref: ImageRef, timeout: float) -> str | None:
-            hit = self.cached_digest(ref)
-            if hit is not None or self.failed("digest", ref.canonical):
-                return hit
-            fut = self.watch("digest", ref.canonical, self.get().fetch_digest(ref))
-            return await _await(fut, timeout)  # type: ignore[no-any-return]
-
-        def shutdown(self) -> None:
-            if self.service is not None:
-                self.service.shutdown()
-                self.service = None
-
-    reg_state = _Registry()
-
-    def _lookup_ref(text: str) -> ImageRef | None:
-        ref = parse_image_ref(text)
-        if ref.has_variables or ref.errors or ref.is_scratch:
-            return None
-        return ref
-
-    def tags_for(image: str, platform: str | None = None) -> tuple[list[str], bool] | None:
-        """Completion hook: cached tags at once; while a lookup runs, ``([], True)``."""
-        ref = _lookup_ref(image)
-        if ref is None:
-            return None
-        tags, status = reg_state.tags(ref)
-        if tags is None:
-            return ([], True) if status == "looking up tags…" else None
-        svc = reg_state.get()
-
-        def info_for(tag: str) -> Any:
-            return svc.cached_info(f"{image}:{tag}", None)
-
-        return f_images.completion_tags(tags[:500], platform=platform, info_for=info_for), False
-
-    def tag_status(image: str) -> str | None:
-        """Why tags of ``image`` are missing or stale (lookups off, still running, the
-        registry's error), for completion item details; ``None`` when all is well."""
-        ref = _lookup_ref(image)
-        return None if ref is None else reg_state.tags(ref)[1]
-
-    def image_info(word: str) -> str | None:
-        """Hover hook: registry details from the cache; starts a lookup when missing."""
-        ref = _lookup_ref(word)
-        if ref is None:
-            return None
-        svc = reg_state.get()
-        info = svc.cached_info(ref)
-        status: str | None = None
-        if not svc.enabled:
-            status = OFFLINE_STATUS
-        elif info is None:
-            status = reg_state.failed("info", ref.canonical)
-            if status is None:
-                reg_state.watch("info", ref.canonical, svc.fetch_info(ref))
-                status = "looking up registry details…"
-        return f_images.hover_text(ref, info, markdown=server.caps.markdown, status=status)
-
-    def _hover_timeout() -> float:
-        return min(1.5, server.settings.registry.timeout_ms / 1000)
-
-    async def prepare_image_hover(snap: Snapshot, position: lsp.Position) -> None:
-        """Await (briefly) the registry details of the FROM image under ``position``."""
-        from dockerls.features.positions import offset_of
-
-        off = offset_of(snap.parse, position, server.caps.encoding)
-        item = snap.parse.item_at(off)
-        st = next((s for s in snap.model.stages if s.first == item), None)
-        if st is None or st.image_span is None or f_images.lookup_ref(st) is None:
-            return
-        rel = off - snap.parse.starts[item]
-        if not st.image_span.start <= rel <= st.image_span.end:
-            return
-        svc = reg_state.get()
-        ref = f_images.lookup_ref(st)
-        assert ref is not None
-        if not svc.enabled or svc.cached_info(ref) is not None:
-            return
-        fut = reg_state.watch("info", ref.canonical, svc.fetch_info(ref))
-        with contextlib.suppress(asyncio.TimeoutError, RegistryError):
-            await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(fut)), _hover_timeout())
-
-    async def _await(fut: Any, timeout: float) -> Any:
-        try:
-            return await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(fut)), timeout)
-        except (asyncio.TimeoutError, RegistryError):
-            return None
-
-    async def _facts_for(st: Any, timeout: float) -> f_images.ImageFacts:
-        ref = f_images.lookup_ref(st)
-        assert ref is not None
-        svc = reg_state.get()
-        digest = await reg_state.await_digest(ref, timeout)
-        version_tag = None
-        if digest and (ref.tag is None or ref.tag == "latest"):
-            tags = svc.cached_tags(ref)
-            if tags is None:
-                tags = await _await(
-                    reg_state.watch("tags", ref.canonical_name, svc.fetch_tags(ref)), timeout
-                )
-            cands = f_images.version_candidates(tags or [])
-            refs = [parse_image_ref(f"{ref.name}:{t}") for t in cands]
-            found = await asyncio.gather(*(reg_state.await_digest(r, timeout) for r in refs))
-            version_tag = f_images.most_specific_tag(
-                t for t, d in zip(cands, found, strict=True) if d == digest
-            )
-        return f_images.ImageFacts(digest=digest, version_tag=version_tag)
-
-    async def image_code_actions(
-        snap: Snapshot, params: lsp.CodeActionParams
-    ) -> list[lsp.CodeAction | lsp.Command]:
-        """Pin to digest / to a version / update digest for the FROMs in the range
-        (honours ``context.only``; commands for clients without action literals)."""
-        from dockerls.features.code_actions import as_command, wanted
-
-        only = params.context.only
-        kinds = [
-            k
-            for k in (lsp.CodeActionKind.QuickFix, lsp.CodeActionKind.RefactorRewrite)
-            if wanted(k, only)
-        ]
-        stages = f_images.stages_in_range(snap.model, params.range, server.caps)
-        if not kinds or not stages or not reg_state.get().enabled:
-            return []
-        timeout = server.settings.registry.timeout_ms / 1000 + 0.5
-        facts = await asyncio.gather(*(_facts_for(st, timeout) for st in stages))
-        by_stage = {st.index: f for st, f in zip(stages, facts, strict=True)}
-        diags = list(params.context.diagnostics)
-        found = f_images.image_code_actions(
-            snap.model, snap.uri, stages, by_stage, server.caps, diags
-        )
-        found = [a for a in found if a.kind in kinds]
-        if not server.caps.code_action_literals:
-            return [as_command(a) for a in found]
-        return list(found)
-
-    def registry_extra(snap: Snapshot) -> list[tuple[int, Any]]:
-        """Optional registry diagnostics from what is cached; missing lookups start in
-        the background and re-publish the document when they settle."""
-        rs = server.settings.registry
-        want_tags, want_digest = rs.diagnostics.unknown_tag, rs.diagnostics.outdated_digest
-        groups = server.settings.rules.groups
-        if not (want_tags or want_digest) or not rs.enabled or not groups.registry:
-            return []
-        facts: dict[int, f_images.ImageFacts] = {}
-        for st in f_images.lookup_stages(snap.model):
-            ref = f_images.lookup_ref(st)
-            assert ref is not None
-            tags = reg_state.tags(ref, snap.uri)[0] if want_tags and ref.tag else None
-            digest = (
-                reg_state.digest(ref, snap.uri) if want_digest and ref.digest and ref.tag else None
-            )
-            facts[st.index] = f_images.ImageFacts(
-                digest=digest, tags=tuple(tags) if tags is not None else None
-            )
-        found = f_images.registry_violations(
-            snap.model, facts, unknown_tag=want_tags, outdated_digest=want_digest
-        )
-        ignore = set(server.settings.rules.ignore)
-        return [(i, v) for i, v in found if v.code not in ignore and v.rule_name not in ignore]
-
-    def _republish(uri: str) -> None:
-        if server.store.get(uri) is not None:
-            server.schedule(uri)
-
-    server.tags_for = tags_for  # type: ignore[attr-defined]
-    server.tag_status = tag_status  # type: ignore[attr-defined]
-    server.image_info = image_info  # type: ignore[attr-defined]
-    server.prepare_image_hover = prepare_image_hover  # type: ignore[attr-defined]
-    server.image_code_actions = image_code_actions  # type: ignore[attr-defined]
-    server.registry_extra = registry_extra  # type: ignore[attr-defined]
-    server.registry = reg_state  # type: ignore[attr-defined]
-
-    if lsp.TEXT_DOCUMENT_CODE_ACTION not in server.protocol.fm.features:
-        # Stand-in until code_actions.py owns this method and awaits ls.image_code_actions.
-        @server.feature(
-            lsp.TEXT_DOCUMENT_CODE_ACTION,
-            lsp.CodeActionOptions(
-                code_action_kinds=[lsp.CodeActionKind.QuickFix, lsp.CodeActionKind.RefactorRewrite]
-            ),
-        )
-        async def registry_code_action(
-            ls: DockerLanguageServer, params: lsp.CodeActionParams
-        ) -> list[lsp.CodeAction | lsp.Command] | None:
-            snap = ls.snapshot(params.text_document.uri)
-            if snap is None:
-                return None
-            return await image_code_actions(snap, params)
-
-    if lsp.SHUTDOWN not in server.protocol.fm.features:
-
-        @server.feature(lsp.SHUTDOWN)
-        def registry_shutdown(ls: DockerLanguageServer, params: None) -> None:
-            reg_state.shutdown()
+    @server.feature(lsp.SHUTDOWN)
+    def shutdown(ls: DockerLanguageServer, params: None) -> None:
+        if ls.images is not None:
+            ls.images.shutdown()
+        ls._sc_pool.shutdown(wait=False, cancel_futures=True)
 
     # --- wiring: registry features (end) ---
 

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 import pytest_lsp
 from lsprotocol import types as lsp
+from pygls.exceptions import JsonRpcInvalidParams
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
 from dockerls import docs
@@ -147,10 +148,11 @@ async def test_hover_markdown_or_plain(editor: LanguageClient) -> None:
     assert var is not None and isinstance(var.contents, lsp.MarkupContent)
     assert "line 2" in var.contents.value and "1" in var.contents.value
 
-    nothing = await editor.text_document_hover_async(
-        lsp.HoverParams(lsp.TextDocumentIdentifier("file:///nope/Dockerfile"), lsp.Position(0, 0))
-    )
-    assert nothing is None
+    # a document that was never opened gets an error reply, not a crash
+    with pytest.raises(JsonRpcInvalidParams, match="not open"):
+        await editor.text_document_hover_async(
+            lsp.HoverParams(lsp.TextDocumentIdentifier("file:///nope/Dockerfile"), lsp.Position(0, 0))
+        )
 
 
 async def test_signature_help_tracks_cursor(editor: LanguageClient) -> None:
