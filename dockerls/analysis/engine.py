@@ -345,6 +345,7 @@ class Linter:
             return None
         old_items = last.parse.items
         new_items = p.items
+        from_changed = False
         for x in range(first_changed, new_end):
             o = old_items[x]
             n = new_items[x]
@@ -353,7 +354,7 @@ class Linter:
             if isinstance(n, Instruction):
                 assert isinstance(o, Instruction)
                 if n.name == "FROM" or o.name == "FROM":
-                    return None
+                    from_changed = True
                 if (n.keyword.islower(), n.keyword.isupper()) != (o.keyword.islower(), o.keyword.isupper()):
                     return None
             elif isinstance(n, Comment):
@@ -368,10 +369,22 @@ class Linter:
         if st is None or new_end > end:
             return None  # the preamble holds the global ARGs: take the full path
         old_model = last.model
-        new_stage = _replace_items(st, new_items[first:end])
-        stages = list(old_model.stages)
-        stages[st.index] = new_stage
-        model = _copy_model(old_model, p, stages)
+        if from_changed:
+            # a FROM was edited: fine as long as the file-level facts held
+            model = build_model(p)
+            if len(model.stages) != len(old_model.stages) or _global_key(model) != _global_key(
+                old_model
+            ):
+                return None
+            stages = model.stages
+            new_stage = stages[st.index]
+            if (new_stage.first, new_stage.end) != (st.first, st.end):
+                return None
+        else:
+            new_stage = _replace_items(st, new_items[first:end])
+            stages = list(old_model.stages)
+            stages[st.index] = new_stage
+            model = _copy_model(old_model, p, stages)
         new_segs = list(segs)
         per_item = dict(last.base_per_item)
         # re-lint the edited stage, then any stage built on a re-linted one
@@ -593,10 +606,15 @@ def _default_shell(model: Model) -> tuple[str, ...]:
 
 
 def _global_key(model: Model) -> tuple[Any, ...]:
+    """The file-level facts a stage's results may depend on: stage names and
+    which stage builds on which, the global ARGs, and the default shell (from
+    the first image).  Other stages' image tags are not among them, so editing
+    one FROM's tag re-lints only that stage."""
     return (
-        tuple((st.name, st.image, st.base_stage) for st in model.stages),
+        tuple((st.name, st.base_stage) for st in model.stages),
         tuple((d.name, d.value) for d in model.global_args),
         tuple(model.preamble),
+        _default_shell(model),
     )
 
 

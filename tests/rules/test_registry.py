@@ -72,8 +72,13 @@ def test_incremental_lint_equals_full_lint() -> None:
     linter = Linter()
     linter.lint(p)
     rng = random.Random(7)
-    for _ in range(25):
-        off = rng.randrange(len(p.text))
+    for k in range(30):
+        if k % 2:  # every other edit lands in a FROM line (tags, aliases)
+            froms = [i for i, it in p.instructions() if it.name == "FROM"]
+            i = rng.choice(froms)
+            off = p.starts[i] + rng.randrange(len(p.items[i].text))
+        else:
+            off = rng.randrange(len(p.text))
         q = reparse(p, off, off, rng.choice(["x", " ", "$", "\\", "\n", "#"]))
         got = linter.lint(q).per_item
         assert got == Linter().lint(parse(q.text)).per_item
