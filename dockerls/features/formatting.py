@@ -31,7 +31,7 @@ from dockerls.features.caps import ClientCaps
 from dockerls.features.positions import item_position
 from dockerls.settings import FormatSettings
 from dockerls.syntax.nodes import Instruction
-from dockerls.syntax.parser import _CONT_RE, Parse
+from dockerls.syntax.parser import CONTINUATION_RE, Parse
 
 
 @dataclass(frozen=True)
@@ -120,7 +120,7 @@ def format_instruction(
     tgt = inst.sub if inst.name == "ONBUILD" and inst.sub is not None else inst
     hds = tgt.heredocs
     head_end = min(h.body_span.start for h in hds) if hds else len(text)
-    cont_re = _CONT_RE[escape]
+    cont_re = CONTINUATION_RE[escape]
     skip_starts = {sp.start for sp in inst.inner_comments} | {
         sp.start for sp in inst.empty_continuation_lines
     }
@@ -349,7 +349,7 @@ def _indent_new_line(
         return []
     prev_start = starts[-2]
     prev = text[prev_start : ls - 1].rstrip("\r")
-    if _CONT_RE[p.escape].search(prev) is None:
+    if CONTINUATION_RE[p.escape].search(prev) is None:
         return []
     indent = opts.unit
     if k >= 2 and opts.keep_nested:

@@ -43,7 +43,7 @@ _JSON_STRING_RE = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
 _NONSPACE_RE = re.compile(r"\S+")
 # BuildKit: the escape character at the end of a line (trailing blanks
 # allowed) continues the line, unless it is itself escaped.
-_CONT_RE = {
+CONTINUATION_RE = {
     "\\": re.compile(r"(?:^|[^\\])(\\[ \t]*)$"),
     "`": re.compile(r"(?:^|[^`])(`[ \t]*)$"),
 }
@@ -712,7 +712,7 @@ def lex_item(text: str, pos: int, escape: str) -> tuple[Item, int]:
         return Blank(raw), end
     if stripped[0] == "#":
         return _comment_item(raw), end
-    cont_re = _CONT_RE[escape]
+    cont_re = CONTINUATION_RE[escape]
     logical = _Logical()
     lead = len(line) - len(stripped)
     issues: list[SyntaxIssue] = []

@@ -517,6 +517,7 @@ INSTRUCTIONS: tuple[InstructionSpec, ...] = (
 # --------------------------------------------------------------------------
 
 _TARGET = MountKey("target", _V.STRING, aliases=("dst", "destination"), required=True)
+_BIND_TARGET = MountKey("target", _V.STRING, aliases=("dst", "destination"))
 _SOURCE = MountKey("source", _V.STRING, aliases=("src",))
 _FROM = MountKey("from", _V.STAGE)
 _READONLY = MountKey("readonly", _V.BOOLEAN, aliases=("ro",), value_required=False)
@@ -535,7 +536,8 @@ _TYPE = MountKey("type", _V.ENUM, values=("bind", "cache", "tmpfs", "secret", "s
 MOUNT_TYPES: tuple[MountType, ...] = (
     MountType(
         "bind",
-        (_TYPE, _TARGET, _SOURCE, _FROM, _READWRITE, _READONLY, _RELABEL, _SELINUX, _CHOWN),
+        # BuildKit lets a bind mount omit target (it then mirrors the source)
+        (_TYPE, _BIND_TARGET, _SOURCE, _FROM, _READWRITE, _READONLY, _RELABEL, _SELINUX, _CHOWN),
     ),
     MountType(
         "cache",

@@ -168,8 +168,8 @@ def test_mount_types() -> None:
     assert [k.name for k in cache.required_keys] == ["target"]
     assert cache.key_doc_key("dst") == "mountkey:cache:target"
     assert cache.key("nonsense") is None and cache.key_doc_key("nonsense") is None
-    # secret/ssh mounts do not need a target; bind/cache/tmpfs do
-    for name, needs_target in {"bind": 1, "cache": 1, "tmpfs": 1, "secret": 0, "ssh": 0}.items():
+    # secret/ssh/bind mounts do not need a target (a bind mirrors its source); cache/tmpfs do
+    for name, needs_target in {"bind": 0, "cache": 1, "tmpfs": 1, "secret": 0, "ssh": 0}.items():
         mt = spec.mount_type(name)
         assert mt is not None
         assert ("target" in [k.name for k in mt.required_keys]) == bool(needs_target), name
