@@ -146,7 +146,8 @@ def corpus_results(
     paths = [str(f) for f in files]
     digests = {str(f): _digest(f) for f in files}
     key = "dockerls/hadolint-corpus/" + hashlib.sha1(version.encode()).hexdigest()[:12]
-    cached: dict[str, Any] = request.config.cache.get(key, {}) if request.config.cache else {}
+    cache_obj = getattr(request.config, "cache", None)  # absent with -p no:cacheprovider
+    cached: dict[str, Any] = cache_obj.get(key, {}) if cache_obj is not None else {}
     theirs: dict[str, list[Finding]] = {}
     todo = []
     for p in paths:
@@ -162,8 +163,8 @@ def corpus_results(
         for res in threads.map(_hadolint_batch, batches):
             theirs.update(res)
         ours = dict(zip(paths, ours_future, strict=True))
-    if request.config.cache is not None and todo:
-        request.config.cache.set(
+    if cache_obj is not None and todo:
+        cache_obj.set(
             key, {p: {"sha": digests[p], "findings": theirs.get(p, [])} for p in paths}
         )
     return theirs, ours
