@@ -35,7 +35,9 @@ def find_dockerfiles(paths: Sequence[str]) -> Iterator[Path | None]:
         p = Path(raw)
         if p.is_dir():
             for root, dirs, files in os.walk(p):
-                dirs[:] = sorted(d for d in dirs if d not in (".git", "node_modules", "__pycache__"))
+                dirs[:] = sorted(
+                    d for d in dirs if d not in (".git", "node_modules", "__pycache__")
+                )
                 for f in sorted(files):
                     fp = Path(root) / f
                     if is_dockerfile(fp):
@@ -52,7 +54,9 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    ap = argparse.ArgumentParser(prog="dockerls", description="Language server and linter for Dockerfiles")
+    ap = argparse.ArgumentParser(
+        prog="dockerls", description="Language server and linter for Dockerfiles"
+    )
     ap.add_argument("--version", action="version", version=f"dockerls {__version__}")
     sub = ap.add_subparsers(dest="command")
 

@@ -41,7 +41,9 @@ def clean_text(text: str) -> str:
     """NUL bytes and lone surrogates are kept (the parser copes); nothing else
     to do, but huge documents are cut to keep the server responsive."""
     if len(text) > MAX_DOCUMENT_CHARS:
-        log.warning("document is larger than %d characters; only the start is analysed", MAX_DOCUMENT_CHARS)
+        log.warning(
+            "document is larger than %d characters; only the start is analysed", MAX_DOCUMENT_CHARS
+        )
         return text[:MAX_DOCUMENT_CHARS]
     return text
 
@@ -109,7 +111,9 @@ class DocumentStore:
         for u, snap in list(self._docs.items()):
             if uri is not None and u != uri:
                 continue
-            self._docs[u] = Snapshot(u, snap.version, snap.parse, self._linter_for(snap.path), snap.path)
+            self._docs[u] = Snapshot(
+                u, snap.version, snap.parse, self._linter_for(snap.path), snap.path
+            )
             done.append(u)
         return done
 

@@ -218,7 +218,7 @@ def build_image_lookups(server: Any) -> ImageLookups:
         return f_images.hover_text(ref, info, markdown=server.caps.markdown, status=status)
 
     def _hover_timeout() -> float:
-        return min(1.5, server.settings.registry.timeout_ms / 1000)
+        return min(1.5, float(server.settings.registry.timeout_ms) / 1000)
 
     async def prepare_image_hover(snap: Snapshot, position: lsp.Position) -> None:
         """Await (briefly) the registry details of the FROM image under ``position``."""

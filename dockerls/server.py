@@ -194,7 +194,12 @@ class DockerLanguageServer(LanguageServer):
     def shellchecker(self) -> ShellChecker | None:
         """The ShellCheck runner for the current settings (None when off)."""
         sc = self.settings.shellcheck
-        key = (sc.enabled, sc.path, sc.extra_args, "shellcheck" in self.store.config.disabled_groups)
+        key = (
+            sc.enabled,
+            sc.path,
+            sc.extra_args,
+            "shellcheck" in self.store.config.disabled_groups,
+        )
         if key != self._checker_key:
             self._checker_key = key
             self._checker = None
@@ -267,7 +272,11 @@ class DockerLanguageServer(LanguageServer):
         if isinstance(error, json.JSONDecodeError):
             _write_json(
                 self.protocol,
-                {"jsonrpc": "2.0", "id": None, "error": {"code": -32700, "message": f"Parse error: {error}"}},
+                {
+                    "jsonrpc": "2.0",
+                    "id": None,
+                    "error": {"code": -32700, "message": f"Parse error: {error}"},
+                },
             )
             return
         log.error("server error: %s", error)
@@ -336,7 +345,10 @@ def build_server() -> DockerLanguageServer:
             await pull_configuration(ls)
         elif params.settings:
             ls.apply_settings(
-                [("initializationOptions", ls._init_options or {}), ("didChangeConfiguration", params.settings)]
+                [
+                    ("initializationOptions", ls._init_options or {}),
+                    ("didChangeConfiguration", params.settings),
+                ]
             )
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_OPEN)
@@ -372,7 +384,9 @@ def build_server() -> DockerLanguageServer:
         ls.schedule(uri)
 
     @server.feature(lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES)
-    def did_change_watched(ls: DockerLanguageServer, params: lsp.DidChangeWatchedFilesParams) -> None:
+    def did_change_watched(
+        ls: DockerLanguageServer, params: lsp.DidChangeWatchedFilesParams
+    ) -> None:
         if any(is_dockerignore(c.uri) for c in params.changes):
             for u in ls.store.refresh_context():
                 ls.schedule(u)
@@ -573,7 +587,7 @@ def build_server() -> DockerLanguageServer:
         snap = ls.snapshot(params.text_document.uri)
         if snap is None:
             return None
-        return f_selection.selection_ranges(snap.parse, snap.model, params.positions, ls.caps)
+        return f_selection.selection_ranges(snap.parse, snap.model, list(params.positions), ls.caps)
 
     @server.feature(lsp.TEXT_DOCUMENT_DOCUMENT_LINK)
     def document_link(
@@ -617,7 +631,7 @@ def build_server() -> DockerLanguageServer:
         if prev is None or prev[0] != params.previous_result_id:
             return cur
         return lsp.SemanticTokensDelta(
-            f_tokens.delta_edits(prev[1], cur.data), result_id=cur.result_id
+            f_tokens.delta_edits(list(prev[1]), list(cur.data)), result_id=cur.result_id
         )
 
     @server.feature(lsp.TEXT_DOCUMENT_SEMANTIC_TOKENS_RANGE, f_tokens.LEGEND)
@@ -695,11 +709,13 @@ def build_server() -> DockerLanguageServer:
         out = f_actions.code_actions(snap.parse, snap.model, params, ls.caps, snap.linter.config)
         if ls.images is None:
             return out
-        return (out or []) + await ls.images.image_code_actions(snap, params)
+        more: list[lsp.CodeAction | lsp.Command] = await ls.images.image_code_actions(snap, params)
+        return (out or []) + more
 
     @server.command(f_actions.APPLY_EDIT_COMMAND)
     async def apply_edit_command(ls: DockerLanguageServer, edit: lsp.WorkspaceEdit) -> None:
         await ls.workspace_apply_edit_async(lsp.ApplyWorkspaceEditParams(edit=edit))
+
     # --- wiring: code actions and commands (end) ---
 
     # --- wiring: registry features (begin) ---
@@ -735,7 +751,10 @@ async def pull_configuration(ls: DockerLanguageServer) -> None:
         return
     value = result[0] if result else None
     ls.apply_settings(
-        [("initializationOptions", ls._init_options or {}), ("workspace/configuration", value or {})]
+        [
+            ("initializationOptions", ls._init_options or {}),
+            ("workspace/configuration", value or {}),
+        ]
     )
 
 
@@ -753,14 +772,22 @@ class _LspLogHandler(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         try:
-            kind = lsp.MessageType.Error if record.levelno >= logging.ERROR else lsp.MessageType.Warning
+            kind = (
+                lsp.MessageType.Error
+                if record.levelno >= logging.ERROR
+                else lsp.MessageType.Warning
+            )
             self.server.window_log_message(lsp.LogMessageParams(kind, self.format(record)))
         except Exception:
             pass
 
 
-def serve(tcp: bool = False, host: str = "127.0.0.1", port: int = 2087, log_level: str = "warning") -> None:
-    logging.basicConfig(stream=sys.stderr, level=getattr(logging, log_level.upper(), logging.WARNING))
+def serve(
+    tcp: bool = False, host: str = "127.0.0.1", port: int = 2087, log_level: str = "warning"
+) -> None:
+    logging.basicConfig(
+        stream=sys.stderr, level=getattr(logging, log_level.upper(), logging.WARNING)
+    )
     logging.getLogger("pygls").setLevel(logging.WARNING)
     server = build_server()
     log.addHandler(_LspLogHandler(server))

@@ -24,7 +24,16 @@ def files(sub: str) -> list[Path]:
 
 
 def test_syntax_and_analysis_are_pure() -> None:
-    banned = ("pygls", "lsprotocol", "requests", "socket", "subprocess", "dockerls.features", "dockerls.server", "dockerls.registry")
+    banned = (
+        "pygls",
+        "lsprotocol",
+        "requests",
+        "socket",
+        "subprocess",
+        "dockerls.features",
+        "dockerls.server",
+        "dockerls.registry",
+    )
     for layer in ("syntax", "analysis"):
         for f in files(layer):
             for mod in imports(f):
@@ -40,9 +49,9 @@ def test_syntax_does_not_import_analysis() -> None:
 def test_features_do_not_import_pygls_or_the_server() -> None:
     for f in files("features"):
         for mod in imports(f):
-            assert not mod.startswith(("pygls", "dockerls.server", "dockerls.cli", "requests", "socket")), (
-                f"{f.name} imports {mod}"
-            )
+            assert not mod.startswith(
+                ("pygls", "dockerls.server", "dockerls.cli", "requests", "socket")
+            ), f"{f.name} imports {mod}"
 
 
 def test_only_registry_http_uses_requests() -> None:

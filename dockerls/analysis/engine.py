@@ -111,7 +111,9 @@ class Linter:
         self._by_code = {r.code: r for r in self.rules}
         self._dupe_codes = frozenset(r.code for r in self.rules if r.same_as)
         self._experimental_codes = frozenset(r.code for r in self.rules if r.experimental)
-        self._instr_cache: dict[int, tuple[Instruction, tuple[str, ...], tuple[Violation, ...]]] = {}
+        self._instr_cache: dict[
+            int, tuple[Instruction, tuple[str, ...], tuple[Violation, ...]]
+        ] = {}
         self._live: dict[int, tuple[Instruction, tuple[str, ...], tuple[Violation, ...]]] = {}
         self._stage_cache: dict[tuple[Any, ...], _StageResult] = {}
         self._casing_cache: dict[tuple[int, ...], tuple[int, int]] = {}
@@ -243,8 +245,11 @@ class Linter:
 
         # header (directives) issues
         for idx, issue in p.header_issues:
-            per_item[idx] = per_item.get(idx, ()) + (
-                _syntax_violation(issue.code, issue.message, issue.span, issue.severity, self.config),
+            per_item[idx] = (
+                *per_item.get(idx, ()),
+                _syntax_violation(
+                    issue.code, issue.message, issue.span, issue.severity, self.config
+                ),
             )
 
         new_stage_cache: dict[tuple[Any, ...], _StageResult] = {}
@@ -355,7 +360,10 @@ class Linter:
                 assert isinstance(o, Instruction)
                 if n.name == "FROM" or o.name == "FROM":
                     from_changed = True
-                if (n.keyword.islower(), n.keyword.isupper()) != (o.keyword.islower(), o.keyword.isupper()):
+                if (n.keyword.islower(), n.keyword.isupper()) != (
+                    o.keyword.islower(),
+                    o.keyword.isupper(),
+                ):
                     return None
             elif isinstance(n, Comment):
                 assert isinstance(o, Comment)
@@ -365,7 +373,7 @@ class Linter:
         k = bisect_right([seg[0] for seg in segs], first_changed) - 1
         if k < 0:
             return None
-        first, end, st, _res, shell_in = segs[k]
+        first, end, st, _res, _shell_in = segs[k]
         if st is None or new_end > end:
             return None  # the preamble holds the global ARGs: take the full path
         old_model = last.model
@@ -519,10 +527,9 @@ class Linter:
                         global_ignores |= codes
                     elif pr.kind is PragmaKind.IGNORE:
                         pending |= codes
-                elif isinstance(it, Instruction):
-                    if pending:
-                        next_ignore[i - first] = pending
-                        pending = set()
+                elif isinstance(it, Instruction) and pending:
+                    next_ignore[i - first] = pending
+                    pending = set()
             # `stage ignore` pragmas directly above this segment's FROM
             k = first - 1
             while k >= 0 and isinstance(items[k], Comment):
@@ -551,13 +558,30 @@ class Linter:
                     continue
                 if c in self._dupe_codes:
                     rule = self._by_code.get(c)
-                    if rule is not None and any(x in codes_here for x in rule.same_as):
-                        if (rule.group == "buildkit") != prefer_bk:
-                            continue
+                    # the same finding from the other tool: keep the preferred one
+                    if (
+                        rule is not None
+                        and any(x in codes_here for x in rule.same_as)
+                        and (rule.group == "buildkit") != prefer_bk
+                    ):
+                        continue
                 if v.severity is Severity.OFF:
                     continue
-                if v.source_group == "buildkit" and directive.error and v.severity is not Severity.ERROR:
-                    v = Violation(v.code, v.rule_name, v.message, Severity.ERROR, v.span, v.fix, v.tags, v.source_group)
+                if (
+                    v.source_group == "buildkit"
+                    and directive.error
+                    and v.severity is not Severity.ERROR
+                ):
+                    v = Violation(
+                        v.code,
+                        v.rule_name,
+                        v.message,
+                        Severity.ERROR,
+                        v.span,
+                        v.fix,
+                        v.tags,
+                        v.source_group,
+                    )
                 kept.append(v)
             if kept:
                 kept.sort(key=_sort_key)
@@ -588,10 +612,14 @@ def _replace_items(st: Stage, items: tuple[Item, ...]) -> Stage:
 
 
 def _copy_model(old: Model, p: Parse, stages: list[Stage]) -> Model:
-    return Model(p, stages, old.global_args, old.preamble, old.escape, old.options, old.lower_majority)
+    return Model(
+        p, stages, old.global_args, old.preamble, old.escape, old.options, old.lower_majority
+    )
 
 
-def _syntax_violation(code: str, message: str, span: Span, severity: str, cfg: LintConfig) -> Violation:
+def _syntax_violation(
+    code: str, message: str, span: Span, severity: str, cfg: LintConfig
+) -> Violation:
     sev = Severity.parse(severity) if severity in ("error", "warning", "info") else Severity.STYLE
     sev = cfg.severity.get(code, sev)
     return Violation(code, code, message, sev, span, None, (), SYNTAX_GROUP)

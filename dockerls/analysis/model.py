@@ -13,8 +13,8 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
 from functools import lru_cache
+from typing import Any
 
 from dockerls.syntax.imageref import ImageRef, parse_image_ref
 from dockerls.syntax.nodes import Comment, Instruction, Item, Span
@@ -96,7 +96,9 @@ def _unquote(value: str) -> str:
 
 
 @lru_cache(maxsize=8192)
-def _definitions_of(inst: Instruction) -> tuple[tuple[str, str, str | None, Span, Span | None], ...]:
+def _definitions_of(
+    inst: Instruction,
+) -> tuple[tuple[str, str, str | None, Span, Span | None], ...]:
     """(kind, name, raw value, name span, value span) for an ARG/ENV."""
     out: list[tuple[str, str, str | None, Span, Span | None]] = []
     if inst.name == "ARG":
@@ -129,7 +131,9 @@ def _definitions_of(inst: Instruction) -> tuple[tuple[str, str, str | None, Span
     return tuple(out)
 
 
-_VAR_RE = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)((?::?[-+?])[^}]*|[^}]*)?\}|([A-Za-z_][A-Za-z0-9_]*))")
+_VAR_RE = re.compile(
+    r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)((?::?[-+?])[^}]*|[^}]*)?\}|([A-Za-z_][A-Za-z0-9_]*))"
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,7 +30,9 @@ class RunScript:
         return self.inst.source_span(a, b)
 
 
-def run_scripts(inst: Instruction, shell: tuple[str, ...] = ("/bin/sh", "-c")) -> tuple[RunScript, ...]:
+def run_scripts(
+    inst: Instruction, shell: tuple[str, ...] = ("/bin/sh", "-c")
+) -> tuple[RunScript, ...]:
     """Scripts of a RUN instruction (pass ``inst.sub`` for ONBUILD RUN).
 
     Exec-form RUN runs no shell and yields nothing; non-POSIX shells yield
@@ -46,7 +48,9 @@ def _run_scripts(inst: Instruction, shell: tuple[str, ...]) -> tuple[RunScript, 
     dialect = shell_dialect(shell)
     out: list[RunScript] = []
     cmd = inst.args
-    heredoc_only = bool(inst.heredocs) and all(w.value.lstrip("0123456789").startswith("<<") for w in inst.words)
+    heredoc_only = bool(inst.heredocs) and all(
+        w.value.lstrip("0123456789").startswith("<<") for w in inst.words
+    )
     if cmd and not heredoc_only:
         out.append(RunScript(inst, cmd, parse_shell(cmd, dialect), False, inst.args_start))
     for h in inst.heredocs:

@@ -24,22 +24,32 @@ class ClientCaps:
     configuration: bool = False
 
     @classmethod
-    def from_initialize(cls, caps: lsp.ClientCapabilities | None, encoding: str | None) -> ClientCaps:
+    def from_initialize(
+        cls, caps: lsp.ClientCapabilities | None, encoding: str | None
+    ) -> ClientCaps:
         if caps is None:
             return cls(encoding=_enc(encoding))
         td = caps.text_document
         comp = td.completion if td else None
         item = comp.completion_item if comp else None
         snippets = bool(item and item.snippet_support)
-        comp_md = bool(item and item.documentation_format and lsp.MarkupKind.Markdown in item.documentation_format)
+        comp_md = bool(
+            item
+            and item.documentation_format
+            and lsp.MarkupKind.Markdown in item.documentation_format
+        )
         hover = td.hover if td else None
-        md = bool(hover and hover.content_format and lsp.MarkupKind.Markdown in hover.content_format)
+        md = bool(
+            hover and hover.content_format and lsp.MarkupKind.Markdown in hover.content_format
+        )
         sym = td.document_symbol if td else None
         hier = bool(sym and sym.hierarchical_document_symbol_support)
         ca = td.code_action if td else None
         literals = bool(ca and ca.code_action_literal_support)
         resolve = bool(
-            item and item.resolve_support and "documentation" in (item.resolve_support.properties or [])
+            item
+            and item.resolve_support
+            and "documentation" in (item.resolve_support.properties or [])
         )
         ws = caps.workspace
         return cls(

@@ -86,7 +86,9 @@ class DiagnosticCache:
     are unchanged."""
 
     encoding: str = UTF16
-    _entries: dict[int, tuple[object, int, tuple[Violation, ...], str]] = field(default_factory=dict)
+    _entries: dict[int, tuple[object, int, tuple[Violation, ...], str]] = field(
+        default_factory=dict
+    )
 
 
 def diagnostics_json(
@@ -112,7 +114,12 @@ def diagnostics_json(
             vs = vs + tuple(extra_by[i])
         node = items[i]
         entry = old.get(id(node))
-        if entry is not None and entry[0] is node and entry[1] == lines[i] and (entry[2] is vs or entry[2] == vs):
+        if (
+            entry is not None
+            and entry[0] is node
+            and entry[1] == lines[i]
+            and (entry[2] is vs or entry[2] == vs)
+        ):
             frag = entry[3]
         else:
             frag = json.dumps([violation_json(p, i, v, enc) for v in vs])[1:-1]

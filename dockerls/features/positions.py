@@ -95,7 +95,9 @@ def range_of(p: Parse, start: int, end: int, encoding: str = UTF16) -> lsp.Range
     return lsp.Range(position_of(p, start, encoding), position_of(p, end, encoding))
 
 
-def item_range_json(p: Parse, item: int, start: int, end: int, encoding: str) -> dict[str, dict[str, int]]:
+def item_range_json(
+    p: Parse, item: int, start: int, end: int, encoding: str
+) -> dict[str, dict[str, int]]:
     """The same as :func:`item_range`, as plain JSON (the diagnostics fast path)."""
     text = p.items[item].text
     if start < 0 or end > len(text):
@@ -112,5 +114,7 @@ def item_range_json(p: Parse, item: int, start: int, end: int, encoding: str) ->
         ls = text.rfind("\n", 0, rel) + 1
         line = base_line + text.count("\n", 0, rel)
         seg = text[ls:rel]
-        out.append({"line": line, "character": units(seg, encoding) if not seg.isascii() else len(seg)})
+        out.append(
+            {"line": line, "character": units(seg, encoding) if not seg.isascii() else len(seg)}
+        )
     return {"start": out[0], "end": out[1]}

@@ -67,7 +67,7 @@ def _strip_newline(line: str) -> str:
 class _Logical:
     """Builds a logical line from source segments, remembering the mapping."""
 
-    __slots__ = ("parts", "seg_logical", "seg_source", "length")
+    __slots__ = ("length", "parts", "seg_logical", "seg_source")
 
     def __init__(self) -> None:
         self.parts: list[str] = []

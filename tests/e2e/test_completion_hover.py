@@ -151,7 +151,9 @@ async def test_hover_markdown_or_plain(editor: LanguageClient) -> None:
     # a document that was never opened gets an error reply, not a crash
     with pytest.raises(JsonRpcInvalidParams, match="not open"):
         await editor.text_document_hover_async(
-            lsp.HoverParams(lsp.TextDocumentIdentifier("file:///nope/Dockerfile"), lsp.Position(0, 0))
+            lsp.HoverParams(
+                lsp.TextDocumentIdentifier("file:///nope/Dockerfile"), lsp.Position(0, 0)
+            )
         )
 
 

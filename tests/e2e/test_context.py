@@ -19,7 +19,9 @@ async def _until(pred, timeout: float = 15.0) -> None:  # type: ignore[no-untype
         await asyncio.sleep(0.02)
 
 
-async def test_copy_of_ignored_file_and_dockerignore_save(client: LanguageClient, tmp_path: Path) -> None:
+async def test_copy_of_ignored_file_and_dockerignore_save(
+    client: LanguageClient, tmp_path: Path
+) -> None:
     (tmp_path / "app.js").write_text("x")
     (tmp_path / "notes.txt").write_text("x")
     ignore = tmp_path / ".dockerignore"

@@ -85,7 +85,11 @@ async def test_burst_of_edits_publishes_latest_version(client: LanguageClient) -
         client.text_document_did_change(
             lsp.DidChangeTextDocumentParams(
                 lsp.VersionedTextDocumentIdentifier(uri=URI, version=v),
-                [lsp.TextDocumentContentChangePartial(range=lsp.Range(lsp.Position(1, 0), lsp.Position(1, 0)), text="#")],
+                [
+                    lsp.TextDocumentContentChangePartial(
+                        range=lsp.Range(lsp.Position(1, 0), lsp.Position(1, 0)), text="#"
+                    )
+                ],
             )
         )
     await _until(lambda: any(p.version == 29 for p in published))
@@ -115,7 +119,16 @@ def test_malformed_jsonrpc_keeps_the_server_up() -> None:
         b"Content-Length: 9\r\n\r\n{not json",
         _frame({"jsonrpc": "2.0", "id": 2, "method": "textDocument/hover", "params": {"nope": 1}}),
         _frame({"jsonrpc": "2.0", "id": 3, "method": "no/such/method", "params": {}}),
-        _frame({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {"textDocument": {"uri": "file:///nowhere", "version": 2}, "contentChanges": [{"text": "x"}]}}),
+        _frame(
+            {
+                "jsonrpc": "2.0",
+                "method": "textDocument/didChange",
+                "params": {
+                    "textDocument": {"uri": "file:///nowhere", "version": 2},
+                    "contentChanges": [{"text": "x"}],
+                },
+            }
+        ),
         _frame({"jsonrpc": "2.0", "id": 4, "method": "shutdown"}),
         _frame({"jsonrpc": "2.0", "method": "exit"}),
     ]

@@ -23,14 +23,20 @@ async def _until(pred, timeout: float = 30.0) -> None:  # type: ignore[no-untype
 async def test_unknown_uri_gets_an_error_reply(client: LanguageClient) -> None:
     with pytest.raises(JsonRpcInvalidParams, match="not open"):
         await client.text_document_hover_async(
-            lsp.HoverParams(lsp.TextDocumentIdentifier("file:///never/opened/Dockerfile"), lsp.Position(0, 0))
+            lsp.HoverParams(
+                lsp.TextDocumentIdentifier("file:///never/opened/Dockerfile"), lsp.Position(0, 0)
+            )
         )
 
 
-async def test_out_of_range_positions_are_clamped_and_junk_is_linted(client: LanguageClient) -> None:
+async def test_out_of_range_positions_are_clamped_and_junk_is_linted(
+    client: LanguageClient,
+) -> None:
     uri = "file:///tmp/robust/Dockerfile"
     junk = "FROM alpine:3\n\x00\x01\ufffd\ufffd binary junk\nRUN echo ok\n"
-    client.text_document_did_open(lsp.DidOpenTextDocumentParams(lsp.TextDocumentItem(uri, "dockerfile", 1, junk)))
+    client.text_document_did_open(
+        lsp.DidOpenTextDocumentParams(lsp.TextDocumentItem(uri, "dockerfile", 1, junk))
+    )
     await _until(lambda: uri in client.diagnostics)
     # LSP: a character past the line end means the line end; we also clamp lines
     hover = await client.text_document_hover_async(
@@ -38,24 +44,32 @@ async def test_out_of_range_positions_are_clamped_and_junk_is_linted(client: Lan
     )
     assert hover is None or isinstance(hover, lsp.Hover)
     # the server is still up and the junk line didn't hide the other lines
-    res = await client.text_document_hover_async(lsp.HoverParams(lsp.TextDocumentIdentifier(uri), lsp.Position(2, 1)))
+    res = await client.text_document_hover_async(
+        lsp.HoverParams(lsp.TextDocumentIdentifier(uri), lsp.Position(2, 1))
+    )
     assert res is not None
 
 
 async def test_huge_file(client: LanguageClient) -> None:
     uri = "file:///tmp/robust/huge.Dockerfile"
     text = "FROM alpine:3\n" + "RUN echo hello && echo world\n" * 20000
-    client.text_document_did_open(lsp.DidOpenTextDocumentParams(lsp.TextDocumentItem(uri, "dockerfile", 1, text)))
+    client.text_document_did_open(
+        lsp.DidOpenTextDocumentParams(lsp.TextDocumentItem(uri, "dockerfile", 1, text))
+    )
     await _until(lambda: uri in client.diagnostics, timeout=120)
 
 
 async def test_bad_setting_gets_a_message_and_the_rest_applies(client: LanguageClient) -> None:
-    client.set_configuration({"dockerls": {"rules": {"ignore": ["DL3006"], "severity": {"DL3007": "loud"}}}})
+    client.set_configuration(
+        {"dockerls": {"rules": {"ignore": ["DL3006"], "severity": {"DL3007": "loud"}}}}
+    )
     client.workspace_did_change_configuration(lsp.DidChangeConfigurationParams(settings=None))
     await _until(lambda: any("DL3007" in m.message for m in client.messages))
     uri = "file:///tmp/robust/settings/Dockerfile"
     client.text_document_did_open(
-        lsp.DidOpenTextDocumentParams(lsp.TextDocumentItem(uri, "dockerfile", 1, "FROM ubuntu\nFROM ubuntu:latest\n"))
+        lsp.DidOpenTextDocumentParams(
+            lsp.TextDocumentItem(uri, "dockerfile", 1, "FROM ubuntu\nFROM ubuntu:latest\n")
+        )
     )
     await _until(lambda: uri in client.diagnostics)
     codes = {d.code for d in client.diagnostics[uri]}

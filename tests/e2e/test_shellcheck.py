@@ -13,7 +13,6 @@ URI = "file:///tmp/e2e-shellcheck/Dockerfile"
 TEXT = "FROM debian:12\nRUN apt-get update \\\n    && cd /x; echo $foo\n"
 
 
-
 async def _until(pred, timeout: float = 30.0) -> None:  # type: ignore[no-untyped-def]
     loop = asyncio.get_running_loop()
     end = loop.time() + timeout

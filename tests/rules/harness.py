@@ -52,7 +52,9 @@ def config_from(settings: dict[str, Any] | None) -> LintConfig:
     return LintConfig(**kw)
 
 
-def run(src: str, code: str, settings: dict[str, Any] | None = None, context: Path | None = None) -> tuple[Parse, list[tuple[int, Violation]]]:
+def run(
+    src: str, code: str, settings: dict[str, Any] | None = None, context: Path | None = None
+) -> tuple[Parse, list[tuple[int, Violation]]]:
     p = parse(src)
     cfg = config_from(settings)
     if context is not None:

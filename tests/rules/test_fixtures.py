@@ -14,9 +14,7 @@ from .harness import apply_fix, fmt_range, load_cases, run
 CASES = load_cases()
 
 
-@pytest.mark.parametrize(
-    ("code", "k", "case"), CASES, ids=[f"{c}-{k}" for c, k, _ in CASES]
-)
+@pytest.mark.parametrize(("code", "k", "case"), CASES, ids=[f"{c}-{k}" for c, k, _ in CASES])
 def test_rule_case(code: str, k: int, case: dict[str, Any], tmp_path: Path) -> None:
     context = None
     if "files" in case:

@@ -164,9 +164,7 @@ def corpus_results(
             theirs.update(res)
         ours = dict(zip(paths, ours_future, strict=True))
     if cache_obj is not None and todo:
-        cache_obj.set(
-            key, {p: {"sha": digests[p], "findings": theirs.get(p, [])} for p in paths}
-        )
+        cache_obj.set(key, {p: {"sha": digests[p], "findings": theirs.get(p, [])} for p in paths})
     return theirs, ours
 
 

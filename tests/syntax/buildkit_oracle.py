@@ -56,7 +56,7 @@ def theirs(text: str) -> list[Shape]:
             c.json,
             tuple(c.flags),
             # the oracle's C bridge cuts strings at NUL; BuildKit itself does not
-        tuple(v for v in c.value),
+            tuple(v for v in c.value),
             tuple((h.name, h.content) for h in c.heredocs),
             c.start_line,
             c.end_line,

@@ -50,7 +50,9 @@ def test_corpus_agrees_with_buildkit() -> None:
         mismatches.extend(f"{path}: ours={a} theirs={b}" for a, b in bad)
     assert total > 19000
     agreement = 1 - len(mismatches) / total
-    print(f"instructions compared: {total}, mismatches: {len(mismatches)}, rejected: {len(rejected)}")
+    print(
+        f"instructions compared: {total}, mismatches: {len(mismatches)}, rejected: {len(rejected)}"
+    )
     assert agreement >= 0.999, "\n".join(mismatches[:20])
     assert not mismatches, "\n".join(mismatches[:20])
 
@@ -100,9 +102,7 @@ def dump(inst: Instruction) -> str:
     if inst.name in ("ENV", "LABEL") and values:
         first = inst.words[0].value if inst.words else ""
         sep = "=" if "=" in first else ""
-        values = [
-            x for i in range(0, len(values), 2) for x in (*values[i : i + 2], sep)
-        ]
+        values = [x for i in range(0, len(values), 2) for x in (*values[i : i + 2], sep)]
     for v in values:
         s += " " + go_quote(v)
     return s.strip()

@@ -24,22 +24,28 @@ def dump(p: Parse) -> str:
         base = p.starts[i]
         line = p.lines[i] + 1
 
-        def src(span: object) -> str:
+        def src(span: object, base: int = base) -> str:
             s = span  # type: ignore[assignment]
             return repr(p.text[base + s.start : base + s.end])  # type: ignore[attr-defined]
 
         if isinstance(it, Directive):
-            out.append(f"{line}: directive {it.name}={it.value!r} name@{src(it.name_span)} value@{src(it.value_span)}")
+            out.append(
+                f"{line}: directive {it.name}={it.value!r} name@{src(it.name_span)} value@{src(it.value_span)}"
+            )
         elif isinstance(it, Comment):
             out.append(f"{line}: comment {it.body!r}")
         elif isinstance(it, Blank):
             out.append(f"{line}: blank")
         else:
             assert isinstance(it, Instruction)
-            out.append(f"{line}: {it.name} keyword@{src(it.keyword_span)} json={it.json} lines={it.line_count}")
+            out.append(
+                f"{line}: {it.name} keyword@{src(it.keyword_span)} json={it.json} lines={it.line_count}"
+            )
             for f in it.flags:
                 vs = src(f.value_span) if f.value_span else None
-                out.append(f"    flag {f.name}={f.value!r} @{src(f.span)} name@{src(f.name_span)} value@{vs}")
+                out.append(
+                    f"    flag {f.name}={f.value!r} @{src(f.span)} name@{src(f.name_span)} value@{vs}"
+                )
             for w in it.words:
                 out.append(f"    word {w.value!r} @{src(w.span)}")
             for w in it.json_items:
@@ -56,10 +62,12 @@ def dump(p: Parse) -> str:
             for s in it.inner_comments:
                 out.append(f"    inner-comment @{src(s)}")
             if it.sub is not None:
-                out.append(f"    trigger {it.sub.name} keyword@{src(it.sub.keyword_span)} values {list(it.sub.values)!r}")
+                out.append(
+                    f"    trigger {it.sub.name} keyword@{src(it.sub.keyword_span)} values {list(it.sub.values)!r}"
+                )
             for x in it.issues:
                 out.append(f"    issue {x.code} @{src(x.span)}")
-    for span, issue in p.issues():
+    for _span, issue in p.issues():
         if issue.code == "NoInstructions":
             out.append("issue NoInstructions")
     return "\n".join(out) + "\n"
@@ -77,7 +85,9 @@ def test_golden_tree(path: Path) -> None:
     expected_path = path.with_suffix(".tree")
     if os.environ.get("UPDATE_EXPECT") or not expected_path.exists():
         expected_path.write_text(got, encoding="utf-8", errors="backslashreplace")
-    assert got.encode("utf-8", "backslashreplace").decode() == expected_path.read_text(encoding="utf-8")
+    assert got.encode("utf-8", "backslashreplace").decode() == expected_path.read_text(
+        encoding="utf-8"
+    )
 
 
 @settings(max_examples=300, deadline=None)
@@ -102,7 +112,23 @@ def test_any_bytes_parse(data: bytes) -> None:
 @given(
     st.lists(
         st.sampled_from(
-            ["FROM a", "RUN x \\", "<<EOF", "EOF", "# escape=`", "`", "ONBUILD", "[", '"', "'", "\t", "\r", "--mount=", "=", " "]
+            [
+                "FROM a",
+                "RUN x \\",
+                "<<EOF",
+                "EOF",
+                "# escape=`",
+                "`",
+                "ONBUILD",
+                "[",
+                '"',
+                "'",
+                "\t",
+                "\r",
+                "--mount=",
+                "=",
+                " ",
+            ]
         ),
         max_size=30,
     )

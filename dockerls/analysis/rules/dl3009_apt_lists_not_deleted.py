@@ -91,9 +91,7 @@ class AptListsNotDeleted(Rule):
             fix = None
             # deleting the lists is only safe when this RUN also installs:
             # a later RUN may still need them otherwise
-            installs = any(
-                True for _ in invocations(inst, shell, ("apt-get", "apt"), ("install",))
-            )
+            installs = any(True for _ in invocations(inst, shell, ("apt-get", "apt"), ("install",)))
             if edit is not None and installs:
                 fix = Fix(
                     "Delete the apt lists at the end of this RUN", (edit,), Applicability.SAFE
