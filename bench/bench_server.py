@@ -97,11 +97,17 @@ async def bench_one(
     requests: int,
     warmup: int,
     encodings: tuple[str, ...],
+    init_options: Any = None,
 ) -> dict[str, Any]:
     client = LspClient(cmd, cwd=REPO_DIR, name=name)
     await client.start()
     try:
-        await client.initialize(big.parent, position_encodings=encodings, timeout=120)
+        await client.initialize(
+            big.parent,
+            position_encodings=encodings,
+            initialization_options=init_options,
+            timeout=120,
+        )
         init_ns = client.initialize_ns
         caps = client.server_capabilities
         marker = client.publish_count(big.as_uri())
@@ -289,6 +295,8 @@ async def main_async(args: argparse.Namespace) -> int:
                 args.requests,
                 args.warmup,
                 tuple(args.position_encodings.split(",")),
+                # the keystroke budget is for all rules without ShellCheck
+                {"shellcheck": {"enabled": bool(args.shellcheck)}} if name == "dockerls" else None,
             )
             r = results[name]
             print(
@@ -343,6 +351,9 @@ def main(argv: list[str] | None = None) -> int:
         "--position-encodings",
         default=",".join(DEFAULT_POSITION_ENCODINGS),
         help="client's general.positionEncodings, comma-separated (utf-16)",
+    )
+    ap.add_argument(
+        "--shellcheck", action="store_true", help="run dockerls with ShellCheck on (off by default)"
     )
     ap.add_argument("-v", "--verbose", action="store_true")
     args = ap.parse_args(argv)

@@ -23,6 +23,7 @@ from lsprotocol import types as lsp
 from pygls.exceptions import JsonRpcInvalidParams
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import JsonRPCNotification, LanguageServerProtocol
+from pygls.protocol.language_server import lsp_method
 
 from dockerls import __version__
 from dockerls import settings as settings_mod
@@ -83,8 +84,36 @@ def lint_config(s: settings_mod.Settings) -> LintConfig:
 
 
 class DockerProtocol(LanguageServerProtocol):
-    """Answers requests whose params can't be read with an error reply
-    (pygls would only log them, leaving the client waiting)."""
+    """pygls's protocol with two changes:
+
+    * requests whose params can't be read get an error reply (pygls would only
+      log them, leaving the client waiting);
+    * Dockerfiles are kept by our DocumentStore alone: pygls's own copy would
+      re-split the whole text into lines on every keystroke, and nothing reads
+      it (``.dockerignore`` files still go to pygls's workspace).
+    """
+
+    @lsp_method(lsp.TEXT_DOCUMENT_DID_OPEN)
+    def lsp_text_document__did_open(self, params: lsp.DidOpenTextDocumentParams) -> Any:
+        if is_dockerignore(params.text_document.uri):
+            self.workspace.put_text_document(params.text_document)
+        if (handler := self.fm.features.get(lsp.TEXT_DOCUMENT_DID_OPEN)) is not None:
+            yield handler, (params,), None
+
+    @lsp_method(lsp.TEXT_DOCUMENT_DID_CHANGE)
+    def lsp_text_document__did_change(self, params: lsp.DidChangeTextDocumentParams) -> Any:
+        if is_dockerignore(params.text_document.uri):
+            for change in params.content_changes:
+                self.workspace.update_text_document(params.text_document, change)
+        if (handler := self.fm.features.get(lsp.TEXT_DOCUMENT_DID_CHANGE)) is not None:
+            yield handler, (params,), None
+
+    @lsp_method(lsp.TEXT_DOCUMENT_DID_CLOSE)
+    def lsp_text_document__did_close(self, params: lsp.DidCloseTextDocumentParams) -> Any:
+        if is_dockerignore(params.text_document.uri):
+            self.workspace.remove_text_document(params.text_document.uri)
+        if (handler := self.fm.features.get(lsp.TEXT_DOCUMENT_DID_CLOSE)) is not None:
+            yield handler, (params,), None
 
     def structure_message(self, data: dict[str, Any]) -> Any:
         try:

@@ -167,6 +167,12 @@ class Instruction:
     inner_comments: tuple[Span, ...]  # comment lines inside continuations
     kind: ItemKind = field(default=ItemKind.INSTRUCTION)
 
+    def __hash__(self) -> int:
+        # Identity, not content: nodes are cache keys on the keystroke path,
+        # and hashing a whole instruction's tokens each time is costly.  Equal
+        # but distinct nodes then simply miss each other's cache entries.
+        return id(self)
+
     def source_offset(self, i: int) -> int:
         """Relative source offset of ``logical[i]``."""
         segs = self.seg_logical
