@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import jsonschema
 import pytest
@@ -222,3 +223,32 @@ def test_every_format_renders_empty_and_full(fmt: str) -> None:
     full = render(fmt, PROBLEMS, files=["a/Dockerfile"], rules=RULES)
     assert "DL3006" in full and "DLS108" in full
     assert "DL3006" not in render(fmt, [], files=["a/Dockerfile"], rules=RULES)
+
+
+OFFICIAL_SARIF_SCHEMA = (
+    Path(__file__).parent
+    / "npm"
+    / "node_modules"
+    / "@microsoft"
+    / "jest-sarif"
+    / "lib"
+    / "schemas"
+    / "sarif-2.1.0-rtm.5.json"
+)
+
+
+def test_sarif_validates_against_the_official_sarif_2_1_0_schema() -> None:
+    """The OASIS SARIF 2.1.0 schema, as shipped by Microsoft's @microsoft/jest-sarif
+    (installed by `npm ci --prefix tests/npm`, which CI runs)."""
+    assert OFFICIAL_SARIF_SCHEMA.exists(), (
+        "run `npm ci --prefix tests/npm` to install the SARIF schema"
+    )
+    schema = json.loads(OFFICIAL_SARIF_SCHEMA.read_text(encoding="utf-8"))
+    validator = jsonschema.Draft4Validator(schema)
+    doc = json.loads(render("sarif", PROBLEMS, rules=RULES))
+    errors = sorted(validator.iter_errors(doc), key=lambda e: list(e.path))
+    assert not errors, [f"{list(e.path)}: {e.message}" for e in errors[:5]]
+    # and the validator does catch a broken log
+    broken = json.loads(json.dumps(doc))
+    broken["runs"][0]["results"][0]["level"] = "loud"
+    assert list(validator.iter_errors(broken))
