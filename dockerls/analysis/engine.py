@@ -117,6 +117,7 @@ class Linter:
         self._live: dict[int, tuple[Instruction, tuple[str, ...], tuple[Violation, ...]]] = {}
         self._stage_cache: dict[tuple[Any, ...], _StageResult] = {}
         self._casing_cache: dict[tuple[int, ...], tuple[int, int]] = {}
+        self._casing_totals = (0, 0)  # (lowercase, uppercase) keywords in the last parse
         self._active_for: _Directive | None = None
         self._last: _Last | None = None
         self._facts: object = None
@@ -351,24 +352,20 @@ class Linter:
         old_items = last.parse.items
         new_items = p.items
         from_changed = False
+        lower, upper = self._casing_totals
         for x in range(first_changed, new_end):
-            o = old_items[x]
-            n = new_items[x]
-            if type(o) is not type(n):
-                return None
-            if isinstance(n, Instruction):
-                assert isinstance(o, Instruction)
-                if n.name == "FROM" or o.name == "FROM":
-                    from_changed = True
-                if (n.keyword.islower(), n.keyword.isupper()) != (
-                    o.keyword.islower(),
-                    o.keyword.isupper(),
-                ):
-                    return None
-            elif isinstance(n, Comment):
-                assert isinstance(o, Comment)
-                if _pragma_like(n.body) or _pragma_like(o.body):
-                    return None
+            for it, sign in ((old_items[x], -1), (new_items[x], 1)):
+                if isinstance(it, Instruction):
+                    if it.name == "FROM":
+                        from_changed = True
+                    if it.keyword.islower():
+                        lower += sign
+                    elif it.keyword.isupper():
+                        upper += sign
+                elif isinstance(it, Comment) and _pragma_like(it.body):
+                    return None  # pragmas may reach beyond the stage
+        if (lower > upper) != last.model.lower_majority:
+            return None  # the file's majority keyword case flipped
         segs = last.segments
         k = bisect_right([seg[0] for seg in segs], first_changed) - 1
         if k < 0:
@@ -418,6 +415,7 @@ class Linter:
             for rel, vs in res.per_item.items():
                 per_item[sfirst + rel] = vs
         self._instr_cache.update(self._live)
+        self._casing_totals = (lower, upper)
         model.lower_majority = old_model.lower_majority
         model.options = self.config.options
         self._last = _Last(p, model, new_segs, per_item, last.global_ignores)
@@ -459,6 +457,7 @@ class Linter:
             lower += counts[0]
             upper += counts[1]
         self._casing_cache = new
+        self._casing_totals = (lower, upper)
         return lower > upper
 
     def _lint_segment(

@@ -73,6 +73,13 @@ def test_incremental_lint_equals_full_lint() -> None:
     linter.lint(p)
     rng = random.Random(7)
     for k in range(30):
+        blanks = [i for i, it in enumerate(p.items) if not it.text.strip()]
+        if k % 3 == 2 and blanks:  # typing a new instruction on an empty line
+            i = rng.choice(blanks)
+            q = reparse(p, p.starts[i], p.starts[i], rng.choice(["x", "run y", "ARG A", "#"]))
+            assert linter.lint(q).per_item == Linter().lint(parse(q.text)).per_item
+            p = q
+            continue
         if k % 2:  # every other edit lands in a FROM line (tags, aliases)
             froms = [i for i, it in p.instructions() if it.name == "FROM"]
             i = rng.choice(froms)
