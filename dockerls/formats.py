@@ -95,7 +95,7 @@ def format_tty(problems: Sequence[Problem], *, color: bool = False) -> str:
             code = f"\x1b[1m{p.code}\x1b[0m"
         else:
             code = p.code
-        out.append(f"{p.path}:{p.line}:{p.column} {code} {level}: {p.message}\n")
+        out.append(f"{p.path}:{p.line}:{p.column}: {level} {code} {p.message}\n")
     return "".join(out)
 
 

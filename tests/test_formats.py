@@ -47,7 +47,7 @@ RULES = {
 
 def test_tty_plain_and_colour() -> None:
     plain = render("tty", PROBLEMS)
-    assert plain.splitlines()[0] == "a/Dockerfile:1:6 DL3006 warning: Image `ubuntu` has no tag"
+    assert plain.splitlines()[0] == "a/Dockerfile:1:6: warning DL3006 Image `ubuntu` has no tag"
     assert "\x1b[" not in plain
     assert "\x1b[33mwarning\x1b[0m" in render("tty", PROBLEMS, color=True)
 
