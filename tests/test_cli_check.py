@@ -182,3 +182,26 @@ def test_rules_commands(capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     assert out.startswith("DL3006 (untagged-image)") and "What it does:" in out
     assert main(["rule", "NOPE1"]) == 2
+
+
+def test_check_runs_over_the_whole_corpus_without_a_crash() -> None:
+    """`dockerls check ../shared/corpus/files`: every file is read and linted
+    (in parallel), nothing crashes, and problems make the exit code 1."""
+    import subprocess
+    import sys
+
+    corpus = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "files"
+    files = [p for p in corpus.rglob("*") if p.is_file()]
+    assert len(files) == 1487
+    proc = subprocess.run(
+        [sys.executable, "-m", "dockerls", "check", "--no-shellcheck", "-f", "json", str(corpus)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert proc.returncode == 1, proc.stderr[-2000:]
+    assert "Traceback" not in proc.stderr
+    problems = json.loads(proc.stdout)
+    linted = {p["file"] for p in problems}
+    assert len(linted) > 1200  # nearly every real Dockerfile has something to say
+    assert all(p["line"] >= 1 and p["column"] >= 1 for p in problems)
