@@ -108,41 +108,10 @@ def lint_text(text: str, display: str, config: LintConfig) -> list[Problem]:
 
 
 def lint_config_from_settings(s: Any) -> LintConfig:
-    """A :class:`dockerls.settings.Settings` mapped onto the engine's config
-    (the same mapping as ``dockerls.server.lint_config``, without importing
-    the server and pygls)."""
-    r = s.rules
-    g = r.groups
-    disabled = {
-        name
-        for name, on in (
-            ("hadolint", g.hadolint),
-            ("buildkit", g.buildkit),
-            ("syntax", g.syntax),
-            ("best-practice", g.best_practice),
-            ("shellcheck", g.shellcheck),
-        )
-        if not on
-    }
-    severity: dict[str, Severity] = {}
-    for code, level in r.severity.items():
-        try:
-            severity[code] = Severity.parse(level)
-        except KeyError:
-            continue
-    return LintConfig(
-        ignore=frozenset(r.ignore),
-        severity=severity,
-        disabled_groups=frozenset(disabled),
-        disable_ignore_pragma=r.disable_ignore_pragma,
-        duplicate_preference=r.duplicate_preference,
-        check_directive=r.check_directive,
-        options={
-            "trusted_registries": list(r.trusted_registries),
-            "label_schema": dict(r.label_schema),
-            "strict_labels": r.strict_labels,
-        },
-    )
+    """A :class:`dockerls.settings.Settings` mapped onto the engine's config."""
+    from dockerls.settings import to_lint_config
+
+    return to_lint_config(s)
 
 
 @dataclass(frozen=True)

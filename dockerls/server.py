@@ -28,9 +28,7 @@ from pygls.protocol.language_server import lsp_method
 from dockerls import __version__
 from dockerls import settings as settings_mod
 from dockerls.analysis.dockerignore import parse_dockerignore
-from dockerls.analysis.engine import LintConfig
 from dockerls.analysis.rules import known_code
-from dockerls.analysis.rules.base import Severity
 from dockerls.analysis.shellcheck_map import filter_violations, jobs_for, violations_for
 from dockerls.documents import DocumentStore, Snapshot, is_dockerignore
 from dockerls.features.caps import ClientCaps
@@ -44,43 +42,6 @@ if TYPE_CHECKING:
     from dockerls.image_lookups import ImageLookups
 
 log = logging.getLogger("dockerls")
-
-
-def lint_config(s: settings_mod.Settings) -> LintConfig:
-    """Map the settings tree onto what the lint engine needs."""
-    r = s.rules
-    groups = r.groups
-    disabled = {
-        name
-        for name, on in (
-            ("hadolint", groups.hadolint),
-            ("buildkit", groups.buildkit),
-            ("syntax", groups.syntax),
-            ("best-practice", groups.best_practice),
-            ("shellcheck", groups.shellcheck),
-        )
-        if not on
-    }
-    severity = {}
-    for code, level in r.severity.items():
-        try:
-            severity[code] = Severity.parse(level)
-        except KeyError:
-            continue
-    options: dict[str, Any] = {
-        "trusted_registries": list(r.trusted_registries),
-        "label_schema": dict(r.label_schema),
-        "strict_labels": r.strict_labels,
-    }
-    return LintConfig(
-        ignore=frozenset(r.ignore),
-        severity=severity,
-        disabled_groups=frozenset(disabled),
-        disable_ignore_pragma=r.disable_ignore_pragma,
-        duplicate_preference=r.duplicate_preference,
-        check_directive=r.check_directive,
-        options=options,
-    )
 
 
 class DockerProtocol(LanguageServerProtocol):
@@ -182,7 +143,7 @@ class DockerLanguageServer(LanguageServer):
         changed = s != self.settings
         self.settings = s
         if changed:
-            self.store.set_config(lint_config(s), s.context.path)
+            self.store.set_config(settings_mod.to_lint_config(s), s.context.path)
             for uri in self.store.uris():
                 self.schedule(uri)
 

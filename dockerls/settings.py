@@ -26,9 +26,12 @@ import typing
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import jsonschema
+
+if TYPE_CHECKING:
+    from dockerls.analysis.engine import LintConfig
 
 Severity = Literal["error", "warning", "info", "hint", "style", "off"]
 LabelType = Literal["text", "url", "semver", "hash", "rfc3339", "spdx", "email"]
@@ -448,3 +451,43 @@ def _to_raw(obj: Any) -> Any:
 
 
 DEFAULTS = Settings()
+
+
+def to_lint_config(s: Settings) -> LintConfig:
+    """The settings mapped onto what the lint engine needs (server and CLI alike)."""
+    from dockerls.analysis.engine import LintConfig
+    from dockerls.analysis.rules.base import Severity as RuleSeverity
+
+    r = s.rules
+    groups = r.groups
+    disabled = {
+        name
+        for name, on in (
+            ("hadolint", groups.hadolint),
+            ("buildkit", groups.buildkit),
+            ("syntax", groups.syntax),
+            ("best-practice", groups.best_practice),
+            ("shellcheck", groups.shellcheck),
+        )
+        if not on
+    }
+    severity = {}
+    for code, level in r.severity.items():
+        try:
+            severity[code] = RuleSeverity.parse(level)
+        except KeyError:
+            continue
+    options: dict[str, Any] = {
+        "trusted_registries": list(r.trusted_registries),
+        "label_schema": dict(r.label_schema),
+        "strict_labels": r.strict_labels,
+    }
+    return LintConfig(
+        ignore=frozenset(r.ignore),
+        severity=severity,
+        disabled_groups=frozenset(disabled),
+        disable_ignore_pragma=r.disable_ignore_pragma,
+        duplicate_preference=r.duplicate_preference,
+        check_directive=r.check_directive,
+        options=options,
+    )
