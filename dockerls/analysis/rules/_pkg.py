@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from dockerls.analysis.model import DEFAULT_SHELL, WINDOWS_SHELL, Model, Stage
-from dockerls.analysis.rules.base import Edit
+from dockerls.analysis.rules.base import Applicability, Edit, Finding, Fix
 from dockerls.analysis.shellview import RunScript, run_scripts
 from dockerls.syntax.nodes import Instruction, Span
 from dockerls.syntax.shell import Command, ShWord
@@ -541,3 +542,43 @@ def image_layers_kept(stage: Stage, model: Model) -> bool:
     if stage.is_last or not model.stages or stage.index == model.stages[-1].index:
         return True
     return any(st.base_stage == stage.index and st.index != stage.index for st in model.stages)
+
+
+def rpm_clean_missing(
+    inst: Instruction,
+    shell: tuple[str, ...],
+    names: tuple[str, ...],
+    cache_dir: str,
+    cleans: Any,
+    tool_label: str,
+) -> Iterator[Finding]:
+    """The yum/dnf "install without a clean-up in the same RUN" check
+    (DL3032, DL3040): at most one finding, on the first such install."""
+    if any(covers(t, cache_dir) for t in cache_targets(inst)):
+        return
+    for inv in invocations(inst, shell, names, ("install",), RPM_TAKES_VALUE):
+        if occurs_after(inv, cleans):
+            continue
+        tool = inv.cmd.name
+        edit = end_of_script_edit(inv, f" && {tool} clean all")
+        fix = Fix(f"Append `{tool} clean all`", (edit,), Applicability.SAFE) if edit else None
+        yield Finding(
+            inv.words_span(),
+            f"`{tool} install` without a later `{tool_label} clean all` leaves {tool_label}'s cache in the image",
+            fix,
+        )
+        return
+
+
+def rpm_without_yes(
+    inst: Instruction, shell: tuple[str, ...], names: tuple[str, ...], subcommands: Any
+) -> Iterator[Finding]:
+    """The yum/dnf "install without -y" check (DL3030, DL3038)."""
+    for inv in invocations(inst, shell, names, subcommands, RPM_TAKES_VALUE):
+        if inv.cmd.has_flag("-y", "--assumeyes"):
+            continue
+        yield Finding(
+            inv.words_span(),
+            f"`{inv.cmd.name} {inv.sub.value}` without `-y` stops at the confirmation prompt",
+            Fix("Add `-y`", (inv.after_sub(" -y"),), Applicability.SAFE),
+        )

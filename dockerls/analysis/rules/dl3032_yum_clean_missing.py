@@ -4,19 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from dockerls.analysis.rules._pkg import (
-    RPM_TAKES_VALUE,
-    cache_targets,
-    covers,
-    end_of_script_edit,
-    invocations,
-    occurs_after,
-    rpm_cleans,
-)
+from dockerls.analysis.rules._pkg import rpm_clean_missing, rpm_cleans
 from dockerls.analysis.rules.base import (
-    Applicability,
     Finding,
-    Fix,
     FixAvailability,
     InstructionContext,
     Rule,
@@ -57,19 +47,7 @@ class YumCleanMissing(Rule):
     kinds = frozenset({"RUN"})
 
     def check_instruction(self, inst: Instruction, ctx: InstructionContext) -> Iterable[Finding]:
-        if any(covers(t, "/var/cache/yum") for t in cache_targets(inst)):
-            return
-        for inv in invocations(inst, ctx.shell, ("yum",), ("install",), RPM_TAKES_VALUE):
-            if occurs_after(inv, _CLEANS):
-                continue
-            edit = end_of_script_edit(inv, " && yum clean all")
-            fix = Fix("Append `yum clean all`", (edit,), Applicability.SAFE) if edit else None
-            yield Finding(
-                inv.words_span(),
-                "`yum install` without a later `yum clean all` leaves yum's cache in the image",
-                fix,
-            )
-            return
+        return rpm_clean_missing(inst, ctx.shell, ("yum",), "/var/cache/yum", _CLEANS, "yum")
 
 
 RULE = YumCleanMissing()

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from dockerls.analysis.rules._pkg import DNF_NAMES, RPM_TAKES_VALUE, YUM_INSTALL, invocations
+from dockerls.analysis.rules._pkg import DNF_NAMES, YUM_INSTALL, rpm_without_yes
 from dockerls.analysis.rules.base import (
-    Applicability,
     Finding,
-    Fix,
     FixAvailability,
     InstructionContext,
     Rule,
@@ -46,14 +44,7 @@ class DnfWithoutYes(Rule):
     kinds = frozenset({"RUN"})
 
     def check_instruction(self, inst: Instruction, ctx: InstructionContext) -> Iterable[Finding]:
-        for inv in invocations(inst, ctx.shell, DNF_NAMES, YUM_INSTALL, RPM_TAKES_VALUE):
-            if inv.cmd.has_flag("-y", "--assumeyes"):
-                continue
-            yield Finding(
-                inv.words_span(),
-                f"`{inv.cmd.name} {inv.sub.value}` without `-y` stops at the confirmation prompt",
-                Fix("Add `-y`", (inv.after_sub(" -y"),), Applicability.SAFE),
-            )
+        return rpm_without_yes(inst, ctx.shell, DNF_NAMES, YUM_INSTALL)
 
 
 RULE = DnfWithoutYes()

@@ -4,20 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from dockerls.analysis.rules._pkg import (
-    DNF_NAMES,
-    RPM_TAKES_VALUE,
-    cache_targets,
-    covers,
-    end_of_script_edit,
-    invocations,
-    occurs_after,
-    rpm_cleans,
-)
+from dockerls.analysis.rules._pkg import DNF_NAMES, rpm_clean_missing, rpm_cleans
 from dockerls.analysis.rules.base import (
-    Applicability,
     Finding,
-    Fix,
     FixAvailability,
     InstructionContext,
     Rule,
@@ -58,20 +47,7 @@ class DnfCleanMissing(Rule):
     kinds = frozenset({"RUN"})
 
     def check_instruction(self, inst: Instruction, ctx: InstructionContext) -> Iterable[Finding]:
-        if any(covers(t, "/var/cache/dnf") for t in cache_targets(inst)):
-            return
-        for inv in invocations(inst, ctx.shell, DNF_NAMES, ("install",), RPM_TAKES_VALUE):
-            if occurs_after(inv, _CLEANS):
-                continue
-            tool = inv.cmd.name
-            edit = end_of_script_edit(inv, f" && {tool} clean all")
-            fix = Fix(f"Append `{tool} clean all`", (edit,), Applicability.SAFE) if edit else None
-            yield Finding(
-                inv.words_span(),
-                f"`{inv.cmd.name} install` without a later `dnf clean all` leaves dnf's cache in the image",
-                fix,
-            )
-            return
+        return rpm_clean_missing(inst, ctx.shell, DNF_NAMES, "/var/cache/dnf", _CLEANS, "dnf")
 
 
 RULE = DnfCleanMissing()
