@@ -296,6 +296,16 @@ class Model:
             self.__dict__["_firsts_cache"] = f
         return f
 
+    def earlier_stage_with_name_of(self, stage: Stage) -> Stage | None:
+        """An earlier stage that uses ``stage``'s name (stage names ignore case)."""
+        if stage.name is None:
+            return None
+        low = stage.name.lower()
+        for st in self.stages[: stage.index]:
+            if st.name is not None and st.name.lower() == low:
+                return st
+        return None
+
     def stage_named(self, name: str) -> Stage | None:
         low = name.lower()
         for st in self.stages:

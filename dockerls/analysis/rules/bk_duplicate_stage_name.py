@@ -34,17 +34,13 @@ class DuplicateStageName(Rule):
     same_as = ("DL3024",)
 
     def check_stage(self, stage: Stage, model: Model) -> Iterable[Finding]:
-        if stage.name is None or stage.name_span is None:
-            return
-        low = stage.name.lower()
-        for st in model.stages[: stage.index]:
-            if st.name is not None and st.name.lower() == low:
-                yield Finding(
-                    stage.name_span,
-                    f"Stage name `{stage.name}` is already used on line {model.parse.lines[st.first] + 1}",
-                    item=stage.first,
-                )
-                return
+        st = model.earlier_stage_with_name_of(stage)
+        if st is not None and stage.name_span is not None:
+            yield Finding(
+                stage.name_span,
+                f"Stage name `{stage.name}` is already used on line {model.parse.lines[st.first] + 1}",
+                item=stage.first,
+            )
 
 
 RULE = DuplicateStageName()

@@ -39,17 +39,13 @@ class DuplicateStageName(Rule):
     same_as = ("DuplicateStageName",)
 
     def check_stage(self, stage: Stage, model: Model) -> Iterable[Finding]:
-        if stage.name is None or stage.name_span is None:
-            return
-        low = stage.name.lower()
-        for st in model.stages[: stage.index]:
-            if st.name is not None and st.name.lower() == low:
-                yield Finding(
-                    stage.name_span,
-                    f"Stage name `{stage.name}` is already used by stage {st.index}",
-                    item=stage.first,
-                )
-                return
+        st = model.earlier_stage_with_name_of(stage)
+        if st is not None and stage.name_span is not None:
+            yield Finding(
+                stage.name_span,
+                f"Stage name `{stage.name}` is already used by stage {st.index}",
+                item=stage.first,
+            )
 
 
 RULE = DuplicateStageName()
