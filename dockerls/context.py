@@ -22,6 +22,7 @@ from __future__ import annotations
 import logging
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -136,6 +137,45 @@ class _Entry:
     stamp: tuple[object, ...]
     made: float
     info: ContextInfo
+
+
+def context_lister(
+    context_dir: str | os.PathLike[str],
+    dockerfile: str | os.PathLike[str] | None = None,
+    *,
+    limit: int = 500,
+) -> Callable[[str], list[tuple[str, bool]]]:
+    """``list_dir(relative_dir) -> [(name, is_dir)]`` inside the build context,
+    leaving out what the ignore file excludes and anything outside the
+    context; the ignore file is read on the first call."""
+    root = os.path.realpath(context_dir)
+    matcher: list[IgnoreMatcher | None] = []
+
+    def list_dir(rel: str) -> list[tuple[str, bool]]:
+        if not matcher:
+            try:
+                matcher.append(read_ignore(find_ignore_file(root, dockerfile))[0])
+            except OSError:
+                matcher.append(None)
+        base = os.path.realpath(os.path.join(root, rel))
+        if os.path.commonpath([root, base]) != root:
+            return []
+        out: list[tuple[str, bool]] = []
+        try:
+            with os.scandir(base) as it:
+                for e in it:
+                    path = f"{rel.strip('/')}/{e.name}" if rel.strip("/") else e.name
+                    m = matcher[0]
+                    if m is not None and m.matches(path):
+                        continue
+                    out.append((e.name, e.is_dir()))
+                    if len(out) >= limit:
+                        break
+        except OSError:
+            return []
+        return out
+
+    return list_dir
 
 
 class ContextLoader:

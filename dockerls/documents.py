@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
 from urllib.parse import unquote, urlparse
 
 from lsprotocol import types as lsp
@@ -55,7 +54,6 @@ class Snapshot:
     parse: Parse
     linter: Linter
     path: Path | None
-    options: dict[str, Any] = field(default_factory=dict)
     _lint: LintResult | None = None
 
     @property
@@ -155,7 +153,7 @@ class DocumentStore:
                 p = reparse(p, start, end, ch.text)
             else:
                 p = parse(clean_text(ch.text))
-        new = Snapshot(uri, version, p, snap.linter, snap.path, snap.options)
+        new = Snapshot(uri, version, p, snap.linter, snap.path)
         self._docs[uri] = new
         return new
 

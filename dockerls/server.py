@@ -1,8 +1,9 @@
 """The language server: the wiring table of pygls handlers.
 
 Every handler is a few lines: find the snapshot, call a pure function from
-``dockerls.features``, return lsprotocol types.  ``build_server`` takes its
-collaborators as arguments so tests can inject fakes.
+``dockerls.features``, return lsprotocol types.  Fakes for tests are chosen
+through the environment (``DOCKERLS_REGISTRY=fake``), since the server runs
+as a subprocess over stdio in every end-to-end test.
 
 Concurrency: requests run synchronously over immutable snapshots.  After a
 change, diagnostics are scheduled with ``call_soon``: a burst of changes that
@@ -313,6 +314,7 @@ class DockerLanguageServer(LanguageServer):
 
 def build_server() -> DockerLanguageServer:
     server = DockerLanguageServer()
+    ls_ref = server
 
     @server.feature(lsp.INITIALIZE)
     def initialize(ls: DockerLanguageServer, params: lsp.InitializeParams) -> None:
@@ -387,43 +389,18 @@ def build_server() -> DockerLanguageServer:
         ls.clear(params.text_document.uri)
 
     # --- wiring: completion, hover, signature help (begin) ---
+    from dockerls.context import context_lister
     from dockerls.features import completion as f_completion
     from dockerls.features import hover as f_hover
     from dockerls.features import signature_help as f_sig
 
     def _context_lister(snap: Snapshot) -> f_completion.ListDir | None:
-        """``list_dir`` for COPY/ADD sources: the Dockerfile's folder, minus
-        what `.dockerignore` excludes (read lazily, once per request)."""
+        """``list_dir`` for COPY/ADD source completion: the build context (the
+        ``context.path`` setting, else the Dockerfile's folder) minus what its
+        ``.dockerignore`` excludes."""
         if snap.path is None:
             return None
-        root = snap.path.parent
-        matcher: list[Any] = []
-
-        def list_dir(rel: str) -> list[tuple[str, bool]]:
-            import os
-
-            if not matcher:
-                try:
-                    from dockerls.context import find_ignore_file, read_ignore
-
-                    matcher.append(read_ignore(find_ignore_file(root, snap.path))[0])
-                except Exception:
-                    matcher.append(None)
-            base = os.path.normpath(os.path.join(root, rel))
-            if not base.startswith(os.fspath(root)):
-                return []
-            out: list[tuple[str, bool]] = []
-            with os.scandir(base) as it:
-                for e in it:
-                    path = f"{rel}/{e.name}" if rel else e.name
-                    if matcher[0] is not None and matcher[0].matches(path):
-                        continue
-                    out.append((e.name, e.is_dir()))
-                    if len(out) >= 500:
-                        break
-            return out
-
-        return list_dir
+        return context_lister(ls_ref.store.context_dir or snap.path.parent, snap.path)
 
     @server.feature(
         lsp.TEXT_DOCUMENT_COMPLETION,

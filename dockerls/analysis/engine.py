@@ -645,10 +645,4 @@ def _global_key(model: Model) -> tuple[Any, ...]:
     )
 
 
-def stage_index_of(model: Model, item: int) -> int:
-    """Index of the stage containing ``item`` (-1 in the preamble)."""
-    firsts = [st.first for st in model.stages]
-    return bisect_right(firsts, item) - 1
-
-
-__all__ = ["LintConfig", "LintResult", "Linter", "Tag", "stage_index_of"]
+__all__ = ["LintConfig", "LintResult", "Linter", "Tag"]

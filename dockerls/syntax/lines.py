@@ -63,16 +63,6 @@ def line_start(p: Parse, line: int) -> int | None:
     return p.starts[i] + pos
 
 
-def line_text(p: Parse, line: int) -> str:
-    """The text of ``line`` without its line break ("" past the end)."""
-    start = line_start(p, line)
-    if start is None:
-        return ""
-    end = p.text.find("\n", start)
-    s = p.text[start:] if end < 0 else p.text[start:end]
-    return s[:-1] if s.endswith("\r") else s
-
-
 def offset(p: Parse, line: int, column: int) -> int:
     """(line, code-point column) -> absolute offset, clamped to the text."""
     start = line_start(p, line)

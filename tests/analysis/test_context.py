@@ -81,3 +81,21 @@ def test_rules_read_the_snapshot(tmp_path: Path) -> None:
     assert codes == ["CopyIgnoredFile", "DLS120"]
     silent = Linter().lint(parse(src))
     assert not [v for _i, v in silent.all() if v.code in ("CopyIgnoredFile", "DLS120")]
+
+
+def test_context_lister_lists_inside_the_context_without_ignored_files(tmp_path: Path) -> None:
+    from dockerls.context import context_lister
+
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "app.py").write_text("x")
+    (tmp_path / "notes.log").write_text("x")
+    (tmp_path / ".dockerignore").write_text("*.log\n")
+    sibling = tmp_path.parent / (tmp_path.name + "-other")
+    sibling.mkdir(exist_ok=True)
+    list_dir = context_lister(tmp_path, tmp_path / "Dockerfile")
+    names = dict(list_dir(""))
+    assert names == {"src": True, ".dockerignore": False}
+    assert list_dir("src") == [("app.py", False)]
+    assert list_dir("..") == []  # never outside the context
+    assert list_dir(f"../{sibling.name}") == []  # not even a sibling sharing the prefix
+    assert list_dir("missing") == []
