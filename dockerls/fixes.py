@@ -33,7 +33,7 @@ class TextEdit:
 def fix_edits(p: Parse, item: int, fix: Fix) -> tuple[TextEdit, ...]:
     """The fix's item-relative edits as absolute edits, sorted."""
     base = p.starts[item]
-    n = len(p.text)
+    n = p.length
     out = []
     for e in fix.edits:
         s = max(0, min(n, base + e.span.start))

@@ -296,6 +296,19 @@ class Model:
             self.__dict__["_firsts_cache"] = f
         return f
 
+    @property
+    def built_upon(self) -> frozenset[int]:
+        """Indices of the stages another stage is built ``FROM``."""
+        f = self.__dict__.get("_built_upon")
+        if f is None:
+            f = frozenset(
+                st.base_stage
+                for st in self.stages
+                if st.base_stage is not None and st.base_stage != st.index
+            )
+            self.__dict__["_built_upon"] = f
+        return f
+
     def earlier_stage_with_name_of(self, stage: Stage) -> Stage | None:
         """An earlier stage that uses ``stage``'s name (stage names ignore case)."""
         if stage.name is None:

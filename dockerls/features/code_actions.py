@@ -137,7 +137,7 @@ def ignore_in_file(p: Parse, code: str) -> TextEdit | None:
     if p.header < len(p.items):
         at = p.starts[p.header]
         return TextEdit(at, at, line)
-    at = len(p.text)
+    at = p.length
     if p.text and not p.text.endswith("\n"):
         line = nl + line
     return TextEdit(at, at, line)

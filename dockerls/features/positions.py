@@ -51,16 +51,20 @@ def units_to_column(line: str, u: int, encoding: str) -> int:
 
 
 def _line_at(p: Parse, start: int) -> str:
-    end = p.text.find("\n", start)
-    s = p.text[start:] if end < 0 else p.text[start:end]
-    return s[:-1] if s.endswith("\r") else s
+    """The line starting at ``start`` without its line break (a line always
+    lies inside one item, so no document-wide text is needed)."""
+    if not p.items:
+        return ""
+    i = p.item_at(start)
+    base = p.starts[i]
+    return p.items[i].text[start - base : p.line_end(start) - base]
 
 
 def offset_of(p: Parse, pos: lsp.Position, encoding: str = UTF16) -> int:
     """LSP position -> absolute code-point offset (clamped to the document)."""
     start = line_start(p, pos.line)
     if start is None:
-        return len(p.text)
+        return p.length
     line = _line_at(p, start)
     return start + units_to_column(line, pos.character, encoding)
 

@@ -18,7 +18,7 @@ _WORD = re.compile(r"[A-Za-z0-9_]+")
 
 def _chain(p: Parse, model: Model, off: int) -> list[tuple[int, int]]:
     """Absolute spans around ``off``, outermost first."""
-    spans: list[tuple[int, int]] = [(0, len(p.text))]
+    spans: list[tuple[int, int]] = [(0, p.length)]
     i = p.item_at(off)
     if i < 0:
         return spans

@@ -14,7 +14,7 @@ from dockerls.syntax.parser import Parse
 
 def position(p: Parse, offset: int) -> tuple[int, int]:
     """Absolute code-point offset -> (0-based line, code-point column)."""
-    offset = max(0, min(offset, len(p.text)))
+    offset = max(0, min(offset, p.length))
     if not p.items:
         return 0, offset
     i = bisect_right(p.starts, offset) - 1
@@ -67,8 +67,5 @@ def offset(p: Parse, line: int, column: int) -> int:
     """(line, code-point column) -> absolute offset, clamped to the text."""
     start = line_start(p, line)
     if start is None:
-        return len(p.text)
-    end = p.text.find("\n", start)
-    if end < 0:
-        end = len(p.text)
-    return min(start + max(0, column), end)
+        return p.length
+    return min(start + max(0, column), p.line_end(start))

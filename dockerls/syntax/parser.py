@@ -858,15 +858,20 @@ class Parse:
 
     ``items[i]`` starts at absolute offset ``starts[i]`` and on 0-based line
     ``lines[i]``.  ``header`` is the number of leading directive items.
+
+    ``text`` is the document; an incremental reparse leaves it unjoined
+    (``source`` is None) until someone asks for it, because copying a large
+    document on every keystroke costs more than the reparse itself.
     """
 
-    text: str
+    source: str | None
     items: tuple[Item, ...]
     starts: tuple[int, ...]
     lines: tuple[int, ...]
     escape: str
     header: int
     header_issues: tuple[tuple[int, SyntaxIssue], ...]  # (item index, issue)
+    length: int  # len(text), in code points
     # set by the incremental reparse: ``id`` of the parse this one was derived
     # from, and the item range that changed: old items [first, old_end) were
     # replaced by new items [first, new_end); everything else is reused.
@@ -874,8 +879,33 @@ class Parse:
     changed: tuple[int, int, int] | None = None
 
     @property
+    def text(self) -> str:
+        src = self.source
+        if src is None:
+            src = "".join([it.text for it in self.items])
+            object.__setattr__(self, "source", src)
+        return src
+
+    def line_end(self, offset: int) -> int:
+        """Offset of the end of the line containing ``offset`` (before its
+        line break), found inside the item: no document-wide text needed."""
+        if not self.items:
+            return self.length
+        i = self.item_at(offset)
+        text = self.items[i].text
+        rel = offset - self.starts[i]
+        nl = text.find("\n", max(rel, 0))
+        if nl < 0:
+            return self.starts[i] + len(text)
+        if nl > 0 and text[nl - 1] == "\r" and nl - 1 >= rel:
+            nl -= 1
+        return self.starts[i] + nl
+
+    @property
     def line_count(self) -> int:
-        return self.text.count("\n") + 1
+        if not self.items:
+            return 1
+        return self.lines[-1] + self.items[-1].text.count("\n") + 1
 
     def item_at(self, offset: int) -> int:
         """Index of the item containing ``offset`` (the last item at EOF)."""
@@ -934,6 +964,7 @@ class Parse:
             and self.escape == other.escape
             and self.header == other.header
             and self.header_issues == other.header_issues
+            and self.length == other.length
         )
 
 
@@ -1033,4 +1064,5 @@ def parse(text: str) -> Parse:
         escape,
         len(header_items),
         tuple(header_issues),
+        len(text),
     )

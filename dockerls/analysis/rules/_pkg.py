@@ -541,7 +541,7 @@ def image_layers_kept(stage: Stage, model: Model) -> bool:
     ``COPY --from`` leaves its layers behind.)"""
     if stage.is_last or not model.stages or stage.index == model.stages[-1].index:
         return True
-    return any(st.base_stage == stage.index and st.index != stage.index for st in model.stages)
+    return stage.index in model.built_upon
 
 
 def rpm_clean_missing(
