@@ -89,6 +89,19 @@ class DiagnosticCache:
     _entries: dict[int, tuple[object, int, tuple[Violation, ...], str]] = field(
         default_factory=dict
     )
+    # the last output, for edits that keep items and lines where they were:
+    # (parse id, lines, per_item, sorted keys, fragments, key -> position)
+    _last: (
+        tuple[
+            int,
+            tuple[int, ...],
+            dict[int, tuple[Violation, ...]],
+            list[int],
+            list[str],
+            dict[int, int],
+        ]
+        | None
+    ) = None
 
 
 def diagnostics_json(
@@ -98,6 +111,10 @@ def diagnostics_json(
     extra: Iterable[tuple[int, Violation]] = (),
 ) -> str:
     """The JSON array of diagnostics (as text), reusing cached fragments."""
+    if not extra:
+        fast = _incremental(p, per_item, cache)
+        if fast is not None:
+            return fast
     fragments: list[str] = []
     new: dict[int, tuple[object, int, tuple[Violation, ...], str]] = {}
     old = cache._entries
@@ -127,7 +144,39 @@ def diagnostics_json(
         if frag:
             fragments.append(frag)
     cache._entries = new
+    if extra_by or len(fragments) != len(keys):
+        cache._last = None
+    else:
+        cache._last = (id(p), lines, per_item, keys, fragments, {k: n for n, k in enumerate(keys)})
     return "[" + ",".join(fragments) + "]"
+
+
+def _incremental(
+    p: Parse, per_item: dict[int, tuple[Violation, ...]], cache: DiagnosticCache
+) -> str | None:
+    """The keystroke path: ``p`` came from the last parse by an edit that kept
+    every item's index and line, and the same items have violations; only
+    the items the edit replaced, or whose violations changed, are serialised
+    again."""
+    last = cache._last
+    if last is None or p.changed is None or p.parent_id != last[0]:
+        return None
+    first, old_end, new_end = p.changed
+    parse_lines, last_per_item, keys, frags, where = last[1], last[2], last[3], last[4], last[5]
+    if old_end != new_end or p.lines != parse_lines or per_item.keys() != last_per_item.keys():
+        return None
+    todo = {k for k, v in per_item.items() if last_per_item[k] is not v}
+    todo.update(k for k in range(first, new_end) if k in where)
+    frags = list(frags)
+    entries = cache._entries
+    for k in todo:
+        node = p.items[k]
+        vs = per_item[k]
+        frag = json.dumps([violation_json(p, k, v, cache.encoding) for v in vs])[1:-1]
+        frags[where[k]] = frag
+        entries[id(node)] = (node, p.lines[k], vs, frag)
+    cache._last = (id(p), p.lines, per_item, keys, frags, where)
+    return "[" + ",".join(frags) + "]"
 
 
 def to_lsp(p: Parse, result: LintResult, encoding: str = UTF16) -> list[lsp.Diagnostic]:
