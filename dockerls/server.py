@@ -234,23 +234,29 @@ class DockerLanguageServer(LanguageServer):
             fut.add_done_callback(done)
         return [(i, v) for i, vs in sc.items() for v in vs]
 
-    def publish_raw(self, uri: str, version: int | None, diagnostics_array_json: str) -> None:
-        """Send publishDiagnostics with a pre-serialised diagnostics array."""
+    def publish_raw(self, uri: str, version: int | None, diagnostics_array_json: bytes) -> None:
+        """Send publishDiagnostics with a pre-serialised diagnostics array
+        (UTF-8 JSON), written in pieces so the large array is never copied."""
         import json
 
-        head = '{"jsonrpc":"2.0","method":"textDocument/publishDiagnostics","params":{"uri":'
         ver = "" if version is None else f',"version":{int(version)}'
-        body = f'{head}{json.dumps(uri)}{ver},"diagnostics":{diagnostics_array_json}}}}}'
-        data = body.encode("utf-8")
+        head = (
+            '{"jsonrpc":"2.0","method":"textDocument/publishDiagnostics","params":{"uri":'
+            f'{json.dumps(uri)}{ver},"diagnostics":'
+        ).encode()
+        tail = b"}}"
         writer = self.protocol.writer
         if writer is None:
             return
-        res = writer.write(
-            f"Content-Length: {len(data)}\r\nContent-Type: application/vscode-jsonrpc; charset=utf-8\r\n\r\n".encode()
-            + data
+        length = len(head) + len(diagnostics_array_json) + len(tail)
+        header = (
+            b"Content-Length: %d\r\nContent-Type: application/vscode-jsonrpc; charset=utf-8\r\n\r\n"
+            % length
         )
-        if asyncio.iscoroutine(res):
-            _keep(asyncio.ensure_future(res))
+        for piece in (header + head, diagnostics_array_json, tail):
+            res = writer.write(piece)
+            if asyncio.iscoroutine(res):
+                _keep(asyncio.ensure_future(res))
 
     def report_server_error(self, error: Exception, source: Any) -> None:
         """A message that isn't JSON gets a JSON-RPC parse error (id null)."""
@@ -296,12 +302,12 @@ class DockerLanguageServer(LanguageServer):
             )
         import json
 
-        self.publish_raw(uri, version, json.dumps(diags))
+        self.publish_raw(uri, version, json.dumps(diags).encode("utf-8"))
 
     def clear(self, uri: str) -> None:
         self._diag_caches.pop(uri, None)
         self._scheduled.pop(uri, None)
-        self.publish_raw(uri, None, "[]")
+        self.publish_raw(uri, None, b"[]")
 
     def snapshot(self, uri: str) -> Snapshot | None:
         """The open document, or an InvalidParams error reply for a URI that

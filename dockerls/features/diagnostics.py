@@ -86,7 +86,7 @@ class DiagnosticCache:
     are unchanged."""
 
     encoding: str = UTF16
-    _entries: dict[int, tuple[object, int, tuple[Violation, ...], str]] = field(
+    _entries: dict[int, tuple[object, int, tuple[Violation, ...], bytes]] = field(
         default_factory=dict
     )
     # the last output, for edits that keep items and lines where they were:
@@ -97,7 +97,7 @@ class DiagnosticCache:
             tuple[int, ...],
             dict[int, tuple[Violation, ...]],
             list[int],
-            list[str],
+            list[bytes],
             dict[int, int],
         ]
         | None
@@ -109,14 +109,15 @@ def diagnostics_json(
     per_item: dict[int, tuple[Violation, ...]],
     cache: DiagnosticCache,
     extra: Iterable[tuple[int, Violation]] = (),
-) -> str:
-    """The JSON array of diagnostics (as text), reusing cached fragments."""
+) -> bytes:
+    """The JSON array of diagnostics (UTF-8 bytes, ready to send), reusing
+    cached fragments."""
     if not extra:
         fast = _incremental(p, per_item, cache)
         if fast is not None:
             return fast
-    fragments: list[str] = []
-    new: dict[int, tuple[object, int, tuple[Violation, ...], str]] = {}
+    fragments: list[bytes] = []
+    new: dict[int, tuple[object, int, tuple[Violation, ...], bytes]] = {}
     old = cache._entries
     items = p.items
     lines = p.lines
@@ -139,7 +140,7 @@ def diagnostics_json(
         ):
             frag = entry[3]
         else:
-            frag = json.dumps([violation_json(p, i, v, enc) for v in vs])[1:-1]
+            frag = _serialise(p, i, vs, enc)
         new[id(node)] = (node, lines[i], vs, frag)
         if frag:
             fragments.append(frag)
@@ -148,12 +149,17 @@ def diagnostics_json(
         cache._last = None
     else:
         cache._last = (id(p), lines, per_item, keys, fragments, {k: n for n, k in enumerate(keys)})
-    return "[" + ",".join(fragments) + "]"
+    return b"[" + b",".join(fragments) + b"]"
+
+
+def _serialise(p: Parse, item: int, vs: tuple[Violation, ...], encoding: str) -> bytes:
+    """One item's diagnostics as JSON array elements (no brackets), ASCII."""
+    return json.dumps([violation_json(p, item, v, encoding) for v in vs])[1:-1].encode()
 
 
 def _incremental(
     p: Parse, per_item: dict[int, tuple[Violation, ...]], cache: DiagnosticCache
-) -> str | None:
+) -> bytes | None:
     """The keystroke path: ``p`` came from the last parse by an edit that kept
     every item's index and line, and the same items have violations; only
     the items the edit replaced, or whose violations changed, are serialised
@@ -172,11 +178,11 @@ def _incremental(
     for k in todo:
         node = p.items[k]
         vs = per_item[k]
-        frag = json.dumps([violation_json(p, k, v, cache.encoding) for v in vs])[1:-1]
+        frag = _serialise(p, k, vs, cache.encoding)
         frags[where[k]] = frag
         entries[id(node)] = (node, p.lines[k], vs, frag)
     cache._last = (id(p), p.lines, per_item, keys, frags, where)
-    return "[" + ",".join(frags) + "]"
+    return b"[" + b",".join(frags) + b"]"
 
 
 def to_lsp(p: Parse, result: LintResult, encoding: str = UTF16) -> list[lsp.Diagnostic]:
