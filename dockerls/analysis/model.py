@@ -19,6 +19,7 @@ from typing import Any
 from dockerls.syntax.imageref import ImageRef, parse_image_ref
 from dockerls.syntax.nodes import Comment, Instruction, Item, Span
 from dockerls.syntax.parser import Parse, parse_words
+from dockerls.syntax.parser import unquote as _unquote
 
 DEFAULT_SHELL: tuple[str, ...] = ("/bin/sh", "-c")
 WINDOWS_SHELL: tuple[str, ...] = ("cmd", "/S", "/C")
@@ -64,35 +65,6 @@ class Definition:
     item: int  # index in Parse.items
     name_span: Span  # relative to the item
     value_span: Span | None
-
-
-def _unquote(value: str) -> str:
-    """Remove shell-style quotes and backslash escapes (ENV/ARG values)."""
-    if not value or ('"' not in value and "'" not in value and "\\" not in value):
-        return value
-    out: list[str] = []
-    quote = ""
-    i = 0
-    n = len(value)
-    while i < n:
-        ch = value[i]
-        if quote:
-            if ch == quote:
-                quote = ""
-            elif ch == "\\" and quote == '"' and i + 1 < n:
-                i += 1
-                out.append(value[i])
-            else:
-                out.append(ch)
-        elif ch in ("'", '"'):
-            quote = ch
-        elif ch == "\\" and i + 1 < n:
-            i += 1
-            out.append(value[i])
-        else:
-            out.append(ch)
-        i += 1
-    return "".join(out)
 
 
 @lru_cache(maxsize=8192)

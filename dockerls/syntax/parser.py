@@ -315,7 +315,12 @@ def _shell_words_raw(line: str) -> list[tuple[str, int, int]]:
     return out
 
 
-def _unquote_heredoc_name(rest: str) -> str:
+def unquote(rest: str) -> str:
+    """Remove shell quotes and backslash escapes from one word, as POSIX
+    shells do: inside double quotes a backslash only escapes ``"``, ``\\``,
+    ``$`` and a backquote (heredoc delimiters, ENV/ARG values)."""
+    if '"' not in rest and "'" not in rest and "\\" not in rest:
+        return rest
     out: list[str] = []
     quote = ""
     i = 0
@@ -364,7 +369,7 @@ def _find_heredocs(line: str) -> list[_HeredocMarker]:
         rest = m.group(3)
         if not rest:
             continue
-        name = _unquote_heredoc_name(rest)
+        name = unquote(rest)
         if not name or any(c.isspace() for c in name):
             continue
         expand = "'" not in rest and '"' not in rest

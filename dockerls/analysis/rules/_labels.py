@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 from dockerls.analysis.model import Model, Stage
 from dockerls.analysis.rules._spdx_ids import EXCEPTION_IDS, LICENSE_IDS
 from dockerls.syntax.nodes import Instruction, Span
+from dockerls.syntax.parser import unquote as _unquote
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,31 +23,6 @@ class LabelPair:
     value: str  # unquoted
     value_span: Span  # zero-width after the key when the value is missing
     raw_value: str
-
-
-def _unquote(text: str) -> str:
-    out: list[str] = []
-    quote = ""
-    i = 0
-    while i < len(text):
-        ch = text[i]
-        if quote:
-            if ch == quote:
-                quote = ""
-            elif ch == "\\" and quote == '"' and i + 1 < len(text):
-                i += 1
-                out.append(text[i])
-            else:
-                out.append(ch)
-        elif ch in "'\"":
-            quote = ch
-        elif ch == "\\" and i + 1 < len(text):
-            i += 1
-            out.append(text[i])
-        else:
-            out.append(ch)
-        i += 1
-    return "".join(out)
 
 
 def label_pairs(inst: Instruction) -> list[LabelPair]:
