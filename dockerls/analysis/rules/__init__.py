@@ -42,6 +42,16 @@ SYNTAX_CODES: frozenset[str] = frozenset(
 )
 
 
+# codes the optional registry diagnostics report (dockerls/features/images.py)
+REGISTRY_CODES: frozenset[str] = frozenset({"DLS201", "DLS202"})
+
+
 def known_code(code: str) -> bool:
-    """Whether ``code`` names a rule, a parser check or a ShellCheck code."""
-    return code in BY_CODE or code in SYNTAX_CODES or (code.startswith("SC") and code[2:].isdigit())
+    """Whether ``code`` names a rule, a parser or registry check, or a
+    ShellCheck code."""
+    return (
+        code in BY_CODE
+        or code in SYNTAX_CODES
+        or code in REGISTRY_CODES
+        or (code.startswith("SC") and code[2:].isdigit())
+    )
