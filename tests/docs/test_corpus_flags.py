@@ -18,7 +18,6 @@ CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "files"
 
 pytestmark = [
     pytest.mark.corpus,
-    pytest.mark.skipif(not CORPUS.is_dir(), reason=f"corpus not present at {CORPUS}"),
 ]
 
 

@@ -860,7 +860,6 @@ def corpus_run_lines() -> list[str]:
 
 
 @pytest.mark.corpus
-@pytest.mark.skipif(not CORPUS.is_dir(), reason="corpus not available")
 def test_corpus_run_lines() -> None:
     lines = corpus_run_lines()
     assert len(lines) > 1000
