@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types as lsp
 
+from dockerls.analysis.rules import bk_invalid_base_image_platform as platform_rule
+from dockerls.analysis.rules.base import Violation
 from dockerls.features import images as f_images
 from dockerls.registry.base import RegistryError
 from dockerls.registry.fake import FakeRegistry
@@ -301,8 +303,9 @@ def build_image_lookups(server: Any) -> ImageLookups:
         rs = server.settings.registry
         want_tags, want_digest = rs.diagnostics.unknown_tag, rs.diagnostics.outdated_digest
         groups = server.settings.rules.groups
+        platform_found = _platform_mismatches(snap) if rs.enabled and groups.buildkit else []
         if not (want_tags or want_digest) or not rs.enabled or not groups.registry:
-            return []
+            return platform_found
         facts: dict[int, f_images.ImageFacts] = {}
         for st in f_images.lookup_stages(snap.model):
             ref = f_images.lookup_ref(st)
@@ -318,7 +321,46 @@ def build_image_lookups(server: Any) -> ImageLookups:
             snap.model, facts, unknown_tag=want_tags, outdated_digest=want_digest
         )
         ignore = set(server.settings.rules.ignore)
-        return [(i, v) for i, v in found if v.code not in ignore and v.rule_name not in ignore]
+        kept = [(i, v) for i, v in found if v.code not in ignore and v.rule_name not in ignore]
+        return kept + platform_found
+
+    def _platform_mismatches(snap: Snapshot) -> list[tuple[int, Any]]:
+        """BuildKit's InvalidBaseImagePlatform for FROMs with a literal
+        ``--platform``: the image's platforms come from the registry (fetched in
+        the background; the document is published again when they arrive)."""
+        rule = platform_rule.RULE
+        if rule.code in server.settings.rules.ignore:
+            return []
+        svc = reg_state.get()
+        out: list[tuple[int, Any]] = []
+        for st in snap.model.stages:
+            if not st.platform or "$" in st.platform:
+                continue
+            ref = f_images.lookup_ref(st)
+            if ref is None:
+                continue
+            info = svc.cached_info(ref)
+            if info is None:
+                if not reg_state.failed("info", ref.canonical):
+                    reg_state.watch("info", ref.canonical, svc.fetch_info(ref), snap.uri)
+                continue
+            names = [pm.name for pm in info.platforms]
+            f = platform_rule.platform_mismatch(st, names)
+            if f is not None:
+                out.append(
+                    (
+                        st.first,
+                        Violation(
+                            rule.code,
+                            rule.name,
+                            f.message,
+                            server.store.config.severity.get(rule.code, rule.severity),
+                            f.span,
+                            source_group=rule.group,
+                        ),
+                    )
+                )
+        return out
 
     def _republish(uri: str) -> None:
         if server.store.get(uri) is not None:

@@ -297,3 +297,24 @@ async def test_fake_registry_selected_by_environment(fake_client: LanguageClient
     res = await complete_until_done(fake_client, end_of_line(text, 0))
     labels = [i.label for i in sorted(res.items, key=lambda i: i.sort_text or "")]
     assert labels == ["3.13.0rc1", "3.12", "3.12-slim", "3.11", "3.11-slim", "latest"]
+
+
+async def test_base_image_platform_checked_against_the_registry(
+    client: LanguageClient, registry: LocalRegistry
+) -> None:
+    """BuildKit's InvalidBaseImagePlatform: the image's index offers
+    linux/amd64 and linux/arm64, so linux/s390x is flagged, arm64 is not."""
+    image = f"{registry.host}/team/multi:1.0"
+    text = f"FROM --platform=linux/s390x {image} AS a\nFROM --platform=linux/arm64 {image} AS b\n"
+    uri = "file:///tmp/registry-e2e/platform/Dockerfile"
+    open_doc(client, text, uri)
+    deadline = time.monotonic() + 15
+
+    def found() -> list[lsp.Diagnostic]:
+        return [d for d in client.diagnostics.get(uri, ()) if d.code == "InvalidBaseImagePlatform"]
+
+    while not found() and time.monotonic() < deadline:
+        await asyncio.sleep(0.05)
+    hits = found()
+    assert [d.range for d in hits] == [lsp.Range(lsp.Position(0, 16), lsp.Position(0, 27))]
+    assert "linux/amd64" in hits[0].message and "linux/arm64" in hits[0].message

@@ -3,10 +3,9 @@
 Rule codes are BuildKit's rule names.  All are warnings; ``# check=error=true``
 turns them into errors and ``# check=skip=...`` removes them (engine).
 
-Not registered: **InvalidBaseImagePlatform**.  It compares the platform of
-the pulled base image with the target platform, which needs the image's
-manifest; there is nothing to check offline, and a rule that can never
-report would only be noise in the rule list.
+**InvalidBaseImagePlatform** needs the base image's platforms: the server
+hands them over from the registry cache (``model.options["image_platforms"]``);
+offline it is quiet.
 
 ``InvalidDefinitionDescription`` is experimental in BuildKit (reported only
 with ``# check=experimental=...``); its class sets ``experimental = True``.
@@ -27,6 +26,7 @@ from dockerls.analysis.rules import (
     bk_expose_proto_casing,
     bk_from_as_casing,
     bk_from_platform_flag_const_disallowed,
+    bk_invalid_base_image_platform,
     bk_invalid_default_arg_in_from,
     bk_invalid_definition_description,
     bk_json_args_recommended,
@@ -59,6 +59,7 @@ RULES: tuple[Rule, ...] = (
     bk_undefined_var.RULE,
     bk_multiple_instructions_disallowed.RULE,
     bk_legacy_key_value_format.RULE,
+    bk_invalid_base_image_platform.RULE,
     bk_redundant_target_platform.RULE,
     bk_secrets_used_in_arg_or_env.RULE,
     bk_invalid_default_arg_in_from.RULE,

@@ -1,0 +1,87 @@
+"""InvalidBaseImagePlatform: the base image has no variant for the platform
+the stage asks for."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+
+from dockerls.analysis.model import Model, Stage
+from dockerls.analysis.rules.base import Finding, Rule, Severity
+
+OPTIONS_KEY = "image_platforms"
+"""``model.options[OPTIONS_KEY]``: image as written in FROM -> the platforms
+its manifest list offers (``os/arch[/variant]``).  The server fills it from
+the registry cache; without it the rule is silent."""
+
+
+def _parts(platform: str) -> tuple[str, str, str]:
+    os_, _, rest = platform.strip().lower().partition("/")
+    arch, _, variant = rest.partition("/")
+    if arch == "arm64" and variant == "v8":
+        variant = ""  # arm64 implies v8
+    return os_, arch, variant
+
+
+def _offers(available: Sequence[str], wanted: str) -> bool:
+    w_os, w_arch, w_var = _parts(wanted)
+    for a in available:
+        a_os, a_arch, a_var = _parts(a)
+        if (a_os, a_arch) == (w_os, w_arch) and (not w_var or w_var == a_var):
+            return True
+    return False
+
+
+def platform_mismatch(stage: Stage, available: Sequence[str]) -> Finding | None:
+    """A finding when ``stage`` asks ``--platform`` for a platform that none
+    of ``available`` provides (literal platforms only)."""
+    wanted = stage.platform
+    if not wanted or "$" in wanted or not available:
+        return None
+    if _offers(available, wanted):
+        return None
+    flag = next((f for f in stage.from_inst.flags if f.name == "platform"), None)
+    if flag is None or flag.value_span is None:
+        return None
+    offered = ", ".join(sorted(set(available)))
+    return Finding(
+        flag.value_span,
+        f"`{stage.image}` has no `{wanted}` image (it offers {offered})",
+        item=stage.first,
+    )
+
+
+class InvalidBaseImagePlatform(Rule):
+    """What it does:
+    Compares the platform a stage asks for with `FROM --platform=...` against
+    the platforms the base image is published for, as its registry lists them
+    (the server reads them from the registry; offline the check stays quiet).
+
+    Why it matters:
+    When the image has no variant for that platform, the build either fails to
+    pull it or silently runs a different architecture under emulation.
+
+    Example:
+    ```dockerfile
+    FROM --platform=linux/s390x alpine:3.20
+    ```
+
+    Fix:
+    Ask for a platform the image offers, or pick an image published for the
+    platform you need.
+    """
+
+    code = "InvalidBaseImagePlatform"
+    name = "base-image-platform-missing"
+    severity = Severity.WARNING
+    group = "buildkit"
+
+    def check_stage(self, stage: Stage, model: Model) -> Iterable[Finding]:
+        known: Mapping[str, Sequence[str]] = model.options.get(OPTIONS_KEY) or {}
+        available = known.get(stage.image)
+        if available:
+            f = platform_mismatch(stage, available)
+            if f is not None:
+                yield f
+
+
+RULE = InvalidBaseImagePlatform()
