@@ -522,6 +522,9 @@ class Linter:
                     if pr is None:
                         continue
                     codes = {c.code for c in pr.codes}
+                    unknown = _unknown_codes(it, pr.codes)
+                    if unknown:
+                        raw.setdefault(i - first, []).extend(unknown)
                     if pr.kind is PragmaKind.GLOBAL_IGNORE:
                         global_ignores |= codes
                     elif pr.kind is PragmaKind.IGNORE:
@@ -586,6 +589,31 @@ class Linter:
                 kept.sort(key=_sort_key)
                 out[rel] = tuple(kept)
         return out, frozenset(global_ignores)
+
+
+def _unknown_codes(comment: Comment, refs: Sequence[Any]) -> list[Violation]:
+    """A warning for each code in a pragma that names no rule (a typo would
+    otherwise silently suppress nothing)."""
+    from dockerls.analysis.rules import known_code
+
+    base = comment.body_span.start
+    return [
+        Violation(
+            UNKNOWN_CODE,
+            UNKNOWN_CODE,
+            f"`{ref.code}` is not a rule code this linter knows; the pragma ignores nothing for it",
+            Severity.WARNING,
+            Span(base + ref.start, base + ref.end),
+            None,
+            (),
+            SYNTAX_GROUP,
+        )
+        for ref in refs
+        if not known_code(ref.code)
+    ]
+
+
+UNKNOWN_CODE = "UnknownRuleCode"
 
 
 def _pragma_like(body: str) -> bool:

@@ -90,3 +90,16 @@ def test_incremental_lint_equals_full_lint() -> None:
         got = linter.lint(q).per_item
         assert got == Linter().lint(parse(q.text)).per_item
         p = q
+
+
+def test_unknown_code_in_a_pragma_is_reported() -> None:
+    from dockerls.analysis.engine import Linter
+    from dockerls.syntax.parser import parse
+
+    p = parse("FROM alpine:3\n# hadolint ignore=DL9999,DL3003\nRUN cd /x\n")
+    found = Linter().lint(p).all()
+    codes = [(i, v.code) for i, v in found]
+    assert (1, "UnknownRuleCode") in codes
+    assert all(c != "DL3003" for _i, c in codes)  # the known code still works
+    v = next(v for _i, v in found if v.code == "UnknownRuleCode")
+    assert p.items[1].text[v.span.start : v.span.end] == "DL9999"
