@@ -9,7 +9,7 @@ it into the parse with :func:`~dockerls.syntax.reparse.reparse`.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -91,16 +91,20 @@ class DocumentStore:
         self.config = LintConfig()
         self.context_loader = ContextLoader()
         self.context_dir: str | None = None  # setting: None = the Dockerfile's folder
+        # per-document configuration (the server layers a `.hadolint.yaml`
+        # found next to the Dockerfile under the editor's settings)
+        self.config_for: Callable[[Path | None], LintConfig] | None = None
 
     def _linter_for(self, path: Path | None) -> Linter:
-        options = dict(self.config.options)
+        config = self.config_for(path) if self.config_for is not None else self.config
+        options = dict(config.options)
         if path is not None:
             root = self.context_dir or str(path.parent)
             try:
                 options[CONTEXT_KEY] = self.context_loader.get(root, path)
             except OSError as exc:
                 log.info("build context %s unreadable: %s", root, exc)
-        return Linter(config=replace(self.config, options=options))
+        return Linter(config=replace(config, options=options))
 
     def refresh_context(self, uri: str | None = None) -> list[str]:
         """Re-read build contexts (all documents, or one); returns the uris."""

@@ -18,6 +18,7 @@ import asyncio
 import logging
 import sys
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types as lsp
@@ -27,11 +28,12 @@ from pygls.protocol import JsonRPCNotification, LanguageServerProtocol
 from pygls.protocol.language_server import lsp_method
 
 from dockerls import __version__
+from dockerls import config as hadolint_config
 from dockerls import settings as settings_mod
 from dockerls.analysis.dockerignore import parse_dockerignore
 from dockerls.analysis.rules import known_code
 from dockerls.analysis.shellcheck_map import filter_violations, jobs_for, violations_for
-from dockerls.documents import DocumentStore, Snapshot, is_dockerignore
+from dockerls.documents import DocumentStore, Snapshot, is_dockerignore, uri_to_path
 from dockerls.features.caps import ClientCaps
 from dockerls.features.diagnostics import DiagnosticCache, diagnostics_json
 from dockerls.features.positions import position_of
@@ -131,11 +133,17 @@ class DockerLanguageServer(LanguageServer):
         self._diag_caches: dict[str, DiagnosticCache] = {}
         self._scheduled: dict[str, int | None] = {}
         self._sc_running = set()
+        self._layers: list[tuple[str, object]] = []
+        self._hadolint_cache: dict[str, Any] = {}
+        self.store.config_for = self.config_for
         self.images: ImageLookups | None = None
+        self._root: Path | None = None
         self._sc_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="shellcheck")
 
     # -- settings -------------------------------------------------------
     def apply_settings(self, layers: list[tuple[str, object]]) -> None:
+        self._layers = layers
+        self._hadolint_cache.clear()
         s, errors = settings_mod.load_layers(layers, known_code=known_code)
         for e in errors:
             msg = f"dockerls setting {e}"
@@ -147,6 +155,55 @@ class DockerLanguageServer(LanguageServer):
             self.store.set_config(settings_mod.to_lint_config(s), s.context.path)
             for uri in self.store.uris():
                 self.schedule(uri)
+
+    def config_for(self, path: Path | None) -> Any:
+        """The lint configuration of one Dockerfile: a ``.hadolint.yaml`` found
+        where hadolint looks (the file's folder and its parents, then the user's
+        config folders) sits under the editor's settings.  Read when a document
+        opens or is saved, never per keystroke; problems in the file (unknown
+        codes, bad keys) are published as diagnostics on it."""
+        base = self.store.config
+        hs = self.settings.hadolint
+        if path is None or not hs.use_config:
+            return base
+        key = str(path.parent)
+        hit = self._hadolint_cache.get(key)
+        if hit is not None:
+            return hit
+        cfg, problems = hadolint_config.find_and_load(
+            path, self._root, explicit=hs.config_file, known_code=known_code
+        )
+        result = base
+        if cfg.path is not None:
+            overrides = hadolint_config.to_settings_overrides(cfg)
+            s, _errors = settings_mod.load_layers(
+                [("hadolint", overrides), *self._layers], known_code=known_code
+            )
+            result = settings_mod.to_lint_config(s)
+            self._publish_config_problems(cfg.path, problems)
+        self._hadolint_cache[key] = result
+        return result
+
+    def _publish_config_problems(self, cfg_path: Any, problems: list[Any]) -> None:
+        import json
+
+        diags = []
+        for pr in problems:
+            line = pr.line or 0
+            col = pr.column or 0
+            diags.append(
+                {
+                    "range": {
+                        "start": {"line": line, "character": col},
+                        "end": {"line": line, "character": col + 1},
+                    },
+                    "severity": 1 if pr.severity == "error" else 2,
+                    "source": "dockerls",
+                    "code": "HadolintConfig",
+                    "message": pr.message,
+                }
+            )
+        self.publish_raw(Path(cfg_path).as_uri(), None, json.dumps(diags).encode())
 
     # -- diagnostics ----------------------------------------------------
     def schedule(self, uri: str) -> None:
@@ -329,6 +386,10 @@ def build_server() -> DockerLanguageServer:
             params.capabilities, str(getattr(enc, "value", enc) or "utf-16")
         )
         ls._init_options = params.initialization_options
+        root = params.root_uri or (
+            params.workspace_folders[0].uri if params.workspace_folders else None
+        )
+        ls._root = uri_to_path(root) if root else None
         ls.apply_settings([("initializationOptions", params.initialization_options or {})])
 
     @server.feature(lsp.INITIALIZED)
@@ -373,7 +434,8 @@ def build_server() -> DockerLanguageServer:
     @server.feature(lsp.TEXT_DOCUMENT_DID_SAVE)
     def did_save(ls: DockerLanguageServer, params: lsp.DidSaveTextDocumentParams) -> None:
         uri = params.text_document.uri
-        if is_dockerignore(uri):
+        ls._hadolint_cache.clear()  # a saved .hadolint.yaml applies at once
+        if is_dockerignore(uri) or uri.endswith((".hadolint.yaml", ".hadolint.yml")):
             # a saved .dockerignore re-checks the open Dockerfiles that use it
             for u in ls.store.refresh_context():
                 ls.schedule(u)
@@ -385,7 +447,11 @@ def build_server() -> DockerLanguageServer:
     def did_change_watched(
         ls: DockerLanguageServer, params: lsp.DidChangeWatchedFilesParams
     ) -> None:
-        if any(is_dockerignore(c.uri) for c in params.changes):
+        if any(
+            is_dockerignore(c.uri) or c.uri.endswith((".hadolint.yaml", ".hadolint.yml"))
+            for c in params.changes
+        ):
+            ls._hadolint_cache.clear()
             for u in ls.store.refresh_context():
                 ls.schedule(u)
 
