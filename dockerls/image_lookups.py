@@ -21,8 +21,10 @@ from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types as lsp
 
+from dockerls.analysis.pragmas import parse_check_directive
 from dockerls.analysis.rules import bk_invalid_base_image_platform as platform_rule
 from dockerls.analysis.rules.base import Violation
+from dockerls.analysis.shellcheck_map import filter_violations
 from dockerls.features import images as f_images
 from dockerls.registry.base import RegistryError
 from dockerls.registry.fake import FakeRegistry
@@ -329,10 +331,8 @@ def build_image_lookups(server: Any) -> ImageLookups:
         ``--platform``: the image's platforms come from the registry (fetched in
         the background; the document is published again when they arrive)."""
         rule = platform_rule.RULE
-        if rule.code in server.settings.rules.ignore:
-            return []
         svc = reg_state.get()
-        out: list[tuple[int, Any]] = []
+        out: list[tuple[int, Violation]] = []
         for st in snap.model.stages:
             if not st.platform or "$" in st.platform:
                 continue
@@ -360,7 +360,20 @@ def build_image_lookups(server: Any) -> ImageLookups:
                         ),
                     )
                 )
-        return out
+        if not out:
+            return []
+        # the engine's suppression: settings, pragmas, and `# check=skip=`
+        config = snap.linter.config
+        directive = snap.parse.directive("check")
+        if directive is not None and config.check_directive:
+            skip = parse_check_directive(directive.value).skip
+            if skip == "all" or (not isinstance(skip, str) and rule.code in skip):
+                return []
+        per_item: dict[int, list[Violation]] = {}
+        for i, v in out:
+            per_item.setdefault(i, []).append(v)
+        kept = filter_violations(snap.parse, snap.model, per_item, config, rule.group)
+        return [(i, v) for i, vs in kept.items() for v in vs]
 
     def _republish(uri: str) -> None:
         if server.store.get(uri) is not None:

@@ -403,11 +403,13 @@ def filter_violations(
     model: Model,
     per_item: Mapping[int, Sequence[Violation]],
     config: LintConfig,
+    group: str = GROUP,
 ) -> dict[int, tuple[Violation, ...]]:
-    """Apply the engine's suppression to ShellCheck violations: settings
+    """Apply the engine's suppression to violations found outside the engine
+    (ShellCheck's, or the registry-backed checks' with ``group``): settings
     (``ignore``, ``severity``, ``disabled_groups``) and, unless disabled, the
     ``ignore`` pragmas (next instruction, stage, global)."""
-    if GROUP in config.disabled_groups:
+    if group in config.disabled_groups:
         return {}
     items = parse.items
     global_ignore: set[str] = set()

@@ -318,3 +318,41 @@ async def test_base_image_platform_checked_against_the_registry(
     hits = found()
     assert [d.range for d in hits] == [lsp.Range(lsp.Position(0, 16), lsp.Position(0, 27))]
     assert "linux/amd64" in hits[0].message and "linux/arm64" in hits[0].message
+
+
+async def test_base_image_platform_respects_pragmas_and_check_skip(
+    client: LanguageClient, registry: LocalRegistry
+) -> None:
+    image = f"{registry.host}/team/multi:1.0"
+
+    def codes(u: str) -> set[str]:
+        return {str(d.code) for d in client.diagnostics.get(u, ())}
+
+    # a control document fills the registry cache first
+    control = "file:///tmp/registry-e2e/platform-control/Dockerfile"
+    open_doc(client, f"FROM --platform=linux/s390x {image} AS a\n", control)
+    deadline = time.monotonic() + 15
+    while "InvalidBaseImagePlatform" not in codes(control) and time.monotonic() < deadline:
+        await asyncio.sleep(0.05)
+    assert "InvalidBaseImagePlatform" in codes(control)
+
+    # now the platforms are cached: the first publish would carry the finding
+    skipped = "file:///tmp/registry-e2e/platform-skip/Dockerfile"
+    open_doc(
+        client,
+        f"# check=skip=InvalidBaseImagePlatform\nFROM --platform=linux/s390x {image} AS a\n",
+        skipped,
+    )
+    pragma = "file:///tmp/registry-e2e/platform-pragma/Dockerfile"
+    open_doc(
+        client,
+        f"# hadolint ignore=InvalidBaseImagePlatform\nFROM --platform=linux/s390x {image} AS a\n",
+        pragma,
+    )
+    deadline = time.monotonic() + 15
+    while not (skipped in client.diagnostics and pragma in client.diagnostics):
+        assert time.monotonic() < deadline
+        await asyncio.sleep(0.05)
+    assert "InvalidBaseImagePlatform" not in codes(skipped)
+    assert "InvalidBaseImagePlatform" not in codes(pragma)
+    assert "FromPlatformFlagConstDisallowed" in codes(pragma)  # linted, just not this code
