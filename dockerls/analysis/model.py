@@ -220,6 +220,11 @@ class Stage:
                 yield idx, it
 
     def definitions(self) -> list[Definition]:
+        """The stage's ARG/ENV definitions (computed once per Stage object:
+        its items never change)."""
+        cached: list[Definition] | None = self.__dict__.get("_definitions")
+        if cached is not None:
+            return cached
         out: list[Definition] = []
         for idx, inst in self.instructions:
             target = inst.sub if inst.name == "ONBUILD" else inst
@@ -227,6 +232,7 @@ class Stage:
                 continue
             for kind, name, value, ns, vs in _definitions_of(inst):
                 out.append(Definition(kind, name, value, idx, ns, vs))
+        self.__dict__["_definitions"] = out
         return out
 
     def shells(self) -> list[tuple[int, tuple[str, ...]]]:

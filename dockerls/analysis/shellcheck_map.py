@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from dockerls.analysis.engine import LintConfig
 from dockerls.analysis.model import DEFAULT_SHELL, PROXY_ARGS, WINDOWS_SHELL, Model, Stage
@@ -208,7 +209,16 @@ def _stdin_shell(cmd: str) -> str | None:
     return shellcheck_dialect([words[0]])
 
 
+@lru_cache(maxsize=16384)
 def _jobs_for_run(
+    inst: Instruction, item: int, shell: tuple[str, ...], names: frozenset[str]
+) -> tuple[ScriptJob, ...]:
+    """Cached: an instruction hashes by identity, so an edit elsewhere finds
+    the jobs of every other RUN ready."""
+    return tuple(_build_jobs_for_run(inst, item, shell, names))
+
+
+def _build_jobs_for_run(
     inst: Instruction, item: int, shell: tuple[str, ...], names: frozenset[str]
 ) -> list[ScriptJob]:
     if inst.name != "RUN" or inst.json:
