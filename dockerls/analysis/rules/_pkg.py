@@ -582,3 +582,16 @@ def rpm_without_yes(
             f"`{inv.cmd.name} {inv.sub.value}` without `-y` stops at the confirmation prompt",
             Fix("Add `-y`", (inv.after_sub(" -y"),), Applicability.SAFE),
         )
+
+
+def rpm_unpinned(
+    inst: Instruction, shell: tuple[str, ...], names: tuple[str, ...]
+) -> Iterator[Finding]:
+    """The yum/dnf "package without a version" check (DL3033, DL3041)."""
+    for inv in invocations(inst, shell, names, ("install",), RPM_TAKES_VALUE):
+        for w in inv.packages:
+            if not rpm_pinned(w.value):
+                yield Finding(
+                    inv.span_of(w),
+                    f"Package `{w.raw}` has no version: pin it, e.g. `{w.value}-<version>`",
+                )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from dockerls.analysis.rules._pkg import DNF_NAMES, RPM_TAKES_VALUE, invocations, rpm_pinned
+from dockerls.analysis.rules._pkg import DNF_NAMES, rpm_unpinned
 from dockerls.analysis.rules.base import (
     Finding,
     FixAvailability,
@@ -44,13 +44,7 @@ class DnfUnpinnedPackage(Rule):
     kinds = frozenset({"RUN"})
 
     def check_instruction(self, inst: Instruction, ctx: InstructionContext) -> Iterable[Finding]:
-        for inv in invocations(inst, ctx.shell, DNF_NAMES, ("install",), RPM_TAKES_VALUE):
-            for w in inv.packages:
-                if not rpm_pinned(w.value):
-                    yield Finding(
-                        inv.span_of(w),
-                        f"Package `{w.raw}` has no version: pin it, e.g. `{w.value}-<version>`",
-                    )
+        return rpm_unpinned(inst, ctx.shell, DNF_NAMES)
 
 
 RULE = DnfUnpinnedPackage()
