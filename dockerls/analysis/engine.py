@@ -114,7 +114,6 @@ class Linter:
         self._instr_cache: dict[
             int, tuple[Instruction, tuple[str, ...], tuple[Violation, ...]]
         ] = {}
-        self._live: dict[int, tuple[Instruction, tuple[str, ...], tuple[Violation, ...]]] = {}
         self._stage_cache: dict[tuple[Any, ...], _StageResult] = {}
         self._casing_cache: dict[tuple[int, ...], tuple[int, int]] = {}
         self._casing_totals = (0, 0)  # (lowercase, uppercase) keywords in the last parse
@@ -199,7 +198,6 @@ class Linter:
     ) -> tuple[Violation, ...]:
         entry = self._instr_cache.get(id(inst))
         if entry is not None and entry[0] is inst and entry[1] == shell:
-            self._live[id(inst)] = entry
             return entry[2]
         out: list[Violation] = []
         targets: list[tuple[Instruction, bool]] = [(inst, False)]
@@ -217,13 +215,19 @@ class Linter:
             out.append(_syntax_violation(x.code, x.message, x.span, x.severity, self.config))
         out.sort(key=_sort_key)
         result = tuple(out)
-        self._live[id(inst)] = (inst, shell, result)
+        self._instr_cache[id(inst)] = (inst, shell, result)
         return result
+
+    def _prune_instruction_cache(self, items: tuple[Item, ...]) -> None:
+        """Drop entries of vanished nodes once the cache outgrows the document
+        (entries hold their node, so an id is never reused while cached)."""
+        if len(self._instr_cache) > 2 * len(items) + 256:
+            alive = set(map(id, items))
+            self._instr_cache = {k: e for k, e in self._instr_cache.items() if k in alive}
 
     # ------------------------------------------------------------------
     def lint(self, p: Parse, model: Model | None = None) -> LintResult:
         self.rule_errors = []
-        self._live = {}
         directive = self._directive(p)
         fast = self._lint_incremental(p, directive)
         if fast is not None:
@@ -295,12 +299,7 @@ class Linter:
                 idx = first + rel
                 per_item[idx] = per_item[idx] + vs if idx in per_item else vs
         self._stage_cache = new_stage_cache
-        # keep the instruction cache of stages that were not re-linted; prune
-        # entries of vanished nodes once the cache outgrows the document
-        self._instr_cache.update(self._live)
-        if len(self._instr_cache) > 2 * len(items) + 256:
-            alive = set(map(id, items))
-            self._instr_cache = {k: e for k, e in self._instr_cache.items() if k in alive}
+        self._prune_instruction_cache(items)
 
         self._last = _Last(p, model, recorded, per_item, frozenset(global_ignores))
         return self._finish(model, per_item, frozenset(global_ignores))
@@ -414,7 +413,7 @@ class Linter:
                 per_item.pop(idx, None)
             for rel, vs in res.per_item.items():
                 per_item[sfirst + rel] = vs
-        self._instr_cache.update(self._live)
+        self._prune_instruction_cache(new_items)
         self._casing_totals = (lower, upper)
         model.lower_majority = old_model.lower_majority
         model.options = self.config.options
