@@ -7,39 +7,16 @@ import json
 import subprocess
 import sys
 
-import pytest
 from lsprotocol import types as lsp
 from pytest_lsp import LanguageClient
+
+from tests.e2e.published import publish_log
 
 URI = "file:///tmp/e2e/Dockerfile"
 
 
-def record(client: LanguageClient) -> list[lsp.PublishDiagnosticsParams]:
-    """Collect every publishDiagnostics the server sends from now on."""
-    published: list[lsp.PublishDiagnosticsParams] = []
-
-    async def loop() -> None:
-        while True:
-            params = await client.wait_for_notification(lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
-            published.append(params)
-
-    task = asyncio.ensure_future(loop())
-    _TASKS.append(task)
-    return published
-
-
-_TASKS: list[asyncio.Future[None]] = []
-
-
-@pytest.fixture(autouse=True)
-def _stop_recorders():  # type: ignore[no-untyped-def]
-    yield
-    while _TASKS:
-        _TASKS.pop().cancel()
-
-
 async def test_open_change_close(client: LanguageClient) -> None:
-    published = record(client)
+    published = publish_log(client)
 
     client.text_document_did_open(
         lsp.DidOpenTextDocumentParams(
@@ -76,7 +53,7 @@ async def test_open_change_close(client: LanguageClient) -> None:
 
 
 async def test_burst_of_edits_publishes_latest_version(client: LanguageClient) -> None:
-    published = record(client)
+    published = publish_log(client)
 
     client.text_document_did_open(
         lsp.DidOpenTextDocumentParams(lsp.TextDocumentItem(URI, "dockerfile", 1, "FROM alpine:3\n"))
