@@ -77,10 +77,6 @@ KNOWN_DIFFERENCES: dict[str, tuple[str, str]] = {
         "intended",
         "`useradd -u ${UID}` with a variable UID is reported (the value may be long) (45%)",
     ),
-    "DL3059": (
-        "intended",
-        "PowerShell RUNs (Windows images) are not split into commands, so never merged (87%)",
-    ),
     "DL3062": ("ours", "one `go install` inside a `set -ex;` script missed (1 finding)"),
     "DL4003": (
         "intended",

@@ -47,11 +47,26 @@ _STATEFUL = frozenset(
 )
 
 
+# test and arithmetic brackets are conditions, not commands of their own:
+# `[ -d /x ] && echo found` is one step
+_CONDITIONS = frozenset({"[", "[[", "(("})
+
+
 def _simple(inst: Instruction) -> bool:
-    """At most one command: longer RUNs are usually split on purpose."""
+    """At most one command: longer RUNs are usually split on purpose.
+
+    Text that is not POSIX shell (a PowerShell or cmd RUN) can't be counted,
+    so it counts as simple, as it does for hadolint.
+    """
     n = 0
     for rs in run_scripts(inst):
-        n += sum(1 for c in rs.script.commands if c.wrapped_by is None and c.via_shell is None)
+        if rs.script.errors:
+            continue
+        n += sum(
+            1
+            for c in rs.script.commands
+            if c.wrapped_by is None and c.via_shell is None and c.name not in _CONDITIONS
+        )
     return n <= 1
 
 
@@ -63,7 +78,9 @@ class ConsecutiveRuns(Rule):
     """What it does:
     Flags a `RUN` that directly follows another `RUN` with the same flags
     (only comments and blank lines between them) when each runs a single
-    command; longer steps are usually kept apart on purpose.
+    command, a `[ ... ]` test not counting as one; longer steps are usually
+    kept apart on purpose.  A script that isn't POSIX shell (PowerShell,
+    cmd) can't be counted and is treated as a single step.
 
     Why it matters:
     Each `RUN` makes a layer.  Merging steps that belong together gives fewer
