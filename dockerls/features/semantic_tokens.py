@@ -158,13 +158,18 @@ def _paint_item(
     return paint.paint
 
 
-def _encode(p: Parse, i: int, paint: list[int], enc: str, out: list[int], last: list[int]) -> None:
-    text = p.items[i].text
-    line = p.lines[i]
+def _encode(text: str, paint: list[int], enc: str) -> tuple[int, ...]:
+    """Tokens of one item, relative to its first line: the first token's
+    ``(line, col)``, the last token's ``(line, col)``, then the first token's
+    ``(length, type, modifiers)`` and the rest already delta-encoded."""
+    line = 0
     line_start = 0
     ascii_ = text.isascii() or enc == UTF32
     k = 0
     n = len(paint)
+    out: list[int] = []
+    first: tuple[int, int] | None = None
+    last_line = last_col = 0
     while k < n:
         c = paint[k]
         ch = text[k]
@@ -184,11 +189,47 @@ def _encode(p: Parse, i: int, paint: list[int], enc: str, out: list[int], last: 
         else:
             col, length = units(text[line_start:k], enc), units(text[k:j], enc)
         code = c - 1
-        dl = line - last[0]
-        ds = col - last[1] if dl == 0 else col
-        out.extend((dl, ds, length, code // 8, code % 8))
-        last[0], last[1] = line, col
+        if first is None:
+            first = (line, col)
+            out.extend((length, code // 8, code % 8))
+        else:
+            dl = line - last_line
+            out.extend((dl, col - last_col if dl == 0 else col, length, code // 8, code % 8))
+        last_line, last_col = line, col
         k = j
+    if first is None:
+        return ()
+    return (first[0], first[1], last_line, last_col, *out)
+
+
+# Item tokens by item, checked against the encoding and what the model adds:
+# an edit re-paints only the items it touched, because reparse keeps the
+# untouched ones as the same objects.  Keyed by ``id``; the entry holds the
+# item itself, so an id is never reused while its entry lives.
+_CACHE: dict[int, tuple[object, str, object, tuple[int, ...]]] = {}
+_CACHE_MAX = 50_000
+
+
+def _item_tokens(
+    p: Parse, model: Model, i: int, stage_spans: dict[int, list[tuple[Span, int]]], enc: str
+) -> tuple[int, ...]:
+    it = p.items[i]
+    ctx: object = None
+    if isinstance(it, Instruction):
+        if it.name == "FROM":
+            st = model.stage_of(i)
+            ctx = st is not None and st.base_stage is not None
+        spans = stage_spans.get(i)
+        if spans:
+            ctx = (ctx, tuple(spans))
+    hit = _CACHE.get(id(it))
+    if hit is not None and hit[0] is it and hit[1] == enc and hit[2] == ctx:
+        return hit[3]
+    toks = _encode(it.text, _paint_item(p, model, i, stage_spans), enc)
+    if len(_CACHE) >= _CACHE_MAX:
+        _CACHE.clear()
+    _CACHE[id(it)] = (it, enc, ctx, toks)
+    return toks
 
 
 def semantic_tokens(
@@ -209,10 +250,20 @@ def semantic_tokens(
     if rng is not None:
         first = p.item_at_line(rng.start.line)
         last_item = p.item_at_line(rng.end.line)
-    last = [0, 0]
+    enc = caps.encoding
+    lines = p.lines
+    prev_line = prev_col = 0
+    extend = data.extend
     for i in range(first, last_item + 1):
-        paint = _paint_item(p, model, i, stage_spans)
-        _encode(p, i, paint, caps.encoding, data, last)
+        toks = _item_tokens(p, model, i, stage_spans, enc)
+        if not toks:
+            continue
+        base = lines[i]
+        line = base + toks[0]
+        dl = line - prev_line
+        extend((dl, toks[1] - prev_col if dl == 0 else toks[1]))
+        extend(toks[4:])
+        prev_line, prev_col = base + toks[2], toks[3]
     return lsp.SemanticTokens(data=data)
 
 

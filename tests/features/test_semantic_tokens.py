@@ -107,3 +107,36 @@ def test_delta_edits() -> None:
     assert delta_edits(a, a) == []
     (e,) = delta_edits(a, [])
     assert e.start == 0 and e.delete_count == len(a)
+
+
+def test_cached_item_tokens_equal_a_fresh_paint_after_edits() -> None:
+    """Tokens of untouched items come from the per-item cache; after edits
+    that change what the model adds (a base image becoming a stage, a stage
+    renamed), a cold computation must give the same data."""
+    import dockerls.features.semantic_tokens as mod
+    from dockerls.analysis.model import build_model
+    from dockerls.syntax.parser import parse
+    from dockerls.syntax.reparse import reparse
+
+    fill = "RUN true\n" * 30
+    head = "FROM alpine AS base\n" + fill
+    text = head + fill + "RUN echo ü $HOME\n# note\nFROM builder\nCOPY --from=base /a /b\n"
+    text += fill + "FROM base AS final\n"
+    at = len(head)
+    edits = [
+        (at, at, "FROM scratch AS builder\n"),  # `FROM builder` now names a stage
+        (at + len("FROM scratch AS "), at + len("FROM scratch AS builder"), "maker"),  # no more
+        (at, at, "FROM scratch AS base\n"),  # a second `base`: references move to it
+    ]
+    for caps in (ClientCaps(), ClientCaps(encoding="utf-8")):
+        mod._CACHE.clear()
+        p = parse(text)
+        semantic_tokens(p, build_model(p), caps)
+        for start, end, repl in edits:
+            q = reparse(p, start, end, repl)
+            assert any(it is q.items[-1] for it in p.items), "the tail is reused"
+            p = q
+            cached = list(semantic_tokens(p, build_model(p), caps).data)
+            mod._CACHE.clear()
+            fresh = list(semantic_tokens(p, build_model(p), caps).data)
+            assert cached == fresh, (p.text, caps.encoding)
