@@ -37,6 +37,7 @@ from dockerls.documents import DocumentStore, Snapshot, is_dockerignore, uri_to_
 from dockerls.features.caps import ClientCaps
 from dockerls.features.diagnostics import DiagnosticCache, diagnostics_json
 from dockerls.features.positions import position_of
+from dockerls.features.raw import RawJSON
 from dockerls.shellcheck import ShellChecker
 from dockerls.syntax.lines import offset
 from dockerls.syntax.parser import parse
@@ -79,6 +80,17 @@ class DockerProtocol(LanguageServerProtocol):
         if (handler := self.fm.features.get(lsp.TEXT_DOCUMENT_DID_CLOSE)) is not None:
             yield handler, (params,), None
 
+    def _send_response(self, msg_id: Any, result: Any = None, error: Any = None) -> None:
+        """A result that is already JSON (:class:`RawJSON`) is written as it is."""
+        if error is None and isinstance(result, RawJSON):
+            import json
+
+            self._result_types.pop(msg_id, None)
+            head = b'{"jsonrpc":"2.0","id":%s,"result":' % json.dumps(msg_id).encode()
+            _write_pieces(self, (head, result, b"}"))
+            return
+        super()._send_response(msg_id, result, error)
+
     def structure_message(self, data: dict[str, Any]) -> Any:
         try:
             return super().structure_message(data)
@@ -109,13 +121,24 @@ def _keep(fut: asyncio.Future[Any]) -> None:
 def _write_json(protocol: Any, obj: object) -> None:
     import json
 
-    data = json.dumps(obj).encode("utf-8")
+    _write_pieces(protocol, (json.dumps(obj).encode("utf-8"),))
+
+
+def _write_pieces(protocol: Any, pieces: tuple[bytes, ...]) -> None:
+    """One JSON-RPC message whose body is ``pieces`` joined, written without
+    copying the (possibly large) pieces into one buffer."""
     writer = protocol.writer
     if writer is None:
         return
-    res = writer.write(b"Content-Length: %d\r\n\r\n" % len(data) + data)
-    if asyncio.iscoroutine(res):
-        _keep(asyncio.ensure_future(res))
+    length = sum(len(piece) for piece in pieces)
+    header = (
+        b"Content-Length: %d\r\nContent-Type: application/vscode-jsonrpc; charset=utf-8\r\n\r\n"
+        % length
+    )
+    for piece in (header + pieces[0], *pieces[1:]):
+        res = writer.write(piece)
+        if asyncio.iscoroutine(res):
+            _keep(asyncio.ensure_future(res))
 
 
 class DockerLanguageServer(LanguageServer):
@@ -301,19 +324,7 @@ class DockerLanguageServer(LanguageServer):
             '{"jsonrpc":"2.0","method":"textDocument/publishDiagnostics","params":{"uri":'
             f'{json.dumps(uri)}{ver},"diagnostics":'
         ).encode()
-        tail = b"}}"
-        writer = self.protocol.writer
-        if writer is None:
-            return
-        length = len(head) + len(diagnostics_array_json) + len(tail)
-        header = (
-            b"Content-Length: %d\r\nContent-Type: application/vscode-jsonrpc; charset=utf-8\r\n\r\n"
-            % length
-        )
-        for piece in (header + head, diagnostics_array_json, tail):
-            res = writer.write(piece)
-            if asyncio.iscoroutine(res):
-                _keep(asyncio.ensure_future(res))
+        _write_pieces(self.protocol, (head, diagnostics_array_json, b"}}"))
 
     def report_server_error(self, error: Exception, source: Any) -> None:
         """A message that isn't JSON gets a JSON-RPC parse error (id null)."""
@@ -594,11 +605,14 @@ def build_server() -> DockerLanguageServer:
     @server.feature(lsp.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
     def document_symbol(
         ls: DockerLanguageServer, params: lsp.DocumentSymbolParams
-    ) -> list[lsp.DocumentSymbol] | list[lsp.SymbolInformation] | None:
+    ) -> RawJSON | list[lsp.SymbolInformation] | None:
         snap = ls.snapshot(params.text_document.uri)
         if snap is None:
             return None
-        return f_symbols.document_symbols(snap.parse, snap.model, ls.caps, snap.uri)
+        if ls.caps.hierarchical_symbols:  # the big answer, assembled from cached JSON
+            return f_symbols.document_symbols_json(snap.parse, snap.model, ls.caps)
+        flat = f_symbols.document_symbols(snap.parse, snap.model, ls.caps, snap.uri)
+        return [s for s in flat if isinstance(s, lsp.SymbolInformation)]
 
     @server.feature(lsp.WORKSPACE_SYMBOL)
     def workspace_symbol(

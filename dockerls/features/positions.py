@@ -122,3 +122,13 @@ def item_range_json(
             {"line": line, "character": units(seg, encoding) if not seg.isascii() else len(seg)}
         )
     return {"start": out[0], "end": out[1]}
+
+
+def offset_in_lines(text: str, rel: int, encoding: str = UTF16) -> tuple[int, int]:
+    """Offset in an item's text -> (lines below the item's first line, column
+    in the encoding's units); the caller adds the item's line."""
+    rel = max(0, min(rel, len(text)))
+    ls = text.rfind("\n", 0, rel) + 1
+    line = text.count("\n", 0, ls)
+    seg = text[ls:rel]
+    return line, (len(seg) if encoding == UTF32 or seg.isascii() else units(seg, encoding))

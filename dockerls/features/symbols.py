@@ -3,13 +3,16 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 
 from lsprotocol import types as lsp
+from lsprotocol.converters import get_converter
 
 from dockerls.analysis.model import Definition, Model, Stage
 from dockerls.features.caps import ClientCaps
-from dockerls.features.positions import item_range
+from dockerls.features.positions import item_range, offset_in_lines
+from dockerls.features.raw import RawJSON
 from dockerls.syntax.nodes import Blank, Comment, Instruction
 from dockerls.syntax.parser import Parse
 
@@ -43,13 +46,6 @@ def _last_content_item(p: Parse, st: Stage) -> int:
     return last
 
 
-def stage_range(p: Parse, st: Stage, caps: ClientCaps) -> lsp.Range:
-    last = _last_content_item(p, st)
-    start = item_range(p, st.first, 0, 0, caps.encoding).start
-    end = _inst_range(p, last, caps).end
-    return lsp.Range(start, end)
-
-
 def stage_label(st: Stage) -> str:
     return st.name if st.name else f"stage {st.index} ({st.image or '?'})"
 
@@ -59,62 +55,140 @@ def _detail(inst: Instruction) -> str:
     return args if len(args) <= 60 else args[:59] + "…"
 
 
-def _inst_symbol(
-    p: Parse, i: int, inst: Instruction, caps: ClientCaps, defs: dict[int, list[Definition]]
-) -> lsp.DocumentSymbol:
-    rng = _inst_range(p, i, caps)
-    sel = item_range(p, i, inst.keyword_span.start, inst.keyword_span.end, caps.encoding)
-    name = inst.name
-    children: list[lsp.DocumentSymbol] = []
-    for d in defs.get(i, ()):
-        vr = item_range(p, i, d.name_span.start, d.name_span.end, caps.encoding)
-        children.append(lsp.DocumentSymbol(d.name or "?", lsp.SymbolKind.Variable, vr, vr))
-    return lsp.DocumentSymbol(
-        name=name,
-        detail=_detail(inst),
-        kind=_KINDS.get(inst.name, lsp.SymbolKind.Method),
-        range=rng,
-        selection_range=sel,
-        children=children or None,
-    )
+# One instruction's symbol as JSON with its line numbers left open: a
+# %-template with a ``%d`` per line number, and each one's offset from the
+# instruction's first line.
+# Cached per instruction (reparse keeps untouched ones as the same objects),
+# so a keystroke re-renders only what it touched plus the stage wrappers.
+_Frag = tuple[str, tuple[int, ...]]
+_CACHE: dict[int, tuple[object, str, object, _Frag]] = {}
+_CACHE_MAX = 50_000
+_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+class _Builder:
+    __slots__ = ("lines", "parts", "pending")
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.lines: list[int] = []
+        self.pending: list[str] = []
+
+    def text(self, s: str) -> None:
+        self.pending.append(s)
+
+    def line(self, off: int) -> None:
+        self.parts.append("".join(self.pending))
+        self.pending = []
+        self.lines.append(off)
+
+    def range(self, text: str, start: int, end: int, enc: str) -> None:
+        (l0, c0), (l1, c1) = offset_in_lines(text, start, enc), offset_in_lines(text, end, enc)
+        self.text('{"start":{"line":')
+        self.line(l0)
+        self.text(f',"character":{c0}}},"end":{{"line":')
+        self.line(l1)
+        self.text(f',"character":{c1}}}}}')
+
+    def done(self) -> _Frag:
+        self.parts.append("".join(self.pending))
+        return "%d".join(part.replace("%", "%%") for part in self.parts), tuple(self.lines)
+
+
+def _inst_fragment(inst: Instruction, defs: list[Definition], enc: str) -> _Frag:
+    text = inst.text
+    b = _Builder()
+    kind = int(_KINDS.get(inst.name, lsp.SymbolKind.Method))
+    b.text(f'{{"name":{_dumps(inst.name)},"detail":{_dumps(_detail(inst))},"kind":{kind},')
+    b.text('"range":')
+    b.range(text, 0, _content_end(text), enc)
+    b.text(',"selectionRange":')
+    b.range(text, inst.keyword_span.start, inst.keyword_span.end, enc)
+    if defs:
+        var = int(lsp.SymbolKind.Variable)
+        b.text(',"children":[')
+        for n, d in enumerate(defs):
+            b.text(("," if n else "") + f'{{"name":{_dumps(d.name or "?")},"kind":{var},"range":')
+            b.range(text, d.name_span.start, d.name_span.end, enc)
+            b.text(',"selectionRange":')
+            b.range(text, d.name_span.start, d.name_span.end, enc)
+            b.text("}")
+        b.text("]")
+    b.text("}")
+    return b.done()
+
+
+def _inst_json(
+    p: Parse, i: int, inst: Instruction, enc: str, defs: dict[int, list[Definition]], out: list[str]
+) -> None:
+    mine = defs.get(i, [])
+    key: object = tuple((d.name, d.name_span) for d in mine) if mine else None
+    hit = _CACHE.get(id(inst))
+    if hit is not None and hit[0] is inst and hit[1] == enc and hit[2] == key:
+        tmpl, offs = hit[3]
+    else:
+        tmpl, offs = _inst_fragment(inst, mine, enc)
+        if len(_CACHE) >= _CACHE_MAX:
+            _CACHE.clear()
+        _CACHE[id(inst)] = (inst, enc, key, (tmpl, offs))
+    base = p.lines[i]
+    out.append(tmpl % tuple([base + off for off in offs]))
+
+
+def _pos_json(p: Parse, item: int, rel: int, enc: str) -> str:
+    line, col = offset_in_lines(p.items[item].text, rel, enc)
+    return f'{{"line":{p.lines[item] + line},"character":{col}}}'
+
+
+def document_symbols_json(p: Parse, model: Model, caps: ClientCaps) -> RawJSON:
+    """The hierarchical symbols (stages, then their instructions and the
+    variables those declare), as the JSON of a ``DocumentSymbol[]``."""
+    enc = caps.encoding
+    items = p.items
+    defs: dict[int, list[Definition]] = {}
+    for d in model.global_args + [d for st in model.stages for d in st.definitions()]:
+        defs.setdefault(d.item, []).append(d)
+    out: list[str] = ["["]
+    sep = ""
+    for i in model.preamble:
+        inst = items[i]
+        assert isinstance(inst, Instruction)
+        out.append(sep)
+        _inst_json(p, i, inst, enc, defs, out)
+        sep = ","
+    kind = int(lsp.SymbolKind.Class)
+    for st in model.stages:
+        out.append(sep)
+        sep = ","
+        last = _last_content_item(p, st)
+        sel = st.name_span if st.name_span is not None else st.from_inst.keyword_span
+        out.append(
+            f'{{"name":{_dumps(stage_label(st))},"detail":{_dumps(f"FROM {st.image}")},'
+            f'"kind":{kind},"range":{{"start":{_pos_json(p, st.first, 0, enc)},'
+            f'"end":{_pos_json(p, last, _content_end(items[last].text), enc)}}},'
+            f'"selectionRange":{{"start":{_pos_json(p, st.first, sel.start, enc)},'
+            f'"end":{_pos_json(p, st.first, sel.end, enc)}}}'
+        )
+        inner = [(i, inst) for i, inst in st.instructions if i != st.first]
+        if inner:
+            out.append(',"children":[')
+            for n, (i, inst) in enumerate(inner):
+                if n:
+                    out.append(",")
+                _inst_json(p, i, inst, enc, defs, out)
+            out.append("]")
+        out.append("}")
+    out.append("]")
+    return RawJSON("".join(out).encode())
 
 
 def document_symbols(
     p: Parse, model: Model, caps: ClientCaps, uri: str
 ) -> list[lsp.DocumentSymbol] | list[lsp.SymbolInformation]:
-    out: list[lsp.DocumentSymbol] = []
-    items = p.items
-    defs: dict[int, list[Definition]] = {}
-    for d in model.global_args + [d for st in model.stages for d in st.definitions()]:
-        defs.setdefault(d.item, []).append(d)
-    for i in model.preamble:
-        inst = items[i]
-        assert isinstance(inst, Instruction)
-        out.append(_inst_symbol(p, i, inst, caps, defs))
-    for st in model.stages:
-        children = [
-            _inst_symbol(p, i, inst, caps, defs) for i, inst in st.instructions if i != st.first
-        ]
-        if st.name_span is not None:
-            sel = item_range(p, st.first, st.name_span.start, st.name_span.end, caps.encoding)
-        else:
-            sel = item_range(
-                p,
-                st.first,
-                st.from_inst.keyword_span.start,
-                st.from_inst.keyword_span.end,
-                caps.encoding,
-            )
-        out.append(
-            lsp.DocumentSymbol(
-                name=stage_label(st),
-                detail=f"FROM {st.image}",
-                kind=lsp.SymbolKind.Class,
-                range=stage_range(p, st, caps),
-                selection_range=sel,
-                children=children or None,
-            )
-        )
+    """The same symbols as lsprotocol objects, flattened to
+    ``SymbolInformation`` for clients without hierarchical support."""
+    raw = json.loads(document_symbols_json(p, model, caps))
+    out: list[lsp.DocumentSymbol] = get_converter().structure(raw, list[lsp.DocumentSymbol])
     if caps.hierarchical_symbols:
         return out
     flat: list[lsp.SymbolInformation] = []

@@ -149,6 +149,58 @@ async def test_symbols(editor: LanguageClient, uri: str) -> None:
     assert ws is not None and [s.name for s in ws] == ["final"]
 
 
+async def test_symbols_after_edits_match_a_fresh_computation(
+    editor: LanguageClient, uri: str
+) -> None:
+    """The server assembles symbols from per-instruction JSON it caches; after
+    edits that move lines and bring in non-ASCII text, the answer must equal
+    what a fresh parse of the same text gives (which also checks the
+    hand-written JSON and its byte length)."""
+    from dockerls.analysis.model import build_model
+    from dockerls.features.caps import ClientCaps
+    from dockerls.features.symbols import document_symbols
+    from dockerls.syntax.parser import parse
+
+    caps: lsp.ServerCapabilities = editor.init_result.capabilities  # type: ignore[attr-defined]
+    encoding = str(caps.position_encoding or "utf-16")
+    text = TEXT + "RUN true\n" * 12 + "ENV Ü=1 B=ä\nLABEL x=y\n"
+    doc = _open(editor, uri, text)
+    await editor.text_document_document_symbol_async(lsp.DocumentSymbolParams(doc))
+    edits = [
+        (lsp.Position(10, 0), lsp.Position(10, 0), "FROM büsybox AS tiny\nRUN ünïcode\n"),
+        (lsp.Position(3, 0), lsp.Position(4, 0), ""),
+        (lsp.Position(0, 0), lsp.Position(0, 0), "# a comment\n\n"),
+    ]
+    for version, (start, end, new) in enumerate(edits, start=2):
+        editor.text_document_did_change(
+            lsp.DidChangeTextDocumentParams(
+                lsp.VersionedTextDocumentIdentifier(uri=uri, version=version),
+                [lsp.TextDocumentContentChangePartial(range=lsp.Range(start, end), text=new)],
+            )
+        )
+        text = _splice(text, start, end, new)
+        got = await editor.text_document_document_symbol_async(lsp.DocumentSymbolParams(doc))
+        p = parse(text)
+        want = document_symbols(p, build_model(p), ClientCaps(encoding=encoding), uri)
+        assert got is not None
+        assert [_sym(s) for s in got] == [_sym(s) for s in want]
+    names = [s.name for s in got]
+    assert "tiny" in names
+
+
+def _splice(text: str, start: lsp.Position, end: lsp.Position, new: str) -> str:
+    lines = text.split("\n")
+    a = sum(len(x) + 1 for x in lines[: start.line]) + start.character
+    b = sum(len(x) + 1 for x in lines[: end.line]) + end.character
+    return text[:a] + new + text[b:]
+
+
+def _sym(s: lsp.DocumentSymbol | lsp.SymbolInformation) -> object:
+    assert isinstance(s, lsp.DocumentSymbol)
+    kids = [_sym(c) for c in s.children or ()]
+    return (s.name, s.detail, s.kind, s.range, s.selection_range, kids)
+
+
 async def test_folding_selection_links(editor: LanguageClient, uri: str) -> None:
     doc = _open(editor, uri)
     folds = await editor.text_document_folding_range_async(lsp.FoldingRangeParams(doc))
