@@ -120,20 +120,30 @@ class VarRef:
     operand: str
 
 
-def var_refs(text: str, escape: str = "\\") -> list[VarRef]:
+_SPECIAL = {esc: re.compile("[" + re.escape(esc) + "'\"$]") for esc in ("\\", "`")}
+
+
+def var_refs(text: str, escape: str = "\\") -> tuple[VarRef, ...]:
     """Variable references in ``text``, skipping escaped ``$`` and single-quoted
     parts (as BuildKit's word expansion does)."""
     if "$" not in text:
-        return []
+        return ()
+    return _var_refs(text, escape)
+
+
+@lru_cache(maxsize=32768)
+def _var_refs(text: str, escape: str) -> tuple[VarRef, ...]:
     out: list[VarRef] = []
-    i = 0
+    special = _SPECIAL.get(escape) or re.compile("[" + re.escape(escape) + "'\"$]")
     n = len(text)
     in_single = False
     in_double = False
-    while i < n:
+    m_next = special.search(text, 0)
+    while m_next is not None:
+        i = m_next.start()
         ch = text[i]
         if ch == escape and i + 1 < n and not in_single:
-            i += 2
+            m_next = special.search(text, i + 2)
             continue
         if ch == "'" and not in_double:
             in_single = not in_single
@@ -157,10 +167,10 @@ def var_refs(text: str, escape: str = "\\") -> list[VarRef]:
                     else:
                         operand = rest[len(mod) :]
                     out.append(VarRef(m.group(1), m.start(), m.end(), m.start(1), mod, operand))
-                i = m.end()
+                m_next = special.search(text, m.end())
                 continue
-        i += 1
-    return out
+        m_next = special.search(text, i + 1)
+    return tuple(out)
 
 
 def expand(text: str, env: Mapping[str, str | None], escape: str = "\\") -> str:

@@ -230,19 +230,9 @@ class _Builder:
                 if i == fi:
                     continue
                 self.refs(i, inst, visible)
-                tgt = _target(inst)
-                for f in tgt.flags:
-                    if f.value is None or f.value_span is None:
-                        continue
-                    if f.name == "from" and f.value.lower() in stage_names:
-                        k = self.add(Occurrence(STAGE, f.value, i, f.value_span, READ))
-                        self.stage_link(k, f.value)
-                    elif f.name == "mount":
-                        for val, off in _mount_from(f.value):
-                            if val.lower() in stage_names and len(f.value_span) == len(f.value):
-                                s = f.value_span.start + off
-                                k = self.add(Occurrence(STAGE, val, i, Span(s, s + len(val)), READ))
-                                self.stage_link(k, val)
+                for name, span in _flag_stage_refs(inst, stage_names):
+                    k = self.add(Occurrence(STAGE, name, i, span, READ))
+                    self.stage_link(k, name)
                 self.heredocs(i, inst)
                 if i in sdefs:
                     self.defs(i, sdefs[i], visible, gvis)
@@ -287,6 +277,43 @@ class _Builder:
 
 
 _CACHE: dict[int, tuple[Parse, Model, Index]] = {}
+
+
+def _flag_stage_refs(inst: Instruction, stage_names: set[str]) -> list[tuple[str, Span]]:
+    """Stage names read by ``--from=`` and ``--mount=...,from=`` flags."""
+    out: list[tuple[str, Span]] = []
+    for f in _target(inst).flags:
+        if f.value is None or f.value_span is None:
+            continue
+        if f.name == "from" and f.value.lower() in stage_names:
+            out.append((f.value, f.value_span))
+        elif f.name == "mount":
+            for val, off in _mount_from(f.value):
+                if val.lower() in stage_names and len(f.value_span) == len(f.value):
+                    s = f.value_span.start + off
+                    out.append((val, Span(s, s + len(val))))
+    return out
+
+
+def stage_spans(model: Model) -> dict[int, list[tuple[Span, bool]]]:
+    """Item -> (span, is a declaration) of every stage name written there:
+    ``AS name``, ``FROM name`` and the ``--from`` flags.  The same stage
+    occurrences as :func:`index`, without the cost of the variables."""
+    out: dict[int, list[tuple[Span, bool]]] = {}
+    stage_names = {st.name.lower() for st in model.stages if st.name}
+    for st in model.stages:
+        fi = st.first
+        if st.name and st.name_span is not None:
+            out.setdefault(fi, []).append((st.name_span, True))
+        if st.base_stage is not None and st.image_span is not None:
+            out.setdefault(fi, []).append((st.image_span, False))
+        if not stage_names:
+            continue
+        for i, inst in st.instructions:
+            if i != fi and (inst.flags or (inst.sub is not None and inst.sub.flags)):
+                for _name, span in _flag_stage_refs(inst, stage_names):
+                    out.setdefault(i, []).append((span, False))
+    return out
 
 
 def index(p: Parse, model: Model) -> Index:

@@ -13,7 +13,8 @@ from lsprotocol import types as lsp
 from dockerls.analysis.model import PLATFORM_ARGS, Model, var_refs
 from dockerls.features.caps import ClientCaps
 from dockerls.features.positions import UTF32, units
-from dockerls.features.references import DECLARATION, STAGE, heredoc_bodies, index
+from dockerls.features.references import heredoc_bodies
+from dockerls.features.references import stage_spans as stage_occurrences
 from dockerls.syntax.nodes import Comment, Directive, Instruction, Span
 from dockerls.syntax.parser import Parse
 
@@ -239,13 +240,10 @@ def semantic_tokens(
     data: list[int] = []
     if not p.items:
         return lsp.SemanticTokens(data=data)
-    idx = index(p, model)
-    stage_spans: dict[int, list[tuple[Span, int]]] = {}
-    for o in idx.occurrences:
-        if o.kind == STAGE:
-            stage_spans.setdefault(o.item, []).append(
-                (o.span, DECL if o.role == DECLARATION else 0)
-            )
+    stage_spans = {
+        i: [(span, DECL if decl else 0) for span, decl in found]
+        for i, found in stage_occurrences(model).items()
+    }
     first, last_item = 0, len(p.items) - 1
     if rng is not None:
         first = p.item_at_line(rng.start.line)
