@@ -88,6 +88,20 @@ async def _request(
     return ns / 1e6, _result_size(result)
 
 
+# (method, the capability that advertises it); semantic tokens last, since
+# the peer may not answer them at all on the big file
+DOCUMENT_REQUESTS = (
+    ("textDocument/documentSymbol", "documentSymbolProvider"),
+    ("textDocument/foldingRange", "foldingRangeProvider"),
+    ("textDocument/documentLink", "documentLinkProvider"),
+    ("textDocument/semanticTokens/full", "semanticTokensProvider"),
+)
+
+
+def _doc_label(method: str) -> str:
+    return "semanticTokens" if "semanticTokens" in method else method.rsplit("/", 1)[-1]
+
+
 async def bench_one(
     name: str,
     cmd: list[str],
@@ -98,6 +112,8 @@ async def bench_one(
     warmup: int,
     encodings: tuple[str, ...],
     init_options: Any = None,
+    doc_requests: int = 10,
+    doc_timeout: float = 60.0,
 ) -> dict[str, Any]:
     client = LspClient(cmd, cwd=REPO_DIR, name=name)
     await client.start()
@@ -181,6 +197,29 @@ async def bench_one(
             out[f"{label}_by_site"] = {
                 k: {**summarize(v), "result_sizes": sizes[k]} for k, v in per.items()
             }
+        # whole-document requests an editor sends after edits (outline,
+        # folding, links, highlighting); each is timed after a fresh edit, so
+        # nothing a server kept from its previous answer is still valid.  A
+        # request with no answer in `doc_timeout` seconds ends this phase: the
+        # server is still busy with it, and would delay everything after it.
+        out["doc_timeouts"] = []
+        for method, provider in DOCUMENT_REQUESTS:
+            label = _doc_label(method)
+            out[f"doc_{label}_supported"] = provider in caps
+            samples: list[float] = []
+            for k in range(doc_requests if provider in caps else 0):
+                site = EDIT_SITES[k % len(EDIT_SITES)]
+                await _edit_pair(doc, site, FRACTIONS[k % len(FRACTIONS)])
+                params = {"textDocument": {"uri": doc.uri}}
+                try:
+                    _result, ns = await client.timed_request(method, params, timeout=doc_timeout)
+                except TimeoutError:
+                    out["doc_timeouts"].append(label)
+                    break
+                samples.append(ns / 1e6)
+            out[f"doc_{label}"] = summarize(samples)
+            if out["doc_timeouts"]:
+                break
         out["rss_mb"] = _rss_mb(client)
         out["server_requests"] = sorted(set(client.server_requests))
         out["capabilities"] = sorted(caps)
@@ -214,6 +253,10 @@ def _single(key: str) -> Getter:
     return lambda r: {"median": r[key], "p90": None}
 
 
+def _doc(key: str) -> Getter:
+    return lambda r: r.get(key)
+
+
 def _by_site(key: str, site: str) -> Getter:
     return lambda r: r[key].get(site)
 
@@ -228,6 +271,9 @@ def _rows(results: dict[str, dict[str, Any]]) -> list[tuple[str, Getter]]:
     for label, sites in (("completion", COMPLETION_SITES), ("hover", HOVER_SITES)):
         rows.append((label, _key(label)))
         rows += [(f"  {label}: {s.name}", _by_site(f"{label}_by_site", s.name)) for s in sites]
+    for method, _provider in DOCUMENT_REQUESTS:
+        label = _doc_label(method)
+        rows.append((f"{label} (whole file, after an edit)", _doc(f"doc_{label}")))
     return rows
 
 
@@ -267,6 +313,10 @@ def report(results: dict[str, dict[str, Any]]) -> tuple[str, dict[str, Any]]:
                 for feat in ("completion", "hover")
                 if not results[n].get(f"{feat}_supported", True)
             )
+            + "".join(
+                f"; {label}: NO ANSWER within the timeout (later document requests not timed)"
+                for label in results[n].get("doc_timeouts", [])
+            )
         )
     return "\n".join(lines), ratios
 
@@ -297,6 +347,8 @@ async def main_async(args: argparse.Namespace) -> int:
                 tuple(args.position_encodings.split(",")),
                 # the keystroke budget is for all rules without ShellCheck
                 {"shellcheck": {"enabled": bool(args.shellcheck)}} if name == "dockerls" else None,
+                args.doc_requests,
+                args.doc_timeout,
             )
             r = results[name]
             print(
@@ -342,6 +394,18 @@ def main(argv: list[str] | None = None) -> int:
         "--requests", type=int, default=None, help="completion and hover requests each (= --edits)"
     )
     ap.add_argument("--warmup", type=int, default=2, help="untimed warm-up rounds (2)")
+    ap.add_argument(
+        "--doc-requests",
+        type=int,
+        default=10,
+        help="timed whole-document requests of each kind (symbols, folding...), 10",
+    )
+    ap.add_argument(
+        "--doc-timeout",
+        type=float,
+        default=60.0,
+        help="seconds to wait for a whole-document answer before giving up (60)",
+    )
     ap.add_argument("--json", help="write results here (default bench/results/server-*.json)")
     ap.add_argument("--big", type=Path, default=DEFAULT_OUT, help="where to write the big file")
     ap.add_argument(
