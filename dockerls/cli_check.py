@@ -52,7 +52,8 @@ def shellcheck_violations(p: Any, result: Any, config: LintConfig) -> list[tuple
     if "shellcheck" in config.disabled_groups:
         return []
     global _CHECKER
-    from dockerls.analysis.shellcheck_map import filter_violations, jobs_for, violations_for
+    from dockerls.analysis.shellcheck_map import GROUP, jobs_for, violations_for
+    from dockerls.analysis.suppression import filter_violations
     from dockerls.shellcheck import ShellChecker
 
     if _CHECKER is None:
@@ -63,7 +64,8 @@ def shellcheck_violations(p: Any, result: Any, config: LintConfig) -> list[tuple
     if not jobs:
         return []
     res = _CHECKER.check_scripts(jobs)
-    sc = filter_violations(p, result.model, violations_for(p, jobs, res, config.severity), config)
+    found = violations_for(p, jobs, res, config.severity)
+    sc = filter_violations(p, result.model, found, config, GROUP)
     return [(i, v) for i, vs in sc.items() for v in vs]
 
 

@@ -23,8 +23,8 @@ from lsprotocol import types as lsp
 
 from dockerls.analysis.pragmas import parse_check_directive
 from dockerls.analysis.rules import bk_invalid_base_image_platform as platform_rule
-from dockerls.analysis.rules.base import Violation
-from dockerls.analysis.shellcheck_map import filter_violations
+from dockerls.analysis.rules.base import Violation, violation
+from dockerls.analysis.suppression import filter_violations
 from dockerls.features import images as f_images
 from dockerls.registry.base import RegistryError
 from dockerls.registry.fake import FakeRegistry
@@ -322,9 +322,14 @@ def build_image_lookups(server: Any) -> ImageLookups:
         found = f_images.registry_violations(
             snap.model, facts, unknown_tag=want_tags, outdated_digest=want_digest
         )
+        # the engine's suppression: settings (codes or names), severities, pragmas
         ignore = set(server.settings.rules.ignore)
-        kept = [(i, v) for i, v in found if v.code not in ignore and v.rule_name not in ignore]
-        return kept + platform_found
+        per_item: dict[int, list[Violation]] = {}
+        for i, v in found:
+            if v.rule_name not in ignore:
+                per_item.setdefault(i, []).append(v)
+        kept = filter_violations(snap.parse, snap.model, per_item, snap.linter.config, "registry")
+        return [(i, v) for i, vs in kept.items() for v in vs] + platform_found
 
     def _platform_mismatches(snap: Snapshot) -> list[tuple[int, Any]]:
         """BuildKit's InvalidBaseImagePlatform for FROMs with a literal
@@ -347,19 +352,7 @@ def build_image_lookups(server: Any) -> ImageLookups:
             names = [pm.name for pm in info.platforms]
             f = platform_rule.platform_mismatch(st, names)
             if f is not None:
-                out.append(
-                    (
-                        st.first,
-                        Violation(
-                            rule.code,
-                            rule.name,
-                            f.message,
-                            server.store.config.severity.get(rule.code, rule.severity),
-                            f.span,
-                            source_group=rule.group,
-                        ),
-                    )
-                )
+                out.append((st.first, violation(rule, f)))
         if not out:
             return []
         # the engine's suppression: settings, pragmas, and `# check=skip=`

@@ -32,7 +32,9 @@ from dockerls import config as hadolint_config
 from dockerls import settings as settings_mod
 from dockerls.analysis.dockerignore import parse_dockerignore
 from dockerls.analysis.rules import known_code
-from dockerls.analysis.shellcheck_map import filter_violations, jobs_for, violations_for
+from dockerls.analysis.shellcheck_map import GROUP as SHELLCHECK
+from dockerls.analysis.shellcheck_map import jobs_for, violations_for
+from dockerls.analysis.suppression import filter_violations
 from dockerls.documents import DocumentStore, Snapshot, is_dockerignore, uri_to_path
 from dockerls.features.caps import ClientCaps
 from dockerls.features.diagnostics import DiagnosticCache, diagnostics_json
@@ -297,6 +299,7 @@ class DockerLanguageServer(LanguageServer):
             result.model,
             violations_for(snap.parse, jobs, found, snap.linter.config.severity),
             snap.linter.config,
+            SHELLCHECK,
         )
         if missing and snap.uri not in self._sc_running:
             self._sc_running.add(snap.uri)

@@ -29,6 +29,7 @@ GROUP_TITLES = {
     "buildkit": "BuildKit build checks",
     "hadolint": "hadolint rules",
     "best-practice": "Best practices (dockerls)",
+    "registry": "Registry checks (dockerls, opt-in)",
 }
 FIX_WORDS = {
     FixAvailability.NONE: "no",

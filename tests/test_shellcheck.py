@@ -12,7 +12,8 @@ import pytest
 from dockerls.analysis.engine import LintConfig
 from dockerls.analysis.model import build_model
 from dockerls.analysis.rules.base import Severity, Violation
-from dockerls.analysis.shellcheck_map import filter_violations, jobs_for, violations_for
+from dockerls.analysis.shellcheck_map import GROUP, jobs_for, violations_for
+from dockerls.analysis.suppression import filter_violations
 from dockerls.shellcheck import ShellChecker, find_shellcheck
 from dockerls.syntax.parser import parse
 
@@ -32,7 +33,7 @@ def _lint(
     m = build_model(p)
     jobs = jobs_for(p, m)
     per = filter_violations(
-        p, m, violations_for(p, jobs, sc.check_scripts(jobs)), config or LintConfig()
+        p, m, violations_for(p, jobs, sc.check_scripts(jobs)), config or LintConfig(), GROUP
     )
     out: list[tuple[str, str, Severity]] = []
     for i in sorted(per):

@@ -32,6 +32,7 @@ from dockerls.analysis.rules.base import (
     Severity,
     Tag,
     Violation,
+    violation,
 )
 from dockerls.syntax.nodes import Comment, Instruction, Item, Span
 from dockerls.syntax.parser import Parse
@@ -172,18 +173,7 @@ class Linter:
         self._stage_cache = {}
 
     def _violation(self, rule: Rule, f: Finding) -> Violation:
-        code = f.code or rule.code
-        sev = self.config.severity.get(code, rule.severity)
-        return Violation(
-            code=code,
-            rule_name=rule.name,
-            message=f.message,
-            severity=sev,
-            span=f.span,
-            fix=f.fix,
-            tags=f.tags,
-            source_group=rule.group,
-        )
+        return violation(rule, f, self.config.severity.get(f.code or rule.code, rule.severity))
 
     def _run(self, rule: Rule, fn: Any, *args: Any) -> list[Finding]:
         try:

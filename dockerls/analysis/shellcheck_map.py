@@ -7,9 +7,9 @@ are themselves scripts).  Each job's text starts with a one-line prelude that
 declares the ARG/ENV names in scope, so they don't count as unassigned
 (SC2154).  :func:`violations_for` maps ShellCheck's script positions
 (1-based lines and code-point columns, tabs counted as one column, end column
-exclusive: the ``json1`` format) back to item-relative spans, and
-:func:`filter_violations` applies the same suppression the engine applies to
-rule findings (settings, ``# hadolint ignore=`` pragmas and friends).
+exclusive: the ``json1`` format) back to item-relative spans.
+:mod:`dockerls.analysis.suppression` then applies the engine's suppression
+to them.
 
 The IO side (finding and running the binary, caching) is
 :mod:`dockerls.shellcheck`.
@@ -22,7 +22,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from dockerls.analysis.engine import LintConfig
 from dockerls.analysis.model import DEFAULT_SHELL, PROXY_ARGS, WINDOWS_SHELL, Model, Stage
 from dockerls.analysis.pragmas import PragmaKind, parse_pragma
 from dockerls.analysis.rules.base import Severity, Violation
@@ -404,88 +403,12 @@ def violations_for(
     }
 
 
-# ----------------------------------------------------------------------
-# suppression
-
-
-def filter_violations(
-    parse: Parse,
-    model: Model,
-    per_item: Mapping[int, Sequence[Violation]],
-    config: LintConfig,
-    group: str = GROUP,
-) -> dict[int, tuple[Violation, ...]]:
-    """Apply the engine's suppression to violations found outside the engine
-    (ShellCheck's, or the registry-backed checks' with ``group``): settings
-    (``ignore``, ``severity``, ``disabled_groups``) and, unless disabled, the
-    ``ignore`` pragmas (next instruction, stage, global)."""
-    if group in config.disabled_groups:
-        return {}
-    items = parse.items
-    global_ignore: set[str] = set()
-    if not config.disable_ignore_pragma:
-        for it in items:
-            if isinstance(it, Comment) and "global" in it.body:
-                pr = parse_pragma(it.body)
-                if pr is not None and pr.kind is PragmaKind.GLOBAL_IGNORE:
-                    global_ignore |= pr.code_set
-    out: dict[int, tuple[Violation, ...]] = {}
-    for idx, vs in per_item.items():
-        local: set[str] = set()
-        if not config.disable_ignore_pragma:
-            local = _pragma_codes(parse, model, idx)
-        kept: list[Violation] = []
-        for v in vs:
-            c = v.code
-            if c in config.ignore or c in local or c in global_ignore:
-                continue
-            sev = config.severity.get(c, v.severity)
-            if sev is Severity.OFF:
-                continue
-            if sev is not v.severity:
-                v = Violation(
-                    v.code, v.rule_name, v.message, sev, v.span, v.fix, v.tags, v.source_group
-                )
-            kept.append(v)
-        if kept:
-            out[idx] = tuple(kept)
-    return out
-
-
-def _pragma_codes(parse: Parse, model: Model, idx: int) -> set[str]:
-    """Codes ignored for item ``idx`` by the comments above it and by
-    ``stage ignore`` pragmas above its stage's FROM."""
-    items = parse.items
-    codes: set[str] = set()
-    k = idx - 1
-    while k >= 0 and not isinstance(items[k], Instruction):
-        c = items[k]
-        if isinstance(c, Comment) and "ignore" in c.body:
-            pr = parse_pragma(c.body)
-            if pr is not None and pr.kind is PragmaKind.IGNORE:
-                codes |= pr.code_set
-        k -= 1
-    st = model.stage_of(idx)
-    if st is not None:
-        k = st.first - 1
-        while k >= 0 and isinstance(items[k], Comment):
-            c = items[k]
-            assert isinstance(c, Comment)
-            if "stage" in c.body:
-                pr = parse_pragma(c.body)
-                if pr is not None and pr.kind is PragmaKind.STAGE_IGNORE:
-                    codes |= pr.code_set
-            k -= 1
-    return codes
-
-
 __all__ = [
     "EXCLUDED",
     "GROUP",
     "ScFinding",
     "ScReplacement",
     "ScriptJob",
-    "filter_violations",
     "jobs_for",
     "shellcheck_dialect",
     "violations_for",

@@ -26,8 +26,11 @@ from dataclasses import dataclass
 from lsprotocol import types as lsp
 
 from dockerls.analysis.model import Model, Stage
-from dockerls.analysis.rules.base import Edit as RuleEdit
-from dockerls.analysis.rules.base import Fix, Severity, Violation
+from dockerls.analysis.rules import dls201_unknown_image_tag as dls201
+from dockerls.analysis.rules import dls202_outdated_image_digest as dls202
+from dockerls.analysis.rules._registry import plain_word, registry_ref
+from dockerls.analysis.rules.base import Finding, Rule, Violation, violation
+from dockerls.analysis.rules.dls202_outdated_image_digest import UPDATE_DIGEST
 from dockerls.features.caps import ClientCaps
 from dockerls.features.links import image_url
 from dockerls.features.positions import item_range, offset_of
@@ -37,10 +40,8 @@ from dockerls.syntax.imageref import ImageRef
 from dockerls.syntax.nodes import Span
 
 __all__ = [
-    "OUTDATED_DIGEST",
     "PIN_DIGEST",
     "PIN_VERSION",
-    "UNKNOWN_TAG",
     "UPDATE_DIGEST",
     "ImageFacts",
     "completion_tags",
@@ -59,10 +60,7 @@ __all__ = [
 
 PIN_DIGEST = "Pin to digest"
 PIN_VERSION = "Pin to a specific version"
-UPDATE_DIGEST = "Update pinned digest"
 
-UNKNOWN_TAG = ("DLS201", "unknown-image-tag")
-OUTDATED_DIGEST = ("DLS202", "outdated-image-digest")
 QUICK_FIX_CODES = frozenset({"DL3006", "DL3007"})
 
 
@@ -82,14 +80,7 @@ def _platforms_of(info: ImageInfo) -> list[str]:
     return [info.platform] if info.platform else []
 
 
-def lookup_ref(stage: Stage) -> ImageRef | None:
-    """The stage's image reference if the registry can be asked about it."""
-    ref = stage.image_ref
-    if ref is None or stage.base_stage is not None or stage.image_span is None:
-        return None
-    if ref.has_variables or ref.errors or ref.is_scratch:
-        return None
-    return ref
+lookup_ref = registry_ref  # the stage's image reference if a registry can be asked about it
 
 
 def _stage_platform(stage: Stage) -> str | None:
@@ -97,12 +88,6 @@ def _stage_platform(stage: Stage) -> str | None:
     if not plat or "$" in plat:
         return None
     return plat
-
-
-def _word_is_plain(stage: Stage) -> bool:
-    """Spans inside the image word line up with the source (no quotes, no continuation)."""
-    span = stage.image_span
-    return span is not None and len(span) == len(stage.image) and stage.image[:1] not in "\"'"
 
 
 # ---------------------------------------------------------------- completion
@@ -352,7 +337,7 @@ def image_code_actions(
     for st in stages:
         ref = lookup_ref(st)
         f = facts.get(st.index)
-        if ref is None or f is None or not _word_is_plain(st):
+        if ref is None or f is None or not plain_word(st):
             continue
         diags = _diags_for(st, model, diagnostics)
         untagged = ref.tag is None or ref.tag == "latest"
@@ -429,65 +414,19 @@ def registry_violations(
     unknown_tag: bool,
     outdated_digest: bool,
 ) -> list[tuple[int, Violation]]:
-    """``(item index, Violation)`` pairs for the optional registry diagnostics.
-
-    Unknown tag: the tag is not in the repository's tag list.  Outdated digest: the
-    reference pins ``name:tag@digest`` and the tag now points at another digest.
-    """
+    """``(item index, Violation)`` pairs for the optional registry checks
+    (DLS201 and DLS202, whose rules decide), from the facts fetched per stage."""
     out: list[tuple[int, Violation]] = []
     for st in model.stages:
-        ref = lookup_ref(st)
         f = facts.get(st.index)
-        if ref is None or f is None or not _word_is_plain(st):
+        if f is None:
             continue
-        assert st.image_span is not None
-        base = st.image_span.start
-        if (
-            unknown_tag
-            and f.tags is not None
-            and ref.tag is not None
-            and ref.tag_span is not None
-            and ref.tag not in f.tags
-        ):
-            a, b = ref.tag_span
-            out.append(
-                (
-                    st.first,
-                    Violation(
-                        code=UNKNOWN_TAG[0],
-                        rule_name=UNKNOWN_TAG[1],
-                        message=f"`{ref.familiar_name}` has no tag `{ref.tag}` in {ref.domain}",
-                        severity=Severity.WARNING,
-                        span=Span(base + a, base + b),
-                        source_group="registry",
-                    ),
-                )
-            )
-        if (
-            outdated_digest
-            and f.digest
-            and ref.tag is not None
-            and ref.digest is not None
-            and ref.digest_span is not None
-            and f.digest != ref.digest
-        ):
-            a, b = ref.digest_span
-            span = Span(base + a, base + b)
-            out.append(
-                (
-                    st.first,
-                    Violation(
-                        code=OUTDATED_DIGEST[0],
-                        rule_name=OUTDATED_DIGEST[1],
-                        message=(
-                            f"`{ref.familiar_name}:{ref.tag}` now points at a newer image; "
-                            "the pinned digest is out of date"
-                        ),
-                        severity=Severity.INFO,
-                        span=span,
-                        fix=Fix(UPDATE_DIGEST, (RuleEdit(span, f.digest),)),
-                        source_group="registry",
-                    ),
-                )
-            )
+        found: list[tuple[Rule, Finding | None]] = []
+        if unknown_tag and f.tags is not None:
+            found.append((dls201.RULE, dls201.unknown_tag(st, f.tags)))
+        if outdated_digest and f.digest:
+            found.append((dls202.RULE, dls202.outdated_digest(st, f.digest)))
+        for rule, finding in found:
+            if finding is not None:
+                out.append((finding.item, violation(rule, finding)))
     return out

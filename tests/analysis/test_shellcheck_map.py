@@ -11,13 +11,14 @@ from dockerls.analysis.engine import LintConfig
 from dockerls.analysis.model import build_model
 from dockerls.analysis.rules.base import Severity
 from dockerls.analysis.shellcheck_map import (
+    GROUP,
     ScFinding,
     ScriptJob,
-    filter_violations,
     jobs_for,
     shellcheck_dialect,
     violations_for,
 )
+from dockerls.analysis.suppression import filter_violations
 from dockerls.syntax.parser import parse
 
 
@@ -248,7 +249,7 @@ def _filtered(text: str, config: LintConfig | None = None) -> list[tuple[int, st
     results = {
         j.key: [_at(j, "$x", code=2086), _at(j, "$x", code=2154, level="warning")] for j in jobs
     }
-    vs = filter_violations(p, m, violations_for(p, jobs, results), config or LintConfig())
+    vs = filter_violations(p, m, violations_for(p, jobs, results), config or LintConfig(), GROUP)
     return [(i, v.code) for i in sorted(vs) for v in vs[i]]
 
 
@@ -279,6 +280,6 @@ def test_filter_severity_override() -> None:
     jobs = jobs_for(p, m)
     raw = violations_for(p, jobs, {jobs[0].key: [_at(jobs[0], "$x")]})
     cfg = LintConfig(severity={"SC2086": Severity.ERROR})
-    assert filter_violations(p, m, raw, cfg)[1][0].severity is Severity.ERROR
+    assert filter_violations(p, m, raw, cfg, GROUP)[1][0].severity is Severity.ERROR
     off = LintConfig(severity={"SC2086": Severity.OFF})
-    assert filter_violations(p, m, raw, off) == {}
+    assert filter_violations(p, m, raw, off, GROUP) == {}

@@ -284,6 +284,39 @@ async def test_registry_diagnostics_merge_into_a_later_publish(
     assert codes["DLS202"].range.start.line == 1
 
 
+@pytest.mark.asyncio
+async def test_registry_diagnostics_honour_ignore_pragmas(
+    diag_client: LanguageClient, registry: LocalRegistry
+) -> None:
+    client = diag_client
+    old = registry.seeded["web-old"]["digest"]
+    text = f"FROM {registry.host}/team/app:9.9.9\nFROM {registry.host}/team/web:1.27@{old}\n"
+    publish_log(client)
+    open_doc(client, text)
+
+    def both(p: lsp.PublishDiagnosticsParams) -> bool:
+        return {"DLS201", "DLS202"} <= {d.code for d in p.diagnostics}
+
+    await wait_publish(client, both)
+    # the same pragma that silences a rule silences a registry check
+    client.text_document_did_change(
+        lsp.DidChangeTextDocumentParams(
+            lsp.VersionedTextDocumentIdentifier(version=2, uri=URI),
+            [
+                lsp.TextDocumentContentChangePartial(
+                    range=lsp.Range(lsp.Position(1, 0), lsp.Position(1, 0)),
+                    text="# hadolint ignore=DLS202\n",
+                )
+            ],
+        )
+    )
+    # the lookups are cached now: one publish of version 2 carries both checks' results
+    got = await wait_publish(
+        client, lambda p: p.version == 2 and "DLS201" in {d.code for d in p.diagnostics}
+    )
+    assert "DLS202" not in {d.code for d in got.diagnostics}
+
+
 @pytest_lsp.fixture(
     config=ClientServerConfig(
         server_command=SERVER, server_env={**ENV, "DOCKERLS_REGISTRY": "fake"}

@@ -12,6 +12,7 @@ from dockerls.analysis.rules import (
     group_hadolint_misc,
     group_hadolint_pm,
     group_hadolint_run,
+    group_registry,
     group_syntax,
 )
 from dockerls.analysis.rules.base import Rule
@@ -23,6 +24,7 @@ RULES: tuple[Rule, ...] = (
     *group_hadolint_run.RULES,
     *group_hadolint_misc.RULES,
     *group_best_practice.RULES,
+    *group_registry.RULES,
 )
 
 BY_CODE: dict[str, Rule] = {r.code: r for r in RULES}
@@ -43,16 +45,6 @@ SYNTAX_CODES: frozenset[str] = frozenset(
 )
 
 
-# codes the optional registry diagnostics report (dockerls/features/images.py)
-REGISTRY_CODES: frozenset[str] = frozenset({"DLS201", "DLS202"})
-
-
 def known_code(code: str) -> bool:
-    """Whether ``code`` names a rule, a parser or registry check, or a
-    ShellCheck code."""
-    return (
-        code in BY_CODE
-        or code in SYNTAX_CODES
-        or code in REGISTRY_CODES
-        or (code.startswith("SC") and code[2:].isdigit())
-    )
+    """Whether ``code`` names a rule, a parser check, or a ShellCheck code."""
+    return code in BY_CODE or code in SYNTAX_CODES or (code.startswith("SC") and code[2:].isdigit())

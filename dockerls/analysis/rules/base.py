@@ -187,3 +187,18 @@ class Violation:
     tags: tuple[Tag, ...] = ()
     source_group: str = "hadolint"
     extra: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+
+
+def violation(rule: Rule, f: Finding, severity: Severity | None = None) -> Violation:
+    """``f`` as a :class:`Violation` of ``rule``, at ``severity`` if given,
+    else at the rule's default."""
+    return Violation(
+        code=f.code or rule.code,
+        rule_name=rule.name,
+        message=f.message,
+        severity=rule.severity if severity is None else severity,
+        span=f.span,
+        fix=f.fix,
+        tags=f.tags,
+        source_group=rule.group,
+    )

@@ -1,0 +1,66 @@
+"""DLS201: the FROM names a tag its repository doesn't have."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from dockerls.analysis.model import Model, Stage
+from dockerls.analysis.rules._registry import facts_for, plain_word, registry_ref
+from dockerls.analysis.rules.base import Finding, Rule, Severity
+from dockerls.syntax.nodes import Span
+
+
+def unknown_tag(stage: Stage, tags: Sequence[str]) -> Finding | None:
+    """A finding when the stage's tag is not among ``tags``, its repository's
+    tag list."""
+    ref = registry_ref(stage)
+    if ref is None or not plain_word(stage) or ref.tag is None or ref.tag_span is None:
+        return None
+    if ref.tag in tags:
+        return None
+    assert stage.image_span is not None
+    base = stage.image_span.start
+    a, b = ref.tag_span
+    return Finding(
+        Span(base + a, base + b),
+        f"`{ref.familiar_name}` has no tag `{ref.tag}` in {ref.domain}",
+        item=stage.first,
+    )
+
+
+class UnknownImageTag(Rule):
+    """What it does:
+    Looks the tag of each `FROM` up in its registry's tag list and flags a tag
+    that isn't there.  It is off by default: turn it on with the
+    `registry.diagnostics.unknownTag` setting.  The server fetches tag lists in
+    the background, so the finding joins a later publish; offline, and in the
+    command line, the check stays quiet.
+
+    Why it matters:
+    A misspelt or withdrawn tag fails the build at the pull, which may be
+    minutes into a CI run.  The editor can say so while you type it.
+
+    Example:
+    ```dockerfile
+    FROM python:3.13-slimm
+    ```
+
+    Fix:
+    Pick a tag the repository has; tag completion after `:` lists them,
+    newest first.
+    """
+
+    code = "DLS201"
+    name = "unknown-image-tag"
+    severity = Severity.WARNING
+    group = "registry"
+
+    def check_stage(self, stage: Stage, model: Model) -> Iterable[Finding]:
+        tags = facts_for(stage, model).get("tags")
+        if tags is not None:
+            f = unknown_tag(stage, tags)
+            if f is not None:
+                yield f
+
+
+RULE = UnknownImageTag()

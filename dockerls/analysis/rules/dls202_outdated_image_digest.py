@@ -1,0 +1,80 @@
+"""DLS202: a FROM pins `name:tag@digest`, and the tag has moved on."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from dockerls.analysis.model import Model, Stage
+from dockerls.analysis.rules._registry import facts_for, plain_word, registry_ref
+from dockerls.analysis.rules.base import (
+    Edit,
+    Finding,
+    Fix,
+    FixAvailability,
+    Rule,
+    Severity,
+)
+from dockerls.syntax.nodes import Span
+
+UPDATE_DIGEST = "Update pinned digest"
+
+
+def outdated_digest(stage: Stage, current: str) -> Finding | None:
+    """A finding when the stage pins a tag and a digest, and ``current`` (the
+    digest the tag points at now) is another one."""
+    ref = registry_ref(stage)
+    if ref is None or not plain_word(stage) or ref.tag is None:
+        return None
+    if ref.digest is None or ref.digest_span is None or not current or current == ref.digest:
+        return None
+    assert stage.image_span is not None
+    base = stage.image_span.start
+    a, b = ref.digest_span
+    span = Span(base + a, base + b)
+    return Finding(
+        span,
+        f"`{ref.familiar_name}:{ref.tag}` now points at a newer image; "
+        "the pinned digest is out of date",
+        Fix(UPDATE_DIGEST, (Edit(span, current),)),
+        item=stage.first,
+    )
+
+
+class OutdatedImageDigest(Rule):
+    """What it does:
+    For a `FROM` that pins both a tag and a digest (`name:tag@sha256:...`),
+    asks the registry which digest the tag points at now, and flags the
+    pinned digest when the two differ.  It is off by default: turn it on with
+    the `registry.diagnostics.outdatedDigest` setting.  Offline, and in the
+    command line, the check stays quiet.
+
+    Why it matters:
+    A digest pins the exact image, which is what makes builds repeatable, but
+    it also pins the security fixes the image had on that day.  When the tag
+    has been rebuilt, the pin is worth updating on purpose.
+
+    Example:
+    ```dockerfile
+    FROM nginx:1.27@sha256:0123...  # the tag has since been rebuilt
+    ```
+
+    Fix:
+    The quick fix replaces the digest with the one the tag points at now;
+    the tag stays as written.
+    """
+
+    code = "DLS202"
+    name = "outdated-image-digest"
+    severity = Severity.INFO
+    group = "registry"
+    fix = FixAvailability.ALWAYS
+
+    def check_stage(self, stage: Stage, model: Model) -> Iterable[Finding]:
+        current = facts_for(stage, model).get("digest")
+        if current:
+            f = outdated_digest(stage, current)
+            if f is not None:
+                yield f
+
+
+RULE = OutdatedImageDigest()
