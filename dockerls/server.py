@@ -658,18 +658,20 @@ def build_server() -> DockerLanguageServer:
     token_results: dict[str, tuple[str, list[int]]] = {}  # uri -> (result id, data) for deltas
     token_counter = [0]
 
-    def remember_tokens(uri: str, tokens: lsp.SemanticTokens) -> lsp.SemanticTokens:
+    def remember_tokens(uri: str, tokens: lsp.SemanticTokens) -> RawJSON:
+        """Keep the tokens for a later delta; the answer goes out as raw JSON
+        (a big file has tens of thousands of integers)."""
         token_counter[0] += 1
-        tokens.result_id = str(token_counter[0])
+        rid = str(token_counter[0])
         if len(token_results) > 64:
             token_results.clear()
-        token_results[uri] = (tokens.result_id, list(tokens.data))
-        return tokens
+        token_results[uri] = (rid, list(tokens.data))
+        return f_tokens.tokens_json(rid, tokens.data)
 
     @server.feature(lsp.TEXT_DOCUMENT_SEMANTIC_TOKENS_FULL, f_tokens.LEGEND)
     def semantic_tokens_full(
         ls: DockerLanguageServer, params: lsp.SemanticTokensParams
-    ) -> lsp.SemanticTokens | None:
+    ) -> RawJSON | None:
         snap = ls.snapshot(params.text_document.uri)
         if snap is None or not ls.settings.semantic_tokens.enabled:
             return None
@@ -678,16 +680,18 @@ def build_server() -> DockerLanguageServer:
     @server.feature(lsp.TEXT_DOCUMENT_SEMANTIC_TOKENS_FULL_DELTA, f_tokens.LEGEND)
     def semantic_tokens_delta(
         ls: DockerLanguageServer, params: lsp.SemanticTokensDeltaParams
-    ) -> lsp.SemanticTokens | lsp.SemanticTokensDelta | None:
+    ) -> RawJSON | lsp.SemanticTokensDelta | None:
         snap = ls.snapshot(params.text_document.uri)
         if snap is None or not ls.settings.semantic_tokens.enabled:
             return None
         prev = token_results.get(snap.uri)
-        cur = remember_tokens(snap.uri, f_tokens.semantic_tokens(snap.parse, snap.model, ls.caps))
+        tokens = f_tokens.semantic_tokens(snap.parse, snap.model, ls.caps)
+        full = remember_tokens(snap.uri, tokens)
         if prev is None or prev[0] != params.previous_result_id:
-            return cur
+            return full
         return lsp.SemanticTokensDelta(
-            f_tokens.delta_edits(list(prev[1]), list(cur.data)), result_id=cur.result_id
+            f_tokens.delta_edits(prev[1], list(tokens.data)),
+            result_id=token_results[snap.uri][0],
         )
 
     @server.feature(lsp.TEXT_DOCUMENT_SEMANTIC_TOKENS_RANGE, f_tokens.LEGEND)

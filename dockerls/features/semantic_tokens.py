@@ -8,11 +8,15 @@ the client's position units.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
+
 from lsprotocol import types as lsp
 
 from dockerls.analysis.model import PLATFORM_ARGS, Model, var_refs
 from dockerls.features.caps import ClientCaps
 from dockerls.features.positions import UTF32, units
+from dockerls.features.raw import RawJSON
 from dockerls.features.references import heredoc_bodies
 from dockerls.features.references import stage_spans as stage_occurrences
 from dockerls.syntax.nodes import Comment, Directive, Instruction, Span
@@ -263,6 +267,13 @@ def semantic_tokens(
         extend(toks[4:])
         prev_line, prev_col = base + toks[2], toks[3]
     return lsp.SemanticTokens(data=data)
+
+
+def tokens_json(result_id: str, data: Sequence[int]) -> RawJSON:
+    """A ``SemanticTokens`` answer as JSON."""
+    return RawJSON(
+        json.dumps({"resultId": result_id, "data": list(data)}, separators=(",", ":")).encode()
+    )
 
 
 def delta_edits(prev: list[int], cur: list[int]) -> list[lsp.SemanticTokensEdit]:
