@@ -3,7 +3,9 @@
 This is the only module in dockerls that opens sockets.
 
 - Auth: anonymous; bearer tokens through the ``WWW-Authenticate`` challenge
-  (realm/service/scope, as Docker Hub and GHCR do); basic auth.  Credentials come from
+  (realm/service/scope, as Docker Hub and GHCR do), the token fetched with basic
+  credentials or, for an identity token (``az acr login``), by an OAuth2
+  refresh-token POST; basic auth.  Credentials come from
   Docker's ``config.json`` (see ``credentials.py``) and only ever go to the registry
   host they belong to, and to the token realm for the token request.  Redirects are
   followed by hand: the ``Authorization`` header is dropped as soon as a redirect
@@ -513,14 +515,28 @@ class HttpRegistry:
         if params.get("service"):
             query.append(("service", params["service"]))
         query.append(("scope", params.get("scope") or scope))
-        url = realm + ("&" if parts.query else "?") + urlencode(query)
         creds = self._credentials(host)
         headers = {"Accept": "application/json", "User-Agent": _USER_AGENT}
-        if creds is not None and not creds.is_identity_token:
-            headers["Authorization"] = _basic(creds)
-        elif creds is not None:
-            log.info("identity tokens from the Docker config are not supported; asking anonymously")
-        reply = self._send(url, "GET", headers, auth_netloc=_netloc(url))
+        if creds is not None and creds.is_identity_token:
+            # an identity (refresh) token, as `az acr login` and Docker Desktop
+            # store them: exchanged for an access token by an OAuth2 POST
+            url = realm
+            form = [
+                ("grant_type", "refresh_token"),
+                ("refresh_token", creds.password),
+                ("client_id", "dockerls"),
+                ("access_type", "offline"),
+                *query,
+            ]
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+            reply = self._send(
+                url, "POST", headers, auth_netloc=_netloc(url), data=urlencode(form).encode()
+            )
+        else:
+            url = realm + ("&" if parts.query else "?") + urlencode(query)
+            if creds is not None:
+                headers["Authorization"] = _basic(creds)
+            reply = self._send(url, "GET", headers, auth_netloc=_netloc(url))
         if reply.status in (401, 403):
             raise RegistryUnauthorized(
                 f"the token service of {host} refused the credentials (HTTP {reply.status})"
@@ -575,19 +591,34 @@ class HttpRegistry:
                 self._schemes[host] = "https"  # TLS works: never downgrade this host later
         return reply
 
-    def _send(self, url: str, method: str, headers: dict[str, str], *, auth_netloc: str) -> _Reply:
-        """One request with manual redirects; ``Authorization`` only goes to ``auth_netloc``."""
+    def _send(
+        self,
+        url: str,
+        method: str,
+        headers: dict[str, str],
+        *,
+        auth_netloc: str,
+        data: bytes | None = None,
+    ) -> _Reply:
+        """One request with manual redirects; ``Authorization`` only goes to
+        ``auth_netloc``.  A body (it carries a secret: a refresh token) is
+        never sent anywhere else: a redirect away from ``auth_netloc`` fails."""
         timeout_s = self.settings.timeout_ms / 1000.0
         hdrs = dict(headers)
         for _ in range(_MAX_REDIRECTS + 1):
             netloc = _netloc(url)
             if netloc != auth_netloc:
                 hdrs.pop("Authorization", None)
+                if data is not None:
+                    raise RegistryBadResponse(
+                        f"{auth_netloc} redirected a token request to {netloc}; refusing"
+                    )
             try:
                 resp = self._session.request(
                     method,
                     url,
                     headers=hdrs,
+                    data=data,
                     timeout=(timeout_s, timeout_s),
                     allow_redirects=False,
                     stream=True,
@@ -617,6 +648,8 @@ class HttpRegistry:
                         raise RegistryBadResponse(f"{netloc} redirected to {tparts.scheme}:")
                     if resp.status_code == 303:
                         method = "GET" if method != "HEAD" else "HEAD"
+                        data = None
+                        hdrs.pop("Content-Type", None)
                     url = target
                     continue
                 body = b"" if method == "HEAD" else self._read_body(resp, netloc, timeout_s)

@@ -16,6 +16,7 @@ class Seen:
     method: str
     path: str
     headers: dict[str, str]
+    body: bytes = b""
 
 
 @dataclass
@@ -30,7 +31,7 @@ Handler = Callable[["StubServer", Seen], Reply]
 
 
 class StubServer:
-    """``handler(server, seen) -> Reply`` for every GET/HEAD; all requests kept in ``seen``."""
+    """``handler(server, seen) -> Reply`` for every GET/HEAD/POST; all requests kept in ``seen``."""
 
     def __init__(self, handler: Handler, host: str = "127.0.0.1") -> None:
         self.handler = handler
@@ -41,7 +42,9 @@ class StubServer:
             protocol_version = "HTTP/1.1"
 
             def _serve(self) -> None:
-                s = Seen(self.command, self.path, {k: v for k, v in self.headers.items()})
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else b""
+                s = Seen(self.command, self.path, {k: v for k, v in self.headers.items()}, body)
                 stub.seen.append(s)
                 reply = stub.handler(stub, s)
                 self.send_response(reply.status)
@@ -59,6 +62,7 @@ class StubServer:
 
             do_GET = _serve
             do_HEAD = _serve
+            do_POST = _serve
 
             def log_message(self, format: str, *args: object) -> None:
                 pass

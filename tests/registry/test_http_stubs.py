@@ -356,3 +356,59 @@ def test_insecure_registries_setting_allows_http(tmp_path: Path) -> None:
 )
 def test_loopback_detection(host: str, expected: bool) -> None:
     assert is_loopback_host(host) is expected
+
+
+# -- identity (refresh) tokens -----------------------------------------------------------
+
+
+def test_identity_token_is_exchanged_by_oauth2_post(tmp_path: Path) -> None:
+    def issue(_s: StubServer, seen: Seen) -> Reply:
+        form = parse_qs(seen.body.decode())
+        if seen.method != "POST" or form.get("refresh_token") != ["refresh-xyz"]:
+            return Reply(401)
+        return Reply(body=json.dumps({"access_token": "acc-1", "expires_in": 300}).encode())
+
+    with StubServer(issue, "127.0.0.1") as issuer:
+
+        def registry(_s: StubServer, seen: Seen) -> Reply:
+            if seen.headers.get("Authorization") != "Bearer acc-1":
+                challenge = f'Bearer realm="{issuer.url}/oauth2/token",service="acr.example"'
+                return Reply(401, headers={"WWW-Authenticate": challenge})
+            return _tags("team/app", ["2.0"])
+
+        with StubServer(registry, "127.0.0.2") as reg:
+            cfg = _config(tmp_path, {reg.host: {"identitytoken": "refresh-xyz"}})
+            client = HttpRegistry(_settings(tmp_path, docker_config=cfg, use_disk_cache=False))
+            assert client.list_tags(f"{reg.host}/team/app") == ["2.0"]
+
+    assert [s.method for s in issuer.seen] == ["POST"]
+    sent = issuer.seen[0]
+    assert "Authorization" not in sent.headers
+    assert sent.headers["Content-Type"] == "application/x-www-form-urlencoded"
+    form = parse_qs(sent.body.decode())
+    assert form["grant_type"] == ["refresh_token"]
+    assert form["service"] == ["acr.example"]
+    assert form["scope"] == ["repository:team/app:pull"]
+    assert urlsplit(sent.path).query == "", "the refresh token never goes into a URL"
+    # the registry only ever saw the access token
+    assert all("refresh-xyz" not in str(s.headers) + s.path for s in reg.seen)
+
+
+def test_identity_token_post_is_not_redirected_to_another_host(tmp_path: Path) -> None:
+    with StubServer(lambda _s, _r: Reply(body=b'{"access_token": "stolen"}')) as elsewhere:
+
+        def issue(_s: StubServer, seen: Seen) -> Reply:
+            return Reply(307, headers={"Location": f"{elsewhere.url}/grab"})
+
+        with StubServer(issue, "127.0.0.1") as issuer:
+
+            def registry(_s: StubServer, seen: Seen) -> Reply:
+                challenge = f'Bearer realm="{issuer.url}/oauth2/token",service="x"'
+                return Reply(401, headers={"WWW-Authenticate": challenge})
+
+            with StubServer(registry, "127.0.0.2") as reg:
+                cfg = _config(tmp_path, {reg.host: {"identitytoken": "refresh-xyz"}})
+                client = HttpRegistry(_settings(tmp_path, docker_config=cfg, use_disk_cache=False))
+                with pytest.raises(RegistryBadResponse, match="redirected a token request"):
+                    client.list_tags(f"{reg.host}/team/app")
+    assert elsewhere.seen == [], "the refresh token never left the token service"
