@@ -77,7 +77,7 @@ KNOWN_DIFFERENCES: dict[str, tuple[str, str]] = {
         "intended",
         "`useradd -u ${UID}` with a variable UID is reported (the value may be long) (45%)",
     ),
-    "DL3062": ("ours", "one `go install` inside a `set -ex;` script missed (1 finding)"),
+    "DL3062": ("hadolint", "hadolint flags `go install ... .`, a local package (1 finding)"),
     "DL4003": (
         "intended",
         "we flag the earlier, overridden CMD; hadolint flags the later one (60%)",
