@@ -27,6 +27,9 @@ HEREDOC = "heredoc"
 DECLARATION = "declaration"
 READ = "read"
 WRITE = "write"
+# where an unnamed stage is (its FROM keyword), for `--from=0`: a target for
+# definition and references, but nothing to rename
+ANCHOR = "anchor"
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +38,7 @@ class Occurrence:
     name: str
     item: int
     span: Span  # relative to the item; covers the name only
-    role: str  # DECLARATION | READ | WRITE
+    role: str  # DECLARATION | READ | WRITE | ANCHOR
 
 
 @dataclass
@@ -230,9 +233,24 @@ class _Builder:
                 if i == fi:
                     continue
                 self.refs(i, inst, visible)
-                for name, span in _flag_stage_refs(inst, stage_names):
+                for name, span, num in _flag_stage_refs(inst, stage_names, st.index):
+                    if num is None:
+                        k = self.add(Occurrence(STAGE, name, i, span, READ))
+                        self.stage_link(k, name)
+                        continue
+                    # a stage by number: the stage's name if it has one
+                    target = model.stages[num]
+                    if target.name and target.name_span is not None:
+                        k = self.add(Occurrence(STAGE, target.name, i, span, READ))
+                        self.stage_link(k, target.name)
+                        continue
+                    key = f"#{num}"
+                    if key not in self.stage_nodes:
+                        kw = target.from_inst.keyword_span
+                        a = self.add(Occurrence(STAGE, "", target.first, kw, ANCHOR))
+                        self.stage_link(a, key)
                     k = self.add(Occurrence(STAGE, name, i, span, READ))
-                    self.stage_link(k, name)
+                    self.stage_link(k, key)
                 self.heredocs(i, inst)
                 if i in sdefs:
                     self.defs(i, sdefs[i], visible, gvis)
@@ -268,7 +286,7 @@ class _Builder:
         # stage reads point at the first declaration of that name
         first_decl: dict[int, int] = {}
         for k, occ in enumerate(idx.occurrences):
-            if occ.kind == STAGE and occ.role == DECLARATION:
+            if occ.kind == STAGE and occ.role in (DECLARATION, ANCHOR):
                 first_decl.setdefault(idx.entity[k], k)
         for k, occ in enumerate(idx.occurrences):
             if occ.kind == STAGE and occ.role == READ and idx.entity[k] in first_decl:
@@ -279,26 +297,37 @@ class _Builder:
 _CACHE: dict[int, tuple[Parse, Model, Index]] = {}
 
 
-def _flag_stage_refs(inst: Instruction, stage_names: set[str]) -> list[tuple[str, Span]]:
-    """Stage names read by ``--from=`` and ``--mount=...,from=`` flags."""
-    out: list[tuple[str, Span]] = []
+def _flag_stage_refs(
+    inst: Instruction, stage_names: set[str], before: int
+) -> list[tuple[str, Span, int | None]]:
+    """Stages read by ``--from=`` and ``--mount=...,from=`` flags: (the value,
+    its span, and for a stage given by number, such as ``--from=0``, that
+    number; only stages before the ``before``-th count)."""
+    out: list[tuple[str, Span, int | None]] = []
+
+    def found(val: str, span: Span) -> None:
+        if val.lower() in stage_names:
+            out.append((val, span, None))
+        elif val.isdigit() and val.isascii() and int(val) < before:
+            out.append((val, span, int(val)))
+
     for f in _target(inst).flags:
         if f.value is None or f.value_span is None:
             continue
-        if f.name == "from" and f.value.lower() in stage_names:
-            out.append((f.value, f.value_span))
-        elif f.name == "mount":
+        if f.name == "from":
+            found(f.value, f.value_span)
+        elif f.name == "mount" and len(f.value_span) == len(f.value):
             for val, off in _mount_from(f.value):
-                if val.lower() in stage_names and len(f.value_span) == len(f.value):
-                    s = f.value_span.start + off
-                    out.append((val, Span(s, s + len(val))))
+                s = f.value_span.start + off
+                found(val, Span(s, s + len(val)))
     return out
 
 
 def stage_spans(model: Model) -> dict[int, list[tuple[Span, bool]]]:
     """Item -> (span, is a declaration) of every stage name written there:
-    ``AS name``, ``FROM name`` and the ``--from`` flags.  The same stage
-    occurrences as :func:`index`, without the cost of the variables."""
+    ``AS name``, ``FROM name`` and the ``--from`` flags (by name; a stage
+    number is not a name).  The named-stage occurrences of :func:`index`,
+    without the cost of the variables."""
     out: dict[int, list[tuple[Span, bool]]] = {}
     stage_names = {st.name.lower() for st in model.stages if st.name}
     for st in model.stages:
@@ -311,8 +340,9 @@ def stage_spans(model: Model) -> dict[int, list[tuple[Span, bool]]]:
             continue
         for i, inst in st.instructions:
             if i != fi and (inst.flags or (inst.sub is not None and inst.sub.flags)):
-                for _name, span in _flag_stage_refs(inst, stage_names):
-                    out.setdefault(i, []).append((span, False))
+                for _name, span, num in _flag_stage_refs(inst, stage_names, st.index):
+                    if num is None:
+                        out.setdefault(i, []).append((span, False))
     return out
 
 
@@ -385,5 +415,5 @@ def references(
     return [
         lsp.Location(uri, occ_range(p, o, caps))
         for o in idx.same_entity(k)
-        if include_declaration or o.role != DECLARATION
+        if include_declaration or o.role not in (DECLARATION, ANCHOR)
     ]

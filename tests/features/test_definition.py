@@ -63,3 +63,15 @@ def test_out_of_range_positions() -> None:
     from lsprotocol import types as lsp
 
     assert definition(p, m, lsp.Position(99, 99), ClientCaps(), URI) is None
+
+
+def test_stage_by_number() -> None:
+    base = "FROM golang:1.22\nRUN go build\nFROM scratch AS named\nFROM alpine\n"
+    # an unnamed stage: its FROM
+    assert check(base + "COPY --from=$00 /a /b\n") == [(0, 0)]
+    assert check(base + "RUN --mount=type=bind,from=$00,target=/x true\n") == [(0, 0)]
+    # a named stage: its name
+    assert check(base + "COPY --from=1$0 /c /d\n") == [(2, 16)]
+    # not a stage before this one: nothing
+    assert check(base + "COPY --from=3$0 /e /f\n") is None
+    assert check(base + "COPY --from=9$0 /e /f\n") is None

@@ -97,3 +97,15 @@ def test_utf8_positions() -> None:
         range_from_str(text, "X", 0, encoding="utf-8"),
         range_from_str(text, "X", 1, encoding="utf-8"),
     ]
+
+
+def test_unnamed_stage_by_number() -> None:
+    text = "FROM a\nFROM b\nCOPY --from=0 /x /y\nRUN --mount=type=bind,from=0,target=/m true\n"
+    src = text.replace("--from=0", "--from=0$0")
+    uses = [
+        lsp.Range(lsp.Position(2, 12), lsp.Position(2, 13)),
+        lsp.Range(lsp.Position(3, 27), lsp.Position(3, 28)),
+    ]
+    # the stage's FROM stands in for a declaration
+    assert refs(src) == [lsp.Range(lsp.Position(0, 0), lsp.Position(0, 4)), *uses]
+    assert refs(src, include=False) == uses

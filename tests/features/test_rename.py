@@ -90,3 +90,15 @@ def test_undeclared_variables_and_keywords_cannot_be_renamed() -> None:
     assert rename(p, m, pos, "X", ClientCaps(), URI) is None
     p, m, pos = parsed("RU$0N x\n")
     assert prepare_rename(p, m, pos, ClientCaps()) is None
+
+
+def test_stage_by_number_renames_with_the_named_stage_only() -> None:
+    src = "FROM a AS build\nFROM b\nFROM c\nCOPY --from=0 /x /y\nCOPY --from=1$0 /x /y\n"
+    p, m, pos = parsed(src)
+    # stage 1 has no name: nothing to rename
+    assert prepare_rename(p, m, pos, ClientCaps()) is None
+    p, m, pos = parsed(src.replace("--from=1$0", "--from=1").replace("--from=0", "--from=0$0"))
+    edit = rename(p, m, pos, "compile", ClientCaps(), "file:///w/Dockerfile")
+    assert edit is not None and edit.changes is not None
+    spots = sorted((e.range.start.line, e.range.start.character) for e in edit.changes[URI])
+    assert spots == [(0, 10), (3, 12)]  # `AS build` and `--from=0` both become `compile`
