@@ -51,3 +51,14 @@ def test_workspace_symbols_of_open_documents() -> None:
     ]
     assert len(workspace_symbols("", docs, ClientCaps())) == 4
     assert workspace_symbols("zzz", docs, ClientCaps()) == []
+
+
+def test_symbols_json_stays_valid_with_a_lone_surrogate() -> None:
+    import json
+
+    from dockerls.features.symbols import document_symbols_json
+
+    p, m, _ = parsed("FROM a AS b\nENV \ud800=1 ü=2\n$0")
+    data = json.loads(document_symbols_json(p, m, ClientCaps()))
+    env = data[0]["children"][0]
+    assert [c["name"] for c in env["children"]] == ["\ud800", "ü"]
