@@ -180,7 +180,7 @@ def document_symbols_json(p: Parse, model: Model, caps: ClientCaps) -> RawJSON:
         out.append("}")
     out.append("]")
     # a lone surrogate (a client may send one) can only sit inside a string:
-    # written as its \\uXXXX escape, the JSON stays valid
+    # written as its \uXXXX escape, the JSON stays valid
     return RawJSON("".join(out).encode("utf-8", "backslashreplace"))
 
 
