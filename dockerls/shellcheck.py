@@ -162,10 +162,11 @@ class ShellChecker:
 
     def peek(
         self, jobs: Sequence[ScriptJob]
-    ) -> tuple[dict[tuple[str, str], list[ScFinding]], list[ScriptJob]]:
-        """Cached findings, and the jobs that still need a run (never blocks
-        on a process: safe on the event loop)."""
-        found: dict[tuple[str, str], list[ScFinding]] = {}
+    ) -> tuple[dict[tuple[str, str], Sequence[ScFinding]], list[ScriptJob]]:
+        """Cached findings (the cache's own tuples: the same object for the
+        same script each time), and the jobs that still need a run (never
+        blocks on a process: safe on the event loop)."""
+        found: dict[tuple[str, str], Sequence[ScFinding]] = {}
         missing: list[ScriptJob] = []
         with self._lock:
             for j in jobs:
@@ -176,7 +177,7 @@ class ShellChecker:
                     else:
                         missing.append(j)
                 else:
-                    found[j.key] = list(hit)
+                    found[j.key] = hit
         return found, missing
 
     def check_scripts(self, jobs: Sequence[ScriptJob]) -> dict[tuple[str, str], list[ScFinding]]:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from dockerls.analysis.model import DEFAULT_SHELL, PROXY_ARGS, WINDOWS_SHELL, Model, Stage
@@ -302,6 +302,17 @@ def _names_before(model: Model, stage: Stage) -> set[str]:
     return names
 
 
+# per stage: (its items, the shell it starts with, the names it inherits) ->
+# (its first item then, its jobs, the shell it ends with).  An edit re-walks
+# only the stage it touched; the others' jobs are reused as they are, or
+# moved when lines were added or removed above them.
+_StageKey = tuple[tuple[int, ...], tuple[str, ...], frozenset[str]]
+_STAGE_JOBS: dict[
+    _StageKey, tuple[tuple[object, ...], int, tuple[ScriptJob, ...], tuple[str, ...]]
+] = {}
+_STAGE_JOBS_MAX = 4096
+
+
 def jobs_for(parse: Parse, model: Model) -> list[ScriptJob]:
     """Every script of the file to check with ShellCheck, in file order."""
     items = parse.items
@@ -312,33 +323,61 @@ def jobs_for(parse: Parse, model: Model) -> list[ScriptJob]:
         shell = default
         if st.base_stage is not None and st.base_stage < st.index:
             shell = shells_out[st.base_stage]
-        names = _names_before(model, st) | PROXY_ARGS
-        defs = st.definitions()
-        d = 0
-        pending: tuple[str, ...] | None = None
-        for i in range(st.first, st.end):
-            it = items[i]
-            if isinstance(it, Comment):
-                if "shell" in it.body:
-                    pr = parse_pragma(it.body)
-                    if pr is not None and pr.kind is PragmaKind.SHELL and pr.shell:
-                        pending = (pr.shell, "-c")
-                continue
-            if not isinstance(it, Instruction):
-                continue
-            while d < len(defs) and defs[d].item < i:
-                names.add(defs[d].name)
-                d += 1
-            if it.name == "SHELL" and it.json and it.values:
-                shell = tuple(it.values)
-            if pending is not None:
-                shell = pending
-                pending = None
-            target = it.sub if it.name == "ONBUILD" else it
-            if target is not None and target.name == "RUN":
-                out.extend(_jobs_for_run(target, i, shell, frozenset(names)))
-        shells_out.append(shell)
+        inherited = frozenset(_names_before(model, st))
+        stage_items = items[st.first : st.end]
+        # by identity: the entry keeps the items alive, so their ids stay theirs
+        key = (tuple(map(id, stage_items)), shell, inherited)
+        hit = _STAGE_JOBS.get(key)
+        if hit is None:
+            jobs, shell_out = _stage_jobs(items, model, st, shell, inherited)
+            if len(_STAGE_JOBS) >= _STAGE_JOBS_MAX:
+                _STAGE_JOBS.clear()
+            _STAGE_JOBS[key] = (stage_items, st.first, jobs, shell_out)
+        else:
+            _kept, first, jobs, shell_out = hit
+            if first != st.first:
+                delta = st.first - first
+                jobs = tuple(replace(j, item=j.item + delta) for j in jobs)
+                _STAGE_JOBS[key] = (stage_items, st.first, jobs, shell_out)
+        out.extend(jobs)
+        shells_out.append(shell_out)
     return out
+
+
+def _stage_jobs(
+    items: Sequence[object],
+    model: Model,
+    st: Stage,
+    shell: tuple[str, ...],
+    inherited: frozenset[str],
+) -> tuple[tuple[ScriptJob, ...], tuple[str, ...]]:
+    names = set(inherited) | PROXY_ARGS
+    defs = st.definitions()
+    d = 0
+    pending: tuple[str, ...] | None = None
+    out: list[ScriptJob] = []
+    for i in range(st.first, st.end):
+        it = items[i]
+        if isinstance(it, Comment):
+            if "shell" in it.body:
+                pr = parse_pragma(it.body)
+                if pr is not None and pr.kind is PragmaKind.SHELL and pr.shell:
+                    pending = (pr.shell, "-c")
+            continue
+        if not isinstance(it, Instruction):
+            continue
+        while d < len(defs) and defs[d].item < i:
+            names.add(defs[d].name)
+            d += 1
+        if it.name == "SHELL" and it.json and it.values:
+            shell = tuple(it.values)
+        if pending is not None:
+            shell = pending
+            pending = None
+        target = it.sub if it.name == "ONBUILD" else it
+        if target is not None and target.name == "RUN":
+            out.extend(_jobs_for_run(target, i, shell, frozenset(names)))
+    return tuple(out), shell
 
 
 # ----------------------------------------------------------------------
@@ -376,6 +415,36 @@ def _span(job: ScriptJob, line: int, column: int, end_line: int, end_column: int
     return Span(start, stop)
 
 
+# per job: (the job, its findings, the severity overrides) -> its
+# violations.  Jobs and findings are reused objects for scripts an edit
+# didn't touch, so mapping positions back is only redone for new ones.
+_JOB_VIOLATIONS: dict[int, tuple[ScriptJob, object, object, tuple[Violation, ...]]] = {}
+_JOB_VIOLATIONS_MAX = 65536
+
+
+def _job_violations(
+    job: ScriptJob, findings: Sequence[ScFinding], severity: Mapping[str, Severity]
+) -> tuple[Violation, ...]:
+    hit = _JOB_VIOLATIONS.get(id(job))
+    if hit is not None and hit[0] is job and hit[1] is findings and hit[2] == severity:
+        return hit[3]
+    out: list[Violation] = []
+    for f in findings:
+        code = f.sc_code
+        if code in EXCLUDED:
+            continue
+        span = _span(job, f.line, f.column, f.end_line, f.end_column)
+        if span is None:
+            continue
+        sev = severity.get(code, _LEVELS.get(f.level, Severity.INFO))
+        out.append(Violation(code, code, f.message, sev, span, None, (), GROUP))
+    vs = tuple(out)
+    if len(_JOB_VIOLATIONS) >= _JOB_VIOLATIONS_MAX:
+        _JOB_VIOLATIONS.clear()
+    _JOB_VIOLATIONS[id(job)] = (job, findings, dict(severity), vs)
+    return vs
+
+
 def violations_for(
     parse: Parse,
     jobs: Sequence[ScriptJob],
@@ -385,22 +454,23 @@ def violations_for(
     """Violations per item index (spans relative to the item), unfiltered
     except for hadolint's excluded codes."""
     severity = severity or {}
-    per: dict[int, dict[tuple[str, int, int, str], Violation]] = {}
+    per: dict[int, list[tuple[Violation, ...]]] = {}
     for job in jobs:
-        for f in results.get(job.key, ()):
-            code = f.sc_code
-            if code in EXCLUDED:
-                continue
-            span = _span(job, f.line, f.column, f.end_line, f.end_column)
-            if span is None:
-                continue
-            sev = severity.get(code, _LEVELS.get(f.level, Severity.INFO))
-            v = Violation(code, code, f.message, sev, span, None, (), GROUP)
-            per.setdefault(job.item, {})[(code, span.start, span.end, f.message)] = v
-    return {
-        i: tuple(sorted(vs.values(), key=lambda v: (v.span.start, v.span.end, v.code)))
-        for i, vs in sorted(per.items())
-    }
+        findings = results.get(job.key)
+        if findings:
+            vs = _job_violations(job, findings, severity)
+            if vs:
+                per.setdefault(job.item, []).append(vs)
+    out: dict[int, tuple[Violation, ...]] = {}
+    for i in sorted(per):
+        groups = per[i]
+        # one item may have several scripts (heredocs): drop repeats, then sort
+        unique: dict[tuple[str, int, int, str], Violation] = {}
+        for vs in groups:
+            for v in vs:
+                unique[(v.code, v.span.start, v.span.end, v.message)] = v
+        out[i] = tuple(sorted(unique.values(), key=lambda v: (v.span.start, v.span.end, v.code)))
+    return out
 
 
 __all__ = [

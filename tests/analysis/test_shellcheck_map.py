@@ -283,3 +283,41 @@ def test_filter_severity_override() -> None:
     assert filter_violations(p, m, raw, cfg, GROUP)[1][0].severity is Severity.ERROR
     off = LintConfig(severity={"SC2086": Severity.OFF})
     assert filter_violations(p, m, raw, off, GROUP) == {}
+
+
+def test_cached_jobs_and_violations_match_a_cold_run_after_edits() -> None:
+    """jobs_for reuses the jobs of stages an edit didn't touch (moved when
+    lines were added above them) and violations_for reuses each job's
+    mapping; both must give what a cold run gives."""
+    import dockerls.analysis.shellcheck_map as scm
+    from dockerls.syntax.reparse import reparse
+
+    stage = "FROM debian AS s{n}\nENV A{n}=1\nRUN echo $A{n} $UNSET && \\\n    cd /x\n"
+    text = "".join(stage.format(n=n) for n in range(12))
+    p = parse(text)
+    m = build_model(p)
+    cold_jobs = jobs_for(p, m)
+
+    def findings(jobs: list[ScriptJob]) -> dict[tuple[str, str], tuple[ScFinding, ...]]:
+        # one finding per script, on the token `cd`, as a ShellCheck run would give
+        out = {}
+        for j in jobs:
+            line_no = next(k for k, ln in enumerate(j.text.split("\n"), 1) if "cd /x" in ln)
+            col = j.text.split("\n")[line_no - 1].index("cd") + 1
+            out[j.key] = (ScFinding(2164, "warning", "cd may fail", line_no, col, line_no, col + 2),)
+        return out
+
+    results = findings(cold_jobs)
+    violations_for(p, cold_jobs, results)
+    at = text.index("FROM debian AS s6")
+    for start, end, new in [(at, at, "# shifted\n"), (at + 5, at + 11, "ubuntu"), (0, 0, "\n")]:
+        p = reparse(p, start, end, new)
+        m = build_model(p)
+        warm = jobs_for(p, m)
+        warm_vs = violations_for(p, warm, findings(warm) | results)
+        scm._STAGE_JOBS.clear()
+        scm._JOB_VIOLATIONS.clear()
+        cold = jobs_for(p, m)
+        assert [(j.key, j.item, j.lines) for j in warm] == [(j.key, j.item, j.lines) for j in cold]
+        assert warm_vs == violations_for(p, cold, findings(cold) | results)
+        results = findings(warm) | results
