@@ -277,7 +277,7 @@ class DockerLanguageServer(LanguageServer):
             self._checker_key = key
             self._checker = None
             if sc.enabled is not False and not key[3]:
-                checker = ShellChecker(sc.path, sc.extra_args)
+                checker = ShellChecker(sc.path, sc.extra_args, background=True)
                 if checker.available:
                     self._checker = checker
                 elif sc.enabled is True:

@@ -88,11 +88,17 @@ class ShellChecker:
         cache_size: int = 4096,
         jobs: int | None = None,
         timeout: float = 30.0,
+        background: bool = False,
     ):
         self.path = find_shellcheck(path)
         self.extra_args = tuple(extra_args)
         self.timeout = timeout
         self.jobs = jobs or min(8, (os.cpu_count() or 2) * 2)
+        # in the editor, ShellCheck runs behind the typing: at low CPU priority
+        # (`nice`, where there is one), so a first pass over a big file
+        # doesn't slow the answers the user is waiting for
+        nice = shutil.which("nice") if background else None
+        self._prefix: tuple[str, ...] = (nice, "-n", "10") if nice else ()
         self._cache: OrderedDict[tuple[str, str], tuple[ScFinding, ...]] = OrderedDict()
         self._cache_size = cache_size
         self._lock = threading.Lock()
@@ -123,6 +129,7 @@ class ShellChecker:
     def _argv(self, dialect: str) -> list[str]:
         assert self.path is not None
         return [
+            *self._prefix,
             self.path,
             "--norc",
             "--format=json1",

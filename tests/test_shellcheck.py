@@ -161,3 +161,17 @@ def test_parallel_batch_equals_one_by_one(checker: ShellChecker) -> None:
     vs = violations_for(p, jobs, batch)
     assert sorted(vs) == list(range(1, 13))
     assert all(isinstance(v, Violation) for row in vs.values() for v in row)
+
+
+def test_background_checker_runs_at_low_priority_with_the_same_findings(
+    checker: ShellChecker,
+) -> None:
+    """The server's checker runs ShellCheck under `nice` (coreutils, always
+    on Debian) and finds what the plain one finds."""
+    bg = ShellChecker(checker.path, background=True)
+    argv = bg._argv("sh")
+    assert argv[:3][1:] == ["-n", "10"] and argv[0].endswith("nice")
+    assert argv[3] == checker.path
+    text = "FROM debian\nRUN cd /tmp && echo $UNSET_VAR\n"
+    assert _lint(bg, text) == _lint(checker, text)
+    assert _lint(bg, text), "something to compare"

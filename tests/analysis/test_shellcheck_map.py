@@ -304,7 +304,9 @@ def test_cached_jobs_and_violations_match_a_cold_run_after_edits() -> None:
         for j in jobs:
             line_no = next(k for k, ln in enumerate(j.text.split("\n"), 1) if "cd /x" in ln)
             col = j.text.split("\n")[line_no - 1].index("cd") + 1
-            out[j.key] = (ScFinding(2164, "warning", "cd may fail", line_no, col, line_no, col + 2),)
+            out[j.key] = (
+                ScFinding(2164, "warning", "cd may fail", line_no, col, line_no, col + 2),
+            )
         return out
 
     results = findings(cold_jobs)
