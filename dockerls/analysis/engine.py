@@ -20,7 +20,7 @@ from __future__ import annotations
 import logging
 from bisect import bisect_right
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from dockerls.analysis.model import DEFAULT_SHELL, WINDOWS_SHELL, Model, Stage, build_model
@@ -200,6 +200,8 @@ class Linter:
                 if onbuild and not r.onbuild:
                     continue
                 for f in self._run(r, r.check_instruction, target, ctx):
+                    if f.fix is not None and _exec_run(target):
+                        f = replace(f, fix=None)  # see _exec_run
                     out.append(self._violation(r, f))
         for x in inst.issues:
             out.append(_syntax_violation(x.code, x.message, x.span, x.severity, self.config))
@@ -485,6 +487,8 @@ class Linter:
             for r in self._stage_rules:
                 for f in self._run(r, r.check_stage, st, model):
                     if first <= f.item < end:
+                        if f.fix is not None and _exec_run(p.items[f.item]):
+                            f = replace(f, fix=None)
                         raw.setdefault(f.item - first, []).append(self._violation(r, f))
         filtered, global_ignores = self._filter_segment(p, first, end, raw)
         return _StageResult(filtered, global_ignores, shell)
@@ -603,6 +607,16 @@ def _unknown_codes(comment: Comment, refs: Sequence[Any]) -> list[Violation]:
 
 
 UNKNOWN_CODE = "UnknownRuleCode"
+
+
+def _exec_run(it: object) -> bool:
+    """An exec-form RUN (or ONBUILD RUN): rules read its JSON elements as a
+    command line, but a fix written for a command line (inserting a flag,
+    appending a clean-up) would break the JSON, so findings there carry none."""
+    if not isinstance(it, Instruction):
+        return False
+    target = it.sub if it.name == "ONBUILD" and it.sub is not None else it
+    return target.name == "RUN" and target.json
 
 
 def _pragma_like(body: str) -> bool:

@@ -69,15 +69,15 @@ KNOWN_DIFFERENCES: dict[str, tuple[str, str]] = {
         "intended",
         "`pkg-${VERSION}` and local `*.rpm` files count as pinned (95% rounding)",
     ),
-    "DL3042": (
-        "intended",
-        'exec-form `RUN ["pip", ...]` runs no shell and PowerShell RUNs are not analysed (94%)',
-    ),
     "DL3046": (
         "intended",
         "`useradd -u ${UID}` with a variable UID is reported (the value may be long) (45%)",
     ),
     "DL3062": ("hadolint", "hadolint flags `go install ... .`, a local package (1 finding)"),
+    "DL4005": (
+        "intended",
+        "`ln` called by path (`/busybox/ln`, exec form) counts as `ln` (1 finding)",
+    ),
     "DL4003": (
         "intended",
         "we flag the earlier, overridden CMD; hadolint flags the later one (60%)",
