@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import base64
 import dataclasses
+import email.utils
 import hashlib
 import ipaddress
 import json
@@ -207,6 +208,8 @@ class HttpRegistry:
         self._basic_hosts: set[str] = set()
         self._creds: dict[str, Credentials | None] = {}
         self._insecure = {h.lower() for h in self.settings.insecure_registries}
+        # host -> (monotonic time until which it is not asked again, why)
+        self._backoff: dict[str, tuple[float, str]] = {}
 
     # -- public API -------------------------------------------------------------------
 
@@ -441,6 +444,13 @@ class HttpRegistry:
     def _request(self, method: str, host: str, repo: str, path: str, *, accept: str) -> _Reply:
         if not self.settings.enabled:
             raise RegistryOffline(OFFLINE_MESSAGE)
+        with self._lock:
+            held = self._backoff.get(host)
+        if held is not None:
+            if held[0] > time.monotonic():
+                raise RegistryUnavailable(held[1])
+            with self._lock:
+                self._backoff.pop(host, None)
         scope = f"repository:{repo}:pull"
         headers = {"Accept": accept, "User-Agent": _USER_AGENT}
         reply = self._send_to_registry(method, host, path, headers, self._auth_header(host, scope))
@@ -465,7 +475,15 @@ class HttpRegistry:
         if status == 404:
             raise RegistryNotFound(f"{host} has no {repo} or no such tag/digest (HTTP 404){suffix}")
         if status == 429:
-            raise RegistryUnavailable(f"{host} is rate-limiting requests (HTTP 429){suffix}")
+            wait = _retry_after(reply.headers)
+            limit = _rate_limit(reply.headers)
+            msg = f"{host} is rate-limiting requests (HTTP 429){suffix}"
+            if limit:
+                msg += f"; its limit is {limit}"
+            msg += f"; not asking it again for {_duration(wait)}"
+            with self._lock:
+                self._backoff[host] = (time.monotonic() + wait, msg)
+            raise RegistryUnavailable(msg)
         if status >= 500:
             raise RegistryUnavailable(f"{host} failed with HTTP {status}{suffix}")
         raise RegistryBadResponse(f"{host} answered {method} with HTTP {status}{suffix}")
@@ -685,6 +703,50 @@ class HttpRegistry:
         except requests.RequestException as exc:
             raise RegistryUnavailable(f"reading from {netloc} failed: {_short(exc)}") from exc
         return b"".join(chunks)
+
+
+_DEFAULT_BACKOFF_S = 60.0
+_MAX_BACKOFF_S = 6 * 3600.0
+
+
+def _retry_after(headers: Mapping[str, str]) -> float:
+    """Seconds to wait after a 429: ``Retry-After`` (seconds or an HTTP
+    date), else a minute; capped at six hours."""
+    raw = (headers.get("Retry-After") or "").strip()
+    wait = _DEFAULT_BACKOFF_S
+    if raw.isdigit():
+        wait = float(raw)
+    elif raw:
+        try:
+            when = email.utils.parsedate_to_datetime(raw)
+            wait = when.timestamp() - time.time()
+        except (TypeError, ValueError, IndexError, OverflowError):
+            pass
+    return min(max(wait, 1.0), _MAX_BACKOFF_S)
+
+
+def _rate_limit(headers: Mapping[str, str]) -> str | None:
+    """Docker Hub's ``RateLimit-Limit: 100;w=21600`` as "100 requests per 6 h"."""
+    raw = headers.get("RateLimit-Limit") or headers.get("ratelimit-limit")
+    if not raw:
+        return None
+    count, _, window = raw.partition(";")
+    if not count.strip().isdigit():
+        return None
+    out = f"{int(count)} requests"
+    w = window.strip()
+    if w.startswith("w=") and w[2:].isdigit():
+        out += f" per {_duration(float(w[2:]))}"
+    return out
+
+
+def _duration(seconds: float) -> str:
+    s = round(seconds)
+    if s >= 3600 and s % 3600 == 0:
+        return f"{s // 3600} h"
+    if s >= 60:
+        return f"{(s + 59) // 60} min"
+    return f"{s} s"
 
 
 def _basic(creds: Credentials) -> str:

@@ -412,3 +412,41 @@ def test_identity_token_post_is_not_redirected_to_another_host(tmp_path: Path) -
                 with pytest.raises(RegistryBadResponse, match="redirected a token request"):
                     client.list_tags(f"{reg.host}/team/app")
     assert elsewhere.seen == [], "the refresh token never left the token service"
+
+
+# -- rate limits -------------------------------------------------------------------------
+
+
+def test_rate_limited_host_is_left_alone_until_retry_after(tmp_path: Path) -> None:
+    headers = {"Retry-After": "120", "RateLimit-Limit": "100;w=21600"}
+    with StubServer(lambda _s, _r: Reply(429, b"", headers)) as reg:
+        client = HttpRegistry(_settings(tmp_path, use_disk_cache=False))
+        with pytest.raises(RegistryUnavailable) as first:
+            client.list_tags(f"{reg.host}/a/b")
+        msg = str(first.value)
+        assert "HTTP 429" in msg
+        assert "100 requests per 6 h" in msg
+        assert "not asking it again for 2 min" in msg
+        asked = len(reg.seen)
+        # the next lookups fail at once with the same message, without a request
+        with pytest.raises(RegistryUnavailable, match="rate-limiting"):
+            client.list_tags(f"{reg.host}/a/c")
+        assert len(reg.seen) == asked
+
+
+def test_rate_limit_back_off_ends(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    state = {"limited": True}
+
+    def handler(_s: StubServer, _r: Seen) -> Reply:
+        if state["limited"]:
+            return Reply(429, b"", {"Retry-After": "1"})
+        return _tags("a/b", ["1.0"])
+
+    with StubServer(handler) as reg:
+        client = HttpRegistry(_settings(tmp_path, use_disk_cache=False))
+        with pytest.raises(RegistryUnavailable, match="not asking it again for 1 s"):
+            client.list_tags(f"{reg.host}/a/b")
+        state["limited"] = False
+        real = time.monotonic
+        monkeypatch.setattr(time, "monotonic", lambda: real() + 2.0)
+        assert client.list_tags(f"{reg.host}/a/b") == ["1.0"]
