@@ -23,7 +23,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from dockerls.analysis.model import DEFAULT_SHELL, WINDOWS_SHELL, Model, Stage, build_model
+from dockerls.analysis.model import Model, Stage, build_model, default_shell, shell_walk
 from dockerls.analysis.pragmas import PragmaKind, parse_check_directive, parse_pragma
 from dockerls.analysis.rules.base import (
     Finding,
@@ -237,7 +237,7 @@ class Linter:
             self._facts = facts
             self._facts_token += 1
         global_key = self._facts_token
-        default_shell = _default_shell(model)
+        shell0 = default_shell(model)
         per_item: dict[int, tuple[Violation, ...]] = {}
 
         # header (directives) issues
@@ -264,7 +264,7 @@ class Linter:
             if first >= end:
                 continue
             base_key: Any = None
-            shell_in = default_shell
+            shell_in = shell0
             if st is not None and st.base_stage is not None and st.base_stage < st.index:
                 base_key = id(stage_results[st.base_stage])
                 shell_in = shells_out[st.base_stage]
@@ -463,23 +463,8 @@ class Linter:
         items = p.items
         escape = p.escape
         raw: dict[int, list[Violation]] = {}
-        shell = shell_in
-        pending_shell: tuple[str, ...] | None = None
-        for i in range(first, end):
-            it = items[i]
-            if isinstance(it, Comment):
-                if "shell" in it.body:
-                    pr = parse_pragma(it.body)
-                    if pr is not None and pr.kind is PragmaKind.SHELL and pr.shell:
-                        pending_shell = (pr.shell, "-c")
-                continue
-            if not isinstance(it, Instruction):
-                continue
-            if it.name == "SHELL" and it.json and it.values:
-                shell = tuple(it.values)
-            if pending_shell is not None:
-                shell = pending_shell
-                pending_shell = None
+        steps, shell_out = shell_walk(items, first, end, shell_in)
+        for i, it, shell in steps:
             vs = self._instruction_violations(it, shell, escape)
             if vs:
                 raw[i - first] = list(vs)
@@ -491,7 +476,7 @@ class Linter:
                             f = replace(f, fix=None)
                         raw.setdefault(f.item - first, []).append(self._violation(r, f))
         filtered, global_ignores = self._filter_segment(p, first, end, raw)
-        return _StageResult(filtered, global_ignores, shell)
+        return _StageResult(filtered, global_ignores, shell_out)
 
     def _filter_segment(
         self, p: Parse, first: int, end: int, raw: dict[int, list[Violation]]
@@ -655,14 +640,6 @@ def _syntax_violation(
     return Violation(code, code, message, sev, span, None, (), SYNTAX_GROUP)
 
 
-def _default_shell(model: Model) -> tuple[str, ...]:
-    if model.stages:
-        ref = model.stages[0].image.lower()
-        if "windows" in ref or "nanoserver" in ref or "servercore" in ref:
-            return WINDOWS_SHELL
-    return DEFAULT_SHELL
-
-
 def _global_key(model: Model) -> tuple[Any, ...]:
     """The file-level facts a stage's results may depend on: stage names and
     which stage builds on which, the global ARGs, and the default shell (from
@@ -672,7 +649,7 @@ def _global_key(model: Model) -> tuple[Any, ...]:
         tuple((st.name, st.base_stage) for st in model.stages),
         tuple((d.name, d.value) for d in model.global_args),
         tuple(model.preamble),
-        _default_shell(model),
+        default_shell(model),
     )
 
 

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from dockerls.analysis.pragmas import PragmaKind, parse_pragma
 from dockerls.syntax.imageref import ImageRef, parse_image_ref
 from dockerls.syntax.nodes import Comment, Instruction, Item, Span
 from dockerls.syntax.parser import Parse, parse_words
@@ -432,6 +433,46 @@ def build_model(p: Parse) -> Model:
     return Model(p, stages, global_args, preamble, p.escape)
 
 
+def default_shell(model: Model) -> tuple[str, ...]:
+    """The shell RUN uses before any SHELL: Windows images (as told by the
+    first FROM) use cmd, the rest ``/bin/sh -c``."""
+    if model.stages:
+        ref = model.stages[0].image.lower()
+        if "windows" in ref or "nanoserver" in ref or "servercore" in ref:
+            return WINDOWS_SHELL
+    return DEFAULT_SHELL
+
+
+Shell = tuple[str, ...]
+
+
+def shell_walk(
+    items: Sequence[Item], first: int, end: int, shell: Shell
+) -> tuple[list[tuple[int, Instruction, Shell]], Shell]:
+    """The instructions of ``items[first:end]`` with the shell in force at
+    each (a SHELL instruction, or a ``# hadolint shell=...`` pragma for the
+    next instruction), and the shell in force after them."""
+    out: list[tuple[int, Instruction, Shell]] = []
+    pending: Shell | None = None
+    for i in range(first, end):
+        it = items[i]
+        if isinstance(it, Comment):
+            if "shell" in it.body:
+                pr = parse_pragma(it.body)
+                if pr is not None and pr.kind is PragmaKind.SHELL and pr.shell:
+                    pending = (pr.shell, "-c")
+            continue
+        if not isinstance(it, Instruction):
+            continue
+        if it.name == "SHELL" and it.json and it.values:
+            shell = tuple(it.values)
+        if pending is not None:
+            shell = pending
+            pending = None
+        out.append((i, it, shell))
+    return out, shell
+
+
 __all__ = [
     "DEFAULT_SHELL",
     "PLATFORM_ARGS",
@@ -441,7 +482,9 @@ __all__ = [
     "Stage",
     "VarRef",
     "build_model",
+    "default_shell",
     "expand",
     "parse_words",
+    "shell_walk",
     "var_refs",
 ]

@@ -22,10 +22,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
-from dockerls.analysis.model import DEFAULT_SHELL, PROXY_ARGS, WINDOWS_SHELL, Model, Stage
-from dockerls.analysis.pragmas import PragmaKind, parse_pragma
+from dockerls.analysis.model import PROXY_ARGS, Model, Stage, default_shell, shell_walk
 from dockerls.analysis.rules.base import Severity, Violation
-from dockerls.syntax.nodes import Comment, Heredoc, Instruction, Span
+from dockerls.syntax.nodes import Heredoc, Instruction, Item, Span
 from dockerls.syntax.parser import Parse
 
 GROUP = "shellcheck"
@@ -281,14 +280,6 @@ def _first_line_only(h: Heredoc) -> Heredoc:
     )
 
 
-def _default_shell(model: Model) -> tuple[str, ...]:
-    if model.stages:
-        ref = model.stages[0].image.lower()
-        if "windows" in ref or "nanoserver" in ref or "servercore" in ref:
-            return WINDOWS_SHELL
-    return DEFAULT_SHELL
-
-
 def _names_before(model: Model, stage: Stage) -> set[str]:
     """ENV names inherited from the stages this one builds on."""
     names: set[str] = set()
@@ -316,7 +307,7 @@ _STAGE_JOBS_MAX = 4096
 def jobs_for(parse: Parse, model: Model) -> list[ScriptJob]:
     """Every script of the file to check with ShellCheck, in file order."""
     items = parse.items
-    default = _default_shell(model)
+    default = default_shell(model)
     shells_out: list[tuple[str, ...]] = []
     out: list[ScriptJob] = []
     for st in model.stages:
@@ -345,7 +336,7 @@ def jobs_for(parse: Parse, model: Model) -> list[ScriptJob]:
 
 
 def _stage_jobs(
-    items: Sequence[object],
+    items: Sequence[Item],
     model: Model,
     st: Stage,
     shell: tuple[str, ...],
@@ -354,30 +345,16 @@ def _stage_jobs(
     names = set(inherited) | PROXY_ARGS
     defs = st.definitions()
     d = 0
-    pending: tuple[str, ...] | None = None
     out: list[ScriptJob] = []
-    for i in range(st.first, st.end):
-        it = items[i]
-        if isinstance(it, Comment):
-            if "shell" in it.body:
-                pr = parse_pragma(it.body)
-                if pr is not None and pr.kind is PragmaKind.SHELL and pr.shell:
-                    pending = (pr.shell, "-c")
-            continue
-        if not isinstance(it, Instruction):
-            continue
+    steps, shell_out = shell_walk(items, st.first, st.end, shell)
+    for i, it, shell_now in steps:
         while d < len(defs) and defs[d].item < i:
             names.add(defs[d].name)
             d += 1
-        if it.name == "SHELL" and it.json and it.values:
-            shell = tuple(it.values)
-        if pending is not None:
-            shell = pending
-            pending = None
         target = it.sub if it.name == "ONBUILD" else it
         if target is not None and target.name == "RUN":
-            out.extend(_jobs_for_run(target, i, shell, frozenset(names)))
-    return tuple(out), shell
+            out.extend(_jobs_for_run(target, i, shell_now, frozenset(names)))
+    return tuple(out), shell_out
 
 
 # ----------------------------------------------------------------------
