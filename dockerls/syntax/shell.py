@@ -201,9 +201,15 @@ class Command:
         values = self.flag_values(*names)
         return values[0] if values else None
 
-    def args_without_flags(self, flags_with_values: Iterable[str] = ()) -> tuple[ShWord, ...]:
+    def args_without_flags(
+        self, flags_with_values: Iterable[str] = (), *, strict: bool = False
+    ) -> tuple[ShWord, ...]:
         """Positional arguments: flags dropped, and so are the values of the
-        flags listed in ``flags_with_values`` (``-o Dpkg::Options=...``)."""
+        flags listed in ``flags_with_values`` (``-o Dpkg::Options=...``).
+
+        ``strict`` (what the package rules want): a quoted ``"-x"`` is an
+        argument, not a flag, and a word glued to the one before it (``name@$(cmd)``
+        that the parser split) is skipped."""
         takes_value = frozenset(flags_with_values)
         out: list[ShWord] = []
         args = self.args
@@ -215,10 +221,13 @@ class Command:
             if v == "--" and w.is_static:
                 out.extend(args[i + 1 :])
                 break
-            if len(v) > 1 and v[0] == "-":
+            if len(v) > 1 and v[0] == "-" and (not strict or w.raw.startswith("-")):
                 if v in takes_value:
                     i += 2
                     continue
+                i += 1
+                continue
+            if strict and i > 0 and args[i - 1].span.end == w.span.start:
                 i += 1
                 continue
             out.append(w)

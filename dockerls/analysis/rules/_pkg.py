@@ -47,30 +47,9 @@ def script_commands(rs: RunScript) -> tuple[Command, ...]:
 
 def positional(cmd: Command, takes_value: frozenset[str]) -> list[ShWord]:
     """The positional words of ``cmd``: flags dropped, and the word after a
-    flag listed in ``takes_value`` (given without ``=``) dropped too."""
-    out: list[ShWord] = []
-    args = cmd.args
-    i = 0
-    n = len(args)
-    while i < n:
-        w = args[i]
-        v = w.value
-        if v == "--" and w.is_static:
-            out.extend(args[i + 1 :])
-            break
-        if len(v) > 1 and v[0] == "-" and w.raw.startswith("-"):
-            if v in takes_value:
-                i += 2
-                continue
-            i += 1
-            continue
-        if i > 0 and args[i - 1].span.end == w.span.start:
-            # glued to the previous word (`name@$(cmd)` split by the parser)
-            i += 1
-            continue
-        out.append(w)
-        i += 1
-    return out
+    flag listed in ``takes_value`` (given without ``=``) dropped too; quoted
+    dashes are arguments, and words glued to the one before are skipped."""
+    return list(cmd.args_without_flags(takes_value, strict=True))
 
 
 @dataclass(frozen=True, slots=True)
