@@ -31,6 +31,18 @@ def known_flag(inst: Instruction, flag: Flag) -> spec.FlagSpec | None:
     return flag_specs(inst).get(flag.name)
 
 
+def valued_flags(
+    inst: Instruction, kind: spec.ValueKind
+) -> Iterator[tuple[Flag, spec.FlagSpec, str, Span]]:
+    """The flags of ``inst`` whose spec takes a ``kind`` value and that have
+    one: (flag, spec, value, value span)."""
+    for fl in inst.flags:
+        fs = known_flag(inst, fl)
+        if fs is None or fs.kind is not kind or not fl.value or fl.value_span is None:
+            continue
+        yield fl, fs, fl.value, fl.value_span
+
+
 def has_var(value: str) -> bool:
     return "$" in value
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from dockerls.analysis.rules.base import Finding, InstructionContext, Rule, Severity
-from dockerls.analysis.rules.syn_common import known_flag, parse_duration
+from dockerls.analysis.rules.syn_common import parse_duration, valued_flags
 from dockerls.syntax import spec
 from dockerls.syntax.nodes import Instruction
 
@@ -35,13 +35,10 @@ class DurationTooShort(Rule):
     kinds = frozenset({"HEALTHCHECK"})
 
     def check_instruction(self, inst: Instruction, ctx: InstructionContext) -> Iterable[Finding]:
-        for fl in inst.flags:
-            fs = known_flag(inst, fl)
-            if fs is None or fs.kind is not spec.ValueKind.DURATION or not fl.value:
-                continue
-            secs, _why = parse_duration(fl.value)
-            if secs is not None and secs != 0 and secs < 0.001 and fl.value_span is not None:
-                yield Finding(fl.value_span, f"`--{fl.name}={fl.value}` is shorter than 1ms")
+        for fl, _fs, value, span in valued_flags(inst, spec.ValueKind.DURATION):
+            secs, _why = parse_duration(value)
+            if secs is not None and secs != 0 and secs < 0.001:
+                yield Finding(span, f"`--{fl.name}={value}` is shorter than 1ms")
 
 
 RULE = DurationTooShort()

@@ -11,7 +11,7 @@ from dockerls.analysis.rules.base import (
     Rule,
     Severity,
 )
-from dockerls.analysis.rules.syn_common import has_var, known_flag, rename_fix
+from dockerls.analysis.rules.syn_common import has_var, rename_fix, valued_flags
 from dockerls.syntax import spec
 from dockerls.syntax.nodes import Instruction
 
@@ -42,20 +42,13 @@ class InvalidFlagValue(Rule):
     kinds = frozenset({"RUN"})
 
     def check_instruction(self, inst: Instruction, ctx: InstructionContext) -> Iterable[Finding]:
-        for fl in inst.flags:
-            fs = known_flag(inst, fl)
-            if fs is None or fs.kind is not spec.ValueKind.ENUM or not fl.value:
-                continue
-            if fl.value in fs.values or has_var(fl.value) or fl.value_span is None:
+        for fl, fs, value, span in valued_flags(inst, spec.ValueKind.ENUM):
+            if value in fs.values or has_var(value):
                 continue
             modes = ", ".join(f"`{v}`" for v in fs.values)
-            best = spec.closest(fl.value, fs.values)
-            fix = None if best is None else rename_fix(fl.value_span, best, "the mode", False)
-            yield Finding(
-                fl.value_span,
-                f"`--{fl.name}` does not accept `{fl.value}`; use one of {modes}",
-                fix,
-            )
+            best = spec.closest(value, fs.values)
+            fix = None if best is None else rename_fix(span, best, "the mode", False)
+            yield Finding(span, f"`--{fl.name}` does not accept `{value}`; use one of {modes}", fix)
 
 
 RULE = InvalidFlagValue()

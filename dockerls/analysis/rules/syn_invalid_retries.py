@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable
 
 from dockerls.analysis.rules.base import Finding, InstructionContext, Rule, Severity
-from dockerls.analysis.rules.syn_common import known_flag
+from dockerls.analysis.rules.syn_common import valued_flags
 from dockerls.syntax import spec
 from dockerls.syntax.nodes import Instruction
 
@@ -35,16 +35,11 @@ class InvalidRetries(Rule):
     kinds = frozenset({"HEALTHCHECK"})
 
     def check_instruction(self, inst: Instruction, ctx: InstructionContext) -> Iterable[Finding]:
-        for fl in inst.flags:
-            fs = known_flag(inst, fl)
-            if fs is None or fs.kind is not spec.ValueKind.INT or not fl.value:
-                continue
-            if fl.value_span is None:
-                continue
-            if not re.fullmatch(r"[+-]?\d+", fl.value):
-                yield Finding(fl.value_span, f"`--{fl.name}` must be an integer, not `{fl.value}`")
-            elif int(fl.value) < 0:
-                yield Finding(fl.value_span, f"`--{fl.name}` cannot be negative")
+        for fl, _fs, value, span in valued_flags(inst, spec.ValueKind.INT):
+            if not re.fullmatch(r"[+-]?\d+", value):
+                yield Finding(span, f"`--{fl.name}` must be an integer, not `{value}`")
+            elif int(value) < 0:
+                yield Finding(span, f"`--{fl.name}` cannot be negative")
 
 
 RULE = InvalidRetries()
