@@ -65,7 +65,7 @@ def shellcheck_violations(p: Any, result: Any, config: LintConfig) -> list[tuple
         return []
     res = _CHECKER.check_scripts(jobs)
     found = violations_for(p, jobs, res, config.severity)
-    sc = filter_violations(p, result.model, found, config, GROUP)
+    sc = filter_violations(p, result, found, config, GROUP)
     return [(i, v) for i, vs in sc.items() for v in vs]
 
 

@@ -328,7 +328,7 @@ def build_image_lookups(server: Any) -> ImageLookups:
         for i, v in found:
             if v.rule_name not in ignore:
                 per_item.setdefault(i, []).append(v)
-        kept = filter_violations(snap.parse, snap.model, per_item, snap.linter.config, "registry")
+        kept = filter_violations(snap.parse, snap.lint(), per_item, snap.linter.config, "registry")
         return [(i, v) for i, vs in kept.items() for v in vs] + platform_found
 
     def _platform_mismatches(snap: Snapshot) -> list[tuple[int, Any]]:
@@ -365,7 +365,7 @@ def build_image_lookups(server: Any) -> ImageLookups:
         per_item: dict[int, list[Violation]] = {}
         for i, v in out:
             per_item.setdefault(i, []).append(v)
-        kept = filter_violations(snap.parse, snap.model, per_item, config, rule.group)
+        kept = filter_violations(snap.parse, snap.lint(), per_item, config, rule.group)
         return [(i, v) for i, vs in kept.items() for v in vs]
 
     def _republish(uri: str) -> None:

@@ -296,7 +296,7 @@ class DockerLanguageServer(LanguageServer):
         found, missing = checker.peek(jobs)
         sc = filter_violations(
             snap.parse,
-            result.model,
+            result,
             violations_for(snap.parse, jobs, found, snap.linter.config.severity),
             snap.linter.config,
             SHELLCHECK,

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from dockerls.analysis.engine import LintConfig
+from dockerls.analysis.engine import LintConfig, Linter
 from dockerls.analysis.model import build_model
 from dockerls.analysis.rules.base import Severity, Violation
 from dockerls.analysis.shellcheck_map import GROUP, jobs_for, violations_for
@@ -33,7 +33,11 @@ def _lint(
     m = build_model(p)
     jobs = jobs_for(p, m)
     per = filter_violations(
-        p, m, violations_for(p, jobs, sc.check_scripts(jobs)), config or LintConfig(), GROUP
+        p,
+        Linter(config=config or LintConfig()).lint(p, m),
+        violations_for(p, jobs, sc.check_scripts(jobs)),
+        config or LintConfig(),
+        GROUP,
     )
     out: list[tuple[str, str, Severity]] = []
     for i in sorted(per):

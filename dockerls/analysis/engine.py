@@ -62,6 +62,9 @@ class LintResult:
     # item index -> violations (spans relative to the item), in span order
     per_item: dict[int, tuple[Violation, ...]]
     rule_errors: list[tuple[str, str]] = field(default_factory=list)
+    # codes of `global ignore` pragmas in force (empty when pragmas are off);
+    # findings made after the engine go through them too (suppression.py)
+    global_ignores: frozenset[str] = frozenset()
 
     def all(self) -> list[tuple[int, Violation]]:
         return [(i, v) for i in sorted(self.per_item) for v in self.per_item[i]]
@@ -314,14 +317,16 @@ class Linter:
                         per_item[f.item] = tuple(
                             sorted((*per_item.get(f.item, ()), v), key=_sort_key)
                         )
-        if global_ignores and not self.config.disable_ignore_pragma:
+        if self.config.disable_ignore_pragma:
+            global_ignores = frozenset()
+        if global_ignores:
             out: dict[int, tuple[Violation, ...]] = {}
             for idx, vs in per_item.items():
                 kept = tuple(v for v in vs if v.code not in global_ignores)
                 if kept:
                     out[idx] = kept
             per_item = out
-        return LintResult(model, per_item, list(self.rule_errors))
+        return LintResult(model, per_item, list(self.rule_errors), global_ignores)
 
     def _lint_incremental(self, p: Parse, directive: _Directive) -> LintResult | None:
         """The keystroke fast path.

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from dockerls.analysis.engine import LintConfig
+from dockerls.analysis.engine import LintConfig, LintResult
 from dockerls.analysis.model import Model
 from dockerls.analysis.pragmas import PragmaKind, parse_pragma
 from dockerls.analysis.rules.base import Severity, Violation
@@ -20,7 +20,7 @@ from dockerls.syntax.parser import Parse
 
 def filter_violations(
     parse: Parse,
-    model: Model,
+    result: LintResult,
     per_item: Mapping[int, Sequence[Violation]],
     config: LintConfig,
     group: str,
@@ -28,17 +28,12 @@ def filter_violations(
     """Apply the engine's suppression to violations found outside the engine
     (ShellCheck's, or the registry-backed checks' with ``group``): settings
     (``ignore``, ``severity``, ``disabled_groups``) and, unless disabled, the
-    ``ignore`` pragmas (next instruction, stage, global)."""
-    if group in config.disabled_groups:
+    ``ignore`` pragmas (next instruction, stage, and the global ones the
+    engine found in ``result``)."""
+    if not per_item or group in config.disabled_groups:
         return {}
-    items = parse.items
-    global_ignore: set[str] = set()
-    if not config.disable_ignore_pragma:
-        for it in items:
-            if isinstance(it, Comment) and "global" in it.body:
-                pr = parse_pragma(it.body)
-                if pr is not None and pr.kind is PragmaKind.GLOBAL_IGNORE:
-                    global_ignore |= pr.code_set
+    model = result.model
+    global_ignore = result.global_ignores
     out: dict[int, tuple[Violation, ...]] = {}
     for idx, vs in per_item.items():
         local: set[str] = set()

@@ -7,7 +7,7 @@ the real one."""
 
 from __future__ import annotations
 
-from dockerls.analysis.engine import LintConfig
+from dockerls.analysis.engine import LintConfig, Linter
 from dockerls.analysis.model import build_model
 from dockerls.analysis.rules.base import Severity
 from dockerls.analysis.shellcheck_map import (
@@ -249,7 +249,10 @@ def _filtered(text: str, config: LintConfig | None = None) -> list[tuple[int, st
     results = {
         j.key: [_at(j, "$x", code=2086), _at(j, "$x", code=2154, level="warning")] for j in jobs
     }
-    vs = filter_violations(p, m, violations_for(p, jobs, results), config or LintConfig(), GROUP)
+    cfg = config or LintConfig()
+    vs = filter_violations(
+        p, Linter(config=cfg).lint(p, m), violations_for(p, jobs, results), cfg, GROUP
+    )
     return [(i, v.code) for i in sorted(vs) for v in vs[i]]
 
 
@@ -280,9 +283,12 @@ def test_filter_severity_override() -> None:
     jobs = jobs_for(p, m)
     raw = violations_for(p, jobs, {jobs[0].key: [_at(jobs[0], "$x")]})
     cfg = LintConfig(severity={"SC2086": Severity.ERROR})
-    assert filter_violations(p, m, raw, cfg, GROUP)[1][0].severity is Severity.ERROR
+    assert (
+        filter_violations(p, Linter(config=cfg).lint(p, m), raw, cfg, GROUP)[1][0].severity
+        is Severity.ERROR
+    )
     off = LintConfig(severity={"SC2086": Severity.OFF})
-    assert filter_violations(p, m, raw, off, GROUP) == {}
+    assert filter_violations(p, Linter(config=off).lint(p, m), raw, off, GROUP) == {}
 
 
 def test_cached_jobs_and_violations_match_a_cold_run_after_edits() -> None:
