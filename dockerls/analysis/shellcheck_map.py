@@ -24,6 +24,7 @@ from functools import lru_cache
 
 from dockerls.analysis.model import PROXY_ARGS, Model, Stage, default_shell, shell_walk
 from dockerls.analysis.rules.base import Severity, Violation
+from dockerls.syntax.identity_cache import IdentityCache
 from dockerls.syntax.nodes import Heredoc, Instruction, Item, Span
 from dockerls.syntax.parser import Parse
 
@@ -395,16 +396,17 @@ def _span(job: ScriptJob, line: int, column: int, end_line: int, end_column: int
 # per job: (the job, its findings, the severity overrides) -> its
 # violations.  Jobs and findings are reused objects for scripts an edit
 # didn't touch, so mapping positions back is only redone for new ones.
-_JOB_VIOLATIONS: dict[int, tuple[ScriptJob, object, object, tuple[Violation, ...]]] = {}
-_JOB_VIOLATIONS_MAX = 65536
+_JOB_VIOLATIONS: IdentityCache[tuple[Violation, ...]] = IdentityCache(65536)
 
 
 def _job_violations(
     job: ScriptJob, findings: Sequence[ScFinding], severity: Mapping[str, Severity]
 ) -> tuple[Violation, ...]:
-    hit = _JOB_VIOLATIONS.get(id(job))
-    if hit is not None and hit[0] is job and hit[1] is findings and hit[2] == severity:
-        return hit[3]
+    # the findings are the checker's own cached tuple: compared by identity first
+    key = (tuple(findings), dict(severity))
+    hit = _JOB_VIOLATIONS.get(job, key)
+    if hit is not None:
+        return hit
     out: list[Violation] = []
     for f in findings:
         code = f.sc_code
@@ -415,11 +417,7 @@ def _job_violations(
             continue
         sev = severity.get(code, _LEVELS.get(f.level, Severity.INFO))
         out.append(Violation(code, code, f.message, sev, span, None, (), GROUP))
-    vs = tuple(out)
-    if len(_JOB_VIOLATIONS) >= _JOB_VIOLATIONS_MAX:
-        _JOB_VIOLATIONS.clear()
-    _JOB_VIOLATIONS[id(job)] = (job, findings, dict(severity), vs)
-    return vs
+    return _JOB_VIOLATIONS.put(job, key, tuple(out))
 
 
 def violations_for(

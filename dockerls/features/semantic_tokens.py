@@ -19,6 +19,7 @@ from dockerls.features.positions import UTF32, units
 from dockerls.features.raw import RawJSON
 from dockerls.features.references import heredoc_bodies
 from dockerls.features.references import stage_spans as stage_occurrences
+from dockerls.syntax.identity_cache import IdentityCache
 from dockerls.syntax.nodes import Comment, Directive, Instruction, Span
 from dockerls.syntax.parser import Parse
 
@@ -208,11 +209,8 @@ def _encode(text: str, paint: list[int], enc: str) -> tuple[int, ...]:
 
 
 # Item tokens by item, checked against the encoding and what the model adds:
-# an edit re-paints only the items it touched, because reparse keeps the
-# untouched ones as the same objects.  Keyed by ``id``; the entry holds the
-# item itself, so an id is never reused while its entry lives.
-_CACHE: dict[int, tuple[object, str, object, tuple[int, ...]]] = {}
-_CACHE_MAX = 50_000
+# an edit re-paints only the items it touched.
+_CACHE: IdentityCache[tuple[int, ...]] = IdentityCache(50_000)
 
 
 def _item_tokens(
@@ -227,14 +225,10 @@ def _item_tokens(
         spans = stage_spans.get(i)
         if spans:
             ctx = (ctx, tuple(spans))
-    hit = _CACHE.get(id(it))
-    if hit is not None and hit[0] is it and hit[1] == enc and hit[2] == ctx:
-        return hit[3]
-    toks = _encode(it.text, _paint_item(p, model, i, stage_spans), enc)
-    if len(_CACHE) >= _CACHE_MAX:
-        _CACHE.clear()
-    _CACHE[id(it)] = (it, enc, ctx, toks)
-    return toks
+    hit = _CACHE.get(it, (enc, ctx))
+    if hit is not None:
+        return hit
+    return _CACHE.put(it, (enc, ctx), _encode(it.text, _paint_item(p, model, i, stage_spans), enc))
 
 
 def semantic_tokens(

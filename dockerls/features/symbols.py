@@ -13,6 +13,7 @@ from dockerls.analysis.model import Definition, Model, Stage
 from dockerls.features.caps import ClientCaps
 from dockerls.features.positions import item_range, offset_in_lines
 from dockerls.features.raw import RawJSON
+from dockerls.syntax.identity_cache import IdentityCache
 from dockerls.syntax.nodes import Blank, Comment, Instruction
 from dockerls.syntax.parser import Parse
 
@@ -61,8 +62,7 @@ def _detail(inst: Instruction) -> str:
 # Cached per instruction (reparse keeps untouched ones as the same objects),
 # so a keystroke re-renders only what it touched plus the stage wrappers.
 _Frag = tuple[str, tuple[int, ...]]
-_CACHE: dict[int, tuple[object, str, object, _Frag]] = {}
-_CACHE_MAX = 50_000
+_CACHE: IdentityCache[_Frag] = IdentityCache(50_000)
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
@@ -123,14 +123,10 @@ def _inst_json(
 ) -> None:
     mine = defs.get(i, [])
     key: object = tuple((d.name, d.name_span) for d in mine) if mine else None
-    hit = _CACHE.get(id(inst))
-    if hit is not None and hit[0] is inst and hit[1] == enc and hit[2] == key:
-        tmpl, offs = hit[3]
-    else:
-        tmpl, offs = _inst_fragment(inst, mine, enc)
-        if len(_CACHE) >= _CACHE_MAX:
-            _CACHE.clear()
-        _CACHE[id(inst)] = (inst, enc, key, (tmpl, offs))
+    frag = _CACHE.get(inst, (enc, key))
+    if frag is None:
+        frag = _CACHE.put(inst, (enc, key), _inst_fragment(inst, mine, enc))
+    tmpl, offs = frag
     base = p.lines[i]
     out.append(tmpl % tuple([base + off for off in offs]))
 
