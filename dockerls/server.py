@@ -658,15 +658,14 @@ def build_server() -> DockerLanguageServer:
     token_results: dict[str, tuple[str, list[int]]] = {}  # uri -> (result id, data) for deltas
     token_counter = [0]
 
-    def remember_tokens(uri: str, tokens: lsp.SemanticTokens) -> RawJSON:
-        """Keep the tokens for a later delta; the answer goes out as raw JSON
-        (a big file has tens of thousands of integers)."""
+    def remember_tokens(uri: str, tokens: lsp.SemanticTokens) -> str:
+        """Keep the tokens for a later delta; returns their result id."""
         token_counter[0] += 1
         rid = str(token_counter[0])
         if len(token_results) > 64:
             token_results.clear()
         token_results[uri] = (rid, list(tokens.data))
-        return f_tokens.tokens_json(rid, tokens.data)
+        return rid
 
     @server.feature(lsp.TEXT_DOCUMENT_SEMANTIC_TOKENS_FULL, f_tokens.LEGEND)
     def semantic_tokens_full(
@@ -675,7 +674,9 @@ def build_server() -> DockerLanguageServer:
         snap = ls.snapshot(params.text_document.uri)
         if snap is None or not ls.settings.semantic_tokens.enabled:
             return None
-        return remember_tokens(snap.uri, f_tokens.semantic_tokens(snap.parse, snap.model, ls.caps))
+        tokens = f_tokens.semantic_tokens(snap.parse, snap.model, ls.caps)
+        # raw JSON: a big file has tens of thousands of integers
+        return f_tokens.tokens_json(remember_tokens(snap.uri, tokens), tokens.data)
 
     @server.feature(lsp.TEXT_DOCUMENT_SEMANTIC_TOKENS_FULL_DELTA, f_tokens.LEGEND)
     def semantic_tokens_delta(
@@ -686,12 +687,11 @@ def build_server() -> DockerLanguageServer:
             return None
         prev = token_results.get(snap.uri)
         tokens = f_tokens.semantic_tokens(snap.parse, snap.model, ls.caps)
-        full = remember_tokens(snap.uri, tokens)
+        rid = remember_tokens(snap.uri, tokens)
         if prev is None or prev[0] != params.previous_result_id:
-            return full
+            return f_tokens.tokens_json(rid, tokens.data)
         return lsp.SemanticTokensDelta(
-            f_tokens.delta_edits(prev[1], list(tokens.data)),
-            result_id=token_results[snap.uri][0],
+            f_tokens.delta_edits(prev[1], token_results[snap.uri][1]), result_id=rid
         )
 
     @server.feature(lsp.TEXT_DOCUMENT_SEMANTIC_TOKENS_RANGE, f_tokens.LEGEND)
