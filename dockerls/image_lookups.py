@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types as lsp
 
-from dockerls.analysis.pragmas import parse_check_directive
 from dockerls.analysis.rules import bk_invalid_base_image_platform as platform_rule
 from dockerls.analysis.rules.base import Violation, violation
 from dockerls.analysis.suppression import filter_violations
@@ -322,14 +321,7 @@ def build_image_lookups(server: Any) -> ImageLookups:
         found = f_images.registry_violations(
             snap.model, facts, unknown_tag=want_tags, outdated_digest=want_digest
         )
-        # the engine's suppression: settings (codes or names), severities, pragmas
-        ignore = set(server.settings.rules.ignore)
-        per_item: dict[int, list[Violation]] = {}
-        for i, v in found:
-            if v.rule_name not in ignore:
-                per_item.setdefault(i, []).append(v)
-        kept = filter_violations(snap.parse, snap.lint(), per_item, snap.linter.config, "registry")
-        return [(i, v) for i, vs in kept.items() for v in vs] + platform_found
+        return _suppressed(snap, found, "registry") + platform_found
 
     def _platform_mismatches(snap: Snapshot) -> list[tuple[int, Any]]:
         """BuildKit's InvalidBaseImagePlatform for FROMs with a literal
@@ -353,19 +345,16 @@ def build_image_lookups(server: Any) -> ImageLookups:
             f = platform_rule.platform_mismatch(st, names)
             if f is not None:
                 out.append((st.first, violation(rule, f)))
-        if not out:
-            return []
-        # the engine's suppression: settings, pragmas, and `# check=skip=`
-        config = snap.linter.config
-        directive = snap.parse.directive("check")
-        if directive is not None and config.check_directive:
-            skip = parse_check_directive(directive.value).skip
-            if skip == "all" or (not isinstance(skip, str) and rule.code in skip):
-                return []
+        return _suppressed(snap, out, rule.group)
+
+    def _suppressed(
+        snap: Snapshot, found: list[tuple[int, Violation]], group: str
+    ) -> list[tuple[int, Violation]]:
+        """The engine's suppression (settings, pragmas, `# check=skip=`)."""
         per_item: dict[int, list[Violation]] = {}
-        for i, v in out:
+        for i, v in found:
             per_item.setdefault(i, []).append(v)
-        kept = filter_violations(snap.parse, snap.lint(), per_item, config, rule.group)
+        kept = filter_violations(snap.parse, snap.lint(), per_item, snap.linter.config, group)
         return [(i, v) for i, vs in kept.items() for v in vs]
 
     def _republish(uri: str) -> None:

@@ -2,8 +2,9 @@
 
 ShellCheck's findings and the registry-backed checks' are found after the
 engine has run, so they go through the same suppression here: settings
-(``ignore``, ``severity``, disabled groups) and, unless disabled, the
-``ignore`` pragmas (next instruction, stage, global).
+(``ignore``, ``severity``, disabled groups), ``# check=skip=`` for BuildKit's
+checks and, unless disabled, the ``ignore`` pragmas (next instruction, stage,
+global).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from collections.abc import Mapping, Sequence
 
 from dockerls.analysis.engine import LintConfig, LintResult
 from dockerls.analysis.model import Model
-from dockerls.analysis.pragmas import PragmaKind, parse_pragma
+from dockerls.analysis.pragmas import PragmaKind, parse_check_directive, parse_pragma
 from dockerls.analysis.rules.base import Severity, Violation
 from dockerls.syntax.nodes import Comment, Instruction
 from dockerls.syntax.parser import Parse
@@ -32,6 +33,9 @@ def filter_violations(
     engine found in ``result``)."""
     if not per_item or group in config.disabled_groups:
         return {}
+    skipped = _check_skips(parse, config) if group == "buildkit" else frozenset()
+    if skipped == "all":
+        return {}
     model = result.model
     global_ignore = result.global_ignores
     out: dict[int, tuple[Violation, ...]] = {}
@@ -42,7 +46,7 @@ def filter_violations(
         kept: list[Violation] = []
         for v in vs:
             c = v.code
-            if c in config.ignore or c in local or c in global_ignore:
+            if c in config.ignore or c in local or c in global_ignore or c in skipped:
                 continue
             sev = config.severity.get(c, v.severity)
             if sev is Severity.OFF:
@@ -55,6 +59,17 @@ def filter_violations(
         if kept:
             out[idx] = tuple(kept)
     return out
+
+
+def _check_skips(parse: Parse, config: LintConfig) -> frozenset[str] | str:
+    """The BuildKit checks ``# check=skip=...`` turns off ("all" for all)."""
+    directive = parse.directive("check")
+    if directive is None or not config.check_directive:
+        return frozenset()
+    skip = parse_check_directive(directive.value).skip
+    if isinstance(skip, str):
+        return "all" if skip == "all" else frozenset()
+    return frozenset(skip)
 
 
 def _pragma_codes(parse: Parse, model: Model, idx: int) -> set[str]:
