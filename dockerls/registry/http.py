@@ -258,6 +258,21 @@ class HttpRegistry:
                 return None
         return None
 
+    def manifest(self, ref: RefLike, reference: str) -> tuple[str, str, dict[str, Any]]:
+        """``(digest, media type, body)`` of a manifest or index; digests are verified."""
+        r = as_ref(ref)
+        return self._logged(
+            f"fetching manifest {reference} of {r.canonical_name}", self._get_manifest, r, reference
+        )
+
+    def blob(self, ref: RefLike, digest: str) -> bytes:
+        """A blob's bytes (size-capped, digest verified)."""
+        r = as_ref(ref)
+        reply = self._logged(
+            f"fetching blob {digest} of {r.canonical_name}", self._get_blob, r, digest
+        )
+        return reply.body
+
     def close(self) -> None:
         self._session.close()
 

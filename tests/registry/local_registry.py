@@ -323,3 +323,112 @@ def push_index(
     for tag in tags:
         digest = push_manifest(base_url, repo, tag, index, OCI_INDEX_TYPE, auth=auth)
     return {"digest": digest, "children": children}
+
+
+def spdx_statement(purls: Iterable[str], subject_digest: str) -> dict[str, Any]:
+    """An in-toto statement whose predicate is an SPDX document listing ``purls``."""
+    packages = []
+    for n, purl in enumerate(purls):
+        name = purl.split("/")[-1].split("@")[0]
+        version = purl.split("@")[-1].split("?")[0]
+        packages.append(
+            {
+                "SPDXID": f"SPDXRef-Package-{n}",
+                "name": name,
+                "versionInfo": version,
+                "externalRefs": [
+                    {
+                        "referenceCategory": "PACKAGE-MANAGER",
+                        "referenceType": "purl",
+                        "referenceLocator": purl,
+                    }
+                ],
+            }
+        )
+    return {
+        "_type": "https://in-toto.io/Statement/v0.1",
+        "predicateType": "https://spdx.dev/Document",
+        "subject": [{"name": "image", "digest": {"sha256": subject_digest.split(":")[-1]}}],
+        "predicate": {"spdxVersion": "SPDX-2.3", "name": "sbom", "packages": packages},
+    }
+
+
+def push_attested_index(
+    base_url: str,
+    repo: str,
+    tags: Iterable[str],
+    purls: Iterable[str] | None,
+    *,
+    layer_bytes: int = 0,
+    auth: Auth = None,
+) -> dict[str, Any]:
+    """Push a linux/amd64 image and, unless ``purls`` is None, its SBOM attestation, under an
+    OCI index (blobs, then manifests, then the index: the registry needs that order)."""
+    manifest, media = _image_parts(
+        base_url,
+        repo,
+        os="linux",
+        arch="amd64",
+        created="2024-05-01T00:00:00Z",
+        oci=True,
+        auth=auth,
+    )
+    if layer_bytes:
+        padding = push_blob(base_url, repo, b"\0" * layer_bytes, auth=auth)
+        manifest["layers"].append(
+            {"mediaType": OCI_LAYER_TYPE, "size": layer_bytes, "digest": padding}
+        )
+    body = json.dumps(manifest, indent=2).encode()
+    image_digest = push_manifest(base_url, repo, _digest(body), manifest, media, auth=auth)
+    entries: list[dict[str, Any]] = [
+        {
+            "mediaType": media,
+            "digest": image_digest,
+            "size": len(body),
+            "platform": {"os": "linux", "architecture": "amd64"},
+        }
+    ]
+    if purls is not None:
+        statement = json.dumps(spdx_statement(purls, image_digest)).encode()
+        sbom_digest = push_blob(base_url, repo, statement, auth=auth)
+        empty = b"{}"
+        empty_digest = push_blob(base_url, repo, empty, auth=auth)
+        attestation = {
+            "schemaVersion": 2,
+            "mediaType": OCI_MANIFEST_TYPE,
+            "config": {
+                "mediaType": "application/vnd.oci.image.config.v1+json",
+                "size": len(empty),
+                "digest": empty_digest,
+            },
+            "layers": [
+                {
+                    "mediaType": "application/vnd.in-toto+json",
+                    "size": len(statement),
+                    "digest": sbom_digest,
+                    "annotations": {"in-toto.io/predicate-type": "https://spdx.dev/Document"},
+                }
+            ],
+        }
+        att_body = json.dumps(attestation, indent=2).encode()
+        att_digest = push_manifest(
+            base_url, repo, _digest(att_body), attestation, OCI_MANIFEST_TYPE, auth=auth
+        )
+        entries.append(
+            {
+                "mediaType": OCI_MANIFEST_TYPE,
+                "digest": att_digest,
+                "size": len(att_body),
+                "platform": {"os": "unknown", "architecture": "unknown"},
+                "annotations": {
+                    "vnd.docker.reference.type": "attestation-manifest",
+                    "vnd.docker.reference.digest": image_digest,
+                },
+            }
+        )
+    index = {"schemaVersion": 2, "mediaType": OCI_INDEX_TYPE, "manifests": entries}
+    digest = ""
+    for tag in tags:
+        digest = push_manifest(base_url, repo, tag, index, OCI_INDEX_TYPE, auth=auth)
+    size = manifest["config"]["size"] + sum(layer["size"] for layer in manifest["layers"])
+    return {"digest": digest, "image_digest": image_digest, "size": size}

@@ -1,0 +1,114 @@
+"""Known vulnerabilities of a base image: the typed report the vulnerability rule and hover read.
+
+The report is an outside fact, made by ``dockerls.registry.vulnscan`` from the image's SBOM
+attestation and OSV, and handed to the engine.  ``status`` tells a clean image (``ok`` with no
+findings) from one that publishes no SBOM (``no-sbom``) and from a failed lookup (``error``):
+an image without an SBOM never reads as "0 vulnerabilities".
+
+Pure: no IO, no LSP types.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+__all__ = ["Severity", "VulnReport", "Vulnerability", "severity_from_score"]
+
+
+class Severity(enum.IntEnum):
+    """Ordered: a higher value is worse."""
+
+    UNKNOWN = 0
+    LOW = 1
+    MEDIUM = 2
+    HIGH = 3
+    CRITICAL = 4
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+    @classmethod
+    def parse(cls, text: str | None) -> Severity:
+        key = (text or "").strip().upper()
+        aliases = {"MODERATE": "MEDIUM", "IMPORTANT": "HIGH", "NEGLIGIBLE": "LOW"}
+        key = aliases.get(key, key)
+        return cls[key] if key in cls.__members__ else cls.UNKNOWN
+
+
+def severity_from_score(score: float) -> Severity:
+    """CVSS qualitative rating of a base score."""
+    if score >= 9.0:
+        return Severity.CRITICAL
+    if score >= 7.0:
+        return Severity.HIGH
+    if score >= 4.0:
+        return Severity.MEDIUM
+    if score > 0.0:
+        return Severity.LOW
+    return Severity.UNKNOWN
+
+
+@dataclass(frozen=True, slots=True)
+class Vulnerability:
+    id: str
+    package: str
+    installed: str
+    fixed: str | None
+    severity: Severity
+    summary: str = ""
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def url(self) -> str:
+        return f"https://osv.dev/vulnerability/{self.id}"
+
+
+@dataclass(frozen=True, slots=True)
+class VulnReport:
+    """What is known of one image (for one platform)."""
+
+    reference: str
+    status: str  # "ok" | "no-sbom" | "error"
+    platform: str | None = None
+    vulnerabilities: tuple[Vulnerability, ...] = ()
+    packages: int = 0
+    message: str = ""
+    skipped: tuple[str, ...] = field(default=())  # ecosystems OSV was not asked about
+
+    def counts(self) -> dict[Severity, int]:
+        out = {severity: 0 for severity in sorted(Severity, reverse=True)}
+        for vuln in self.vulnerabilities:
+            out[vuln.severity] += 1
+        return out
+
+    def at_least(self, minimum: Severity) -> int:
+        return sum(1 for v in self.vulnerabilities if v.severity >= minimum)
+
+    def top(self, n: int = 10) -> list[Vulnerability]:
+        return sorted(
+            self.vulnerabilities, key=lambda v: (-v.severity, v.fixed is None, v.package, v.id)
+        )[:n]
+
+    def counts_text(self, minimum: Severity = Severity.LOW) -> str:
+        parts = [
+            f"{count} {severity.label}"
+            for severity, count in self.counts().items()
+            if count and severity >= minimum
+        ]
+        return ", ".join(parts) if parts else "none"
+
+    def fixed_by(self, other: VulnReport) -> int:
+        """How many of these vulnerabilities ``other`` (e.g. a suggested upgrade) no longer has."""
+        theirs = {v.id for v in other.vulnerabilities}
+        return sum(1 for v in self.vulnerabilities if v.id not in theirs)
+
+
+def dedupe(vulns: Iterable[Vulnerability]) -> tuple[Vulnerability, ...]:
+    """One entry per (id, package)."""
+    seen: dict[tuple[str, str], Vulnerability] = {}
+    for vuln in vulns:
+        seen.setdefault((vuln.id, vuln.package), vuln)
+    return tuple(seen.values())
