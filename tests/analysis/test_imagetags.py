@@ -171,3 +171,32 @@ def test_ending_within_the_window_and_supported_beyond_it() -> None:
     assert _state("python", "3.10", "2026-09-01").support is Support.ENDING
     assert _state("python", "3.10", "2026-06-01").support is Support.SUPPORTED
     assert _state("python", "3.10", "2026-12-05").support is Support.ENDED
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("python:3.7", "python:3.14"),
+        ("python:3.7-slim-buster", "python:3.14-slim-trixie"),
+        ("python:3.12-slim-buster", "python:3.14-slim-trixie"),
+        ("node:16-alpine", "node:26-alpine"),
+        ("node:14.17.3-alpine3.14", "node:26-alpine3.24"),
+        ("debian:buster", "debian:trixie"),
+        ("debian:buster-slim", "debian:trixie-slim"),
+        ("debian:10", "debian:13"),
+        ("ubuntu:18.04", "ubuntu:26.04"),
+        ("ubuntu:bionic", "ubuntu:resolute"),
+        ("eclipse-temurin:11-jre-focal", "eclipse-temurin:25-jre-resolute"),
+        ("openjdk:8-alpine", "eclipse-temurin:25-alpine"),
+        ("mcr.microsoft.com/dotnet/aspnet:6.0", "mcr.microsoft.com/dotnet/aspnet:10.0"),
+        ("golang:1.16-buster", "golang:1.27-trixie"),
+        ("alpine:3.15", "alpine:3.24"),
+    ],
+)
+def test_upgrade_keeps_variant_and_moves_line_and_os(text: str, expected: str) -> None:
+    from dockerls.analysis.upgrade import suggest_upgrade
+
+    found = classify(parse_image_ref(text), DATA)
+    assert found is not None
+    upgrade = suggest_upgrade(found, DATA, dt.date(2026, 12, 5))
+    assert upgrade is not None and upgrade.reference == expected
