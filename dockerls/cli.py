@@ -75,6 +75,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     cli_rules.add_commands(sub)
     cli_fix.add_commands(sub)
+    from dockerls import cli_image
+
+    cli_image.add_commands(sub)
     return ap
 
 

@@ -197,6 +197,7 @@ class ImageRelease:
     """What a reference's tag (or name) says.  Spans are within the reference text."""
 
     image: str  # the familiar repository name the family was found under
+    name: str  # the name as written (``docker.io/library/python``), for suggestions
     family: ImageFamily
     version: str | None  # the version as written (``3.7.2``), None for an OS codename tag
     cycle: str | None  # the release line, when the data knows it
@@ -210,13 +211,20 @@ class ImageRelease:
 
 
 def image_key(ref: ImageRef) -> str:
-    """The curated-table key of a reference: Hub's familiar name, mirrors folded."""
+    """The curated-table key of a reference: Hub's familiar name, mirrors folded.
+
+    A ``library/`` namespace on any registry is a mirror of Docker's official images
+    (``public.ecr.aws/docker/library/python``, ``registry.local:5000/library/python``).
+    """
     name = ref.familiar_name
     if name.startswith("docker.io/"):
         name = name[len("docker.io/") :]
     for mirror in _MIRRORS:
         if name.startswith(mirror):
             return name[len(mirror) :]
+    head, sep, rest = name.rpartition("/library/")
+    if sep and head and "/" not in rest:
+        return rest
     return name
 
 
@@ -271,37 +279,37 @@ def classify(ref: ImageRef, data: LifecycleData | None = None) -> ImageRelease |
     product = data.product(family.product) if data else None
     tokens = _tokens(tag, ref.tag_span[0])
     if family.is_os:
-        return _classify_os(key, family, tokens, product)
-    return _classify_app(key, family, tokens, product)
+        return _classify_os(key, ref.name, family, tokens, product)
+    return _classify_app(key, ref.name, family, tokens, product)
 
 
 def _classify_ubi(ref: ImageRef, key: str, cycle: str) -> ImageRelease:
     start = ref.name_span[0] + ref.name.lower().find(f"ubi{cycle}")
     span = (start, start + 3 + len(cycle))
     family = ImageFamily("rhel", is_os=True, cycle_from_name=True)
-    return ImageRelease(key, family, cycle, cycle, (), None, span)
+    return ImageRelease(key, ref.name, family, cycle, cycle, (), None, span)
 
 
 def _classify_os(
-    key: str, family: ImageFamily, tokens: list[tuple[str, int]], product: Product | None
+    key: str, name: str, family: ImageFamily, tokens: list[tuple[str, int]], product: Product | None
 ) -> ImageRelease | None:
     first, start = tokens[0]
     rest = tuple(token for token, _ in tokens[1:] if not token.isdigit() or len(token) < 8)
     span = (start, start + len(first))
     codename = OS_CODENAMES.get(first)
     if codename is not None and codename[0] == family.product:
-        return ImageRelease(key, family, None, codename[1], rest, None, span)
+        return ImageRelease(key, name, family, None, codename[1], rest, None, span)
     match = _VERSION.match(first)
     if match is None:
         return None
     version = match.group(1)
     release = _cycle(product, version)
     cycle = release.cycle if release else None
-    return ImageRelease(key, family, version, cycle, rest, None, span)
+    return ImageRelease(key, name, family, version, cycle, rest, None, span)
 
 
 def _classify_app(
-    key: str, family: ImageFamily, tokens: list[tuple[str, int]], product: Product | None
+    key: str, name: str, family: ImageFamily, tokens: list[tuple[str, int]], product: Product | None
 ) -> ImageRelease | None:
     version: str | None = None
     version_span: Span | None = None
@@ -323,4 +331,4 @@ def _classify_app(
         return None
     release = _cycle(product, version)
     cycle = release.cycle if release else None
-    return ImageRelease(key, family, version, cycle, tuple(variant), os, version_span)
+    return ImageRelease(key, name, family, version, cycle, tuple(variant), os, version_span)

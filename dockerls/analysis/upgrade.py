@@ -85,7 +85,7 @@ def suggest_upgrade(found: ImageRelease, data: LifecycleData, today: dt.date) ->
     target = maintained_release(product, today)
     if target is None:
         return None
-    image = family.replaced_by or found.image
+    image = family.replaced_by or found.name
     if family.is_os:
         if found.version is None and target.codename:  # a codename tag: answer in kind
             head = target.codename.split()[0].lower()

@@ -60,7 +60,7 @@ def leaner_candidates(found: ImageRelease, tags: Iterable[str]) -> list[Candidat
         os_token = found.os.token if found.os is not None else None
         for tag in ([f"{base}-slim-{os_token}"] if os_token else []) + [f"{base}-slim"]:
             if tag in have:
-                out.append(Candidate(f"{found.image}:{tag}", "slim"))
+                out.append(Candidate(f"{found.name}:{tag}", "slim"))
                 break
     if kind != "alpine":
         alpine = sorted(
@@ -68,7 +68,7 @@ def leaner_candidates(found: ImageRelease, tags: Iterable[str]) -> list[Candidat
             key=lambda t: (t != f"{base}-alpine", t),
         )
         if alpine:
-            out.append(Candidate(f"{found.image}:{alpine[0]}", "alpine"))
+            out.append(Candidate(f"{found.name}:{alpine[0]}", "alpine"))
     distroless = DISTROLESS.get(found.product)
     if distroless is not None:
         out.append(Candidate(distroless, "distroless"))

@@ -1,0 +1,166 @@
+"""Base-image intelligence, gathered: lifecycle data, vulnerability reports, leaner variants.
+
+``ImageIntel`` owns the IO behind issue 11's features: the lifecycle store (shipped snapshot,
+refreshed from endoflife.date at most daily), the vulnerability scanner (registry SBOM
+attestations + OSV) and the registry lookups for variants.  Every method blocks: the server
+calls them from worker threads and hands the results to the engine as ``Facts``; the CLI
+calls them directly.  With lookups off (``registry.enabled: false``) nothing is requested and
+the lifecycle rules still work from the snapshot.
+
+``today()`` is the date every lifecycle judgement uses: ``DOCKERLS_TODAY=YYYY-MM-DD`` when set
+(tests, reproducible CI runs), else the local date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from dockerls.analysis.imagetags import ImageRelease, classify
+from dockerls.analysis.lifecycle import LifecycleData
+from dockerls.analysis.variants import leaner_candidates
+from dockerls.analysis.vulns import VulnReport
+from dockerls.features.baseimage import BaseImageView, VariantInfo, describe
+from dockerls.lifecycle_store import LifecycleStore
+from dockerls.registry.base import RegistryError
+from dockerls.registry.endoflife import DEFAULT_URL as ENDOFLIFE_URL
+from dockerls.registry.endoflife import EndOfLifeClient
+from dockerls.registry.http import HttpRegistry
+from dockerls.registry.osv import DEFAULT_URL as OSV_URL
+from dockerls.registry.osv import OsvClient
+from dockerls.registry.settings import RegistrySettings
+from dockerls.registry.vulnscan import VulnScanner
+from dockerls.syntax.imageref import parse_image_ref
+
+__all__ = ["ImageIntel", "IntelSettings", "today"]
+
+log = logging.getLogger(__name__)
+
+
+def today() -> dt.date:
+    value = os.environ.get("DOCKERLS_TODAY", "").strip()
+    if value:
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            log.warning("DOCKERLS_TODAY=%r is not a YYYY-MM-DD date; using today", value)
+    return dt.date.today()
+
+
+@dataclass(frozen=True, slots=True)
+class IntelSettings:
+    lifecycle_url: str = ENDOFLIFE_URL
+    warn_days: int = 90
+    osv_url: str = OSV_URL
+    osv_timeout: float = 10.0
+    lifecycle_timeout: float = 5.0
+
+
+class ImageIntel:
+    def __init__(
+        self,
+        registry_settings: RegistrySettings,
+        settings: IntelSettings | None = None,
+        registry: HttpRegistry | None = None,
+    ) -> None:
+        self.settings = settings or IntelSettings()
+        self.online = registry_settings.enabled
+        cache = registry_settings.resolved_cache_dir() if registry_settings.use_disk_cache else None
+        client = (
+            EndOfLifeClient(self.settings.lifecycle_url, self.settings.lifecycle_timeout)
+            if self.online
+            else None
+        )
+        self.lifecycle = LifecycleStore(cache / "lifecycle" if cache else None, client)
+        self.registry = registry or HttpRegistry(registry_settings)
+        self.osv = OsvClient(
+            self.settings.osv_url, self.settings.osv_timeout, cache / "osv" if cache else None
+        )
+        self.scanner = VulnScanner(self.registry, self.osv, cache)
+
+    @property
+    def data(self) -> LifecycleData:
+        return self.lifecycle.data
+
+    def refresh_lifecycle(
+        self, products: Iterable[str] | None = None, force: bool = False
+    ) -> list[str]:
+        if not self.online:
+            return []
+        return self.lifecycle.refresh(products, force=force)
+
+    def classify(self, reference: str) -> ImageRelease | None:
+        return classify(parse_image_ref(reference), self.data)
+
+    def vulnerabilities(self, reference: str, platform: str | None) -> VulnReport | None:
+        if not self.online:
+            return None
+        return self.scanner.scan(parse_image_ref(reference), platform)
+
+    def variants(
+        self, found: ImageRelease, reference: str, platform: str | None, with_vulns: bool
+    ) -> tuple[int | None, list[VariantInfo]]:
+        """The current image's size and its leaner variants (that exist) with theirs."""
+        if not self.online:
+            return None, []
+        ref = parse_image_ref(reference)
+        try:
+            tags = self.registry.list_tags(ref)
+            size = self.registry.resolve(ref, platform or "linux/amd64").size
+        except RegistryError:
+            return None, []
+        out: list[VariantInfo] = []
+        for candidate in leaner_candidates(found, tags):
+            try:
+                info = self.registry.resolve(candidate.reference, platform or "linux/amd64")
+            except RegistryError:
+                continue
+            vulns = self.vulnerabilities(candidate.reference, platform) if with_vulns else None
+            out.append(VariantInfo(candidate, info.size, vulns))
+        return size, out
+
+    def view(
+        self, reference: str, platform: str | None = None, *, lookups: bool = True
+    ) -> BaseImageView | None:
+        """Everything known about one image (blocking)."""
+        found = self.classify(reference)
+        if found is None:
+            return None
+        day = today()
+        vulns: VulnReport | None = None
+        size: int | None = None
+        variants: list[VariantInfo] = []
+        if lookups and self.online:
+            self.refresh_lifecycle([found.product] + ([found.os.product] if found.os else []))
+            found = self.classify(reference) or found
+            vulns = self.vulnerabilities(reference, platform)
+            size, variants = self.variants(found, reference, platform, with_vulns=True)
+        view = describe(
+            found,
+            self.data,
+            day,
+            self.settings.warn_days,
+            vulns=vulns,
+            size=size,
+            variants=tuple(variants),
+        )
+        if lookups and self.online and view.upgrade is not None and vulns is not None:
+            upgrade_vulns = self.vulnerabilities(view.upgrade.reference, platform)
+            view = describe(
+                found,
+                self.data,
+                day,
+                self.settings.warn_days,
+                vulns=vulns,
+                upgrade_vulns=upgrade_vulns,
+                size=size,
+                variants=tuple(variants),
+            )
+        return view
+
+    def close(self) -> None:
+        self.registry.close()
+        self.osv.close()

@@ -1,0 +1,98 @@
+"""``dockerls image`` and ``dockerls lifecycle refresh`` end to end: offline from the snapshot;
+online against the real registry on loopback and stub OSV / endoflife.date services."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .local_registry import LocalRegistry, push_attested_index
+from .osv_stub import osv_handler
+from .stubs import Reply, Seen, StubServer
+from .test_vulnscan import PURLS
+
+
+def _run(args: list[str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, DOCKERLS_TODAY="2026-12-05", XDG_CACHE_HOME=str(tmp_path / "cache"))
+    return subprocess.run(
+        [sys.executable, "-m", "dockerls", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+
+
+def test_offline_report_names_the_end_and_the_upgrade(tmp_path: Path) -> None:
+    proc = _run(["image", "python:3.7-slim-buster"], tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert "Python 3.7: end of life since 2023-06-27" in proc.stdout
+    assert "Debian 10 (buster): end of life since 2024-06-30" in proc.stdout
+    assert "Suggested: python:3.14-slim-trixie" in proc.stdout
+    report = json.loads(_run(["image", "--json", "ubuntu:18.04"], tmp_path).stdout)
+    assert report["lifecycle"]["support"] == "ended" and report["upgrade"] == "ubuntu:26.04"
+
+
+def test_unknown_image_says_so(tmp_path: Path) -> None:
+    proc = _run(["image", "myorg/thing:1.0"], tmp_path)
+    assert proc.returncode == 1 and "not a base image dockerls knows" in proc.stdout
+
+
+@pytest.fixture(scope="module")
+def pythons(local_registry: LocalRegistry) -> LocalRegistry:
+    push_attested_index(local_registry.url, "library/python", ["3.12"], PURLS, layer_bytes=900_000)
+    push_attested_index(
+        local_registry.url, "library/python", ["3.12-slim"], PURLS[:1], layer_bytes=200_000
+    )
+    push_attested_index(
+        local_registry.url, "library/python", ["3.12-alpine"], None, layer_bytes=50_000
+    )
+    return local_registry
+
+
+def test_online_report_has_vulnerabilities_and_variant_sizes(
+    pythons: LocalRegistry, tmp_path: Path
+) -> None:
+    ref = f"{pythons.host}/library/python:3.12"
+    with StubServer(osv_handler) as osv:
+        proc = _run(
+            [
+                "image",
+                "--online",
+                "--json",
+                "--osv-url",
+                osv.url,
+                "--lifecycle-url",
+                "http://127.0.0.1:9/none",
+                ref,
+            ],
+            tmp_path,
+        )
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads(proc.stdout)
+    assert report["vulnerabilities"]["counts"]["critical"] == 1
+    assert report["vulnerabilities"]["top"][0]["id"] == "DEBIAN-CVE-2026-0001"
+    sizes = {v["reference"]: v["size"] for v in report["variants"]}
+    slim = f"{pythons.host}/library/python:3.12-slim"
+    alpine = f"{pythons.host}/library/python:3.12-alpine"
+    assert sizes[slim] is not None and sizes[alpine] is not None
+    assert sizes[alpine] < sizes[slim] < 900_000 + 10_000
+
+
+def _eol(server: StubServer, seen: Seen) -> Reply:
+    body = {"result": {"name": "x", "label": "X", "releases": []}}
+    return Reply(200, json.dumps(body).encode(), {"ETag": '"e"'})
+
+
+def test_lifecycle_refresh_fetches_every_product(tmp_path: Path) -> None:
+    with StubServer(_eol) as stub:
+        proc = _run(["lifecycle", "refresh", "--lifecycle-url", stub.url], tmp_path)
+        paths = {s.path for s in stub.seen}
+    assert proc.returncode == 0, proc.stderr
+    assert "/products/python" in paths and "/products/debian" in paths
+    assert (tmp_path / "cache" / "dockerls" / "lifecycle" / "python.json").exists()
