@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from dockerls.analysis.imagetags import ImageRelease, classify
 from dockerls.analysis.lifecycle import LifecycleData
+from dockerls.analysis.upgrade import suggest_upgrade
 from dockerls.analysis.variants import leaner_candidates
 from dockerls.analysis.vulns import VulnReport
 from dockerls.features.baseimage import BaseImageView, VariantInfo, describe
@@ -130,7 +131,7 @@ class ImageIntel:
         if found is None:
             return None
         day = today()
-        vulns: VulnReport | None = None
+        vulns = upgrade_vulns = None
         size: int | None = None
         variants: list[VariantInfo] = []
         if lookups and self.online:
@@ -138,28 +139,19 @@ class ImageIntel:
             found = self.classify(reference) or found
             vulns = self.vulnerabilities(reference, platform)
             size, variants = self.variants(found, reference, platform, with_vulns=True)
-        view = describe(
+            upgrade = suggest_upgrade(found, self.data, day)
+            if upgrade is not None and vulns is not None and vulns.status == "ok":
+                upgrade_vulns = self.vulnerabilities(upgrade.reference, platform)
+        return describe(
             found,
             self.data,
             day,
             self.settings.warn_days,
             vulns=vulns,
+            upgrade_vulns=upgrade_vulns,
             size=size,
             variants=tuple(variants),
         )
-        if lookups and self.online and view.upgrade is not None and vulns is not None:
-            upgrade_vulns = self.vulnerabilities(view.upgrade.reference, platform)
-            view = describe(
-                found,
-                self.data,
-                day,
-                self.settings.warn_days,
-                vulns=vulns,
-                upgrade_vulns=upgrade_vulns,
-                size=size,
-                variants=tuple(variants),
-            )
-        return view
 
     def close(self) -> None:
         self.registry.close()
