@@ -1,0 +1,54 @@
+"""Build inputs: how a Dockerfile is really built (build args, target, platforms, context).
+
+A ``Build`` is one named set of inputs: ``compose:web`` (a Compose service's ``build``),
+``bake:prod`` (a Bake target), ``cli`` (``dockerls check --build-arg ... --target ...``) or
+``settings`` (the editor's ``build.*`` settings).  Builds are outside facts: the readers in
+``dockerls.builds`` find them in the workspace, and the engine gets them as typed values.
+
+``Origin`` says where a build was defined, so that diagnostics, definition and references
+can point into the Compose or Bake file.  Positions are 0-based lines and code-point columns.
+
+Pure: no IO, no LSP types.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+__all__ = ["Build", "Origin", "Problem"]
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """A place in a build file: ``path`` and a range."""
+
+    path: str
+    line: int
+    col: int
+    end_line: int
+    end_col: int
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Something in a build file that could not be used or evaluated statically."""
+
+    message: str
+    origin: Origin | None = None
+    severity: str = "warning"  # "error" | "warning" | "information"
+
+
+@dataclass(frozen=True, slots=True)
+class Build:
+    name: str  # "compose:web", "bake:prod", "cli", "settings"
+    dockerfile: str | None  # absolute path when known
+    context: str | None  # absolute path of the build context when known
+    args: Mapping[str, str] = field(default_factory=dict)
+    target: str | None = None
+    platforms: tuple[str, ...] = ()
+    origin: Origin | None = None  # the service / target definition
+    target_origin: Origin | None = None  # the ``target:`` value
+    arg_origins: Mapping[str, Origin] = field(default_factory=dict)  # each args key
+    dockerfile_origin: Origin | None = None  # the ``dockerfile:`` value
+    unresolved: tuple[str, ...] = ()  # what could not be evaluated statically

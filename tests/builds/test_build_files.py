@@ -1,0 +1,134 @@
+"""Compose and Bake readers on realistic projects: every `build` form, interpolation, inherits,
+variables, groups and overrides."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from dockerls.builds.bake import read_bake
+from dockerls.builds.compose import read_compose
+from dockerls.builds.interpolate import InterpolationError, interpolate, parse_env_file
+
+PROJECTS = Path(__file__).parent / "projects"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("${A}", "a"),
+        ("$A-x", "a-x"),
+        ("${MISSING}", ""),
+        ("${MISSING:-dflt}", "dflt"),
+        ("${EMPTY:-dflt}", "dflt"),
+        ("${EMPTY-dflt}", ""),
+        ("${MISSING-dflt}", "dflt"),
+        ("${A:+alt}", "alt"),
+        ("${EMPTY:+alt}", ""),
+        ("${EMPTY+alt}", "alt"),
+        ("$$A", "$A"),
+        ("${MISSING:-${A}}", "a"),
+    ],
+)
+def test_interpolation(text: str, expected: str) -> None:
+    assert interpolate(text, {"A": "a", "EMPTY": ""}) == expected
+
+
+def test_required_variable_fails_with_its_message() -> None:
+    with pytest.raises(InterpolationError, match="set TOKEN"):
+        interpolate("${TOKEN:?set TOKEN}", {})
+    with pytest.raises(InterpolationError):
+        interpolate("${UNCLOSED", {})
+
+
+def test_env_file() -> None:
+    env = parse_env_file((PROJECTS / "shop" / ".env").read_text())
+    assert env == {
+        "PY_VERSION": "3.12",
+        "SENTRY_DSN": "https://key@sentry.example/1",
+        "EMPTY": "",
+    }
+
+
+def test_compose_services_with_every_build_form() -> None:
+    project = PROJECTS / "shop"
+    builds, problems = read_compose(project, env=parse_env_file((project / ".env").read_text()))
+    assert problems == []
+    by = {b.name: b for b in builds}
+    assert set(by) == {"compose:web", "compose:worker", "compose:cache"}
+    web = by["compose:web"]
+    assert web.dockerfile == str((project / "docker" / "Dockerfile").resolve())
+    assert web.context == str(project.resolve())
+    assert web.args == {"BASE": "python:3.12-slim", "APP_ENV": "production"}
+    assert web.target == "dev"  # compose.override.yaml wins over ${WEB_TARGET:-prod}
+    assert web.platforms == ("linux/amd64", "linux/arm64")  # merged, not replaced
+    assert web.target_origin is not None and web.target_origin.line == 5
+    assert web.target_origin.path.endswith("compose.override.yaml")
+    worker = by["compose:worker"]
+    assert worker.args == {"BASE": "python:latest", "SENTRY_DSN": "https://key@sentry.example/1"}
+    assert worker.target == "worker"
+    assert worker.arg_origins["BASE"].line == 21
+    cache = by["compose:cache"]
+    assert cache.context == str((project / "cache").resolve()) and cache.target is None
+
+
+def test_compose_without_override_keeps_the_default_target(tmp_path: Path) -> None:
+    (tmp_path / "docker-compose.yml").write_text((PROJECTS / "shop" / "compose.yaml").read_text())
+    builds, _ = read_compose(tmp_path, env={"PY_VERSION": "3.11"})
+    web = next(b for b in builds if b.name == "compose:web")
+    assert web.target == "prod" and web.args["BASE"] == "python:3.11-slim"
+    assert web.platforms == ("linux/amd64", "linux/arm64")
+
+
+def test_compose_problems_are_reported_not_raised(tmp_path: Path) -> None:
+    (tmp_path / "compose.yaml").write_text(
+        "services:\n  a:\n    build:\n      context: .\n      target: ${T:?target needed}\n"
+    )
+    builds, problems = read_compose(tmp_path, env={})
+    assert [p.message for p in problems] == ["target needed"]
+    assert builds[0].target is None
+    (tmp_path / "compose.yaml").write_text("services: [unclosed\n")
+    assert read_compose(tmp_path, env={})[1]
+
+
+def test_bake_inherits_variables_groups_and_overrides() -> None:
+    project = PROJECTS / "bakery"
+    builds, problems = read_bake(project, env={})
+    assert problems == []
+    by = {b.name: b for b in builds}
+    assert set(by) == {"bake:app", "bake:release", "bake:computed"}  # _common only inherited
+    app = by["bake:app"]
+    assert app.args == {"BASE": "python:3.12-slim", "BUILD_TAG": "1.0"}
+    assert app.target == "debug"  # docker-bake.override.json
+    assert app.dockerfile == str((project / "Dockerfile").resolve())
+    release = by["bake:release"]
+    assert release.args == {"BASE": "python:latest", "BUILD_TAG": "1.0"}
+    assert release.target == "prod" and release.platforms == ("linux/amd64", "linux/arm64")
+    lines = (project / "docker-bake.hcl").read_text().splitlines()
+    origin = release.target_origin
+    assert origin is not None and lines[origin.line][origin.col : origin.end_col] == "target"
+    assert lines[origin.line].strip() == 'target = "prod"'
+    computed = by["bake:computed"]
+    assert "STAMP" not in computed.args and any("STAMP" in u for u in computed.unresolved)
+
+
+def test_bake_variables_are_overridden_by_the_environment() -> None:
+    builds, _ = read_bake(PROJECTS / "bakery", env={"PYTHON": "3.13", "TAG": "2"})
+    app = next(b for b in builds if b.name == "bake:app")
+    assert app.args == {"BASE": "python:3.13-slim", "BUILD_TAG": "2"}
+
+
+def test_bake_json_form(tmp_path: Path) -> None:
+    (tmp_path / "docker-bake.json").write_text(
+        '{"variable": {"V": {"default": "3"}},'
+        ' "target": {"one": {"args": {"BASE": "node:${V}"}, "target": "t"}}}'
+    )
+    builds, problems = read_bake(tmp_path, env={})
+    assert problems == [] and builds[0].args == {"BASE": "node:3"} and builds[0].target == "t"
+
+
+def test_broken_bake_file_is_a_problem(tmp_path: Path) -> None:
+    (tmp_path / "docker-bake.hcl").write_text('target "x" {\n  args = {\n')
+    builds, problems = read_bake(tmp_path, env={})
+    assert builds == [] and "cannot be read" in problems[0].message
