@@ -5,6 +5,7 @@
 # runs tests/smoke/smoke.py with it, from a temporary working directory so nothing comes from
 # the source tree.  Python X.Y is found as pyenv's X.Y.*, else `pythonX.Y` on PATH.
 #   bash scripts/smoke.sh [--keep-dist DIR]   # DIR receives the built sdist and wheel
+# Prints the size of the wheel and each Python's result.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -21,21 +22,9 @@ wheel=$(ls "$work"/dist/*.whl)
 ls -l "$work"/dist | awk 'NR > 1 { printf "  %s  %d bytes (%.1f MB)\n", $9, $5, $5 / 1048576 }'
 if [[ -n "$keep" ]]; then mkdir -p "$keep" && cp "$work"/dist/* "$keep"/; fi
 
-versions=$(python3 - <<'PY'
-import re, tomllib
-classifiers = tomllib.load(open("pyproject.toml", "rb"))["project"]["classifiers"]
-print(" ".join(m.group(1) for c in classifiers if (m := re.fullmatch(r"Programming Language :: Python :: (3\.\d+)", c))))
-PY
-)
-
-find_python() {
-  local v=$1 root_dir
-  root_dir=$(pyenv root 2>/dev/null || echo "$HOME/.pyenv")
-  for p in "$root_dir"/versions/"$v".*/bin/python; do
-    if [[ -x "$p" ]]; then echo "$p"; return; fi
-  done
-  command -v "python$v" || { echo "no Python $v (pyenv or python$v on PATH)" >&2; return 1; }
-}
+# shellcheck source=scripts/pythons.sh
+source scripts/pythons.sh
+versions=$(supported_pythons)
 
 export PIPX_SHARED_LIBS="$work/pipx-shared"
 results=()

@@ -111,6 +111,10 @@ def installed(examples: Path) -> None:
 
 def launched(examples: Path, launch_file: Path) -> None:
     launch = json.loads(launch_file.read_text(encoding="utf-8"))
+    python = launch.get("python") or {}
+    print(
+        f"  server: {launch['source']} on Python {python.get('version')} ({python.get('executable')})"
+    )
     env = {**os.environ, **launch.get("env", {})}
     with tempfile.TemporaryDirectory() as tmp:
         steps = lsp_session(

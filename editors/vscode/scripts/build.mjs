@@ -2,7 +2,8 @@
 //   node scripts/build.mjs               -> dist/extension.js (with source maps)
 //   node scripts/build.mjs --production  -> dist/extension.js (minified, no source maps)
 //   node scripts/build.mjs --tests       -> out/test/*.test.js (run with `node --test out/test/`)
-//   node scripts/build.mjs --tools       -> out/tools/genSettingsCli.js (the settings generator)
+//   node scripts/build.mjs --tools       -> out/tools/genSettingsCli.js (the settings generator),
+//                                           out/tools/launchCli.js (the extension's server command)
 //   node scripts/build.mjs --watch       -> rebuild dist/extension.js on change
 import { build, context } from "esbuild";
 import { readdirSync, rmSync } from "node:fs";
@@ -33,7 +34,7 @@ if (argv.has("--tests")) {
 } else if (argv.has("--tools")) {
   await build({
     ...common,
-    entryPoints: ["src/tools/genSettingsCli.ts"],
+    entryPoints: ["src/tools/genSettingsCli.ts", "src/tools/launchCli.ts"],
     outdir: "out/tools",
     logLevel: "warning",
   });

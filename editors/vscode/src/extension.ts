@@ -1,28 +1,25 @@
 /**
  * VS Code entry point: starts the dockerls language server over stdio and keeps it running.
- * Everything that can be decided without VS Code lives in serverCommand.ts / settingsSchema.ts.
+ * Everything that can be decided without VS Code lives in launch.ts, serverCommand.ts,
+ * settingsSchema.ts, status.ts and report.ts.
  */
-import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
 import { homedir } from "node:os";
-import { isAbsolute } from "node:path";
 import * as vscode from "vscode";
 import {
   DidChangeConfigurationNotification,
   LanguageClient,
   type LanguageClientOptions,
   type ServerOptions,
+  State,
   TransportKind,
 } from "vscode-languageclient/node";
+import { type ImportStrategy, type Launch, type LaunchPlan, planLaunch } from "./launch";
+import { nodeLaunchDeps } from "./launchNode";
 import { pythonInterpreter } from "./pythonExtension";
-import {
-  describe,
-  findOnPath,
-  MODULE,
-  resolveServerCommand,
-  type ServerCommand,
-} from "./serverCommand";
+import { diagnosticsReport, RecentLog, recording } from "./report";
+import { describe } from "./serverCommand";
 import { serverSettings } from "./settingsSchema";
+import { type ServerState, stateName, statusView } from "./status";
 
 const SECTION = "dockerls";
 const OPEN_SETTINGS = "Open settings";
@@ -30,13 +27,26 @@ const SHOW_OUTPUT = "Show output";
 
 let client: LanguageClient | undefined;
 let output: vscode.OutputChannel;
+let status: vscode.StatusBarItem;
+let extensionRoot = "";
+let extensionVersion = "";
+const recentLog = new RecentLog();
+let lastPlan: LaunchPlan | undefined;
+let state: ServerState = { kind: "stopped" };
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
-  output = vscode.window.createOutputChannel("dockerls");
+  extensionRoot = context.extensionPath;
+  extensionVersion = String(context.extension.packageJSON.version ?? "");
+  output = recording(vscode.window.createOutputChannel("dockerls"), recentLog);
+  status = vscode.window.createStatusBarItem("dockerls.status", vscode.StatusBarAlignment.Right, 100);
+  status.name = "dockerls";
+  status.command = "dockerls.showOutput";
   context.subscriptions.push(
     output,
+    status,
     vscode.commands.registerCommand("dockerls.restartServer", () => restart()),
     vscode.commands.registerCommand("dockerls.showOutput", () => output.show(true)),
+    vscode.commands.registerCommand("dockerls.copyDiagnosticsReport", () => copyReport()),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (event.affectsConfiguration(`${SECTION}.server`)) {
         output.appendLine("dockerls.server.* changed; restarting the server");
@@ -52,53 +62,39 @@ export async function deactivate(): Promise<void> {
   await stop();
 }
 
+function setState(next: ServerState): void {
+  state = next;
+  const view = statusView(next, lastPlan?.ok ? lastPlan.launch.source : undefined);
+  status.text = view.text;
+  status.tooltip = view.tooltip;
+  status.backgroundColor = view.error ? new vscode.ThemeColor("statusBarItem.errorBackground") : undefined;
+  status.show();
+}
+
 function firstWorkspaceFolder(): vscode.WorkspaceFolder | undefined {
   return vscode.workspace.workspaceFolders?.[0];
 }
 
-async function resolveCommand(): Promise<ServerCommand> {
+async function plan(): Promise<LaunchPlan> {
   const config = vscode.workspace.getConfiguration(SECTION);
   const folder = firstWorkspaceFolder();
+  const importStrategy = config.get<ImportStrategy>("server.importStrategy", "useBundled");
   const configuredPath = config.get<string>("server.path", "");
-  const configuredArgs = config.get<string[]>("server.args");
-  const needsPython = configuredPath.trim() === "" && findOnPath("dockerls") === undefined;
-  return resolveServerCommand({
-    configuredPath,
-    configuredArgs,
-    findOnPath: (name) => findOnPath(name),
-    pythonCommand: needsPython ? await pythonInterpreter(folder?.uri) : undefined,
-    platform: process.platform,
-    homeDir: homedir(),
-    workspaceFolder: folder?.uri.fsPath,
-  });
-}
-
-/** Returns an explanation when the command clearly cannot start the server, else undefined. */
-function checkCommand(cmd: ServerCommand): string | undefined {
-  if (cmd.source === "setting") {
-    if (isAbsolute(cmd.command) && !existsSync(cmd.command)) {
-      return `dockerls.server.path points at ${cmd.command}, which does not exist.`;
-    }
-    return undefined;
-  }
-  if (cmd.source === "path") {
-    return undefined;
-  }
-  // `python -m dockerls`: make sure the interpreter exists and has the package.
-  const prefix = cmd.args.slice(0, cmd.args.indexOf("-m"));
-  const probe = spawnSync(cmd.command, [...prefix, "-c", `import ${MODULE}`], {
-    encoding: "utf8",
-    timeout: 20_000,
-  });
-  if (probe.error || probe.status !== 0) {
-    const why = probe.error ? probe.error.message : (probe.stderr || "").trim().split("\n").pop();
-    return (
-      `The dockerls language server was not found: \`dockerls\` is not on PATH and ` +
-      `${cmd.command} cannot import ${MODULE} (${why}). Install it with ` +
-      "`pip install dockerfile-language-server` or set dockerls.server.path."
-    );
-  }
-  return undefined;
+  const needsPython = configuredPath.trim() === "";
+  return planLaunch(
+    {
+      extensionRoot,
+      importStrategy,
+      configuredPath,
+      configuredArgs: config.get<string[]>("server.args"),
+      configuredInterpreter: config.get<string[]>("server.interpreter", []),
+      pythonExtension: needsPython ? await pythonInterpreter(folder?.uri) : undefined,
+      platform: process.platform,
+      homeDir: homedir(),
+      workspaceFolder: folder?.uri.fsPath,
+    },
+    nodeLaunchDeps(folder?.uri.fsPath),
+  );
 }
 
 async function showStartError(message: string): Promise<void> {
@@ -150,34 +146,76 @@ function clientOptions(): LanguageClientOptions {
 }
 
 async function start(): Promise<void> {
-  const cmd = await resolveCommand();
-  output.appendLine(`Starting dockerls (${cmd.source}): ${describe(cmd)} --stdio`);
-  const problem = checkCommand(cmd);
-  if (problem) {
-    void showStartError(problem);
+  setState({ kind: "starting" });
+  lastPlan = await plan();
+  for (const note of lastPlan.notes) {
+    output.appendLine(`[info] ${note}`);
+  }
+  if (!lastPlan.ok) {
+    setState({ kind: "error", message: lastPlan.message });
+    void showStartError(lastPlan.message);
     return;
   }
+  const launch: Launch = lastPlan.launch;
+  const python = launch.python ? ` on Python ${launch.python.version} (${launch.python.executable})` : "";
+  output.appendLine(`Starting dockerls (${launch.source})${python}: ${describe(launch)} --stdio`);
   const folder = firstWorkspaceFolder();
   const serverOptions: ServerOptions = {
-    command: cmd.command,
-    args: cmd.args,
+    command: launch.command,
+    args: launch.args,
     // TransportKind.stdio makes the client append `--stdio`, which `dockerls serve` accepts.
     transport: TransportKind.stdio,
     options: { cwd: folder?.uri.fsPath, env: { ...process.env } },
   };
-  client = new LanguageClient("dockerls", "dockerls", serverOptions, clientOptions());
+  const next = new LanguageClient("dockerls", "dockerls", serverOptions, clientOptions());
+  client = next;
+  next.onDidChangeState((event) => {
+    if (client !== next) {
+      return;
+    }
+    if (event.newState === State.Running) {
+      setState({ kind: "ready", version: next.initializeResult?.serverInfo?.version });
+    } else if (event.newState === State.Stopped && state.kind === "ready") {
+      setState({ kind: "error", message: "the server stopped." });
+    }
+  });
   try {
-    await client.start();
+    await next.start();
+    setState({ kind: "ready", version: next.initializeResult?.serverInfo?.version });
   } catch (err) {
     const detail = err instanceof Error ? err.message : String(err);
     client = undefined;
-    await showStartError(`The dockerls server failed to start: ${detail} (command: ${describe(cmd)}).`);
+    const message = `The dockerls server failed to start: ${detail} (command: ${describe(launch)}).`;
+    setState({ kind: "error", message });
+    await showStartError(message);
   }
+}
+
+async function copyReport(): Promise<void> {
+  const launch = lastPlan?.ok ? lastPlan.launch : undefined;
+  const text = diagnosticsReport({
+    extensionVersion,
+    editor: `${vscode.env.appName} ${vscode.version}`,
+    platform: process.platform,
+    arch: process.arch,
+    state: stateName(state),
+    serverVersion: client?.initializeResult?.serverInfo?.version,
+    bundledVersion: launch?.bundledVersion,
+    command: launch ? `${describe(launch)} --stdio` : undefined,
+    source: launch?.source,
+    python: launch?.python,
+    settings: JSON.parse(JSON.stringify(vscode.workspace.getConfiguration(SECTION))),
+    notes: lastPlan ? [...lastPlan.notes, ...(lastPlan.ok ? [] : [lastPlan.message])] : [],
+    log: recentLog.text(),
+  });
+  await vscode.env.clipboard.writeText(text);
+  void vscode.window.showInformationMessage("dockerls: diagnostics report copied to the clipboard.");
 }
 
 async function stop(): Promise<void> {
   const running = client;
   client = undefined;
+  setState({ kind: "stopped" });
   if (running) {
     try {
       await running.stop();

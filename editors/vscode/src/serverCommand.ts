@@ -115,7 +115,7 @@ export function findOnPath(
 }
 
 /** Human-readable one-liner for the output channel and error messages. */
-export function describe(cmd: ServerCommand): string {
+export function describe(cmd: { command: string; args: readonly string[] }): string {
   const quote = (s: string) => (/[\s"']/.test(s) ? JSON.stringify(s) : s);
   return [cmd.command, ...cmd.args].map(quote).join(" ");
 }

@@ -110,7 +110,7 @@ test("findOnPath honours PATHEXT on Windows", () => {
 
 test("describe quotes arguments with spaces", () => {
   assert.equal(
-    describeCmd({ command: "/My Tools/python", args: ["-m", "dockerls", "serve"], source: "python-extension" }),
+    describeCmd({ command: "/My Tools/python", args: ["-m", "dockerls", "serve"] }),
     '"/My Tools/python" -m dockerls serve',
   );
 });

@@ -124,7 +124,7 @@ test("package.json activates on, and contributes, the dockerfile language with e
   assert.deepEqual(lang.filenamePatterns, ["*.dockerfile", "*.containerfile", "Dockerfile.*", "Containerfile.*"]);
   assert.deepEqual(
     pkg.contributes.commands.map((c: { command: string }) => c.command).sort(),
-    ["dockerls.restartServer", "dockerls.showOutput"],
+    ["dockerls.copyDiagnosticsReport", "dockerls.restartServer", "dockerls.showOutput"],
   );
   assert.equal(pkg.main, "./dist/extension.js");
 });
