@@ -268,9 +268,10 @@ class Linter:
                 continue
             base_key: Any = None
             shell_in = shell0
-            if st is not None and st.base_stage is not None and st.base_stage < st.index:
-                base_key = id(stage_results[st.base_stage])
-                shell_in = shells_out[st.base_stage]
+            parent = model.parent_stage(st) if st is not None else None
+            if parent is not None:
+                base_key = id(stage_results[parent.index])
+                shell_in = shells_out[parent.index]
             above = first - 1
             while above >= 0 and isinstance(items[above], Comment):
                 above -= 1
@@ -396,11 +397,12 @@ class Linter:
             if sst is None:
                 continue
             if sst.index not in redo:
-                if sst.base_stage is None or sst.base_stage not in redo:
+                parent = model.parent_stage(sst)
+                if parent is None or parent.index not in redo:
                     continue
                 redo.add(sst.index)
                 sst = stages[sst.index]
-                sshell = shells.get(sst.base_stage, sshell)  # type: ignore[arg-type]
+                sshell = shells.get(parent.index, sshell)
             else:
                 sst = new_stage
             res = self._lint_segment(p, model, sfirst, send, sst, sshell)
@@ -647,11 +649,16 @@ def _syntax_violation(
 
 def _global_key(model: Model) -> tuple[Any, ...]:
     """The file-level facts a stage's results may depend on: stage names and
-    which stage builds on which, the global ARGs, and the default shell (from
+    which stage builds on which (named literally or through the global ARGs'
+    defaults), the global ARGs, and the default shell (from
     the first image).  Other stages' image tags are not among them, so editing
     one FROM's tag re-lints only that stage."""
+    parents = [model.parent_stage(st) for st in model.stages]
     return (
-        tuple((st.name, st.base_stage) for st in model.stages),
+        tuple(
+            (st.name, st.base_stage, None if par is None else par.index)
+            for st, par in zip(model.stages, parents, strict=True)
+        ),
         tuple((d.name, d.value) for d in model.global_args),
         tuple(model.preamble),
         default_shell(model),

@@ -315,6 +315,28 @@ class Model:
                 return st
         return None
 
+    def parent_stage(self, stage: Stage) -> Stage | None:
+        """The earlier stage ``stage`` is built ``FROM`` in a build with the
+        default ARG values: ``FROM build-${VARIANT}`` names the stage its
+        expansion with the global ARGs' defaults names.  (``base_stage`` is
+        only the stage named literally, the reference renaming and links
+        follow.)"""
+        parents: list[int | None] | None = self.__dict__.get("_parents")
+        if parents is None:
+            parents = [self._parent_index(st) for st in self.stages]
+            self.__dict__["_parents"] = parents
+        k = parents[stage.index] if stage.index < len(parents) else None
+        return None if k is None else self.stages[k]
+
+    def _parent_index(self, stage: Stage) -> int | None:
+        if stage.base_stage is not None:
+            return stage.base_stage if stage.base_stage < stage.index else None
+        if "$" not in stage.image:
+            return None
+        name = expand(stage.image, self.global_env(), self.escape)
+        found = self.stage_named(name) if name else None
+        return found.index if found is not None and found.index < stage.index else None
+
     def global_env(self) -> dict[str, str | None]:
         env: dict[str, str | None] = {}
         for d in self.global_args:

@@ -315,12 +315,14 @@ def _shell_words_raw(line: str) -> list[tuple[str, int, int]]:
     return out
 
 
-def unquote(rest: str) -> str:
-    """Remove shell quotes and backslash escapes from one word, as POSIX
-    shells do: inside double quotes a backslash only escapes ``"``, ``\\``,
-    ``$`` and a backquote (heredoc delimiters, ENV/ARG values)."""
-    if '"' not in rest and "'" not in rest and "\\" not in rest:
+def unquote(rest: str, escape: str = "\\") -> str:
+    """Remove shell quotes and escapes from one word, as POSIX shells do:
+    inside double quotes the escape character only escapes ``"``, itself,
+    ``$`` and a backquote (heredoc delimiters, ENV/ARG values, COPY
+    destinations).  ``escape`` is the file's escape character."""
+    if '"' not in rest and "'" not in rest and escape not in rest:
         return rest
+    special = '"$`' + escape
     out: list[str] = []
     quote = ""
     i = 0
@@ -330,14 +332,14 @@ def unquote(rest: str) -> str:
         if quote:
             if ch == quote:
                 quote = ""
-            elif ch == "\\" and quote == '"' and i + 1 < n and rest[i + 1] in '"\\$`':
+            elif ch == escape and quote == '"' and i + 1 < n and rest[i + 1] in special:
                 i += 1
                 out.append(rest[i])
             else:
                 out.append(ch)
         elif ch in ("'", '"'):
             quote = ch
-        elif ch == "\\" and i + 1 < n:
+        elif ch == escape and i + 1 < n:
             i += 1
             out.append(rest[i])
         else:

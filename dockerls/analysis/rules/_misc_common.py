@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
+
 from dockerls.syntax.nodes import Flag, Instruction, Span, Word
+from dockerls.syntax.parser import unquote
+from dockerls.syntax.shell import shell_dialect
+
+_DRIVE = re.compile(r"^[A-Za-z]:")
 
 
 def get_flag(inst: Instruction, name: str) -> Flag | None:
@@ -29,6 +36,26 @@ def operands(inst: Instruction) -> list[tuple[str, Span]]:
     if inst.json:
         return [(w.value, w.span) for w in inst.json_items]
     return [(w.value, w.span) for w in inst.words]
+
+
+def operand_value(inst: Instruction, raw: str, escape: str) -> str:
+    """An ADD/COPY operand as BuildKit reads it before expanding variables:
+    quotes and escapes removed in shell form (exec-form values are decoded
+    already)."""
+    return raw if inst.json else unquote(raw, escape)
+
+
+def windows_path(path: str, shell: Sequence[str]) -> bool:
+    """Whether ``path`` is a Windows path: it starts with a drive letter, or
+    the instruction runs under a Windows shell (cmd, PowerShell), where
+    BuildKit reads both ``/`` and ``\\`` as separators."""
+    return bool(_DRIVE.match(path)) or shell_dialect(shell) in ("cmd", "powershell")
+
+
+def names_directory(path: str, windows: bool) -> bool:
+    """Whether a destination ends in a path separator, the builder's sign
+    of a directory (``\\`` counts only for a Windows path)."""
+    return path.endswith("/") or (windows and path.endswith("\\"))
 
 
 def word_at(inst: Instruction, value_index: int) -> Word | None:

@@ -8,13 +8,17 @@ from dockerls.analysis.rules._hl_run_util import commands_named
 from dockerls.analysis.rules.base import Finding, InstructionContext, Rule, Severity
 from dockerls.syntax.nodes import Instruction
 
-POINTLESS = ("ssh", "vim", "shutdown", "service", "ps", "free", "top", "kill", "mount", "ifconfig")
+# not `kill`: no process outlives a build step, so whatever a RUN signals it
+# started itself (a server run in the background for a set-up step)
+POINTLESS = ("ssh", "vim", "shutdown", "service", "ps", "free", "top", "mount", "ifconfig")
 
 
 class PointlessCommand(Rule):
     """What it does:
     Flags `RUN` commands such as `ssh`, `vim`, `shutdown`, `service`, `ps`,
-    `free`, `top`, `kill`, `mount` and `ifconfig`.
+    `free`, `top`, `mount` and `ifconfig`.  `kill` is not among them: no
+    process outlives a build step, so a `kill` stops a helper the same `RUN`
+    started (a database run in the background to load a schema, say).
 
     Why it matters:
     A build step runs once, without a terminal, init system or long-lived

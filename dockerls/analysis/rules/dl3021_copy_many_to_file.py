@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from dockerls.analysis.rules._misc_common import operands
+from dockerls.analysis.rules._misc_common import (
+    names_directory,
+    operand_value,
+    operands,
+    windows_path,
+)
 from dockerls.analysis.rules.base import (
     Applicability,
     Edit,
@@ -21,7 +26,10 @@ from dockerls.syntax.nodes import Instruction, Span
 class CopyManyToFile(Rule):
     """What it does:
     Flags a `COPY` with two or more sources whose destination does not end
-    with `/`.
+    with `/`.  The destination is read as the builder reads it (quotes and
+    the file's escape character removed); on Windows (a destination with a
+    drive letter, or a stage running `cmd` or PowerShell) a trailing `\\`
+    ends a folder too, so `C:\\\\Windows\\\\System32\\\\` is one.
 
     Why it matters:
     Several sources can only go into a folder. Without the trailing slash
@@ -53,10 +61,10 @@ class CopyManyToFile(Rule):
         if len(ops) < 3:
             return
         dest, span = ops[-1]
-        quoted = not inst.json and len(dest) >= 2 and dest[0] == dest[-1] and dest[0] in "'\""
-        bare = dest[1:-1] if quoted else dest
-        if bare.endswith("/"):
+        bare = operand_value(inst, dest, ctx.escape)
+        if names_directory(bare, windows_path(bare, ctx.shell)):
             return
+        quoted = not inst.json and len(dest) >= 2 and dest[0] == dest[-1] and dest[0] in "'\""
         at = span.end - 1 if inst.json or quoted else span.end  # before a closing quote
         fix = Fix(
             "Add a trailing `/` to the destination", (Edit(Span(at, at), "/"),), Applicability.SAFE

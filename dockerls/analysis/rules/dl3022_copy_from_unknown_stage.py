@@ -23,17 +23,20 @@ def stage_ref_index(value: str, stage: Stage, model: Model) -> int | None:
 
 
 def looks_external(value: str) -> bool:
-    """``--from`` values that name an image rather than a stage (as hadolint
-    tells them apart: a tag, digest or port needs a colon)."""
-    return ":" in value
+    """``--from`` values that can only name an image, never a stage: a stage
+    name has no ``/``, ``:`` or ``@``, while an image reference with a
+    registry or namespace (``docker.io/x/y``), a tag or port (``nginx:1``) or
+    a digest (``name@sha256:...``) has one of them."""
+    return any(c in value for c in "/:@")
 
 
 class CopyFromUnknownStage(Rule):
     """What it does:
     Flags `COPY --from=<name>` when no earlier `FROM ... AS <name>` defines
-    that stage, and a stage number that does not exist yet. Values with a
-    `:` (an image with a tag or digest) and values with variables are left
-    alone.
+    that stage, and a stage number that does not exist yet. Values that can
+    only be an image reference (with a `/`, `:` or `@`, which a stage name
+    never has: `nginx:1.27`, `docker.io/x/y`, `name@sha256:...`) and values
+    with variables are left alone.
 
     Why it matters:
     An unknown name is pulled as an image from a registry instead, which is

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from dockerls.analysis.rules._pkg import DNF_NAMES, YUM_INSTALL, rpm_without_yes
+from dockerls.analysis.rules._pkg import YUM_INSTALL, rpm_without_yes
 from dockerls.analysis.rules.base import (
     Finding,
     FixAvailability,
@@ -14,11 +14,15 @@ from dockerls.analysis.rules.base import (
 )
 from dockerls.syntax.nodes import Instruction
 
+# the dnf front ends that ask before installing (microdnf never does)
+_PROMPTING = ("dnf", "dnf5")
+
 
 class DnfWithoutYes(Rule):
     """What it does:
-    Flags `dnf install` (also `groupinstall`, `localinstall`) run without
-    `-y`/`--assumeyes`.
+    Flags `dnf install` (also `groupinstall`, `localinstall`, and `dnf5`)
+    run without `-y`/`--assumeyes`.  `microdnf` is left alone: it never asks
+    for confirmation.
 
     Why it matters:
     Nobody can answer dnf's confirmation prompt during a build, so the
@@ -44,7 +48,7 @@ class DnfWithoutYes(Rule):
     kinds = frozenset({"RUN"})
 
     def check_instruction(self, inst: Instruction, ctx: InstructionContext) -> Iterable[Finding]:
-        return rpm_without_yes(inst, ctx.shell, DNF_NAMES, YUM_INSTALL)
+        return rpm_without_yes(inst, ctx.shell, _PROMPTING, YUM_INSTALL)
 
 
 RULE = DnfWithoutYes()

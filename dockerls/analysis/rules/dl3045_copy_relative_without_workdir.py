@@ -2,35 +2,61 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
-from dockerls.analysis.model import Model, Stage
-from dockerls.analysis.rules._misc_common import operands, strip_quotes
+from dockerls.analysis.model import Model, Stage, expand, var_refs
+from dockerls.analysis.rules._misc_common import operand_value, operands, windows_path
 from dockerls.analysis.rules.base import Finding, FixAvailability, Rule, Severity
+from dockerls.syntax.nodes import Instruction
 
-_WINDOWS_ABS = re.compile(r"^[A-Za-z]:[\\/]")
 
-
-def _has_workdir(
-    stage: Stage, model: Model, before: int, seen: frozenset[int] = frozenset()
-) -> bool:
+def _has_workdir(stage: Stage, model: Model, before: int) -> bool:
     """Whether a WORKDIR is in force at item ``before`` of ``stage``,
-    counting the stages it builds on."""
-    for idx, _inst in stage.by_name("WORKDIR"):
-        if idx < before:
+    counting the stages it builds on (through the global ARGs' defaults)."""
+    seen: set[int] = set()
+    cur: Stage | None = stage
+    while cur is not None and cur.index not in seen:
+        seen.add(cur.index)
+        if any(idx < before for idx, _inst in cur.by_name("WORKDIR")):
             return True
-    base = stage.base_stage
-    if base is None or base in seen or base >= stage.index:
-        return False
-    st = model.stages[base]
-    return _has_workdir(st, model, st.end, seen | {stage.index})
+        cur = model.parent_stage(cur)
+        before = cur.end if cur is not None else 0
+    return False
+
+
+def _destination(inst: Instruction, raw: str, stage: Stage, idx: int, model: Model) -> str | None:
+    """The destination as the build sees it: quotes removed and the ARG/ENV
+    values in force substituted.  None when it starts with a variable
+    without a known value (``$HOME``, set by the base image): it may well be
+    absolute."""
+    refs = var_refs(raw, model.escape)
+    if refs:
+        env = model.env_at(stage, idx)
+        lead = len(raw) - len(raw.lstrip("\"'"))
+        first = refs[0]
+        unknown = env.get(first.name) is None and first.modifier not in (":-", "-")
+        if first.start == lead and unknown:
+            return None
+        raw = expand(raw, env, model.escape)
+    return operand_value(inst, raw, model.escape)
+
+
+def _absolute(dest: str) -> bool:
+    """``/x``; on Windows also ``C:\\x``, ``C:/x`` and ``\\x`` (a leading
+    backslash means nothing else)."""
+    return dest.startswith(("/", "\\")) or windows_path(dest, ())
 
 
 class CopyRelativeWithoutWorkdir(Rule):
     """What it does:
     Flags a `COPY` whose destination is a relative path while neither this
-    stage nor a stage it builds on has set a `WORKDIR` yet.
+    stage nor a stage it builds on has set a `WORKDIR` yet.  The destination
+    is read as the build reads it: quotes removed and `ARG`/`ENV` values
+    substituted, so `"${HOME}"/app` or `$APP_DIR` set to an absolute path is
+    absolute, and a destination starting with a variable whose value is
+    unknown (set by the base image) is left alone.  `FROM <stage>` inherits
+    that stage's `WORKDIR`, also when the stage is named through a global
+    `ARG` (`FROM build-${VARIANT}`, read with the `ARG`'s default).
 
     Why it matters:
     A relative destination is resolved against the working directory of the
@@ -64,8 +90,8 @@ class CopyRelativeWithoutWorkdir(Rule):
             if len(ops) < 2:
                 continue
             raw, span = ops[-1]
-            dest = strip_quotes(raw)
-            if not dest or dest.startswith(("/", "$")) or _WINDOWS_ABS.match(dest):
+            dest = _destination(inst, raw, stage, idx, model)
+            if not dest or _absolute(dest):
                 continue
             if _has_workdir(stage, model, idx):
                 continue
