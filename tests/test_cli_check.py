@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from dockerls.cli import main
+from tests.support import CORPUS_FILES, corpus_files
 
 BAD = "FROM ubuntu\nRUN chmod 777 /x\n"  # DL3006 (warning), DLS108 (warning)
 INFO_ONLY = "FROM ubuntu:24.04\nEXPOSE 22\n"  # DLS109 (info)
@@ -190,11 +191,19 @@ def test_check_runs_over_the_whole_corpus_without_a_crash() -> None:
     import subprocess
     import sys
 
-    corpus = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "files"
-    files = [p for p in corpus.rglob("*") if p.is_file()]
+    files = corpus_files()
     assert len(files) == 1487
     proc = subprocess.run(
-        [sys.executable, "-m", "dockerls", "check", "--no-shellcheck", "-f", "json", str(corpus)],
+        [
+            sys.executable,
+            "-m",
+            "dockerls",
+            "check",
+            "--no-shellcheck",
+            "-f",
+            "json",
+            str(CORPUS_FILES),
+        ],
         capture_output=True,
         text=True,
         timeout=600,

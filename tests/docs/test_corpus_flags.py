@@ -7,14 +7,12 @@ The corpus is parsed with the `dockerfile` package (BuildKit's own parser), so
 from __future__ import annotations
 
 from collections import Counter
-from pathlib import Path
 
 import dockerfile
 import pytest
 
 from dockerls.syntax import spec
-
-CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "files"
+from tests.support import CORPUS_FILES, corpus_files
 
 pytestmark = [
     pytest.mark.corpus,
@@ -34,15 +32,13 @@ def _commands(text: str) -> list[dockerfile.Command]:
 
 def _corpus_commands() -> list[tuple[str, dockerfile.Command]]:
     found: list[tuple[str, dockerfile.Command]] = []
-    for path in sorted(CORPUS.rglob("*")):
-        if not path.is_file():
-            continue
+    for path in corpus_files():
         try:
             text = path.read_text(encoding="utf-8", errors="replace")
             cmds = _commands(text)
         except dockerfile.GoParseError:
             continue
-        found.extend((str(path.relative_to(CORPUS)), c) for c in cmds)
+        found.extend((str(path.relative_to(CORPUS_FILES)), c) for c in cmds)
     return found
 
 

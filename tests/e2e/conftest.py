@@ -3,14 +3,12 @@ once per recorded editor capability set (VS Code and Neovim)."""
 
 from __future__ import annotations
 
-import sys
-
 import pytest
 import pytest_lsp
 from lsprotocol import types as lsp
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
-SERVER = [sys.executable, "-m", "dockerls", "serve"]
+from tests.e2e.helpers import SERVER
 
 
 @pytest_lsp.fixture(

@@ -7,6 +7,8 @@ from __future__ import annotations
 from lsprotocol import types as lsp
 from pytest_lsp import LanguageClient
 
+from tests.e2e.helpers import open_document, publish_log, wait_publish
+
 URI = "file:///tmp/e2e-code-actions/Dockerfile"
 
 
@@ -26,11 +28,10 @@ def _apply(text: str, edits: list[lsp.TextEdit]) -> str:
 
 
 async def _open(client: LanguageClient, text: str) -> list[lsp.Diagnostic]:
-    client.text_document_did_open(
-        lsp.DidOpenTextDocumentParams(lsp.TextDocumentItem(URI, "dockerfile", 1, text))
-    )
-    await client.wait_for_notification(lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
-    return list(client.diagnostics[URI])
+    """Open ``text`` and return its first published diagnostics."""
+    publish_log(client)
+    open_document(client, URI, text)
+    return list((await wait_publish(client, lambda p: p.uri == URI)).diagnostics)
 
 
 async def _actions(

@@ -5,7 +5,6 @@ Markdown switched off (a plain-text client)."""
 from __future__ import annotations
 
 import copy
-import sys
 from typing import Any
 
 import pytest
@@ -15,8 +14,8 @@ from pygls.exceptions import JsonRpcInvalidParams
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
 from dockerls import docs
+from tests.e2e.helpers import SERVER, open_document
 
-SERVER = [sys.executable, "-m", "dockerls", "serve"]
 URI = "file:///tmp/e2e-completion/Dockerfile"
 
 
@@ -51,12 +50,6 @@ async def editor(request: pytest.FixtureRequest, lsp_client: LanguageClient):  #
     await lsp_client.shutdown_session()
 
 
-def _open(client: LanguageClient, text: str) -> None:
-    client.text_document_did_open(
-        lsp.DidOpenTextDocumentParams(lsp.TextDocumentItem(URI, "dockerfile", 1, text))
-    )
-
-
 def _doc_id() -> lsp.TextDocumentIdentifier:
     return lsp.TextDocumentIdentifier(URI)
 
@@ -85,7 +78,11 @@ async def test_capabilities_advertised(editor: LanguageClient) -> None:
 
 
 async def test_completion_keywords_and_mounts(editor: LanguageClient) -> None:
-    _open(editor, "FROM alpine AS build\nRU\nRUN --mount=type=cache,\nFROM alpine\nCOPY --from=\n")
+    open_document(
+        editor,
+        URI,
+        "FROM alpine AS build\nRU\nRUN --mount=type=cache,\nFROM alpine\nCOPY --from=\n",
+    )
     res = await editor.text_document_completion_async(
         lsp.CompletionParams(_doc_id(), lsp.Position(1, 2))
     )
@@ -129,7 +126,7 @@ async def test_completion_keywords_and_mounts(editor: LanguageClient) -> None:
 
 
 async def test_hover_markdown_or_plain(editor: LanguageClient) -> None:
-    _open(editor, "FROM alpine\nARG V=1\nRUN --network=none echo $V\n")
+    open_document(editor, URI, "FROM alpine\nARG V=1\nRUN --network=none echo $V\n")
     h = await editor.text_document_hover_async(lsp.HoverParams(_doc_id(), lsp.Position(2, 1)))
     assert h is not None and isinstance(h.contents, lsp.MarkupContent)
     if _plain_client(editor):
@@ -158,7 +155,7 @@ async def test_hover_markdown_or_plain(editor: LanguageClient) -> None:
 
 
 async def test_signature_help_tracks_cursor(editor: LanguageClient) -> None:
-    _open(editor, 'FROM alpine\nHEALTHCHECK --timeout=3s CMD true\nCMD ["a", "b"]\n')
+    open_document(editor, URI, 'FROM alpine\nHEALTHCHECK --timeout=3s CMD true\nCMD ["a", "b"]\n')
     sh = await editor.text_document_signature_help_async(
         lsp.SignatureHelpParams(_doc_id(), lsp.Position(1, 16))
     )
@@ -191,10 +188,7 @@ async def test_copy_sources_from_build_context(editor: LanguageClient, tmp_path:
     text = "FROM python\nCOPY  /app/\nCOPY src/ /app/src\n"
     dockerfile.write_text(text)
     uri = dockerfile.as_uri()
-    editor.text_document_did_open(
-        lsp.DidOpenTextDocumentParams(lsp.TextDocumentItem(uri, "dockerfile", 1, text))
-    )
-    doc = lsp.TextDocumentIdentifier(uri)
+    doc = open_document(editor, uri, text)
     top = await editor.text_document_completion_async(lsp.CompletionParams(doc, lsp.Position(1, 5)))
     assert isinstance(top, lsp.CompletionList)
     names = [i.label for i in top.items if not i.label.startswith("--")]

@@ -3,20 +3,13 @@
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
 from lsprotocol import types as lsp
 from pytest_lsp import LanguageClient
 
-
-async def _until(pred, timeout: float = 15.0) -> None:  # type: ignore[no-untyped-def]
-    loop = asyncio.get_running_loop()
-    end = loop.time() + timeout
-    while not pred():
-        if loop.time() > end:
-            raise AssertionError("timed out")
-        await asyncio.sleep(0.02)
+from tests.e2e.helpers import open_document
+from tests.support import until
 
 
 async def test_copy_of_ignored_file_and_dockerignore_save(
@@ -30,14 +23,12 @@ async def test_copy_of_ignored_file_and_dockerignore_save(
     text = "FROM alpine:3.20\nCOPY notes.txt app.js /srv/\n"
     dockerfile.write_text(text)
     uri = dockerfile.as_uri()
-    client.text_document_did_open(
-        lsp.DidOpenTextDocumentParams(lsp.TextDocumentItem(uri, "dockerfile", 1, text))
-    )
+    open_document(client, uri, text)
 
     def codes() -> set[str]:
         return {str(d.code) for d in client.diagnostics.get(uri, ())}
 
-    await _until(lambda: "CopyIgnoredFile" in codes())
+    await until(lambda: "CopyIgnoredFile" in codes())
     d = next(d for d in client.diagnostics[uri] if d.code == "CopyIgnoredFile")
     assert d.range == lsp.Range(lsp.Position(1, 5), lsp.Position(1, 14))
 
@@ -46,16 +37,14 @@ async def test_copy_of_ignored_file_and_dockerignore_save(
     client.text_document_did_save(
         lsp.DidSaveTextDocumentParams(lsp.TextDocumentIdentifier(ignore.as_uri()))
     )
-    await _until(lambda: uri in client.diagnostics and "CopyIgnoredFile" not in codes())
+    await until(lambda: uri in client.diagnostics and "CopyIgnoredFile" not in codes())
 
 
 async def test_invalid_dockerignore_pattern(client: LanguageClient, tmp_path: Path) -> None:
     ignore = tmp_path / ".dockerignore"
     uri = ignore.as_uri()
-    client.text_document_did_open(
-        lsp.DidOpenTextDocumentParams(lsp.TextDocumentItem(uri, "ignore", 1, "ok\n[z-a\n"))
-    )
-    await _until(lambda: bool(client.diagnostics.get(uri)))
+    open_document(client, uri, "ok\n[z-a\n", language_id="ignore")
+    await until(lambda: bool(client.diagnostics.get(uri)))
     d = client.diagnostics[uri][0]
     assert d.range.start.line == 1
     assert d.code == "InvalidIgnorePattern"

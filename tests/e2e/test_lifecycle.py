@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import subprocess
 import sys
@@ -10,7 +9,8 @@ import sys
 from lsprotocol import types as lsp
 from pytest_lsp import LanguageClient
 
-from tests.e2e.published import publish_log
+from tests.e2e.helpers import open_document, publish_log
+from tests.support import until
 
 URI = "file:///tmp/e2e/Dockerfile"
 
@@ -18,12 +18,8 @@ URI = "file:///tmp/e2e/Dockerfile"
 async def test_open_change_close(client: LanguageClient) -> None:
     published = publish_log(client)
 
-    client.text_document_did_open(
-        lsp.DidOpenTextDocumentParams(
-            lsp.TextDocumentItem(URI, "dockerfile", 1, "FROM ubuntu\nENV x\n")
-        )
-    )
-    await _until(lambda: any(p.version == 1 for p in published))
+    open_document(client, URI, "FROM ubuntu\nENV x\n")
+    await until(lambda: any(p.version == 1 for p in published))
     first = next(p for p in published if p.version == 1)
     codes = {d.code for d in first.diagnostics}
     assert {"DL3006", "MissingValue"} <= codes
@@ -43,21 +39,19 @@ async def test_open_change_close(client: LanguageClient) -> None:
             ],
         )
     )
-    await _until(lambda: any(p.version == 2 for p in published))
+    await until(lambda: any(p.version == 2 for p in published))
     second = next(p for p in published if p.version == 2)
     assert "MissingValue" not in {d.code for d in second.diagnostics}
     assert "DL3006" in {d.code for d in second.diagnostics}
 
     client.text_document_did_close(lsp.DidCloseTextDocumentParams(lsp.TextDocumentIdentifier(URI)))
-    await _until(lambda: URI in client.diagnostics and len(client.diagnostics[URI]) == 0)
+    await until(lambda: URI in client.diagnostics and len(client.diagnostics[URI]) == 0)
 
 
 async def test_burst_of_edits_publishes_latest_version(client: LanguageClient) -> None:
     published = publish_log(client)
 
-    client.text_document_did_open(
-        lsp.DidOpenTextDocumentParams(lsp.TextDocumentItem(URI, "dockerfile", 1, "FROM alpine:3\n"))
-    )
+    open_document(client, URI, "FROM alpine:3\n")
     for v in range(2, 30):
         client.text_document_did_change(
             lsp.DidChangeTextDocumentParams(
@@ -69,18 +63,9 @@ async def test_burst_of_edits_publishes_latest_version(client: LanguageClient) -
                 ],
             )
         )
-    await _until(lambda: any(p.version == 29 for p in published))
+    await until(lambda: any(p.version == 29 for p in published))
     versions = [p.version for p in published]
     assert versions == sorted(versions)  # never an older version after a newer one
-
-
-async def _until(pred, timeout: float = 10.0) -> None:  # type: ignore[no-untyped-def]
-    loop = asyncio.get_running_loop()
-    end = loop.time() + timeout
-    while not pred():
-        if loop.time() > end:
-            raise AssertionError("timed out")
-        await asyncio.sleep(0.01)
 
 
 def _frame(obj: object) -> bytes:

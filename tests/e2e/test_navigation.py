@@ -4,7 +4,6 @@ capabilities."""
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -13,7 +12,7 @@ import pytest_lsp
 from lsprotocol import types as lsp
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
-SERVER = [sys.executable, "-m", "dockerls", "serve"]
+from tests.e2e.helpers import SERVER, open_document
 
 TEXT = """ARG V=1
 from node:${V} as build
@@ -38,13 +37,6 @@ async def editor(request: pytest.FixtureRequest, lsp_client: LanguageClient):  #
     lsp_client.init_result = result  # type: ignore[attr-defined]
     yield
     await lsp_client.shutdown_session()
-
-
-def _open(client: LanguageClient, uri: str, text: str = TEXT) -> lsp.TextDocumentIdentifier:
-    client.text_document_did_open(
-        lsp.DidOpenTextDocumentParams(lsp.TextDocumentItem(uri, "dockerfile", 1, text))
-    )
-    return lsp.TextDocumentIdentifier(uri)
 
 
 @pytest.fixture
@@ -92,7 +84,7 @@ async def test_capabilities_are_advertised(editor: LanguageClient) -> None:
 
 
 async def test_definition_references_highlight_rename(editor: LanguageClient, uri: str) -> None:
-    doc = _open(editor, uri)
+    doc = open_document(editor, uri, TEXT)
     at_use = lsp.Position(3, 10)  # the V of "echo $V"
     defs = await editor.text_document_definition_async(lsp.DefinitionParams(doc, at_use))
     assert isinstance(defs, list)
@@ -140,7 +132,7 @@ async def test_definition_references_highlight_rename(editor: LanguageClient, ur
 
 
 async def test_symbols(editor: LanguageClient, uri: str) -> None:
-    doc = _open(editor, uri)
+    doc = open_document(editor, uri, TEXT)
     syms = await editor.text_document_document_symbol_async(lsp.DocumentSymbolParams(doc))
     assert syms is not None
     names = [s.name for s in syms]
@@ -164,7 +156,7 @@ async def test_symbols_after_edits_match_a_fresh_computation(
     caps: lsp.ServerCapabilities = editor.init_result.capabilities  # type: ignore[attr-defined]
     encoding = str(caps.position_encoding or "utf-16")
     text = TEXT + "RUN true\n" * 12 + "ENV Ü=1 B=ä\nLABEL x=y\n"
-    doc = _open(editor, uri, text)
+    doc = open_document(editor, uri, text)
     await editor.text_document_document_symbol_async(lsp.DocumentSymbolParams(doc))
     edits = [
         (lsp.Position(10, 0), lsp.Position(10, 0), "FROM büsybox AS tiny\nRUN ünïcode\n"),
@@ -202,7 +194,7 @@ def _sym(s: lsp.DocumentSymbol | lsp.SymbolInformation) -> object:
 
 
 async def test_folding_selection_links(editor: LanguageClient, uri: str) -> None:
-    doc = _open(editor, uri)
+    doc = open_document(editor, uri, TEXT)
     folds = await editor.text_document_folding_range_async(lsp.FoldingRangeParams(doc))
     assert folds is not None
     assert (6, 8) in {(f.start_line, f.end_line) for f in folds}
@@ -218,7 +210,7 @@ async def test_folding_selection_links(editor: LanguageClient, uri: str) -> None
 
 
 async def test_semantic_tokens_full_delta_range(editor: LanguageClient, uri: str) -> None:
-    doc = _open(editor, uri)
+    doc = open_document(editor, uri, TEXT)
     full = await editor.text_document_semantic_tokens_full_async(lsp.SemanticTokensParams(doc))
     assert full is not None and full.result_id and len(full.data) % 5 == 0 and full.data
     editor.text_document_did_change(
@@ -247,7 +239,7 @@ async def test_semantic_tokens_full_delta_range(editor: LanguageClient, uri: str
 
 
 async def test_inlay_hints(editor: LanguageClient, uri: str) -> None:
-    doc = _open(editor, uri)
+    doc = open_document(editor, uri, TEXT)
     hints = await editor.text_document_inlay_hint_async(
         lsp.InlayHintParams(doc, lsp.Range(lsp.Position(0, 0), lsp.Position(4, 0)))
     )
@@ -256,7 +248,7 @@ async def test_inlay_hints(editor: LanguageClient, uri: str) -> None:
 
 
 async def test_formatting(editor: LanguageClient, uri: str) -> None:
-    doc = _open(editor, uri, "from a\nrun   x \\\n  y\n")
+    doc = open_document(editor, uri, "from a\nrun   x \\\n  y\n")
     fo = lsp.FormattingOptions(tab_size=2, insert_spaces=True)
     edits = await editor.text_document_formatting_async(lsp.DocumentFormattingParams(doc, fo))
     assert edits is not None

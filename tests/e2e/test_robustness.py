@@ -3,21 +3,13 @@ a huge file, bad settings.  The server answers and stays up."""
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 from lsprotocol import types as lsp
 from pygls.exceptions import JsonRpcInvalidParams
 from pytest_lsp import LanguageClient
 
-
-async def _until(pred, timeout: float = 30.0) -> None:  # type: ignore[no-untyped-def]
-    loop = asyncio.get_running_loop()
-    end = loop.time() + timeout
-    while not pred():
-        if loop.time() > end:
-            raise AssertionError("timed out")
-        await asyncio.sleep(0.02)
+from tests.e2e.helpers import open_document
+from tests.support import until
 
 
 async def test_unknown_uri_gets_an_error_reply(client: LanguageClient) -> None:
@@ -34,10 +26,8 @@ async def test_out_of_range_positions_are_clamped_and_junk_is_linted(
 ) -> None:
     uri = "file:///tmp/robust/Dockerfile"
     junk = "FROM alpine:3\n\x00\x01\ufffd\ufffd binary junk\nRUN echo ok\n"
-    client.text_document_did_open(
-        lsp.DidOpenTextDocumentParams(lsp.TextDocumentItem(uri, "dockerfile", 1, junk))
-    )
-    await _until(lambda: uri in client.diagnostics)
+    open_document(client, uri, junk)
+    await until(lambda: uri in client.diagnostics)
     # LSP: a character past the line end means the line end; we also clamp lines
     hover = await client.text_document_hover_async(
         lsp.HoverParams(lsp.TextDocumentIdentifier(uri), lsp.Position(9999, 9999))
@@ -53,10 +43,8 @@ async def test_out_of_range_positions_are_clamped_and_junk_is_linted(
 async def test_huge_file(client: LanguageClient) -> None:
     uri = "file:///tmp/robust/huge.Dockerfile"
     text = "FROM alpine:3\n" + "RUN echo hello && echo world\n" * 20000
-    client.text_document_did_open(
-        lsp.DidOpenTextDocumentParams(lsp.TextDocumentItem(uri, "dockerfile", 1, text))
-    )
-    await _until(lambda: uri in client.diagnostics, timeout=120)
+    open_document(client, uri, text)
+    await until(lambda: uri in client.diagnostics, timeout=120)
 
 
 async def test_bad_setting_gets_a_message_and_the_rest_applies(client: LanguageClient) -> None:
@@ -64,14 +52,10 @@ async def test_bad_setting_gets_a_message_and_the_rest_applies(client: LanguageC
         {"dockerls": {"rules": {"ignore": ["DL3006"], "severity": {"DL3007": "loud"}}}}
     )
     client.workspace_did_change_configuration(lsp.DidChangeConfigurationParams(settings=None))
-    await _until(lambda: any("DL3007" in m.message for m in client.messages))
+    await until(lambda: any("DL3007" in m.message for m in client.messages))
     uri = "file:///tmp/robust/settings/Dockerfile"
-    client.text_document_did_open(
-        lsp.DidOpenTextDocumentParams(
-            lsp.TextDocumentItem(uri, "dockerfile", 1, "FROM ubuntu\nFROM ubuntu:latest\n")
-        )
-    )
-    await _until(lambda: uri in client.diagnostics)
+    open_document(client, uri, "FROM ubuntu\nFROM ubuntu:latest\n")
+    await until(lambda: uri in client.diagnostics)
     codes = {d.code for d in client.diagnostics[uri]}
     assert "DL3006" not in codes  # the valid part of the settings applied
     assert "DL3007" in codes  # the bad severity fell back to the default

@@ -4,22 +4,14 @@ loop), with exact ranges; an edit elsewhere keeps them (cached)."""
 
 from __future__ import annotations
 
-import asyncio
-
 from lsprotocol import types as lsp
 from pytest_lsp import LanguageClient
 
+from tests.e2e.helpers import open_document
+from tests.support import until
+
 URI = "file:///tmp/e2e-shellcheck/Dockerfile"
 TEXT = "FROM debian:12\nRUN apt-get update \\\n    && cd /x; echo $foo\n"
-
-
-async def _until(pred, timeout: float = 30.0) -> None:  # type: ignore[no-untyped-def]
-    loop = asyncio.get_running_loop()
-    end = loop.time() + timeout
-    while not pred():
-        if loop.time() > end:
-            raise AssertionError("timed out waiting for diagnostics")
-        await asyncio.sleep(0.02)
 
 
 def _codes(client: LanguageClient) -> dict[str, lsp.Diagnostic]:
@@ -27,11 +19,9 @@ def _codes(client: LanguageClient) -> dict[str, lsp.Diagnostic]:
 
 
 async def test_shellcheck_findings_arrive_with_exact_ranges(client: LanguageClient) -> None:
-    client.text_document_did_open(
-        lsp.DidOpenTextDocumentParams(lsp.TextDocumentItem(URI, "dockerfile", 1, TEXT))
-    )
-    await _until(lambda: "DL3003" in _codes(client))
-    await _until(lambda: "SC2164" in _codes(client))
+    open_document(client, URI, TEXT)
+    await until(lambda: "DL3003" in _codes(client))
+    await until(lambda: "SC2164" in _codes(client))
     found = _codes(client)
     sc2164 = found["SC2164"]
     assert sc2164.range == lsp.Range(lsp.Position(2, 7), lsp.Position(2, 12))
@@ -49,7 +39,7 @@ async def test_shellcheck_findings_arrive_with_exact_ranges(client: LanguageClie
             ],
         )
     )
-    await _until(
+    await until(
         lambda: (
             _codes(client).get("SC2164") is not None
             and _codes(client)["SC2164"].range.start.line == 3

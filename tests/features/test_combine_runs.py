@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from dockerls.analysis.model import build_model
 from dockerls.features.combine_runs import combined_text, continuation_indent, group_at
 from dockerls.syntax.nodes import Instruction
 from dockerls.syntax.parser import parse
+from tests.support import corpus_files
 
 
 def combine(src: str, at: int = 1) -> str | None:
@@ -114,9 +113,7 @@ def test_combining_every_run_block_of_the_corpus_keeps_the_file_valid() -> None:
     from dockerls.features.combine_runs import combine
     from dockerls.fixes import apply_edits
 
-    corpus = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "files"
-    files = sorted(p for p in corpus.rglob("*") if p.is_file())
-    assert len(files) >= 1400
+    files = corpus_files()
     offered = refused = 0
     for path in files:
         text = path.read_bytes().decode("utf-8", errors="surrogateescape")

@@ -5,19 +5,17 @@ from __future__ import annotations
 
 import json
 import random
-from pathlib import Path
 
 from dockerls.analysis.engine import Linter
 from dockerls.features.diagnostics import DiagnosticCache, diagnostics_json
 from dockerls.features.positions import UTF8, UTF16
 from dockerls.syntax.parser import parse
 from dockerls.syntax.reparse import reparse
-
-CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "files"
+from tests.support import corpus_files
 
 
 def test_incremental_serialisation_equals_fresh() -> None:
-    files = sorted(p for p in CORPUS.rglob("*") if p.is_file())[200:260]
+    files = corpus_files()[200:260]
     text = "".join(f.read_text(errors="replace") + "\n" for f in files)
     p = parse(text)
     linter = Linter()

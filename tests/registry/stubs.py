@@ -112,6 +112,14 @@ class BlackHole:
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
         self._thread.join(timeout=2)
+        # connections the loop had no turn to accept still wait in the backlog:
+        # count them too, so ``accepted`` is exact without waiting
+        self.sock.setblocking(False)
+        while True:
+            try:
+                self.accepted.append(self.sock.accept()[0])
+            except OSError:
+                break
         for c in self.accepted:
             c.close()
         self.sock.close()

@@ -8,7 +8,7 @@
 * fixing the whole file (``fix_text``, safe and unsafe) reaches a fixed point.
 
 The corpus pass lints with the fixable rules only, and re-lints a fixed file
-with the one rule whose fix was applied, which keeps it well under 90 s.
+with the one rule whose fix was applied (its speed is bench/'s business).
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
-import time
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -41,16 +40,9 @@ from dockerls.fixes import TextEdit, apply_edits, fix_edits, fix_text
 from dockerls.syntax.nodes import Instruction, Span
 from dockerls.syntax.parser import Parse, parse
 from dockerls.syntax.reparse import reparse
+from tests.support import CORPUS_FILES, corpus_files
 
-CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "files"
 FIXABLE: list[Rule] = [r for r in RULES if r.fix is not FixAvailability.NONE]
-BUDGET_S = 90.0
-
-
-def corpus_files() -> list[Path]:
-    files = sorted(p for p in CORPUS.rglob("*") if p.is_file())
-    assert len(files) >= 1400, f"corpus not found at {CORPUS}"
-    return files
 
 
 def buildkit_ok(text: str) -> bool:
@@ -179,7 +171,6 @@ def test_roundtrip_catches_broken_fixes() -> None:
 def test_every_fix_roundtrips_on_the_corpus() -> None:
     logging.disable(logging.CRITICAL)
     try:
-        started = time.monotonic()
         offered: Counter[str] = Counter()
         failures: dict[str, list[str]] = {}
         workers = max(1, min(4, os.cpu_count() or 1))
@@ -192,21 +183,17 @@ def test_every_fix_roundtrips_on_the_corpus() -> None:
                     offered[code] += 1
                     if problem is not None:
                         failures.setdefault(code, []).append(
-                            f"{path.relative_to(CORPUS)}: {problem}"
+                            f"{path.relative_to(CORPUS_FILES)}: {problem}"
                         )
-        elapsed = time.monotonic() - started
     finally:
         logging.disable(logging.NOTSET)
-    print(
-        f"fix round-trip: {sum(offered.values())} fixes, {len(offered)} codes, {elapsed:.1f}s, {workers} workers"
-    )
+    print(f"fix round-trip: {sum(offered.values())} fixes, {len(offered)} codes")
     print(dict(sorted(offered.items())))
     assert sum(offered.values()) > 1000
     report = "\n".join(
         f"{c}: {len(fs)} failures, e.g. {fs[0]}" for c, fs in sorted(failures.items())
     )
     assert not failures, report
-    assert elapsed < BUDGET_S * 1.5
 
 
 def test_fix_all_reaches_a_fixed_point_on_a_corpus_sample() -> None:

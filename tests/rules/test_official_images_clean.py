@@ -8,14 +8,12 @@ a false positive (or must be listed below with the reason).
 from __future__ import annotations
 
 import csv
-from pathlib import Path
 
 import pytest
 
 from dockerls.analysis.engine import Linter
 from dockerls.syntax.parser import parse
-
-CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
+from tests.support import CORPUS
 
 # Repositories of Docker Official Images: every docker-library/* repo, plus the
 # images whose upstream maintains the official Dockerfiles in its own repo

@@ -59,14 +59,13 @@ def test_every_rule_has_fixtures_and_fixable_rules_have_fix_cases() -> None:
 def test_incremental_lint_equals_full_lint() -> None:
     """The keystroke fast path gives exactly what a full lint gives."""
     import random
-    from pathlib import Path
 
     from dockerls.analysis.engine import Linter
     from dockerls.syntax.parser import parse
     from dockerls.syntax.reparse import reparse
+    from tests.support import corpus_files
 
-    corpus = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "files"
-    files = sorted(p for p in corpus.rglob("*") if p.is_file())[:60]
+    files = corpus_files()[:60]
     text = "".join(f.read_text(errors="replace") + "\n" for f in files)
     p = parse(text)
     linter = Linter()

@@ -29,14 +29,13 @@ from dockerls.analysis.shellcheck_map import jobs_for, shellcheck_dialect, viola
 from dockerls.shellcheck import ShellChecker
 from dockerls.syntax.nodes import Instruction
 from dockerls.syntax.parser import Parse, parse
-
-CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "files"
+from tests.support import corpus_files
 
 pytestmark = pytest.mark.corpus
 
 
 def _files() -> list[Path]:
-    files = sorted(p for p in CORPUS.rglob("*") if p.is_file())
+    files = corpus_files()
     if os.environ.get("DOCKERLS_CORPUS_FULL") != "1":
         files = files[::4]
     return files
@@ -73,7 +72,6 @@ def _windows(p: Parse, m: Model) -> bool:
 
 
 def test_shellcheck_matches_hadolint_on_the_corpus() -> None:
-    assert CORPUS.is_dir(), f"corpus not found at {CORPUS}"
     files = _files()
     with ThreadPoolExecutor(max_workers=4) as pool:
         reports = list(pool.map(_hadolint, files))

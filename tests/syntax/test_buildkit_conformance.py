@@ -16,18 +16,11 @@ import pytest
 
 from dockerls.syntax.nodes import Instruction
 from dockerls.syntax.parser import parse
+from tests.support import CORPUS, corpus_files
 
 from .buildkit_oracle import compare
 
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "corpus"
-CORPUS = SHARED / "files"
-TESTFILES = SHARED / "parser-testfiles"
-
-
-def corpus_files() -> list[Path]:
-    files = sorted(p for p in CORPUS.rglob("*") if p.is_file())
-    assert len(files) >= 1400, f"corpus not found at {CORPUS}"
-    return files
+TESTFILES = CORPUS / "parser-testfiles"
 
 
 def read(path: Path) -> str:

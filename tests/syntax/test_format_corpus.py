@@ -11,9 +11,8 @@ import dockerfile
 import pytest
 
 from dockerls.features.formatting import FormatOptions, format_text
+from tests.support import corpus_files
 
-CORPUS = Path("/work/shared/corpus/files")
-FILES = sorted(p for p in CORPUS.rglob("*") if p.is_file()) if CORPUS.is_dir() else []
 # (options, every n-th file): the second set runs on a sixth of the corpus to keep the test fast
 OPTION_SETS = {
     "spaces2-nested": (
@@ -72,10 +71,10 @@ def _original_shape(path: Path, text: str) -> list[tuple[object, ...]] | None:
 @pytest.mark.parametrize("name", list(OPTION_SETS))
 def test_corpus_formatting(name: str) -> None:
     opts, every = OPTION_SETS[name]
-    assert len(FILES) >= 1400, f"the corpus is missing: {CORPUS}"
     checked = rejected = changed = 0
     failures: list[str] = []
-    for path in FILES[::every]:
+    files = corpus_files()[::every]
+    for path in files:
         text = _read(path)
         if text is None:
             continue
@@ -106,8 +105,8 @@ def test_corpus_formatting(name: str) -> None:
         checked += 1
         changed += formatted != text
     assert not failures, "\n".join(failures[:20])
-    assert checked + rejected >= len(FILES[::every]) - 5  # only undecodable files are left out
-    assert checked > len(FILES[::every]) * 0.9, (
+    assert checked + rejected >= len(files) - 5  # only undecodable files are left out
+    assert checked > len(files) * 0.9, (
         f"only {checked} files checked ({rejected} rejected by BuildKit)"
     )
     assert changed > 0  # formatting did something on the corpus

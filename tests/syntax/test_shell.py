@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
@@ -26,8 +24,7 @@ from dockerls.syntax.shell import (
     parse_shell,
     shell_dialect,
 )
-
-CORPUS = Path(os.environ.get("DOCKERLS_CORPUS", "/work/shared/corpus/files"))
+from tests.support import REPO, corpus_files
 
 
 def text(script: str, span: Span) -> str:
@@ -502,9 +499,8 @@ def test_astral_characters_after_brace_do_not_crash() -> None:
         "        assert sh.script == s\n"
         "print('survived')\n"
     )
-    root = Path(__file__).resolve().parents[2]
     proc = subprocess.run(
-        [sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=120
+        [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=120
     )
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert proc.stdout.strip() == "survived"
@@ -842,9 +838,7 @@ def test_generated_commands_roundtrip(name: str, args: list[str], sep: str) -> N
 
 def corpus_run_lines() -> list[str]:
     out: list[str] = []
-    for path in sorted(CORPUS.rglob("*")):
-        if not path.is_file():
-            continue
+    for path in corpus_files():
         try:
             content = path.read_text(encoding="utf-8", errors="replace")
         except OSError:

@@ -1,0 +1,80 @@
+"""What the end-to-end tests share: the server command, the one way to open a
+document, and every publishDiagnostics a client receives, in order.
+
+``client.wait_for_notification`` only sees a notification if a waiter is
+already registered when it arrives; two publishes read in one go (lint results,
+then registry or ShellCheck results a moment later) lose the second one. The
+publish log hooks the client's own publishDiagnostics handler instead, so
+nothing is missed, and tests wait on the log with a predicate."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from lsprotocol import types as lsp
+from pytest_lsp import LanguageClient
+
+from tests.support import until
+
+SERVER = [sys.executable, "-m", "dockerls", "serve"]
+
+
+def open_document(
+    client: LanguageClient,
+    uri: str,
+    text: str,
+    version: int = 1,
+    language_id: str = "dockerfile",
+) -> lsp.TextDocumentIdentifier:
+    """Send didOpen for ``text`` at ``uri``; the identifier for later requests."""
+    client.text_document_did_open(
+        lsp.DidOpenTextDocumentParams(lsp.TextDocumentItem(uri, language_id, version, text))
+    )
+    return lsp.TextDocumentIdentifier(uri)
+
+
+def publish_log(client: LanguageClient) -> list[lsp.PublishDiagnosticsParams]:
+    """The list of publishes this client has received since the first call."""
+    log: list[lsp.PublishDiagnosticsParams] | None = getattr(client, "_dockerls_publishes", None)
+    if log is not None:
+        return log
+    log = []
+    features = client.protocol.fm.features
+    original = features[lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS]
+
+    def recording(params: lsp.PublishDiagnosticsParams, *args: Any) -> Any:
+        log.append(params)
+        return original(params, *args)
+
+    features[lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS] = recording
+    client._dockerls_publishes = log  # type: ignore[attr-defined]
+    return log
+
+
+async def wait_publish(
+    client: LanguageClient,
+    pred: Callable[[lsp.PublishDiagnosticsParams], bool],
+    timeout: float = 15.0,
+) -> lsp.PublishDiagnosticsParams:
+    """The first publish (already received or still to come) that satisfies ``pred``."""
+    log = publish_log(client)
+    found: list[lsp.PublishDiagnosticsParams] = []
+    scanned = 0
+
+    def matched() -> bool:
+        nonlocal scanned
+        while not found and scanned < len(log):
+            if pred(log[scanned]):
+                found.append(log[scanned])
+            scanned += 1
+        return bool(found)
+
+    try:
+        await until(matched, timeout)
+    except pytest.fail.Exception:
+        got = [(p.version, sorted({str(d.code) for d in p.diagnostics})) for p in log]
+        pytest.fail(f"no matching publish within {timeout}s; got {got}")
+    return found[0]

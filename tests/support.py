@@ -1,0 +1,59 @@
+"""What every test directory shares: where the repository and the shared
+corpus are, and the one way to wait for a condition.
+
+The corpus lives beside the repository (``../shared/corpus`` from its root),
+never at an absolute path.  Waits are bounded and fail on timeout; a test never
+sleeps and then asserts, and never asserts how long something took.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+CORPUS = SHARED / "corpus"
+CORPUS_FILES = CORPUS / "files"
+CORPUS_MIN_FILES = 1400
+
+
+def corpus_files() -> list[Path]:
+    """Every corpus Dockerfile, sorted; fails the test when the corpus is missing."""
+    files = sorted(p for p in CORPUS_FILES.rglob("*") if p.is_file())
+    if len(files) < CORPUS_MIN_FILES:
+        pytest.fail(f"the corpus is missing: ../shared/corpus must sit beside {REPO}")
+    return files
+
+
+def wait_for(pred: Callable[[], object], timeout: float = 15.0, what: str = "") -> None:
+    """Block until ``pred()`` is true; fail after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while not pred():
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out after {timeout}s waiting for {what or 'a condition'}")
+        time.sleep(0.01)
+
+
+async def until(
+    pred: Callable[[], object | Awaitable[object]],
+    timeout: float = 15.0,
+    what: str = "",
+    interval: float = 0.01,
+) -> None:
+    """Like ``wait_for`` without blocking the event loop (LSP clients, servers);
+    ``pred`` may be a coroutine function (a request asked again until it says yes)."""
+    deadline = time.monotonic() + timeout
+    while not await _value(pred()):
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out after {timeout}s waiting for {what or 'a condition'}")
+        await asyncio.sleep(interval)
+
+
+async def _value(result: object | Awaitable[object]) -> object:
+    return await result if inspect.isawaitable(result) else result
