@@ -24,11 +24,19 @@ from pathlib import Path
 from typing import Any
 
 from dockerls import config as hl_config
-from dockerls.analysis.engine import LintConfig, Linter
+from dockerls.analysis.engine import LintConfig, Linter, LintResult
+from dockerls.analysis.facts import NO_FACTS, Facts, ShellCheckResults
+from dockerls.analysis.model import Model, build_model
 from dockerls.analysis.rules.base import Severity
+from dockerls.analysis.rules.sc_shellcheck import RULE as SHELLCHECK_RULE
+from dockerls.analysis.shellcheck_map import GROUP as SHELLCHECK
+from dockerls.context import ContextLoader
 from dockerls.formats import FORMATS, Problem, ProblemFix, RuleInfo, TextEdit, render
+from dockerls.shellcheck import ShellChecker
 from dockerls.syntax.lines import position, relative_position
-from dockerls.syntax.parser import parse
+from dockerls.syntax.parser import Parse, parse
+
+SHELLCHECK_CODE = SHELLCHECK_RULE.code
 
 THRESHOLDS = ("error", "warning", "info", "style", "ignore", "none")
 PARALLEL_MIN = 8
@@ -43,40 +51,38 @@ def read_text(path: Path | None) -> str:
     return data.decode("utf-8", errors="replace")
 
 
-_CHECKER: Any = None
+_CHECKER: ShellChecker | None = None  # one per process, cached per script
 
 
-def shellcheck_violations(p: Any, result: Any, config: LintConfig) -> list[tuple[int, Any]]:
-    """ShellCheck findings for one file, unless the shellcheck group is off or
-    no binary is installed (one checker per process, cached per script)."""
-    if "shellcheck" in config.disabled_groups:
-        return []
+def shellcheck_facts(p: Parse, model: Model, config: LintConfig) -> ShellCheckResults | None:
+    """ShellCheck's results for one file (the ``Facts.shellcheck`` input),
+    unless the shellcheck group is off or no binary is installed."""
     global _CHECKER
-    from dockerls.analysis.shellcheck_map import GROUP, jobs_for, violations_for
-    from dockerls.analysis.suppression import filter_violations
-    from dockerls.shellcheck import ShellChecker
-
+    if SHELLCHECK in config.disabled_groups or SHELLCHECK_CODE in config.ignore:
+        return None
     if _CHECKER is None:
         _CHECKER = ShellChecker()
     if not _CHECKER.available:
-        return []
-    jobs = jobs_for(p, result.model)
-    if not jobs:
-        return []
-    res = _CHECKER.check_scripts(jobs)
-    found = violations_for(p, jobs, res, config.severity)
-    sc = filter_violations(p, result, found, config, GROUP)
-    return [(i, v) for i, vs in sc.items() for v in vs]
+        return None
+    return _CHECKER.results_for(p, model)
 
 
-def lint_text(text: str, display: str, config: LintConfig) -> list[Problem]:
+def lint_text(
+    text: str, display: str, config: LintConfig, facts: Facts = NO_FACTS
+) -> list[Problem]:
+    """Lint one file: its facts (``facts`` plus ShellCheck's results), then
+    the engine, then the problems in file order."""
     p = parse(text)
-    result = Linter(config=config).lint(p)
-    found = result.all()
-    found.extend(shellcheck_violations(p, result, config))
-    found.sort(key=lambda iv: (iv[0], iv[1].span.start, iv[1].code))
+    model = build_model(p)
+    facts = replace(facts, shellcheck=shellcheck_facts(p, model, config))
+    result = Linter(config=config).lint(p, model, facts)
+    return problems(p, result, display)
+
+
+def problems(p: Parse, result: LintResult, display: str) -> list[Problem]:
+    """The engine's findings as the CLI's problems (1-based positions)."""
     out: list[Problem] = []
-    for item, v in found:
+    for item, v in result.all():
         sl, sc = relative_position(p, item, v.span.start)
         el, ec = relative_position(p, item, v.span.end)
         fix = None
@@ -172,23 +178,16 @@ class ConfigResolver:
 
 # ---------------------------------------------------------------------------- linting
 
-_LOADER: Any = None
+_LOADER = ContextLoader()
 
 
-def _with_context(config: LintConfig, path: Path | None) -> LintConfig:
+def context_facts(path: Path | None) -> Facts:
+    """The build context of one Dockerfile (its folder), as lint facts."""
     if path is None:
-        return config
-    global _LOADER
-    from dockerls.context import OPTIONS_KEY, ContextLoader
-
-    if _LOADER is None:
-        _LOADER = ContextLoader()
-    folder = path.parent
-    opts = dict(config.options)
-    opts["context_dir"] = os.fspath(folder)
+        return NO_FACTS
     with contextlib.suppress(OSError):
-        opts[OPTIONS_KEY] = _LOADER.get(folder, path)
-    return replace(config, options=opts)
+        return Facts(context=_LOADER.get(path.parent, path))
+    return NO_FACTS
 
 
 def lint_job(
@@ -201,7 +200,7 @@ def lint_job(
             text = read_text(path)
         except OSError as exc:
             return [], f"cannot read {display}: {exc.strerror or exc}"
-    return lint_text(text, display, _with_context(config, path)), None
+    return lint_text(text, display, config, context_facts(path)), None
 
 
 def lint_many(

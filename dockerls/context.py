@@ -3,9 +3,8 @@
 This is the IO side of the context-aware checks (CopyIgnoredFile, DLS120
 CopySourceMissing).  It builds an immutable
 :class:`~dockerls.analysis.dockerignore.ContextInfo` that the server and the
-CLI put into the lint options under the key ``"context"``
-(``LintConfig(options={..., "context": info})``); rules only read that
-object and stay silent when it is absent.
+CLI pass to the engine as ``Facts.context``; rules only read that object and
+stay silent when it is absent.
 
 * The ignore file is ``<Dockerfile>.dockerignore`` next to the Dockerfile when
   it exists (BuildKit prefers it), else ``<context>/.dockerignore``.
@@ -36,7 +35,6 @@ from dockerls.analysis.dockerignore import (
 
 log = logging.getLogger(__name__)
 
-OPTIONS_KEY = "context"
 DEFAULT_MAX_ENTRIES = 20_000
 
 
@@ -210,7 +208,6 @@ class ContextLoader:
 
 __all__ = [
     "DEFAULT_MAX_ENTRIES",
-    "OPTIONS_KEY",
     "ContextInfo",
     "ContextLoader",
     "find_ignore_file",

@@ -1,7 +1,7 @@
 """Open documents: uri -> immutable snapshots, updated incrementally.
 
-Each version of a document is a :class:`Snapshot` (text, parse, and the lint
-result computed on demand).  ``DocumentStore.change`` converts each LSP
+Each version of a document is a :class:`Snapshot` (text, parse, the outside
+facts of its last lint, and the lint result computed on demand).  ``DocumentStore.change`` converts each LSP
 content change to code-point offsets with the previous snapshot and splices
 it into the parse with :func:`~dockerls.syntax.reparse.reparse`.
 """
@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from lsprotocol import types as lsp
 
 from dockerls.analysis.engine import LintConfig, Linter, LintResult
+from dockerls.analysis.facts import NO_FACTS, Facts
 from dockerls.analysis.model import Model, build_model
-from dockerls.context import OPTIONS_KEY as CONTEXT_KEY
 from dockerls.context import ContextLoader
 from dockerls.features.positions import UTF16, offset_of
 from dockerls.syntax.parser import Parse, parse
@@ -54,6 +54,9 @@ class Snapshot:
     parse: Parse
     linter: Linter
     path: Path | None
+    # the outside facts of the last lint (the build context from the start;
+    # the server adds registry and ShellCheck facts when it publishes)
+    facts: Facts = NO_FACTS
     _lint: LintResult | None = None
 
     @property
@@ -71,9 +74,14 @@ class Snapshot:
             self._model = build_model(self.parse)
         return self._model
 
-    def lint(self) -> LintResult:
-        if self._lint is None:
-            self._lint = self.linter.lint(self.parse, self._model)
+    def lint(self, facts: Facts | None = None) -> LintResult:
+        """The lint result with ``facts`` (default: the last lint's facts)."""
+        if facts is None:
+            facts = self.facts
+        if self._lint is None or facts is not self.facts:
+            model = self._lint.model if self._lint is not None else self._model
+            self.facts = facts
+            self._lint = self.linter.lint(self.parse, model, facts)
         return self._lint
 
 
@@ -84,7 +92,7 @@ def is_dockerignore(uri: str) -> bool:
 class DocumentStore:
     """Open Dockerfiles.  Build-context facts (``.dockerignore``, the file
     listing) are read when a document opens or is saved, never per keystroke,
-    and handed to the rules through ``LintConfig.options``."""
+    and handed to the rules as ``Facts.context``."""
 
     def __init__(self) -> None:
         self._docs: dict[str, Snapshot] = {}
@@ -97,14 +105,18 @@ class DocumentStore:
 
     def _linter_for(self, path: Path | None) -> Linter:
         config = self.config_for(path) if self.config_for is not None else self.config
-        options = dict(config.options)
-        if path is not None:
-            root = self.context_dir or str(path.parent)
-            try:
-                options[CONTEXT_KEY] = self.context_loader.get(root, path)
-            except OSError as exc:
-                log.info("build context %s unreadable: %s", root, exc)
-        return Linter(config=replace(config, options=options))
+        return Linter(config=config)
+
+    def _facts_for(self, path: Path | None) -> Facts:
+        """The facts known when a document opens: its build context."""
+        if path is None:
+            return NO_FACTS
+        root = self.context_dir or str(path.parent)
+        try:
+            return Facts(context=self.context_loader.get(root, path))
+        except OSError as exc:
+            log.info("build context %s unreadable: %s", root, exc)
+            return NO_FACTS
 
     def refresh_context(self, uri: str | None = None) -> list[str]:
         """Re-read build contexts (all documents, or one); returns the uris."""
@@ -113,8 +125,9 @@ class DocumentStore:
         for u, snap in list(self._docs.items()):
             if uri is not None and u != uri:
                 continue
+            linter = self._linter_for(snap.path)
             self._docs[u] = Snapshot(
-                u, snap.version, snap.parse, self._linter_for(snap.path), snap.path
+                u, snap.version, snap.parse, linter, snap.path, self._facts_for(snap.path)
             )
             done.append(u)
         return done
@@ -130,7 +143,8 @@ class DocumentStore:
 
     def open(self, uri: str, text: str, version: int | None) -> Snapshot:
         path = uri_to_path(uri)
-        snap = Snapshot(uri, version, parse(clean_text(text)), self._linter_for(path), path)
+        p = parse(clean_text(text))
+        snap = Snapshot(uri, version, p, self._linter_for(path), path, self._facts_for(path))
         self._docs[uri] = snap
         return snap
 
@@ -157,7 +171,7 @@ class DocumentStore:
                 p = reparse(p, start, end, ch.text)
             else:
                 p = parse(clean_text(ch.text))
-        new = Snapshot(uri, version, p, snap.linter, snap.path)
+        new = Snapshot(uri, version, p, snap.linter, snap.path, snap.facts)
         self._docs[uri] = new
         return new
 

@@ -21,11 +21,9 @@ from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types as lsp
 
-from dockerls.analysis.rules import bk_invalid_base_image_platform as platform_rule
-from dockerls.analysis.rules.base import Violation, violation
-from dockerls.analysis.suppression import filter_violations
+from dockerls.analysis.facts import ImageFacts
 from dockerls.features import images as f_images
-from dockerls.registry.base import RegistryError
+from dockerls.registry.base import ImageInfo, RegistryError
 from dockerls.registry.fake import FakeRegistry
 from dockerls.registry.http import HttpRegistry  # imports requests: once, at startup
 from dockerls.registry.service import OFFLINE_STATUS, RegistryService
@@ -45,8 +43,14 @@ class ImageLookups:
     image_info: Callable[[str], str | None]
     prepare_image_hover: Callable[..., Any]
     image_code_actions: Callable[..., Any]
-    registry_extra: Callable[..., list[tuple[int, Any]]]
+    image_facts: Callable[..., dict[str, ImageFacts]]
     shutdown: Callable[[], None]
+
+
+def offered_platforms(info: ImageInfo) -> tuple[str, ...]:
+    """``ImageFacts.platforms`` from a registry's answer: the platforms its
+    manifest list offers (``os/arch[/variant]``)."""
+    return tuple(pm.name for pm in info.platforms)
 
 
 def build_image_lookups(server: Any) -> ImageLookups:
@@ -298,64 +302,47 @@ def build_image_lookups(server: Any) -> ImageLookups:
             return [as_command(a) for a in found]
         return list(found)
 
-    def registry_extra(snap: Snapshot) -> list[tuple[int, Any]]:
-        """Optional registry diagnostics from what is cached; missing lookups start in
-        the background and re-publish the document when they settle."""
+    def image_facts(snap: Snapshot) -> dict[str, ImageFacts]:
+        """What the registry caches know about the document's base images, as
+        lint facts (``Facts.images``): platforms for FROMs with a literal
+        ``--platform`` (InvalidBaseImagePlatform), tag lists and current
+        digests when the registry diagnostics are on (DLS201, DLS202).
+        Missing lookups start in the background and re-publish the document
+        when they settle."""
         rs = server.settings.registry
-        want_tags, want_digest = rs.diagnostics.unknown_tag, rs.diagnostics.outdated_digest
+        if not rs.enabled:
+            return {}
         groups = server.settings.rules.groups
-        platform_found = _platform_mismatches(snap) if rs.enabled and groups.buildkit else []
-        if not (want_tags or want_digest) or not rs.enabled or not groups.registry:
-            return platform_found
-        facts: dict[int, f_images.ImageFacts] = {}
+        want_platforms = groups.buildkit
+        want_tags = rs.diagnostics.unknown_tag and groups.registry
+        want_digest = rs.diagnostics.outdated_digest and groups.registry
+        out: dict[str, ImageFacts] = {}
         for st in f_images.lookup_stages(snap.model):
             ref = f_images.lookup_ref(st)
             assert ref is not None
+            platforms = None
+            if want_platforms and st.platform and "$" not in st.platform:
+                platforms = _platforms(ref, snap.uri)
             tags = reg_state.tags(ref, snap.uri)[0] if want_tags and ref.tag else None
             digest = (
                 reg_state.digest(ref, snap.uri) if want_digest and ref.digest and ref.tag else None
             )
-            facts[st.index] = f_images.ImageFacts(
-                digest=digest, tags=tuple(tags) if tags is not None else None
+            if platforms is None and tags is None and digest is None:
+                continue
+            out[st.image] = ImageFacts(
+                tags=tuple(tags) if tags is not None else None, digest=digest, platforms=platforms
             )
-        found = f_images.registry_violations(
-            snap.model, facts, unknown_tag=want_tags, outdated_digest=want_digest
-        )
-        return _suppressed(snap, found, "registry") + platform_found
+        return out
 
-    def _platform_mismatches(snap: Snapshot) -> list[tuple[int, Any]]:
-        """BuildKit's InvalidBaseImagePlatform for FROMs with a literal
-        ``--platform``: the image's platforms come from the registry (fetched in
-        the background; the document is published again when they arrive)."""
-        rule = platform_rule.RULE
+    def _platforms(ref: ImageRef, uri: str) -> tuple[str, ...] | None:
+        """The platforms the image offers, from the cache (else a lookup starts)."""
         svc = reg_state.get()
-        out: list[tuple[int, Violation]] = []
-        for st in snap.model.stages:
-            if not st.platform or "$" in st.platform:
-                continue
-            ref = f_images.lookup_ref(st)
-            if ref is None:
-                continue
-            info = svc.cached_info(ref)
-            if info is None:
-                if not reg_state.failed("info", ref.canonical):
-                    reg_state.watch("info", ref.canonical, svc.fetch_info(ref), snap.uri)
-                continue
-            names = [pm.name for pm in info.platforms]
-            f = platform_rule.platform_mismatch(st, names)
-            if f is not None:
-                out.append((st.first, violation(rule, f)))
-        return _suppressed(snap, out, rule.group)
-
-    def _suppressed(
-        snap: Snapshot, found: list[tuple[int, Violation]], group: str
-    ) -> list[tuple[int, Violation]]:
-        """The engine's suppression (settings, pragmas, `# check=skip=`)."""
-        per_item: dict[int, list[Violation]] = {}
-        for i, v in found:
-            per_item.setdefault(i, []).append(v)
-        kept = filter_violations(snap.parse, snap.lint(), per_item, snap.linter.config, group)
-        return [(i, v) for i, vs in kept.items() for v in vs]
+        info = svc.cached_info(ref)
+        if info is None:
+            if not reg_state.failed("info", ref.canonical):
+                reg_state.watch("info", ref.canonical, svc.fetch_info(ref), uri)
+            return None
+        return offered_platforms(info)
 
     def _republish(uri: str) -> None:
         if server.store.get(uri) is not None:
@@ -367,6 +354,6 @@ def build_image_lookups(server: Any) -> ImageLookups:
         image_info=image_info,
         prepare_image_hover=prepare_image_hover,
         image_code_actions=image_code_actions,
-        registry_extra=registry_extra,
+        image_facts=image_facts,
         shutdown=reg_state.shutdown,
     )

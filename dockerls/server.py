@@ -18,6 +18,7 @@ import asyncio
 import logging
 import sys
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -31,10 +32,9 @@ from dockerls import __version__
 from dockerls import config as hadolint_config
 from dockerls import settings as settings_mod
 from dockerls.analysis.dockerignore import parse_dockerignore
+from dockerls.analysis.facts import Facts, ShellCheckResults
 from dockerls.analysis.rules import known_code
-from dockerls.analysis.shellcheck_map import GROUP as SHELLCHECK
-from dockerls.analysis.shellcheck_map import jobs_for, violations_for
-from dockerls.analysis.suppression import filter_violations
+from dockerls.analysis.shellcheck_map import jobs_for
 from dockerls.documents import DocumentStore, Snapshot, is_dockerignore, uri_to_path
 from dockerls.features.caps import ClientCaps
 from dockerls.features.diagnostics import DiagnosticCache, diagnostics_json
@@ -246,14 +246,11 @@ class DockerLanguageServer(LanguageServer):
         if snap is None:
             return
         try:
-            result = snap.lint()
+            result = snap.lint(self.facts_for(snap))
             cache = self._diag_caches.get(uri)
             if cache is None or cache.encoding != self.caps.encoding:
                 cache = self._diag_caches[uri] = DiagnosticCache(self.caps.encoding)
-            extra = self._shellcheck_extra(snap, result)
-            if self.images is not None:
-                extra.extend(self.images.registry_extra(snap))
-            body = diagnostics_json(snap.parse, result.per_item, cache, extra)
+            body = diagnostics_json(snap.parse, result.per_item, cache)
         except Exception:
             log.exception("linting %s failed", uri)
             return
@@ -286,21 +283,21 @@ class DockerLanguageServer(LanguageServer):
                     self.window_show_message(lsp.ShowMessageParams(lsp.MessageType.Warning, msg))
         return self._checker
 
-    def _shellcheck_extra(self, snap: Snapshot, result: Any) -> list[tuple[int, Any]]:
-        """Cached ShellCheck findings now; uncached scripts are checked in a
+    def facts_for(self, snap: Snapshot) -> Facts:
+        """The outside facts of a publish: the document's build context, what
+        the registry caches know about its images, ShellCheck's cached results
+        (the same facts object when nothing changed)."""
+        images = self.images.image_facts(snap) if self.images is not None else {}
+        facts = replace(snap.facts, images=images, shellcheck=self._shellcheck_results(snap))
+        return snap.facts if facts == snap.facts else facts
+
+    def _shellcheck_results(self, snap: Snapshot) -> ShellCheckResults | None:
+        """Cached ShellCheck results now; uncached scripts are checked in a
         worker thread and the document is published again when they're done."""
         checker = self.shellchecker()
         if checker is None:
-            return []
-        jobs = jobs_for(snap.parse, result.model)
-        found, missing = checker.peek(jobs)
-        sc = filter_violations(
-            snap.parse,
-            result,
-            violations_for(snap.parse, jobs, found, snap.linter.config.severity),
-            snap.linter.config,
-            SHELLCHECK,
-        )
+            return None
+        found, missing = checker.peek(jobs_for(snap.parse, snap.model))
         if missing and snap.uri not in self._sc_running:
             self._sc_running.add(snap.uri)
             loop = asyncio.get_running_loop()
@@ -315,7 +312,7 @@ class DockerLanguageServer(LanguageServer):
                     self.schedule(uri)
 
             fut.add_done_callback(done)
-        return [(i, v) for i, vs in sc.items() for v in vs]
+        return found
 
     def publish_raw(self, uri: str, version: int | None, diagnostics_array_json: bytes) -> None:
         """Send publishDiagnostics with a pre-serialised diagnostics array

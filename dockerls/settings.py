@@ -456,6 +456,7 @@ DEFAULTS = Settings()
 def to_lint_config(s: Settings) -> LintConfig:
     """The settings mapped onto what the lint engine needs (server and CLI alike)."""
     from dockerls.analysis.engine import LintConfig
+    from dockerls.analysis.options import RuleOptions
     from dockerls.analysis.rules.base import Severity as RuleSeverity
 
     r = s.rules
@@ -468,6 +469,7 @@ def to_lint_config(s: Settings) -> LintConfig:
             ("syntax", groups.syntax),
             ("best-practice", groups.best_practice),
             ("shellcheck", groups.shellcheck),
+            ("registry", groups.registry),
         )
         if not on
     }
@@ -477,11 +479,11 @@ def to_lint_config(s: Settings) -> LintConfig:
             severity[code] = RuleSeverity.parse(level)
         except KeyError:
             continue
-    options: dict[str, Any] = {
-        "trusted_registries": list(r.trusted_registries),
-        "label_schema": dict(r.label_schema),
-        "strict_labels": r.strict_labels,
-    }
+    options = RuleOptions(
+        trusted_registries=tuple(r.trusted_registries),
+        label_schema={k: str(v).lower() for k, v in r.label_schema.items()},
+        strict_labels=bool(r.strict_labels),
+    )
     return LintConfig(
         ignore=frozenset(r.ignore),
         severity=severity,

@@ -23,7 +23,16 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from dockerls.analysis.shellcheck_map import EXCLUDED, ScFinding, ScReplacement, ScriptJob
+from dockerls.analysis.facts import ShellCheckResults
+from dockerls.analysis.model import Model
+from dockerls.analysis.shellcheck_map import (
+    EXCLUDED,
+    ScFinding,
+    ScReplacement,
+    ScriptJob,
+    jobs_for,
+)
+from dockerls.syntax.parser import Parse
 
 log = logging.getLogger(__name__)
 
@@ -221,6 +230,11 @@ class ShellChecker:
             while len(self._cache) > self._cache_size:
                 self._cache.popitem(last=False)
         return out
+
+    def results_for(self, parse: Parse, model: Model) -> ShellCheckResults:
+        """Findings for every script of one document (blocking): the
+        ``Facts.shellcheck`` value of a lint that waits for ShellCheck."""
+        return self.check_scripts(jobs_for(parse, model))
 
 
 __all__ = ["ShellChecker", "find_shellcheck"]

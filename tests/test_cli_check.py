@@ -214,3 +214,27 @@ def test_check_runs_over_the_whole_corpus_without_a_crash() -> None:
     linted = {p["file"] for p in problems}
     assert len(linted) > 1200  # nearly every real Dockerfile has something to say
     assert all(p["line"] >= 1 and p["column"] >= 1 for p in problems)
+
+
+# a hadolint code and its BuildKit twin name one problem (issue 16 item 6)
+TWINS = [
+    ("FROM alpine:3.20\nCMD echo hi\n", "DL3025", "JSONArgsRecommended"),
+    ("FROM alpine:3.20\nWORKDIR app\n", "DL3000", "WorkdirRelativePath"),
+    ("FROM alpine:3.20\nMAINTAINER me\n", "DL4000", "MaintainerDeprecated"),
+]
+
+
+@pytest.mark.parametrize(("text", "hadolint", "buildkit"), TWINS)
+def test_ignoring_either_name_of_a_problem_ignores_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, hadolint: str, buildkit: str
+) -> None:
+    f = write(tmp_path, text, "p/Dockerfile")
+    rc, out, _ = run(capsys, "-f", "json", str(f))
+    assert codes(out) == [hadolint] and rc == 1
+    for name in (hadolint, buildkit):
+        rc, out, _ = run(capsys, "-f", "json", "--ignore", name, str(f))
+        assert (codes(out), rc) == ([], 0), name
+        (tmp_path / "p" / ".hadolint.yaml").write_text(f"ignored: [{name}]\n")
+        rc, out, _ = run(capsys, "-f", "json", str(f))
+        assert (codes(out), rc) == ([], 0), name
+        (tmp_path / "p" / ".hadolint.yaml").unlink()

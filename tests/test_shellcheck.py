@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from dockerls.analysis.engine import LintConfig, Linter
+from dockerls.analysis.facts import Facts
 from dockerls.analysis.model import build_model
-from dockerls.analysis.rules.base import Severity, Violation
-from dockerls.analysis.shellcheck_map import GROUP, jobs_for, violations_for
-from dockerls.analysis.suppression import filter_violations
+from dockerls.analysis.rules.base import Severity
+from dockerls.analysis.shellcheck_map import GROUP, findings_for, jobs_for
 from dockerls.shellcheck import ShellChecker, find_shellcheck
 from dockerls.syntax.parser import parse
 
@@ -31,18 +31,12 @@ def _lint(
     """(code, covered source text, severity) for every ShellCheck finding."""
     p = parse(text)
     m = build_model(p)
-    jobs = jobs_for(p, m)
-    per = filter_violations(
-        p,
-        Linter(config=config or LintConfig()).lint(p, m),
-        violations_for(p, jobs, sc.check_scripts(jobs)),
-        config or LintConfig(),
-        GROUP,
-    )
+    facts = Facts(shellcheck=sc.results_for(p, m))
+    result = Linter(config=config or LintConfig()).lint(p, m, facts)
     out: list[tuple[str, str, Severity]] = []
-    for i in sorted(per):
-        base = p.starts[i]
-        for v in per[i]:
+    for i, v in result.all():
+        if v.source_group == GROUP:
+            base = p.starts[i]
             out.append((v.code, text[base + v.span.start : base + v.span.end], v.severity))
     return out
 
@@ -162,9 +156,9 @@ def test_parallel_batch_equals_one_by_one(checker: ShellChecker) -> None:
     for j in jobs:
         one.update(single.check_scripts([j]))
     assert batch == one
-    vs = violations_for(p, jobs, batch)
-    assert sorted(vs) == list(range(1, 13))
-    assert all(isinstance(v, Violation) for row in vs.values() for v in row)
+    found = findings_for(jobs, batch)
+    assert sorted({f.item for f in found}) == list(range(1, 13))
+    assert all(f.code and f.code.startswith("SC") for f in found)
 
 
 def test_background_checker_runs_at_low_priority_with_the_same_findings(

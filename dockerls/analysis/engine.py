@@ -12,7 +12,14 @@ only the edited instruction re-runs its instruction rules.
 * Rules that can't report under the configuration (ignored, off, disabled
   group, experimental and not enabled) are not run at all.
 * Suppression (settings, pragmas, ``# check=``) is applied after the rules
-  ran, never inside them.
+  ran, never inside them, and it is the only suppression: every finding,
+  ShellCheck's and the registry checks' included, comes from a rule here.
+  A code ignored by configuration or a pragma is ignored under either of its
+  names (a hadolint code and its BuildKit twin, ``Rule.same_as``).
+* Outside facts (build context, registry, ShellCheck) come in as one
+  :class:`~dockerls.analysis.facts.Facts` value; rules read ``model.facts``.
+  Stage results are cached while :meth:`Facts.stage_inputs` stays equal; file
+  rules run on every lint (ShellCheck's results change without the text).
 """
 
 from __future__ import annotations
@@ -23,7 +30,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from dockerls.analysis.facts import NO_FACTS, Facts
 from dockerls.analysis.model import Model, Stage, build_model, default_shell, shell_walk
+from dockerls.analysis.options import NO_OPTIONS, RuleOptions
 from dockerls.analysis.pragmas import PragmaKind, parse_check_directive, parse_pragma
 from dockerls.analysis.rules.base import (
     Finding,
@@ -34,6 +43,7 @@ from dockerls.analysis.rules.base import (
     Violation,
     violation,
 )
+from dockerls.syntax.identity_cache import IdentityCache
 from dockerls.syntax.nodes import Comment, Instruction, Item, Span
 from dockerls.syntax.parser import Parse
 
@@ -53,7 +63,7 @@ class LintConfig:
     duplicate_preference: str = "hadolint"  # or "buildkit"
     check_directive: bool = True
     # options rules may read through ``Model.options``
-    options: Mapping[str, Any] = field(default_factory=dict)
+    options: RuleOptions = NO_OPTIONS
 
 
 @dataclass
@@ -62,8 +72,7 @@ class LintResult:
     # item index -> violations (spans relative to the item), in span order
     per_item: dict[int, tuple[Violation, ...]]
     rule_errors: list[tuple[str, str]] = field(default_factory=list)
-    # codes of `global ignore` pragmas in force (empty when pragmas are off);
-    # findings made after the engine go through them too (suppression.py)
+    # codes of `global ignore` pragmas in force (empty when pragmas are off)
     global_ignores: frozenset[str] = frozenset()
 
     def all(self) -> list[tuple[int, Violation]]:
@@ -79,14 +88,17 @@ class _Directive:
 
 @dataclass
 class _Last:
-    """What the previous lint left behind, for the incremental fast path."""
+    """What the previous lint left behind, for the incremental fast path.
+
+    It holds the previous parse, so the item ids in the stage and casing cache
+    keys can't be reused by new objects while those caches live."""
 
     parse: Parse
     model: Model
-    # (first item, end item, stage or None, result, shell in force at the start)
-    segments: list[tuple[int, int, Stage | None, _StageResult, tuple[str, ...]]]
+    segments: list[_Segment]
     base_per_item: dict[int, tuple[Violation, ...]]  # before file rules and global pragmas
     global_ignores: frozenset[str]
+    stage_inputs: tuple[Any, ...]  # the outside facts the stage results read
 
 
 @dataclass
@@ -95,6 +107,22 @@ class _StageResult:
     per_item: dict[int, tuple[Violation, ...]]
     global_ignores: frozenset[str]
     shell_out: tuple[str, ...]  # shell in force at the end of the stage
+    # the pragmas in force, for findings of file rules made later:
+    # relative item index -> codes of `ignore` pragmas above it, and the
+    # codes of `stage ignore` pragmas above the segment's FROM
+    next_ignore: dict[int, frozenset[str]] = field(default_factory=dict)
+    stage_ignore: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class _Segment:
+    """One linted segment: a stage, or the preamble (``stage`` None)."""
+
+    first: int
+    end: int
+    stage: Stage | None
+    result: _StageResult
+    shell_in: tuple[str, ...]  # the shell in force at its start
 
 
 def _sort_key(v: Violation) -> tuple[int, int, str]:
@@ -114,17 +142,23 @@ class Linter:
         self.config = config or LintConfig()
         self._by_code = {r.code: r for r in self.rules}
         self._dupe_codes = frozenset(r.code for r in self.rules if r.same_as)
+        # every name of a finding: its code and its twins' (DL3025 and
+        # JSONArgsRecommended are one problem); ignoring either ignores both
+        self._names: dict[str, tuple[str, ...]] = {}
+        for r in self.rules:
+            for twin in r.same_as:
+                self._names[r.code] = (*self._names.get(r.code, (r.code,)), twin)
+                self._names[twin] = (*self._names.get(twin, (twin,)), r.code)
         self._experimental_codes = frozenset(r.code for r in self.rules if r.experimental)
-        self._instr_cache: dict[
-            int, tuple[Instruction, tuple[str, ...], tuple[Violation, ...]]
-        ] = {}
+        # per instruction node, keyed by the shell in force
+        self._instr_cache: IdentityCache[tuple[Violation, ...]] = IdentityCache(1 << 30)
         self._stage_cache: dict[tuple[Any, ...], _StageResult] = {}
         self._casing_cache: dict[tuple[int, ...], tuple[int, int]] = {}
         self._casing_totals = (0, 0)  # (lowercase, uppercase) keywords in the last parse
         self._active_for: _Directive | None = None
         self._last: _Last | None = None
-        self._facts: object = None
-        self._facts_token = 0
+        self._file_facts: object = None
+        self._file_facts_token = 0
         self.rule_errors: list[tuple[str, str]] = []
         self._select(_Directive())
 
@@ -132,9 +166,13 @@ class Linter:
     def rule(self, code: str) -> Rule | None:
         return self._by_code.get(code)
 
+    def _ignored(self, code: str, codes: frozenset[str] | set[str]) -> bool:
+        """Whether ``codes`` (an ignore list) names ``code`` or one of its twins."""
+        return any(c in codes for c in self._names.get(code, (code,)))
+
     def _can_report(self, r: Rule, directive: _Directive) -> bool:
         cfg = self.config
-        if r.code in cfg.ignore or r.group in cfg.disabled_groups:
+        if self._ignored(r.code, cfg.ignore) or r.group in cfg.disabled_groups:
             return False
         sev = cfg.severity.get(r.code, r.severity)
         if sev is Severity.OFF:
@@ -172,11 +210,13 @@ class Linter:
                 self._stage_rules.append(r)
             else:
                 self._file_rules.append(r)
-        self._instr_cache = {}
+        self._instr_cache.clear()
         self._stage_cache = {}
 
     def _violation(self, rule: Rule, f: Finding) -> Violation:
-        return violation(rule, f, self.config.severity.get(f.code or rule.code, rule.severity))
+        """The one place a rule's finding gets its severity: a settings
+        override, else the finding's own level, else the rule's default."""
+        return violation(rule, f, self.config.severity.get(f.code or rule.code))
 
     def _run(self, rule: Rule, fn: Any, *args: Any) -> list[Finding]:
         try:
@@ -189,9 +229,9 @@ class Linter:
     def _instruction_violations(
         self, inst: Instruction, shell: tuple[str, ...], escape: str
     ) -> tuple[Violation, ...]:
-        entry = self._instr_cache.get(id(inst))
-        if entry is not None and entry[0] is inst and entry[1] == shell:
-            return entry[2]
+        hit = self._instr_cache.get(inst, shell)
+        if hit is not None:
+            return hit
         out: list[Violation] = []
         targets: list[tuple[Instruction, bool]] = [(inst, False)]
         if inst.sub is not None:
@@ -207,39 +247,38 @@ class Linter:
                         f = replace(f, fix=None)  # see _exec_run
                     out.append(self._violation(r, f))
         for x in inst.issues:
-            out.append(_syntax_violation(x.code, x.message, x.span, x.severity, self.config))
+            out.append(_parser_violation(x.code, x.message, x.span, x.severity, self.config))
         out.sort(key=_sort_key)
-        result = tuple(out)
-        self._instr_cache[id(inst)] = (inst, shell, result)
-        return result
+        return self._instr_cache.put(inst, shell, tuple(out))
 
     def _prune_instruction_cache(self, items: tuple[Item, ...]) -> None:
-        """Drop entries of vanished nodes once the cache outgrows the document
-        (entries hold their node, so an id is never reused while cached)."""
+        """Drop entries of vanished nodes once the cache outgrows the document."""
         if len(self._instr_cache) > 2 * len(items) + 256:
-            alive = set(map(id, items))
-            self._instr_cache = {k: e for k, e in self._instr_cache.items() if k in alive}
+            self._instr_cache.retain(items)
 
     # ------------------------------------------------------------------
-    def lint(self, p: Parse, model: Model | None = None) -> LintResult:
+    def lint(self, p: Parse, model: Model | None = None, facts: Facts = NO_FACTS) -> LintResult:
+        """Lint ``p`` (its ``model`` when already built) with the outside ``facts``."""
         self.rule_errors = []
         directive = self._directive(p)
-        fast = self._lint_incremental(p, directive)
+        stage_inputs = facts.stage_inputs()
+        fast = self._lint_incremental(p, directive, facts, stage_inputs)
         if fast is not None:
             return fast
         self._select(directive)
         if model is None:
             model = build_model(p)
         model.options = self.config.options
+        model.facts = facts
         items = p.items
         model.lower_majority = self._casing_majority(model)
         # the file-level facts, as one small token: hashing them into every
         # stage key would cost O(stages) per stage
-        facts = (_global_key(model), directive, model.lower_majority)
-        if facts != self._facts:
-            self._facts = facts
-            self._facts_token += 1
-        global_key = self._facts_token
+        file_facts = (_global_key(model), directive, model.lower_majority, stage_inputs)
+        if file_facts != self._file_facts:
+            self._file_facts = file_facts
+            self._file_facts_token += 1
+        global_key = self._file_facts_token
         shell0 = default_shell(model)
         per_item: dict[int, tuple[Violation, ...]] = {}
 
@@ -247,13 +286,13 @@ class Linter:
         for idx, issue in p.header_issues:
             per_item[idx] = (
                 *per_item.get(idx, ()),
-                _syntax_violation(
+                _parser_violation(
                     issue.code, issue.message, issue.span, issue.severity, self.config
                 ),
             )
 
         new_stage_cache: dict[tuple[Any, ...], _StageResult] = {}
-        recorded: list[tuple[int, int, Stage | None, _StageResult, tuple[str, ...]]] = []
+        recorded: list[_Segment] = []
         global_ignores: set[str] = set()
         stage_results: list[_StageResult] = []
         shells_out: list[tuple[str, ...]] = []
@@ -286,7 +325,7 @@ class Linter:
             if res is None:
                 res = self._lint_segment(p, model, first, end, st, shell_in)
             new_stage_cache[key] = res
-            recorded.append((first, end, st, res, shell_in))
+            recorded.append(_Segment(first, end, st, res, shell_in))
             if st is not None:
                 stage_results.append(res)
                 shells_out.append(res.shell_out)
@@ -297,39 +336,58 @@ class Linter:
         self._stage_cache = new_stage_cache
         self._prune_instruction_cache(items)
 
-        self._last = _Last(p, model, recorded, per_item, frozenset(global_ignores))
-        return self._finish(model, per_item, frozenset(global_ignores))
+        glob = frozenset(global_ignores)
+        self._last = _Last(p, model, recorded, per_item, glob, stage_inputs)
+        return self._finish(model, per_item, glob, recorded)
 
     def _finish(
         self,
         model: Model,
         base_per_item: dict[int, tuple[Violation, ...]],
         global_ignores: frozenset[str],
+        segments: list[_Segment],
     ) -> LintResult:
-        """File rules (cheap by contract) and `global ignore` pragmas."""
-        items = model.parse.items
+        """File rules (cheap by contract: ShellCheck's is one), through the
+        same suppression as the others, and `global ignore` pragmas."""
         per_item = base_per_item
-        if self._file_rules:
+        found = self._file_violations(model)
+        if found:
             per_item = dict(base_per_item)
-            for r in self._file_rules:
-                for f in self._run(r, r.check_file, model):
-                    if 0 <= f.item < len(items):
-                        v = self._violation(r, f)
-                        per_item[f.item] = tuple(
-                            sorted((*per_item.get(f.item, ()), v), key=_sort_key)
-                        )
+            firsts = [seg.first for seg in segments]
+            for idx, raw in found.items():
+                k = bisect_right(firsts, idx) - 1
+                if k >= 0 and idx < segments[k].end:
+                    res = segments[k].result
+                    local = res.next_ignore.get(idx - segments[k].first, frozenset())
+                    kept = self._keep(raw, local, res.stage_ignore)
+                else:  # before the first segment: the header's directives
+                    kept = self._keep(raw, frozenset(), frozenset())
+                if kept:
+                    per_item[idx] = tuple(sorted((*per_item.get(idx, ()), *kept), key=_sort_key))
         if self.config.disable_ignore_pragma:
             global_ignores = frozenset()
         if global_ignores:
             out: dict[int, tuple[Violation, ...]] = {}
             for idx, vs in per_item.items():
-                kept = tuple(v for v in vs if v.code not in global_ignores)
+                kept = [v for v in vs if not self._ignored(v.code, global_ignores)]
                 if kept:
-                    out[idx] = kept
+                    out[idx] = vs if len(kept) == len(vs) else tuple(kept)
             per_item = out
         return LintResult(model, per_item, list(self.rule_errors), global_ignores)
 
-    def _lint_incremental(self, p: Parse, directive: _Directive) -> LintResult | None:
+    def _file_violations(self, model: Model) -> dict[int, list[Violation]]:
+        """The file rules' findings per item, before suppression."""
+        n = len(model.parse.items)
+        found: dict[int, list[Violation]] = {}
+        for r in self._file_rules:
+            for f in self._run(r, r.check_file, model):
+                if 0 <= f.item < n:
+                    found.setdefault(f.item, []).append(self._violation(r, f))
+        return found
+
+    def _lint_incremental(
+        self, p: Parse, directive: _Directive, facts: Facts, stage_inputs: tuple[Any, ...]
+    ) -> LintResult | None:
         """The keystroke fast path.
 
         When the parse was derived from the last one linted, the edit kept the
@@ -341,7 +399,7 @@ class Linter:
         last = self._last
         if last is None or p.changed is None or p.parent_id != id(last.parse):
             return None
-        if directive != self._active_for:
+        if directive != self._active_for or stage_inputs != last.stage_inputs:
             return None
         first_changed, old_end, new_end = p.changed
         if old_end != new_end or first_changed >= new_end:
@@ -364,10 +422,10 @@ class Linter:
         if (lower > upper) != last.model.lower_majority:
             return None  # the file's majority keyword case flipped
         segs = last.segments
-        k = bisect_right([seg[0] for seg in segs], first_changed) - 1
+        k = bisect_right([seg.first for seg in segs], first_changed) - 1
         if k < 0:
             return None
-        first, end, st, _res, _shell_in = segs[k]
+        first, end, st = segs[k].first, segs[k].end, segs[k].stage
         if st is None or new_end > end:
             return None  # the preamble holds the global ARGs: take the full path
         old_model = last.model
@@ -383,17 +441,22 @@ class Linter:
             if (new_stage.first, new_stage.end) != (st.first, st.end):
                 return None
         else:
-            new_stage = _replace_items(st, new_items[first:end])
+            new_stage = replace(st, items=new_items[first:end])
             stages = list(old_model.stages)
             stages[st.index] = new_stage
-            model = _copy_model(old_model, p, stages)
+            model = replace(old_model, parse=p, stages=stages)
         new_segs = list(segs)
         per_item = dict(last.base_per_item)
         # re-lint the edited stage, then any stage built on a re-linted one
         redo = {st.index}
         shells: dict[int, tuple[str, ...]] = {}
         for kk in range(k, len(segs)):
-            sfirst, send, sst, _sres, sshell = segs[kk]
+            sfirst, send, sst, sshell = (
+                segs[kk].first,
+                segs[kk].end,
+                segs[kk].stage,
+                segs[kk].shell_in,
+            )
             if sst is None:
                 continue
             if sst.index not in redo:
@@ -407,7 +470,7 @@ class Linter:
                 sst = new_stage
             res = self._lint_segment(p, model, sfirst, send, sst, sshell)
             shells[sst.index] = res.shell_out
-            new_segs[kk] = (sfirst, send, sst, res, sshell)
+            new_segs[kk] = _Segment(sfirst, send, sst, res, sshell)
             for idx in range(sfirst, send):
                 per_item.pop(idx, None)
             for rel, vs in res.per_item.items():
@@ -416,8 +479,9 @@ class Linter:
         self._casing_totals = (lower, upper)
         model.lower_majority = old_model.lower_majority
         model.options = self.config.options
-        self._last = _Last(p, model, new_segs, per_item, last.global_ignores)
-        return self._finish(model, per_item, last.global_ignores)
+        model.facts = facts
+        self._last = _Last(p, model, new_segs, per_item, last.global_ignores, stage_inputs)
+        return self._finish(model, per_item, last.global_ignores, new_segs)
 
     # ------------------------------------------------------------------
     def _directive(self, p: Parse) -> _Directive:
@@ -482,21 +546,29 @@ class Linter:
                         if f.fix is not None and _exec_run(p.items[f.item]):
                             f = replace(f, fix=None)
                         raw.setdefault(f.item - first, []).append(self._violation(r, f))
-        filtered, global_ignores = self._filter_segment(p, first, end, raw)
-        return _StageResult(filtered, global_ignores, shell_out)
+        res = self._pragmas(p, first, end, raw, shell_out)
+        for rel, found in raw.items():
+            kept = self._keep(found, res.next_ignore.get(rel, frozenset()), res.stage_ignore)
+            if kept:
+                res.per_item[rel] = tuple(kept)
+        return res
 
-    def _filter_segment(
-        self, p: Parse, first: int, end: int, raw: dict[int, list[Violation]]
-    ) -> tuple[dict[int, tuple[Violation, ...]], frozenset[str]]:
-        """Suppression inside one segment: settings, next-instruction and
-        stage pragmas, duplicates, and the `# check=error=true` severity."""
-        cfg = self.config
+    def _pragmas(
+        self,
+        p: Parse,
+        first: int,
+        end: int,
+        raw: dict[int, list[Violation]],
+        shell_out: tuple[str, ...],
+    ) -> _StageResult:
+        """The pragmas in force in one segment (an empty result to fill); a
+        warning joins ``raw`` for each code a pragma names that no rule has."""
         items = p.items
-        next_ignore: dict[int, set[str]] = {}
+        next_ignore: dict[int, frozenset[str]] = {}
         stage_ignore: set[str] = set()
         global_ignores: set[str] = set()
         pending: set[str] = set()
-        if not cfg.disable_ignore_pragma:
+        if not self.config.disable_ignore_pragma:
             for i in range(first, end):
                 it = items[i]
                 if isinstance(it, Comment):
@@ -515,7 +587,7 @@ class Linter:
                     elif pr.kind is PragmaKind.IGNORE:
                         pending |= codes
                 elif isinstance(it, Instruction) and pending:
-                    next_ignore[i - first] = pending
+                    next_ignore[i - first] = frozenset(pending)
                     pending = set()
             # `stage ignore` pragmas directly above this segment's FROM
             k = first - 1
@@ -528,52 +600,51 @@ class Linter:
                         stage_ignore |= {x.code for x in pr.codes}
                     elif pr is not None and pr.kind is PragmaKind.IGNORE:
                         # an instruction pragma right above this segment's FROM
-                        next_ignore.setdefault(0, set()).update(x.code for x in pr.codes)
+                        next_ignore[0] = next_ignore.get(0, frozenset()) | pr.code_set
                 k -= 1
+        return _StageResult(
+            {}, frozenset(global_ignores), shell_out, next_ignore, frozenset(stage_ignore)
+        )
+
+    def _keep(
+        self, vs: Sequence[Violation], local: frozenset[str], stage_ignore: frozenset[str]
+    ) -> list[Violation]:
+        """The suppression, for one item's findings: settings (ignore,
+        severity off, disabled groups), the item's and its stage's pragmas,
+        duplicates of the same problem, and the `# check=error=true` severity.
+        Sorted.  (`global ignore` pragmas apply last, in :meth:`_finish`.)"""
+        cfg = self.config
         directive = self._active_for or _Directive()
         prefer_bk = cfg.duplicate_preference == "buildkit"
-        out: dict[int, tuple[Violation, ...]] = {}
-        for rel, vs in raw.items():
-            local = next_ignore.get(rel, ())
-            codes_here = {v.code for v in vs}
-            kept: list[Violation] = []
-            for v in vs:
-                c = v.code
-                if c in cfg.ignore or c in local or c in stage_ignore:
-                    continue
-                if v.source_group in cfg.disabled_groups:
-                    continue
-                if c in self._dupe_codes:
-                    rule = self._by_code.get(c)
-                    # the same finding from the other tool: keep the preferred one
-                    if (
-                        rule is not None
-                        and any(x in codes_here for x in rule.same_as)
-                        and (rule.group == "buildkit") != prefer_bk
-                    ):
-                        continue
-                if v.severity is Severity.OFF:
-                    continue
+        codes_here = {v.code for v in vs}
+        kept: list[Violation] = []
+        for v in vs:
+            c = v.code
+            names = self._names.get(c, (c,))
+            if any(n in cfg.ignore or n in local or n in stage_ignore for n in names):
+                continue
+            if v.source_group in cfg.disabled_groups:
+                continue
+            if c in self._dupe_codes:
+                rule = self._by_code.get(c)
+                # the same finding from the other tool: keep the preferred one
                 if (
-                    v.source_group == "buildkit"
-                    and directive.error
-                    and v.severity is not Severity.ERROR
+                    rule is not None
+                    and any(x in codes_here for x in rule.same_as)
+                    and (rule.group == "buildkit") != prefer_bk
                 ):
-                    v = Violation(
-                        v.code,
-                        v.rule_name,
-                        v.message,
-                        Severity.ERROR,
-                        v.span,
-                        v.fix,
-                        v.tags,
-                        v.source_group,
-                    )
-                kept.append(v)
-            if kept:
-                kept.sort(key=_sort_key)
-                out[rel] = tuple(kept)
-        return out, frozenset(global_ignores)
+                    continue
+            if v.severity is Severity.OFF:
+                continue
+            if (
+                v.source_group == "buildkit"
+                and directive.error
+                and v.severity is not Severity.ERROR
+            ):
+                v = replace(v, severity=Severity.ERROR)
+            kept.append(v)
+        kept.sort(key=_sort_key)
+        return kept
 
 
 def _unknown_codes(comment: Comment, refs: Sequence[Any]) -> list[Violation]:
@@ -583,15 +654,11 @@ def _unknown_codes(comment: Comment, refs: Sequence[Any]) -> list[Violation]:
 
     base = comment.body_span.start
     return [
-        Violation(
-            UNKNOWN_CODE,
+        _syntax_violation(
             UNKNOWN_CODE,
             f"`{ref.code}` is not a rule code this linter knows; the pragma ignores nothing for it",
-            Severity.WARNING,
             Span(base + ref.start, base + ref.end),
-            None,
-            (),
-            SYNTAX_GROUP,
+            Severity.WARNING,
         )
         for ref in refs
         if not known_code(ref.code)
@@ -615,36 +682,16 @@ def _pragma_like(body: str) -> bool:
     return "hadolint" in body or "dockerls" in body
 
 
-def _replace_items(st: Stage, items: tuple[Item, ...]) -> Stage:
-    return Stage(
-        index=st.index,
-        first=st.first,
-        end=st.end,
-        from_inst=st.from_inst,
-        name=st.name,
-        name_span=st.name_span,
-        image=st.image,
-        image_span=st.image_span,
-        image_ref=st.image_ref,
-        platform=st.platform,
-        base_stage=st.base_stage,
-        items=items,
-        is_last=st.is_last,
-    )
+def _syntax_violation(code: str, message: str, span: Span, severity: Severity) -> Violation:
+    """A finding of the parser's (no rule module): the code is its own name."""
+    return Violation(code, code, message, severity, span, source_group=SYNTAX_GROUP)
 
 
-def _copy_model(old: Model, p: Parse, stages: list[Stage]) -> Model:
-    return Model(
-        p, stages, old.global_args, old.preamble, old.escape, old.options, old.lower_majority
-    )
-
-
-def _syntax_violation(
-    code: str, message: str, span: Span, severity: str, cfg: LintConfig
+def _parser_violation(
+    code: str, message: str, span: Span, level: str, cfg: LintConfig
 ) -> Violation:
-    sev = Severity.parse(severity) if severity in ("error", "warning", "info") else Severity.STYLE
-    sev = cfg.severity.get(code, sev)
-    return Violation(code, code, message, sev, span, None, (), SYNTAX_GROUP)
+    sev = Severity.parse(level) if level in ("error", "warning", "info") else Severity.STYLE
+    return _syntax_violation(code, message, span, cfg.severity.get(code, sev))
 
 
 def _global_key(model: Model) -> tuple[Any, ...]:

@@ -12,10 +12,11 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
 
+from dockerls.analysis.facts import NO_FACTS, Facts
+from dockerls.analysis.options import NO_OPTIONS, RuleOptions
 from dockerls.analysis.pragmas import PragmaKind, parse_pragma
 from dockerls.syntax.imageref import ImageRef, parse_image_ref
 from dockerls.syntax.nodes import Comment, Instruction, Item, Span
@@ -259,7 +260,9 @@ class Model:
     preamble: list[int]  # item indices of instructions before the first FROM
     escape: str
     # rule options from the settings (trusted registries, label schema, ...)
-    options: Mapping[str, Any] = field(default_factory=dict)
+    options: RuleOptions = NO_OPTIONS
+    # outside facts (build context, registry, ShellCheck), set by the engine
+    facts: Facts = NO_FACTS
     # whether most instruction keywords are lowercase (set by the engine)
     lower_majority: bool = False
 

@@ -5,11 +5,11 @@ a Dockerfile runs (shell-form ``RUN`` and ``ONBUILD RUN`` command lines, with
 their heredocs inlined as the shell would see them, and heredoc bodies that
 are themselves scripts).  Each job's text starts with a one-line prelude that
 declares the ARG/ENV names in scope, so they don't count as unassigned
-(SC2154).  :func:`violations_for` maps ShellCheck's script positions
+(SC2154).  :func:`findings_for` maps ShellCheck's script positions
 (1-based lines and code-point columns, tabs counted as one column, end column
-exclusive: the ``json1`` format) back to item-relative spans.
-:mod:`dockerls.analysis.suppression` then applies the engine's suppression
-to them.
+exclusive: the ``json1`` format) back to item-relative spans, as the findings
+of the ShellCheck rule (``rules/sc_shellcheck.py``), which the engine then
+suppresses and serialises like any other rule's.
 
 The IO side (finding and running the binary, caching) is
 :mod:`dockerls.shellcheck`.
@@ -18,12 +18,13 @@ The IO side (finding and running the binary, caching) is
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
+from dockerls.analysis.facts import ShellCheckResults
 from dockerls.analysis.model import PROXY_ARGS, Model, Stage, default_shell, shell_walk
-from dockerls.analysis.rules.base import Severity, Violation
+from dockerls.analysis.rules.base import Finding, Severity
 from dockerls.syntax.identity_cache import IdentityCache
 from dockerls.syntax.nodes import Heredoc, Instruction, Item, Span
 from dockerls.syntax.parser import Parse
@@ -393,58 +394,54 @@ def _span(job: ScriptJob, line: int, column: int, end_line: int, end_column: int
     return Span(start, stop)
 
 
-# per job: (the job, its findings, the severity overrides) -> its
-# violations.  Jobs and findings are reused objects for scripts an edit
-# didn't touch, so mapping positions back is only redone for new ones.
-_JOB_VIOLATIONS: IdentityCache[tuple[Violation, ...]] = IdentityCache(65536)
+# per job: (the job, its findings) -> its findings as rule findings.  Jobs
+# and ShellCheck's findings are reused objects for scripts an edit didn't
+# touch, so mapping positions back is only redone for new ones.
+_JOB_FINDINGS: IdentityCache[tuple[Finding, ...]] = IdentityCache(65536)
 
 
-def _job_violations(
-    job: ScriptJob, findings: Sequence[ScFinding], severity: Mapping[str, Severity]
-) -> tuple[Violation, ...]:
+def _job_findings(job: ScriptJob, found: Sequence[ScFinding]) -> tuple[Finding, ...]:
     # the findings are the checker's own cached tuple: compared by identity first
-    key = (tuple(findings), dict(severity))
-    hit = _JOB_VIOLATIONS.get(job, key)
+    key = tuple(found)
+    hit = _JOB_FINDINGS.get(job, key)
     if hit is not None:
         return hit
-    out: list[Violation] = []
-    for f in findings:
+    out: list[Finding] = []
+    for f in found:
         code = f.sc_code
         if code in EXCLUDED:
             continue
         span = _span(job, f.line, f.column, f.end_line, f.end_column)
         if span is None:
             continue
-        sev = severity.get(code, _LEVELS.get(f.level, Severity.INFO))
-        out.append(Violation(code, code, f.message, sev, span, None, (), GROUP))
-    return _JOB_VIOLATIONS.put(job, key, tuple(out))
+        level = _LEVELS.get(f.level, Severity.INFO)
+        out.append(Finding(span, f.message, item=job.item, code=code, severity=level))
+    return _JOB_FINDINGS.put(job, key, tuple(out))
 
 
-def violations_for(
-    parse: Parse,
-    jobs: Sequence[ScriptJob],
-    results: Mapping[tuple[str, str], Sequence[ScFinding]],
-    severity: Mapping[str, Severity] | None = None,
-) -> dict[int, tuple[Violation, ...]]:
-    """Violations per item index (spans relative to the item), unfiltered
-    except for hadolint's excluded codes."""
-    severity = severity or {}
-    per: dict[int, list[tuple[Violation, ...]]] = {}
+def findings_for(jobs: Sequence[ScriptJob], results: ShellCheckResults) -> list[Finding]:
+    """ShellCheck's findings for ``jobs`` as rule findings (item index, span
+    relative to the item, the SC code and ShellCheck's own level), in item
+    order, without hadolint's excluded codes and without repeats (one item
+    may have several scripts: its heredocs)."""
+    per: dict[int, list[tuple[Finding, ...]]] = {}
     for job in jobs:
-        findings = results.get(job.key)
-        if findings:
-            vs = _job_violations(job, findings, severity)
-            if vs:
-                per.setdefault(job.item, []).append(vs)
-    out: dict[int, tuple[Violation, ...]] = {}
+        found = results.get(job.key)
+        if found:
+            fs = _job_findings(job, found)
+            if fs:
+                per.setdefault(job.item, []).append(fs)
+    out: list[Finding] = []
     for i in sorted(per):
         groups = per[i]
-        # one item may have several scripts (heredocs): drop repeats, then sort
-        unique: dict[tuple[str, int, int, str], Violation] = {}
-        for vs in groups:
-            for v in vs:
-                unique[(v.code, v.span.start, v.span.end, v.message)] = v
-        out[i] = tuple(sorted(unique.values(), key=lambda v: (v.span.start, v.span.end, v.code)))
+        if len(groups) == 1:
+            out.extend(groups[0])
+            continue
+        unique: dict[tuple[str | None, int, int, str], Finding] = {}
+        for fs in groups:
+            for f in fs:
+                unique[(f.code, f.span.start, f.span.end, f.message)] = f
+        out.extend(unique.values())
     return out
 
 
@@ -454,7 +451,7 @@ __all__ = [
     "ScFinding",
     "ScReplacement",
     "ScriptJob",
+    "findings_for",
     "jobs_for",
     "shellcheck_dialect",
-    "violations_for",
 ]

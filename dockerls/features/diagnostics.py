@@ -9,7 +9,6 @@ node, line or violations changed.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -108,28 +107,21 @@ def diagnostics_json(
     p: Parse,
     per_item: dict[int, tuple[Violation, ...]],
     cache: DiagnosticCache,
-    extra: Iterable[tuple[int, Violation]] = (),
 ) -> bytes:
     """The JSON array of diagnostics (UTF-8 bytes, ready to send), reusing
     cached fragments."""
-    if not extra:
-        fast = _incremental(p, per_item, cache)
-        if fast is not None:
-            return fast
+    fast = _incremental(p, per_item, cache)
+    if fast is not None:
+        return fast
     fragments: list[bytes] = []
     new: dict[int, tuple[object, int, tuple[Violation, ...], bytes]] = {}
     old = cache._entries
     items = p.items
     lines = p.lines
     enc = cache.encoding
-    extra_by: dict[int, list[Violation]] = {}
-    for i, v in extra:
-        extra_by.setdefault(i, []).append(v)
-    keys = sorted(set(per_item) | set(extra_by)) if extra_by else sorted(per_item)
+    keys = sorted(per_item)
     for i in keys:
-        vs = per_item.get(i, ())
-        if i in extra_by:
-            vs = vs + tuple(extra_by[i])
+        vs = per_item[i]
         node = items[i]
         entry = old.get(id(node))
         if (
@@ -145,7 +137,7 @@ def diagnostics_json(
         if frag:
             fragments.append(frag)
     cache._entries = new
-    if extra_by or len(fragments) != len(keys):
+    if len(fragments) != len(keys):
         cache._last = None
     else:
         cache._last = (id(p), lines, per_item, keys, fragments, {k: n for n, k in enumerate(keys)})

@@ -1,4 +1,4 @@
-"""Image intelligence from the registry: tags, hover details, pinning, registry diagnostics.
+"""Image intelligence from the registry: tags, hover details, pinning.
 
 Pure functions over what the server already fetched (an ``ImageInfo``, a tag list,
 a current digest): no network, no futures, no server state.  The server
@@ -14,22 +14,17 @@ and hands the results in:
   and :func:`image_code_actions` make the "Pin to digest", "Pin to a specific
   version" and "Update pinned digest" code actions (quick fixes of DL3006 and
   DL3007 when those diagnostics are in the request's context).
-- :func:`registry_violations` turns lookups into the optional ``unknownTag``
-  and ``outdatedDigest`` diagnostics.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
 
 from lsprotocol import types as lsp
 
+from dockerls.analysis.facts import ImageFacts
 from dockerls.analysis.model import Model, Stage
-from dockerls.analysis.rules import dls201_unknown_image_tag as dls201
-from dockerls.analysis.rules import dls202_outdated_image_digest as dls202
 from dockerls.analysis.rules._registry import plain_word, registry_ref
-from dockerls.analysis.rules.base import Finding, Rule, Violation, violation
 from dockerls.analysis.rules.dls202_outdated_image_digest import UPDATE_DIGEST
 from dockerls.features.caps import ClientCaps
 from dockerls.features.links import image_url
@@ -52,7 +47,6 @@ __all__ = [
     "lookup_stages",
     "most_specific_tag",
     "platform_matches",
-    "registry_violations",
     "stages_in_range",
     "tag_items",
     "version_candidates",
@@ -213,20 +207,6 @@ def hover_text(
 
 
 # ---------------------------------------------------------------- code actions
-
-
-@dataclass(frozen=True, slots=True)
-class ImageFacts:
-    """What the registry said about one stage's image.
-
-    ``digest``: the digest the tag (or ``latest``) points at now.
-    ``version_tag``: the most specific version tag pointing at that same digest.
-    ``tags``: the repository's tags (for the unknown-tag diagnostic).
-    """
-
-    digest: str | None = None
-    version_tag: str | None = None
-    tags: tuple[str, ...] | None = None
 
 
 def lookup_stages(model: Model, stages: Iterable[Stage] | None = None) -> list[Stage]:
@@ -402,31 +382,3 @@ def image_code_actions(
 def _short(digest: str) -> str:
     algo, _, hexpart = digest.partition(":")
     return f"{algo}:{hexpart[:12]}…" if hexpart else digest
-
-
-# ---------------------------------------------------------------- diagnostics
-
-
-def registry_violations(
-    model: Model,
-    facts: Mapping[int, ImageFacts],
-    *,
-    unknown_tag: bool,
-    outdated_digest: bool,
-) -> list[tuple[int, Violation]]:
-    """``(item index, Violation)`` pairs for the optional registry checks
-    (DLS201 and DLS202, whose rules decide), from the facts fetched per stage."""
-    out: list[tuple[int, Violation]] = []
-    for st in model.stages:
-        f = facts.get(st.index)
-        if f is None:
-            continue
-        found: list[tuple[Rule, Finding | None]] = []
-        if unknown_tag and f.tags is not None:
-            found.append((dls201.RULE, dls201.unknown_tag(st, f.tags)))
-        if outdated_digest and f.digest:
-            found.append((dls202.RULE, dls202.outdated_digest(st, f.digest)))
-        for rule, finding in found:
-            if finding is not None:
-                out.append((finding.item, violation(rule, finding)))
-    return out

@@ -35,6 +35,11 @@ class IdentityCache(Generic[V]):
         self._entries[id(obj)] = (obj, key, value)
         return value
 
+    def retain(self, objs: object) -> None:
+        """Keep only the entries of the objects in ``objs`` (an iterable)."""
+        alive = set(map(id, objs))  # type: ignore[call-overload]
+        self._entries = {k: e for k, e in self._entries.items() if k in alive}
+
     def clear(self) -> None:
         self._entries.clear()
 

@@ -209,10 +209,6 @@ class BuildCheck:
     def doc_key(self) -> str:
         return f"check:{self.name}"
 
-    @property
-    def url(self) -> str:
-        return f"https://docs.docker.com/go/dockerfile/rule/{kebab(self.name)}/"
-
 
 @dataclass(frozen=True, slots=True)
 class PredefinedArg:

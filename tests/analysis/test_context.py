@@ -6,9 +6,9 @@ import os
 from pathlib import Path
 
 from dockerls.analysis.dockerignore import IgnoreMatcher
-from dockerls.analysis.engine import LintConfig, Linter
+from dockerls.analysis.engine import Linter
+from dockerls.analysis.facts import Facts
 from dockerls.context import (
-    OPTIONS_KEY,
     ContextLoader,
     find_ignore_file,
     list_context,
@@ -76,7 +76,7 @@ def test_rules_read_the_snapshot(tmp_path: Path) -> None:
     _tree(tmp_path, {".dockerignore": "secret.txt\n", "app.py": "", "secret.txt": ""})
     info = load_context(tmp_path)
     src = "FROM alpine:3.20\nCOPY app.py secret.txt missing.py /app/\n"
-    result = Linter(config=LintConfig(options={OPTIONS_KEY: info})).lint(parse(src))
+    result = Linter().lint(parse(src), facts=Facts(context=info))
     codes = sorted(v.code for _i, v in result.all() if v.code in ("CopyIgnoredFile", "DLS120"))
     assert codes == ["CopyIgnoredFile", "DLS120"]
     silent = Linter().lint(parse(src))

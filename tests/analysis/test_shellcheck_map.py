@@ -7,19 +7,35 @@ the real one."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 from dockerls.analysis.engine import LintConfig, Linter
+from dockerls.analysis.facts import Facts
 from dockerls.analysis.model import build_model
-from dockerls.analysis.rules.base import Severity
+from dockerls.analysis.rules.base import Severity, Violation
 from dockerls.analysis.shellcheck_map import (
-    GROUP,
     ScFinding,
     ScriptJob,
     jobs_for,
     shellcheck_dialect,
-    violations_for,
 )
-from dockerls.analysis.suppression import filter_violations
-from dockerls.syntax.parser import parse
+from dockerls.syntax.parser import Parse, parse
+
+
+def _sc_violations(
+    p: Parse,
+    results: Mapping[tuple[str, str], Sequence[ScFinding]],
+    config: LintConfig | None = None,
+) -> dict[int, tuple[Violation, ...]]:
+    """ShellCheck's findings as the engine reports them (the ShellCheck rule,
+    ``results`` given as ``Facts.shellcheck``), per item."""
+    result = Linter(config=config or LintConfig()).lint(p, facts=Facts(shellcheck=results))
+    out: dict[int, tuple[Violation, ...]] = {}
+    for i, vs in result.per_item.items():
+        sc = tuple(v for v in vs if v.source_group == "shellcheck")
+        if sc:
+            out[i] = sc
+    return out
 
 
 def _jobs(text: str) -> list[ScriptJob]:
@@ -46,7 +62,7 @@ def _mapped(text: str, token: str, job_index: int = 0, nth: int = 0) -> str:
     jobs = jobs_for(p, build_model(p))
     job = jobs[job_index]
     f = _at(job, token, nth)
-    vs = violations_for(p, jobs, {job.key: [f]})
+    vs = _sc_violations(p, {job.key: [f]})
     ((item, (v,)),) = vs.items()
     assert item == job.item
     start = p.starts[item]
@@ -157,7 +173,7 @@ def test_finding_on_prelude_or_terminator_is_dropped() -> None:
     pre = ScFinding(2034, "warning", "m", 1, 1, 1, 4)
     last = job.text.count("\n")
     term = ScFinding(1000, "error", "m", last, 1, last, 4)
-    assert violations_for(p, jobs, {job.key: [pre, term]}) == {}
+    assert _sc_violations(p, {job.key: [pre, term]}) == {}
 
 
 def test_dialects() -> None:
@@ -232,7 +248,7 @@ def test_severity_mapping_and_exclusions() -> None:
         for k, f in enumerate(fs)
     ]
     fs.append(ScFinding(1091, "info", "m", 2, 1, 2, 3))
-    vs = violations_for(p, jobs, {job.key: fs})[1]
+    vs = _sc_violations(p, {job.key: fs})[1]
     assert [(v.code, v.severity) for v in vs] == [
         ("SC2000", Severity.ERROR),
         ("SC2001", Severity.WARNING),
@@ -249,10 +265,7 @@ def _filtered(text: str, config: LintConfig | None = None) -> list[tuple[int, st
     results = {
         j.key: [_at(j, "$x", code=2086), _at(j, "$x", code=2154, level="warning")] for j in jobs
     }
-    cfg = config or LintConfig()
-    vs = filter_violations(
-        p, Linter(config=cfg).lint(p, m), violations_for(p, jobs, results), cfg, GROUP
-    )
+    vs = _sc_violations(p, results, config)
     return [(i, v.code) for i in sorted(vs) for v in vs[i]]
 
 
@@ -281,19 +294,16 @@ def test_filter_severity_override() -> None:
     p = parse("FROM a\nRUN echo $x\n")
     m = build_model(p)
     jobs = jobs_for(p, m)
-    raw = violations_for(p, jobs, {jobs[0].key: [_at(jobs[0], "$x")]})
+    raw = {jobs[0].key: [_at(jobs[0], "$x")]}
     cfg = LintConfig(severity={"SC2086": Severity.ERROR})
-    assert (
-        filter_violations(p, Linter(config=cfg).lint(p, m), raw, cfg, GROUP)[1][0].severity
-        is Severity.ERROR
-    )
+    assert _sc_violations(p, raw, cfg)[1][0].severity is Severity.ERROR
     off = LintConfig(severity={"SC2086": Severity.OFF})
-    assert filter_violations(p, Linter(config=off).lint(p, m), raw, off, GROUP) == {}
+    assert _sc_violations(p, raw, off) == {}
 
 
 def test_cached_jobs_and_violations_match_a_cold_run_after_edits() -> None:
     """jobs_for reuses the jobs of stages an edit didn't touch (moved when
-    lines were added above them) and violations_for reuses each job's
+    lines were added above them) and findings_for reuses each job's
     mapping; both must give what a cold run gives."""
     import dockerls.analysis.shellcheck_map as scm
     from dockerls.syntax.reparse import reparse
@@ -316,16 +326,16 @@ def test_cached_jobs_and_violations_match_a_cold_run_after_edits() -> None:
         return out
 
     results = findings(cold_jobs)
-    violations_for(p, cold_jobs, results)
+    _sc_violations(p, results)
     at = text.index("FROM debian AS s6")
     for start, end, new in [(at, at, "# shifted\n"), (at + 5, at + 11, "ubuntu"), (0, 0, "\n")]:
         p = reparse(p, start, end, new)
         m = build_model(p)
         warm = jobs_for(p, m)
-        warm_vs = violations_for(p, warm, findings(warm) | results)
+        warm_vs = _sc_violations(p, findings(warm) | results)
         scm._STAGE_JOBS.clear()
-        scm._JOB_VIOLATIONS.clear()
+        scm._JOB_FINDINGS.clear()
         cold = jobs_for(p, m)
         assert [(j.key, j.item, j.lines) for j in warm] == [(j.key, j.item, j.lines) for j in cold]
-        assert warm_vs == violations_for(p, cold, findings(cold) | results)
+        assert warm_vs == _sc_violations(p, findings(cold) | results)
         results = findings(warm) | results

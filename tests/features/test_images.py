@@ -7,6 +7,8 @@ from collections.abc import Sequence
 
 from lsprotocol import types as lsp
 
+from dockerls.analysis.engine import Linter
+from dockerls.analysis.facts import Facts, ImageFacts
 from dockerls.analysis.model import build_model
 from dockerls.features import images
 from dockerls.features.caps import ClientCaps
@@ -170,7 +172,7 @@ def test_version_candidates_and_most_specific() -> None:
 
 def test_pin_to_digest_keeps_tag() -> None:
     text = "FROM node:20 AS build\nRUN true\n"
-    acts = actions(text, {0: images.ImageFacts(digest=D1)})
+    acts = actions(text, {0: ImageFacts(digest=D1)})
     pin = [a for a in acts if a.title.startswith(images.PIN_DIGEST)]
     assert len(pin) == 1
     assert edited(text, pin[0]) == f"FROM node:20@{D1} AS build\nRUN true\n"
@@ -183,8 +185,8 @@ def test_pin_to_version_for_latest_and_untagged_are_quick_fixes() -> None:
     text = "FROM --platform=linux/amd64 nginx:latest\nFROM nginx\n"
     diag = lsp.Diagnostic(range_from_str(text, "latest"), "latest", code="DL3007")
     facts = {
-        0: images.ImageFacts(digest=D1, version_tag="1.27.3-bookworm"),
-        1: images.ImageFacts(digest=D1, version_tag="1.27.3-bookworm"),
+        0: ImageFacts(digest=D1, version_tag="1.27.3-bookworm"),
+        1: ImageFacts(digest=D1, version_tag="1.27.3-bookworm"),
     }
     acts = actions(text, facts, [diag])
     version = [a for a in acts if a.title.startswith(images.PIN_VERSION)]
@@ -200,15 +202,15 @@ def test_pin_to_version_for_latest_and_untagged_are_quick_fixes() -> None:
 
 def test_update_pinned_digest_only_when_moved() -> None:
     text = f"FROM node:20@{D1}\n"
-    acts = actions(text, {0: images.ImageFacts(digest=D2)})
+    acts = actions(text, {0: ImageFacts(digest=D2)})
     assert [a.title.split(" (")[0] for a in acts] == [images.UPDATE_DIGEST]
     assert edited(text, acts[0]) == f"FROM node:20@{D2}\n"
-    assert actions(text, {0: images.ImageFacts(digest=D1)}) == []
+    assert actions(text, {0: ImageFacts(digest=D1)}) == []
 
 
 def test_no_actions_for_stage_refs_variables_scratch_or_unknown() -> None:
     text = "FROM node:20 AS a\nFROM a\nFROM $IMG\nFROM scratch\n"
-    facts = {i: images.ImageFacts(digest=D1, version_tag="1.0") for i in range(4)}
+    facts = {i: ImageFacts(digest=D1, version_tag="1.0") for i in range(4)}
     acts = actions(text, facts)
     assert len(acts) == 1  # only stage 0 can be looked up
     assert actions("FROM node:20\n", {}) == []
@@ -228,7 +230,7 @@ def test_pin_utf8_positions() -> None:
     p = parse(text)
     m = build_model(p)
     stages = images.lookup_stages(m)
-    acts = images.image_code_actions(m, "u", stages, {0: images.ImageFacts(digest=D1)}, caps)
+    acts = images.image_code_actions(m, "u", stages, {0: ImageFacts(digest=D1)}, caps)
     assert acts[0].edit and acts[0].edit.changes
     e = acts[0].edit.changes["u"][0]
     assert e.range == lsp.Range(lsp.Position(1, 5), lsp.Position(1, 9))
@@ -238,20 +240,24 @@ def test_pin_utf8_positions() -> None:
 # ---------------------------------------------------------------- diagnostics
 
 
-def test_registry_violations() -> None:
+def test_registry_facts_reach_the_rules_through_the_engine() -> None:
+    """The facts the server fills from registry lookups (``Facts.images``)
+    make the engine's DLS201/DLS202 report; without them, nothing."""
     text = f"FROM node:99\nFROM node:20@{D1}\nFROM node:20@{D2}\n"
     p = parse(text)
-    m = build_model(p)
     tags = tuple(FakeRegistry().list_tags("node"))
-    facts = {
-        0: images.ImageFacts(tags=tags),
-        1: images.ImageFacts(digest=D2, tags=tags),
-        2: images.ImageFacts(digest=D2, tags=tags),
-    }
-    found = images.registry_violations(m, facts, unknown_tag=True, outdated_digest=True)
+    facts = Facts(
+        images={
+            "node:99": ImageFacts(tags=tags),
+            f"node:20@{D1}": ImageFacts(digest=D2, tags=tags),
+            f"node:20@{D2}": ImageFacts(digest=D2, tags=tags),
+        }
+    )
+    codes = ("DLS201", "DLS202")
+    found = [(i, v) for i, v in Linter().lint(p, facts=facts).all() if v.code in codes]
     assert [(i, v.code) for i, v in found] == [(0, "DLS201"), (1, "DLS202")]
     (i0, unknown), (i1, outdated) = found
     assert p.items[i0].text[unknown.span.start : unknown.span.end] == "99"
     assert p.items[i1].text[outdated.span.start : outdated.span.end] == D1
     assert outdated.fix is not None and outdated.fix.edits[0].text == D2
-    assert images.registry_violations(m, facts, unknown_tag=False, outdated_digest=False) == []
+    assert not [v for _i, v in Linter().lint(p).all() if v.code in codes]

@@ -23,7 +23,7 @@ def test_rule_case(code: str, k: int, case: dict[str, Any], tmp_path: Path) -> N
             f.parent.mkdir(parents=True, exist_ok=True)
             f.write_text(content)
         context = tmp_path
-    p, found = run(case["src"], code, case.get("settings"), context)
+    p, found = run(case["src"], code, case, context)
     got = [fmt_range(p, i, v) for i, v in found]
     assert got == case.get("expect", []), [v.message for _i, v in found]
     if "fixed" in case:

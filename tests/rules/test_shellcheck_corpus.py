@@ -25,7 +25,8 @@ from pathlib import Path
 import pytest
 
 from dockerls.analysis.model import Model, build_model
-from dockerls.analysis.shellcheck_map import jobs_for, shellcheck_dialect, violations_for
+from dockerls.analysis.rules.base import Finding
+from dockerls.analysis.shellcheck_map import findings_for, jobs_for, shellcheck_dialect
 from dockerls.shellcheck import ShellChecker
 from dockerls.syntax.nodes import Instruction
 from dockerls.syntax.parser import Parse, parse
@@ -96,7 +97,9 @@ def test_shellcheck_matches_hadolint_on_the_corpus() -> None:
     for path, report, p, m, jobs in parsed:
         if _windows(p, m):
             continue
-        per = violations_for(p, jobs, results)
+        per: dict[int, list[Finding]] = {}
+        for f in findings_for(jobs, results):
+            per.setdefault(f.item, []).append(f)
         by_line: dict[int, list[tuple[int, str, int, int]]] = {}
         for i, vs in per.items():
             item = p.items[i]

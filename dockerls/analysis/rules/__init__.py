@@ -13,6 +13,7 @@ from dockerls.analysis.rules import (
     group_hadolint_pm,
     group_hadolint_run,
     group_registry,
+    group_shellcheck,
     group_syntax,
 )
 from dockerls.analysis.rules.base import Rule
@@ -25,6 +26,7 @@ RULES: tuple[Rule, ...] = (
     *group_hadolint_misc.RULES,
     *group_best_practice.RULES,
     *group_registry.RULES,
+    *group_shellcheck.RULES,
 )
 
 BY_CODE: dict[str, Rule] = {r.code: r for r in RULES}

@@ -84,10 +84,7 @@ def stage_labels(stage: Stage) -> Iterator[tuple[int, LabelPair]]:
 
 
 def schema(model: Model) -> Mapping[str, str]:
-    raw = model.options.get("label_schema")
-    if not isinstance(raw, Mapping):
-        return {}
-    return {str(k): str(v).lower() for k, v in raw.items()}
+    return {k: v.lower() for k, v in model.options.label_schema.items()}
 
 
 def typed_labels(stage: Stage, model: Model, kind: str) -> Iterator[tuple[int, LabelPair]]:

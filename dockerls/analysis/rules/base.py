@@ -24,7 +24,7 @@ belong to by its index in ``Parse.items``.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import Enum, IntEnum
 from typing import TYPE_CHECKING, ClassVar
 
@@ -67,7 +67,6 @@ class Applicability(Enum):
 
     SAFE = "safe"  # keeps meaning; applied by fix-all and `dockerls fix`
     UNSAFE = "unsafe"  # may change behaviour; needs --unsafe-fixes
-    DISPLAY_ONLY = "display-only"  # shown, never applied automatically
 
 
 class FixAvailability(Enum):
@@ -112,6 +111,9 @@ class Finding:
     item: int = -1
     tags: tuple[Tag, ...] = ()
     code: str | None = None  # for rules that report several codes
+    # for rules whose findings come with their own level (ShellCheck's);
+    # None: the rule's default severity.  Settings override either.
+    severity: Severity | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,8 +141,6 @@ class Rule:
     experimental: ClassVar[bool] = False
     # duplicates: the BuildKit check or DL rule that finds the same thing
     same_as: ClassVar[tuple[str, ...]] = ()
-    # whether the rule reads the build context on disk (.dockerignore)
-    needs_context: ClassVar[bool] = False
 
     @property
     def scope(self) -> str:
@@ -186,17 +186,18 @@ class Violation:
     fix: Fix | None = None
     tags: tuple[Tag, ...] = ()
     source_group: str = "hadolint"
-    extra: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
 
 
 def violation(rule: Rule, f: Finding, severity: Severity | None = None) -> Violation:
     """``f`` as a :class:`Violation` of ``rule``, at ``severity`` if given,
-    else at the rule's default."""
+    else at the finding's own level, else at the rule's default."""
+    if severity is None:
+        severity = rule.severity if f.severity is None else f.severity
     return Violation(
         code=f.code or rule.code,
         rule_name=rule.name,
         message=f.message,
-        severity=rule.severity if severity is None else severity,
+        severity=severity,
         span=f.span,
         fix=f.fix,
         tags=f.tags,

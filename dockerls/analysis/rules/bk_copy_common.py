@@ -9,9 +9,6 @@ from dockerls.analysis.dockerignore import ContextInfo
 from dockerls.analysis.model import Model, Stage, expand, var_refs
 from dockerls.syntax.nodes import Span
 
-# the key under which the server/CLI put the ContextInfo (see dockerls/context.py)
-CONTEXT_KEY = "context"
-
 
 @dataclass(frozen=True, slots=True)
 class Source:
@@ -23,7 +20,7 @@ class Source:
 
 
 def context_of(model: Model) -> ContextInfo | None:
-    return ContextInfo.coerce(model.options.get(CONTEXT_KEY))
+    return model.facts.context
 
 
 def _remote(path: str) -> bool:

@@ -36,7 +36,6 @@ class CopyIgnoredFile(Rule):
     name = "copy-ignored-file"
     severity = Severity.WARNING
     group = "buildkit"
-    needs_context = True
 
     def check_stage(self, stage: Stage, model: Model) -> Iterable[Finding]:
         ctx = context_of(model)

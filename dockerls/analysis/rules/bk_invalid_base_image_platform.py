@@ -3,15 +3,10 @@ the stage asks for."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 
 from dockerls.analysis.model import Model, Stage
 from dockerls.analysis.rules.base import Finding, Rule, Severity
-
-OPTIONS_KEY = "image_platforms"
-"""``model.options[OPTIONS_KEY]``: image as written in FROM -> the platforms
-its manifest list offers (``os/arch[/variant]``).  The server fills it from
-the registry cache; without it the rule is silent."""
 
 
 def _parts(platform: str) -> tuple[str, str, str]:
@@ -76,8 +71,8 @@ class InvalidBaseImagePlatform(Rule):
     group = "buildkit"
 
     def check_stage(self, stage: Stage, model: Model) -> Iterable[Finding]:
-        known: Mapping[str, Sequence[str]] = model.options.get(OPTIONS_KEY) or {}
-        available = known.get(stage.image)
+        # the platforms the image offers (``model.facts``, from the registry)
+        available = model.facts.image(stage).platforms
         if available:
             f = platform_mismatch(stage, available)
             if f is not None:

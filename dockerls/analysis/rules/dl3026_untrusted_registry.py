@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from fnmatch import fnmatchcase
 
 from dockerls.analysis.model import Model, Stage, expand
@@ -15,7 +15,7 @@ from dockerls.syntax.nodes import Span
 _HUB_NAMES = ("docker.io", "index.docker.io", "registry-1.docker.io", "hub.docker.com")
 
 
-def _trusted(domain: str, patterns: list[str]) -> bool:
+def _trusted(domain: str, patterns: Sequence[str]) -> bool:
     names = _HUB_NAMES if domain == "docker.io" else (domain.lower(),)
     return any(fnmatchcase(n, p.lower()) for p in patterns for n in names)
 
@@ -50,10 +50,7 @@ class UntrustedRegistry(Rule):
     fix = FixAvailability.NONE
 
     def check_stage(self, stage: Stage, model: Model) -> Iterable[Finding]:
-        raw = model.options.get("trusted_registries") or []
-        if isinstance(raw, str):
-            raw = [raw]
-        patterns = [str(p) for p in raw]
+        patterns = model.options.trusted_registries
         if not patterns:
             return
         yield from self._check_from(stage, model, patterns)
@@ -71,7 +68,7 @@ class UntrustedRegistry(Rule):
                     span = Span(span.start, span.start + len(ref.registry))
                 yield Finding(span, _message(ref.domain), item=idx)
 
-    def _check_from(self, stage: Stage, model: Model, patterns: list[str]) -> Iterable[Finding]:
+    def _check_from(self, stage: Stage, model: Model, patterns: Sequence[str]) -> Iterable[Finding]:
         if stage.image_span is None or stage.base_stage is not None:
             return
         ref = stage.image_ref

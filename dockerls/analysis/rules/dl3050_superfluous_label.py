@@ -35,7 +35,7 @@ class SuperfluousLabel(Rule):
     group = "hadolint"
 
     def check_stage(self, stage: Stage, model: Model) -> Iterable[Finding]:
-        if not model.options.get("strict_labels"):
+        if not model.options.strict_labels:
             return
         sch = schema(model)
         for idx, pair in stage_labels(stage):

@@ -4,12 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from dockerls.analysis.dockerignore import ContextInfo
 from dockerls.analysis.model import Model
 from dockerls.analysis.rules.base import Finding, Rule, Severity
 from dockerls.analysis.rules.dls101_copy_all_before_install import whole_context_copies
-
-CONTEXT_KEY = "context"  # dockerls.context.OPTIONS_KEY
 
 
 class MissingDockerignore(Rule):
@@ -44,10 +41,9 @@ class MissingDockerignore(Rule):
     name = "missing-dockerignore"
     severity = Severity.INFO
     group = "best-practice"
-    needs_context = True
 
     def check_file(self, model: Model) -> Iterable[Finding]:
-        ctx = ContextInfo.coerce(model.options.get(CONTEXT_KEY))
+        ctx = model.facts.context
         if ctx is None or ctx.ignore is not None or ctx.ignore_file is not None:
             return
         # once per file: the first copy of the whole context

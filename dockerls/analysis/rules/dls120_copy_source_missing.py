@@ -35,7 +35,6 @@ class CopySourceMissing(Rule):
     name = "copy-source-missing"
     severity = Severity.WARNING
     group = "best-practice"
-    needs_context = True
 
     def check_stage(self, stage: Stage, model: Model) -> Iterable[Finding]:
         ctx = context_of(model)

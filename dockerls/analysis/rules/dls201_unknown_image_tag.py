@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from dockerls.analysis.model import Model, Stage
-from dockerls.analysis.rules._registry import facts_for, plain_word, registry_ref
+from dockerls.analysis.rules._registry import plain_word, registry_ref
 from dockerls.analysis.rules.base import Finding, Rule, Severity
 from dockerls.syntax.nodes import Span
 
@@ -56,7 +56,7 @@ class UnknownImageTag(Rule):
     group = "registry"
 
     def check_stage(self, stage: Stage, model: Model) -> Iterable[Finding]:
-        tags = facts_for(stage, model).get("tags")
+        tags = model.facts.image(stage).tags
         if tags is not None:
             f = unknown_tag(stage, tags)
             if f is not None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from dockerls.analysis.model import Model, Stage
-from dockerls.analysis.rules._registry import facts_for, plain_word, registry_ref
+from dockerls.analysis.rules._registry import plain_word, registry_ref
 from dockerls.analysis.rules.base import (
     Edit,
     Finding,
@@ -70,7 +70,7 @@ class OutdatedImageDigest(Rule):
     fix = FixAvailability.ALWAYS
 
     def check_stage(self, stage: Stage, model: Model) -> Iterable[Finding]:
-        current = facts_for(stage, model).get("digest")
+        current = model.facts.image(stage).digest
         if current:
             f = outdated_digest(stage, current)
             if f is not None:

@@ -4,14 +4,14 @@ Rule codes are BuildKit's rule names.  All are warnings; ``# check=error=true``
 turns them into errors and ``# check=skip=...`` removes them (engine).
 
 **InvalidBaseImagePlatform** needs the base image's platforms: the server
-hands them over from the registry cache (``model.options["image_platforms"]``);
+hands them over from the registry cache (``model.facts.images``);
 offline it is quiet.
 
 ``InvalidDefinitionDescription`` is experimental in BuildKit (reported only
 with ``# check=experimental=...``); its class sets ``experimental = True``.
 
 CopyIgnoredFile and DLS120 (group best-practice, listed here because it
-shares the build-context machinery) read ``Model.options["context"]``, a
+shares the build-context machinery) read ``model.facts.context``, a
 :class:`dockerls.analysis.dockerignore.ContextInfo` built by
 ``dockerls/context.py``; without it they are silent.
 """

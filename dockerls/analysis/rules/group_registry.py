@@ -1,7 +1,7 @@
 """Registry section: checks that need what an image registry says.
 
 Their facts (tag lists, current digests) come from the server's registry
-lookups as ``model.options["image_facts"]``; without them, offline and in the
+lookups as ``model.facts.images``; without them, offline and in the
 command line, they are silent.  Both are off by default in the server
 (``registry.diagnostics``).
 """

@@ -1,0 +1,113 @@
+"""Outside facts: what the engine is told about the world, as typed values.
+
+Rules compute from the parse and the model; a few also need facts the
+analysis layer can't find out itself, because finding them takes IO: the
+build context on disk, what a registry says about a base image, what
+ShellCheck said about a RUN's script.  The caller (the server, the CLI, a
+test) gathers them and passes one :class:`Facts` value to
+:meth:`dockerls.analysis.engine.Linter.lint`; rules read it as
+``model.facts``.  Every field has a neutral default, and a rule whose fact is
+missing stays silent (offline, no ShellCheck, no context).
+
+Who fills what:
+
+* ``context``: :class:`dockerls.context.ContextLoader` (server: when a document
+  opens or is saved; CLI: per file).
+* ``images``: :class:`dockerls.image_lookups.ImageLookups.image_facts` from the
+  registry caches (the server only; the CLI stays offline).  Rule fixtures give
+  the same values (``facts: {images: ...}`` in ``tests/rules/cases``).
+* ``shellcheck``: :meth:`dockerls.shellcheck.ShellChecker.results_for` (CLI: it
+  waits; server: what is cached now, the rest joins a later publish).
+
+Adding a fact (the next ones: base-image lifecycle and vulnerability data,
+issue 11; per-build inputs such as build args, target, platform and context,
+issue 15):
+
+1. add a frozen value type here and a field on :class:`Facts` (or on
+   :class:`ImageFacts` when it is per image: ``ImageFacts.lifecycle``,
+   ``ImageFacts.vulnerabilities``) with a neutral default;
+2. fill it where the IO happens (server and CLI alike), never in a rule;
+3. rules read ``model.facts.<field>``.  Stage results are cached on
+   :meth:`Facts.stage_inputs` (every field except those only file-scope rules
+   read, see :data:`FILE_RULE_ONLY`), so a new field is part of that key by
+   default, which is always correct.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, fields
+from typing import TYPE_CHECKING, Any
+
+from dockerls.analysis.dockerignore import ContextInfo
+
+if TYPE_CHECKING:
+    from dockerls.analysis.model import Stage
+    from dockerls.analysis.shellcheck_map import ScFinding
+
+
+@dataclass(frozen=True, slots=True)
+class ImageFacts:
+    """What a registry said about one image as written in a FROM.
+
+    ``None`` means "not known" (not looked up, lookup failed, or not wanted).
+    """
+
+    tags: tuple[str, ...] | None = None  # the repository's tags (DLS201)
+    digest: str | None = None  # the digest the tag points at now (DLS202)
+    version_tag: str | None = None  # the most specific version tag with that digest
+    platforms: tuple[str, ...] | None = None  # os/arch[/variant] offered (InvalidBaseImagePlatform)
+    # next (issue 11): lifecycle, vulnerabilities, each a frozen value or None
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> ImageFacts:
+        """From plain data (YAML fixtures): lists become tuples."""
+        kw: dict[str, Any] = {}
+        for f in fields(cls):
+            v = data.get(f.name)
+            kw[f.name] = tuple(v) if isinstance(v, list) else v
+        return cls(**kw)
+
+
+UNKNOWN_IMAGE = ImageFacts()
+
+ShellCheckResults = Mapping[tuple[str, str], Sequence["ScFinding"]]
+"""ShellCheck's findings per script, keyed by ``ScriptJob.key``."""
+
+
+@dataclass(frozen=True)
+class Facts:
+    """Every outside fact one lint may read."""
+
+    context: ContextInfo | None = None  # the build context (ignore file, listing)
+    # the image as written in FROM -> what the registry said about it
+    images: Mapping[str, ImageFacts] = field(default_factory=dict)
+    # ShellCheck's findings per script; None: ShellCheck did not run
+    shellcheck: ShellCheckResults | None = None
+    # next (issue 15): build inputs (build args, target, platform, context per build)
+
+    def image(self, stage: Stage) -> ImageFacts:
+        """The facts about ``stage``'s base image (all unknown when absent)."""
+        return self.images.get(stage.image) or UNKNOWN_IMAGE
+
+    def stage_inputs(self) -> tuple[Any, ...]:
+        """The facts stage rules may read: the engine keeps stage results
+        while these stay equal (identical objects compare at once)."""
+        return tuple(getattr(self, f.name) for f in fields(self) if f.name not in FILE_RULE_ONLY)
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> Facts:
+        """From plain data (YAML fixtures): ``context`` as
+        :meth:`ContextInfo.from_mapping` reads it, ``images`` as
+        :meth:`ImageFacts.from_data` reads each entry."""
+        images = {k: ImageFacts.from_data(v or {}) for k, v in (data.get("images") or {}).items()}
+        return cls(context=ContextInfo.coerce(data.get("context")), images=images)
+
+
+# facts only file-scope rules read (the ShellCheck rule): they change without
+# the text changing, and must not invalidate every stage's cached results
+FILE_RULE_ONLY = frozenset({"shellcheck"})
+
+NO_FACTS = Facts()
+
+__all__ = ["FILE_RULE_ONLY", "NO_FACTS", "Facts", "ImageFacts", "ShellCheckResults"]

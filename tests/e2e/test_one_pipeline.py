@@ -1,0 +1,110 @@
+"""One pipeline: the same document through the CLI's path and through the
+server (over stdio), with ShellCheck's findings and registry facts present,
+under `# check=error=true`, pragmas and settings, gives the same diagnostics
+(codes, ranges, severities)."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from typing import Any
+
+import pytest
+import pytest_lsp
+from lsprotocol import types as lsp
+from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
+
+from dockerls import settings as settings_mod
+from dockerls.analysis.facts import Facts, ImageFacts
+from dockerls.cli_check import lint_text
+from dockerls.image_lookups import offered_platforms
+from dockerls.registry.fake import FakeRegistry
+from tests.e2e.published import wait_publish
+
+SERVER = [sys.executable, "-m", "dockerls", "serve"]
+_HOME = tempfile.TemporaryDirectory(prefix="dockerls-e2e-pipeline-")
+ENV = {
+    **os.environ,
+    "XDG_CACHE_HOME": os.path.join(_HOME.name, "cache"),
+    "DOCKER_CONFIG": os.path.join(_HOME.name, "docker"),
+    "DOCKERLS_REGISTRY": "fake",
+}
+SETTINGS: dict[str, Any] = {
+    "shellcheck": {"enabled": True},
+    "registry": {"cacheTtlSeconds": 0, "diagnostics": {"unknownTag": True}},
+    "rules": {"ignore": ["DL3059", "JSONArgsRecommended"], "severity": {"SC2154": "error"}},
+}
+# the FakeRegistry's node images offer linux/amd64 and linux/arm64
+TEXT = """\
+# check=error=true
+FROM --platform=linux/s390x node:20 AS build
+ARG FILES
+# hadolint ignore=SC2086
+RUN rm $FILES $other
+RUN echo $FILES && cd /src
+CMD node app.js
+FROM node:99
+WORKDIR app
+"""
+URI = "file:///tmp/dockerls-e2e-pipeline/Dockerfile"
+Key = tuple[str, int, int, int, int, int]
+
+
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER, server_env=ENV))
+async def client(lsp_client: LanguageClient):  # type: ignore[no-untyped-def]
+    params = lsp.InitializeParams(
+        capabilities=client_capabilities("visual_studio_code"), initialization_options=SETTINGS
+    )
+    await lsp_client.initialize_session(params)
+    yield
+    await lsp_client.shutdown_session()
+
+
+def cli_path() -> list[Key]:
+    """The CLI's lint (ShellCheck run and waited for) with the facts the
+    server's registry lookups give for the same images."""
+    fake = FakeRegistry()
+    facts = Facts(
+        images={
+            "node:20": ImageFacts(platforms=offered_platforms(fake.resolve("node:20"))),
+            "node:99": ImageFacts(tags=tuple(fake.list_tags("node"))),
+        }
+    )
+    s, errors = settings_mod.load_layers([("initializationOptions", SETTINGS)])
+    assert not errors
+    found = lint_text(TEXT, "Dockerfile", settings_mod.to_lint_config(s), facts)
+    return sorted(
+        (p.code, p.line - 1, p.column - 1, p.end_line - 1, p.end_column - 1, int(p.severity))
+        for p in found
+    )
+
+
+def server_key(d: lsp.Diagnostic) -> Key:
+    r = d.range
+    sev = int(d.severity or 0)
+    return (str(d.code), r.start.line, r.start.character, r.end.line, r.end.character, sev)
+
+
+@pytest.mark.asyncio
+async def test_cli_and_server_report_the_same(client: LanguageClient) -> None:
+    expected = cli_path()
+    codes = {k[0] for k in expected}
+    # what the document is about: every kind of finding is there
+    assert {"InvalidBaseImagePlatform", "DLS201", "SC2154", "DL3003", "DL3000"} <= codes
+    assert "SC2086" in codes  # on the second RUN, not the first (pragma)
+    assert not codes & {"DL3059", "JSONArgsRecommended", "DL3025", "WorkdirRelativePath"}
+    by_code = {k[0]: k[5] for k in expected}
+    assert by_code["InvalidBaseImagePlatform"] == 1  # # check=error=true
+    assert by_code["SC2154"] == 1  # the settings' severity
+
+    client.text_document_did_open(
+        lsp.DidOpenTextDocumentParams(lsp.TextDocumentItem(URI, "dockerfile", 1, TEXT))
+    )
+    # registry and ShellCheck results join later publishes: wait for the last
+    final = await wait_publish(
+        client,
+        lambda p: p.uri == URI and sorted(map(server_key, p.diagnostics)) == expected,
+        timeout=30,
+    )
+    assert sorted(map(server_key, final.diagnostics)) == expected
