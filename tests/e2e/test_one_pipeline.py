@@ -6,7 +6,6 @@ under `# check=error=true`, pragmas and settings, gives the same diagnostics
 from __future__ import annotations
 
 import os
-import sys
 import tempfile
 from typing import Any
 
@@ -20,9 +19,8 @@ from dockerls.analysis.facts import Facts, ImageFacts
 from dockerls.cli_check import lint_text
 from dockerls.image_lookups import offered_platforms
 from dockerls.registry.fake import FakeRegistry
-from tests.e2e.published import wait_publish
+from tests.e2e.helpers import SERVER, open_document, wait_publish
 
-SERVER = [sys.executable, "-m", "dockerls", "serve"]
 _HOME = tempfile.TemporaryDirectory(prefix="dockerls-e2e-pipeline-")
 ENV = {
     **os.environ,
@@ -98,9 +96,7 @@ async def test_cli_and_server_report_the_same(client: LanguageClient) -> None:
     assert by_code["InvalidBaseImagePlatform"] == 1  # # check=error=true
     assert by_code["SC2154"] == 1  # the settings' severity
 
-    client.text_document_did_open(
-        lsp.DidOpenTextDocumentParams(lsp.TextDocumentItem(URI, "dockerfile", 1, TEXT))
-    )
+    open_document(client, URI, TEXT)
     # registry and ShellCheck results join later publishes: wait for the last
     final = await wait_publish(
         client,
