@@ -498,6 +498,37 @@ def shell_walk(
     return out, shell
 
 
+def stage_shell(model: Model, stage: Stage) -> Shell:
+    """The shell in force where ``stage`` starts: the one its parent stage
+    (:meth:`Model.parent_stage`, as the engine follows it) ends with, else
+    the image's default (computed once per model)."""
+    known: dict[int, Shell] = model.__dict__.setdefault("_stage_shells", {})
+    chain: list[tuple[Stage, Stage]] = []  # (stage, its parent)
+    st = stage
+    parent = model.parent_stage(st)
+    while st.index not in known and parent is not None:
+        chain.append((st, parent))
+        st = parent
+        parent = model.parent_stage(st)
+    shell = known.get(st.index)
+    if shell is None:
+        shell = known[st.index] = default_shell(model)
+    items = model.parse.items
+    for child, base in reversed(chain):
+        shell = known[child.index] = shell_walk(items, base.first, base.end, shell)[1]
+    return shell
+
+
+def shell_at(model: Model, item: int) -> Shell | None:
+    """The shell in force at the instruction ``items[item]`` of a stage
+    (None outside the stages or for an item that is not an instruction)."""
+    st = model.stage_of(item)
+    if st is None:
+        return None
+    steps = shell_walk(model.parse.items, st.first, item + 1, stage_shell(model, st))[0]
+    return steps[-1][2] if steps and steps[-1][0] == item else None
+
+
 __all__ = [
     "DEFAULT_SHELL",
     "PLATFORM_ARGS",
@@ -510,6 +541,8 @@ __all__ = [
     "default_shell",
     "expand",
     "parse_words",
+    "shell_at",
     "shell_walk",
+    "stage_shell",
     "var_refs",
 ]

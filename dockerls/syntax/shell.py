@@ -43,6 +43,7 @@ __all__ = [
     "ShellScript",
     "parse_shell",
     "shell_dialect",
+    "syntax_tree",
 ]
 
 _LANGUAGE = tree_sitter.Language(tree_sitter_bash.language())
@@ -1457,6 +1458,14 @@ def _parsable(script: str) -> tuple[str, bytes]:
 def _parse_tree(src: bytes) -> tree_sitter.Tree:
     with _PARSER_LOCK:
         return _PARSER.parse(src)
+
+
+def syntax_tree(script: str) -> tree_sitter.Tree:
+    """tree-sitter-bash's tree of ``script``, for callers that need its
+    structure (statements, lists, groups) rather than the command view.
+    Non-ASCII characters may be replaced by placeholders of another width:
+    use node kinds and ASCII text, not byte offsets."""
+    return _parse_tree(_parsable(script)[1])
 
 
 def _build(script: str, shell_nesting: int) -> ShellScript:

@@ -67,8 +67,8 @@ def test_equal_flags_are_kept_once() -> None:
         "FROM a\nRUN cd /src\nRUN make\n",  # cd carries over
         "FROM a\nRUN export X=1\nRUN make\n",
         "FROM a\nRUN X=1\nRUN make\n",
-        "FROM a\nRUN a\nRUN b; c\n",  # c would run after a failed
-        "FROM a\nRUN a\nRUN b || c\n",
+        "FROM a\nRUN a\nRUN b &\n",  # background job
+        "FROM mcr.microsoft.com/windows/servercore\nRUN a\nRUN b\n",  # cmd
         "FROM a\nRUN a &\nRUN b\n",
         "FROM a\nRUN a # note\nRUN b\n",
         'FROM a\nSHELL ["powershell", "-Command"]\nRUN a\nRUN b\n',
@@ -79,6 +79,12 @@ def test_refused(src: str) -> None:
     p = parse(src)
     runs = [i for i, it in p.instructions() if it.name == "RUN"]
     assert combined_text(p, build_model(p), group_at(p, runs[0])) is None
+
+
+def test_later_runs_with_semicolon_or_or_are_grouped() -> None:
+    # ungrouped, c would run after a failed, and `a && b || c` exits 0
+    assert combine("FROM a\nRUN a\nRUN b; c\n") == "FROM a\nRUN a && \\\n    { b; c; }\n"
+    assert combine("FROM a\nRUN a\nRUN b || c;\n") == "FROM a\nRUN a && \\\n    { b || c; }\n"
 
 
 def test_later_run_with_semicolon_can_still_come_first() -> None:

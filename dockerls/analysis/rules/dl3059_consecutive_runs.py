@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from dockerls.analysis.model import Model, Stage
+from dockerls.analysis.model import Model, Stage, shell_walk, stage_shell
 from dockerls.analysis.rules.base import (
     Applicability,
     Edit,
@@ -14,38 +14,9 @@ from dockerls.analysis.rules.base import (
     Rule,
     Severity,
 )
+from dockerls.analysis.run_join import join_edits, join_plan
 from dockerls.analysis.shellview import run_scripts
 from dockerls.syntax.nodes import Blank, Comment, Instruction, Span
-
-# commands whose effect on the shell itself (directory, variables, options)
-# would carry over into the merged commands
-_STATEFUL = frozenset(
-    {
-        "cd",
-        "pushd",
-        "popd",
-        "export",
-        "set",
-        "unset",
-        "source",
-        ".",
-        "alias",
-        "shopt",
-        "umask",
-        "ulimit",
-        "exec",
-        "exit",
-        "trap",
-        "eval",
-        "readonly",
-        "declare",
-        "typeset",
-        "local",
-        "shift",
-        "return",
-    }
-)
-
 
 # test and arithmetic brackets are conditions, not commands of their own:
 # `[ -d /x ] && echo found` is one step
@@ -99,10 +70,15 @@ class ConsecutiveRuns(Rule):
         apt-get install -y curl
     ```
     The quick fix joins two shell-form `RUN`s without heredocs with `&&`,
-    keeping comments in between.  It is unsafe when the first one changes
-    the shell's state (`cd`, `export`, `set`...), which the merged commands
-    would then share, and it is not offered when the first command ends in
-    a way `&&` cannot follow.
+    keeping comments in between, and it is safe: it is offered only when the
+    joined `RUN` does what the two did, with the same exit status.  So it
+    groups a second `RUN` holding `||` or `;` (`make && { [ -f app ] || echo
+    none; }`), and it is not offered when the first changes the shell's
+    state (`cd`, `export`, `set`, `umask`, `trap`, functions, variables...),
+    when either starts a background job (`&`), when the shell in force is not
+    a POSIX shell (PowerShell, cmd: Windows images, `SHELL`, the
+    `# hadolint shell=` pragma), or when `&&` can't follow the first command.
+    The "Combine RUN" refactoring makes the same decision.
     """
 
     code = "DL3059"
@@ -113,8 +89,11 @@ class ConsecutiveRuns(Rule):
 
     def check_stage(self, stage: Stage, model: Model) -> Iterable[Finding]:
         prev: tuple[int, Instruction] | None = None
-        starts = model.parse.starts
         items = model.parse.items
+        shells = {
+            i: sh
+            for i, _, sh in shell_walk(items, stage.first, stage.end, stage_shell(model, stage))[0]
+        }
         for k, it in enumerate(stage.items):
             idx = stage.first + k
             if isinstance(it, (Comment, Blank)):
@@ -128,7 +107,7 @@ class ConsecutiveRuns(Rule):
                 and _simple(prev[1])
                 and _simple(it)
             ):
-                fix = _merge_fix(prev, (idx, it), starts, items, model.escape)
+                fix = _merge_fix(model, prev, (idx, it), shells[prev[0]])
                 yield Finding(
                     it.keyword_span,
                     "Consecutive `RUN` instructions: consider merging them into one layer",
@@ -139,35 +118,14 @@ class ConsecutiveRuns(Rule):
 
 
 def _merge_fix(
-    a: tuple[int, Instruction],
-    b: tuple[int, Instruction],
-    starts: tuple[int, ...],
-    items: tuple[object, ...],
-    escape: str,
+    model: Model, a: tuple[int, Instruction], b: tuple[int, Instruction], shell: tuple[str, ...]
 ) -> Fix | None:
     (ia, ra), (ib, rb) = a, b
-    if ra.json or rb.json or ra.heredocs or rb.heredocs or rb.args_span is None:
+    groups = join_plan((ra, rb), shell, model.escape)
+    if groups is None:
         return None
-    scripts = run_scripts(ra)
-    if len(scripts) != 1 or not scripts[0].script.supported or scripts[0].script.errors:
-        return None
-    tail = ra.args.rstrip()
-    if not tail or tail.endswith((";", "&", "|", escape)) or "#" in ra.args:
-        return None
-    if rb.args.lstrip().startswith(("&", ";", "|")):
-        return None
-    # the comments between the two RUNs are kept inside the continuation;
-    # blank lines are dropped (an empty continuation line is an error to come)
-    kept = []
-    for j in range(ia + 1, ib):
-        it = items[j]
-        if isinstance(it, Comment):
-            kept.append(it.text if it.text.endswith("\n") else it.text + "\n")
-    a_text_end = len(ra.text.rstrip("\r\n").rstrip())
-    # offsets relative to b's item: the edit reaches back into a
-    start = starts[ia] + a_text_end - starts[ib]
-    end = rb.args_span.start
-    # the file's own line ending and continuation indent
+    p = model.parse
+    # the first RUN's own line ending and continuation indent
     nl = "\r\n" if ra.text.endswith("\r\n") else "\n"
     indent = "    "
     for line in ra.text.splitlines()[1:]:
@@ -175,18 +133,13 @@ def _merge_fix(
         if stripped:
             indent = line[: len(line) - len(stripped)] or indent
             break
-    kept = [k if k.endswith(nl) else k.rstrip("\r\n") + nl for k in kept]
-    new = f" && {escape}{nl}" + "".join(kept) + indent
-    stateful = any(
-        c.name in _STATEFUL or (c.assignments and not c.args and c.name == "")
-        for c in scripts[0].script.commands
+    # offsets relative to b's item: the edit reaches back into a
+    base = p.starts[ib]
+    edits = tuple(
+        Edit(Span(s - base, e - base), new)
+        for s, e, new in join_edits(p, (ia, ib), groups, indent, nl)
     )
-    stateful = stateful or any(not c.name and c.assignments for c in scripts[0].script.commands)
-    return Fix(
-        "Merge into the previous `RUN`",
-        (Edit(Span(start, end), new),),
-        Applicability.UNSAFE if stateful else Applicability.SAFE,
-    )
+    return Fix("Merge into the previous `RUN`", edits, Applicability.SAFE)
 
 
 RULE = ConsecutiveRuns()
