@@ -436,7 +436,7 @@ def test_plan_refuses_different_flags_and_exec_form() -> None:
 def test_corpus_offers_no_safe_merge_outside_posix_shells() -> None:
     """No safe DL3059 fix and no Combine RUN under PowerShell or cmd across
     ../shared/corpus, while POSIX files still get their merges."""
-    from tests.rules.test_fix_roundtrip import corpus_files
+    from tests.support import corpus_files
 
     lt = Linter(rules=DL3059)
     non_posix_files = 0
