@@ -165,11 +165,17 @@ def _errexit(shell: Shell) -> bool:
     return False
 
 
-def join_plan(insts: Sequence[Instruction], shell: Shell, escape: str) -> tuple[bool, ...] | None:
-    """For RUNs to be joined in this order (the shell in force at the first),
-    per RUN whether its commands must be grouped in ``{ ...; }``; None when
-    joining could change what the build does, or can't be written."""
-    if len(insts) < 2 or not posix_shell(shell):
+def join_plan(
+    insts: Sequence[Instruction], shells: Sequence[Shell], escape: str
+) -> tuple[bool, ...] | None:
+    """For RUNs to be joined in this order (``shells``: the shell in force at
+    each, from the model), per RUN whether its commands must be grouped in
+    ``{ ...; }``; None when joining could change what the build does, or
+    can't be written."""
+    if len(insts) < 2 or len(shells) != len(insts) or any(sh != shells[0] for sh in shells):
+        return None  # a `# hadolint shell=` pragma between them says they differ
+    shell = shells[0]
+    if not posix_shell(shell):
         return None
     flags = tuple(f.raw for f in insts[0].flags)
     dialect = shell_dialect(shell)

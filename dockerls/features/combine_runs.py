@@ -92,10 +92,14 @@ def combine(p: Parse, model: Model, runs: Sequence[int]) -> list[TextEdit] | Non
     if not all(isinstance(x, Instruction) for x in insts):
         return None
     st = model.stage_of(runs[0])
-    shell = shell_at(model, runs[0])
-    if st is None or model.stage_of(runs[-1]) is not st or shell is None:
+    shells = [shell_at(model, i) for i in runs]
+    if st is None or model.stage_of(runs[-1]) is not st or None in shells:
         return None
-    groups = run_join.join_plan([x for x in insts if isinstance(x, Instruction)], shell, p.escape)
+    groups = run_join.join_plan(
+        [x for x in insts if isinstance(x, Instruction)],
+        [sh for sh in shells if sh is not None],
+        p.escape,
+    )
     if groups is None:
         return None
     edits = run_join.join_edits(p, runs, groups, continuation_indent(p), newline_of(p))

@@ -264,6 +264,8 @@ POWERSHELL = (
         'FROM mcr.microsoft.com/windows/nanoserver AS base\nSHELL ["pwsh", "-c"]\n'
         "FROM base\nRUN Write-Host a\nRUN Write-Host b\n",
         "FROM debian\n# hadolint shell=powershell\nRUN Write-Host a\nRUN Write-Host b\n",
+        # the pragma says only the second one is PowerShell
+        "FROM debian\nRUN echo a\n# hadolint shell=pwsh\nRUN Write-Host b\n",
         'FROM debian\nSHELL ["/usr/bin/python3", "-c"]\nRUN print(1)\nRUN print(2)\n',
         'FROM debian\nSHELL ["/bin/fish", "-c"]\nRUN echo a\nRUN echo b\n',
     ],
@@ -423,9 +425,10 @@ def test_plan_refuses_different_flags_and_exec_form() -> None:
     p = parse('FROM a\nRUN --network=none a\nRUN b\nRUN ["c"]\n')
     (_, r1), (_, r2), (_, r3) = runs_of(p)
     sh = ("/bin/sh", "-c")
-    assert join_plan((r1, r2), sh, "\\") is None
-    assert join_plan((r2, r3), sh, "\\") is None
-    assert join_plan((r2, r2), sh, "\\") == (False, False)
+    assert join_plan((r1, r2), (sh, sh), "\\") is None
+    assert join_plan((r2, r3), (sh, sh), "\\") is None
+    assert join_plan((r2, r2), (sh, sh), "\\") == (False, False)
+    assert join_plan((r2, r2), (sh, ("/bin/bash", "-c")), "\\") is None
 
 
 # ----------------------------------------------------------------------

@@ -107,7 +107,7 @@ class ConsecutiveRuns(Rule):
                 and _simple(prev[1])
                 and _simple(it)
             ):
-                fix = _merge_fix(model, prev, (idx, it), shells[prev[0]])
+                fix = _merge_fix(model, prev, (idx, it), (shells[prev[0]], shells[idx]))
                 yield Finding(
                     it.keyword_span,
                     "Consecutive `RUN` instructions: consider merging them into one layer",
@@ -118,10 +118,13 @@ class ConsecutiveRuns(Rule):
 
 
 def _merge_fix(
-    model: Model, a: tuple[int, Instruction], b: tuple[int, Instruction], shell: tuple[str, ...]
+    model: Model,
+    a: tuple[int, Instruction],
+    b: tuple[int, Instruction],
+    shells: tuple[tuple[str, ...], tuple[str, ...]],
 ) -> Fix | None:
     (ia, ra), (ib, rb) = a, b
-    groups = join_plan((ra, rb), shell, model.escape)
+    groups = join_plan((ra, rb), shells, model.escape)
     if groups is None:
         return None
     p = model.parse
