@@ -36,10 +36,12 @@ issue 15):
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from typing import TYPE_CHECKING, Any
 
 from dockerls.analysis.dockerignore import ContextInfo
+from dockerls.analysis.lifecycle import LifecycleFacts
+from dockerls.analysis.vulns import VulnReport
 
 if TYPE_CHECKING:
     from dockerls.analysis.model import Stage
@@ -57,7 +59,8 @@ class ImageFacts:
     digest: str | None = None  # the digest the tag points at now (DLS202)
     version_tag: str | None = None  # the most specific version tag with that digest
     platforms: tuple[str, ...] | None = None  # os/arch[/variant] offered (InvalidBaseImagePlatform)
-    # next (issue 11): lifecycle, vulnerabilities, each a frozen value or None
+    # the image's known vulnerabilities from its SBOM attestation and OSV (DLS310)
+    vulnerabilities: VulnReport | None = None
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any]) -> ImageFacts:
@@ -66,6 +69,8 @@ class ImageFacts:
         for f in fields(cls):
             v = data.get(f.name)
             kw[f.name] = tuple(v) if isinstance(v, list) else v
+        if isinstance(kw.get("vulnerabilities"), Mapping):
+            kw["vulnerabilities"] = VulnReport.from_data(kw["vulnerabilities"])
         return cls(**kw)
 
 
@@ -84,6 +89,8 @@ class Facts:
     images: Mapping[str, ImageFacts] = field(default_factory=dict)
     # ShellCheck's findings per script; None: ShellCheck did not run
     shellcheck: ShellCheckResults | None = None
+    # release lifecycles and the day to judge them on (DLS301-DLS303); None: not known
+    lifecycle: LifecycleFacts | None = None
     # next (issue 15): build inputs (build args, target, platform, context per build)
 
     def image(self, stage: Stage) -> ImageFacts:
@@ -102,6 +109,9 @@ class Facts:
         :meth:`ImageFacts.from_data` reads each entry."""
         images = {k: ImageFacts.from_data(v or {}) for k, v in (data.get("images") or {}).items()}
         return cls(context=ContextInfo.coerce(data.get("context")), images=images)
+
+    def with_lifecycle(self, lifecycle: LifecycleFacts | None) -> Facts:
+        return replace(self, lifecycle=lifecycle)
 
 
 # facts only file-scope rules read (the ShellCheck rule): they change without

@@ -25,6 +25,7 @@ from typing import Any
 
 __all__ = [
     "LifecycleData",
+    "LifecycleFacts",
     "Product",
     "Release",
     "Support",
@@ -202,3 +203,11 @@ def support_state(
             return SupportState(Support.EXTENDED, ext_date, regular)
         return SupportState(Support.ENDED, ext_date or regular, regular)
     return SupportState(Support.ENDED, regular, regular)
+
+
+@dataclass(frozen=True, slots=True)
+class LifecycleFacts:
+    """The lifecycle fact the engine gets: the data, and the day to judge it on."""
+
+    data: LifecycleData
+    today: dt.date

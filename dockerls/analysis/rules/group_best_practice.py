@@ -17,6 +17,9 @@ from dockerls.analysis.rules import (
     dls108_world_writable_permissions,
     dls109_ssh_port_exposed,
     dls110_npm_cache_left_behind,
+    dls301_base_image_end_of_life,
+    dls302_base_image_end_of_life_soon,
+    dls303_base_os_end_of_life,
 )
 from dockerls.analysis.rules.base import Rule
 
@@ -31,4 +34,7 @@ RULES: tuple[Rule, ...] = (
     dls108_world_writable_permissions.RULE,
     dls109_ssh_port_exposed.RULE,
     dls110_npm_cache_left_behind.RULE,
+    dls301_base_image_end_of_life.RULE,
+    dls302_base_image_end_of_life_soon.RULE,
+    dls303_base_os_end_of_life.RULE,
 )

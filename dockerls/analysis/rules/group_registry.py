@@ -8,10 +8,15 @@ command line, they are silent.  Both are off by default in the server
 
 from __future__ import annotations
 
-from dockerls.analysis.rules import dls201_unknown_image_tag, dls202_outdated_image_digest
+from dockerls.analysis.rules import (
+    dls201_unknown_image_tag,
+    dls202_outdated_image_digest,
+    dls310_base_image_vulnerabilities,
+)
 from dockerls.analysis.rules.base import Rule
 
 RULES: tuple[Rule, ...] = (
     dls201_unknown_image_tag.RULE,
     dls202_outdated_image_digest.RULE,
+    dls310_base_image_vulnerabilities.RULE,
 )

@@ -1,0 +1,80 @@
+"""DLS301: the base image's release line is past its end of life."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from dockerls.analysis.lifecycle import Support, support_state
+from dockerls.analysis.model import Model, Stage
+from dockerls.analysis.rules._baseimage import classified, upgrade_fix
+from dockerls.analysis.rules.base import Finding, FixAvailability, Rule, Severity
+
+
+class BaseImageEndOfLife(Rule):
+    """What it does:
+    Flags a `FROM` whose image is a release line that no longer gets security fixes:
+    `python:3.7`, `node:16-alpine`, `debian:buster`, `ubuntu:18.04`.  It reads the tag
+    (`python:3.7-slim-buster` is Python 3.7, slim, on Debian 10), also when it is built from
+    ARG defaults, and judges it with endoflife.date's data, shipped with dockerls and refreshed
+    daily when registry lookups are on.  A deprecated image (`openjdk`) is flagged too.
+    Extended support that reaches the official images (Debian LTS) is not an end: DLS302
+    tells about it instead.  Ubuntu's ESM needs a subscription and does not count.
+
+    Why it matters:
+    An image past its end of life is no longer rebuilt with fixes: every new vulnerability in
+    its language runtime or OS stays in your image for good.
+
+    Example:
+    ```dockerfile
+    FROM python:3.7-slim
+    ```
+
+    Fix:
+    Move to a maintained line; the quick fix suggests the newest one (the newest LTS where the
+    product has LTS), keeping the variant.  It changes what is built, so it is never applied
+    by fix-all:
+    ```dockerfile
+    FROM python:3.13-slim
+    ```
+    """
+
+    code = "DLS301"
+    name = "base-image-end-of-life"
+    severity = Severity.WARNING
+    group = "best-practice"
+    fix = FixAvailability.SOMETIMES
+
+    def check_stage(self, stage: Stage, model: Model) -> Iterable[Finding]:
+        hit = classified(stage, model)
+        lifecycle = model.facts.lifecycle
+        if hit is None or lifecycle is None:
+            return
+        located, found = hit
+        product = lifecycle.data.product(found.product)
+        if found.family.replaced_by and found.family.deprecated_since:
+            yield Finding(
+                located.span(located.ref.name_span),
+                f"{located.described}: the `{found.image}` image is deprecated and no longer "
+                f"updated; use `{found.family.replaced_by}`",
+                upgrade_fix(located, found, model),
+                item=stage.first,
+            )
+            return
+        if product is None or found.cycle is None:
+            return
+        release = product.release(tuple(found.cycle.split(".")))
+        if release is None:
+            return
+        state = support_state(product, release, lifecycle.today, 0)
+        if state.support is not Support.ENDED:
+            return
+        when = f" on {state.ends.isoformat()}" if state.ends else ""
+        yield Finding(
+            located.span(found.version_span),
+            f"{located.described}: {product.label} {release.cycle} reached its end of life{when}",
+            upgrade_fix(located, found, model),
+            item=stage.first,
+        )
+
+
+RULE = BaseImageEndOfLife()

@@ -1,0 +1,68 @@
+"""DLS303: the OS release under the base image is past its end of life."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from dockerls.analysis.lifecycle import Support, support_state
+from dockerls.analysis.model import Model, Stage
+from dockerls.analysis.rules._baseimage import classified, upgrade_fix
+from dockerls.analysis.rules.base import Finding, FixAvailability, Rule, Severity
+
+
+class BaseOsEndOfLife(Rule):
+    """What it does:
+    Flags a `FROM` whose tag names an OS release past its end of life, under a language or
+    server image that may itself be current: `python:3.12-slim-buster` runs on Debian 10,
+    `node:14-alpine3.14` on Alpine 3.14.  The OS suffixes (`bookworm`, `jammy`, `alpine3.20`,
+    `ubi9`, `al2023`...) are read from the tag; the dates come from endoflife.date's data.
+
+    Why it matters:
+    The OS packages under your runtime (OpenSSL, glibc, zlib...) stop getting fixes at the
+    OS's end of life, whatever the runtime's own support says.
+
+    Example:
+    ```dockerfile
+    FROM python:3.12-slim-buster
+    ```
+
+    Fix:
+    Keep the runtime and move the OS suffix to a maintained release:
+    ```dockerfile
+    FROM python:3.12-slim-trixie
+    ```
+    """
+
+    code = "DLS303"
+    name = "base-os-end-of-life"
+    severity = Severity.WARNING
+    group = "best-practice"
+    fix = FixAvailability.SOMETIMES
+
+    def check_stage(self, stage: Stage, model: Model) -> Iterable[Finding]:
+        hit = classified(stage, model)
+        lifecycle = model.facts.lifecycle
+        if hit is None or lifecycle is None:
+            return
+        located, found = hit
+        os = found.os
+        if os is None or os.cycle is None:
+            return
+        product = lifecycle.data.product(os.product)
+        release = product.release(tuple(os.cycle.split("."))) if product else None
+        if product is None or release is None:
+            return
+        state = support_state(product, release, lifecycle.today, 0)
+        if state.support is not Support.ENDED:
+            return
+        when = f" on {state.ends.isoformat()}" if state.ends else ""
+        yield Finding(
+            located.span(os.span),
+            f"{located.described} runs on {product.label} {release.cycle} ({os.token}), "
+            f"which reached its end of life{when}",
+            upgrade_fix(located, found, model),
+            item=stage.first,
+        )
+
+
+RULE = BaseOsEndOfLife()
