@@ -23,7 +23,8 @@ it keeps the build's behaviour only when:
   left of ``&&``, a RUN that isn't the last holds no ``;``, group, subshell,
   compound command or command substitution (where ``-e`` would have stopped
   it), and only the last may be grouped;
-* ``&&`` can follow every RUN but the last (no trailing ``;`` or comment),
+* ``&&`` can follow every RUN but the last (no trailing ``;``, ``\\`` or
+  comment),
   and no later RUN reads ``$_`` (the previous command's last argument).
 
 Everything here reads the text; nothing is executed.
@@ -211,6 +212,8 @@ def join_plan(
             return None
         if k > 0 and _LAST_ARG.search(script):
             return None
+        if (k < last or group) and script.rstrip().endswith("\\"):
+            return None  # `echo a\` would escape the space before `&&` or `;`
         groups.append(group)
         total += len(view.commands)
     # the joined script must read as the RUNs' commands, nothing more or less

@@ -303,6 +303,14 @@ def test_background_jobs_are_never_joined(second: str) -> None:
     assert combined(src) is None
 
 
+def test_a_trailing_shell_backslash_is_not_joined() -> None:
+    # with ` as the escape, `\` ends the script: joined, it would escape a space
+    src = "# escape=`\nFROM debian\nRUN echo a\\\nRUN echo b\n"
+    assert [it.args for _i, it in runs_of(parse(src))] == ["echo a\\", "echo b"]
+    assert dl3059_fixed(src) == src
+    assert combined(src) is None
+
+
 @pytest.mark.parametrize(
     "first",
     [
