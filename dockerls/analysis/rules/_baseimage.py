@@ -9,10 +9,12 @@ source: the part itself for a literal, the variable reference for an ARG-built o
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 from dockerls.analysis.imagetags import ImageRelease, classify
+from dockerls.analysis.lifecycle import Product, Release, SupportState, support_state
 from dockerls.analysis.model import Model, Stage, expand, var_refs
 from dockerls.analysis.rules._registry import plain_word
 from dockerls.analysis.rules.base import Applicability, Edit, Fix
@@ -20,7 +22,7 @@ from dockerls.analysis.upgrade import suggest_upgrade
 from dockerls.syntax.imageref import ImageRef, parse_image_ref
 from dockerls.syntax.nodes import Span
 
-__all__ = ["Located", "base_image", "upgrade_fix"]
+__all__ = ["Judged", "Located", "base_image", "classified", "judged", "upgrade_fix"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +91,41 @@ def classified(stage: Stage, model: Model) -> tuple[Located, ImageRelease] | Non
         return None
     found = classify(located.ref, lifecycle.data)
     return None if found is None else (located, found)
+
+
+@dataclass(frozen=True, slots=True)
+class Judged:
+    """A FROM's image, what its tag says, and where its release line (or OS) stands."""
+
+    located: Located
+    found: ImageRelease
+    product: Product
+    release: Release
+    state: SupportState
+    today: dt.date
+
+
+def judged(stage: Stage, model: Model, *, os: bool = False, warn_days: int = 0) -> Judged | None:
+    """The support state of the stage's image line (``os``: of the OS release under it)."""
+    hit = classified(stage, model)
+    lifecycle = model.facts.lifecycle
+    if hit is None or lifecycle is None:
+        return None
+    located, found = hit
+    if os:
+        if found.os is None or found.os.cycle is None:
+            return None
+        slug, cycle = found.os.product, found.os.cycle
+    else:
+        if found.cycle is None:
+            return None
+        slug, cycle = found.product, found.cycle
+    product = lifecycle.data.product(slug)
+    release = product.release(tuple(cycle.split("."))) if product else None
+    if product is None or release is None:
+        return None
+    state = support_state(product, release, lifecycle.today, warn_days)
+    return Judged(located, found, product, release, state, lifecycle.today)
 
 
 def upgrade_fix(located: Located, found: ImageRelease, model: Model) -> Fix | None:

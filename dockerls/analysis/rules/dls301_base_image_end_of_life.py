@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from dockerls.analysis.lifecycle import Support, support_state
+from dockerls.analysis.lifecycle import Support
 from dockerls.analysis.model import Model, Stage
-from dockerls.analysis.rules._baseimage import classified, upgrade_fix
+from dockerls.analysis.rules._baseimage import classified, judged, upgrade_fix
 from dockerls.analysis.rules.base import Finding, FixAvailability, Rule, Severity
 
 
@@ -46,12 +46,8 @@ class BaseImageEndOfLife(Rule):
 
     def check_stage(self, stage: Stage, model: Model) -> Iterable[Finding]:
         hit = classified(stage, model)
-        lifecycle = model.facts.lifecycle
-        if hit is None or lifecycle is None:
-            return
-        located, found = hit
-        product = lifecycle.data.product(found.product)
-        if found.family.replaced_by and found.family.deprecated_since:
+        if hit is not None and hit[1].family.replaced_by and hit[1].family.deprecated_since:
+            located, found = hit
             yield Finding(
                 located.span(located.ref.name_span),
                 f"{located.described}: the `{found.image}` image is deprecated and no longer "
@@ -60,19 +56,15 @@ class BaseImageEndOfLife(Rule):
                 item=stage.first,
             )
             return
-        if product is None or found.cycle is None:
+        j = judged(stage, model)
+        if j is None or j.state.support is not Support.ENDED:
             return
-        release = product.release(tuple(found.cycle.split(".")))
-        if release is None:
-            return
-        state = support_state(product, release, lifecycle.today, 0)
-        if state.support is not Support.ENDED:
-            return
-        when = f" on {state.ends.isoformat()}" if state.ends else ""
+        when = f" on {j.state.ends.isoformat()}" if j.state.ends else ""
         yield Finding(
-            located.span(found.version_span),
-            f"{located.described}: {product.label} {release.cycle} reached its end of life{when}",
-            upgrade_fix(located, found, model),
+            j.located.span(j.found.version_span),
+            f"{j.located.described}: {j.product.label} {j.release.cycle} reached its end of "
+            f"life{when}",
+            upgrade_fix(j.located, j.found, model),
             item=stage.first,
         )
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from dockerls.analysis.lifecycle import Support, support_state
+from dockerls.analysis.lifecycle import Support
 from dockerls.analysis.model import Model, Stage
-from dockerls.analysis.rules._baseimage import classified, upgrade_fix
+from dockerls.analysis.rules._baseimage import judged, upgrade_fix
 from dockerls.analysis.rules.base import Finding, FixAvailability, Rule, Severity
 
 
@@ -41,32 +41,22 @@ class BaseImageEndOfLifeSoon(Rule):
     fix = FixAvailability.SOMETIMES
 
     def check_stage(self, stage: Stage, model: Model) -> Iterable[Finding]:
-        hit = classified(stage, model)
-        lifecycle = model.facts.lifecycle
-        if hit is None or lifecycle is None:
+        j = judged(stage, model, warn_days=model.options.lifecycle_warn_days)
+        if j is None or j.found.family.replaced_by:
             return
-        located, found = hit
-        product = lifecycle.data.product(found.product)
-        if product is None or found.cycle is None or found.family.replaced_by:
-            return
-        release = product.release(tuple(found.cycle.split(".")))
-        if release is None:
-            return
-        warn_days = model.options.lifecycle_warn_days
-        state = support_state(product, release, lifecycle.today, warn_days)
-        ends = state.ends.isoformat() if state.ends else "an unknown date"
-        if state.support is Support.ENDING:
-            days = (state.ends - lifecycle.today).days if state.ends else 0
+        ends = j.state.ends.isoformat() if j.state.ends else "an unknown date"
+        if j.state.support is Support.ENDING:
+            days = (j.state.ends - j.today).days if j.state.ends else 0
             message = f"reaches its end of life on {ends} (in {days} days)"
-        elif state.support is Support.EXTENDED:
-            regular = state.regular_end.isoformat() if state.regular_end else "?"
+        elif j.state.support is Support.EXTENDED:
+            regular = j.state.regular_end.isoformat() if j.state.regular_end else "?"
             message = f"left regular support on {regular}; extended support until {ends}"
         else:
             return
         yield Finding(
-            located.span(found.version_span),
-            f"{located.described}: {product.label} {release.cycle} {message}",
-            upgrade_fix(located, found, model),
+            j.located.span(j.found.version_span),
+            f"{j.located.described}: {j.product.label} {j.release.cycle} {message}",
+            upgrade_fix(j.located, j.found, model),
             item=stage.first,
         )
 

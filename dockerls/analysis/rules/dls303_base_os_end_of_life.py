@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from dockerls.analysis.lifecycle import Support, support_state
+from dockerls.analysis.lifecycle import Support
 from dockerls.analysis.model import Model, Stage
-from dockerls.analysis.rules._baseimage import classified, upgrade_fix
+from dockerls.analysis.rules._baseimage import judged, upgrade_fix
 from dockerls.analysis.rules.base import Finding, FixAvailability, Rule, Severity
 
 
@@ -40,27 +40,15 @@ class BaseOsEndOfLife(Rule):
     fix = FixAvailability.SOMETIMES
 
     def check_stage(self, stage: Stage, model: Model) -> Iterable[Finding]:
-        hit = classified(stage, model)
-        lifecycle = model.facts.lifecycle
-        if hit is None or lifecycle is None:
+        j = judged(stage, model, os=True)
+        if j is None or j.found.os is None or j.state.support is not Support.ENDED:
             return
-        located, found = hit
-        os = found.os
-        if os is None or os.cycle is None:
-            return
-        product = lifecycle.data.product(os.product)
-        release = product.release(tuple(os.cycle.split("."))) if product else None
-        if product is None or release is None:
-            return
-        state = support_state(product, release, lifecycle.today, 0)
-        if state.support is not Support.ENDED:
-            return
-        when = f" on {state.ends.isoformat()}" if state.ends else ""
+        when = f" on {j.state.ends.isoformat()}" if j.state.ends else ""
         yield Finding(
-            located.span(os.span),
-            f"{located.described} runs on {product.label} {release.cycle} ({os.token}), "
-            f"which reached its end of life{when}",
-            upgrade_fix(located, found, model),
+            j.located.span(j.found.os.span),
+            f"{j.located.described} runs on {j.product.label} {j.release.cycle} "
+            f"({j.found.os.token}), which reached its end of life{when}",
+            upgrade_fix(j.located, j.found, model),
             item=stage.first,
         )
 
