@@ -137,8 +137,13 @@ _LAST_ARG = re.compile(r"\$\{?_(?![A-Za-z0-9_])")
 def posix_shell(shell: Shell) -> bool:
     """Whether RUNs under ``shell`` (a SHELL argv) are POSIX shell scripts run
     with ``-c``."""
+    return _posix_shell_name(shell) is not None
+
+
+def _posix_shell_name(shell: Shell) -> str | None:
+    """The POSIX shell ``shell`` runs (``bash``, ``sh``...), or None."""
     if len(shell) < 2 or shell_dialect(shell) != "posix":
-        return False
+        return None
     k = 0
     if _base(shell[0]) == "env":
         k = 1
@@ -147,9 +152,11 @@ def posix_shell(shell: Shell) -> bool:
     if k < len(shell) and _base(shell[k]) == "busybox":
         k += 1
     if k >= len(shell) - 1 or _base(shell[k]) not in _POSIX_SHELLS:
-        return False
+        return None
     last = shell[-1]
-    return last.startswith("-") and not last.startswith("--") and last.endswith("c")
+    if not (last.startswith("-") and not last.startswith("--") and last.endswith("c")):
+        return None
+    return _base(shell[k])
 
 
 def _base(exe: str) -> str:
@@ -176,8 +183,13 @@ def join_plan(
     if len(insts) < 2 or len(shells) != len(insts) or any(sh != shells[0] for sh in shells):
         return None  # a `# hadolint shell=` pragma between them says they differ
     shell = shells[0]
-    if not posix_shell(shell):
+    name = _posix_shell_name(shell)
+    if name is None:
         return None
+    # `a &>f` is `a >f 2>&1` to bash and zsh, but `a &` then `>f` to others
+    background = ("&", "heredoc_redirect", "coproc") + (
+        () if name in ("bash", "zsh") else ("&>", "&>>")
+    )
     flags = tuple(f.raw for f in insts[0].flags)
     dialect = shell_dialect(shell)
     errexit = _errexit(shell)
@@ -199,7 +211,7 @@ def join_plan(
         if not script.strip() or view.errors or not view.commands:
             return None
         root = syntax_tree(script).root_node
-        if root.has_error or _anywhere(root, ("&", "heredoc_redirect", "coproc")):
+        if root.has_error or _anywhere(root, background):
             return None
         group = k > 0 and _needs_group(root)
         # `-e` is ignored inside anything left of `&&`: a RUN that isn't last

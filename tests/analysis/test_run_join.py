@@ -86,6 +86,7 @@ PLAIN = [
     'echo "[$_]"',
     'echo $(cd d2; basename "$PWD")',
     "cat f",
+    "echo Z &>/dev/null",
 ]
 # commands that change the shell or its jobs
 STATEFUL = [
@@ -295,12 +296,16 @@ def test_exit_status_of_a_later_run_with_or_is_kept() -> None:
 
 @pytest.mark.parametrize(
     "second",
-    ["sleep 1 &", "a; b &", "(a) &", "a & b"],
+    ["sleep 1 &", "a; b &", "(a) &", "a & b", "a &>/dev/null"],
 )
 def test_background_jobs_are_never_joined(second: str) -> None:
     src = f"FROM debian\nRUN make\nRUN {second}\n"
     assert dl3059_fixed(src) == src
     assert combined(src) is None
+    # `&>` is a redirection only to bash and zsh
+    if "&>" in second:
+        bash = f'FROM debian\nSHELL ["/bin/bash", "-c"]\nRUN make\nRUN {second}\n'
+        assert combined(bash) is not None
 
 
 def test_a_trailing_shell_backslash_is_not_joined() -> None:
