@@ -15,17 +15,19 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import os
 import sys
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dockerls import config as hl_config
 from dockerls.analysis.engine import LintConfig, Linter, LintResult
 from dockerls.analysis.facts import NO_FACTS, Facts, ShellCheckResults
+from dockerls.analysis.lifecycle import LifecycleFacts
 from dockerls.analysis.model import Model, build_model
 from dockerls.analysis.rules.base import Severity
 from dockerls.analysis.rules.sc_shellcheck import RULE as SHELLCHECK_RULE
@@ -35,6 +37,9 @@ from dockerls.formats import FORMATS, Problem, ProblemFix, RuleInfo, TextEdit, r
 from dockerls.shellcheck import ShellChecker
 from dockerls.syntax.lines import position, relative_position
 from dockerls.syntax.parser import Parse, parse
+
+if TYPE_CHECKING:
+    from dockerls.image_intel import ImageIntel
 
 SHELLCHECK_CODE = SHELLCHECK_RULE.code
 
@@ -75,6 +80,8 @@ def lint_text(
     p = parse(text)
     model = build_model(p)
     facts = replace(facts, shellcheck=shellcheck_facts(p, model, config))
+    if _VULNS.intel is not None:
+        facts = replace(facts, images=_VULNS.intel.image_facts(model))
     result = Linter(config=config).lint(p, model, facts)
     return problems(p, result, display)
 
@@ -181,13 +188,32 @@ class ConfigResolver:
 _LOADER = ContextLoader()
 
 
+class _Vulns:
+    """``--vulnerabilities``: the one ImageIntel the run's lints share (lints run serially)."""
+
+    intel: ImageIntel | None = None
+
+
+_VULNS = _Vulns()
+
+
 def context_facts(path: Path | None) -> Facts:
-    """The build context of one Dockerfile (its folder), as lint facts."""
+    """What the CLI knows of one Dockerfile without the network: its build context (its
+    folder) and the release lifecycles (the shipped data, or a refreshed copy in the cache)."""
+    lifecycle = _lifecycle()
     if path is None:
-        return NO_FACTS
+        return Facts(lifecycle=lifecycle)
     with contextlib.suppress(OSError):
-        return Facts(context=_LOADER.get(path.parent, path))
-    return NO_FACTS
+        return Facts(context=_LOADER.get(path.parent, path), lifecycle=lifecycle)
+    return Facts(lifecycle=lifecycle)
+
+
+@functools.cache
+def _lifecycle() -> LifecycleFacts:
+    from dockerls.image_intel import lifecycle_facts
+    from dockerls.registry.settings import default_cache_dir
+
+    return lifecycle_facts(default_cache_dir() / "lifecycle")
 
 
 def lint_job(
@@ -259,6 +285,12 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
     cp.add_argument("--no-color", action="store_true", help="never colour the tty output")
     cp.add_argument("--no-shellcheck", action="store_true", help="do not run ShellCheck")
     cp.add_argument(
+        "--vulnerabilities",
+        action="store_true",
+        help="look base images' SBOMs up in their registries and OSV (DLS310; needs the network)",
+    )
+    cp.add_argument("--osv-url", default=None, help="OSV API base URL (https://api.osv.dev)")
+    cp.add_argument(
         "--fix", action="store_true", help="apply safe fixes in place first (see `dockerls fix`)"
     )
     cp.add_argument(
@@ -295,7 +327,20 @@ def run_check(args: argparse.Namespace) -> int:
             lint = replace(lint, disabled_groups=lint.disabled_groups | {"shellcheck"})
         jobs.append((path, display, text, lint))
     problems: list[Problem] = []
-    for (_p, _d, _t, _c), (found, error) in zip(jobs, lint_many(jobs), strict=True):
+    if getattr(args, "vulnerabilities", False):
+        from dockerls.image_intel import ImageIntel, IntelSettings
+        from dockerls.registry.osv import DEFAULT_URL
+        from dockerls.registry.settings import RegistrySettings
+
+        intel_settings = IntelSettings(osv_url=args.osv_url or DEFAULT_URL)
+        _VULNS.intel = ImageIntel(RegistrySettings(), intel_settings)
+    try:
+        results = lint_many(jobs, workers=1 if _VULNS.intel is not None else None)
+    finally:
+        if _VULNS.intel is not None:
+            _VULNS.intel.close()
+            _VULNS.intel = None
+    for (_p, _d, _t, _c), (found, error) in zip(jobs, results, strict=True):
         if error is not None:
             print(f"dockerls: {error}", file=sys.stderr)
             failed_read = True

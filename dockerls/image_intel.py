@@ -18,9 +18,13 @@ import logging
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
+from dockerls.analysis.facts import ImageFacts
 from dockerls.analysis.imagetags import ImageRelease, classify
-from dockerls.analysis.lifecycle import LifecycleData
+from dockerls.analysis.lifecycle import LifecycleData, LifecycleFacts
+from dockerls.analysis.model import Model
+from dockerls.analysis.rules._baseimage import base_image
 from dockerls.analysis.upgrade import suggest_upgrade
 from dockerls.analysis.variants import leaner_candidates
 from dockerls.analysis.vulns import VulnReport
@@ -36,7 +40,7 @@ from dockerls.registry.settings import RegistrySettings
 from dockerls.registry.vulnscan import VulnScanner
 from dockerls.syntax.imageref import parse_image_ref
 
-__all__ = ["ImageIntel", "IntelSettings", "today"]
+__all__ = ["ImageIntel", "IntelSettings", "lifecycle_facts", "today"]
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +53,12 @@ def today() -> dt.date:
         except ValueError:
             log.warning("DOCKERLS_TODAY=%r is not a YYYY-MM-DD date; using today", value)
     return dt.date.today()
+
+
+def lifecycle_facts(cache_dir: Path | None) -> LifecycleFacts:
+    """What the lifecycle rules read without asking anyone: the snapshot, overlaid with the
+    copies a refresh left in the user cache, judged on ``today()``."""
+    return LifecycleFacts(LifecycleStore(cache_dir, None).data, today())
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,6 +162,21 @@ class ImageIntel:
             size=size,
             variants=tuple(variants),
         )
+
+    def image_facts(
+        self, model: Model, default_platform: str | None = None
+    ) -> dict[str, ImageFacts]:
+        """Vulnerability reports of a file's base images, as lint facts (blocking)."""
+        out: dict[str, ImageFacts] = {}
+        for stage in model.stages:
+            located = base_image(stage, model)
+            if located is None or stage.image in out:
+                continue
+            platform = stage.platform if stage.platform and "$" not in stage.platform else None
+            report = self.vulnerabilities(located.text, platform or default_platform)
+            if report is not None:
+                out[stage.image] = ImageFacts(vulnerabilities=report)
+        return out
 
     def close(self) -> None:
         self.registry.close()

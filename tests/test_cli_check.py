@@ -106,7 +106,7 @@ def test_environment_variables(
 def test_build_context_reaches_the_rules(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    f = write(tmp_path, "FROM alpine:3.20\nCOPY . /app\n", "ctx/Dockerfile")
+    f = write(tmp_path, "FROM alpine:3.24\nCOPY . /app\n", "ctx/Dockerfile")
     _rc, out, _ = run(capsys, "-f", "json", str(f))
     assert "DLS102" in codes(out)
     (tmp_path / "ctx" / ".dockerignore").write_text(".git\n")
@@ -115,7 +115,7 @@ def test_build_context_reaches_the_rules(
 
 
 def test_unreadable_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    ok = write(tmp_path, "FROM alpine:3.20\n")
+    ok = write(tmp_path, "FROM alpine:3.24\n")
     rc, _out, err = run(capsys, "--no-fail", str(tmp_path / "missing" / "Dockerfile"), str(ok))
     assert rc == 1
     assert "cannot read" in err and "missing" in err
@@ -128,7 +128,7 @@ def test_many_files_in_parallel_keep_their_order(
     for k in range(12):
         write(
             tmp_path,
-            f"FROM ubuntu\nEXPOSE {k}\n" if k % 2 else "FROM alpine:3.20\n",
+            f"FROM ubuntu\nEXPOSE {k}\n" if k % 2 else "FROM alpine:3.24\n",
             f"d{k:02}/Dockerfile",
         )
         names.append(str(tmp_path / f"d{k:02}" / "Dockerfile"))
@@ -218,9 +218,9 @@ def test_check_runs_over_the_whole_corpus_without_a_crash() -> None:
 
 # a hadolint code and its BuildKit twin name one problem (issue 16 item 6)
 TWINS = [
-    ("FROM alpine:3.20\nCMD echo hi\n", "DL3025", "JSONArgsRecommended"),
-    ("FROM alpine:3.20\nWORKDIR app\n", "DL3000", "WorkdirRelativePath"),
-    ("FROM alpine:3.20\nMAINTAINER me\n", "DL4000", "MaintainerDeprecated"),
+    ("FROM alpine:3.24\nCMD echo hi\n", "DL3025", "JSONArgsRecommended"),
+    ("FROM alpine:3.24\nWORKDIR app\n", "DL3000", "WorkdirRelativePath"),
+    ("FROM alpine:3.24\nMAINTAINER me\n", "DL4000", "MaintainerDeprecated"),
 ]
 
 

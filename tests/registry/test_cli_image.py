@@ -96,3 +96,32 @@ def test_lifecycle_refresh_fetches_every_product(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     assert "/products/python" in paths and "/products/debian" in paths
     assert (tmp_path / "cache" / "dockerls" / "lifecycle" / "python.json").exists()
+
+
+def test_check_reports_lifecycle_offline_and_vulnerabilities_on_request(
+    pythons: LocalRegistry, tmp_path: Path
+) -> None:
+    dockerfile = tmp_path / "Dockerfile"
+    dockerfile.write_text(
+        f"FROM python:3.12-slim-buster AS old\nFROM {pythons.host}/library/python:3.12\n"
+    )
+    offline = _run(["check", "--no-shellcheck", "-f", "json", str(dockerfile)], tmp_path)
+    codes = [p["code"] for p in json.loads(offline.stdout)]
+    assert "DLS303" in codes and "DLS310" not in codes
+    with StubServer(osv_handler) as osv:
+        online = _run(
+            [
+                "check",
+                "--no-shellcheck",
+                "-f",
+                "json",
+                "--vulnerabilities",
+                "--osv-url",
+                osv.url,
+                str(dockerfile),
+            ],
+            tmp_path,
+        )
+    found = [p for p in json.loads(online.stdout) if p["code"] == "DLS310"]
+    assert len(found) == 1 and found[0]["line"] == 2
+    assert "1 critical, 2 high" in found[0]["message"]
