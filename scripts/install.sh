@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs everything the test suite needs on a fresh Debian machine (run as
-# root): the Debian packages (the real registry, Emacs with eglot), the Python
+# root): the Debian packages (the real registry, Emacs with eglot and lsp-mode), the Python
 # package with its test extras, and the npm packages (the peer server for the
 # benchmarks, the official SARIF schema, the VS Code extension's build tools).
 set -euo pipefail
@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 echo "== system packages"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
-apt-get install -y -qq docker-registry emacs-nox elpa-eglot elpa-dockerfile-mode unzip >/dev/null
+apt-get install -y -qq docker-registry emacs-nox elpa-eglot elpa-lsp-mode elpa-dockerfile-mode unzip >/dev/null
 
 echo "== python packages"
 python3 -m pip install -q --upgrade pip

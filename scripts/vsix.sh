@@ -41,10 +41,11 @@ echo "== package one .vsix per target"
 npm run --prefix "$ext" --silent typecheck
 npm run --prefix "$ext" --silent build -- --production >/dev/null 2>&1   # dist/extension.js
 mkdir -p "$out"
+out=$(cd "$out" && pwd)
 for t in "${targets[@]}"; do
   rm -rf "$ext/bundled"
   cp -r "$work/bundles/$t" "$ext/bundled"
-  vsix="$root/$out/dockerls-$t-$version.vsix"
+  vsix="$out/dockerls-$t-$version.vsix"
   (cd "$ext" && npx --no-install vsce package --no-dependencies --allow-missing-repository \
     --target "$t" --out "$vsix" >"$work/vsce-$t.log" 2>&1) || { cat "$work/vsce-$t.log"; exit 1; }
   size=$(stat -c %s "$vsix")
@@ -54,7 +55,7 @@ done
 
 echo "== check the linux-x64 .vsix"
 unpacked="$work/linux-x64"
-unzip -q "$root/$out/dockerls-linux-x64-$version.vsix" -d "$unpacked"
+unzip -q "$out/dockerls-linux-x64-$version.vsix" -d "$unpacked"
 extroot="$unpacked/extension"
 listing=$(cd "$extroot" && find . -type f | sort)
 versions=$(supported_pythons)
