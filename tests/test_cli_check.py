@@ -14,7 +14,7 @@ from dockerls.cli import main
 from tests.support import CORPUS_FILES, corpus_files
 
 BAD = "FROM ubuntu\nRUN chmod 777 /x\n"  # DL3006 (warning), DLS108 (warning)
-INFO_ONLY = "FROM ubuntu:24.04\nEXPOSE 22\n"  # DLS109 (info)
+INFO_ONLY = "FROM ubuntu:24.04\nEXPOSE 22 8080\n"  # DLS109 (info)
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

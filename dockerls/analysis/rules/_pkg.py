@@ -60,6 +60,13 @@ class Invocation:
     cmd: Command
     sub: ShWord  # the subcommand word (``install``)
     packages: tuple[ShWord, ...]  # positional words after the subcommand
+    tool: str = ""  # how the tool was called when not by its name (``python3 -m pip``)
+
+    @property
+    def label(self) -> str:
+        """The command as the user wrote it, for messages: ``apt update``,
+        ``microdnf install``, ``zypper in``, ``python3 -m pip install``."""
+        return f"{self.tool or self.cmd.name} {self.sub.value}"
 
     @property
     def via_wrapper(self) -> bool:
@@ -434,6 +441,7 @@ def pip_installs(
         for cmd in script_commands(rs):
             name = cmd.name
             args: tuple[ShWord, ...]
+            tool = ""
             if _is_pip(name):
                 if name == "pipx" and not pipx:
                     continue
@@ -446,12 +454,13 @@ def pip_installs(
                 if k + 1 >= len(args) or args[k].value != "-m" or args[k + 1].value != "pip":
                     continue
                 args = args[k + 2 :]
+                tool = f"{name} -m pip"
             else:
                 continue
             sub = Command(cmd.name, cmd.path, cmd.name_word, args, cmd.span)
             pos = positional(sub, PIP_TAKES_VALUE)
             if pos and pos[0].is_static and pos[0].value == "install":
-                yield Invocation(rs, cmd, pos[0], tuple(pos[1:]))
+                yield Invocation(rs, cmd, pos[0], tuple(pos[1:]), tool)
 
 
 def stage_runs(stage: Stage, model: Model) -> Iterator[tuple[int, Instruction, tuple[str, ...]]]:
@@ -529,7 +538,6 @@ def rpm_clean_missing(
     names: tuple[str, ...],
     cache_dir: str,
     cleans: Any,
-    tool_label: str,
 ) -> Iterator[Finding]:
     """The yum/dnf "install without a clean-up in the same RUN" check
     (DL3032, DL3040): at most one finding, on the first such install."""
@@ -543,7 +551,7 @@ def rpm_clean_missing(
         fix = Fix(f"Append `{tool} clean all`", (edit,), Applicability.SAFE) if edit else None
         yield Finding(
             inv.words_span(),
-            f"`{tool} install` without a later `{tool_label} clean all` leaves {tool_label}'s cache in the image",
+            f"`{inv.label}` without a later `{tool} clean all` leaves {tool}'s cache in the image",
             fix,
         )
         return
@@ -558,7 +566,7 @@ def rpm_without_yes(
             continue
         yield Finding(
             inv.words_span(),
-            f"`{inv.cmd.name} {inv.sub.value}` without `-y` stops at the confirmation prompt",
+            f"`{inv.label}` without `-y` stops at the confirmation prompt",
             Fix("Add `-y`", (inv.after_sub(" -y"),), Applicability.SAFE),
         )
 

@@ -43,7 +43,8 @@ def _lists_cached(inst: Instruction) -> bool:
 
 class AptListsNotDeleted(Rule):
     """What it does:
-    Flags a `RUN` that downloads the apt package lists (`apt-get update`)
+    Flags a `RUN` that downloads the apt package lists (`apt-get update`,
+    `apt update`)
     without deleting `/var/lib/apt/lists` in the same instruction.  Only
     stages whose layers live on are checked: the last stage and the stages
     another stage is built `FROM` (a stage that is only copied from with
@@ -98,7 +99,7 @@ class AptListsNotDeleted(Rule):
                 )
             yield Finding(
                 inv.words_span(),
-                "`apt-get update` leaves `/var/lib/apt/lists` in the image: remove it in the same RUN",
+                f"`{inv.label}` leaves `/var/lib/apt/lists` in the image: remove it in the same RUN",
                 fix,
                 item=idx,
             )

@@ -60,7 +60,7 @@ class AptGetWithoutYes(Rule):
                 continue
             yield Finding(
                 inv.words_span(),
-                "`apt-get install` without `-y` stops at the confirmation prompt",
+                f"`{inv.label}` without `-y` stops at the confirmation prompt",
                 Fix("Add `-y`", (inv.after_sub(" -y"),), Applicability.SAFE),
             )
 

@@ -55,7 +55,7 @@ class AptInstallRecommends(Rule):
                 continue
             yield Finding(
                 inv.words_span(),
-                "`apt-get install` without `--no-install-recommends` also pulls in recommended packages",
+                f"`{inv.label}` without `--no-install-recommends` also pulls in recommended packages",
                 Fix(
                     "Add `--no-install-recommends`",
                     (inv.after_sub(" --no-install-recommends"),),

@@ -47,7 +47,7 @@ class YumCleanMissing(Rule):
     kinds = frozenset({"RUN"})
 
     def check_instruction(self, inst: Instruction, ctx: InstructionContext) -> Iterable[Finding]:
-        return rpm_clean_missing(inst, ctx.shell, ("yum",), "/var/cache/yum", _CLEANS, "yum")
+        return rpm_clean_missing(inst, ctx.shell, ("yum",), "/var/cache/yum", _CLEANS)
 
 
 RULE = YumCleanMissing()

@@ -56,7 +56,7 @@ class ZypperWithoutNonInteractive(Rule):
             at = inv.rs.span(Span(end, end))
             yield Finding(
                 inv.words_span(),
-                f"`zypper {inv.sub.value}` without `-n` stops at the confirmation prompt",
+                f"`{inv.label}` without `-n` stops at the confirmation prompt",
                 Fix("Add `-n` (non-interactive)", (Edit(at, " -n"),), Applicability.SAFE),
             )
 

@@ -47,7 +47,7 @@ class ZypperDistUpgrade(Rule):
         ):
             yield Finding(
                 inv.words_span(),
-                f"`zypper {inv.sub.value}` upgrades the whole distribution during the build",
+                f"`{inv.label}` upgrades the whole distribution during the build",
             )
 
 

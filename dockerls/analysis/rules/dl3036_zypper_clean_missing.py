@@ -76,7 +76,7 @@ class ZypperCleanMissing(Rule):
             fix = Fix("Append `zypper clean`", (edit,), Applicability.SAFE) if edit else None
             yield Finding(
                 inv.words_span(),
-                "`zypper install` without a later `zypper clean` leaves zypper's cache in the image",
+                f"`{inv.label}` without a later `zypper clean` leaves zypper's cache in the image",
                 fix,
             )
             return

@@ -19,8 +19,8 @@ _CLEANS = rpm_cleans(DNF_NAMES, ("/var/cache/dnf",))
 
 class DnfCleanMissing(Rule):
     """What it does:
-    Flags `dnf install` when no `dnf clean` (or removal of
-    `/var/cache/dnf`) follows it in the same `RUN`.
+    Flags `dnf install` (also `microdnf` and `dnf5`) when no `dnf clean`
+    (or removal of `/var/cache/dnf`) follows it in the same `RUN`.
 
     Why it matters:
     dnf keeps repository metadata and downloaded packages under
@@ -36,7 +36,8 @@ class DnfCleanMissing(Rule):
     RUN dnf install -y httpd-2.4.6 && dnf clean all
     ```
     A cache or tmpfs mount on `/var/cache/dnf` also avoids the problem.
-    The quick fix appends `dnf clean all`.
+    The quick fix appends `dnf clean all` (`microdnf clean all`, ...: the
+    command the install used).
     """
 
     code = "DL3040"
@@ -47,7 +48,7 @@ class DnfCleanMissing(Rule):
     kinds = frozenset({"RUN"})
 
     def check_instruction(self, inst: Instruction, ctx: InstructionContext) -> Iterable[Finding]:
-        return rpm_clean_missing(inst, ctx.shell, DNF_NAMES, "/var/cache/dnf", _CLEANS, "dnf")
+        return rpm_clean_missing(inst, ctx.shell, DNF_NAMES, "/var/cache/dnf", _CLEANS)
 
 
 RULE = DnfCleanMissing()

@@ -73,7 +73,7 @@ class PipCacheDir(Rule):
                     continue
                 yield Finding(
                     inv.words_span(),
-                    "`pip install` without `--no-cache-dir` leaves pip's download cache in the image",
+                    f"`{inv.label}` without `--no-cache-dir` leaves pip's download cache in the image",
                     Fix(
                         "Add `--no-cache-dir`",
                         (inv.after_sub(" --no-cache-dir"),),

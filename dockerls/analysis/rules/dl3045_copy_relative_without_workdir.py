@@ -11,16 +11,20 @@ from dockerls.syntax.nodes import Instruction
 
 
 def _has_workdir(stage: Stage, model: Model, before: int) -> bool:
-    """Whether a WORKDIR is in force at item ``before`` of ``stage``,
-    counting the stages it builds on (through the global ARGs' defaults)."""
+    """Whether the working directory is known at item ``before`` of
+    ``stage``: a WORKDIR is in force, counting the stages it builds on
+    (through the global ARGs' defaults), or the chain starts from `scratch`,
+    whose working directory is `/`."""
     seen: set[int] = set()
     cur: Stage | None = stage
     while cur is not None and cur.index not in seen:
         seen.add(cur.index)
         if any(idx < before for idx, _inst in cur.by_name("WORKDIR")):
             return True
-        cur = model.parent_stage(cur)
-        before = cur.end if cur is not None else 0
+        parent = model.parent_stage(cur)
+        if parent is None:
+            return cur.image_ref is not None and cur.image_ref.is_scratch
+        cur, before = parent, parent.end
     return False
 
 
@@ -56,7 +60,8 @@ class CopyRelativeWithoutWorkdir(Rule):
     absolute, and a destination starting with a variable whose value is
     unknown (set by the base image) is left alone.  `FROM <stage>` inherits
     that stage's `WORKDIR`, also when the stage is named through a global
-    `ARG` (`FROM build-${VARIANT}`, read with the `ARG`'s default).
+    `ARG` (`FROM build-${VARIANT}`, read with the `ARG`'s default), and a
+    stage built from `scratch` works in `/`.
 
     Why it matters:
     A relative destination is resolved against the working directory of the

@@ -91,7 +91,7 @@ class YarnCacheNotCleaned(Rule):
             fix = Fix("Append `yarn cache clean`", (edit,), Applicability.SAFE) if edit else None
             yield Finding(
                 inv.words_span(),
-                "`yarn install` leaves yarn's package cache in the image: run `yarn cache clean` after it",
+                f"`{inv.label}` leaves yarn's package cache in the image: run `yarn cache clean` after it",
                 fix,
                 item=idx,
             )
