@@ -79,6 +79,11 @@ KNOWN_DIFFERENCES: dict[str, tuple[str, str]] = {
         "intended",
         "`pkg-${VERSION}` and local `*.rpm` files count as pinned (95% rounding)",
     ),
+    "DL3045": (
+        "intended",
+        "a stage built from `scratch` works in `/`, a known folder; and WORKDIR is inherited"
+        " through `FROM build-${VARIANT}` (81%)",
+    ),
     "DL3046": (
         "hadolint",
         "a variable UID is read through its ARG/ENV default (185, 1000: short);"
