@@ -1,29 +1,34 @@
-"""The language server: the wiring table of pygls handlers.
+"""The language server: :class:`DockerLanguageServer` and its handlers.
 
-Every handler is a few lines: find the snapshot, call a pure function from
-``dockerls.features``, return lsprotocol types.  Fakes for tests are chosen
-through the environment (``DOCKERLS_REGISTRY=fake``), since the server runs
-as a subprocess over stdio in every end-to-end test.
+The server's state lives in named attributes of one object; every handler is
+a module-level function of a few lines: find the snapshot, call a pure
+function from ``dockerls.features``, return lsprotocol types.  Fakes for tests
+are chosen through the environment (``DOCKERLS_REGISTRY=fake``), since the
+server runs as a subprocess over stdio in every end-to-end test.
 
 Concurrency: requests run synchronously over immutable snapshots.  After a
 change, diagnostics are scheduled with ``call_soon``: a burst of changes that
 arrive together is coalesced because a publish whose version is no longer the
 latest is dropped, so a lone keystroke gets its diagnostics at once, with no
-fixed delay.
+fixed delay.  ShellCheck runs in a thread pool and registry lookups in the
+registry service's; their results are outside facts of a later publish.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import json
 import logging
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from lsprotocol import types as lsp
-from pygls.exceptions import JsonRpcInvalidParams
+from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import JsonRPCNotification, LanguageServerProtocol
 from pygls.protocol.language_server import lsp_method
@@ -32,22 +37,41 @@ from dockerls import __version__
 from dockerls import config as hadolint_config
 from dockerls import settings as settings_mod
 from dockerls.analysis.dockerignore import parse_dockerignore
+from dockerls.analysis.engine import LintConfig
 from dockerls.analysis.facts import Facts, ShellCheckResults
 from dockerls.analysis.rules import known_code
-from dockerls.analysis.shellcheck_map import jobs_for
+from dockerls.analysis.shellcheck_map import ScriptJob, jobs_for
+from dockerls.context import context_lister
 from dockerls.documents import DocumentStore, Snapshot, is_dockerignore, uri_to_path
+from dockerls.features import code_actions as f_actions
+from dockerls.features import completion as f_completion
+from dockerls.features import definition as f_definition
+from dockerls.features import folding as f_folding
+from dockerls.features import formatting as f_formatting
+from dockerls.features import highlight as f_highlight
+from dockerls.features import hover as f_hover
+from dockerls.features import inlay_hints as f_inlay
+from dockerls.features import links as f_links
+from dockerls.features import references as f_references
+from dockerls.features import rename as f_rename
+from dockerls.features import selection_range as f_selection
+from dockerls.features import semantic_tokens as f_tokens
+from dockerls.features import signature_help as f_sig
+from dockerls.features import symbols as f_symbols
 from dockerls.features.caps import ClientCaps
-from dockerls.features.diagnostics import DiagnosticCache, diagnostics_json
-from dockerls.features.positions import position_of
+from dockerls.features.diagnostics import (
+    DiagnosticCache,
+    diagnostics_json,
+    ignore_file_json,
+    problems_json,
+)
 from dockerls.features.raw import RawJSON
+from dockerls.image_lookups import ImageLookups
 from dockerls.shellcheck import ShellChecker
-from dockerls.syntax.lines import offset
-from dockerls.syntax.parser import parse
-
-if TYPE_CHECKING:
-    from dockerls.image_lookups import ImageLookups
 
 log = logging.getLogger("dockerls")
+
+HADOLINT_FILES = (".hadolint.yaml", ".hadolint.yml")
 
 
 class DockerProtocol(LanguageServerProtocol):
@@ -83,13 +107,12 @@ class DockerProtocol(LanguageServerProtocol):
             yield handler, (params,), None
 
     def _send_response(self, msg_id: Any, result: Any = None, error: Any = None) -> None:
-        """A result that is already JSON (:class:`RawJSON`) is written as it is."""
+        """A result that is already JSON (:class:`RawJSON`) is written as it is
+        (pygls has no public hook for a pre-serialised result)."""
         if error is None and isinstance(result, RawJSON):
-            import json
-
             self._result_types.pop(msg_id, None)
             head = b'{"jsonrpc":"2.0","id":%s,"result":' % json.dumps(msg_id).encode()
-            _write_pieces(self, (head, result, b"}"))
+            write_pieces(self, (head, result, b"}"))
             return
         super()._send_response(msg_id, result, error)
 
@@ -99,14 +122,8 @@ class DockerProtocol(LanguageServerProtocol):
         except Exception:
             if isinstance(data, dict) and "id" in data and "method" in data:
                 method = str(data.get("method"))
-                _write_json(
-                    self,
-                    {
-                        "jsonrpc": "2.0",
-                        "id": data["id"],
-                        "error": {"code": -32602, "message": f"Invalid params for {method}"},
-                    },
-                )
+                error = {"code": -32602, "message": f"Invalid params for {method}"}
+                write_json(self, {"jsonrpc": "2.0", "id": data["id"], "error": error})
                 return JsonRPCNotification(method="$/dockerls/invalid", params=None, jsonrpc="2.0")
             raise
 
@@ -120,13 +137,11 @@ def _keep(fut: asyncio.Future[Any]) -> None:
     fut.add_done_callback(_PENDING.discard)
 
 
-def _write_json(protocol: Any, obj: object) -> None:
-    import json
-
-    _write_pieces(protocol, (json.dumps(obj).encode("utf-8"),))
+def write_json(protocol: LanguageServerProtocol, obj: object) -> None:
+    write_pieces(protocol, (json.dumps(obj).encode("utf-8"),))
 
 
-def _write_pieces(protocol: Any, pieces: tuple[bytes, ...]) -> None:
+def write_pieces(protocol: LanguageServerProtocol, pieces: tuple[bytes, ...]) -> None:
     """One JSON-RPC message whose body is ``pieces`` joined, written without
     copying the (possibly large) pieces into one buffer."""
     writer = protocol.writer
@@ -144,6 +159,8 @@ def _write_pieces(protocol: Any, pieces: tuple[bytes, ...]) -> None:
 
 
 class DockerLanguageServer(LanguageServer):
+    """The server's state, in named attributes, and what handlers share."""
+
     def __init__(self) -> None:
         super().__init__(
             "dockerls",
@@ -154,21 +171,27 @@ class DockerLanguageServer(LanguageServer):
         self.store = DocumentStore()
         self.caps = ClientCaps()
         self.settings = settings_mod.Settings()
-        self._init_options: object = None
-        self._diag_caches: dict[str, DiagnosticCache] = {}
-        self._scheduled: dict[str, int | None] = {}
-        self._sc_running = set()
-        self._layers: list[tuple[str, object]] = []
-        self._hadolint_cache: dict[str, Any] = {}
+        self.init_options: object = None  # initializationOptions, the lowest settings layer
+        self.root: Path | None = None  # the workspace folder
+        self.layers: list[tuple[str, object]] = []  # the settings layers in force
+        # folder -> its lint configuration (`.hadolint.yaml` under the settings)
+        self.folder_configs: dict[str, LintConfig] = {}
+        self.diag_caches: dict[str, DiagnosticCache] = {}  # uri -> serialised diagnostics
+        self.scheduled: dict[str, int | None] = {}  # uri -> version awaiting its publish
+        self.checker: ShellChecker | None = None
+        self.checker_key: object = None  # the settings the checker was built for
+        self.sc_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="shellcheck")
+        self.sc_running: set[str] = set()  # uris with a ShellCheck run in flight
+        # uri -> (result id, data) of the last semantic tokens, for deltas
+        self.tokens: dict[str, tuple[str, list[int]]] = {}
+        self.tokens_counter = 0
+        self.images = ImageLookups(self)
         self.store.config_for = self.config_for
-        self.images: ImageLookups | None = None
-        self._root: Path | None = None
-        self._sc_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="shellcheck")
 
     # -- settings -------------------------------------------------------
     def apply_settings(self, layers: list[tuple[str, object]]) -> None:
-        self._layers = layers
-        self._hadolint_cache.clear()
+        self.layers = layers
+        self.folder_configs.clear()
         s, errors = settings_mod.load_layers(layers, known_code=known_code)
         for e in errors:
             msg = f"dockerls setting {e}"
@@ -181,7 +204,28 @@ class DockerLanguageServer(LanguageServer):
             for uri in self.store.uris():
                 self.schedule(uri)
 
-    def config_for(self, path: Path | None) -> Any:
+    async def pull_configuration(self) -> None:
+        """Ask the client for our settings (``workspace/configuration``)."""
+        if not self.caps.configuration:
+            return
+        item = lsp.ConfigurationItem(section=settings_mod.SECTION)
+        try:
+            result = await asyncio.wait_for(
+                self.workspace_configuration_async(lsp.ConfigurationParams(items=[item])),
+                timeout=5,
+            )
+        except Exception as exc:  # a client that can't answer keeps the defaults
+            log.info("workspace/configuration failed: %s", exc)
+            return
+        value = result[0] if result else None
+        self.apply_settings(
+            [
+                ("initializationOptions", self.init_options or {}),
+                ("workspace/configuration", value or {}),
+            ]
+        )
+
+    def config_for(self, path: Path | None) -> LintConfig:
         """The lint configuration of one Dockerfile: a ``.hadolint.yaml`` found
         where hadolint looks (the file's folder and its parents, then the user's
         config folders) sits under the editor's settings.  Read when a document
@@ -192,192 +236,136 @@ class DockerLanguageServer(LanguageServer):
         if path is None or not hs.use_config:
             return base
         key = str(path.parent)
-        hit = self._hadolint_cache.get(key)
+        hit = self.folder_configs.get(key)
         if hit is not None:
             return hit
         cfg, problems = hadolint_config.find_and_load(
-            path, self._root, explicit=hs.config_file, known_code=known_code
+            path, self.root, explicit=hs.config_file, known_code=known_code
         )
         result = base
         if cfg.path is not None:
             overrides = hadolint_config.to_settings_overrides(cfg)
             s, _errors = settings_mod.load_layers(
-                [("hadolint", overrides), *self._layers], known_code=known_code
+                [("hadolint", overrides), *self.layers], known_code=known_code
             )
             result = settings_mod.to_lint_config(s)
-            self._publish_config_problems(cfg.path, problems)
-        self._hadolint_cache[key] = result
+            self.publish_raw(Path(cfg.path).as_uri(), None, problems_json(problems))
+        self.folder_configs[key] = result
         return result
 
-    def _publish_config_problems(self, cfg_path: Any, problems: list[Any]) -> None:
-        import json
-
-        diags = []
-        for pr in problems:
-            line = pr.line or 0
-            col = pr.column or 0
-            diags.append(
-                {
-                    "range": {
-                        "start": {"line": line, "character": col},
-                        "end": {"line": line, "character": col + 1},
-                    },
-                    "severity": 1 if pr.severity == "error" else 2,
-                    "source": "dockerls",
-                    "code": "HadolintConfig",
-                    "message": pr.message,
-                }
-            )
-        self.publish_raw(Path(cfg_path).as_uri(), None, json.dumps(diags).encode())
+    def configuration_files_changed(self) -> None:
+        """A `.hadolint.yaml` or `.dockerignore` changed: read them again."""
+        self.folder_configs.clear()
+        for uri in self.store.refresh_context():
+            self.schedule(uri)
 
     # -- diagnostics ----------------------------------------------------
     def schedule(self, uri: str) -> None:
         snap = self.store.get(uri)
         if snap is None:
             return
-        pending = uri in self._scheduled
-        self._scheduled[uri] = snap.version
+        pending = uri in self.scheduled
+        self.scheduled[uri] = snap.version
         if not pending:
-            asyncio.get_running_loop().call_soon(self._publish, uri)
+            asyncio.get_running_loop().call_soon(self.publish, uri)
 
-    def _publish(self, uri: str) -> None:
-        self._scheduled.pop(uri, None)
+    def republish(self, uri: str) -> None:
+        """Publish an open document again (new outside facts arrived)."""
+        if self.store.get(uri) is not None:
+            self.schedule(uri)
+
+    def publish(self, uri: str) -> None:
+        self.scheduled.pop(uri, None)
         snap = self.store.get(uri)
         if snap is None:
             return
         try:
             result = snap.lint(self.facts_for(snap))
-            cache = self._diag_caches.get(uri)
+            cache = self.diag_caches.get(uri)
             if cache is None or cache.encoding != self.caps.encoding:
-                cache = self._diag_caches[uri] = DiagnosticCache(self.caps.encoding)
+                cache = self.diag_caches[uri] = DiagnosticCache(self.caps.encoding)
             body = diagnostics_json(snap.parse, result.per_item, cache)
         except Exception:
             log.exception("linting %s failed", uri)
             return
         self.publish_raw(uri, snap.version, body)
 
-    # -- ShellCheck -----------------------------------------------------
-    _checker: ShellChecker | None = None
-    _checker_key: object = None
-    _sc_running: set[str]
-
-    def shellchecker(self) -> ShellChecker | None:
-        """The ShellCheck runner for the current settings (None when off)."""
-        sc = self.settings.shellcheck
-        key = (
-            sc.enabled,
-            sc.path,
-            sc.extra_args,
-            "shellcheck" in self.store.config.disabled_groups,
-        )
-        if key != self._checker_key:
-            self._checker_key = key
-            self._checker = None
-            if sc.enabled is not False and not key[3]:
-                checker = ShellChecker(sc.path, sc.extra_args, background=True)
-                if checker.available:
-                    self._checker = checker
-                elif sc.enabled is True:
-                    msg = "dockerls: shellcheck.enabled is on but no ShellCheck binary was found"
-                    log.warning(msg)
-                    self.window_show_message(lsp.ShowMessageParams(lsp.MessageType.Warning, msg))
-        return self._checker
-
     def facts_for(self, snap: Snapshot) -> Facts:
         """The outside facts of a publish: the document's build context, what
         the registry caches know about its images, ShellCheck's cached results
         (the same facts object when nothing changed)."""
-        images = self.images.image_facts(snap) if self.images is not None else {}
-        facts = replace(snap.facts, images=images, shellcheck=self._shellcheck_results(snap))
+        images = self.images.image_facts(snap)
+        facts = replace(snap.facts, images=images, shellcheck=self.shellcheck_results(snap))
         return snap.facts if facts == snap.facts else facts
 
-    def _shellcheck_results(self, snap: Snapshot) -> ShellCheckResults | None:
+    def publish_raw(self, uri: str, version: int | None, diagnostics_array_json: bytes) -> None:
+        """Send publishDiagnostics with a pre-serialised diagnostics array
+        (UTF-8 JSON), written in pieces so the large array is never copied."""
+        ver = "" if version is None else f',"version":{int(version)}'
+        head = (
+            '{"jsonrpc":"2.0","method":"textDocument/publishDiagnostics","params":{"uri":'
+            f'{json.dumps(uri)}{ver},"diagnostics":'
+        ).encode()
+        write_pieces(self.protocol, (head, diagnostics_array_json, b"}}"))
+
+    def check_dockerignore(self, uri: str, version: int | None) -> None:
+        """Diagnostics for the patterns of an open ``.dockerignore``; its
+        unsaved text also re-checks the open Dockerfiles that use it."""
+        source = self.workspace.get_text_document(uri).source
+        _patterns, problems = parse_dockerignore(source)
+        self.publish_raw(uri, version, ignore_file_json(source, problems, self.caps.encoding))
+
+    def clear(self, uri: str) -> None:
+        self.diag_caches.pop(uri, None)
+        self.scheduled.pop(uri, None)
+        self.tokens.pop(uri, None)
+        self.publish_raw(uri, None, b"[]")
+
+    # -- ShellCheck -----------------------------------------------------
+    def shellchecker(self) -> ShellChecker | None:
+        """The ShellCheck runner for the current settings (None when off)."""
+        sc = self.settings.shellcheck
+        off = "shellcheck" in self.store.config.disabled_groups
+        key = (sc.enabled, sc.path, sc.extra_args, off)
+        if key != self.checker_key:
+            self.checker_key = key
+            self.checker = None
+            if sc.enabled is not False and not off:
+                checker = ShellChecker(sc.path, sc.extra_args, background=True)
+                if checker.available:
+                    self.checker = checker
+                elif sc.enabled is True:
+                    msg = "dockerls: shellcheck.enabled is on but no ShellCheck binary was found"
+                    log.warning(msg)
+                    self.window_show_message(lsp.ShowMessageParams(lsp.MessageType.Warning, msg))
+        return self.checker
+
+    def shellcheck_results(self, snap: Snapshot) -> ShellCheckResults | None:
         """Cached ShellCheck results now; uncached scripts are checked in a
         worker thread and the document is published again when they're done."""
         checker = self.shellchecker()
         if checker is None:
             return None
         found, missing = checker.peek(jobs_for(snap.parse, snap.model))
-        if missing and snap.uri not in self._sc_running:
-            self._sc_running.add(snap.uri)
+        if missing and snap.uri not in self.sc_running:
+            self.sc_running.add(snap.uri)
             loop = asyncio.get_running_loop()
-            fut = loop.run_in_executor(self._sc_pool, checker.check_scripts, missing)
-            uri = snap.uri
-
-            def done(_f: Any) -> None:
-                self._sc_running.discard(uri)
-                # publish the document's current version again, now with the
-                # findings; failed runs aren't cached and aren't retried here
-                if self.store.get(uri) is not None and not checker.peek(missing)[1]:
-                    self.schedule(uri)
-
-            fut.add_done_callback(done)
+            fut = loop.run_in_executor(self.sc_pool, checker.check_scripts, missing)
+            fut.add_done_callback(partial(self.shellcheck_done, snap.uri, checker, missing))
         return found
 
-    def publish_raw(self, uri: str, version: int | None, diagnostics_array_json: bytes) -> None:
-        """Send publishDiagnostics with a pre-serialised diagnostics array
-        (UTF-8 JSON), written in pieces so the large array is never copied."""
-        import json
+    def shellcheck_done(
+        self, uri: str, checker: ShellChecker, scripts: list[ScriptJob], _run: object
+    ) -> None:
+        """A ShellCheck run ended: publish the document's current version
+        again, now with the findings (failed runs aren't cached, and aren't
+        retried here)."""
+        self.sc_running.discard(uri)
+        if not checker.peek(scripts)[1]:
+            self.republish(uri)
 
-        ver = "" if version is None else f',"version":{int(version)}'
-        head = (
-            '{"jsonrpc":"2.0","method":"textDocument/publishDiagnostics","params":{"uri":'
-            f'{json.dumps(uri)}{ver},"diagnostics":'
-        ).encode()
-        _write_pieces(self.protocol, (head, diagnostics_array_json, b"}}"))
-
-    def report_server_error(self, error: Exception, source: Any) -> None:
-        """A message that isn't JSON gets a JSON-RPC parse error (id null)."""
-        import json
-
-        from pygls.exceptions import JsonRpcException
-
-        if isinstance(error, JsonRpcException):
-            return  # already answered as an error reply to the request
-        if isinstance(error, json.JSONDecodeError):
-            _write_json(
-                self.protocol,
-                {
-                    "jsonrpc": "2.0",
-                    "id": None,
-                    "error": {"code": -32700, "message": f"Parse error: {error}"},
-                },
-            )
-            return
-        log.error("server error: %s", error)
-
-    def check_dockerignore(self, uri: str, version: int | None) -> None:
-        """Diagnostics for the patterns of an open ``.dockerignore``; its
-        unsaved text also re-checks the open Dockerfiles that use it."""
-        doc = self.workspace.get_text_document(uri)
-        _patterns, problems = parse_dockerignore(doc.source)
-        p = parse(doc.source)
-        diags = []
-        for pr in problems:
-            start = offset(p, pr.line, pr.start)
-            end = offset(p, pr.line, pr.end)
-            diags.append(
-                {
-                    "range": {
-                        "start": position_json(p, start, self.caps.encoding),
-                        "end": position_json(p, end, self.caps.encoding),
-                    },
-                    "severity": 1,
-                    "code": "InvalidIgnorePattern",
-                    "source": "dockerls",
-                    "message": pr.message,
-                }
-            )
-        import json
-
-        self.publish_raw(uri, version, json.dumps(diags).encode("utf-8"))
-
-    def clear(self, uri: str) -> None:
-        self._diag_caches.pop(uri, None)
-        self._scheduled.pop(uri, None)
-        self.publish_raw(uri, None, b"[]")
-
-    def snapshot(self, uri: str) -> Snapshot | None:
+    # -- requests -------------------------------------------------------
+    def snapshot(self, uri: str) -> Snapshot:
         """The open document, or an InvalidParams error reply for a URI that
         was never opened (requests about it can't be answered meaningfully)."""
         snap = self.store.get(uri)
@@ -385,442 +373,380 @@ class DockerLanguageServer(LanguageServer):
             raise JsonRpcInvalidParams(f"dockerls: the document {uri} is not open")
         return snap
 
-
-def build_server() -> DockerLanguageServer:
-    server = DockerLanguageServer()
-    ls_ref = server
-
-    @server.feature(lsp.INITIALIZE)
-    def initialize(ls: DockerLanguageServer, params: lsp.InitializeParams) -> None:
-        enc: Any = ls.workspace.position_encoding
-        ls.caps = ClientCaps.from_initialize(
-            params.capabilities, str(getattr(enc, "value", enc) or "utf-16")
-        )
-        ls._init_options = params.initialization_options
-        root = params.root_uri or (
-            params.workspace_folders[0].uri if params.workspace_folders else None
-        )
-        ls._root = uri_to_path(root) if root else None
-        ls.apply_settings([("initializationOptions", params.initialization_options or {})])
-
-    @server.feature(lsp.INITIALIZED)
-    async def initialized(ls: DockerLanguageServer, params: lsp.InitializedParams) -> None:
-        await pull_configuration(ls)
-
-    @server.feature(lsp.WORKSPACE_DID_CHANGE_CONFIGURATION)
-    async def did_change_configuration(
-        ls: DockerLanguageServer, params: lsp.DidChangeConfigurationParams
-    ) -> None:
-        if ls.caps.configuration:
-            await pull_configuration(ls)
-        elif params.settings:
-            ls.apply_settings(
-                [
-                    ("initializationOptions", ls._init_options or {}),
-                    ("didChangeConfiguration", params.settings),
-                ]
-            )
-
-    @server.feature(lsp.TEXT_DOCUMENT_DID_OPEN)
-    def did_open(ls: DockerLanguageServer, params: lsp.DidOpenTextDocumentParams) -> None:
-        d = params.text_document
-        if is_dockerignore(d.uri):
-            ls.check_dockerignore(d.uri, d.version)
-            return
-        ls.store.open(d.uri, d.text, d.version)
-        ls.schedule(d.uri)
-
-    @server.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
-    def did_change(ls: DockerLanguageServer, params: lsp.DidChangeTextDocumentParams) -> None:
-        d = params.text_document
-        if is_dockerignore(d.uri):
-            ls.check_dockerignore(d.uri, d.version)
-            return
-        snap = ls.store.change(d.uri, d.version, params.content_changes, ls.caps.encoding)
-        if snap is None:
-            log.warning("change for a document that is not open: %s", d.uri)
-            return
-        ls.schedule(d.uri)
-
-    @server.feature(lsp.TEXT_DOCUMENT_DID_SAVE)
-    def did_save(ls: DockerLanguageServer, params: lsp.DidSaveTextDocumentParams) -> None:
-        uri = params.text_document.uri
-        ls._hadolint_cache.clear()  # a saved .hadolint.yaml applies at once
-        if is_dockerignore(uri) or uri.endswith((".hadolint.yaml", ".hadolint.yml")):
-            # a saved .dockerignore re-checks the open Dockerfiles that use it
-            for u in ls.store.refresh_context():
-                ls.schedule(u)
-            return
-        ls.store.refresh_context(uri)
-        ls.schedule(uri)
-
-    @server.feature(lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES)
-    def did_change_watched(
-        ls: DockerLanguageServer, params: lsp.DidChangeWatchedFilesParams
-    ) -> None:
-        if any(
-            is_dockerignore(c.uri) or c.uri.endswith((".hadolint.yaml", ".hadolint.yml"))
-            for c in params.changes
-        ):
-            ls._hadolint_cache.clear()
-            for u in ls.store.refresh_context():
-                ls.schedule(u)
-
-    @server.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)
-    def did_close(ls: DockerLanguageServer, params: lsp.DidCloseTextDocumentParams) -> None:
-        ls.store.close(params.text_document.uri)
-        ls.clear(params.text_document.uri)
-
-    # --- wiring: completion, hover, signature help (begin) ---
-    from dockerls.context import context_lister
-    from dockerls.features import completion as f_completion
-    from dockerls.features import hover as f_hover
-    from dockerls.features import signature_help as f_sig
-
-    def _context_lister(snap: Snapshot) -> f_completion.ListDir | None:
+    def list_dir(self, snap: Snapshot) -> f_completion.ListDir | None:
         """``list_dir`` for COPY/ADD source completion: the build context (the
         ``context.path`` setting, else the Dockerfile's folder) minus what its
         ``.dockerignore`` excludes."""
         if snap.path is None:
             return None
-        return context_lister(ls_ref.store.context_dir or snap.path.parent, snap.path)
+        return context_lister(self.store.context_dir or snap.path.parent, snap.path)
 
-    @server.feature(
-        lsp.TEXT_DOCUMENT_COMPLETION,
-        lsp.CompletionOptions(
-            trigger_characters=f_completion.TRIGGER_CHARACTERS, resolve_provider=True
-        ),
-    )
-    def completion(
-        ls: DockerLanguageServer, params: lsp.CompletionParams
-    ) -> lsp.CompletionList | None:
-        snap = ls.snapshot(params.text_document.uri)
-        if snap is None:
-            return None
-        return f_completion.completion(
-            snap.parse, snap.model, params.position, ls.caps,
-            list_dir=_context_lister(snap), tags_for=ls.images.tags_for if ls.images else None,
-        )  # fmt: skip
-
-    @server.feature(lsp.COMPLETION_ITEM_RESOLVE)
-    def completion_resolve(
-        ls: DockerLanguageServer, item: lsp.CompletionItem
-    ) -> lsp.CompletionItem:
-        return f_completion.resolve(item, ls.caps)
-
-    @server.feature(lsp.TEXT_DOCUMENT_HOVER)
-    async def hover(ls: DockerLanguageServer, params: lsp.HoverParams) -> lsp.Hover | None:
-        snap = ls.snapshot(params.text_document.uri)
-        if snap is None:
-            return None
-        if ls.images is not None:  # a FROM image: wait briefly for the registry
-            await ls.images.prepare_image_hover(snap, params.position)
-        return f_hover.hover(
-            snap.parse, snap.model, params.position, ls.caps,
-            uri=snap.uri, image_info=ls.images.image_info if ls.images else None,
-        )  # fmt: skip
-
-    @server.feature(
-        lsp.TEXT_DOCUMENT_SIGNATURE_HELP,
-        lsp.SignatureHelpOptions(
-            trigger_characters=f_sig.TRIGGER_CHARACTERS, retrigger_characters=[" ", ","]
-        ),
-    )
-    def signature_help(
-        ls: DockerLanguageServer, params: lsp.SignatureHelpParams
-    ) -> lsp.SignatureHelp | None:
-        snap = ls.snapshot(params.text_document.uri)
-        if snap is None:
-            return None
-        return f_sig.signature_help(snap.parse, snap.model, params.position, ls.caps)
-
-    # --- wiring: completion, hover, signature help (end) ---
-
-    # --- wiring: navigation, symbols, folding, tokens, links, hints, formatting (begin) ---
-    from pygls.exceptions import JsonRpcInvalidParams
-
-    from dockerls.features import definition as f_definition
-    from dockerls.features import folding as f_folding
-    from dockerls.features import formatting as f_formatting
-    from dockerls.features import highlight as f_highlight
-    from dockerls.features import inlay_hints as f_inlay
-    from dockerls.features import links as f_links
-    from dockerls.features import references as f_references
-    from dockerls.features import rename as f_rename
-    from dockerls.features import selection_range as f_selection
-    from dockerls.features import semantic_tokens as f_tokens
-    from dockerls.features import symbols as f_symbols
-
-    @server.feature(lsp.TEXT_DOCUMENT_DEFINITION)
-    def definition(
-        ls: DockerLanguageServer, params: lsp.DefinitionParams
-    ) -> list[lsp.Location] | None:
-        snap = ls.snapshot(params.text_document.uri)
-        if snap is None:
-            return None
-        return f_definition.definition(snap.parse, snap.model, params.position, ls.caps, snap.uri)
-
-    @server.feature(lsp.TEXT_DOCUMENT_REFERENCES)
-    def references(
-        ls: DockerLanguageServer, params: lsp.ReferenceParams
-    ) -> list[lsp.Location] | None:
-        snap = ls.snapshot(params.text_document.uri)
-        if snap is None:
-            return None
-        incl = params.context.include_declaration
-        return f_references.references(
-            snap.parse, snap.model, params.position, incl, ls.caps, snap.uri
-        )
-
-    @server.feature(lsp.TEXT_DOCUMENT_DOCUMENT_HIGHLIGHT)
-    def document_highlight(
-        ls: DockerLanguageServer, params: lsp.DocumentHighlightParams
-    ) -> list[lsp.DocumentHighlight] | None:
-        snap = ls.snapshot(params.text_document.uri)
-        if snap is None:
-            return None
-        return f_highlight.highlight(snap.parse, snap.model, params.position, ls.caps)
-
-    @server.feature(lsp.TEXT_DOCUMENT_PREPARE_RENAME)
-    def prepare_rename(
-        ls: DockerLanguageServer, params: lsp.PrepareRenameParams
-    ) -> lsp.PrepareRenamePlaceholder | None:
-        snap = ls.snapshot(params.text_document.uri)
-        if snap is None:
-            return None
-        return f_rename.prepare_rename(snap.parse, snap.model, params.position, ls.caps)
-
-    @server.feature(lsp.TEXT_DOCUMENT_RENAME)
-    def rename(ls: DockerLanguageServer, params: lsp.RenameParams) -> lsp.WorkspaceEdit | None:
-        snap = ls.snapshot(params.text_document.uri)
-        if snap is None:
-            return None
-        try:
-            return f_rename.rename(
-                snap.parse, snap.model, params.position, params.new_name, ls.caps, snap.uri
-            )
-        except f_rename.RenameError as exc:
-            raise JsonRpcInvalidParams(str(exc)) from exc
-
-    @server.feature(lsp.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
-    def document_symbol(
-        ls: DockerLanguageServer, params: lsp.DocumentSymbolParams
-    ) -> RawJSON | list[lsp.SymbolInformation] | None:
-        snap = ls.snapshot(params.text_document.uri)
-        if snap is None:
-            return None
-        if ls.caps.hierarchical_symbols:  # the big answer, assembled from cached JSON
-            return f_symbols.document_symbols_json(snap.parse, snap.model, ls.caps)
-        flat = f_symbols.document_symbols(snap.parse, snap.model, ls.caps, snap.uri)
-        return [s for s in flat if isinstance(s, lsp.SymbolInformation)]
-
-    @server.feature(lsp.WORKSPACE_SYMBOL)
-    def workspace_symbol(
-        ls: DockerLanguageServer, params: lsp.WorkspaceSymbolParams
-    ) -> list[lsp.WorkspaceSymbol]:
-        snaps = [
-            s for s in (ls.store.get(u) for u in ls.store.uris()) if s is not None and s.parse.items
-        ]
-        docs = [(s.uri, s.parse, s.model) for s in snaps if not s.uri.endswith(".dockerignore")]
-        return f_symbols.workspace_symbols(params.query, docs, ls.caps)
-
-    @server.feature(lsp.TEXT_DOCUMENT_FOLDING_RANGE)
-    def folding_range(
-        ls: DockerLanguageServer, params: lsp.FoldingRangeParams
-    ) -> list[lsp.FoldingRange] | None:
-        snap = ls.snapshot(params.text_document.uri)
-        if snap is None:
-            return None
-        return f_folding.folding_ranges(snap.parse, snap.model, ls.caps)
-
-    @server.feature(lsp.TEXT_DOCUMENT_SELECTION_RANGE)
-    def selection_range(
-        ls: DockerLanguageServer, params: lsp.SelectionRangeParams
-    ) -> list[lsp.SelectionRange] | None:
-        snap = ls.snapshot(params.text_document.uri)
-        if snap is None:
-            return None
-        return f_selection.selection_ranges(snap.parse, snap.model, list(params.positions), ls.caps)
-
-    @server.feature(lsp.TEXT_DOCUMENT_DOCUMENT_LINK)
-    def document_link(
-        ls: DockerLanguageServer, params: lsp.DocumentLinkParams
-    ) -> list[lsp.DocumentLink] | None:
-        snap = ls.snapshot(params.text_document.uri)
-        if snap is None:
-            return None
-        folder = snap.path.parent if snap.path is not None else None
-        return f_links.document_links(snap.parse, snap.model, ls.caps, folder, lambda p: p.exists())
-
-    token_results: dict[str, tuple[str, list[int]]] = {}  # uri -> (result id, data) for deltas
-    token_counter = [0]
-
-    def remember_tokens(uri: str, tokens: lsp.SemanticTokens) -> str:
+    def remember_tokens(self, uri: str, tokens: lsp.SemanticTokens) -> str:
         """Keep the tokens for a later delta; returns their result id."""
-        token_counter[0] += 1
-        rid = str(token_counter[0])
-        if len(token_results) > 64:
-            token_results.clear()
-        token_results[uri] = (rid, list(tokens.data))
+        self.tokens_counter += 1
+        rid = str(self.tokens_counter)
+        self.tokens[uri] = (rid, list(tokens.data))
         return rid
 
-    @server.feature(lsp.TEXT_DOCUMENT_SEMANTIC_TOKENS_FULL, f_tokens.LEGEND)
-    def semantic_tokens_full(
-        ls: DockerLanguageServer, params: lsp.SemanticTokensParams
-    ) -> RawJSON | None:
-        snap = ls.snapshot(params.text_document.uri)
-        if snap is None or not ls.settings.semantic_tokens.enabled:
-            return None
-        tokens = f_tokens.semantic_tokens(snap.parse, snap.model, ls.caps)
-        # raw JSON: a big file has tens of thousands of integers
-        return f_tokens.tokens_json(remember_tokens(snap.uri, tokens), tokens.data)
+    def report_server_error(self, error: Exception, source: Any) -> None:
+        """A message that isn't JSON gets a JSON-RPC parse error (id null)."""
+        if isinstance(error, JsonRpcException):
+            return  # already answered as an error reply to the request
+        if isinstance(error, json.JSONDecodeError):
+            parse_error = {"code": -32700, "message": f"Parse error: {error}"}
+            write_json(self.protocol, {"jsonrpc": "2.0", "id": None, "error": parse_error})
+            return
+        log.error("server error: %s", error)
 
-    @server.feature(lsp.TEXT_DOCUMENT_SEMANTIC_TOKENS_FULL_DELTA, f_tokens.LEGEND)
-    def semantic_tokens_delta(
-        ls: DockerLanguageServer, params: lsp.SemanticTokensDeltaParams
-    ) -> RawJSON | lsp.SemanticTokensDelta | None:
-        snap = ls.snapshot(params.text_document.uri)
-        if snap is None or not ls.settings.semantic_tokens.enabled:
-            return None
-        prev = token_results.get(snap.uri)
-        tokens = f_tokens.semantic_tokens(snap.parse, snap.model, ls.caps)
-        rid = remember_tokens(snap.uri, tokens)
-        if prev is None or prev[0] != params.previous_result_id:
-            return f_tokens.tokens_json(rid, tokens.data)
-        return lsp.SemanticTokensDelta(
-            f_tokens.delta_edits(prev[1], token_results[snap.uri][1]), result_id=rid
+    def stop_workers(self) -> None:
+        """On ``shutdown``: registry lookups and ShellCheck runs stop."""
+        self.images.shutdown()
+        self.sc_pool.shutdown(wait=False, cancel_futures=True)
+
+
+SERVER = DockerLanguageServer()
+
+
+# -- lifecycle and settings ---------------------------------------------------
+@SERVER.feature(lsp.INITIALIZE)
+def initialize(server: DockerLanguageServer, params: lsp.InitializeParams) -> None:
+    enc: Any = server.workspace.position_encoding
+    encoding = str(getattr(enc, "value", enc) or "utf-16")
+    server.caps = ClientCaps.from_initialize(params.capabilities, encoding)
+    server.init_options = params.initialization_options
+    folders = params.workspace_folders
+    root = params.root_uri or (folders[0].uri if folders else None)
+    server.root = uri_to_path(root) if root else None
+    server.apply_settings([("initializationOptions", params.initialization_options or {})])
+
+
+@SERVER.feature(lsp.INITIALIZED)
+async def initialized(server: DockerLanguageServer, params: lsp.InitializedParams) -> None:
+    await server.pull_configuration()
+
+
+@SERVER.feature(lsp.WORKSPACE_DID_CHANGE_CONFIGURATION)
+async def did_change_configuration(
+    server: DockerLanguageServer, params: lsp.DidChangeConfigurationParams
+) -> None:
+    if server.caps.configuration:
+        await server.pull_configuration()
+    elif params.settings:
+        server.apply_settings(
+            [
+                ("initializationOptions", server.init_options or {}),
+                ("didChangeConfiguration", params.settings),
+            ]
         )
 
-    @server.feature(lsp.TEXT_DOCUMENT_SEMANTIC_TOKENS_RANGE, f_tokens.LEGEND)
-    def semantic_tokens_range(
-        ls: DockerLanguageServer, params: lsp.SemanticTokensRangeParams
-    ) -> lsp.SemanticTokens | None:
-        snap = ls.snapshot(params.text_document.uri)
-        if snap is None or not ls.settings.semantic_tokens.enabled:
-            return None
-        return f_tokens.semantic_tokens(snap.parse, snap.model, ls.caps, params.range)
 
-    @server.feature(lsp.TEXT_DOCUMENT_INLAY_HINT)
-    def inlay_hint(
-        ls: DockerLanguageServer, params: lsp.InlayHintParams
-    ) -> list[lsp.InlayHint] | None:
-        snap = ls.snapshot(params.text_document.uri)
-        hs = ls.settings.inlay_hints
-        if snap is None or not (hs.enabled and hs.variable_values):
-            return None
-        return f_inlay.inlay_hints(snap.parse, snap.model, params.range, ls.caps)
-
-    @server.feature(lsp.TEXT_DOCUMENT_FORMATTING)
-    def formatting(
-        ls: DockerLanguageServer, params: lsp.DocumentFormattingParams
-    ) -> list[lsp.TextEdit] | None:
-        snap = ls.snapshot(params.text_document.uri)
-        if snap is None or not ls.settings.format.enabled:
-            return None
-        return f_formatting.format_document(
-            snap.parse, snap.model, params.options, ls.settings.format, ls.caps
-        )
-
-    @server.feature(lsp.TEXT_DOCUMENT_RANGE_FORMATTING)
-    def range_formatting(
-        ls: DockerLanguageServer, params: lsp.DocumentRangeFormattingParams
-    ) -> list[lsp.TextEdit] | None:
-        snap = ls.snapshot(params.text_document.uri)
-        if snap is None or not ls.settings.format.enabled:
-            return None
-        fs = ls.settings.format
-        return f_formatting.format_range(
-            snap.parse, snap.model, params.range, params.options, fs, ls.caps
-        )
-
-    @server.feature(
-        lsp.TEXT_DOCUMENT_ON_TYPE_FORMATTING,
-        lsp.DocumentOnTypeFormattingOptions(first_trigger_character="\n"),
-    )
-    def on_type_formatting(
-        ls: DockerLanguageServer, params: lsp.DocumentOnTypeFormattingParams
-    ) -> list[lsp.TextEdit] | None:
-        snap = ls.snapshot(params.text_document.uri)
-        if snap is None or not ls.settings.format.enabled:
-            return None
-        fs = ls.settings.format
-        return f_formatting.format_on_type(
-            snap.parse, snap.model, params.position, params.ch, params.options, fs, ls.caps
-        )
-
-    # --- wiring: navigation, symbols, folding, tokens, links, hints, formatting (end) ---
-
-    # --- wiring: code actions and commands (begin) ---
-    from dockerls.features import code_actions as f_actions
-
-    @server.feature(
-        lsp.TEXT_DOCUMENT_CODE_ACTION,
-        lsp.CodeActionOptions(code_action_kinds=list(f_actions.KINDS), resolve_provider=False),
-    )
-    async def code_action(
-        ls: DockerLanguageServer, params: lsp.CodeActionParams
-    ) -> list[lsp.CodeAction | lsp.Command] | None:
-        snap = ls.snapshot(params.text_document.uri)
-        if snap is None:
-            return None
-        out = f_actions.code_actions(snap.parse, snap.model, params, ls.caps, snap.linter.config)
-        if ls.images is None:
-            return out
-        more: list[lsp.CodeAction | lsp.Command] = await ls.images.image_code_actions(snap, params)
-        return (out or []) + more
-
-    @server.command(f_actions.APPLY_EDIT_COMMAND)
-    async def apply_edit_command(ls: DockerLanguageServer, edit: lsp.WorkspaceEdit) -> None:
-        await ls.workspace_apply_edit_async(lsp.ApplyWorkspaceEditParams(edit=edit))
-
-    # --- wiring: code actions and commands (end) ---
-
-    # --- wiring: registry features (begin) ---
-    # tag completion, image hover, pinning actions and registry diagnostics:
-    # dockerls/image_lookups.py (network work never runs on the event loop)
-    from dockerls.image_lookups import build_image_lookups
-
-    server.images = build_image_lookups(server)
-
-    @server.feature(lsp.SHUTDOWN)
-    def shutdown(ls: DockerLanguageServer, params: None) -> None:
-        if ls.images is not None:
-            ls.images.shutdown()
-        ls._sc_pool.shutdown(wait=False, cancel_futures=True)
-
-    # --- wiring: registry features (end) ---
-
-    return server
+@SERVER.feature(lsp.SHUTDOWN)
+def shutdown(server: DockerLanguageServer, params: None) -> None:
+    server.stop_workers()
 
 
-async def pull_configuration(ls: DockerLanguageServer) -> None:
-    if not ls.caps.configuration:
+# -- documents ------------------------------------------------------------------
+@SERVER.feature(lsp.TEXT_DOCUMENT_DID_OPEN)
+def did_open(server: DockerLanguageServer, params: lsp.DidOpenTextDocumentParams) -> None:
+    d = params.text_document
+    if is_dockerignore(d.uri):
+        server.check_dockerignore(d.uri, d.version)
         return
+    server.store.open(d.uri, d.text, d.version)
+    server.schedule(d.uri)
+
+
+@SERVER.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
+def did_change(server: DockerLanguageServer, params: lsp.DidChangeTextDocumentParams) -> None:
+    d = params.text_document
+    if is_dockerignore(d.uri):
+        server.check_dockerignore(d.uri, d.version)
+        return
+    snap = server.store.change(d.uri, d.version, params.content_changes, server.caps.encoding)
+    if snap is None:
+        log.warning("change for a document that is not open: %s", d.uri)
+        return
+    server.schedule(d.uri)
+
+
+@SERVER.feature(lsp.TEXT_DOCUMENT_DID_SAVE)
+def did_save(server: DockerLanguageServer, params: lsp.DidSaveTextDocumentParams) -> None:
+    uri = params.text_document.uri
+    if is_dockerignore(uri) or uri.endswith(HADOLINT_FILES):
+        # a saved .dockerignore or .hadolint.yaml re-checks the open Dockerfiles
+        server.configuration_files_changed()
+        return
+    server.folder_configs.clear()
+    server.store.refresh_context(uri)
+    server.schedule(uri)
+
+
+@SERVER.feature(lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+def did_change_watched(
+    server: DockerLanguageServer, params: lsp.DidChangeWatchedFilesParams
+) -> None:
+    if any(is_dockerignore(c.uri) or c.uri.endswith(HADOLINT_FILES) for c in params.changes):
+        server.configuration_files_changed()
+
+
+@SERVER.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)
+def did_close(server: DockerLanguageServer, params: lsp.DidCloseTextDocumentParams) -> None:
+    server.store.close(params.text_document.uri)
+    server.clear(params.text_document.uri)
+
+
+# -- completion, hover, signature help ---------------------------------------------
+@SERVER.feature(
+    lsp.TEXT_DOCUMENT_COMPLETION,
+    lsp.CompletionOptions(
+        trigger_characters=f_completion.TRIGGER_CHARACTERS, resolve_provider=True
+    ),
+)
+def completion(server: DockerLanguageServer, params: lsp.CompletionParams) -> lsp.CompletionList:
+    snap = server.snapshot(params.text_document.uri)
+    return f_completion.completion(
+        snap.parse, snap.model, params.position, server.caps,
+        list_dir=server.list_dir(snap), tags_for=server.images.tags_for,
+    )  # fmt: skip
+
+
+@SERVER.feature(lsp.COMPLETION_ITEM_RESOLVE)
+def completion_resolve(
+    server: DockerLanguageServer, item: lsp.CompletionItem
+) -> lsp.CompletionItem:
+    return f_completion.resolve(item, server.caps)
+
+
+@SERVER.feature(lsp.TEXT_DOCUMENT_HOVER)
+async def hover(server: DockerLanguageServer, params: lsp.HoverParams) -> lsp.Hover | None:
+    snap = server.snapshot(params.text_document.uri)
+    # a FROM image: wait briefly for the registry
+    await server.images.prepare_image_hover(snap, params.position)
+    return f_hover.hover(
+        snap.parse, snap.model, params.position, server.caps,
+        uri=snap.uri, image_info=server.images.image_info,
+    )  # fmt: skip
+
+
+@SERVER.feature(
+    lsp.TEXT_DOCUMENT_SIGNATURE_HELP,
+    lsp.SignatureHelpOptions(
+        trigger_characters=f_sig.TRIGGER_CHARACTERS, retrigger_characters=[" ", ","]
+    ),
+)
+def signature_help(
+    server: DockerLanguageServer, params: lsp.SignatureHelpParams
+) -> lsp.SignatureHelp | None:
+    snap = server.snapshot(params.text_document.uri)
+    return f_sig.signature_help(snap.parse, snap.model, params.position, server.caps)
+
+
+# -- navigation, symbols, folding, links -------------------------------------------
+@SERVER.feature(lsp.TEXT_DOCUMENT_DEFINITION)
+def definition(
+    server: DockerLanguageServer, params: lsp.DefinitionParams
+) -> list[lsp.Location] | None:
+    snap = server.snapshot(params.text_document.uri)
+    return f_definition.definition(snap.parse, snap.model, params.position, server.caps, snap.uri)
+
+
+@SERVER.feature(lsp.TEXT_DOCUMENT_REFERENCES)
+def references(
+    server: DockerLanguageServer, params: lsp.ReferenceParams
+) -> list[lsp.Location] | None:
+    snap = server.snapshot(params.text_document.uri)
+    incl = params.context.include_declaration
+    return f_references.references(
+        snap.parse, snap.model, params.position, incl, server.caps, snap.uri
+    )
+
+
+@SERVER.feature(lsp.TEXT_DOCUMENT_DOCUMENT_HIGHLIGHT)
+def document_highlight(
+    server: DockerLanguageServer, params: lsp.DocumentHighlightParams
+) -> list[lsp.DocumentHighlight] | None:
+    snap = server.snapshot(params.text_document.uri)
+    return f_highlight.highlight(snap.parse, snap.model, params.position, server.caps)
+
+
+@SERVER.feature(lsp.TEXT_DOCUMENT_PREPARE_RENAME)
+def prepare_rename(
+    server: DockerLanguageServer, params: lsp.PrepareRenameParams
+) -> lsp.PrepareRenamePlaceholder | None:
+    snap = server.snapshot(params.text_document.uri)
+    return f_rename.prepare_rename(snap.parse, snap.model, params.position, server.caps)
+
+
+@SERVER.feature(lsp.TEXT_DOCUMENT_RENAME)
+def rename(server: DockerLanguageServer, params: lsp.RenameParams) -> lsp.WorkspaceEdit | None:
+    snap = server.snapshot(params.text_document.uri)
     try:
-        result = await asyncio.wait_for(
-            ls.workspace_configuration_async(
-                lsp.ConfigurationParams(items=[lsp.ConfigurationItem(section=settings_mod.SECTION)])
-            ),
-            timeout=5,
+        return f_rename.rename(
+            snap.parse, snap.model, params.position, params.new_name, server.caps, snap.uri
         )
-    except Exception as exc:  # a client that can't answer keeps the defaults
-        log.info("workspace/configuration failed: %s", exc)
-        return
-    value = result[0] if result else None
-    ls.apply_settings(
-        [
-            ("initializationOptions", ls._init_options or {}),
-            ("workspace/configuration", value or {}),
-        ]
+    except f_rename.RenameError as exc:
+        raise JsonRpcInvalidParams(str(exc)) from exc
+
+
+@SERVER.feature(lsp.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
+def document_symbol(
+    server: DockerLanguageServer, params: lsp.DocumentSymbolParams
+) -> RawJSON | list[lsp.SymbolInformation]:
+    snap = server.snapshot(params.text_document.uri)
+    if server.caps.hierarchical_symbols:  # the big answer, assembled from cached JSON
+        return f_symbols.document_symbols_json(snap.parse, snap.model, server.caps)
+    flat = f_symbols.document_symbols(snap.parse, snap.model, server.caps, snap.uri)
+    return [s for s in flat if isinstance(s, lsp.SymbolInformation)]
+
+
+@SERVER.feature(lsp.WORKSPACE_SYMBOL)
+def workspace_symbol(
+    server: DockerLanguageServer, params: lsp.WorkspaceSymbolParams
+) -> list[lsp.WorkspaceSymbol]:
+    snaps = [s for s in map(server.store.get, server.store.uris()) if s is not None]
+    docs = [(s.uri, s.parse, s.model) for s in snaps if s.parse.items]
+    return f_symbols.workspace_symbols(params.query, docs, server.caps)
+
+
+@SERVER.feature(lsp.TEXT_DOCUMENT_FOLDING_RANGE)
+def folding_range(
+    server: DockerLanguageServer, params: lsp.FoldingRangeParams
+) -> list[lsp.FoldingRange]:
+    snap = server.snapshot(params.text_document.uri)
+    return f_folding.folding_ranges(snap.parse, snap.model, server.caps)
+
+
+@SERVER.feature(lsp.TEXT_DOCUMENT_SELECTION_RANGE)
+def selection_range(
+    server: DockerLanguageServer, params: lsp.SelectionRangeParams
+) -> list[lsp.SelectionRange]:
+    snap = server.snapshot(params.text_document.uri)
+    positions = list(params.positions)
+    return f_selection.selection_ranges(snap.parse, snap.model, positions, server.caps)
+
+
+@SERVER.feature(lsp.TEXT_DOCUMENT_DOCUMENT_LINK)
+def document_link(
+    server: DockerLanguageServer, params: lsp.DocumentLinkParams
+) -> list[lsp.DocumentLink]:
+    snap = server.snapshot(params.text_document.uri)
+    folder = snap.path.parent if snap.path is not None else None
+    return f_links.document_links(snap.parse, snap.model, server.caps, folder, Path.exists)
+
+
+# -- semantic tokens, inlay hints --------------------------------------------------
+@SERVER.feature(lsp.TEXT_DOCUMENT_SEMANTIC_TOKENS_FULL, f_tokens.LEGEND)
+def semantic_tokens_full(
+    server: DockerLanguageServer, params: lsp.SemanticTokensParams
+) -> RawJSON | None:
+    snap = server.snapshot(params.text_document.uri)
+    if not server.settings.semantic_tokens.enabled:
+        return None
+    tokens = f_tokens.semantic_tokens(snap.parse, snap.model, server.caps)
+    # raw JSON: a big file has tens of thousands of integers
+    return f_tokens.tokens_json(server.remember_tokens(snap.uri, tokens), tokens.data)
+
+
+@SERVER.feature(lsp.TEXT_DOCUMENT_SEMANTIC_TOKENS_FULL_DELTA, f_tokens.LEGEND)
+def semantic_tokens_delta(
+    server: DockerLanguageServer, params: lsp.SemanticTokensDeltaParams
+) -> RawJSON | lsp.SemanticTokensDelta | None:
+    snap = server.snapshot(params.text_document.uri)
+    if not server.settings.semantic_tokens.enabled:
+        return None
+    prev = server.tokens.get(snap.uri)
+    tokens = f_tokens.semantic_tokens(snap.parse, snap.model, server.caps)
+    rid = server.remember_tokens(snap.uri, tokens)
+    if prev is None or prev[0] != params.previous_result_id:
+        return f_tokens.tokens_json(rid, tokens.data)
+    edits = f_tokens.delta_edits(prev[1], server.tokens[snap.uri][1])
+    return lsp.SemanticTokensDelta(edits, result_id=rid)
+
+
+@SERVER.feature(lsp.TEXT_DOCUMENT_SEMANTIC_TOKENS_RANGE, f_tokens.LEGEND)
+def semantic_tokens_range(
+    server: DockerLanguageServer, params: lsp.SemanticTokensRangeParams
+) -> lsp.SemanticTokens | None:
+    snap = server.snapshot(params.text_document.uri)
+    if not server.settings.semantic_tokens.enabled:
+        return None
+    return f_tokens.semantic_tokens(snap.parse, snap.model, server.caps, params.range)
+
+
+@SERVER.feature(lsp.TEXT_DOCUMENT_INLAY_HINT)
+def inlay_hint(
+    server: DockerLanguageServer, params: lsp.InlayHintParams
+) -> list[lsp.InlayHint] | None:
+    snap = server.snapshot(params.text_document.uri)
+    hs = server.settings.inlay_hints
+    if not (hs.enabled and hs.variable_values):
+        return None
+    return f_inlay.inlay_hints(snap.parse, snap.model, params.range, server.caps)
+
+
+# -- formatting --------------------------------------------------------------------
+@SERVER.feature(lsp.TEXT_DOCUMENT_FORMATTING)
+def formatting(
+    server: DockerLanguageServer, params: lsp.DocumentFormattingParams
+) -> list[lsp.TextEdit] | None:
+    snap = server.snapshot(params.text_document.uri)
+    fs = server.settings.format
+    if not fs.enabled:
+        return None
+    return f_formatting.format_document(snap.parse, snap.model, params.options, fs, server.caps)
+
+
+@SERVER.feature(lsp.TEXT_DOCUMENT_RANGE_FORMATTING)
+def range_formatting(
+    server: DockerLanguageServer, params: lsp.DocumentRangeFormattingParams
+) -> list[lsp.TextEdit] | None:
+    snap = server.snapshot(params.text_document.uri)
+    fs = server.settings.format
+    if not fs.enabled:
+        return None
+    return f_formatting.format_range(
+        snap.parse, snap.model, params.range, params.options, fs, server.caps
     )
 
 
-def position_json(p: Any, off: int, encoding: str) -> dict[str, int]:
-    pos = position_of(p, off, encoding)
-    return {"line": pos.line, "character": pos.character}
+@SERVER.feature(
+    lsp.TEXT_DOCUMENT_ON_TYPE_FORMATTING,
+    lsp.DocumentOnTypeFormattingOptions(first_trigger_character="\n"),
+)
+def on_type_formatting(
+    server: DockerLanguageServer, params: lsp.DocumentOnTypeFormattingParams
+) -> list[lsp.TextEdit] | None:
+    snap = server.snapshot(params.text_document.uri)
+    fs = server.settings.format
+    if not fs.enabled:
+        return None
+    return f_formatting.format_on_type(
+        snap.parse, snap.model, params.position, params.ch, params.options, fs, server.caps
+    )
 
 
-class _LspLogHandler(logging.Handler):
+# -- code actions and commands -------------------------------------------------------
+@SERVER.feature(
+    lsp.TEXT_DOCUMENT_CODE_ACTION,
+    lsp.CodeActionOptions(code_action_kinds=list(f_actions.KINDS), resolve_provider=False),
+)
+async def code_action(
+    server: DockerLanguageServer, params: lsp.CodeActionParams
+) -> list[lsp.CodeAction | lsp.Command] | None:
+    snap = server.snapshot(params.text_document.uri)
+    config = snap.linter.config
+    out = f_actions.code_actions(snap.parse, snap.model, params, server.caps, config)
+    # pinning actions: the registry (network work never runs on the event loop)
+    more = await server.images.image_code_actions(snap, params)
+    return (out or []) + more
+
+
+@SERVER.command(f_actions.APPLY_EDIT_COMMAND)
+async def apply_edit_command(server: DockerLanguageServer, edit: lsp.WorkspaceEdit) -> None:
+    await server.workspace_apply_edit_async(lsp.ApplyWorkspaceEditParams(edit=edit))
+
+
+class LspLogHandler(logging.Handler):
     """Forwards dockerls warnings and errors to window/logMessage."""
 
     def __init__(self, server: DockerLanguageServer) -> None:
@@ -828,15 +754,15 @@ class _LspLogHandler(logging.Handler):
         self.server = server
 
     def emit(self, record: logging.LogRecord) -> None:
-        try:
-            kind = (
-                lsp.MessageType.Error
-                if record.levelno >= logging.ERROR
-                else lsp.MessageType.Warning
-            )
+        error = record.levelno >= logging.ERROR
+        kind = lsp.MessageType.Error if error else lsp.MessageType.Warning
+        with contextlib.suppress(Exception):  # logging never fails the server
             self.server.window_log_message(lsp.LogMessageParams(kind, self.format(record)))
-        except Exception:
-            pass
+
+
+def build_server() -> DockerLanguageServer:
+    """The server, with every handler registered (one per process)."""
+    return SERVER
 
 
 def serve(
@@ -847,7 +773,7 @@ def serve(
     )
     logging.getLogger("pygls").setLevel(logging.WARNING)
     server = build_server()
-    log.addHandler(_LspLogHandler(server))
+    log.addHandler(LspLogHandler(server))
     if tcp:
         server.start_tcp(host, port)
     else:

@@ -1,23 +1,32 @@
 """textDocument/publishDiagnostics: lint results -> LSP diagnostics.
 
-Serialising thousands of diagnostics through the generic converter costs tens
-of milliseconds, so this module builds plain JSON itself and caches the
-serialised fragment of every item: an edit re-serialises only the items whose
-node, line or violations changed.
+The one place diagnostics JSON is built: the engine's findings, and the
+problems of the configuration files the server checks (``.hadolint.yaml``,
+``.dockerignore``).  Serialising thousands of diagnostics through the generic
+converter costs tens of milliseconds, so this module builds plain JSON itself
+and caches the serialised fragment of every item: an edit re-serialises only
+the items whose node, line or violations changed.  The cache is per document
+(the server drops it with the document).
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types as lsp
 
 from dockerls.analysis.engine import LintResult
 from dockerls.analysis.rules.base import Severity, Tag, Violation
-from dockerls.features.positions import UTF16, item_range_json
+from dockerls.features.positions import UTF16, column_to_units, item_range_json
+from dockerls.syntax.identity_cache import IdentityCache
 from dockerls.syntax.parser import Parse
+
+if TYPE_CHECKING:
+    from dockerls.analysis.dockerignore import IgnoreProblem
+    from dockerls.config import ConfigProblem
 
 SOURCE = "dockerls"
 RULE_DOCS = "https://github.com/dockerls/dockerls/blob/main/docs/rules/{code}.md"
@@ -51,15 +60,21 @@ def code_href(v: Violation) -> str:
     return RULE_DOCS.format(code=code)
 
 
-def violation_json(p: Parse, item: int, v: Violation, encoding: str) -> dict[str, Any]:
-    d: dict[str, Any] = {
-        "range": item_range_json(p, item, v.span.start, v.span.end, encoding),
-        "severity": _LSP_SEVERITY.get(v.severity, 4),
-        "code": v.code,
-        "codeDescription": {"href": code_href(v)},
-        "source": SOURCE,
-        "message": v.message,
+def _diagnostic(rng: dict[str, Any], severity: int, code: str, message: str) -> dict[str, Any]:
+    return {"range": rng, "severity": severity, "code": code, "source": SOURCE, "message": message}
+
+
+def _range(line: int, start: int, end_line: int, end: int) -> dict[str, Any]:
+    return {
+        "start": {"line": line, "character": start},
+        "end": {"line": end_line, "character": end},
     }
+
+
+def violation_json(p: Parse, item: int, v: Violation, encoding: str) -> dict[str, Any]:
+    rng = item_range_json(p, item, v.span.start, v.span.end, encoding)
+    d = _diagnostic(rng, _LSP_SEVERITY.get(v.severity, 4), v.code, v.message)
+    d["codeDescription"] = {"href": code_href(v)}
     if v.tags:
         d["tags"] = [_TAGS[t] for t in v.tags]
     if v.fix is not None:
@@ -79,28 +94,52 @@ def violation_json(p: Parse, item: int, v: Violation, encoding: str) -> dict[str
     return d
 
 
+def problems_json(problems: Iterable[ConfigProblem]) -> bytes:
+    """The problems of a ``.hadolint.yaml`` as diagnostics on it."""
+    out = []
+    for pr in problems:
+        line, col = pr.line or 0, pr.column or 0
+        severity = 1 if pr.severity == "error" else 2
+        out.append(
+            _diagnostic(_range(line, col, line, col + 1), severity, "HadolintConfig", pr.message)
+        )
+    return json.dumps(out).encode()
+
+
+def ignore_file_json(text: str, problems: Iterable[IgnoreProblem], encoding: str) -> bytes:
+    """The patterns of a ``.dockerignore`` BuildKit would reject, as diagnostics."""
+    lines = text.splitlines()
+    out = []
+    for pr in problems:
+        line = lines[pr.line] if pr.line < len(lines) else ""
+        start = column_to_units(line, min(pr.start, len(line)), encoding)
+        end = column_to_units(line, min(pr.end, len(line)), encoding)
+        rng = _range(pr.line, start, pr.line, end)
+        out.append(_diagnostic(rng, 1, "InvalidIgnorePattern", pr.message))
+    return json.dumps(out).encode("utf-8")
+
+
+@dataclass
+class _LastOutput:
+    """The last array sent, for edits that keep items and lines where they
+    were.  It holds its parse, so ``Parse.parent_id`` of the next one can be
+    compared with ``id(parse)`` safely."""
+
+    parse: Parse
+    per_item: dict[int, tuple[Violation, ...]]
+    keys: list[int]  # items with diagnostics, sorted
+    fragments: list[bytes]  # their serialised diagnostics
+    where: dict[int, int]  # item -> its position in keys
+
+
 @dataclass
 class DiagnosticCache:
-    """Serialised diagnostics per item, valid while node, line and violations
-    are unchanged."""
+    """Serialised diagnostics per item node, valid while node, line and
+    violations are unchanged (one cache per document)."""
 
     encoding: str = UTF16
-    _entries: dict[int, tuple[object, int, tuple[Violation, ...], bytes]] = field(
-        default_factory=dict
-    )
-    # the last output, for edits that keep items and lines where they were:
-    # (parse id, lines, per_item, sorted keys, fragments, key -> position)
-    _last: (
-        tuple[
-            int,
-            tuple[int, ...],
-            dict[int, tuple[Violation, ...]],
-            list[int],
-            list[bytes],
-            dict[int, int],
-        ]
-        | None
-    ) = None
+    entries: IdentityCache[bytes] = field(default_factory=lambda: IdentityCache(1 << 30))
+    last: _LastOutput | None = None
 
 
 def diagnostics_json(
@@ -114,8 +153,8 @@ def diagnostics_json(
     if fast is not None:
         return fast
     fragments: list[bytes] = []
-    new: dict[int, tuple[object, int, tuple[Violation, ...], bytes]] = {}
-    old = cache._entries
+    new: IdentityCache[bytes] = IdentityCache(1 << 30)
+    old = cache.entries
     items = p.items
     lines = p.lines
     enc = cache.encoding
@@ -123,24 +162,19 @@ def diagnostics_json(
     for i in keys:
         vs = per_item[i]
         node = items[i]
-        entry = old.get(id(node))
-        if (
-            entry is not None
-            and entry[0] is node
-            and entry[1] == lines[i]
-            and (entry[2] is vs or entry[2] == vs)
-        ):
-            frag = entry[3]
-        else:
+        key = (lines[i], vs)
+        frag = old.get(node, key)
+        if frag is None:
             frag = _serialise(p, i, vs, enc)
-        new[id(node)] = (node, lines[i], vs, frag)
+        new.put(node, key, frag)
         if frag:
             fragments.append(frag)
-    cache._entries = new
+    cache.entries = new
     if len(fragments) != len(keys):
-        cache._last = None
+        cache.last = None
     else:
-        cache._last = (id(p), lines, per_item, keys, fragments, {k: n for n, k in enumerate(keys)})
+        where = {k: n for n, k in enumerate(keys)}
+        cache.last = _LastOutput(p, per_item, keys, fragments, where)
     return b"[" + b",".join(fragments) + b"]"
 
 
@@ -156,24 +190,22 @@ def _incremental(
     every item's index and line, and the same items have violations; only
     the items the edit replaced, or whose violations changed, are serialised
     again."""
-    last = cache._last
-    if last is None or p.changed is None or p.parent_id != last[0]:
+    last = cache.last
+    if last is None or p.changed is None or p.parent_id != id(last.parse):
         return None
     first, old_end, new_end = p.changed
-    parse_lines, last_per_item, keys, frags, where = last[1], last[2], last[3], last[4], last[5]
-    if old_end != new_end or p.lines != parse_lines or per_item.keys() != last_per_item.keys():
+    last_per_item, where = last.per_item, last.where
+    if old_end != new_end or p.lines != last.parse.lines or per_item.keys() != last_per_item.keys():
         return None
     todo = {k for k, v in per_item.items() if last_per_item[k] is not v}
     todo.update(k for k in range(first, new_end) if k in where)
-    frags = list(frags)
-    entries = cache._entries
+    frags = list(last.fragments)
     for k in todo:
-        node = p.items[k]
         vs = per_item[k]
         frag = _serialise(p, k, vs, cache.encoding)
         frags[where[k]] = frag
-        entries[id(node)] = (node, p.lines[k], vs, frag)
-    cache._last = (id(p), p.lines, per_item, keys, frags, where)
+        cache.entries.put(p.items[k], (p.lines[k], vs), frag)
+    cache.last = _LastOutput(p, per_item, last.keys, frags, where)
     return b"[" + b",".join(frags) + b"]"
 
 
