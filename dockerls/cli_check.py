@@ -50,9 +50,9 @@ __all__ = ["THRESHOLDS", "Problem", "exit_code", "lint_text", "run_check"]
 
 
 def read_text(path: Path | None) -> str:
+    """The file's text; a byte order mark is kept, as an editor sends it (the
+    parser reads past it and positions count it, as the editor does)."""
     data = sys.stdin.buffer.read() if path is None else path.read_bytes()
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
     return data.decode("utf-8", errors="replace")
 
 

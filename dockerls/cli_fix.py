@@ -39,18 +39,15 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
     fp.set_defaults(func=run_fix)
 
 
-def read_bytes(path: Path | None) -> tuple[str, bool]:
-    """(text, whether it started with a BOM, kept when writing back)."""
+def read_bytes(path: Path | None) -> str:
+    """The file's text, undecodable bytes kept for writing back; a byte order
+    mark stays in the text (the parser reads past it)."""
     data = sys.stdin.buffer.read() if path is None else path.read_bytes()
-    bom = data.startswith(b"\xef\xbb\xbf")
-    if bom:
-        data = data[3:]
-    return data.decode("utf-8", errors="surrogateescape"), bom
+    return data.decode("utf-8", errors="surrogateescape")
 
 
-def write_text(path: Path, text: str, bom: bool) -> None:
-    data = text.encode("utf-8", errors="surrogateescape")
-    path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + data)
+def write_text(path: Path, text: str) -> None:
+    path.write_bytes(text.encode("utf-8", errors="surrogateescape"))
 
 
 def diff_of(report: FixReport, display: str) -> str:
@@ -71,7 +68,7 @@ def fix_file(
     None when it can't be read (the error is printed)."""
     display = "-" if path is None else str(path)
     try:
-        text, bom = read_bytes(path)
+        text = read_bytes(path)
     except OSError as exc:
         print(f"dockerls: cannot read {display}: {exc.strerror}", file=sys.stderr)
         return None
@@ -83,7 +80,7 @@ def fix_file(
         out.append(report.text)
     elif report.changed:
         try:
-            write_text(path, report.text, bom)
+            write_text(path, report.text)
         except OSError as exc:
             print(f"dockerls: cannot write {display}: {exc.strerror}", file=sys.stderr)
             return None

@@ -9,11 +9,12 @@ from dockerls.analysis.model import Model
 from dockerls.features.caps import ClientCaps
 from dockerls.syntax.nodes import Blank, Comment, Instruction
 from dockerls.syntax.parser import Parse
+from dockerls.syntax.text import breaks_before
 
 
 def _last_line(p: Parse, i: int) -> int:
-    text = p.items[i].text.rstrip("\r\n")
-    return p.lines[i] + text.count("\n")
+    text = p.items[i].text
+    return p.lines[i] + breaks_before(text, len(text.rstrip("\r\n")))
 
 
 def folding_ranges(p: Parse, model: Model, caps: ClientCaps) -> list[lsp.FoldingRange]:
@@ -45,13 +46,13 @@ def folding_ranges(p: Parse, model: Model, caps: ClientCaps) -> list[lsp.Folding
         hds = it.heredocs or (it.sub.heredocs if it.sub is not None else ())
         head_end = last_line
         if hds:
-            head_end = first + it.text.count("\n", 0, hds[0].body_span.start) - 1
+            head_end = first + breaks_before(it.text, hds[0].body_span.start) - 1
             for h in hds:
-                start = first + it.text.count("\n", 0, h.body_span.start) - 1
+                start = first + breaks_before(it.text, h.body_span.start) - 1
                 stop_at = (
                     h.terminator_span.end if h.terminator_span is not None else h.body_span.end
                 )
-                stop = first + it.text.count("\n", 0, max(h.body_span.start, stop_at - 1))
+                stop = first + breaks_before(it.text, max(h.body_span.start, stop_at - 1))
                 if stop > start:
                     out.append(lsp.FoldingRange(start, stop))
         if head_end > first:

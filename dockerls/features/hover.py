@@ -28,6 +28,7 @@ from dockerls.syntax.imageref import parse_image_ref
 from dockerls.syntax.lines import line_start
 from dockerls.syntax.nodes import Instruction
 from dockerls.syntax.parser import Parse
+from dockerls.syntax.text import breaks_before
 
 ImageInfo = Callable[[str], "str | None"]
 
@@ -328,7 +329,7 @@ def _variable_hover(
 def text_line_offset(p: Parse, d: Definition) -> int:
     """Line of a definition's name inside its (possibly continued) item."""
     it = p.items[d.item]
-    return it.text.count("\n", 0, d.name_span.start)
+    return breaks_before(it.text, d.name_span.start)
 
 
 __all__ = ["doc_content", "doc_markdown", "hover", "scope_of", "stage_for_ref"]

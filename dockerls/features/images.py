@@ -33,6 +33,7 @@ from dockerls.registry.base import ImageInfo
 from dockerls.registry.tags import sort_tags, tag_version
 from dockerls.syntax.imageref import ImageRef
 from dockerls.syntax.nodes import Span
+from dockerls.syntax.text import break_count
 
 __all__ = [
     "PIN_DIGEST",
@@ -290,7 +291,7 @@ def _diags_for(
     stage: Stage, model: Model, diagnostics: Sequence[lsp.Diagnostic]
 ) -> list[lsp.Diagnostic]:
     first = model.parse.lines[stage.first]
-    last = first + stage.from_inst.text.count("\n")
+    last = first + break_count(stage.from_inst.text)
     return [
         d for d in diagnostics if d.code in QUICK_FIX_CODES and first <= d.range.start.line <= last
     ]

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from lsprotocol import types as lsp
 
-from dockerls.syntax.lines import line_start, relative_position
+from dockerls.syntax.lines import line_start
 from dockerls.syntax.parser import Parse
+from dockerls.syntax.text import breaks_before, line_start_of
 
 UTF16 = "utf-16"
 UTF8 = "utf-8"
@@ -79,13 +80,8 @@ def position_of(p: Parse, offset: int, encoding: str = UTF16) -> lsp.Position:
 
 def item_position(p: Parse, item: int, rel: int, encoding: str = UTF16) -> lsp.Position:
     """Item-relative offset -> LSP position."""
-    line, col = relative_position(p, item, rel)
-    text = p.items[item].text
-    if encoding != UTF32 and not text.isascii():
-        rel = max(0, min(rel, len(text)))
-        ls = text.rfind("\n", 0, rel) + 1
-        col = units(text[ls:rel], encoding)
-    return lsp.Position(line, col)
+    line, col = offset_in_lines(p.items[item].text, rel, encoding)
+    return lsp.Position(p.lines[item] + line, col)
 
 
 def item_range(p: Parse, item: int, start: int, end: int, encoding: str = UTF16) -> lsp.Range:
@@ -115,12 +111,8 @@ def item_range_json(
     base_line = p.lines[item]
     out = []
     for rel in (start, end):
-        ls = text.rfind("\n", 0, rel) + 1
-        line = base_line + text.count("\n", 0, rel)
-        seg = text[ls:rel]
-        out.append(
-            {"line": line, "character": units(seg, encoding) if not seg.isascii() else len(seg)}
-        )
+        line, col = offset_in_lines(text, rel, encoding)
+        out.append({"line": base_line + line, "character": col})
     return {"start": out[0], "end": out[1]}
 
 
@@ -128,7 +120,7 @@ def offset_in_lines(text: str, rel: int, encoding: str = UTF16) -> tuple[int, in
     """Offset in an item's text -> (lines below the item's first line, column
     in the encoding's units); the caller adds the item's line."""
     rel = max(0, min(rel, len(text)))
-    ls = text.rfind("\n", 0, rel) + 1
-    line = text.count("\n", 0, ls)
+    ls = line_start_of(text, rel)
+    line = breaks_before(text, rel)
     seg = text[ls:rel]
     return line, (len(seg) if encoding == UTF32 or seg.isascii() else units(seg, encoding))

@@ -2,7 +2,8 @@
 
 Items start at column 0, so a position is found by locating the item (binary
 search on ``Parse.starts``) and counting lines inside that item only: no
-document-wide line table has to be rebuilt after an edit.
+document-wide line table has to be rebuilt after an edit.  Lines end at
+``\\n``, ``\\r\\n`` or a lone ``\\r`` (the LSP's rule, see :mod:`.text`).
 """
 
 from __future__ import annotations
@@ -10,6 +11,13 @@ from __future__ import annotations
 from bisect import bisect_right
 
 from dockerls.syntax.parser import Parse
+from dockerls.syntax.text import break_count, breaks_before, line_start_of, next_break
+
+
+def in_item(text: str, rel: int) -> tuple[int, int]:
+    """Offset in an item's text -> (lines below the item's first line,
+    code-point column)."""
+    return breaks_before(text, rel), rel - line_start_of(text, rel)
 
 
 def position(p: Parse, offset: int) -> tuple[int, int]:
@@ -20,24 +28,15 @@ def position(p: Parse, offset: int) -> tuple[int, int]:
     i = bisect_right(p.starts, offset) - 1
     if i < 0:
         i = 0
-    base = p.starts[i]
-    text = p.items[i].text
-    rel = offset - base
-    nl_count = text.count("\n", 0, rel)
-    if nl_count == 0:
-        return p.lines[i], rel
-    last_nl = text.rfind("\n", 0, rel)
-    return p.lines[i] + nl_count, rel - last_nl - 1
+    line, col = in_item(p.items[i].text, offset - p.starts[i])
+    return p.lines[i] + line, col
 
 
 def relative_position(p: Parse, item: int, rel: int) -> tuple[int, int]:
     """Item-relative offset -> (line, column)."""
     text = p.items[item].text
-    rel = max(0, min(rel, len(text)))
-    nl_count = text.count("\n", 0, rel)
-    if nl_count == 0:
-        return p.lines[item], rel
-    return p.lines[item] + nl_count, rel - text.rfind("\n", 0, rel) - 1
+    line, col = in_item(text, max(0, min(rel, len(text))))
+    return p.lines[item] + line, col
 
 
 def line_start(p: Parse, line: int) -> int | None:
@@ -52,13 +51,13 @@ def line_start(p: Parse, line: int) -> int | None:
     text = p.items[i].text
     pos = 0
     for _ in range(line - p.lines[i]):
-        nl = text.find("\n", pos)
-        if nl < 0:
+        _bs, be = next_break(text, pos)
+        if be <= pos:
             return None
-        pos = nl + 1
+        pos = be
     if pos > len(text):
         return None
-    if pos == len(text) and i == len(p.items) - 1 and line - p.lines[i] > text.count("\n"):
+    if pos == len(text) and i == len(p.items) - 1 and line - p.lines[i] > break_count(text):
         return None
     return p.starts[i] + pos
 

@@ -31,13 +31,14 @@ from dockerls.syntax.nodes import (
     SyntaxIssue,
     Word,
 )
+from dockerls.syntax.text import BOM, break_count, next_break
 
 KNOWN_DIRECTIVES = frozenset({"syntax", "escape", "check"})
 HEREDOC_INSTRUCTIONS = frozenset({"ADD", "COPY", "RUN"})
 
 _DIRECTIVE_RE = re.compile(r"#[ \t]*([a-zA-Z][a-zA-Z0-9]*)[ \t]*=[ \t]*(.+?)[ \t]*$")
-_WS_SPLIT_RE = re.compile(r"[ \t]+")
-_CMD_SPLIT_RE = re.compile(r"[\t\v\f\r ]+")
+# BuildKit's reWhitespace (a lone \r is a blank inside a line)
+_WS_SPLIT_RE = _CMD_SPLIT_RE = re.compile(r"[\t\v\f\r ]+")
 _HEREDOC_RE = re.compile(r"(\d*)<<(-?)([^<]*)$")
 _JSON_STRING_RE = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
 _NONSPACE_RE = re.compile(r"\S+")
@@ -57,11 +58,8 @@ def _split_lines(text: str, pos: int) -> int:
 
 
 def _strip_newline(line: str) -> str:
-    if line.endswith("\r\n"):
-        return line[:-2]
-    if line.endswith("\n"):
-        return line[:-1]
-    return line
+    """BuildKit's ``trimNewline``: every trailing ``\r`` and ``\n``."""
+    return line.rstrip("\r\n")
 
 
 class _Logical:
@@ -706,15 +704,17 @@ def _can_contain_heredoc(first_line: str) -> bool:
     return kw in HEREDOC_INSTRUCTIONS
 
 
-def lex_item(text: str, pos: int, escape: str) -> tuple[Item, int]:
-    """Read one item starting at ``pos`` (a line start, after the header).
+def lex_item(text: str, pos: int, escape: str, doc_start: bool = False) -> tuple[Item, int]:
+    """Read one item starting at ``pos`` (a line start, after the header);
+    ``doc_start`` says it is the document's first line, where BuildKit skips a
+    byte order mark (kept in the item's text, read like leading blanks).
 
     Returns the item (with offsets relative to ``pos``) and its end offset.
     """
     end = _split_lines(text, pos)
     raw = text[pos:end]
     line = _strip_newline(raw)
-    stripped = line.lstrip()
+    stripped = (line[1:] if doc_start and line.startswith(BOM) else line).lstrip()
     if not stripped:
         return Blank(raw), end
     if stripped[0] == "#":
@@ -899,20 +899,13 @@ class Parse:
         if not self.items:
             return self.length
         i = self.item_at(offset)
-        text = self.items[i].text
-        rel = offset - self.starts[i]
-        nl = text.find("\n", max(rel, 0))
-        if nl < 0:
-            return self.starts[i] + len(text)
-        if nl > 0 and text[nl - 1] == "\r" and nl - 1 >= rel:
-            nl -= 1
-        return self.starts[i] + nl
+        return self.starts[i] + next_break(self.items[i].text, max(offset - self.starts[i], 0))[0]
 
     @property
     def line_count(self) -> int:
         if not self.items:
             return 1
-        return self.lines[-1] + self.items[-1].text.count("\n") + 1
+        return self.lines[-1] + break_count(self.items[-1].text) + 1
 
     def item_at(self, offset: int) -> int:
         """Index of the item containing ``offset`` (the last item at EOF)."""
@@ -988,7 +981,7 @@ def _lex_header(text: str) -> tuple[list[Item], int, str, list[tuple[int, Syntax
         raw = text[pos:end]
         line = _strip_newline(raw)
         off = 0
-        if pos == 0 and line.startswith("\ufeff"):
+        if pos == 0 and line.startswith(BOM):
             line = line[1:]
             off = 1
         stripped = line.lstrip()
@@ -1054,14 +1047,14 @@ def parse(text: str) -> Parse:
         starts.append(p)
         lines.append(ln)
         p += len(it.text)
-        ln += 1
+        ln += break_count(it.text)
     n = len(text)
     while pos < n:
-        item, end = lex_item(text, pos, escape)
+        item, end = lex_item(text, pos, escape, pos == 0)
         items.append(item)
         starts.append(pos)
         lines.append(ln)
-        ln += item.text.count("\n")
+        ln += break_count(item.text)
         pos = end
     return Parse(
         text,

@@ -24,6 +24,7 @@ from bisect import bisect_left
 
 from dockerls.syntax.nodes import Item
 from dockerls.syntax.parser import Parse, lex_item, parse
+from dockerls.syntax.text import break_count
 
 
 def apply_edit(text: str, start: int, end: int, replacement: str) -> str:
@@ -87,7 +88,7 @@ def reparse(old: Parse, start: int, end: int, replacement: str) -> Parse:
     new_lines: list[int] = []
     for it in new_items:
         new_lines.append(line)
-        line += it.text.count("\n")
+        line += break_count(it.text)
     if j < n_items:
         line_delta = line - old.lines[j]
         tail_starts = tuple(map(delta.__add__, old_starts[j:])) if delta else old_starts[j:]

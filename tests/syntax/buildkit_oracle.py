@@ -24,9 +24,12 @@ class Shape:
 
 def ours(p: Parse) -> list[Shape]:
     out = []
+    text = p.text
     for i, it in p.instructions():
         assert isinstance(it, Instruction)
-        start = p.lines[i] + 1
+        # BuildKit's lines end at \n only (``p.lines`` follow the LSP, where a
+        # lone \r ends a line too)
+        start = text.count("\n", 0, p.starts[i]) + 1
         # BuildKit's end line counts lines consumed: the item's newlines
         end = start + max(it.text.rstrip("\n").count("\n"), 0)
         if it.text.endswith("\n") is False and it.text.count("\n") == 0:
