@@ -19,6 +19,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
+from dockerls.syntax.heredocs import HeredocMarker, find_heredocs
 from dockerls.syntax.nodes import (
     Blank,
     Comment,
@@ -39,7 +40,6 @@ HEREDOC_INSTRUCTIONS = frozenset({"ADD", "COPY", "RUN"})
 _DIRECTIVE_RE = re.compile(r"#[ \t]*([a-zA-Z][a-zA-Z0-9]*)[ \t]*=[ \t]*(.+?)[ \t]*$")
 # BuildKit's reWhitespace (a lone \r is a blank inside a line)
 _WS_SPLIT_RE = _CMD_SPLIT_RE = re.compile(r"[\t\v\f\r ]+")
-_HEREDOC_RE = re.compile(r"(\d*)<<(-?)([^<]*)$")
 _JSON_STRING_RE = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
 _NONSPACE_RE = re.compile(r"\S+")
 # BuildKit: the escape character at the end of a line (trailing blanks
@@ -210,7 +210,24 @@ def _extract_flags(line: str) -> tuple[int, list[tuple[str, int, int]]]:
 
     Returns the index where the rest starts and ``(word, start, end)`` for
     each flag (the word with quotes removed and backslash escapes applied).
+
+    BuildKit reads the flags byte by byte, each byte taken for a character:
+    non-ASCII text in a flag comes out as its UTF-8 bytes read as Latin-1
+    (and the bytes 0x85 and 0xA0 inside a character count as blanks).  The
+    words say what BuildKit builds with; offsets are mapped back to characters.
     """
+    if line.isascii():
+        return _extract_flags_bytes(line)
+    raw = line.encode("utf-8", "surrogatepass").decode("latin-1")
+    char_at: list[int] = []
+    for i, ch in enumerate(line):
+        char_at.extend([i] * len(ch.encode("utf-8", "surrogatepass")))
+    char_at.append(len(line))
+    idx, words = _extract_flags_bytes(raw)
+    return char_at[idx], [(w, char_at[s], char_at[e]) for w, s, e in words]
+
+
+def _extract_flags_bytes(line: str) -> tuple[int, list[tuple[str, int, int]]]:
     words: list[tuple[str, int, int]] = []
     n = len(line)
     pos = 0
@@ -280,43 +297,10 @@ def _extract_flags(line: str) -> tuple[int, list[tuple[str, int, int]]]:
     return n, words
 
 
-def _shell_words_raw(line: str) -> list[tuple[str, int, int]]:
-    """Whitespace-split honouring quotes and backslash escapes, keeping them
-    (how BuildKit finds heredoc markers in a line)."""
-    if '"' not in line and "'" not in line and "\\" not in line:
-        return [(m.group(), m.start(), m.end()) for m in _NONSPACE_RE.finditer(line)]
-    out: list[tuple[str, int, int]] = []
-    i = 0
-    n = len(line)
-    while i < n:
-        while i < n and line[i].isspace():
-            i += 1
-        if i >= n:
-            break
-        start = i
-        quote = ""
-        while i < n:
-            ch = line[i]
-            if quote:
-                if ch == quote:
-                    quote = ""
-                elif ch == "\\" and quote == '"' and i + 1 < n:
-                    i += 1
-            elif ch in ("'", '"'):
-                quote = ch
-            elif ch == "\\" and i + 1 < n:
-                i += 1
-            elif ch.isspace():
-                break
-            i += 1
-        out.append((line[start:i], start, i))
-    return out
-
-
 def unquote(rest: str, escape: str = "\\") -> str:
     """Remove shell quotes and escapes from one word, as POSIX shells do:
     inside double quotes the escape character only escapes ``"``, itself,
-    ``$`` and a backquote (heredoc delimiters, ENV/ARG values, COPY
+    ``$`` and a backquote (ENV/ARG values, labels, COPY
     destinations).  ``escape`` is the file's escape character."""
     if '"' not in rest and "'" not in rest and escape not in rest:
         return rest
@@ -344,45 +328,6 @@ def unquote(rest: str, escape: str = "\\") -> str:
             out.append(ch)
         i += 1
     return "".join(out)
-
-
-@dataclass(frozen=True, slots=True)
-class _HeredocMarker:
-    name: str
-    chomp: bool
-    expand: bool
-    fd: int
-    start: int  # logical indices of the marker word
-    end: int
-    name_start: int
-    name_end: int
-
-
-def _find_heredocs(line: str) -> list[_HeredocMarker]:
-    out: list[_HeredocMarker] = []
-    for word, ws, we in _shell_words_raw(line):
-        if "<<" not in word:
-            continue
-        m = _HEREDOC_RE.match(word)
-        if m is None:
-            continue
-        rest = m.group(3)
-        if not rest:
-            continue
-        name = unquote(rest)
-        if not name or any(c.isspace() for c in name):
-            continue
-        expand = "'" not in rest and '"' not in rest
-        fd = int(m.group(1)) if m.group(1) else 0
-        rest_start = ws + m.start(3)
-        # the name inside the marker: skip opening quote characters
-        ns = rest_start
-        ne = we
-        if rest[:1] in ("'", '"') and rest[-1:] == rest[:1] and len(rest) >= 2:
-            ns += 1
-            ne -= 1
-        out.append(_HeredocMarker(name, m.group(2) == "-", expand, fd, ws, we, ns, ne))
-    return out
 
 
 # ---------------------------------------------------------------------------
@@ -553,7 +498,7 @@ def _build_instruction(
     empty_lines: list[Span],
     inner_comments: list[Span],
     line_count: int,
-    heredoc_info: list[tuple[_HeredocMarker, Span, Span | None, str]],
+    heredoc_info: list[tuple[HeredocMarker, Span, Span | None, str]],
 ) -> Instruction:
     line = "".join(logical.parts)
     mapper = _Mapper(tuple(logical.seg_logical), tuple(logical.seg_source), len(text))
@@ -582,7 +527,7 @@ def _instruction_from_line(
     empty_lines: list[Span],
     inner_comments: list[Span],
     line_count: int,
-    heredoc_info: list[tuple[_HeredocMarker, Span, Span | None, str]],
+    heredoc_info: list[tuple[HeredocMarker, Span, Span | None, str]],
     base: int,
 ) -> Instruction:
     """Build an Instruction from ``line`` (a logical line, or for ONBUILD the
@@ -756,10 +701,19 @@ def lex_item(text: str, pos: int, escape: str, doc_start: bool = False) -> tuple
         else:
             logical.add(pline[: m.start(1)], rel)
         cur = lend
-    heredoc_info: list[tuple[_HeredocMarker, Span, Span | None, str]] = []
+    heredoc_info: list[tuple[HeredocMarker, Span, Span | None, str]] = []
     first = "".join(logical.parts)
     if _can_contain_heredoc(first):
-        markers = _find_heredocs(first)
+        markers, refused = find_heredocs(first)
+        if refused:
+            seg = _Mapper(tuple(logical.seg_logical), tuple(logical.seg_source), cur - pos)
+            issues.append(
+                _issue(
+                    "InvalidHeredoc",
+                    "BuildKit can't read this heredoc marker's name: the build fails",
+                    seg.span(0, len(first)),
+                )
+            )
         # JSON-form instructions can't hold heredocs; _instruction_from_line
         # re-checks, but the body lines must not be consumed either.
         kw_rest = first.split(None, 1)

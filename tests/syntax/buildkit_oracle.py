@@ -25,15 +25,17 @@ class Shape:
 def ours(p: Parse) -> list[Shape]:
     out = []
     text = p.text
+    # BuildKit's lines end at \n only (``p.lines`` follow the LSP, where a
+    # lone \r ends a line too)
+    line = 1
+    at = 0
     for i, it in p.instructions():
         assert isinstance(it, Instruction)
-        # BuildKit's lines end at \n only (``p.lines`` follow the LSP, where a
-        # lone \r ends a line too)
-        start = text.count("\n", 0, p.starts[i]) + 1
-        # BuildKit's end line counts lines consumed: the item's newlines
-        end = start + max(it.text.rstrip("\n").count("\n"), 0)
-        if it.text.endswith("\n") is False and it.text.count("\n") == 0:
-            end = start
+        line += text.count("\n", at, p.starts[i])
+        at = p.starts[i]
+        start = line
+        # BuildKit's end line counts the lines the instruction consumed
+        end = start + it.line_count - 1
         sub = it.sub
         out.append(
             Shape(
@@ -42,7 +44,9 @@ def ours(p: Parse) -> list[Shape]:
                 it.json,
                 tuple(f.raw for f in it.flags),
                 it.values,
-                tuple((h.name, h.content) for h in it.heredocs),
+                # the package reads heredocs from ONBUILD's trigger node, but
+                # BuildKit attaches them to the ONBUILD node: it never sees them
+                tuple((h.name, h.content) for h in it.heredocs) if sub is None else (),
                 start,
                 end,
             )
@@ -54,7 +58,7 @@ def theirs(text: str) -> list[Shape]:
     cmds = dockerfile.parse_string(text)
     return [
         Shape(
-            c.cmd,
+            c.cmd or "",  # the bridge gives None for an empty keyword
             c.sub_cmd,
             c.json,
             tuple(c.flags),
@@ -68,10 +72,12 @@ def theirs(text: str) -> list[Shape]:
     ]
 
 
-def compare(text: str) -> tuple[int, list[tuple[Shape | None, Shape | None]]]:
+def compare(
+    text: str, parsed: Parse | None = None
+) -> tuple[int, list[tuple[Shape | None, Shape | None]]]:
     """Return (instructions compared, mismatches). Raises GoParseError when
-    BuildKit rejects the file."""
-    a = ours(parse(text))
+    BuildKit rejects the file.  ``parsed``: our parse of ``text``, if at hand."""
+    a = ours(parsed if parsed is not None else parse(text))
     b = theirs(text)
     bad = []
     for i in range(max(len(a), len(b))):

@@ -35,6 +35,8 @@ FRAGMENTS = [
     "RUN x \\",
     "<<EOF\n",
     "EOF\n",
+    "\ufeffFROM a\r",
+    "RUN a\rb \\\r\n\n",
 ]
 
 EDIT_TEXT = st.sampled_from(
@@ -55,6 +57,9 @@ EDIT_TEXT = st.sampled_from(
         '"',
         "RUN ",
         "\t",
+        "\r",
+        "\ufeff",
+        "<<'1",
     ]
 )
 

@@ -38,6 +38,7 @@ SYNTAX_CODES: frozenset[str] = frozenset(
         "MissingValue",
         "MissingEquals",
         "UnterminatedHeredoc",
+        "InvalidHeredoc",
         "LineTooLong",
         "DuplicateDirective",
         "InvalidEscape",
