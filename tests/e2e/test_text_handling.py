@@ -11,7 +11,7 @@ from pytest_lsp import LanguageClient
 from dockerls.analysis.engine import LintConfig
 from dockerls.cli_check import lint_text
 from dockerls.features.positions import units
-from tests.e2e.published import wait_publish
+from tests.e2e.helpers import open_document, wait_publish
 from tests.features.test_text_parity import BREAK, DOCUMENTS
 
 CLI_CONFIG = LintConfig(disabled_groups=frozenset({"shellcheck"}))  # off in these e2e tests
@@ -54,9 +54,7 @@ def published(params: lsp.PublishDiagnosticsParams) -> list[tuple[str, int, int,
 async def test_server_publishes_what_the_cli_prints(client: LanguageClient, name: str) -> None:
     uri = f"untitled:text-{name}"
     text = DOCUMENTS[name]
-    client.text_document_did_open(
-        lsp.DidOpenTextDocumentParams(lsp.TextDocumentItem(uri, "dockerfile", 1, text))
-    )
+    open_document(client, uri, text)
     first = await wait_publish(client, lambda p: p.uri == uri and p.version == 1)
     got = published(first)
     assert got == cli(text, encoding_of(client))

@@ -263,7 +263,9 @@ def load_cases() -> list[dict[str, str]]:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    from .test_buildkit_conformance import corpus_files, read
+    from tests.support import corpus_files
+
+    from .test_buildkit_conformance import read
 
     ap = argparse.ArgumentParser()
     ap.add_argument("--seed", type=int, default=1)

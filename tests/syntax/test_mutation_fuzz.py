@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import pytest
 
+from tests.support import corpus_files
+
 from .mutation_fuzz import load_cases, minimise, problems, run
-from .test_buildkit_conformance import corpus_files, read
+from .test_buildkit_conformance import read
 
 SEED = 20261205
 MUTANTS = 300
