@@ -5,22 +5,23 @@
         --target linux-x64 [--target win32-x64 ...] [--python 3.10 ...] --out-dir DIR
     -> DIR/<target>/libs, DIR/<target>/manifest.json
 
-For each target, pip installs the wheel with its dependencies for the oldest Python, taking only
-that platform's wheels (`--target libs --platform ... --only-binary=:all:`).  pip evaluates
-environment markers (`python_version < "3.11"`, `sys_platform == "win32"`) for the interpreter it
-runs on, so the closure is then checked with `packaging` for each target Python and platform, and
-what a marker adds there is installed too.  For the other
-Python versions it downloads the wheels of the compiled distributions only, at the same versions
-(`pip download --no-deps`), and unpacks them into the same tree: compiled modules carry their
-Python version in their names (`_binding.cpython-312-x86_64-linux-gnu.so`,
+pip installs the wheel with its dependencies once, for the first target and the oldest Python
+(`--target libs --platform ... --only-binary=:all:`).  pip evaluates environment markers
+(`python_version < "3.11"`, `sys_platform == "win32"`) for the interpreter it runs on, so the
+closure is then checked with `packaging` for every target and Python, and what a marker adds
+there is installed too.  The pure-Python part of that tree is shared by all targets.  The
+compiled distributions are downloaded at the same versions for every target and Python
+(`pip download --no-deps`, in parallel) and unpacked into each target's tree: compiled modules
+carry their Python version in their names (`_binding.cpython-312-x86_64-linux-gnu.so`,
 `*.cp312-win_amd64.pyd`) and sit side by side; a file that exists with other contents is an
-error.  manifest.json tells the extension which Python versions the bundle runs on.  Targets are
-fetched in parallel.  Needs the network (PyPI), like any `pip download`.
+error.  manifest.json tells the extension which Python versions the bundle runs on.  Needs the
+network (PyPI), like any `pip download`.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import re
 import shutil
@@ -150,14 +151,26 @@ def is_compiled(dist_info: Path) -> bool:
     return "Root-Is-Purelib: false" in wheel
 
 
+def record(dist_info: Path) -> set[Path]:
+    """The files a distribution installed (its RECORD), relative to the tree."""
+    with (dist_info / "RECORD").open(newline="") as f:
+        return {Path(row[0]) for row in csv.reader(f) if row and not row[0].startswith("..")}
+
+
 def unpack(wheel: Path, libs: Path) -> None:
-    """Unpack a wheel into libs; files that are already there must be identical."""
+    """Unpack a wheel into libs; files that are already there must be identical (a dist-info
+    folder is kept from the first wheel of its distribution)."""
     with zipfile.ZipFile(wheel) as zf:
+        had_dist_info = {
+            name.split("/")[0]
+            for name in zf.namelist()
+            if name.split("/")[0].endswith(".dist-info") and (libs / name.split("/")[0]).exists()
+        }
         for info in zf.infolist():
             if info.is_dir():
                 continue
             parts = Path(info.filename).parts
-            if parts[0].endswith(".dist-info"):
+            if parts[0] in had_dist_info:
                 continue  # the first Python's copy is kept
             if parts[0].endswith(".data"):
                 if parts[1] not in ("purelib", "platlib"):
@@ -177,54 +190,84 @@ def unpack(wheel: Path, libs: Path) -> None:
             out.write_bytes(data)
 
 
-def bundle(wheel: Path, target: str, pythons: list[str], out: Path) -> dict[str, object]:
-    libs = out / "libs"
-    if out.exists():
-        shutil.rmtree(out)
-    out.mkdir(parents=True)
-    first, *others = pythons
+def base_tree(wheel: Path, targets: list[str], pythons: list[str], libs: Path) -> None:
+    """The wheel and its dependencies for the first target and Python, plus whatever a marker
+    adds on another target or Python."""
+    first = (targets[0], pythons[0])
     _run(
         _pip("install", "--target", str(libs), "--no-compile", "--no-warn-script-location")
-        + _platform_args(target, first)
+        + _platform_args(*first)
         + [str(wheel)]
     )
     for _ in range(10):
-        missing = missing_requirements(libs, target, pythons)
+        missing = set().union(*(missing_requirements(libs, t, pythons) for t in targets))
         if not missing:
             break
-        extra = out / "extra"
+        extra = libs.parent / "extra"
         _run(
             _pip("install", "--target", str(extra), "--no-compile", "--no-deps")
-            + _platform_args(target, first)
+            + _platform_args(*first)
             + sorted(missing)
         )
         shutil.copytree(extra, libs, dirs_exist_ok=True)
         shutil.rmtree(extra)
     else:
-        raise SystemExit(f"bundle: requirements never settle for {target}")
+        raise SystemExit("bundle: the requirements never settle")
     shutil.rmtree(libs / "bin", ignore_errors=True)  # console scripts with this machine's shebang
-    installed = dist_infos(libs)
-    compiled = [pin for pin, dist_info in installed.items() if is_compiled(dist_info)]
+
+
+def bundle_all(
+    wheel: Path, targets: list[str], pythons: list[str], out_dir: Path
+) -> list[dict[str, object]]:
     with tempfile.TemporaryDirectory() as tmp:
-        for python in others:
-            wheels = Path(tmp) / python
+        base = Path(tmp) / "base" / "libs"
+        base_tree(wheel, targets, pythons, base)
+        installed = dist_infos(base)
+        compiled = [pin for pin, dist_info in installed.items() if is_compiled(dist_info)]
+        platform_files = set().union(
+            *(record(installed[pin]) | {Path(installed[pin].name)} for pin in compiled)
+        )
+
+        def download(target: str, python: str) -> Path:
+            dest = Path(tmp) / "wheels" / target / python
             _run(
-                _pip("download", "--no-deps", "--dest", str(wheels))
+                _pip("download", "--no-deps", "--dest", str(dest))
                 + _platform_args(target, python)
                 + compiled
             )
-            for whl in sorted(wheels.glob("*.whl")):
-                unpack(whl, libs)
-    server = re.match(r"dockerfile_language_server-([^-]+)-", wheel.name)
-    manifest = {
-        "server": server.group(1) if server else "unknown",
-        "target": target,
-        "pythons": pythons,
-        "distributions": sorted(installed),
-        "compiled": compiled,
-    }
-    (out / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
-    return manifest
+            return dest
+
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            jobs = {(t, p): pool.submit(download, t, p) for t in targets for p in pythons}
+            wheels = {key: job.result() for key, job in jobs.items()}
+
+        server = re.match(r"dockerfile_language_server-([^-]+)-", wheel.name)
+        manifests = []
+        for target in targets:
+            out = out_dir / target
+            if out.exists():
+                shutil.rmtree(out)
+            libs = out / "libs"
+            shutil.copytree(
+                base,
+                libs,
+                ignore=lambda d, names: [
+                    n for n in names if (Path(d) / n).relative_to(base) in platform_files
+                ],
+            )
+            for python in pythons:
+                for whl in sorted(wheels[target, python].glob("*.whl")):
+                    unpack(whl, libs)
+            manifest: dict[str, object] = {
+                "server": server.group(1) if server else "unknown",
+                "target": target,
+                "pythons": pythons,
+                "distributions": sorted(installed),
+                "compiled": compiled,
+            }
+            (out / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
+            manifests.append(manifest)
+        return manifests
 
 
 def main() -> int:
@@ -236,14 +279,12 @@ def main() -> int:
     args = ap.parse_args()
     pythons = args.python or supported_pythons()
     wheel = args.wheel.resolve()
-    with ThreadPoolExecutor(max_workers=len(args.target)) as pool:
-        jobs = {t: pool.submit(bundle, wheel, t, pythons, args.out_dir / t) for t in args.target}
-        for target, job in jobs.items():
-            manifest = job.result()
-            print(
-                f"  {target}: dockerls {manifest['server']}, Python {', '.join(pythons)}, "
-                f"{len(manifest['distributions'])} distributions ({', '.join(manifest['compiled'])} compiled)"  # type: ignore[arg-type]
-            )
+    for manifest in bundle_all(wheel, args.target, pythons, args.out_dir):
+        print(
+            f"  {manifest['target']}: dockerls {manifest['server']}, Python {', '.join(pythons)}, "
+            f"{len(manifest['distributions'])} distributions "  # type: ignore[arg-type]
+            f"({', '.join(manifest['compiled'])} compiled)"  # type: ignore[arg-type]
+        )
     return 0
 
 
