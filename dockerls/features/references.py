@@ -14,15 +14,22 @@ from dataclasses import dataclass, field
 
 from lsprotocol import types as lsp
 
-from dockerls.analysis.model import Model, var_refs
+from dockerls.analysis.model import Model, default_shell, shell_walk, var_refs
+from dockerls.analysis.shellview import env_var_reads
 from dockerls.features.caps import ClientCaps
 from dockerls.features.positions import item_range, offset_of
 from dockerls.syntax.nodes import Instruction, Span
 from dockerls.syntax.parser import Parse
+from dockerls.syntax.shellvars import ENV, SHELL, UNSURE
 
 VARIABLE = "variable"
 STAGE = "stage"
 HEREDOC = "heredoc"
+
+# instructions BuildKit does not expand; and those that run in the
+# container (or a later build), where no ARG is set
+_NOT_EXPANDED = frozenset({"SHELL", "MAINTAINER"})
+_RUNTIME = frozenset({"CMD", "ENTRYPOINT", "HEALTHCHECK"})
 
 DECLARATION = "declaration"
 READ = "read"
@@ -48,6 +55,9 @@ class Index:
     entity: list[int] = field(default_factory=list)  # occurrence -> entity id
     members: dict[int, list[int]] = field(default_factory=dict)  # entity id -> occurrences
     target: dict[int, list[int]] = field(default_factory=dict)  # occurrence -> its definitions
+    # reads that may or may not be a definition's (a shell may have set the
+    # variable first): (item, span of the name, that definition's occurrence)
+    doubtful: list[tuple[int, Span, int]] = field(default_factory=list)
 
     def at(self, item: int, rel: int) -> int | None:
         """The occurrence under an item-relative offset (touching counts)."""
@@ -147,20 +157,56 @@ class _Builder:
         self.uf.union(self.node_of[a], node)
 
     # -- variables -----------------------------------------------------------
-    def refs(self, item: int, inst: Instruction, visible: dict[str, int]) -> None:
-        found: list[tuple[str, Span]] = []
-        if "$" in inst.logical:
-            for r in var_refs(inst.logical, self.p.escape):
+    def refs(
+        self,
+        item: int,
+        inst: Instruction,
+        visible: dict[str, int],
+        shell: tuple[str, ...] = ("/bin/sh", "-c"),
+    ) -> None:
+        """The variable reads of one instruction, each linked to the
+        definition it reads.  Only what BuildKit expands reads a build
+        variable directly; a RUN's scripts read them from the environment
+        (unless the script set the variable first); CMD, ENTRYPOINT,
+        HEALTHCHECK and ONBUILD run later, where only ENV is left."""
+        tgt = _target(inst)
+        kind = tgt.name
+        if kind in _NOT_EXPANDED:
+            return
+        env_only = inst.name == "ONBUILD" or kind in _RUNTIME
+        found: list[tuple[str, Span, str]] = []
+        scan = inst.logical
+        if kind == "RUN" or kind in _RUNTIME:
+            scan = inst.logical[: tgt.args_start]  # flags: BuildKit expands RUN --mount
+        if "$" in scan:
+            for r in var_refs(scan, self.p.escape):
                 sp = inst.source_span(r.name_start, r.name_start + len(r.name))
-                found.append((r.name, sp))
-        for start, body in heredoc_bodies(inst):
-            for r in var_refs(body):
-                found.append(
-                    (r.name, Span(start + r.name_start, start + r.name_start + len(r.name)))
-                )
-        for name, sp in found:
-            k = self.add(Occurrence(VARIABLE, name, item, sp, READ))
+                found.append((r.name, sp, ENV))
+        if kind == "RUN":
+            found.extend(env_var_reads(tgt, shell))
+        elif kind in _RUNTIME and "$" in tgt.args:
+            base = tgt.args_start
+            for r in var_refs(tgt.args):
+                s0 = base + r.name_start
+                sp = inst.source_span(s0, s0 + len(r.name))
+                # exec form: literal, unless a shell it starts reads it
+                found.append((r.name, sp, UNSURE if tgt.json else ENV))
+        else:
+            for start, body in heredoc_bodies(inst):
+                for r in var_refs(body):
+                    s0 = start + r.name_start
+                    found.append((r.name, Span(s0, s0 + len(r.name)), ENV))
+        for name, sp, how in found:
+            if how == SHELL:
+                continue
             d = visible.get(name)
+            if d is not None and env_only and d not in self.env_defs:
+                d = None  # an ARG is gone when this runs
+            if how != ENV:
+                if d is not None:
+                    self.idx.doubtful.append((item, sp, d))
+                continue
+            k = self.add(Occurrence(VARIABLE, name, item, sp, READ))
             if d is not None:
                 self.link(k, d)
                 self.idx.target[k] = [d]
@@ -211,7 +257,15 @@ class _Builder:
             self.defs(i, defs_by_item.get(i, []), gvis, None)
         stage_names = {st.name.lower() for st in model.stages if st.name}
         final_env: list[dict[str, int]] = []
+        shell0 = default_shell(model)
+        shells_out: list[tuple[str, ...]] = []
         for st in model.stages:
+            shell_in = shell0
+            if st.base_stage is not None and st.base_stage < len(shells_out):
+                shell_in = shells_out[st.base_stage]
+            steps, shell_out = shell_walk(items, st.first, st.end, shell_in)
+            shells_out.append(shell_out)
+            shell_at = {i: sh for i, _inst, sh in steps}
             sdefs: dict[int, list[tuple[str, str, bool, Span]]] = {}
             for d in st.definitions():
                 sdefs.setdefault(d.item, []).append(
@@ -232,7 +286,7 @@ class _Builder:
             for i, inst in st.instructions:
                 if i == fi:
                     continue
-                self.refs(i, inst, visible)
+                self.refs(i, inst, visible, shell_at.get(i, shell_in))
                 for name, span, num in _flag_stage_refs(inst, stage_names, st.index):
                     if num is None:
                         k = self.add(Occurrence(STAGE, name, i, span, READ))
