@@ -30,6 +30,8 @@ from typing import Any, Literal
 
 import yaml
 
+from dockerls import probe
+
 LEVELS = ("error", "warning", "info", "style")
 THRESHOLDS = ("error", "warning", "info", "style", "ignore", "none")
 LABEL_TYPES = ("text", "url", "semver", "hash", "rfc3339", "spdx", "email")
@@ -91,11 +93,10 @@ class ConfigProblem:
 # --------------------------------------------------------------------------- discovery
 
 
-def _home(env: Mapping[str, str], home: Path | None) -> Path:
+def _home(env: Mapping[str, str], home: Path | None) -> Path | None:
     if home is not None:
         return home
-    h = env.get("HOME")
-    return Path(h) if h else Path.home()
+    return probe.home(env.get("HOME"))
 
 
 def discovery_candidates(
@@ -119,12 +120,15 @@ def discovery_candidates(
         d = d.parent
     out = [folder / name for folder in dirs for name in HIDDEN_NAMES]
     h = _home(env, home)
-    xdg = env.get("XDG_CONFIG_HOME") or str(h / ".config")
-    out += [Path(xdg) / "hadolint.yaml", Path(xdg) / "hadolint.yml"]
-    out += [
-        h / ".hadolint" / n for n in ("hadolint.yaml", "hadolint.yml", "config.yaml", "config.yml")
-    ]
-    out += [h / n for n in HIDDEN_NAMES]
+    xdg = env.get("XDG_CONFIG_HOME") or (str(h / ".config") if h is not None else None)
+    if xdg:
+        out += [Path(xdg) / "hadolint.yaml", Path(xdg) / "hadolint.yml"]
+    if h is not None:
+        out += [
+            h / ".hadolint" / n
+            for n in ("hadolint.yaml", "hadolint.yml", "config.yaml", "config.yml")
+        ]
+        out += [h / n for n in HIDDEN_NAMES]
     return out
 
 
@@ -135,9 +139,11 @@ def discover(
     env: Mapping[str, str] | None = None,
     home: Path | None = None,
 ) -> Path | None:
-    """The hadolint configuration file that applies to ``dockerfile``, if any."""
+    """The hadolint configuration file that applies to ``dockerfile``, if any.
+    A place that cannot be looked at (no permission, a broken home) counts
+    as holding none."""
     for candidate in discovery_candidates(dockerfile, workspace_root, env=env, home=home):
-        if candidate.is_file():
+        if probe.is_file(candidate):
             return candidate
     return None
 

@@ -25,6 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from dockerls import probe
 from dockerls.analysis.dockerignore import (
     ContextInfo,
     IgnoreMatcher,
@@ -45,10 +46,10 @@ def find_ignore_file(
     if dockerfile is not None:
         df = Path(dockerfile)
         specific = df.with_name(df.name + ".dockerignore")
-        if specific.is_file():
+        if probe.is_file(specific):
             return specific
     general = Path(context_dir) / ".dockerignore"
-    return general if general.is_file() else None
+    return general if probe.is_file(general) else None
 
 
 def read_ignore(path: Path | None) -> tuple[IgnoreMatcher | None, tuple[IgnoreProblem, ...]]:
@@ -109,7 +110,7 @@ def load_context(
     ignore, problems = read_ignore(ignore_path)
     entries: frozenset[str] | None = None
     complete = True
-    if list_files and Path(context_dir).is_dir():
+    if list_files and probe.is_dir(context_dir):
         entries, complete = list_context(context_dir, ignore, max_entries)
     return ContextInfo(
         root=os.fspath(context_dir),

@@ -33,7 +33,7 @@ from pygls.lsp.server import LanguageServer
 from pygls.protocol import JsonRPCNotification, LanguageServerProtocol
 from pygls.protocol.language_server import lsp_method
 
-from dockerls import __version__
+from dockerls import __version__, probe
 from dockerls import config as hadolint_config
 from dockerls import settings as settings_mod
 from dockerls.analysis.dockerignore import parse_dockerignore
@@ -574,7 +574,10 @@ def prepare_rename(
     server: DockerLanguageServer, params: lsp.PrepareRenameParams
 ) -> lsp.PrepareRenamePlaceholder | None:
     snap = server.snapshot(params.text_document.uri)
-    return f_rename.prepare_rename(snap.parse, snap.model, params.position, server.caps)
+    try:
+        return f_rename.prepare_rename(snap.parse, snap.model, params.position, server.caps)
+    except f_rename.RenameError as exc:
+        raise JsonRpcInvalidParams(str(exc)) from exc
 
 
 @SERVER.feature(lsp.TEXT_DOCUMENT_RENAME)
@@ -631,7 +634,7 @@ def document_link(
 ) -> list[lsp.DocumentLink]:
     snap = server.snapshot(params.text_document.uri)
     folder = snap.path.parent if snap.path is not None else None
-    return f_links.document_links(snap.parse, snap.model, server.caps, folder, Path.exists)
+    return f_links.document_links(snap.parse, snap.model, server.caps, folder, probe.exists)
 
 
 # -- semantic tokens, inlay hints --------------------------------------------------
