@@ -42,6 +42,7 @@ _DOMAIN = re.compile(
     r"|\[[0-9A-Fa-f:.]+\])"
     r"(?::[0-9]+)?"
 )
+_IDENTIFIER = re.compile(r"[a-f0-9]{64}")
 _HEX_LEN = {"sha256": 64, "sha384": 96, "sha512": 128}
 
 
@@ -248,6 +249,8 @@ def parse_image_ref(text: str) -> ImageRef:
 
     if not path:
         errors.append(("missing repository name", (path_start, name_end)))
+    elif registry is None and _IDENTIFIER.fullmatch(path):
+        errors.append(("a 64-character hex string is an image ID, not a name", name_span))
     elif not _has_var(path):
         offset = path_start
         for comp in path.split("/"):
@@ -278,14 +281,16 @@ def parse_image_ref(text: str) -> ImageRef:
         else:
             algo, _, hexpart = digest.partition(":")
             want = _HEX_LEN.get(algo)
-            if want is not None and len(hexpart) != want:
+            if want is None:
+                errors.append((f"unsupported digest algorithm {algo!r}", digest_span))
+            elif len(hexpart) != want:
                 errors.append(
                     (
                         f"{algo} digest must have {want} hex characters, not {len(hexpart)}",
                         digest_span,
                     )
                 )
-            elif want is not None and not re.fullmatch(r"[0-9a-f]+", hexpart):
+            elif not re.fullmatch(r"[0-9a-f]+", hexpart):
                 errors.append(("digest must be lowercase hex", digest_span))
 
     return ImageRef(

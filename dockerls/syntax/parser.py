@@ -886,20 +886,24 @@ class Parse:
                 return d
         return None
 
+    @property
+    def has_instructions(self) -> bool:
+        """False for a file of only blank lines, comments and directives
+        (BuildKit refuses it: "file with no instructions")."""
+        return any(isinstance(it, Instruction) for it in self.items[self.header :])
+
     def issues(self) -> list[tuple[Span, SyntaxIssue]]:
         """Every syntax issue with its absolute span, in document order."""
         out: list[tuple[Span, SyntaxIssue]] = []
         for idx, issue in self.header_issues:
             out.append((issue.span.shift(self.starts[idx]), issue))
-        has_instruction = False
         for i in range(self.header, len(self.items)):
             it = self.items[i]
             if isinstance(it, Instruction):
-                has_instruction = True
                 base = self.starts[i]
                 for issue in it.issues:
                     out.append((issue.span.shift(base), issue))
-        if not has_instruction:
+        if not self.has_instructions:
             out.append(
                 (
                     Span(0, 0),
@@ -1010,6 +1014,12 @@ def parse(text: str) -> Parse:
         lines.append(ln)
         ln += break_count(item.text)
         pos = end
+    if not items:
+        # an empty document is one empty line: diagnostics (no instructions)
+        # need an item to sit on
+        items.append(Blank(""))
+        starts.append(0)
+        lines.append(0)
     return Parse(
         text,
         tuple(items),

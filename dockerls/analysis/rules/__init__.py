@@ -42,7 +42,6 @@ SYNTAX_CODES: frozenset[str] = frozenset(
         "LineTooLong",
         "DuplicateDirective",
         "InvalidEscape",
-        "NoInstructions",
         "UnknownRuleCode",  # a pragma names a code no rule has (engine.py)
     }
 )

@@ -363,3 +363,28 @@ def unambiguous(name: str, best: str, candidates: list[str]) -> bool:
 def delete_words_fix(inst: Instruction, keep_end: int, end: int, what: str) -> Fix:
     """Remove ``inst.text[keep_end:end]`` (the extra words after the last kept one)."""
     return Fix(f"Remove {what}", (Edit(Span(keep_end, end), ""),), Applicability.UNSAFE)
+
+
+# --------------------------------------------------------------------------
+# shell words (BuildKit processes quotes and escapes in expanded words)
+# --------------------------------------------------------------------------
+
+
+def unclosed_quote(word: str, escape: str) -> tuple[str, int] | None:
+    """(the quote, its index) of a quote ``word`` never closes, else None."""
+    quote = ""
+    at = -1
+    i = 0
+    n = len(word)
+    while i < n:
+        c = word[i]
+        if c == escape and quote != "'":
+            i += 2
+            continue
+        if quote:
+            if c == quote:
+                quote = ""
+        elif c in "'\"":
+            quote, at = c, i
+        i += 1
+    return (quote, at) if quote else None

@@ -10,6 +10,7 @@ from dockerls.analysis.rules.base import (
     Rule,
     Severity,
 )
+from dockerls.analysis.rules.syn_common import unclosed_quote
 from dockerls.syntax.nodes import Instruction, Span
 
 
@@ -38,24 +39,11 @@ class UnterminatedQuote(Rule):
     kinds = frozenset({"ENV", "LABEL", "ARG"})
 
     def check_instruction(self, inst: Instruction, ctx: InstructionContext) -> Iterable[Finding]:
-        esc = ctx.escape
         for w in inst.words:
             v = w.value
-            quote = ""
-            at = -1
-            i = 0
-            while i < len(v):
-                c = v[i]
-                if c == esc and quote != "\x27":
-                    i += 2
-                    continue
-                if quote:
-                    if c == quote:
-                        quote = ""
-                elif c in '\x27"':
-                    quote, at = c, i
-                i += 1
-            if quote:
+            bad = unclosed_quote(v, ctx.escape)
+            if bad is not None:
+                quote, at = bad
                 exact = len(w.span) == len(v)
                 span = Span(w.span.start + at, w.span.end) if exact else w.span
                 yield Finding(
@@ -64,6 +52,5 @@ class UnterminatedQuote(Rule):
                     if quote == "'"
                     else "The double quote is never closed",
                 )
-
 
 RULE = UnterminatedQuote()
