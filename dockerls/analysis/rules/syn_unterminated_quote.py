@@ -53,4 +53,5 @@ class UnterminatedQuote(Rule):
                     else "The double quote is never closed",
                 )
 
+
 RULE = UnterminatedQuote()
