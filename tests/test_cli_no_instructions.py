@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.support import REPO
 
 
 @pytest.mark.parametrize(
@@ -21,7 +21,7 @@ def test_check_fails_on_a_file_without_instructions(tmp_path: Path, text: str) -
     df.write_text(text)
     res = subprocess.run(
         [sys.executable, "-m", "dockerls", "check", "--no-shellcheck", "-f", "json", str(df)],
-        cwd=ROOT,
+        cwd=REPO,
         capture_output=True,
         text=True,
         timeout=120,

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.support import REPO
 from tests.unreadable import locked_config, unprivileged
 
-ROOT = Path(__file__).resolve().parents[1]
 ARGS = ("--no-shellcheck", "-f", "json")
 
 
@@ -22,7 +22,7 @@ def test_check_with_an_unreadable_config_folder(tmp_path: Path, where: str) -> N
     with locked_config(tmp_path, where) as (env, folder, dockerfile):
         res = subprocess.run(
             [*unprivileged(), sys.executable, "-m", "dockerls", "check", *ARGS, str(dockerfile)],
-            cwd=ROOT,
+            cwd=REPO,
             env=env,
             capture_output=True,
             text=True,
