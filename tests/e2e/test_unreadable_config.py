@@ -10,7 +10,7 @@ import pytest
 from lsprotocol import types as lsp
 from pytest_lsp import ClientServerConfig, client_capabilities
 
-from tests.e2e.published import wait_publish
+from tests.e2e.helpers import wait_publish
 from tests.unreadable import DOCKERFILE, locked_config, unprivileged
 
 
