@@ -15,13 +15,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from dockerls.syntax.text import is_go_space
+
 _MARKER_RE = re.compile(r"([0-9]*)<<(-?)([^<]*)")
-_GO_LATIN1_SPACE = frozenset("\t\n\v\f\r \x85\xa0")
-
-
-def _is_space(ch: str) -> bool:
-    """Go's ``unicode.IsSpace`` (Python's ``isspace`` also takes \\x1c-\\x1f)."""
-    return ch in _GO_LATIN1_SPACE if ch <= "\xff" else ch.isspace()
 
 
 def _is_name_char(ch: str) -> bool:
@@ -47,7 +43,7 @@ class _Words:
         self.words: list[tuple[str, int, int]] = []
 
     def char(self, ch: str, at: int) -> None:
-        if _is_space(ch):
+        if is_go_space(ch):
             if self.in_word and self.buf:
                 self.words.append(("".join(self.buf), self.start, at))
                 self.buf = []

@@ -32,7 +32,7 @@ from dockerls.syntax.nodes import (
     SyntaxIssue,
     Word,
 )
-from dockerls.syntax.text import BOM, break_count, next_break
+from dockerls.syntax.text import BOM, GO_SPACE, break_count, is_go_space, next_break
 
 KNOWN_DIRECTIVES = frozenset({"syntax", "escape", "check"})
 HEREDOC_INSTRUCTIONS = frozenset({"ADD", "COPY", "RUN"})
@@ -41,7 +41,7 @@ _DIRECTIVE_RE = re.compile(r"#[ \t]*([a-zA-Z][a-zA-Z0-9]*)[ \t]*=[ \t]*(.+?)[ \t
 # BuildKit's reWhitespace (a lone \r is a blank inside a line)
 _WS_SPLIT_RE = _CMD_SPLIT_RE = re.compile(r"[\t\v\f\r ]+")
 _JSON_STRING_RE = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
-_NONSPACE_RE = re.compile(r"\S+")
+_NONSPACE_RE = re.compile(rf"[^{re.escape(GO_SPACE)}]+")
 # BuildKit: the escape character at the end of a line (trailing blanks
 # allowed) continues the line, unless it is itself escaped.
 CONTINUATION_RE = {
@@ -110,14 +110,15 @@ class _Mapper:
 # Word splitting, following BuildKit's parser semantics.
 
 
-def _is_space(ch: str) -> bool:
-    return ch.isspace()
+_is_space = is_go_space
+_WS = GO_SPACE
+_WS_CLASS = re.escape(GO_SPACE)
 
 
 def _word_re(escape: str) -> re.Pattern[str]:
     e = re.escape(escape)
     return re.compile(
-        rf"""(?:[^\s"'{e}]|{e}.|"(?:[^"{e}]|{e}.)*"|'[^']*')+""",
+        rf"""(?:[^{_WS_CLASS}"'{e}]|{e}.|"(?:[^"{e}]|{e}.)*"|'[^']*')+""",
         re.DOTALL,
     )
 
@@ -138,11 +139,11 @@ def parse_words(rest: str, escape: str) -> list[tuple[str, int, int]]:
         prev = 0
         ok = True
         for _w, ws, we in found:
-            if ws > prev and not rest[prev:ws].isspace():
+            if ws > prev and rest[prev:ws].strip(_WS):
                 ok = False
                 break
             prev = we
-        if ok and (prev == len(rest) or rest[prev:].isspace()):
+        if ok and not rest[prev:].strip(_WS):
             return found
     words: list[tuple[str, int, int]] = []
     in_word = False
@@ -336,7 +337,7 @@ def unquote(rest: str, escape: str = "\\") -> str:
 
 def _json_array(args: str) -> tuple[list[str] | None, bool]:
     """Return (strings, not_string_array_error)."""
-    s = args.lstrip()
+    s = args.lstrip(_WS)
     if not s.startswith("["):
         return None, False
     try:
@@ -411,10 +412,10 @@ def _body(
         if not args:
             return _Body()
         sep = 0
-        while sep < len(args) and not args[sep].isspace():
+        while sep < len(args) and not _is_space(args[sep]):
             sep += 1
         nxt = sep
-        while nxt < len(args) and args[nxt].isspace():
+        while nxt < len(args) and _is_space(args[nxt]):
             nxt += 1
         typ = args[:sep]
         inner = _body("CMD", args[nxt:], args_start + nxt, mapper, escape, [])
@@ -533,8 +534,8 @@ def _instruction_from_line(
     """Build an Instruction from ``line`` (a logical line, or for ONBUILD the
     part after the keyword), ``base`` being its index in the mapper."""
     # splitCommand: TrimSpace then split on whitespace once
-    lead = len(line) - len(line.lstrip())
-    trimmed = line.strip()
+    lead = len(line) - len(line.lstrip(_WS))
+    trimmed = line.strip(_WS)
     m = _CMD_SPLIT_RE.search(trimmed)
     if m is None:
         keyword = trimmed
@@ -569,8 +570,8 @@ def _instruction_from_line(
                 value_span = mapper.span(vs, rest_base + fe)
             flags.append(Flag(raw, fname, fvalue, span, name_span, value_span))
         after = rest[flag_end:]
-        args = after.strip()
-        args_start = rest_base + flag_end + (len(after) - len(after.lstrip()))
+        args = after.strip(_WS)
+        args_start = rest_base + flag_end + (len(after) - len(after.lstrip(_WS)))
     args_span = mapper.span(args_start, args_start + len(args)) if args else None
 
     sub: Instruction | None = None
@@ -640,7 +641,7 @@ def _can_contain_heredoc(first_line: str) -> bool:
     in non-JSON form with ``<<`` somewhere."""
     if "<<" not in first_line:
         return False
-    parts = first_line.split(None, 2)
+    parts = _CMD_SPLIT_RE.split(first_line.strip(_WS), 2)
     if not parts:
         return False
     kw = parts[0].upper()
@@ -659,7 +660,7 @@ def lex_item(text: str, pos: int, escape: str, doc_start: bool = False) -> tuple
     end = _split_lines(text, pos)
     raw = text[pos:end]
     line = _strip_newline(raw)
-    stripped = (line[1:] if doc_start and line.startswith(BOM) else line).lstrip()
+    stripped = (line[1:] if doc_start and line.startswith(BOM) else line).lstrip(_WS)
     if not stripped:
         return Blank(raw), end
     if stripped[0] == "#":
@@ -685,7 +686,7 @@ def lex_item(text: str, pos: int, escape: str, doc_start: bool = False) -> tuple
         pline = _strip_newline(text[cur:lend])
         rel = cur - pos
         line_count += 1
-        ls = pline.lstrip()
+        ls = pline.lstrip(_WS)
         if ls.startswith("#"):
             inner_comments.append(Span(rel, rel + len(pline)))
             cur = lend
@@ -716,7 +717,7 @@ def lex_item(text: str, pos: int, escape: str, doc_start: bool = False) -> tuple
             )
         # JSON-form instructions can't hold heredocs; _instruction_from_line
         # re-checks, but the body lines must not be consumed either.
-        kw_rest = first.split(None, 1)
+        kw_rest = _CMD_SPLIT_RE.split(first.strip(_WS), 1)
         if markers and not _looks_json(kw_rest):
             for mk in markers:
                 body_start = cur
@@ -794,7 +795,7 @@ def _looks_json(kw_rest: list[str]) -> bool:
     rest = kw_rest[1]
     kw = kw_rest[0].upper()
     if kw == "ONBUILD":
-        parts = rest.split(None, 1)
+        parts = _CMD_SPLIT_RE.split(rest.strip(_WS), 1)
         if len(parts) < 2:
             return False
         rest = parts[1]

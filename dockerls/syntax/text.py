@@ -17,6 +17,19 @@ from __future__ import annotations
 
 BOM = "\ufeff"
 
+# Go's ``unicode.IsSpace``, which BuildKit's parser trims and splits with
+# (Python's ``str.isspace`` also takes \x1c-\x1f, which Go does not)
+GO_SPACE = (
+    "\t\n\v\f\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
+    "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+_GO_SPACE_SET = frozenset(GO_SPACE)
+
+
+def is_go_space(ch: str) -> bool:
+    """Go's ``unicode.IsSpace`` for one character."""
+    return ch in _GO_SPACE_SET
+
 
 def bom_length(text: str) -> int:
     """1 when ``text`` starts with a byte order mark, else 0."""

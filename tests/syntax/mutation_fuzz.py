@@ -92,6 +92,12 @@ TOKENS = [
     "0",
     "-",
     "é",
+    # blanks where Go and Python disagree, or that only Go's IsSpace knows
+    "\x1c",
+    "\x85",
+    "\xa0",
+    "\u2028",
+    "\u3000",
 ]
 
 # whole lines, inserted at a line start
