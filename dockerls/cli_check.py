@@ -199,12 +199,14 @@ _VULNS = _Vulns()
 
 def context_facts(path: Path | None) -> Facts:
     """What the CLI knows of one Dockerfile without the network: its build context (its
-    folder) and the release lifecycles (the shipped data, or a refreshed copy in the cache)."""
+    folder, assumed) and the release lifecycles (the shipped data, or a refreshed copy in the cache)."""
     lifecycle = _lifecycle()
     if path is None:
         return Facts(lifecycle=lifecycle)
     with contextlib.suppress(OSError):
-        return Facts(context=_LOADER.get(path.parent, path), lifecycle=lifecycle)
+        # no option names the build context yet: its folder is only a guess
+        context = _LOADER.get(path.parent, path, assumed=True)
+        return Facts(context=context, lifecycle=lifecycle)
     return Facts(lifecycle=lifecycle)
 
 

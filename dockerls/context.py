@@ -104,8 +104,11 @@ def load_context(
     *,
     list_files: bool = True,
     max_entries: int = DEFAULT_MAX_ENTRIES,
+    assumed: bool = False,
 ) -> ContextInfo:
-    """Read the ignore file and (optionally) list the context, uncached."""
+    """Read the ignore file and (optionally) list the context, uncached.
+    ``assumed``: the caller was not told the context and took the
+    Dockerfile's folder (see :class:`ContextInfo`)."""
     ignore_path = find_ignore_file(context_dir, dockerfile)
     ignore, problems = read_ignore(ignore_path)
     entries: frozenset[str] | None = None
@@ -119,6 +122,7 @@ def load_context(
         entries=entries,
         complete=complete,
         problems=problems,
+        assumed=assumed,
     )
 
 
@@ -183,12 +187,20 @@ class ContextLoader:
     def __init__(self, *, max_entries: int = DEFAULT_MAX_ENTRIES, ttl: float = 5.0) -> None:
         self.max_entries = max_entries
         self.ttl = ttl
-        self._cache: dict[tuple[str, str], _Entry] = {}
+        self._cache: dict[tuple[str, str, bool], _Entry] = {}
 
     def get(
-        self, context_dir: str | os.PathLike[str], dockerfile: str | os.PathLike[str] | None = None
+        self,
+        context_dir: str | os.PathLike[str],
+        dockerfile: str | os.PathLike[str] | None = None,
+        *,
+        assumed: bool = False,
     ) -> ContextInfo:
-        key = (os.fspath(context_dir), os.fspath(dockerfile) if dockerfile is not None else "")
+        key = (
+            os.fspath(context_dir),
+            os.fspath(dockerfile) if dockerfile is not None else "",
+            assumed,
+        )
         ignore_path = find_ignore_file(context_dir, dockerfile)
         stamp = (
             os.fspath(ignore_path) if ignore_path else None,
@@ -199,7 +211,7 @@ class ContextLoader:
         hit = self._cache.get(key)
         if hit is not None and hit.stamp == stamp and now - hit.made < self.ttl:
             return hit.info
-        info = load_context(context_dir, dockerfile, max_entries=self.max_entries)
+        info = load_context(context_dir, dockerfile, max_entries=self.max_entries, assumed=assumed)
         self._cache[key] = _Entry(stamp, now, info)
         return info
 

@@ -113,7 +113,9 @@ class DocumentStore:
             return NO_FACTS
         root = self.context_dir or str(path.parent)
         try:
-            return Facts(context=self.context_loader.get(root, path))
+            # without the context.path setting the Dockerfile's folder is a guess
+            assumed = self.context_dir is None
+            return Facts(context=self.context_loader.get(root, path, assumed=assumed))
         except OSError as exc:
             log.info("build context %s unreadable: %s", root, exc)
             return NO_FACTS

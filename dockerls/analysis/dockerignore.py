@@ -262,6 +262,11 @@ class ContextInfo:
     relative slash paths of files *and* directories found (None when the
     context was not listed); ``complete`` is False when the listing stopped at
     its size cap, in which case "matches nothing" cannot be concluded.
+    ``assumed`` is True when nobody said which folder the build sends: the
+    Dockerfile's folder stands in for it (the CLI, or the editor without the
+    ``context.path`` setting), and a build such as ``docker build -f
+    docker/Dockerfile .`` sends another one, so findings that rest on the
+    context are only hints then (see ``bk_copy_common.context_caveat``).
     """
 
     root: str = ""
@@ -270,10 +275,12 @@ class ContextInfo:
     entries: frozenset[str] | None = None
     complete: bool = True
     problems: tuple[IgnoreProblem, ...] = field(default=())
+    assumed: bool = False
 
     @classmethod
     def from_mapping(cls, m: Mapping[str, Any]) -> ContextInfo:
-        """Build from plain data: ``{"dockerignore": text, "files": [paths]}``."""
+        """Build from plain data: ``{"dockerignore": text, "files": [paths]}``
+        (also ``root``, ``ignore_file``, ``complete`` and ``assumed``)."""
         text = m.get("dockerignore")
         ignore = None
         problems: tuple[IgnoreProblem, ...] = ()
@@ -291,6 +298,7 @@ class ContextInfo:
             entries,
             bool(m.get("complete", True)),
             problems,
+            bool(m.get("assumed", False)),
         )
 
     @classmethod

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from dockerls.analysis.dockerignore import ContextInfo
 from dockerls.analysis.model import Model, Stage, expand, var_refs
+from dockerls.analysis.rules.base import Severity
 from dockerls.syntax.nodes import Span
 
 
@@ -21,6 +22,15 @@ class Source:
 
 def context_of(model: Model) -> ContextInfo | None:
     return model.facts.context
+
+
+def context_caveat(ctx: ContextInfo) -> tuple[Severity | None, str]:
+    """(severity, message tail) for a finding that rests on the build context:
+    when the context is only assumed (the Dockerfile's folder) the finding is
+    a hint, which fails no CI at the default threshold, and says so."""
+    if not ctx.assumed:
+        return None, ""
+    return Severity.STYLE, " (if the build context is the Dockerfile's folder, as assumed)"
 
 
 def _remote(path: str) -> bool:

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from dockerls.analysis.model import Model
 from dockerls.analysis.rules.base import Finding, Rule, Severity
+from dockerls.analysis.rules.bk_copy_common import context_caveat
 from dockerls.analysis.rules.dls101_copy_all_before_install import whole_context_copies
 
 
@@ -13,7 +14,9 @@ class MissingDockerignore(Rule):
     """What it does:
     Flags `COPY . .` (any copy of the whole build context) when the build
     context has no `.dockerignore` (nor a `<Dockerfile>.dockerignore` next
-    to the Dockerfile).  It needs the build context, so it speaks only in
+    to the Dockerfile).  When the context is only assumed (the Dockerfile's
+    folder, nobody said otherwise) the finding is a hint that says so.  It
+    needs the build context, so it speaks only in
     the editor or `dockerls check`, never on text alone.
 
     Why it matters:
@@ -51,11 +54,13 @@ class MissingDockerignore(Rule):
             first = next(whole_context_copies(st), None)
             if first is not None:
                 idx, span = first
+                severity, caveat = context_caveat(ctx)
                 yield Finding(
                     span,
                     "The whole build context is copied but there is no `.dockerignore`:"
-                    " add one to keep `.git`, dependencies and secrets out",
+                    " add one to keep `.git`, dependencies and secrets out" + caveat,
                     item=idx,
+                    severity=severity,
                 )
                 return
 

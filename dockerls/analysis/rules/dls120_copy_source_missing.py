@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dockerls.analysis.dockerignore import normalize_source
 from dockerls.analysis.model import Model, Stage
 from dockerls.analysis.rules.base import Finding, Rule, Severity
-from dockerls.analysis.rules.bk_copy_common import context_of, local_sources
+from dockerls.analysis.rules.bk_copy_common import context_caveat, context_of, local_sources
 
 
 class CopySourceMissing(Rule):
@@ -17,6 +17,11 @@ class CopySourceMissing(Rule):
     only speaks when the whole context could be listed; sources with
     undefined variables, URLs, `--from` and heredocs are skipped, and a
     source excluded outright by `.dockerignore` is left to CopyIgnoredFile.
+    When nobody said which folder the build sends (the CLI, or the editor
+    without the `context.path` setting), the Dockerfile's folder is only
+    assumed to be the context, and `docker build -f docker/Dockerfile .`
+    sends another one: the finding is then a hint, which fails no CI at the
+    default threshold, and its message says the context was assumed.
 
     Why it matters:
     The build stops at this instruction with a "not found" error, after
@@ -40,6 +45,7 @@ class CopySourceMissing(Rule):
         ctx = context_of(model)
         if ctx is None or ctx.entries is None or not ctx.complete:
             return
+        severity, caveat = context_caveat(ctx)
         simple_ignore = ctx.ignore is not None and not ctx.ignore.exclusions
         for src in local_sources(stage, model):
             path = normalize_source(src.path)
@@ -57,7 +63,7 @@ class CopySourceMissing(Rule):
                 msg = f"Every path `{src.text}` matches is excluded by `.dockerignore`"
             else:
                 msg = f"`{src.text}` matches nothing in the build context"
-            yield Finding(src.span, msg, item=src.item)
+            yield Finding(src.span, msg + caveat, item=src.item, severity=severity)
 
 
 RULE = CopySourceMissing()
