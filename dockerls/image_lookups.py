@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 from lsprotocol import types as lsp
 
 from dockerls.analysis.facts import ImageFacts
-from dockerls.analysis.model import Stage
+from dockerls.analysis.model import Model, Stage
 from dockerls.features import images as f_images
 from dockerls.features.caps import ClientCaps
 from dockerls.features.code_actions import as_command, wanted
@@ -322,7 +322,7 @@ class ImageLookups:
         return list(found)
 
     # -- lint facts -----------------------------------------------------------------
-    def image_facts(self, snap: Snapshot) -> dict[str, ImageFacts]:
+    def image_facts(self, uri: str, model: Model) -> dict[str, ImageFacts]:
         """What the registry caches know about the document's base images, as
         lint facts (``Facts.images``): platforms for FROMs with a literal
         ``--platform`` (InvalidBaseImagePlatform), tag lists and current
@@ -337,14 +337,14 @@ class ImageLookups:
         want_tags = rs.diagnostics.unknown_tag and groups.registry
         want_digest = rs.diagnostics.outdated_digest and groups.registry
         out: dict[str, ImageFacts] = {}
-        for st in f_images.lookup_stages(snap.model):
+        for st in f_images.lookup_stages(model):
             ref = f_images.lookup_ref(st)
             assert ref is not None
             platforms = None
             if groups.buildkit and st.platform and "$" not in st.platform:
-                platforms = self._platforms(ref, snap.uri)
-            tags = self.tags(ref, snap.uri).tags if want_tags and ref.tag else None
-            digest = self.digest(ref, snap.uri) if want_digest and ref.digest and ref.tag else None
+                platforms = self._platforms(ref, uri)
+            tags = self.tags(ref, uri).tags if want_tags and ref.tag else None
+            digest = self.digest(ref, uri) if want_digest and ref.digest and ref.tag else None
             if platforms is not None or tags is not None or digest is not None:
                 out[st.image] = ImageFacts(
                     tags=None if tags is None else tuple(tags), digest=digest, platforms=platforms

@@ -39,6 +39,7 @@ from dockerls import settings as settings_mod
 from dockerls.analysis.dockerignore import parse_dockerignore
 from dockerls.analysis.engine import LintConfig
 from dockerls.analysis.facts import Facts, ShellCheckResults
+from dockerls.analysis.model import Model
 from dockerls.analysis.rules import known_code
 from dockerls.analysis.shellcheck_map import ScriptJob, jobs_for
 from dockerls.context import context_lister
@@ -182,6 +183,7 @@ class DockerLanguageServer(LanguageServer):
         self.checker_key: object = None  # the settings the checker was built for
         self.sc_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="shellcheck")
         self.sc_running: set[str] = set()  # uris with a ShellCheck run in flight
+        self.sc_results: ShellCheckResults | None = None  # the checker's cached results
         # uri -> (result id, data) of the last semantic tokens, for deltas
         self.tokens: dict[str, tuple[str, list[int]]] = {}
         self.tokens_counter = 0
@@ -280,7 +282,10 @@ class DockerLanguageServer(LanguageServer):
         if snap is None:
             return
         try:
-            result = snap.lint(self.facts_for(snap))
+            result = snap.lint()  # with the facts the document had
+            facts = self.facts_for(snap, result.model)
+            if facts is not snap.facts:  # new outside facts: only file rules run again
+                result = snap.lint(facts)
             cache = self.diag_caches.get(uri)
             if cache is None or cache.encoding != self.caps.encoding:
                 cache = self.diag_caches[uri] = DiagnosticCache(self.caps.encoding)
@@ -290,12 +295,13 @@ class DockerLanguageServer(LanguageServer):
             return
         self.publish_raw(uri, snap.version, body)
 
-    def facts_for(self, snap: Snapshot) -> Facts:
+    def facts_for(self, snap: Snapshot, model: Model) -> Facts:
         """The outside facts of a publish: the document's build context, what
         the registry caches know about its images, ShellCheck's cached results
         (the same facts object when nothing changed)."""
-        images = self.images.image_facts(snap)
-        facts = replace(snap.facts, images=images, shellcheck=self.shellcheck_results(snap))
+        images = self.images.image_facts(snap.uri, model)
+        shellcheck = self.shellcheck_results(snap, model)
+        facts = replace(snap.facts, images=images, shellcheck=shellcheck)
         return snap.facts if facts == snap.facts else facts
 
     def publish_raw(self, uri: str, version: int | None, diagnostics_array_json: bytes) -> None:
@@ -334,25 +340,27 @@ class DockerLanguageServer(LanguageServer):
                 checker = ShellChecker(sc.path, sc.extra_args, background=True)
                 if checker.available:
                     self.checker = checker
+                    self.sc_results = checker.cached_results()
                 elif sc.enabled is True:
                     msg = "dockerls: shellcheck.enabled is on but no ShellCheck binary was found"
                     log.warning(msg)
                     self.window_show_message(lsp.ShowMessageParams(lsp.MessageType.Warning, msg))
         return self.checker
 
-    def shellcheck_results(self, snap: Snapshot) -> ShellCheckResults | None:
-        """Cached ShellCheck results now; uncached scripts are checked in a
-        worker thread and the document is published again when they're done."""
+    def shellcheck_results(self, snap: Snapshot, model: Model) -> ShellCheckResults | None:
+        """ShellCheck's cached results (a view that stays the same object until
+        new results arrive); uncached scripts are checked in a worker thread
+        and the document is published again when they're done."""
         checker = self.shellchecker()
         if checker is None:
             return None
-        found, missing = checker.peek(jobs_for(snap.parse, snap.model))
+        missing = checker.peek(jobs_for(snap.parse, model))[1]
         if missing and snap.uri not in self.sc_running:
             self.sc_running.add(snap.uri)
             loop = asyncio.get_running_loop()
             fut = loop.run_in_executor(self.sc_pool, checker.check_scripts, missing)
             fut.add_done_callback(partial(self.shellcheck_done, snap.uri, checker, missing))
-        return found
+        return self.sc_results
 
     def shellcheck_done(
         self, uri: str, checker: ShellChecker, scripts: list[ScriptJob], _run: object
@@ -362,6 +370,8 @@ class DockerLanguageServer(LanguageServer):
         retried here)."""
         self.sc_running.discard(uri)
         if not checker.peek(scripts)[1]:
+            if checker is self.checker:  # new results: a new view, so documents lint again
+                self.sc_results = checker.cached_results()
             self.republish(uri)
 
     # -- requests -------------------------------------------------------

@@ -19,9 +19,10 @@ import sys
 import sysconfig
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 from dockerls.analysis.facts import ShellCheckResults
 from dockerls.analysis.model import Model
@@ -231,10 +232,46 @@ class ShellChecker:
                 self._cache.popitem(last=False)
         return out
 
+    def cached_results(self) -> ShellCheckResults:
+        """A read-only view of the cached results (``Facts.shellcheck`` of a
+        lint that doesn't wait): scripts not checked yet are absent.  A new
+        view object each call, so a caller can say "new results arrived" by
+        taking a new one."""
+        return _CacheView(self)
+
     def results_for(self, parse: Parse, model: Model) -> ShellCheckResults:
         """Findings for every script of one document (blocking): the
         ``Facts.shellcheck`` value of a lint that waits for ShellCheck."""
         return self.check_scripts(jobs_for(parse, model))
+
+
+class _CacheView(Mapping[tuple[str, str], Sequence[ScFinding]]):
+    """The checker's cached findings per script key, read under its lock."""
+
+    __slots__ = ("_checker",)
+
+    def __init__(self, checker: ShellChecker) -> None:
+        self._checker = checker
+
+    def __getitem__(self, key: tuple[str, str]) -> Sequence[ScFinding]:
+        with self._checker._lock:
+            return self._checker._cache[key]
+
+    def get(self, key: tuple[str, str], default: Any = None) -> Any:
+        with self._checker._lock:
+            return self._checker._cache.get(key, default)
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        with self._checker._lock:
+            return iter(list(self._checker._cache))
+
+    def __len__(self) -> int:
+        return len(self._checker._cache)
+
+    def __eq__(self, other: object) -> bool:
+        return self is other  # a view stands for "the results as of when it was taken"
+
+    __hash__ = object.__hash__
 
 
 __all__ = ["ShellChecker", "find_shellcheck"]

@@ -397,9 +397,12 @@ class Linter:
         every other result is reused as is.
         """
         last = self._last
-        if last is None or p.changed is None or p.parent_id != id(last.parse):
+        if last is None or directive != self._active_for or stage_inputs != last.stage_inputs:
             return None
-        if directive != self._active_for or stage_inputs != last.stage_inputs:
+        if p is last.parse:  # the same text, new facts only file rules read
+            last.model.facts = facts
+            return self._finish(last.model, last.base_per_item, last.global_ignores, last.segments)
+        if p.changed is None or p.parent_id != id(last.parse):
             return None
         first_changed, old_end, new_end = p.changed
         if old_end != new_end or first_changed >= new_end:

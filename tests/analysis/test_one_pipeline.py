@@ -58,3 +58,21 @@ def test_settings_ignore_either_name(text: str, hadolint: str, buildkit: str) ->
         pragma = text.replace("\n", f"\n# hadolint ignore={name}\n", 1)
         assert _found(pragma) == [], name
         assert _found(f"# hadolint global ignore={name}\n" + text) == [], name
+
+
+def test_new_facts_on_the_same_text_equal_a_fresh_lint() -> None:
+    """ShellCheck's results arrive after the text was linted: linting the
+    same parse again with them gives what a fresh linter gives."""
+    from dockerls.analysis.model import build_model
+    from dockerls.analysis.shellcheck_map import ScFinding, jobs_for
+
+    p = parse("FROM debian:12\nARG X\nRUN echo $x\n# hadolint ignore=SC2086\nRUN echo $x\n")
+    jobs = jobs_for(p, build_model(p))
+    results = {j.key: [ScFinding(2086, "info", "quote it", 2, 6, 2, 8)] for j in jobs}
+    linter = Linter()
+    before = linter.lint(p)
+    assert not [v for _i, v in before.all() if v.code == "SC2086"]
+    again = linter.lint(p, facts=Facts(shellcheck=results))
+    fresh = Linter().lint(p, facts=Facts(shellcheck=results))
+    assert again.all() == fresh.all()
+    assert [(i, v.code) for i, v in again.all() if v.code.startswith("SC")] == [(2, "SC2086")]
