@@ -123,6 +123,9 @@ class _Segment:
     stage: Stage | None
     result: _StageResult
     shell_in: tuple[str, ...]  # the shell in force at its start
+    # the index of the stage it builds on (``Model.parent_stage``): part of
+    # the file-level facts, so the fast path reuses it as it is
+    parent: int | None = None
 
 
 def _sort_key(v: Violation) -> tuple[int, int, str]:
@@ -325,7 +328,9 @@ class Linter:
             if res is None:
                 res = self._lint_segment(p, model, first, end, st, shell_in)
             new_stage_cache[key] = res
-            recorded.append(_Segment(first, end, st, res, shell_in))
+            recorded.append(
+                _Segment(first, end, st, res, shell_in, None if parent is None else parent.index)
+            )
             if st is not None:
                 stage_results.append(res)
                 shells_out.append(res.shell_out)
@@ -447,33 +452,28 @@ class Linter:
             new_stage = replace(st, items=new_items[first:end])
             stages = list(old_model.stages)
             stages[st.index] = new_stage
-            model = replace(old_model, parse=p, stages=stages)
+            model = old_model.derived(p, stages)
         new_segs = list(segs)
         per_item = dict(last.base_per_item)
         # re-lint the edited stage, then any stage built on a re-linted one
         redo = {st.index}
         shells: dict[int, tuple[str, ...]] = {}
         for kk in range(k, len(segs)):
-            sfirst, send, sst, sshell = (
-                segs[kk].first,
-                segs[kk].end,
-                segs[kk].stage,
-                segs[kk].shell_in,
-            )
+            seg = segs[kk]
+            sfirst, send, sst, sshell = seg.first, seg.end, seg.stage, seg.shell_in
             if sst is None:
                 continue
             if sst.index not in redo:
-                parent = model.parent_stage(sst)
-                if parent is None or parent.index not in redo:
+                if seg.parent is None or seg.parent not in redo:
                     continue
                 redo.add(sst.index)
                 sst = stages[sst.index]
-                sshell = shells.get(parent.index, sshell)
+                sshell = shells.get(seg.parent, sshell)
             else:
                 sst = new_stage
             res = self._lint_segment(p, model, sfirst, send, sst, sshell)
             shells[sst.index] = res.shell_out
-            new_segs[kk] = _Segment(sfirst, send, sst, res, sshell)
+            new_segs[kk] = _Segment(sfirst, send, sst, res, sshell, seg.parent)
             for idx in range(sfirst, send):
                 per_item.pop(idx, None)
             for rel, vs in res.per_item.items():

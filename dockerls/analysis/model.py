@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from dockerls.analysis.facts import NO_FACTS, Facts
@@ -317,6 +317,16 @@ class Model:
             if st.name is not None and st.name.lower() == low:
                 return st
         return None
+
+    def derived(self, parse: Parse, stages: list[Stage]) -> Model:
+        """A copy for a new parse whose stage names, bases and global ARGs
+        are those of this one (the engine's keystroke path): what depends only
+        on them (the parent stages) is kept, not computed again."""
+        new = replace(self, parse=parse, stages=stages)
+        parents = self.__dict__.get("_parents")
+        if parents is not None:
+            new.__dict__["_parents"] = parents
+        return new
 
     def parent_stage(self, stage: Stage) -> Stage | None:
         """The earlier stage ``stage`` is built ``FROM`` in a build with the
