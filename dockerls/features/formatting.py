@@ -1,7 +1,9 @@
 """``textDocument/formatting``, ``/rangeFormatting`` and ``/onTypeFormatting``.
 
-Only whitespace outside quotes and keyword case change, so formatting never
-changes what BuildKit builds:
+Formatting never changes what BuildKit builds: only keyword case and
+whitespace that BuildKit (or the shell running a command) reads as a plain
+separator change, so BuildKit's parse of the formatted file has the same
+instructions, flags, values, JSON forms and heredocs:
 
 - keywords (and FROM's ``AS``) upper-cased when the setting asks for it;
 - one space between the keyword, each flag and the arguments (and between
@@ -9,29 +11,43 @@ changes what BuildKit builds:
 - continuation lines indented by one unit (the editor's tab/spaces options,
   or the ``continuationIndent`` setting), keeping any deeper nesting the
   user chose relative to the least indented line when
-  ``keepNestedIndentation`` is on; a line is never re-indented where its
-  leading whitespace is inside quotes or would split a word;
-- trailing blanks removed (also after a line-continuation character);
+  ``keepNestedIndentation`` is on;
+- trailing blanks removed after a line-continuation character and at the
+  end of an instruction (BuildKit trims both);
 - exec-form JSON spacing normalised (``["a", "b"]``) when ``normalizeJson``;
 - heredoc bodies, comments, directives and blank lines are left as written.
 
-The result is one :class:`TextEdit` per changed line, and formatting is
-idempotent.
+A continuation line keeps its leading whitespace when that whitespace is part
+of a value: inside quotes or after an escape (by the rules of whoever reads
+it: BuildKit's flag and word splitting, JSON, or the shell), or in a value
+BuildKit keeps verbatim (``ENV KEY value``, ``LABEL key value``, USER,
+WORKDIR, STOPSIGNAL, MAINTAINER, a shell-form command run by ``cmd`` or an
+interpreter).  A line is
+never indented where that would split a word, nor unindented where it would
+join two.
+
+The result is one :class:`TextEdit` per changed line; formatting is
+idempotent and linear in the size of the document.  Range and on-type
+formatting only change the requested lines.
 """
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_left
+from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import pairwise
 
 from lsprotocol import types as lsp
 
-from dockerls.analysis.model import Model
+from dockerls.analysis.model import Model, build_model, default_shell
 from dockerls.features.caps import ClientCaps
-from dockerls.features.positions import item_position
+from dockerls.features.positions import units
 from dockerls.settings import FormatSettings
 from dockerls.syntax.nodes import Instruction
-from dockerls.syntax.parser import CONTINUATION_RE, Parse
+from dockerls.syntax.parser import CONTINUATION_RE, Parse, parse
+from dockerls.syntax.shell import shell_dialect
 
 
 @dataclass(frozen=True)
@@ -57,39 +73,182 @@ def options(settings: FormatSettings, fo: lsp.FormattingOptions | None) -> Forma
     )
 
 
-def _scan_quotes(s: str, quote: str, escape: str) -> str:
-    """Quote state after ``s`` given the state before it ("" = none)."""
-    i = 0
-    n = len(s)
-    while i < n:
-        ch = s[i]
-        if quote == "'":
-            if ch == "'":
-                quote = ""
-        elif ch == escape:
-            i += 2
+# ---------------------------------------------------------------------------
+# Where whitespace is part of a value
+#
+# A reader is described by its quote characters (each with the escape
+# character that works inside it, or None) and the escape character outside
+# quotes.  ``_protected`` returns the half-open intervals of the logical line
+# where a blank is not a separator: a quoted stretch (quotes included) or an
+# escape with the character it escapes.
+
+
+@dataclass(frozen=True)
+class _Reader:
+    quotes: tuple[tuple[str, str | None], ...]
+    escape: str | None
+    ansi_c: bool = False  # ``$'...'`` quotes with backslash escapes (bash)
+
+
+# BuildKit's flag splitting: both quotes, and a backslash escapes everywhere
+_FLAGS = _Reader((("'", "\\"), ('"', "\\")), "\\")
+# JSON: only double quotes, backslash escapes inside them
+_JSON = _Reader((('"', "\\"),), None)
+# POSIX shells; a backtick command substitution is treated like a quote
+_POSIX = _Reader((("'", None), ('"', "\\"), ("`", "\\")), "\\", ansi_c=True)
+_POWERSHELL = _Reader((("'", None), ('"', "`")), "`")
+_SHELL_READERS = {"posix": _POSIX, "powershell": _POWERSHELL}
+
+
+def _words_reader(escape: str) -> _Reader:
+    """BuildKit's word splitting (ARG, ``ENV``/``LABEL key=value``)."""
+    return _Reader((("'", None), ('"', escape)), escape)
+
+
+_SPECIALS: dict[str, re.Pattern[str]] = {}
+
+
+def _specials(chars: str) -> re.Pattern[str]:
+    pat = _SPECIALS.get(chars)
+    if pat is None:
+        pat = _SPECIALS[chars] = re.compile("[" + re.escape(chars) + "]")
+    return pat
+
+
+def _protected(s: str, start: int, end: int, r: _Reader) -> tuple[list[tuple[int, int]], bool]:
+    """Protected intervals of ``s[start:end]`` under ``r``; True when a quote
+    is still open at ``end``."""
+    out: list[tuple[int, int]] = []
+    qmap = dict(r.quotes)
+    outer = _specials("".join(qmap) + (r.escape or ""))
+    i = start
+    while True:
+        m = outer.search(s, i, end)
+        if m is None:
+            return out, False
+        c = m.group()
+        q = m.start()
+        if c == r.escape:
+            out.append((q, q + 2))
+            i = q + 2
             continue
-        elif quote == '"':
-            if ch == '"':
-                quote = ""
-        elif ch in ("'", '"'):
-            quote = ch
-        i += 1
-    return quote
+        inner = qmap[c]
+        if r.ansi_c and c == "'" and q > start and s[q - 1] == "$" and (not out or out[-1][1] != q):
+            inner = "\\"
+        j = q + 1
+        if inner is None:
+            k = s.find(c, j, end)
+        else:
+            pat = _specials(c + inner)
+            while True:
+                m2 = pat.search(s, j, end)
+                if m2 is None:
+                    k = -1
+                    break
+                if m2.group() == inner:
+                    j = m2.start() + 2
+                    continue
+                k = m2.start()
+                break
+        if k < 0:
+            out.append((q, end))
+            return out, True
+        out.append((q, k + 1))
+        i = k + 1
+
+
+class _Guard:
+    """Answers "is this position of the logical line inside a value?"."""
+
+    def __init__(self, intervals: Iterable[tuple[int, int]]) -> None:
+        merged: list[tuple[int, int]] = []
+        for s, e in sorted(intervals):
+            if merged and s < merged[-1][1]:
+                if e > merged[-1][1]:
+                    merged[-1] = (merged[-1][0], e)
+            else:
+                merged.append((s, e))
+        self._starts = [s for s, _ in merged]
+        self._ends = [e for _, e in merged]
+
+    def inside(self, pos: int) -> bool:
+        """True when ``pos`` lies strictly inside a protected interval (a
+        blank inserted before ``pos`` would land in a value)."""
+        k = bisect_left(self._starts, pos) - 1
+        return k >= 0 and pos < self._ends[k]
+
+
+_INF = 1 << 62
+_VERBATIM = frozenset({"MAINTAINER", "STOPSIGNAL", "USER", "WORKDIR", "SHELL"})
+_SPLIT_ONLY = frozenset({"FROM", "EXPOSE", "ADD", "COPY", "VOLUME"})
+_COMMANDS = frozenset({"RUN", "CMD", "ENTRYPOINT"})
+_KEY_SEP = re.compile(r"[\t\v\f\r ]+")
+_WORD = re.compile(r"\S*")
+_WORD_AND_BLANKS = re.compile(r"\S*\s*")
+
+
+def _guard(inst: Instruction, escape: str, dialects: frozenset[str]) -> _Guard:
+    """Where in ``inst.logical`` whitespace belongs to a value.
+
+    ``dialects`` are the shells that may run a shell-form command here
+    (empty when unknown)."""
+    tgt = inst.sub if inst.name == "ONBUILD" and inst.sub is not None else inst
+    s = inst.logical
+    n = len(s)
+    a = min(tgt.args_start, n)
+    # the keyword(s) and flags: BuildKit's flag splitting
+    spans, still_open = _protected(s, 0, a, _FLAGS)
+    if still_open:
+        return _Guard([(-1, _INF)])
+    name = tgt.name
+    if inst.name == "ONBUILD" and inst.sub is None:
+        name = "ONBUILD"
+    if name == "HEALTHCHECK":
+        # ``CMD`` then a command, read as RUN's arguments; any other word: verbatim
+        typ = _WORD.match(s, a, n).group()  # type: ignore[union-attr]
+        if typ.upper() != "CMD":
+            return _Guard([*spans, (a + len(typ) - 1, _INF)])
+        a = _WORD_AND_BLANKS.match(s, a, n).end()  # type: ignore[union-attr]
+        name = "CMD"
+    if tgt.json:
+        spans += _protected(s, a, n, _JSON)[0]
+        return _Guard(spans)
+    if s.startswith("[", a) and (name in _SPLIT_ONLY or name in _COMMANDS or name == "SHELL"):
+        # not valid JSON now: a blank inside a would-be string (a tab, say)
+        # must not change, or the array could become valid
+        spans += _protected(s, a, n, _JSON)[0]
+    if name in _SPLIT_ONLY:
+        pass  # BuildKit splits these on whitespace alone
+    elif name == "ARG" or (name in ("ENV", "LABEL") and tgt.words and "=" in tgt.words[0].value):
+        spans += _protected(s, a, n, _words_reader(escape))[0]
+    elif name in ("ENV", "LABEL"):
+        # ``KEY value``: the value (after the first blank run) is kept verbatim
+        m = _KEY_SEP.search(s, a, n)
+        spans.append((m.end() if m else a, _INF))
+    elif name in _COMMANDS and dialects and dialects <= _SHELL_READERS.keys():
+        # read by the shell: safe only where every shell that may run it sees a separator
+        for d in sorted(dialects):
+            spans += _protected(s, a, n, _SHELL_READERS[d])[0]
+    else:
+        # kept verbatim: parseString, a shell other than sh or PowerShell, unknown keywords
+        spans.append((a, _INF))
+    return _Guard(spans)
 
 
 def _width(ws: str) -> int:
     return sum(4 if c == "\t" else 1 for c in ws)
 
 
+_LONE_CR = re.compile(r"\r(?!\n)")
+
+
 @dataclass
 class _Line:
-    start: int  # relative to the item
+    index: int  # line number inside the item
+    start: int  # offset inside the item
     content: str  # without the line break
     new: str
-    kind: str  # "first" | "cont" | "skip"
-    quote_in: str = ""
-    joint_ok: bool = False
+    cont: bool = False  # a continuation line whose indentation may change
     lead: str = ""
 
 
@@ -112,41 +271,12 @@ def _gap_edits(
     return out
 
 
-def format_instruction(
-    inst: Instruction, escape: str, opts: FormatOptions
-) -> list[tuple[int, str, str]]:
-    """(line offset inside the item, old line, new line) for each changed line."""
+def _format_first_line(inst: Instruction, first: str, opts: FormatOptions) -> str:
+    """Keyword case and the gaps between keyword, flags and arguments."""
     text = inst.text
+    first_end = len(first)
     tgt = inst.sub if inst.name == "ONBUILD" and inst.sub is not None else inst
-    hds = tgt.heredocs
-    head_end = min(h.body_span.start for h in hds) if hds else len(text)
-    cont_re = CONTINUATION_RE[escape]
-    skip_starts = {sp.start for sp in inst.inner_comments} | {
-        sp.start for sp in inst.empty_continuation_lines
-    }
-    lines: list[_Line] = []
-    pos = 0
-    while pos < head_end:
-        nl = text.find("\n", pos)
-        end = len(text) if nl < 0 or nl >= len(text) else nl
-        raw = text[pos:end]
-        content = raw[:-1] if raw.endswith("\r") else raw
-        kind = (
-            "first"
-            if not lines
-            else ("skip" if pos in skip_starts or not content.strip() else "cont")
-        )
-        lines.append(_Line(pos, content, content, kind))
-        if nl < 0:
-            break
-        pos = nl + 1
-    if not lines:
-        return []
-    first_end = lines[0].start + len(lines[0].content)
-
-    # -- the first line: keyword case and the gaps between keyword, flags and args
     gaps: list[tuple[int, int, str]] = []
-    first = lines[0].content
     ks = inst.keyword_span
     gaps.append((0, ks.start, ""))
     if opts.uppercase and inst.keyword != inst.keyword.upper():
@@ -196,35 +326,72 @@ def format_instruction(
         if kept and ed[0] < kept[-1][1]:
             continue
         kept.append(ed)
-    new_first = first
-    for s, e, rep in reversed(kept):
-        new_first = new_first[:s] + rep + new_first[e:]
-    lines[0].new = new_first
+    parts: list[str] = []
+    pos = 0
+    for s, e, rep in kept:
+        parts.append(first[pos:s])
+        parts.append(rep)
+        pos = e
+    parts.append(first[pos:])
+    return "".join(parts)
 
-    # -- quote state, continuation lines, trailing blanks
-    quote = ""
-    prev_tail_ws = False
-    last_cont = True
-    for ln in lines:
-        if ln.kind == "skip":
+
+def format_instruction(
+    inst: Instruction,
+    escape: str,
+    opts: FormatOptions,
+    dialects: frozenset[str] = frozenset({"posix"}),
+) -> list[tuple[int, int, str, str]]:
+    """(line number inside the item, its offset, old line, new line) for each
+    changed line.  ``dialects``: the shells that may run a shell-form command."""
+    text = inst.text
+    if "\r" in text and _LONE_CR.search(text):
+        return []  # a lone CR is a line break for the client, not for BuildKit
+    tgt = inst.sub if inst.name == "ONBUILD" and inst.sub is not None else inst
+    hds = tgt.heredocs
+    head_end = min(h.body_span.start for h in hds) if hds else len(text)
+    cont_re = CONTINUATION_RE[escape]
+    skip_starts = {sp.start for sp in inst.inner_comments} | {
+        sp.start for sp in inst.empty_continuation_lines
+    }
+    seg_at = dict(zip(inst.seg_source, inst.seg_logical, strict=True))
+    guard = _guard(inst, escape, dialects)
+    logical = inst.logical
+    lines: list[_Line] = []
+    pos = 0
+    continued = True
+    while pos < head_end and continued:
+        nl = text.find("\n", pos)
+        end = len(text) if nl < 0 else nl
+        raw = text[pos:end]
+        content = raw[:-1] if raw.endswith("\r") else raw
+        ln = _Line(len(lines), pos, content, content)
+        lines.append(ln)
+        if nl < 0:
+            nl = len(text)
+        if ln.index and pos in skip_starts:
+            pos = nl + 1
             continue
-        if not last_cont:
-            break
-        m = cont_re.search(ln.new)
-        body = ln.new[: m.start(1)] if m else ln.new
-        if ln.kind == "cont":
-            ln.quote_in = quote
-            ln.lead = body[: len(body) - len(body.lstrip(" \t"))]
-            ln.joint_ok = not quote and (bool(ln.lead) or prev_tail_ws)
-        quote = _scan_quotes(body, quote, escape)
-        prev_tail_ws = body[-1:] in (" ", "\t") or (not body.strip() and prev_tail_ws)
-        if m:
-            ln.new = ln.new[: m.start(1)] + escape
-        elif not quote:
-            ln.new = ln.new.rstrip(" \t")
-        last_cont = m is not None
+        m = cont_re.search(content)
+        continued = m is not None
+        new = content[: m.start(1)] + escape if m else content.rstrip(" \t")
+        if ln.index == 0:
+            new = _format_first_line(inst, new, opts)
+        else:
+            body = content[: m.start(1)] if m else content
+            lead = body[: len(body) - len(body.lstrip(" \t"))]
+            j = seg_at.get(pos)
+            if j is not None and body.strip(" \t"):
+                # the lead may change when it is a separator (or nothing,
+                # next to one) outside every value
+                sep_before = j > 0 and logical[j - 1] in " \t" and not guard.inside(j - 1)
+                if not guard.inside(j) and (sep_before or (lead and opts.unit)):
+                    ln.cont = True
+                    ln.lead = lead
+        ln.new = new
+        pos = nl + 1
 
-    cands = [ln for ln in lines if ln.kind == "cont" and ln.joint_ok and ln.new.strip(" \t")]
+    cands = [ln for ln in lines if ln.cont]
     if cands:
         min_lead = min((ln.lead for ln in cands), key=_width)
         for ln in cands:
@@ -238,40 +405,75 @@ def format_instruction(
                     # nested tab levels become units, so spaces and tabs don't mix
                     extra = extra.replace("\t", opts.unit)
             ln.new = opts.unit + extra + ln.new[len(ln.lead) :]
-    return [(ln.start, ln.content, ln.new) for ln in lines if ln.new != ln.content]
+    return [(ln.index, ln.start, ln.content, ln.new) for ln in lines if ln.new != ln.content]
+
+
+def shell_dialects(p: Parse, model: Model) -> list[frozenset[str]]:
+    """Per item: the dialects of the shells that may run a shell-form command
+    there (the default shell, and any exec-form SHELL before it; an ONBUILD
+    command runs later, with the image's final shell: any of the file's)."""
+    seen = {shell_dialect(default_shell(model))}
+    out: list[frozenset[str]] = []
+    current = frozenset(seen)
+    onbuild: list[int] = []
+    for i, it in enumerate(p.items):
+        out.append(current)
+        if not isinstance(it, Instruction):
+            continue
+        if it.name == "ONBUILD":
+            onbuild.append(i)
+        elif it.name == "SHELL" and it.json and it.values:
+            d = shell_dialect(it.values)
+            if d not in seen:
+                seen.add(d)
+                current = frozenset(seen)
+    for i in onbuild:
+        out[i] = current
+    return out
 
 
 def _edits_for_items(
-    p: Parse, first: int, last: int, opts: FormatOptions, caps: ClientCaps
+    p: Parse,
+    model: Model,
+    first: int,
+    last: int,
+    opts: FormatOptions,
+    caps: ClientCaps,
+    lines: tuple[int, int] | None = None,
 ) -> list[lsp.TextEdit]:
+    """The edits of items ``first..last``, only on lines ``lines`` (inclusive) if given."""
     out: list[lsp.TextEdit] = []
+    dialects = shell_dialects(p, model)
     for i in range(max(first, p.header), last + 1):
         it = p.items[i]
         if not isinstance(it, Instruction):
             continue
-        for start, old, new in format_instruction(it, p.escape, opts):
-            rng = lsp.Range(
-                item_position(p, i, start, caps.encoding),
-                item_position(p, i, start + len(old), caps.encoding),
-            )
+        base = p.lines[i]
+        for k, _start, old, new in format_instruction(it, p.escape, opts, dialects[i]):
+            line = base + k
+            if lines is not None and not lines[0] <= line <= lines[1]:
+                continue
+            rng = lsp.Range(lsp.Position(line, 0), lsp.Position(line, units(old, caps.encoding)))
             out.append(lsp.TextEdit(rng, new))
     return out
 
 
 def format_text(text: str, opts: FormatOptions) -> str:
     """The formatted text (used by the CLI and the corpus test)."""
-    from dockerls.syntax.parser import parse
-
     p = parse(text)
+    dialects = shell_dialects(p, build_model(p))
     parts: list[str] = []
     for i, it in enumerate(p.items):
-        if i < p.header or not isinstance(it, Instruction):
-            parts.append(it.text)
-            continue
         t = it.text
-        for start, old, new in reversed(format_instruction(it, p.escape, opts)):
-            t = t[:start] + new + t[start + len(old) :]
-        parts.append(t)
+        if i < p.header or not isinstance(it, Instruction):
+            parts.append(t)
+            continue
+        pos = 0
+        for _k, start, old, new in format_instruction(it, p.escape, opts, dialects[i]):
+            parts.append(t[pos:start])
+            parts.append(new)
+            pos = start + len(old)
+        parts.append(t[pos:])
     return "".join(parts)
 
 
@@ -280,7 +482,7 @@ def format_document(
 ) -> list[lsp.TextEdit]:
     if not p.items:
         return []
-    return _edits_for_items(p, 0, len(p.items) - 1, options(settings, fo), caps)
+    return _edits_for_items(p, model, 0, len(p.items) - 1, options(settings, fo), caps)
 
 
 def format_range(
@@ -291,16 +493,21 @@ def format_range(
     settings: FormatSettings,
     caps: ClientCaps,
 ) -> list[lsp.TextEdit]:
+    """Edits on the lines the range covers, and no others (a range ending at
+    column 0 of a later line does not cover that line)."""
     if not p.items:
         return []
-    first = p.item_at_line(rng.start.line)
+    first_line = rng.start.line
     last_line = (
         rng.end.line - 1
         if rng.end.character == 0 and rng.end.line > rng.start.line
         else rng.end.line
     )
+    first = p.item_at_line(first_line)
     last = p.item_at_line(last_line)
-    return _edits_for_items(p, first, last, options(settings, fo), caps)
+    return _edits_for_items(
+        p, model, first, last, options(settings, fo), caps, (first_line, last_line)
+    )
 
 
 def format_on_type(
@@ -312,53 +519,56 @@ def format_on_type(
     settings: FormatSettings,
     caps: ClientCaps,
 ) -> list[lsp.TextEdit]:
-    """After a newline: format the instruction the cursor is in (its
-    continuation line gets its indentation) or the one just finished."""
+    """After a newline: the line just ended is formatted and the new line
+    indented as formatting would (a blank new line inside a continuation gets
+    the indentation of the line above it); no other line changes."""
     if ch != "\n" or pos.line == 0 or not p.items:
         return []
     opts = options(settings, fo)
-    i = p.item_at_line(pos.line)
-    it = p.items[i]
-    if isinstance(it, Instruction) and p.lines[i] < pos.line:
-        edits = _edits_for_items(p, i, i, opts, caps)
-        # a just-opened continuation line holds only blanks: indent it too
-        line_edit = _indent_new_line(p, i, it, pos, opts, caps)
-        return [e for e in edits if e.range.start.line != pos.line] + line_edit
     prev = p.item_at_line(pos.line - 1)
-    return _edits_for_items(p, prev, prev, opts, caps)
+    cur = p.item_at_line(pos.line)
+    edits = _edits_for_items(p, model, prev, cur, opts, caps, (pos.line - 1, pos.line))
+    it = p.items[cur]
+    if isinstance(it, Instruction) and p.lines[cur] < pos.line:
+        edits += _indent_new_line(p, cur, it, pos, opts, caps, edits)
+    return edits
 
 
 def _indent_new_line(
-    p: Parse, i: int, inst: Instruction, pos: lsp.Position, opts: FormatOptions, caps: ClientCaps
+    p: Parse,
+    i: int,
+    inst: Instruction,
+    pos: lsp.Position,
+    opts: FormatOptions,
+    caps: ClientCaps,
+    edits: list[lsp.TextEdit],
 ) -> list[lsp.TextEdit]:
+    """The indentation of a blank line just opened inside a continuation."""
     text = inst.text
+    if "\r" in text and _LONE_CR.search(text):
+        return []
     k = pos.line - p.lines[i]
-    starts = [0]
-    for _ in range(k):
-        nl = text.find("\n", starts[-1])
-        if nl < 0:
-            return []
-        starts.append(nl + 1)
-    ls = starts[-1]
-    nl = text.find("\n", ls)
-    line = text[ls : len(text) if nl < 0 else nl].rstrip("\r")
-    hds = inst.heredocs or (inst.sub.heredocs if inst.sub is not None else ())
-    if hds and ls >= min(h.body_span.start for h in hds):
+    lines = text.split("\n")
+    if not 1 <= k < len(lines):
         return []
+    line = lines[k].removesuffix("\r")
     if line.strip(" \t"):
-        return []
-    prev_start = starts[-2]
-    prev = text[prev_start : ls - 1].rstrip("\r")
+        return []  # a line with content is formatted like any other
+    tgt = inst.sub if inst.name == "ONBUILD" and inst.sub is not None else inst
+    if tgt.heredocs:
+        start = sum(len(ln) + 1 for ln in lines[:k])
+        if start >= min(h.body_span.start for h in tgt.heredocs):
+            return []
+    prev = lines[k - 1].removesuffix("\r")
     if CONTINUATION_RE[p.escape].search(prev) is None:
         return []
     indent = opts.unit
     if k >= 2 and opts.keep_nested:
+        prev = next((e.new_text for e in edits if e.range.start.line == pos.line - 1), prev)
         lead = prev[: len(prev) - len(prev.lstrip(" \t"))]
         if lead:
             indent = lead
     if line == indent:
         return []
-    rng = lsp.Range(
-        item_position(p, i, ls, caps.encoding), item_position(p, i, ls + len(line), caps.encoding)
-    )
-    return [lsp.TextEdit(rng, indent)]
+    end = lsp.Position(pos.line, units(line, caps.encoding))
+    return [lsp.TextEdit(lsp.Range(lsp.Position(pos.line, 0), end), indent)]

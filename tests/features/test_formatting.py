@@ -103,6 +103,20 @@ def test_quotes_heredocs_and_comments_untouched() -> None:
     )
 
 
+def test_whitespace_inside_values_is_kept() -> None:
+    # the generated and corpus-wide proof is tests/syntax/test_format_oracle.py
+    assert (
+        fmt("FROM a\nENV MSG hello \\\n      world\n") == "FROM a\nENV MSG hello \\\n      world\n"
+    )
+    src = 'FROM a\nSHELL ["cmd", "/S", "/C"]\nRUN echo a \\\n      b\n'
+    assert fmt(src) == src
+
+
+def test_blanks_before_a_legacy_value_are_indentation() -> None:
+    # ``ENV KEY value``: the blanks between key and value are not part of it
+    assert fmt("FROM a\nENV MSG \\\n  hello   world\n") == "FROM a\nENV MSG \\\n    hello   world\n"
+
+
 def test_never_splits_a_word() -> None:
     # "x\<newline>y" joins into "xy": no indentation may be added there
     src = "FROM a\nENV A=x\\\ny\n"
@@ -129,6 +143,43 @@ def test_range_formatting_touches_only_the_range() -> None:
     rng = lsp.Range(lsp.Position(1, 0), lsp.Position(1, 3))
     edits = format_range(p, m, rng, SPACES4, FormatSettings(), ClientCaps())
     assert apply(p.text, edits) == "from a\nRUN x\nrun y\n"
+
+
+def test_range_formatting_inside_a_continued_instruction() -> None:
+    src = "from a\nrun   a \\\n  b \\\n  c \\\n  d\nrun   e\n"
+    p, m, _ = parsed(src + "$0")
+    for first, last, end_char in [(2, 3, 5), (2, 4, 0), (0, 0, 3), (3, 3, 0), (1, 1, 4)]:
+        rng = lsp.Range(lsp.Position(first, 0), lsp.Position(last, end_char))
+        edits = format_range(p, m, rng, SPACES4, FormatSettings(), ClientCaps())
+        touched = {e.range.start.line for e in edits} | {e.range.end.line for e in edits}
+        covered = set(range(first, last if end_char == 0 and last > first else last + 1))
+        assert touched and touched <= covered, (first, last, edits)
+        # each changed line reads as the whole-document formatting has it
+        full = fmt(src).split("\n")
+        out = apply(p.text, edits).split("\n")
+        assert [out[i] for i in covered] == [full[i] for i in covered]
+
+
+@pytest.mark.parametrize(
+    ("src", "want"),
+    [
+        # a blank new line: the indentation of the line above
+        ("FROM a\nRUN a \\\n  b \\\n$0\n", "FROM a\nRUN a \\\n    b \\\n    \n"),
+        ("FROM a\nRUN a \\\n$0\n  && b\n", "FROM a\nRUN a \\\n    \n  && b\n"),
+        # the editor indented it (or Enter split a line): formatted like the rest
+        (
+            "FROM a\nRUN a \\\n  b \\\n  $0c \\\n  d\n",
+            "FROM a\nRUN a \\\n    b \\\n    c \\\n  d\n",
+        ),
+        ("FROM a\nRUN a && \\\n$0b && \\\n  c\n", "FROM a\nRUN a && \\\n    b && \\\n  c\n"),
+        ("FROM a\nRUN a \\\n\tb \\\n\t$0\n\tc\n", "FROM a\nRUN a \\\n    b \\\n    \n\tc\n"),
+    ],
+)
+def test_on_type_changes_only_the_ended_and_the_new_line(src: str, want: str) -> None:
+    p, m, pos = parsed(src)
+    edits = format_on_type(p, m, pos, "\n", SPACES4, FormatSettings(), ClientCaps())
+    assert {e.range.start.line for e in edits} <= {pos.line - 1, pos.line}
+    assert apply(p.text, edits) == want
 
 
 def test_on_type_indents_a_new_continuation_line() -> None:
