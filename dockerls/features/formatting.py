@@ -33,8 +33,8 @@ formatting only change the requested lines.
 
 from __future__ import annotations
 
+import json
 import re
-from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import pairwise
@@ -44,6 +44,7 @@ from lsprotocol import types as lsp
 from dockerls.analysis.model import Model, build_model, default_shell
 from dockerls.features.caps import ClientCaps
 from dockerls.features.positions import units
+from dockerls.features.raw import RawJSON
 from dockerls.settings import FormatSettings
 from dockerls.syntax.nodes import Instruction
 from dockerls.syntax.parser import CONTINUATION_RE, Parse, parse
@@ -158,7 +159,8 @@ def _protected(s: str, start: int, end: int, r: _Reader) -> tuple[list[tuple[int
 
 
 class _Guard:
-    """Answers "is this position of the logical line inside a value?"."""
+    """Answers "is this position of the logical line inside a value?", for
+    positions asked in increasing order (a cursor, not a search)."""
 
     def __init__(self, intervals: Iterable[tuple[int, int]]) -> None:
         merged: list[tuple[int, int]] = []
@@ -170,11 +172,16 @@ class _Guard:
                 merged.append((s, e))
         self._starts = [s for s, _ in merged]
         self._ends = [e for _, e in merged]
+        self._k = -1
 
     def inside(self, pos: int) -> bool:
         """True when ``pos`` lies strictly inside a protected interval (a
         blank inserted before ``pos`` would land in a value)."""
-        k = bisect_left(self._starts, pos) - 1
+        starts = self._starts
+        k = self._k
+        while k + 1 < len(starts) and starts[k + 1] < pos:
+            k += 1
+        self._k = k
         return k >= 0 and pos < self._ends[k]
 
 
@@ -236,20 +243,10 @@ def _guard(inst: Instruction, escape: str, dialects: frozenset[str]) -> _Guard:
 
 
 def _width(ws: str) -> int:
-    return sum(4 if c == "\t" else 1 for c in ws)
+    return len(ws) + 3 * ws.count("\t")
 
 
 _LONE_CR = re.compile(r"\r(?!\n)")
-
-
-@dataclass
-class _Line:
-    index: int  # line number inside the item
-    start: int  # offset inside the item
-    content: str  # without the line break
-    new: str
-    cont: bool = False  # a continuation line whose indentation may change
-    lead: str = ""
 
 
 def _gap_edits(
@@ -354,58 +351,67 @@ def format_instruction(
     skip_starts = {sp.start for sp in inst.inner_comments} | {
         sp.start for sp in inst.empty_continuation_lines
     }
-    seg_at = dict(zip(inst.seg_source, inst.seg_logical, strict=True))
+    seg_source = inst.seg_source
+    seg_logical = inst.seg_logical
+    q = 0  # the segment of the line at ``pos`` (segments start in line order)
     guard = _guard(inst, escape, dialects)
     logical = inst.logical
-    lines: list[_Line] = []
+    # plain tuples and strings: a long instruction must not fill the heap
+    # with objects the garbage collector has to walk
+    lines: list[tuple[int, int, str, str]] = []  # (number, offset, old, new)
+    movable: list[tuple[int, str]] = []  # (index in lines, indentation) of re-indentable lines
     pos = 0
+    k = 0
     continued = True
     while pos < head_end and continued:
         nl = text.find("\n", pos)
-        end = len(text) if nl < 0 else nl
-        raw = text[pos:end]
-        content = raw[:-1] if raw.endswith("\r") else raw
-        ln = _Line(len(lines), pos, content, content)
-        lines.append(ln)
         if nl < 0:
             nl = len(text)
-        if ln.index and pos in skip_starts:
+        content = text[pos:nl]
+        if content.endswith("\r"):
+            content = content[:-1]
+        if k and pos in skip_starts:
+            lines.append((k, pos, content, content))
             pos = nl + 1
+            k += 1
             continue
-        m = cont_re.search(content)
+        m = cont_re.search(content) if content.rstrip(" \t").endswith(escape) else None
         continued = m is not None
         new = content[: m.start(1)] + escape if m else content.rstrip(" \t")
-        if ln.index == 0:
+        if k == 0:
             new = _format_first_line(inst, new, opts)
         else:
             body = content[: m.start(1)] if m else content
-            lead = body[: len(body) - len(body.lstrip(" \t"))]
-            j = seg_at.get(pos)
-            if j is not None and body.strip(" \t"):
-                # the lead may change when it is a separator (or nothing,
-                # next to one) outside every value
+            rest = body.lstrip(" \t")
+            lead = body[: len(body) - len(rest)]
+            while q < len(seg_source) and seg_source[q] < pos:
+                q += 1
+            if q < len(seg_source) and seg_source[q] == pos and rest:
+                j = seg_logical[q]
+                # the indentation may change where it is a separator (or
+                # nothing, next to one) outside every value
                 sep_before = j > 0 and logical[j - 1] in " \t" and not guard.inside(j - 1)
                 if not guard.inside(j) and (sep_before or (lead and opts.unit)):
-                    ln.cont = True
-                    ln.lead = lead
-        ln.new = new
+                    movable.append((len(lines), lead))
+        lines.append((k, pos, content, new))
         pos = nl + 1
+        k += 1
 
-    cands = [ln for ln in lines if ln.cont]
-    if cands:
-        min_lead = min((ln.lead for ln in cands), key=_width)
-        for ln in cands:
+    if movable:
+        least = min((lead for _, lead in movable), key=_width)
+        for idx, lead in movable:
             extra = ""
             if opts.keep_nested:
-                if ln.lead.startswith(min_lead):
-                    extra = ln.lead[len(min_lead) :]
+                if lead.startswith(least):
+                    extra = lead[len(least) :]
                 else:
-                    extra = " " * max(0, _width(ln.lead) - _width(min_lead))
+                    extra = " " * max(0, _width(lead) - _width(least))
                 if opts.unit != "\t":
                     # nested tab levels become units, so spaces and tabs don't mix
                     extra = extra.replace("\t", opts.unit)
-            ln.new = opts.unit + extra + ln.new[len(ln.lead) :]
-    return [(ln.index, ln.start, ln.content, ln.new) for ln in lines if ln.new != ln.content]
+            n, start, old, new = lines[idx]
+            lines[idx] = (n, start, old, opts.unit + extra + new[len(lead) :])
+    return [ln for ln in lines if ln[3] != ln[2]]
 
 
 def shell_dialects(p: Parse, model: Model) -> list[frozenset[str]]:
@@ -432,7 +438,10 @@ def shell_dialects(p: Parse, model: Model) -> list[frozenset[str]]:
     return out
 
 
-def _edits_for_items(
+_Change = tuple[int, int, str]  # (line, its length in the client's units, new text)
+
+
+def _changes(
     p: Parse,
     model: Model,
     first: int,
@@ -440,10 +449,12 @@ def _edits_for_items(
     opts: FormatOptions,
     caps: ClientCaps,
     lines: tuple[int, int] | None = None,
-) -> list[lsp.TextEdit]:
-    """The edits of items ``first..last``, only on lines ``lines`` (inclusive) if given."""
-    out: list[lsp.TextEdit] = []
+) -> list[_Change]:
+    """The changed lines of items ``first..last``, only lines ``lines``
+    (inclusive) if given.  Each replaces a whole line (its break excluded)."""
+    out: list[_Change] = []
     dialects = shell_dialects(p, model)
+    enc = caps.encoding
     for i in range(max(first, p.header), last + 1):
         it = p.items[i]
         if not isinstance(it, Instruction):
@@ -451,11 +462,30 @@ def _edits_for_items(
         base = p.lines[i]
         for k, _start, old, new in format_instruction(it, p.escape, opts, dialects[i]):
             line = base + k
-            if lines is not None and not lines[0] <= line <= lines[1]:
-                continue
-            rng = lsp.Range(lsp.Position(line, 0), lsp.Position(line, units(old, caps.encoding)))
-            out.append(lsp.TextEdit(rng, new))
+            if lines is None or lines[0] <= line <= lines[1]:
+                out.append((line, units(old, enc), new))
     return out
+
+
+def _text_edits(changes: list[_Change]) -> list[lsp.TextEdit]:
+    return [
+        lsp.TextEdit(lsp.Range(lsp.Position(line, 0), lsp.Position(line, end)), new)
+        for line, end, new in changes
+    ]
+
+
+_dumps = json.encoder.encode_basestring
+
+
+def _json_edits(changes: list[_Change]) -> RawJSON:
+    """The same as :func:`_text_edits`, as the JSON of a ``TextEdit[]``: a
+    big answer then costs neither lsprotocol objects nor their conversion."""
+    parts = [
+        f'{{"range":{{"start":{{"line":{line},"character":0}},'
+        f'"end":{{"line":{line},"character":{end}}}}},"newText":{_dumps(new)}}}'
+        for line, end, new in changes
+    ]
+    return RawJSON(("[" + ",".join(parts) + "]").encode("utf-8", "backslashreplace"))
 
 
 def format_text(text: str, opts: FormatOptions) -> str:
@@ -477,12 +507,46 @@ def format_text(text: str, opts: FormatOptions) -> str:
     return "".join(parts)
 
 
+def _document_changes(
+    p: Parse, model: Model, fo: lsp.FormattingOptions, settings: FormatSettings, caps: ClientCaps
+) -> list[_Change]:
+    if not p.items:
+        return []
+    return _changes(p, model, 0, len(p.items) - 1, options(settings, fo), caps)
+
+
 def format_document(
     p: Parse, model: Model, fo: lsp.FormattingOptions, settings: FormatSettings, caps: ClientCaps
 ) -> list[lsp.TextEdit]:
+    return _text_edits(_document_changes(p, model, fo, settings, caps))
+
+
+def format_document_json(
+    p: Parse, model: Model, fo: lsp.FormattingOptions, settings: FormatSettings, caps: ClientCaps
+) -> RawJSON:
+    """:func:`format_document` as JSON (what the server sends)."""
+    return _json_edits(_document_changes(p, model, fo, settings, caps))
+
+
+def _range_changes(
+    p: Parse,
+    model: Model,
+    rng: lsp.Range,
+    fo: lsp.FormattingOptions,
+    settings: FormatSettings,
+    caps: ClientCaps,
+) -> list[_Change]:
     if not p.items:
         return []
-    return _edits_for_items(p, model, 0, len(p.items) - 1, options(settings, fo), caps)
+    first_line = rng.start.line
+    last_line = (
+        rng.end.line - 1
+        if rng.end.character == 0 and rng.end.line > rng.start.line
+        else rng.end.line
+    )
+    first = p.item_at_line(first_line)
+    last = p.item_at_line(last_line)
+    return _changes(p, model, first, last, options(settings, fo), caps, (first_line, last_line))
 
 
 def format_range(
@@ -495,19 +559,19 @@ def format_range(
 ) -> list[lsp.TextEdit]:
     """Edits on the lines the range covers, and no others (a range ending at
     column 0 of a later line does not cover that line)."""
-    if not p.items:
-        return []
-    first_line = rng.start.line
-    last_line = (
-        rng.end.line - 1
-        if rng.end.character == 0 and rng.end.line > rng.start.line
-        else rng.end.line
-    )
-    first = p.item_at_line(first_line)
-    last = p.item_at_line(last_line)
-    return _edits_for_items(
-        p, model, first, last, options(settings, fo), caps, (first_line, last_line)
-    )
+    return _text_edits(_range_changes(p, model, rng, fo, settings, caps))
+
+
+def format_range_json(
+    p: Parse,
+    model: Model,
+    rng: lsp.Range,
+    fo: lsp.FormattingOptions,
+    settings: FormatSettings,
+    caps: ClientCaps,
+) -> RawJSON:
+    """:func:`format_range` as JSON (what the server sends)."""
+    return _json_edits(_range_changes(p, model, rng, fo, settings, caps))
 
 
 def format_on_type(
@@ -527,7 +591,7 @@ def format_on_type(
     opts = options(settings, fo)
     prev = p.item_at_line(pos.line - 1)
     cur = p.item_at_line(pos.line)
-    edits = _edits_for_items(p, model, prev, cur, opts, caps, (pos.line - 1, pos.line))
+    edits = _text_edits(_changes(p, model, prev, cur, opts, caps, (pos.line - 1, pos.line)))
     it = p.items[cur]
     if isinstance(it, Instruction) and p.lines[cur] < pos.line:
         edits += _indent_new_line(p, cur, it, pos, opts, caps, edits)

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from lsprotocol import types as lsp
+from lsprotocol.converters import get_converter
 
 from dockerls.features.caps import ClientCaps
 from dockerls.features.formatting import (
     FormatOptions,
     format_document,
+    format_document_json,
     format_on_type,
     format_range,
+    format_range_json,
     format_text,
     options,
 )
@@ -217,3 +222,20 @@ def test_crlf_and_unterminated_files() -> None:
     opts = FormatOptions(unit="  ")
     assert format_text("from a\r\nrun  x \\\r\n    y\r\n", opts) == "FROM a\r\nRUN x \\\r\n  y\r\n"
     assert format_text("FROM a\nrun x \\", opts) == "FROM a\nRUN x \\"
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-8", "utf-32"])
+def test_json_answers_equal_the_edits(encoding: str) -> None:
+    src = 'from a\nrun   "é😀 \\"" \\\n  b\t\\\n \t c\\ \nlabel  x="\ud800"\n'
+    p, m, _ = parsed(src + "$0")
+    caps = ClientCaps(encoding=encoding)
+    conv = get_converter()
+    edits = format_document(p, m, SPACES4, FormatSettings(), caps)
+    assert len(edits) == 4
+    raw = format_document_json(p, m, SPACES4, FormatSettings(), caps)
+    assert json.loads(raw) == [conv.unstructure(e) for e in edits]
+    rng = lsp.Range(lsp.Position(1, 0), lsp.Position(2, 0))
+    ranged = format_range(p, m, rng, SPACES4, FormatSettings(), caps)
+    assert len(ranged) == 1
+    raw = format_range_json(p, m, rng, SPACES4, FormatSettings(), caps)
+    assert json.loads(raw) == [conv.unstructure(e) for e in ranged]
