@@ -35,9 +35,10 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import pairwise
+from typing import ParamSpec
 
 from lsprotocol import types as lsp
 
@@ -510,22 +511,10 @@ def format_text(text: str, opts: FormatOptions) -> str:
 def _document_changes(
     p: Parse, model: Model, fo: lsp.FormattingOptions, settings: FormatSettings, caps: ClientCaps
 ) -> list[_Change]:
+    """The whole document's changes."""
     if not p.items:
         return []
     return _changes(p, model, 0, len(p.items) - 1, options(settings, fo), caps)
-
-
-def format_document(
-    p: Parse, model: Model, fo: lsp.FormattingOptions, settings: FormatSettings, caps: ClientCaps
-) -> list[lsp.TextEdit]:
-    return _text_edits(_document_changes(p, model, fo, settings, caps))
-
-
-def format_document_json(
-    p: Parse, model: Model, fo: lsp.FormattingOptions, settings: FormatSettings, caps: ClientCaps
-) -> RawJSON:
-    """:func:`format_document` as JSON (what the server sends)."""
-    return _json_edits(_document_changes(p, model, fo, settings, caps))
 
 
 def _range_changes(
@@ -536,6 +525,8 @@ def _range_changes(
     settings: FormatSettings,
     caps: ClientCaps,
 ) -> list[_Change]:
+    """Changes on the lines the range covers, and no others (a range ending
+    at column 0 of a later line does not cover that line)."""
     if not p.items:
         return []
     first_line = rng.start.line
@@ -549,29 +540,30 @@ def _range_changes(
     return _changes(p, model, first, last, options(settings, fo), caps, (first_line, last_line))
 
 
-def format_range(
-    p: Parse,
-    model: Model,
-    rng: lsp.Range,
-    fo: lsp.FormattingOptions,
-    settings: FormatSettings,
-    caps: ClientCaps,
-) -> list[lsp.TextEdit]:
-    """Edits on the lines the range covers, and no others (a range ending at
-    column 0 of a later line does not cover that line)."""
-    return _text_edits(_range_changes(p, model, rng, fo, settings, caps))
+_P = ParamSpec("_P")
 
 
-def format_range_json(
-    p: Parse,
-    model: Model,
-    rng: lsp.Range,
-    fo: lsp.FormattingOptions,
-    settings: FormatSettings,
-    caps: ClientCaps,
-) -> RawJSON:
-    """:func:`format_range` as JSON (what the server sends)."""
-    return _json_edits(_range_changes(p, model, rng, fo, settings, caps))
+def _as_edits(fn: Callable[_P, list[_Change]]) -> Callable[_P, list[lsp.TextEdit]]:
+    def edits(*args: _P.args, **kwargs: _P.kwargs) -> list[lsp.TextEdit]:
+        return _text_edits(fn(*args, **kwargs))
+
+    edits.__doc__ = fn.__doc__
+    return edits
+
+
+def _as_json(fn: Callable[_P, list[_Change]]) -> Callable[_P, RawJSON]:
+    def answer(*args: _P.args, **kwargs: _P.kwargs) -> RawJSON:
+        return _json_edits(fn(*args, **kwargs))
+
+    answer.__doc__ = fn.__doc__
+    return answer
+
+
+# the pure functions' results, and the same as JSON (what the server sends)
+format_document = _as_edits(_document_changes)
+format_document_json = _as_json(_document_changes)
+format_range = _as_edits(_range_changes)
+format_range_json = _as_json(_range_changes)
 
 
 def format_on_type(
