@@ -334,14 +334,18 @@ def _format_first_line(inst: Instruction, first: str, opts: FormatOptions) -> st
     return "".join(parts)
 
 
+_LEAD = re.compile(r"[ \t]*")
+
+
 def format_instruction(
     inst: Instruction,
     escape: str,
     opts: FormatOptions,
     dialects: frozenset[str] = frozenset({"posix"}),
-) -> list[tuple[int, int, str, str]]:
-    """(line number inside the item, its offset, old line, new line) for each
-    changed line.  ``dialects``: the shells that may run a shell-form command."""
+) -> list[tuple[int, int, int, str]]:
+    """(line number inside the item, start and end offsets of the line
+    without its break, new line) for each changed line.  ``dialects``: the
+    shells that may run a shell-form command."""
     text = inst.text
     if "\r" in text and _LONE_CR.search(text):
         return []  # a lone CR is a line break for the client, not for BuildKit
@@ -357,10 +361,11 @@ def format_instruction(
     q = 0  # the segment of the line at ``pos`` (segments start in line order)
     guard = _guard(inst, escape, dialects)
     logical = inst.logical
-    # plain tuples and strings: a long instruction must not fill the heap
-    # with objects the garbage collector has to walk
-    lines: list[tuple[int, int, str, str]] = []  # (number, offset, old, new)
-    movable: list[tuple[int, str]] = []  # (index in lines, indentation) of re-indentable lines
+    # Only ints and the new lines are kept: a long instruction must not fill
+    # the heap (the garbage collector walks it, the caches miss).
+    out: list[tuple[int, int, int, str]] = []  # (number, start, end, new)
+    # the lines whose indentation may change: (number, start, end, body end, lead, tail)
+    movable: list[tuple[int, int, int, int, str, str]] = []
     pos = 0
     k = 0
     continued = True
@@ -368,51 +373,60 @@ def format_instruction(
         nl = text.find("\n", pos)
         if nl < 0:
             nl = len(text)
-        content = text[pos:nl]
-        if content.endswith("\r"):
-            content = content[:-1]
+        end = nl - 1 if nl > pos and text[nl - 1] == "\r" else nl
         if k and pos in skip_starts:
-            lines.append((k, pos, content, content))
             pos = nl + 1
             k += 1
             continue
+        content = text[pos:end]
         m = cont_re.search(content) if content.rstrip(" \t").endswith(escape) else None
         continued = m is not None
-        new = content[: m.start(1)] + escape if m else content.rstrip(" \t")
+        body_end = pos + m.start(1) if m else pos + len(content.rstrip(" \t"))
+        tail = escape if m else ""
         if k == 0:
-            new = _format_first_line(inst, new, opts)
+            new = _format_first_line(inst, text[pos:body_end] + tail, opts)
+            if new != content:
+                out.append((k, pos, end, new))
         else:
-            body = content[: m.start(1)] if m else content
-            rest = body.lstrip(" \t")
-            lead = body[: len(body) - len(rest)]
+            lead_end = _LEAD.match(text, pos, body_end).end()  # type: ignore[union-attr]
             while q < len(seg_source) and seg_source[q] < pos:
                 q += 1
-            if q < len(seg_source) and seg_source[q] == pos and rest:
-                j = seg_logical[q]
-                # the indentation may change where it is a separator (or
-                # nothing, next to one) outside every value
-                sep_before = j > 0 and logical[j - 1] in " \t" and not guard.inside(j - 1)
-                if not guard.inside(j) and (sep_before or (lead and opts.unit)):
-                    movable.append((len(lines), lead))
-        lines.append((k, pos, content, new))
+            j = seg_logical[q] if q < len(seg_source) and seg_source[q] == pos else -1
+            # the indentation may change where it is a separator (or nothing,
+            # next to one) outside every value
+            if (
+                j >= 0
+                and lead_end < body_end
+                and not guard.inside(j)
+                and (
+                    (j > 0 and logical[j - 1] in " \t" and not guard.inside(j - 1))
+                    or (lead_end > pos and opts.unit)
+                )
+            ):
+                movable.append((k, pos, end, body_end, text[pos:lead_end], tail))
+            elif body_end + len(tail) != end:  # blanks after the body to drop
+                out.append((k, pos, end, text[pos:body_end] + tail))
         pos = nl + 1
         k += 1
 
     if movable:
-        least = min((lead for _, lead in movable), key=_width)
-        for idx, lead in movable:
+        unit = opts.unit
+        least = min((mv[4] for mv in movable), key=_width)
+        for n, start, end, body_end, lead, tail in movable:
             extra = ""
             if opts.keep_nested:
                 if lead.startswith(least):
                     extra = lead[len(least) :]
                 else:
                     extra = " " * max(0, _width(lead) - _width(least))
-                if opts.unit != "\t":
+                if unit != "\t":
                     # nested tab levels become units, so spaces and tabs don't mix
-                    extra = extra.replace("\t", opts.unit)
-            n, start, old, new = lines[idx]
-            lines[idx] = (n, start, old, opts.unit + extra + new[len(lead) :])
-    return [ln for ln in lines if ln[3] != ln[2]]
+                    extra = extra.replace("\t", unit)
+            new = unit + extra + text[start + len(lead) : body_end] + tail
+            if len(new) != end - start or not text.startswith(new, start):
+                out.append((n, start, end, new))
+        out.sort()
+    return out
 
 
 def shell_dialects(p: Parse, model: Model) -> list[frozenset[str]]:
@@ -461,10 +475,13 @@ def _changes(
         if not isinstance(it, Instruction):
             continue
         base = p.lines[i]
-        for k, _start, old, new in format_instruction(it, p.escape, opts, dialects[i]):
+        text = it.text
+        ascii_text = text.isascii()
+        for k, start, end, new in format_instruction(it, p.escape, opts, dialects[i]):
             line = base + k
             if lines is None or lines[0] <= line <= lines[1]:
-                out.append((line, units(old, enc), new))
+                width = end - start if ascii_text else units(text[start:end], enc)
+                out.append((line, width, new))
     return out
 
 
@@ -500,10 +517,10 @@ def format_text(text: str, opts: FormatOptions) -> str:
             parts.append(t)
             continue
         pos = 0
-        for _k, start, old, new in format_instruction(it, p.escape, opts, dialects[i]):
+        for _k, start, end, new in format_instruction(it, p.escape, opts, dialects[i]):
             parts.append(t[pos:start])
             parts.append(new)
-            pos = start + len(old)
+            pos = end
         parts.append(t[pos:])
     return "".join(parts)
 

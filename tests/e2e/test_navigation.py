@@ -266,3 +266,28 @@ async def test_formatting(editor: LanguageClient, uri: str) -> None:
         lsp.DocumentOnTypeFormattingParams(doc, lsp.Position(2, 0), "\n", fo)
     )
     assert edits is not None
+
+
+async def test_formatting_changes_only_requested_lines_and_no_value(
+    editor: LanguageClient, uri: str
+) -> None:
+    text = "FROM a\nrun   a \\\n  b \\\n\n  c\nENV MSG hello \\\n      world\n"
+    doc = open_document(editor, uri, text)
+    fo = lsp.FormattingOptions(tab_size=4, insert_spaces=True)
+    edits = await editor.text_document_formatting_async(lsp.DocumentFormattingParams(doc, fo))
+    assert edits is not None
+    # the ENV value keeps its blanks; the blank continuation line stays as it is
+    assert _apply(text, edits) == (
+        "FROM a\nRUN a \\\n    b \\\n\n    c\nENV MSG hello \\\n      world\n"
+    )
+    rng = lsp.Range(lsp.Position(2, 0), lsp.Position(3, 0))
+    edits = await editor.text_document_range_formatting_async(
+        lsp.DocumentRangeFormattingParams(doc, rng, fo)
+    )
+    assert edits is not None and {e.range.start.line for e in edits} == {2}
+    # Enter at the end of line 2 opened the blank line 3
+    edits = await editor.text_document_on_type_formatting_async(
+        lsp.DocumentOnTypeFormattingParams(doc, lsp.Position(3, 0), "\n", fo)
+    )
+    assert edits is not None and {e.range.start.line for e in edits} == {2, 3}
+    assert _apply(text, edits).split("\n")[1:5] == ["run   a \\", "    b \\", "    ", "  c"]
