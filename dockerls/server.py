@@ -698,27 +698,37 @@ def inlay_hint(
 
 
 # -- formatting --------------------------------------------------------------------
+# Formatting is linear, but a huge instruction still takes a while: it runs in
+# a worker thread over the immutable snapshot, so the event loop keeps serving.
 @SERVER.feature(lsp.TEXT_DOCUMENT_FORMATTING)
-def formatting(
+async def formatting(
     server: DockerLanguageServer, params: lsp.DocumentFormattingParams
-) -> list[lsp.TextEdit] | None:
+) -> RawJSON | None:
     snap = server.snapshot(params.text_document.uri)
     fs = server.settings.format
     if not fs.enabled:
         return None
-    return f_formatting.format_document(snap.parse, snap.model, params.options, fs, server.caps)
+    return await asyncio.to_thread(
+        f_formatting.format_document_json, snap.parse, snap.model, params.options, fs, server.caps
+    )
 
 
 @SERVER.feature(lsp.TEXT_DOCUMENT_RANGE_FORMATTING)
-def range_formatting(
+async def range_formatting(
     server: DockerLanguageServer, params: lsp.DocumentRangeFormattingParams
-) -> list[lsp.TextEdit] | None:
+) -> RawJSON | None:
     snap = server.snapshot(params.text_document.uri)
     fs = server.settings.format
     if not fs.enabled:
         return None
-    return f_formatting.format_range(
-        snap.parse, snap.model, params.range, params.options, fs, server.caps
+    return await asyncio.to_thread(
+        f_formatting.format_range_json,
+        snap.parse,
+        snap.model,
+        params.range,
+        params.options,
+        fs,
+        server.caps,
     )
 
 
@@ -726,15 +736,22 @@ def range_formatting(
     lsp.TEXT_DOCUMENT_ON_TYPE_FORMATTING,
     lsp.DocumentOnTypeFormattingOptions(first_trigger_character="\n"),
 )
-def on_type_formatting(
+async def on_type_formatting(
     server: DockerLanguageServer, params: lsp.DocumentOnTypeFormattingParams
 ) -> list[lsp.TextEdit] | None:
     snap = server.snapshot(params.text_document.uri)
     fs = server.settings.format
     if not fs.enabled:
         return None
-    return f_formatting.format_on_type(
-        snap.parse, snap.model, params.position, params.ch, params.options, fs, server.caps
+    return await asyncio.to_thread(
+        f_formatting.format_on_type,
+        snap.parse,
+        snap.model,
+        params.position,
+        params.ch,
+        params.options,
+        fs,
+        server.caps,
     )
 
 
