@@ -15,7 +15,12 @@ runs (default 5):
   ``format_on_type`` after a newline there (only those lines change, but the
   instruction is read whole);
 * ``format_text``: parse, model and formatting of the text, as the
-  corpus test and a command line would do it.
+  corpus test and a command line would do it;
+* a linear reference on the same text, in the same run: one Python pass
+  re-indenting every line.  Its ratio shows how this machine's time grows
+  with the size of the work alone (caches, allocator).  (BuildKit's own
+  parser is no reference here: the PyPI ``dockerfile`` build joins
+  continuation lines quadratically, ~80x CPU for 10x the lines.)
 
 It prints the medians and the ratio of the largest size to the smallest;
 formatting is linear when that ratio stays near the ratio of the sizes
@@ -105,7 +110,15 @@ def measure(lines: int, runs: int) -> dict[str, Any]:
             runs,
         ),
         "format_text": timed(lambda: format_text(text, options(settings, FO)), runs),
+        # linear by construction: how this machine's time grows with the size
+        # of the work (caches, allocator) when nothing is quadratic
+        "reference: re-indent every line": timed(lambda: _reindent_lines(text), runs),
     }
+
+
+def _reindent_lines(text: str) -> str:
+    """One Python pass over the lines, as simple as a re-indenter can be."""
+    return "\n".join("    " + line.lstrip(" \t") for line in text.split("\n"))
 
 
 KINDS = (
@@ -114,6 +127,7 @@ KINDS = (
     "format_range_json_one_line",
     "format_on_type",
     "format_text",
+    "reference: re-indent every line",
 )
 
 
