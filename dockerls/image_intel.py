@@ -20,11 +20,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from dockerls.analysis.baseimage import base_image
 from dockerls.analysis.facts import ImageFacts
 from dockerls.analysis.imagetags import ImageRelease, classify
 from dockerls.analysis.lifecycle import LifecycleData, LifecycleFacts
 from dockerls.analysis.model import Model
-from dockerls.analysis.rules._baseimage import base_image
 from dockerls.analysis.upgrade import suggest_upgrade
 from dockerls.analysis.variants import leaner_candidates
 from dockerls.analysis.vulns import VulnReport

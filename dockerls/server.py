@@ -39,11 +39,13 @@ from dockerls import settings as settings_mod
 from dockerls.analysis.dockerignore import parse_dockerignore
 from dockerls.analysis.engine import LintConfig
 from dockerls.analysis.facts import Facts, ShellCheckResults
-from dockerls.analysis.model import Model
+from dockerls.analysis.model import Model, Stage
 from dockerls.analysis.rules import known_code
 from dockerls.analysis.shellcheck_map import ScriptJob, jobs_for
+from dockerls.base_images import BaseImages
 from dockerls.context import context_lister
 from dockerls.documents import DocumentStore, Snapshot, is_dockerignore, uri_to_path
+from dockerls.features import baseimage as f_baseimage
 from dockerls.features import code_actions as f_actions
 from dockerls.features import completion as f_completion
 from dockerls.features import definition as f_definition
@@ -51,6 +53,7 @@ from dockerls.features import folding as f_folding
 from dockerls.features import formatting as f_formatting
 from dockerls.features import highlight as f_highlight
 from dockerls.features import hover as f_hover
+from dockerls.features import images as f_images
 from dockerls.features import inlay_hints as f_inlay
 from dockerls.features import links as f_links
 from dockerls.features import references as f_references
@@ -66,6 +69,7 @@ from dockerls.features.diagnostics import (
     ignore_file_json,
     problems_json,
 )
+from dockerls.features.positions import offset_of
 from dockerls.features.raw import RawJSON
 from dockerls.image_lookups import ImageLookups
 from dockerls.shellcheck import ShellChecker
@@ -188,6 +192,9 @@ class DockerLanguageServer(LanguageServer):
         self.tokens: dict[str, tuple[str, list[int]]] = {}
         self.tokens_counter = 0
         self.images = ImageLookups(self)
+        # base-image lifecycle, vulnerabilities and variants (lookups in its own pool)
+        self.base_images = BaseImages(self.schedule)
+        self.base_images.configure(self.settings)
         self.store.config_for = self.config_for
 
     # -- settings -------------------------------------------------------
@@ -201,6 +208,7 @@ class DockerLanguageServer(LanguageServer):
             self.window_show_message(lsp.ShowMessageParams(lsp.MessageType.Warning, msg))
         changed = s != self.settings
         self.settings = s
+        self.base_images.configure(s)
         if changed:
             self.store.set_config(settings_mod.to_lint_config(s), s.context.path)
             for uri in self.store.uris():
@@ -300,8 +308,14 @@ class DockerLanguageServer(LanguageServer):
         the registry caches know about its images, ShellCheck's cached results
         (the same facts object when nothing changed)."""
         images = self.images.image_facts(snap.uri, model)
-        shellcheck = self.shellcheck_results(snap, model)
-        facts = replace(snap.facts, images=images, shellcheck=shellcheck)
+        for image, found in self.base_images.image_facts(model, snap.uri).items():
+            images[image] = replace(images.get(image, found), vulnerabilities=found.vulnerabilities)
+        facts = replace(
+            snap.facts,
+            images=images,
+            shellcheck=self.shellcheck_results(snap, model),
+            lifecycle=self.base_images.lifecycle(snap.uri),
+        )
         return snap.facts if facts == snap.facts else facts
 
     def publish_raw(self, uri: str, version: int | None, diagnostics_array_json: bytes) -> None:
@@ -411,7 +425,27 @@ class DockerLanguageServer(LanguageServer):
     def stop_workers(self) -> None:
         """On ``shutdown``: registry lookups and ShellCheck runs stop."""
         self.images.shutdown()
+        self.base_images.shutdown()
         self.sc_pool.shutdown(wait=False, cancel_futures=True)
+
+    # -- base images ----------------------------------------------------
+    def stage_at(self, snap: Snapshot, position: lsp.Position) -> Stage | None:
+        """The stage whose FROM image word holds ``position``."""
+        off = offset_of(snap.parse, position, self.caps.encoding)
+        item = snap.parse.item_at(off)
+        stage = next((s for s in snap.model.stages if s.first == item), None)
+        if stage is None or stage.image_span is None:
+            return None
+        rel = off - snap.parse.starts[item]
+        return stage if stage.image_span.start <= rel <= stage.image_span.end else None
+
+    def image_hover_text(self, snap: Snapshot, stage: Stage | None, word: str) -> str | None:
+        """The hover's image details: the registry's, then the lifecycle, vulnerabilities
+        and leaner variants of the stage's base image."""
+        parts = [self.images.image_info(word)]
+        if stage is not None:
+            parts.append(self.base_images.hover_text(snap.model, stage))
+        return "\n\n".join(p for p in parts if p) or None
 
 
 SERVER = DockerLanguageServer()
@@ -530,11 +564,14 @@ def completion_resolve(
 @SERVER.feature(lsp.TEXT_DOCUMENT_HOVER)
 async def hover(server: DockerLanguageServer, params: lsp.HoverParams) -> lsp.Hover | None:
     snap = server.snapshot(params.text_document.uri)
-    # a FROM image: wait briefly for the registry
+    # a FROM image: wait briefly for the registry and the base-image lookups
     await server.images.prepare_image_hover(snap, params.position)
+    stage = server.stage_at(snap, params.position)
+    if stage is not None:
+        await server.base_images.prepare_hover(snap.model, stage)
     return f_hover.hover(
         snap.parse, snap.model, params.position, server.caps,
-        uri=snap.uri, image_info=server.images.image_info,
+        uri=snap.uri, image_info=partial(server.image_hover_text, snap, stage),
     )  # fmt: skip
 
 
@@ -766,6 +803,11 @@ async def code_action(
     snap = server.snapshot(params.text_document.uri)
     config = snap.linter.config
     out = f_actions.code_actions(snap.parse, snap.model, params, server.caps, config)
+    for stage in f_images.stages_in_range(snap.model, params.range, server.caps):
+        variants = server.base_images.variants_for(snap.model, stage)
+        out = (out or []) + f_baseimage.variant_actions(
+            snap.model, snap.uri, stage, variants, server.caps
+        )
     # pinning actions: the registry (network work never runs on the event loop)
     more = await server.images.image_code_actions(snap, params)
     return (out or []) + more

@@ -102,6 +102,27 @@ class RegistrySettings:
 
 
 @dataclass(frozen=True)
+class LifecycleSettings:
+    warn_days: int = 90
+    data_url: str = "https://endoflife.date/api/v1"
+
+
+@dataclass(frozen=True)
+class VulnerabilitySettings:
+    enabled: bool = True
+    min_severity: Literal["low", "medium", "high", "critical"] = "high"
+    osv_url: str = "https://api.osv.dev"
+    timeout_ms: int = 10000
+
+
+@dataclass(frozen=True)
+class ImagesSettings:
+    lifecycle: LifecycleSettings = field(default_factory=LifecycleSettings)
+    vulnerabilities: VulnerabilitySettings = field(default_factory=VulnerabilitySettings)
+    platform: str | None = None
+
+
+@dataclass(frozen=True)
 class FormatSettings:
     enabled: bool = True
     uppercase_keywords: bool = True
@@ -145,6 +166,7 @@ class Settings:
     shellcheck: ShellcheckSettings = field(default_factory=ShellcheckSettings)
     context: ContextSettings = field(default_factory=ContextSettings)
     registry: RegistrySettings = field(default_factory=RegistrySettings)
+    images: ImagesSettings = field(default_factory=ImagesSettings)
     format: FormatSettings = field(default_factory=FormatSettings)
     completion: CompletionSettings = field(default_factory=CompletionSettings)
     hover: HoverSettings = field(default_factory=HoverSettings)
@@ -483,6 +505,8 @@ def to_lint_config(s: Settings) -> LintConfig:
         trusted_registries=tuple(r.trusted_registries),
         label_schema={k: str(v).lower() for k, v in r.label_schema.items()},
         strict_labels=bool(r.strict_labels),
+        lifecycle_warn_days=s.images.lifecycle.warn_days,
+        vulnerabilities_min_severity=s.images.vulnerabilities.min_severity,
     )
     return LintConfig(
         ignore=frozenset(r.ignore),

@@ -16,8 +16,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from dockerls.analysis.imagetags import ImageRelease
+from dockerls.analysis.model import Model, Stage, shell_walk, stage_shell
+from dockerls.analysis.shellview import run_scripts
 
-__all__ = ["DISTROLESS", "Candidate", "leaner_candidates", "missing_tools"]
+__all__ = ["DISTROLESS", "Candidate", "leaner_candidates", "missing_tools", "stage_commands"]
 
 #: product -> distroless repository (and the tag to ask for), where one fits the product.
 DISTROLESS: dict[str, str] = {
@@ -85,3 +87,14 @@ def missing_tools(candidate: Candidate, used: Iterable[str]) -> list[str]:
     else:
         lacks = _APK | _RPM
     return sorted(used & lacks)
+
+
+def stage_commands(model: Model, stage: Stage) -> set[str]:
+    """The command names the stage's RUNs use (the shell in force from the model)."""
+    names: set[str] = set()
+    steps, _ = shell_walk(model.parse.items, stage.first, stage.end, stage_shell(model, stage))
+    for _item, inst, shell in steps:
+        if inst.name == "RUN":
+            for script in run_scripts(inst, shell):
+                names.update(c.name for c in script.script.commands)
+    return names

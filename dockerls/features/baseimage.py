@@ -13,13 +13,27 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from lsprotocol import types as lsp
+
 from dockerls.analysis.imagetags import ImageRelease
 from dockerls.analysis.lifecycle import LifecycleData, Product, Release, Support, support_state
+from dockerls.analysis.model import Model, Stage
 from dockerls.analysis.upgrade import Upgrade, suggest_upgrade
 from dockerls.analysis.variants import Candidate
 from dockerls.analysis.vulns import Severity, VulnReport
+from dockerls.features.caps import ClientCaps
+from dockerls.features.positions import item_range
 
-__all__ = ["BaseImageView", "VariantInfo", "describe", "markdown", "report_json"]
+__all__ = [
+    "BaseImageView",
+    "Variant",
+    "VariantInfo",
+    "describe",
+    "markdown",
+    "report_json",
+    "report_lines",
+    "variant_actions",
+]
 
 ENDOFLIFE_URL = "https://endoflife.date"
 
@@ -29,6 +43,41 @@ class VariantInfo:
     candidate: Candidate
     size: int | None = None  # compressed, for the chosen platform
     vulns: VulnReport | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Variant:
+    """A leaner variant for one stage: what FROM would say, the size change, what it lacks."""
+
+    reference: str
+    size_delta: int | None
+    lacks: tuple[str, ...]
+
+
+def variant_actions(
+    model: Model, uri: str, stage: Stage, variants: Sequence[Variant], caps: ClientCaps
+) -> list[lsp.CodeAction]:
+    """ "Switch to `python:3.12-slim` (−680 MB)" for each leaner variant of ``stage``'s image;
+    the title warns when later RUNs use a package manager the variant lacks."""
+    if stage.image_span is None or "$" in stage.image:
+        return []
+    span = stage.image_span
+    rng = item_range(model.parse, stage.first, span.start, span.end, caps.encoding)
+    out = []
+    for variant in variants:
+        title = f"Switch to `{variant.reference}`"
+        if variant.size_delta is not None:
+            title += f" ({_signed_mb(variant.size_delta)})"
+        if variant.lacks:
+            title += f" — warning: it has no {', '.join(variant.lacks)}, which later RUNs use"
+        out.append(
+            lsp.CodeAction(
+                title=title,
+                kind=lsp.CodeActionKind.RefactorRewrite,
+                edit=lsp.WorkspaceEdit(changes={uri: [lsp.TextEdit(rng, variant.reference)]}),
+            )
+        )
+    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,10 +207,8 @@ def _needs_upgrade(view: BaseImageView) -> bool:
     )
 
 
-def vuln_lines(view: BaseImageView, top: int = 10) -> list[str]:
-    report = view.vulns
-    if report is None:
-        return []
+def report_lines(report: VulnReport, top: int = 10) -> list[str]:
+    """A vulnerability report: counts per severity, then the worst ``top`` findings."""
     if report.status == "no-sbom":
         return ["Vulnerabilities: no SBOM published for this image"]
     if report.status != "ok":
@@ -173,9 +220,18 @@ def vuln_lines(view: BaseImageView, top: int = 10) -> list[str]:
     for v in report.top(top):
         fixed = f" → {v.fixed}" if v.fixed else " (no fix yet)"
         lines.append(f"- [{v.id}]({v.url}) {v.severity.label}: {v.package} {v.installed}{fixed}")
+    return lines
+
+
+def vuln_lines(view: BaseImageView, top: int = 10) -> list[str]:
+    report = view.vulns
+    if report is None:
+        return []
+    lines = report_lines(report, top)
     theirs = view.upgrade_vulns
-    if theirs is not None and view.upgrade is not None and theirs.status == "ok":
-        lines.append(f"`{view.upgrade.reference}` fixes {report.fixed_by(theirs)} of these")
+    upgrade = view.upgrade
+    if report.status == "ok" and theirs is not None and theirs.status == "ok" and upgrade:
+        lines.append(f"`{upgrade.reference}` fixes {report.fixed_by(theirs)} of these")
     return lines
 
 

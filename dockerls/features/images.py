@@ -22,9 +22,10 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from lsprotocol import types as lsp
 
+from dockerls.analysis.baseimage import plain_word
 from dockerls.analysis.facts import ImageFacts
 from dockerls.analysis.model import Model, Stage
-from dockerls.analysis.rules._registry import plain_word, registry_ref
+from dockerls.analysis.rules._registry import registry_ref
 from dockerls.analysis.rules.dls202_outdated_image_digest import UPDATE_DIGEST
 from dockerls.features.caps import ClientCaps
 from dockerls.features.links import image_url

@@ -23,10 +23,3 @@ def registry_ref(stage: Stage) -> ImageRef | None:
     if ref.has_variables or ref.errors or ref.is_scratch:
         return None
     return ref
-
-
-def plain_word(stage: Stage) -> bool:
-    """Spans inside the image word line up with the source (no quotes, no
-    continuation inside it)."""
-    span = stage.image_span
-    return span is not None and len(span) == len(stage.image) and stage.image[:1] not in "\"'"

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from dockerls.analysis.baseimage import plain_word
 from dockerls.analysis.model import Model, Stage
-from dockerls.analysis.rules._registry import plain_word, registry_ref
+from dockerls.analysis.rules._registry import registry_ref
 from dockerls.analysis.rules.base import (
     Edit,
     Finding,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from dockerls.analysis.baseimage import base_image
 from dockerls.analysis.model import Model, Stage
-from dockerls.analysis.rules._baseimage import base_image
 from dockerls.analysis.rules.base import Finding, Rule, Severity
 from dockerls.analysis.vulns import Severity as VulnSeverity
 

@@ -1,0 +1,97 @@
+"""A FROM's base image as the build sees it (the shared reading of the base-image features).
+
+``base_image(stage, model)`` reads a FROM's image: a literal reference, or one built from global
+ARGs (their defaults, as BuildKit uses them when no build arg is given).  ``Located.span(part)``
+maps a part of the resolved reference (the tag, the OS suffix) to the source: the part itself in
+a literal, the variable reference whose value holds it otherwise.  The lifecycle and
+vulnerability rules, hover and the server's lookups all read images through it.
+
+Pure: no IO, no LSP types.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from dockerls.analysis.imagetags import ImageRelease, classify
+from dockerls.analysis.model import Model, Stage, expand, var_refs
+from dockerls.syntax.imageref import ImageRef, parse_image_ref
+from dockerls.syntax.nodes import Span
+
+__all__ = ["Located", "base_image", "classified", "plain_word"]
+
+
+def plain_word(stage: Stage) -> bool:
+    """Spans inside the image word line up with the source (no quotes, no
+    continuation inside it)."""
+    span = stage.image_span
+    return span is not None and len(span) == len(stage.image) and stage.image[:1] not in "\"'"
+
+
+@dataclass(frozen=True, slots=True)
+class Located:
+    ref: ImageRef  # the resolved reference
+    text: str  # the resolved reference text
+    written: str  # as written in FROM
+    word: Span  # the image word within the FROM item
+    env: Mapping[str, str | None] | None  # the ARG values it was built from (None: literal)
+    escape: str = "\\"
+
+    @property
+    def from_arg(self) -> bool:
+        return self.env is not None
+
+    def span(self, part: tuple[int, int] | None) -> Span:
+        """The source range of ``part`` (offsets in ``text``): the part itself in a literal
+        reference, else the variable reference whose value holds it."""
+        if self.env is None:
+            if part is None:
+                return self.word
+            return Span(self.word.start + part[0], self.word.start + part[1])
+        refs = var_refs(self.written, self.escape)
+        if not refs:
+            return self.word
+        chosen = refs[0]
+        pos_w = pos_r = 0
+        for ref in refs:
+            pos_r += ref.start - pos_w  # literal text before the reference
+            value = expand(self.written[ref.start : ref.end], self.env, self.escape)
+            if part is not None and pos_r <= part[0] < pos_r + max(len(value), 1):
+                chosen = ref
+                break
+            pos_r += len(value)
+            pos_w = ref.end
+        return Span(self.word.start + chosen.start, self.word.start + chosen.end)
+
+    @property
+    def described(self) -> str:
+        """``python:3.7`` or, for an ARG-built reference, ``${BASE}` is `python:3.7``."""
+        return f"`{self.written}` is `{self.text}`" if self.from_arg else f"`{self.text}`"
+
+
+def base_image(stage: Stage, model: Model) -> Located | None:
+    """The stage's base image as built, when it is an image (not a stage, not scratch)."""
+    if stage.base_stage is not None or stage.image_span is None or not stage.image:
+        return None
+    if model.parent_stage(stage) is not None:
+        return None
+    written = stage.image
+    from_arg = "$" in written
+    env = model.global_env() if from_arg else None
+    text = expand(written, env, model.escape) if env is not None else written
+    if not text or "$" in text or (not from_arg and not plain_word(stage)):
+        return None
+    ref = parse_image_ref(text)
+    if ref.errors or ref.is_scratch:
+        return None
+    return Located(ref, text, written, stage.image_span, env, model.escape)
+
+
+def classified(stage: Stage, model: Model) -> tuple[Located, ImageRelease] | None:
+    lifecycle = model.facts.lifecycle
+    located = base_image(stage, model)
+    if lifecycle is None or located is None:
+        return None
+    found = classify(located.ref, lifecycle.data)
+    return None if found is None else (located, found)

@@ -1,0 +1,265 @@
+"""The server's base-image intelligence: lifecycle facts, vulnerability facts, hover and the
+"switch to a leaner variant" action, with every lookup off the event loop.
+
+``BaseImages`` owns an ``ImageIntel`` built from the settings and a small thread pool.  The
+publish path asks only for what is cached (``lifecycle()``, ``image_facts()``); what is missing
+is looked up in the pool and the document is published again when it arrives.  Hover waits for
+a lookup at most ``HOVER_WAIT`` seconds; a service that never answers delays nothing past its
+own timeout.  With ``registry.enabled: false`` nothing is requested: the lifecycle rules still
+work from the shipped snapshot.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from dockerls.analysis.baseimage import base_image
+from dockerls.analysis.facts import ImageFacts
+from dockerls.analysis.lifecycle import LifecycleFacts
+from dockerls.analysis.model import Model, Stage
+from dockerls.analysis.variants import missing_tools, stage_commands
+from dockerls.analysis.vulns import VulnReport
+from dockerls.features.baseimage import Variant, VariantInfo, describe, markdown, report_lines
+
+if TYPE_CHECKING:  # the lookups (and requests) load when first needed, not at start-up
+    from dockerls.image_intel import ImageIntel
+
+__all__ = ["BaseImages"]
+
+log = logging.getLogger(__name__)
+
+HOVER_WAIT = 2.0
+REFRESH_EVERY = 24 * 3600.0
+
+
+class BaseImages:
+    def __init__(self, republish: Callable[[str], None]) -> None:
+        self._republish = republish
+        self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="dockerls-images")
+        self._lock = threading.Lock()
+        self._key: object = None
+        self.intel: ImageIntel | None = None
+        self.vulns_on = False
+        self.platform: str | None = None
+        self._reports: dict[tuple[str, str | None], VulnReport] = {}
+        self._variants: dict[tuple[str, str | None], tuple[int | None, list[VariantInfo]]] = {}
+        self._pending: dict[tuple[Any, ...], Future[Any]] = {}
+        self._waiting: dict[tuple[Any, ...], set[str]] = {}
+        self._refreshed = 0.0
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._settings: tuple[Any, Path | None] | None = None
+
+    # -- configuration --------------------------------------------------------------
+
+    def configure(self, settings: Any, cache_dir: Path | None = None) -> None:
+        """Take the server's ``Settings``; the lookups are (re)built when first needed."""
+        rs, im = settings.registry, settings.images
+        key = (rs.enabled, rs.timeout_ms, tuple(rs.insecure_registries), rs.docker_config, im)
+        if key == self._key:
+            return
+        self._key = key
+        self._settings = (settings, cache_dir)
+        if self.intel is not None:
+            self.intel.close()
+            self.intel = None
+        self.vulns_on = rs.enabled and im.vulnerabilities.enabled
+        self.platform = im.platform
+        with self._lock:
+            self._reports.clear()
+            self._variants.clear()
+            self._refreshed = 0.0
+
+    def _intel(self) -> ImageIntel | None:
+        if self.intel is None and self._settings is not None:
+            from dockerls.image_intel import ImageIntel, IntelSettings
+            from dockerls.registry.settings import RegistrySettings
+
+            settings, cache_dir = self._settings
+            rs, im = settings.registry, settings.images
+            reg = RegistrySettings(
+                enabled=rs.enabled,
+                timeout_ms=rs.timeout_ms,
+                insecure_registries=tuple(rs.insecure_registries),
+                docker_config=Path(rs.docker_config) if rs.docker_config else None,
+                cache_dir=cache_dir,
+            )
+            intel = IntelSettings(
+                lifecycle_url=im.lifecycle.data_url,
+                warn_days=im.lifecycle.warn_days,
+                osv_url=im.vulnerabilities.osv_url,
+                osv_timeout=im.vulnerabilities.timeout_ms / 1000,
+            )
+            self.intel = ImageIntel(reg, intel)
+        return self.intel
+
+    # -- background work ------------------------------------------------------------
+
+    def _submit(
+        self, key: tuple[Any, ...], work: Callable[[], Any], uri: str | None
+    ) -> Future[Any]:
+        if self._loop is None:
+            try:
+                self._loop = asyncio.get_running_loop()
+            except RuntimeError:
+                self._loop = None
+        with self._lock:
+            if uri is not None:
+                self._waiting.setdefault(key, set()).add(uri)
+            fut = self._pending.get(key)
+            if fut is not None:
+                return fut
+            fut = self._pool.submit(work)
+            self._pending[key] = fut
+        fut.add_done_callback(lambda f: self._settled(key, f))
+        return fut
+
+    def _settled(self, key: tuple[Any, ...], fut: Future[Any]) -> None:
+        with self._lock:
+            self._pending.pop(key, None)
+            uris = self._waiting.pop(key, set())
+        if fut.exception() is not None:
+            log.warning("base-image lookup %s failed: %s", key, fut.exception())
+        loop = self._loop
+        if loop is not None and not loop.is_closed():
+            for uri in uris:
+                loop.call_soon_threadsafe(self._republish, uri)
+
+    # -- facts for the publish path (cached only) -------------------------------------
+
+    def lifecycle(self, uri: str | None = None) -> LifecycleFacts | None:
+        intel = self._intel()
+        if intel is None:
+            return None
+        now = time.monotonic()
+        if intel.online and (self._refreshed == 0.0 or now - self._refreshed > REFRESH_EVERY):
+            self._refreshed = now
+            self._submit(("refresh",), intel.refresh_lifecycle, uri)
+        from dockerls.image_intel import today
+
+        return LifecycleFacts(intel.data, today())
+
+    def _platform(self, stage: Stage) -> str | None:
+        if stage.platform and "$" not in stage.platform:
+            return stage.platform
+        return self.platform
+
+    def image_facts(self, model: Model, uri: str | None) -> dict[str, ImageFacts]:
+        """Cached vulnerability reports of the model's base images; missing ones are looked up
+        and ``uri`` is published again when they arrive."""
+        intel = self._intel()
+        if intel is None or not self.vulns_on:
+            return {}
+        out: dict[str, ImageFacts] = {}
+        for stage in model.stages:
+            located = base_image(stage, model)
+            if located is None:
+                continue
+            key = (located.text, self._platform(stage))
+            with self._lock:
+                report = self._reports.get(key)
+            if report is not None:
+                out[stage.image] = ImageFacts(vulnerabilities=report)
+            else:
+                self._scan(key, uri)
+        return out
+
+    def _scan(self, key: tuple[str, str | None], uri: str | None) -> Future[Any]:
+        intel = self.intel
+        assert intel is not None
+
+        def work() -> None:
+            report = intel.vulnerabilities(*key)
+            if report is not None:
+                with self._lock:
+                    self._reports[key] = report
+
+        return self._submit(("vulns", *key), work, uri)
+
+    def _lookup_variants(self, key: tuple[str, str | None]) -> Future[Any]:
+        intel = self.intel
+        assert intel is not None
+
+        def work() -> None:
+            found = intel.classify(key[0])
+            if found is None:
+                return
+            result = intel.variants(found, key[0], key[1], with_vulns=False)
+            with self._lock:
+                self._variants[key] = result
+
+        return self._submit(("variants", *key), work, None)
+
+    # -- hover and actions ------------------------------------------------------------
+
+    async def prepare_hover(self, model: Model, stage: Stage) -> None:
+        """Start the lookups a hover on ``stage``'s image shows, and wait for them briefly."""
+        located = base_image(stage, model)
+        intel = self._intel()
+        if located is None or intel is None or not intel.online:
+            return
+        key = (located.text, self._platform(stage))
+        futures = []
+        with self._lock:
+            have_report = key in self._reports
+            have_variants = key in self._variants
+        if self.vulns_on and not have_report:
+            futures.append(self._scan(key, None))
+        if not have_variants and intel.classify(located.text) is not None:
+            futures.append(self._lookup_variants(key))
+        if futures:
+            waits = [asyncio.wrap_future(f) for f in futures]
+            try:
+                await asyncio.wait_for(asyncio.shield(asyncio.gather(*waits)), HOVER_WAIT)
+            except (asyncio.TimeoutError, Exception):
+                return
+
+    def hover_text(self, model: Model, stage: Stage) -> str | None:
+        """Lifecycle, vulnerabilities and leaner variants of ``stage``'s image, as markdown."""
+        intel = self._intel()
+        located = base_image(stage, model)
+        if intel is None or located is None:
+            return None
+        key = (located.text, self._platform(stage))
+        with self._lock:
+            report = self._reports.get(key)
+            size, variants = self._variants.get(key, (None, []))
+        from dockerls.image_intel import today
+
+        found = intel.classify(located.text)
+        if found is None:
+            return None if report is None else "\n".join(report_lines(report))
+        view = describe(
+            found, intel.data, today(), intel.settings.warn_days, vulns=report, size=size,
+            variants=tuple(variants),
+        )  # fmt: skip
+        return markdown(view)
+
+    def variants_for(self, model: Model, stage: Stage) -> list[Variant]:
+        """Cached leaner variants of ``stage``'s image, with what later RUNs use that they lack."""
+        located = base_image(stage, model)
+        if located is None:
+            return []
+        key = (located.text, self._platform(stage))
+        with self._lock:
+            size, variants = self._variants.get(key, (None, []))
+        used = stage_commands(model, stage)
+        return [
+            Variant(
+                v.candidate.reference,
+                (v.size - size) if v.size is not None and size is not None else None,
+                tuple(missing_tools(v.candidate, used)),
+            )
+            for v in variants
+        ]
+
+    def shutdown(self) -> None:
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        if self.intel is not None:
+            self.intel.close()

@@ -1,0 +1,260 @@
+"""Base-image intelligence end to end over stdio, with DOCKERLS_TODAY fixed (tests/conftest.py):
+lifecycle diagnostics, hover and the upgrade fix offline; vulnerabilities (SBOM attestation in
+Debian's real docker-registry on loopback + a stub OSV), leaner variants and their sizes; no
+request at all with registry lookups off; a silent OSV delays nothing past its timeout."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import tempfile
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import pytest_lsp
+from lsprotocol import types as lsp
+from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
+
+from tests.e2e.helpers import SERVER, open_document, wait_publish
+from tests.registry.local_registry import (
+    LocalRegistry,
+    RegistryBinaryMissing,
+    push_attested_index,
+    start_registry,
+)
+from tests.registry.osv_stub import osv_handler
+from tests.registry.stubs import BlackHole, Reply, StubServer
+from tests.registry.test_vulnscan import PURLS
+
+_HOME = tempfile.TemporaryDirectory(prefix="dockerls-e2e-images-")
+ENV = {
+    **os.environ,
+    "XDG_CACHE_HOME": os.path.join(_HOME.name, "cache"),
+    "DOCKER_CONFIG": os.path.join(_HOME.name, "docker"),
+}
+ENV.pop("DOCKERLS_REGISTRY", None)
+
+LIFECYCLE = """\
+FROM python:3.7
+FROM node:16-alpine
+FROM debian:buster
+FROM ubuntu:18.04
+FROM python:3.12-slim-buster
+FROM python:3.14-slim-trixie
+"""
+URI = "file:///tmp/base-images-e2e/Dockerfile"
+
+
+def _codes(p: lsp.PublishDiagnosticsParams) -> dict[int, set[str]]:
+    out: dict[int, set[str]] = {}
+    for d in p.diagnostics:
+        out.setdefault(d.range.start.line, set()).add(str(d.code))
+    return out
+
+
+async def _session(lsp_client: LanguageClient, init: dict[str, Any]) -> None:
+    params = lsp.InitializeParams(
+        capabilities=client_capabilities("visual_studio_code"), initialization_options=init
+    )
+    await lsp_client.initialize_session(params)
+
+
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER, server_env=ENV))
+async def offline(lsp_client: LanguageClient):  # type: ignore[no-untyped-def]
+    await _session(lsp_client, {"registry": {"enabled": False}})
+    yield
+    await lsp_client.shutdown_session()
+
+
+async def test_lifecycle_diagnostics_hover_and_upgrade_fix(offline: LanguageClient) -> None:
+    doc = open_document(offline, URI, LIFECYCLE)
+    pub = await wait_publish(
+        offline, lambda p: p.uri == URI and any(str(d.code) == "DLS301" for d in p.diagnostics)
+    )
+    codes = _codes(pub)
+    assert "DLS301" in codes[0] and "DLS301" in codes[1] and "DLS301" in codes[2]
+    assert "DLS301" in codes[3]
+    assert "DLS303" in codes[4] and "DLS301" not in codes.get(4, set())
+    assert not {"DLS301", "DLS302", "DLS303"} & codes.get(5, set())  # maintained
+    d = next(d for d in pub.diagnostics if d.range.start.line == 0 and str(d.code) == "DLS301")
+    assert (d.range.start.character, d.range.end.character) == (12, 15)
+    assert "2023-06-27" in d.message
+
+    hover = await offline.text_document_hover_async(lsp.HoverParams(doc, lsp.Position(0, 13)))
+    assert hover is not None
+    text = (
+        hover.contents.value
+        if isinstance(hover.contents, lsp.MarkupContent)
+        else str(hover.contents)
+    )
+    assert "Python 3.7" in text and "end of life" in text and "python:3.14" in text
+    assert "data from shipped snapshot" in text
+
+    expected = {
+        0: "python:3.14",
+        1: "node:26-alpine",
+        2: "debian:trixie",
+        3: "ubuntu:26.04",
+        4: "python:3.14-slim-trixie",
+    }
+    for line, target in expected.items():
+        diags = [
+            x
+            for x in pub.diagnostics
+            if x.range.start.line == line and str(x.code) in ("DLS301", "DLS303")
+        ]
+        actions = await offline.text_document_code_action_async(
+            lsp.CodeActionParams(doc, diags[0].range, lsp.CodeActionContext(diagnostics=diags))
+        )
+        titles = [a.title for a in actions or [] if isinstance(a, lsp.CodeAction)]
+        assert f"Upgrade to `{target}` (tag not verified) (unsafe)" in titles, titles
+
+
+# ------------------------------------------------------------ with the registry and OSV
+
+
+@pytest.fixture(scope="module")
+def registry(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalRegistry]:
+    try:
+        reg = start_registry(tmp_path_factory.mktemp("e2e-images"))
+    except RegistryBinaryMissing as exc:
+        pytest.fail(str(exc), pytrace=False)
+    try:
+        push_attested_index(reg.url, "library/python", ["3.12"], PURLS, layer_bytes=900_000)
+        push_attested_index(
+            reg.url, "library/python", ["3.12-slim"], PURLS[:1], layer_bytes=200_000
+        )
+        push_attested_index(reg.url, "library/python", ["3.12-alpine"], None, layer_bytes=50_000)
+        push_attested_index(reg.url, "team/plain", ["1.0"], None)
+        yield reg
+    finally:
+        reg.stop()
+
+
+@pytest.fixture(scope="module")
+def osv() -> Iterator[StubServer]:
+    with StubServer(osv_handler) as stub:
+        yield stub
+
+
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER, server_env=ENV))
+async def online(lsp_client: LanguageClient, osv: StubServer):  # type: ignore[no-untyped-def]
+    init = {
+        "registry": {"cacheTtlSeconds": 0, "timeoutMs": 3000},
+        "images": {"vulnerabilities": {"osvUrl": osv.url, "timeoutMs": 3000}},
+    }
+    await _session(lsp_client, init)
+    yield
+    await lsp_client.shutdown_session()
+
+
+async def _hover_text(
+    client: LanguageClient, doc: lsp.TextDocumentIdentifier, pos: lsp.Position
+) -> str:
+    hover = await asyncio.wait_for(client.text_document_hover_async(lsp.HoverParams(doc, pos)), 20)
+    assert hover is not None
+    return (
+        hover.contents.value
+        if isinstance(hover.contents, lsp.MarkupContent)
+        else str(hover.contents)
+    )
+
+
+async def test_vulnerabilities_and_variants(
+    online: LanguageClient, registry: LocalRegistry, osv: StubServer
+) -> None:
+    text = f"FROM {registry.host}/library/python:3.12\nRUN apt-get update\nFROM {registry.host}/team/plain:1.0\n"
+    uri = "file:///tmp/base-images-e2e/vulns/Dockerfile"
+    doc = open_document(online, uri, text)
+    pub = await wait_publish(
+        online,
+        lambda p: p.uri == uri and any(str(d.code) == "DLS310" for d in p.diagnostics),
+        timeout=30,
+    )
+    d = next(d for d in pub.diagnostics if str(d.code) == "DLS310")
+    assert d.range.start.line == 0 and "1 critical, 2 high" in d.message
+    assert all(d.range.start.line != 2 for d in pub.diagnostics if str(d.code) == "DLS310")
+    # OSV was asked by ecosystem and source package
+    batch = next(s for s in osv.seen if s.path == "/v1/querybatch")
+    assert b'"Debian:12"' in batch.body and b'"openssl"' in batch.body
+
+    # hover: counts, top vulnerabilities, variants with sizes from the local registry
+    async def complete_hover() -> str:
+        return await _hover_text(online, doc, lsp.Position(0, len("FROM ") + 3))
+
+    hover = await complete_hover()
+    for _ in range(20):
+        if "Leaner variants" in hover:
+            break
+        hover = await complete_hover()
+    assert "1 critical" in hover and "DEBIAN-CVE-2026-0001" in hover
+    assert "openssl 3.0.11-1~deb12u2 → 3.0.15-1~deb12u1" in hover
+    assert f"{registry.host}/library/python:3.12-slim" in hover
+    assert f"{registry.host}/library/python:3.12-alpine" in hover
+    plain = await _hover_text(online, doc, lsp.Position(2, len("FROM ") + 3))
+    assert "no SBOM published for this image" in plain
+
+    # the switch action warns that alpine has no apt-get
+    actions = await online.text_document_code_action_async(
+        lsp.CodeActionParams(
+            doc,
+            lsp.Range(lsp.Position(0, 6), lsp.Position(0, 6)),
+            lsp.CodeActionContext(diagnostics=[]),
+        )
+    )
+    titles = [a.title for a in actions or [] if isinstance(a, lsp.CodeAction)]
+    slim = next(
+        t for t in titles if t.startswith(f"Switch to `{registry.host}/library/python:3.12-slim`")
+    )
+    assert "−1 MB" in slim or "MB" in slim
+    alpine = next(t for t in titles if "3.12-alpine" in t)
+    assert "apt-get" in alpine
+
+
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER, server_env=ENV))
+async def disabled(lsp_client: LanguageClient, osv: StubServer):  # type: ignore[no-untyped-def]
+    await _session(
+        lsp_client,
+        {"registry": {"enabled": False}, "images": {"vulnerabilities": {"osvUrl": osv.url}}},
+    )
+    yield
+    await lsp_client.shutdown_session()
+
+
+async def test_lookups_off_requests_nothing(disabled: LanguageClient, osv: StubServer) -> None:
+    with StubServer(lambda s, seen: Reply(404)) as fake_registry:
+        before = len(osv.seen)
+        uri = "file:///tmp/base-images-e2e/off/Dockerfile"
+        doc = open_document(disabled, uri, f"FROM {fake_registry.host}/library/python:3.7\n")
+        pub = await wait_publish(disabled, lambda p: p.uri == uri)
+        hover = await _hover_text(disabled, doc, lsp.Position(0, 8))
+        assert "Python 3.7" in hover
+        assert any(str(d.code) == "DLS301" for d in pub.diagnostics)
+        assert fake_registry.seen == [] and len(osv.seen) == before
+
+
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER, server_env=ENV))
+async def silent_osv(lsp_client: LanguageClient):  # type: ignore[no-untyped-def]
+    hole = BlackHole()
+    hole.__enter__()
+    await _session(
+        lsp_client,
+        {
+            "registry": {"cacheTtlSeconds": 0},
+            "images": {"vulnerabilities": {"osvUrl": f"http://{hole.host}", "timeoutMs": 500}},
+        },
+    )
+    yield
+    await lsp_client.shutdown_session()
+    hole.__exit__()
+
+
+async def test_a_silent_osv_delays_neither_hover_nor_diagnostics(
+    silent_osv: LanguageClient, registry: LocalRegistry
+) -> None:
+    uri = "file:///tmp/base-images-e2e/silent/Dockerfile"
+    doc = open_document(silent_osv, uri, f"FROM {registry.host}/library/python:3.12\n")
+    await wait_publish(silent_osv, lambda p: p.uri == uri, timeout=10)
+    hover = await _hover_text(silent_osv, doc, lsp.Position(0, 8))
+    assert "Python 3.12" in hover
