@@ -60,3 +60,32 @@ def test_only_registry_http_uses_requests() -> None:
             continue
         for mod in imports(f):
             assert not mod.startswith(("requests", "urllib3", "http.client")), f"{f} imports {mod}"
+
+
+def test_every_core_module_imports_on_its_own() -> None:
+    """No import cycle bites whichever module of syntax/ and analysis/ (the rules package
+    loads all its rules at once) is imported first, each from a clean slate."""
+    import subprocess
+    import sys
+
+    names = [
+        ".".join(f.relative_to(PKG.parent).with_suffix("").parts)
+        for sub in ("syntax", "analysis")
+        for f in sorted((PKG / sub).glob("*.py"))
+    ]
+    code = (
+        "import importlib, sys\n"
+        "bad = []\n"
+        "for n in sys.argv[1:]:\n"
+        "    for m in [k for k in sys.modules if k.startswith('dockerls')]:\n"
+        "        del sys.modules[m]\n"
+        "    try:\n"
+        "        importlib.import_module(n)\n"
+        "    except Exception as exc:\n"
+        "        bad.append(f'{n}: {exc!r}')\n"
+        "print('\\n'.join(bad))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, *names], capture_output=True, text=True, timeout=300
+    )
+    assert out.returncode == 0 and out.stdout.strip() == "", out.stdout + out.stderr

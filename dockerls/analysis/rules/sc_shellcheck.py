@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from dockerls.analysis import shellcheck_map  # a module: importable while it loads
 from dockerls.analysis.model import Model
 from dockerls.analysis.rules.base import Finding, Rule, Severity
-from dockerls.analysis.shellcheck_map import GROUP, findings_for, jobs_for
 
 
 class ShellCheck(Rule):
@@ -40,13 +40,13 @@ class ShellCheck(Rule):
     code = "ShellCheck"
     name = "shellcheck"
     severity = Severity.INFO  # each finding carries ShellCheck's own level
-    group = GROUP
+    group = "shellcheck"  # shellcheck_map.GROUP (read below: it may still be loading here)
 
     def check_file(self, model: Model) -> Iterable[Finding]:
         results = model.facts.shellcheck
         if not results:
             return ()
-        return findings_for(jobs_for(model.parse, model), results)
+        return shellcheck_map.findings_for(shellcheck_map.jobs_for(model.parse, model), results)
 
 
 RULE = ShellCheck()
