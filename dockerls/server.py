@@ -191,6 +191,7 @@ class DockerLanguageServer(LanguageServer):
         # uri -> (result id, data) of the last semantic tokens, for deltas
         self.tokens: dict[str, tuple[str, list[int]]] = {}
         self.tokens_counter = 0
+        self.loop: asyncio.AbstractEventLoop | None = None  # the event loop, once running
         self.images = ImageLookups(self)
         # base-image lifecycle, vulnerabilities and variants (lookups in its own pool)
         self.base_images = BaseImages(self.schedule)
@@ -454,6 +455,8 @@ SERVER = DockerLanguageServer()
 # -- lifecycle and settings ---------------------------------------------------
 @SERVER.feature(lsp.INITIALIZE)
 def initialize(server: DockerLanguageServer, params: lsp.InitializeParams) -> None:
+    with contextlib.suppress(RuntimeError):
+        server.loop = asyncio.get_running_loop()
     enc: Any = server.workspace.position_encoding
     encoding = str(getattr(enc, "value", enc) or "utf-16")
     server.caps = ClientCaps.from_initialize(params.capabilities, encoding)
@@ -819,7 +822,11 @@ async def apply_edit_command(server: DockerLanguageServer, edit: lsp.WorkspaceEd
 
 
 class LspLogHandler(logging.Handler):
-    """Forwards dockerls warnings and errors to window/logMessage."""
+    """Forwards dockerls warnings and errors to window/logMessage.
+
+    Only the event loop writes to the client: a record logged in a worker thread (registry,
+    ShellCheck and base-image lookups) is handed to the loop, never written from the thread,
+    where it could land in the middle of another message."""
 
     def __init__(self, server: DockerLanguageServer) -> None:
         super().__init__(logging.WARNING)
@@ -828,8 +835,16 @@ class LspLogHandler(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
         error = record.levelno >= logging.ERROR
         kind = lsp.MessageType.Error if error else lsp.MessageType.Warning
+        params = lsp.LogMessageParams(kind, self.format(record))
         with contextlib.suppress(Exception):  # logging never fails the server
-            self.server.window_log_message(lsp.LogMessageParams(kind, self.format(record)))
+            try:
+                asyncio.get_running_loop()
+            except RuntimeError:  # a worker thread
+                loop = self.server.loop
+                if loop is not None and not loop.is_closed():
+                    loop.call_soon_threadsafe(self.server.window_log_message, params)
+                return
+            self.server.window_log_message(params)
 
 
 def build_server() -> DockerLanguageServer:
