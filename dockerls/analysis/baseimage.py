@@ -66,8 +66,8 @@ class Located:
 
     @property
     def described(self) -> str:
-        """``python:3.7`` or, for an ARG-built reference, ``${BASE}` is `python:3.7``."""
-        return f"`{self.written}` is `{self.text}`" if self.from_arg else f"`{self.text}`"
+        """`python:3.7`, or for an ARG-built reference `${BASE}` (`python:3.7`), in backticks."""
+        return f"`{self.written}` (`{self.text}`)" if self.from_arg else f"`{self.text}`"
 
 
 def base_image(stage: Stage, model: Model) -> Located | None:
