@@ -55,6 +55,10 @@ class BaseImages:
         self._refreshed = 0.0
         self._loop: asyncio.AbstractEventLoop | None = None
         self._settings: tuple[Any, Path | None] | None = None
+        self._lifecycle: LifecycleFacts | None = None
+        self._generation = 0  # bumped when a report arrives
+        # uri -> (the images of its FROMs, generation, facts): the last answer per document
+        self._memo: dict[str | None, tuple[Any, int, dict[str, ImageFacts]]] = {}
 
     # -- configuration --------------------------------------------------------------
 
@@ -74,6 +78,8 @@ class BaseImages:
         with self._lock:
             self._reports.clear()
             self._variants.clear()
+            self._memo.clear()
+            self._generation += 1
             self._refreshed = 0.0
 
     def _intel(self) -> ImageIntel | None:
@@ -143,7 +149,11 @@ class BaseImages:
             self._submit(("refresh",), intel.refresh_lifecycle, uri)
         from dockerls.image_intel import today
 
-        return LifecycleFacts(intel.data, today())
+        data, day = intel.data, today()
+        held = self._lifecycle
+        if held is None or held.data is not data or held.today != day:
+            held = self._lifecycle = LifecycleFacts(data, day)  # one object while unchanged
+        return held
 
     def _platform(self, stage: Stage) -> str | None:
         if stage.platform and "$" not in stage.platform:
@@ -156,6 +166,14 @@ class BaseImages:
         intel = self._intel()
         if intel is None or not self.vulns_on:
             return {}
+        # the keystroke path: the same images and reports give the same answer without a walk
+        images = (
+            tuple(stage.image for stage in model.stages),
+            tuple(sorted(model.global_env().items(), key=lambda kv: kv[0])),
+        )
+        memo = self._memo.get(uri)
+        if memo is not None and memo[0] == images and memo[1] == self._generation:
+            return dict(memo[2])
         out: dict[str, ImageFacts] = {}
         for stage in model.stages:
             located = base_image(stage, model)
@@ -168,7 +186,8 @@ class BaseImages:
                 out[stage.image] = ImageFacts(vulnerabilities=report)
             else:
                 self._scan(key, uri)
-        return out
+        self._memo[uri] = (images, self._generation, out)
+        return dict(out)
 
     def _scan(self, key: tuple[str, str | None], uri: str | None) -> Future[Any]:
         intel = self.intel
@@ -179,6 +198,7 @@ class BaseImages:
             if report is not None:
                 with self._lock:
                     self._reports[key] = report
+                    self._generation += 1
 
         return self._submit(("vulns", *key), work, uri)
 
