@@ -36,6 +36,7 @@ __all__ = ["BaseImages"]
 log = logging.getLogger(__name__)
 
 HOVER_WAIT = 2.0
+MAX_SCANS = 16  # vulnerability scans one publish may start (a huge file doesn't flood the pool)
 REFRESH_EVERY = 24 * 3600.0
 
 
@@ -175,6 +176,7 @@ class BaseImages:
         if memo is not None and memo[0] == images and memo[1] == self._generation:
             return dict(memo[2])
         out: dict[str, ImageFacts] = {}
+        asked: set[tuple[str, str | None]] = set()
         for stage in model.stages:
             located = base_image(stage, model)
             if located is None:
@@ -184,7 +186,8 @@ class BaseImages:
                 report = self._reports.get(key)
             if report is not None:
                 out[stage.image] = ImageFacts(vulnerabilities=report)
-            else:
+            elif key not in asked and len(asked) < MAX_SCANS:
+                asked.add(key)
                 self._scan(key, uri)
         self._memo[uri] = (images, self._generation, out)
         return dict(out)
