@@ -23,7 +23,8 @@ from dockerls.syntax.nodes import Comment, Instruction, Item, Span
 from dockerls.syntax.parser import Parse, parse_words
 from dockerls.syntax.parser import unquote as _unquote
 
-DEFAULT_SHELL: tuple[str, ...] = ("/bin/sh", "-c")
+Shell = tuple[str, ...]
+DEFAULT_SHELL: Shell = ("/bin/sh", "-c")
 WINDOWS_SHELL: tuple[str, ...] = ("cmd", "/S", "/C")
 
 # BuildKit's automatic platform ARGs (usable in FROM without declaring them,
@@ -265,10 +266,31 @@ class Model:
     facts: Facts = NO_FACTS
     # whether most instruction keywords are lowercase (set by the engine)
     lower_majority: bool = False
+    # per stage index: its shell steps and the shell in force after it
+    _shells: dict[int, tuple[list[tuple[int, Instruction, Shell]], Shell]] = field(
+        default_factory=dict, repr=False
+    )
 
     @property
     def items(self) -> tuple[Item, ...]:
         return self.parse.items
+
+    def shell_steps(self, stage: Stage) -> list[tuple[int, Instruction, Shell]]:
+        """(item index, instruction, shell in force) for each instruction of
+        ``stage``, from :func:`shell_walk`: SHELL instructions, ``# hadolint
+        shell=`` pragmas, the shell the stage inherits from its base stage, and
+        Windows images' default.  Computed once per stage of this model."""
+        return self._stage_shells(stage.index)[0]
+
+    def _stage_shells(self, index: int) -> tuple[list[tuple[int, Instruction, Shell]], Shell]:
+        hit = self._shells.get(index)
+        if hit is None:
+            st = self.stages[index]
+            parent = self.parent_stage(st)
+            shell = default_shell(self) if parent is None else self._stage_shells(parent.index)[1]
+            hit = shell_walk(self.items, st.first, st.end, shell)
+            self._shells[index] = hit
+        return hit
 
     def start(self, item: int) -> int:
         return self.parse.starts[item]
@@ -477,8 +499,6 @@ def default_shell(model: Model) -> tuple[str, ...]:
             return WINDOWS_SHELL
     return DEFAULT_SHELL
 
-
-Shell = tuple[str, ...]
 
 
 def shell_walk(

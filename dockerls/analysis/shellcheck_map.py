@@ -313,9 +313,8 @@ def jobs_for(parse: Parse, model: Model) -> list[ScriptJob]:
     shells_out: list[tuple[str, ...]] = []
     out: list[ScriptJob] = []
     for st in model.stages:
-        shell = default
-        if st.base_stage is not None and st.base_stage < st.index:
-            shell = shells_out[st.base_stage]
+        parent = model.parent_stage(st)
+        shell = default if parent is None else shells_out[parent.index]
         inherited = frozenset(_names_before(model, st))
         stage_items = items[st.first : st.end]
         # by identity: the entry keeps the items alive, so their ids stay theirs

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from dockerls.analysis.model import DEFAULT_SHELL, WINDOWS_SHELL, Model, Stage
+from dockerls.analysis.model import Model, Stage
 from dockerls.analysis.rules.base import Applicability, Edit, Finding, Fix
 from dockerls.analysis.shellview import RunScript, run_scripts
 from dockerls.syntax.nodes import Instruction, Span
@@ -465,29 +465,12 @@ def pip_installs(
 
 def stage_runs(stage: Stage, model: Model) -> Iterator[tuple[int, Instruction, tuple[str, ...]]]:
     """(item index, RUN to check, shell in force) for every RUN of a stage,
-    ``ONBUILD RUN`` triggers unwrapped."""
-    shell = _stage_start_shell(stage, model, 0)
-    for idx, inst in stage.instructions:
-        if inst.name == "SHELL" and inst.json and inst.values:
-            shell = tuple(inst.values)
-            continue
+    ``ONBUILD RUN`` triggers unwrapped; the shell is the model's
+    (:meth:`Model.shell_steps`)."""
+    for idx, inst, shell in model.shell_steps(stage):
         target = inst.sub if inst.name == "ONBUILD" else inst
         if target is not None and target.name == "RUN":
             yield idx, target, shell
-
-
-def _stage_start_shell(stage: Stage, model: Model, depth: int) -> tuple[str, ...]:
-    if stage.base_stage is not None and stage.base_stage != stage.index and depth < 32:
-        base = model.stages[stage.base_stage]
-        shell = _stage_start_shell(base, model, depth + 1)
-        for _i, values in base.shells():
-            shell = values
-        return shell
-    if model.stages:
-        ref = model.stages[0].image.lower()
-        if "windows" in ref or "nanoserver" in ref or "servercore" in ref:
-            return WINDOWS_SHELL
-    return DEFAULT_SHELL
 
 
 APK_TAKES_VALUE = frozenset(

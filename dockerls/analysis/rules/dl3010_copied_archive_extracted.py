@@ -107,11 +107,8 @@ class CopiedArchiveExtracted(Rule):
     def check_stage(self, stage: Stage, model: Model) -> Iterable[Finding]:
         pending: dict[str, list[tuple[int, Span]]] = {}
         reported: set[tuple[int, int]] = set()
-        shell: tuple[str, ...] = ("/bin/sh", "-c")
-        for idx, inst in stage.instructions:
-            if inst.name == "SHELL" and inst.json and inst.values:
-                shell = tuple(inst.values)
-            elif inst.name == "COPY":
+        for idx, inst, shell in model.shell_steps(stage):
+            if inst.name == "COPY":
                 for base, span in _copied_archives(inst):
                     pending.setdefault(base, []).append((idx, span))
             elif inst.name == "RUN" and pending:

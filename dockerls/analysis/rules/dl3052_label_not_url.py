@@ -20,7 +20,7 @@ class LabelNotUrl(Rule):
     expect these labels in a fixed format and drop or misread other values.
 
     Example:
-    With the schema entry `org.opencontainers.image.source: url`:
+    With the schema `{org.opencontainers.image.source: url}`:
     ```dockerfile
     LABEL org.opencontainers.image.source="github.com/acme/app"
     ```

@@ -20,7 +20,7 @@ class LabelNotRfc3339(Rule):
     expect these labels in a fixed format and drop or misread other values.
 
     Example:
-    With the schema entry `org.opencontainers.image.created: rfc3339`:
+    With the schema `{org.opencontainers.image.created: rfc3339}`:
     ```dockerfile
     LABEL org.opencontainers.image.created="2024-05-01"
     ```

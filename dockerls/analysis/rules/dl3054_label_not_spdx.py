@@ -20,7 +20,7 @@ class LabelNotSpdx(Rule):
     expect these labels in a fixed format and drop or misread other values.
 
     Example:
-    With the schema entry `org.opencontainers.image.licenses: spdx`:
+    With the schema `{org.opencontainers.image.licenses: spdx}`:
     ```dockerfile
     LABEL org.opencontainers.image.licenses="Apache 2"
     ```

@@ -20,7 +20,7 @@ class LabelNotGitHash(Rule):
     expect these labels in a fixed format and drop or misread other values.
 
     Example:
-    With the schema entry `org.opencontainers.image.revision: hash`:
+    With the schema `{org.opencontainers.image.revision: hash}`:
     ```dockerfile
     LABEL org.opencontainers.image.revision="main"
     ```

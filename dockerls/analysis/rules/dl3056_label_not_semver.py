@@ -20,7 +20,7 @@ class LabelNotSemver(Rule):
     expect these labels in a fixed format and drop or misread other values.
 
     Example:
-    With the schema entry `org.opencontainers.image.version: semver`:
+    With the schema `{org.opencontainers.image.version: semver}`:
     ```dockerfile
     LABEL org.opencontainers.image.version="v1.4"
     ```

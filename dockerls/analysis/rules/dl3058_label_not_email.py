@@ -20,7 +20,7 @@ class LabelNotEmail(Rule):
     expect these labels in a fixed format and drop or misread other values.
 
     Example:
-    With the schema entry `maintainer: email`:
+    With the schema `{maintainer: email}`:
     ```dockerfile
     LABEL maintainer="Ops Team <ops@example.com>"
     ```

@@ -36,10 +36,7 @@ class CurlAndWget(Rule):
 
     def check_stage(self, stage: Stage, model: Model) -> Iterable[Finding]:
         seen: set[str] = set()
-        shell: tuple[str, ...] = ("/bin/sh", "-c")
-        for idx, inst in stage.instructions:
-            if inst.name == "SHELL" and inst.json and inst.values:
-                shell = tuple(inst.values)
+        for idx, inst, shell in model.shell_steps(stage):
             if inst.name != "RUN":
                 continue
             found = list(commands_named(inst, shell, "curl", "wget"))

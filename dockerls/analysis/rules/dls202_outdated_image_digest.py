@@ -56,7 +56,8 @@ class OutdatedImageDigest(Rule):
 
     Example:
     ```dockerfile
-    FROM nginx:1.27@sha256:0123...  # the tag has since been rebuilt
+    # nginx:1.27 has been rebuilt since this digest was pinned
+    FROM nginx:1.27@sha256:1111111111111111111111111111111111111111111111111111111111111111
     ```
 
     Fix:
