@@ -90,5 +90,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "func", None):
         ap.print_help()
         return 2
-    rc: int = args.func(args)
+    try:
+        rc: int = args.func(args)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # the reader went away (`dockerls rules | head`): stop quietly, as a
+        # command killed by SIGPIPE would, and keep Python from complaining
+        # again when it flushes stdout at exit
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+        return SIGPIPE_STATUS
     return rc
+
+
+SIGPIPE_STATUS = 128 + 13  # the status of a process killed by SIGPIPE

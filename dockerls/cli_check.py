@@ -248,16 +248,8 @@ def rule_infos() -> dict[str, RuleInfo]:
 
     out = {}
     for r in RULES:
-        out[r.code] = RuleInfo(r.code, r.name, rule_summary(r.doc), r.severity, r.href)
+        out[r.code] = RuleInfo(r.code, r.name, r.summary, r.severity, r.href)
     return out
-
-
-def rule_summary(doc: str) -> str:
-    """The first sentence of a rule docstring's *What it does* section."""
-    text = doc.split("What it does:", 1)[-1].split("Why it matters:", 1)[0]
-    flat = " ".join(text.split())
-    end = flat.find(". ")
-    return flat if end < 0 else flat[: end + 1]
 
 
 # ---------------------------------------------------------------------------- command

@@ -16,15 +16,18 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from urllib.parse import quote
 from xml.sax.saxutils import quoteattr
 
 from dockerls import __version__
-from dockerls.analysis.rules.base import Severity
+from dockerls.analysis.rules.base import Severity, doc_url
 
 TOOL = "dockerls"
-INFO_URI = "https://dockerls.dev"
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
 
@@ -68,7 +71,7 @@ class RuleInfo:
     name: str
     summary: str
     severity: Severity
-    help_uri: str
+    help_uri: str | None
 
 
 def _level(sev: Severity) -> str:
@@ -134,7 +137,14 @@ _SARIF_LEVEL = {
 
 
 def _uri(path: str) -> str:
-    return "stdin" if path == "-" else path.replace("\\", "/")
+    """A SARIF artifact URI: a relative reference for a relative path, a
+    ``file:`` URI for an absolute one, percent-encoded either way (bytes the
+    CLI read with ``surrogateescape`` are encoded as the bytes they were)."""
+    if path == "-":
+        return "stdin"
+    if os.path.isabs(path):
+        return Path(path).as_uri()
+    return quote(os.fsencode(path.replace("\\", "/")), safe="/")
 
 
 def _region(line: int, column: int, end_line: int, end_column: int) -> dict[str, int]:
@@ -152,10 +162,11 @@ def format_sarif(problems: Sequence[Problem], rules: Mapping[str, RuleInfo] | No
         if info is not None:
             d["name"] = info.name
             d["shortDescription"] = {"text": info.summary or info.name}
-            d["helpUri"] = info.help_uri
+            if info.help_uri:
+                d["helpUri"] = info.help_uri
             d["defaultConfiguration"] = {"level": _SARIF_LEVEL[info.severity]}
-        elif code.startswith("SC"):
-            d["helpUri"] = f"https://www.shellcheck.net/wiki/{code}"
+        elif (href := doc_url(code, "shellcheck")) is not None:
+            d["helpUri"] = href
         descriptors.append(d)
     results = []
     for p in problems:
@@ -203,7 +214,6 @@ def format_sarif(problems: Sequence[Problem], rules: Mapping[str, RuleInfo] | No
                     "driver": {
                         "name": TOOL,
                         "version": __version__,
-                        "informationUri": INFO_URI,
                         "rules": descriptors,
                     }
                 },
@@ -369,6 +379,40 @@ def format_github(problems: Sequence[Problem]) -> str:
 
 # ---------------------------------------------------------------------------- dispatch
 
+# formats whose text reaches a terminal or an XML parser as it is; the JSON
+# formats escape control characters themselves
+# (with the line breaks a format encodes itself: GitHub's %0A)
+_TEXT_FORMATS = {"tty": "", "gnu": "", "checkstyle": "", "junit": "", "github": "\r\n"}
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def _escape_char(m: re.Match[str], keep: str = "") -> str:
+    if m.group() in keep:
+        return m.group()
+    n = ord(m.group())
+    if 0xDC80 <= n <= 0xDCFF:  # a byte that wasn't UTF-8 (read with surrogateescape)
+        n -= 0xDC00
+    return f"\\x{n:02x}" if n < 0x100 else f"\\u{n:04x}"
+
+
+def printable(s: str, keep: str = "") -> str:
+    """``s`` with control characters (ESC, BEL, NUL, CR, newline...) and
+    undecodable bytes shown as ``\\xNN`` escapes: text from a Dockerfile can't
+    drive the terminal, fake an output line or break an XML report; the
+    characters in ``keep`` stay."""
+    return _UNPRINTABLE.sub(lambda m: _escape_char(m, keep), s)
+
+
+def _printable_problem(p: Problem, keep: str) -> Problem:
+    return replace(
+        p,
+        path=printable(p.path, keep),
+        code=printable(p.code, keep),
+        message=printable(p.message, keep),
+        rule_name=printable(p.rule_name, keep),
+    )
+
+
 FORMATS = (
     "tty",
     "json",
@@ -391,6 +435,10 @@ def render(
     rules: Mapping[str, RuleInfo] | None = None,
 ) -> str:
     """The whole output of ``dockerls check --format fmt``."""
+    if fmt in _TEXT_FORMATS:
+        keep = _TEXT_FORMATS[fmt]
+        problems = [_printable_problem(p, keep) for p in problems]
+        files = [printable(f, keep) for f in files]
     table: dict[str, Callable[[], str]] = {
         "tty": lambda: format_tty(problems, color=color),
         "json": lambda: format_json(problems),

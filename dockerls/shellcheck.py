@@ -150,13 +150,23 @@ class ShellChecker:
         ]
 
     def _run_one(self, key: tuple[str, str]) -> tuple[ScFinding, ...] | None:
-        text, dialect = key
+        """One script's findings; None when its run failed (retried next time).
+        Whatever goes wrong stays with this script: the others still report."""
+        try:
+            return self._run_script(*key)
+        except Exception:
+            log.exception("shellcheck failed on one script")
+            return None
+
+    def _run_script(self, text: str, dialect: str) -> tuple[ScFinding, ...] | None:
         with self._lock:
             self.spawned += 1
         try:
             proc = subprocess.run(
                 self._argv(dialect),
-                input=text.encode("utf-8"),
+                # a lone surrogate (an undecodable byte, or an editor's broken
+                # text) becomes one "?": still one character, so columns hold
+                input=text.encode("utf-8", errors="replace"),
                 capture_output=True,
                 timeout=self.timeout,
             )

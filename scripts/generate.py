@@ -53,13 +53,6 @@ def _sections(doc: str) -> str:
     return text + "\n"
 
 
-def summary(r: Rule) -> str:
-    text = r.doc.split("What it does:", 1)[-1].split("Why it matters:", 1)[0]
-    flat = " ".join(text.split())
-    end = flat.find(". ")
-    return flat if end < 0 else flat[: end + 1]
-
-
 def page(r: Rule) -> str:
     meta = [
         f"- Name: `{r.name}`",
@@ -88,7 +81,7 @@ def index() -> str:
             f"\n## {title}\n\n| Code | Name | Severity | Fix | What it flags |\n|---|---|---|---|---|\n"
         )
         for r in rules:
-            what = summary(r).replace("|", "\\|")
+            what = r.summary.replace("|", "\\|")
             out.append(
                 f"| [{r.code}]({r.code}.md) | `{r.name}` | {r.severity.label} | {FIX_WORDS[r.fix]} | {what} |\n"
             )

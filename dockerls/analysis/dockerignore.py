@@ -100,14 +100,10 @@ def compile_pattern(pattern: str) -> re.Pattern[str] | None:
                 return None
         elif ch == "[":
             close = _class_end(pattern, i)
-            if close < 0:
+            cls = _class_regex(pattern[i + 1 : close]) if close >= 0 else None
+            if cls is None:
                 return None
-            body = pattern[i + 1 : close]
-            if body.startswith("!"):
-                body = "^" + body[1:]
-            if not body or body == "^":
-                return None
-            out.append("[" + body.replace("\\", "\\\\") + "]")
+            out.append(cls)
             i = close
         elif ch in _REGEX_SPECIAL:
             out.append("\\" + ch)
@@ -118,6 +114,32 @@ def compile_pattern(pattern: str) -> re.Pattern[str] | None:
         return re.compile("".join(out))
     except re.error:
         return None
+
+
+def _class_regex(body: str) -> str | None:
+    """A Go ``filepath.Match`` character class (``[a-z]``, ``[!0-9]``,
+    ``[\\]]``) as a regular expression class; None when it is empty.  Every
+    character but a range's ``-`` is escaped, so ``[`` inside the class is
+    just ``[`` (Python would read ``[[`` as the start of a nested set)."""
+    negate = body[:1] in ("!", "^")
+    if negate:
+        body = body[1:]
+    out: list[str] = []
+    i = 0
+    while i < len(body):
+        ch = body[i]
+        if ch == "\\" and i + 1 < len(body):
+            i += 1
+            ch = body[i]
+        elif ch == "-" and out and i + 1 < len(body):
+            out.append("-")
+            i += 1
+            continue
+        out.append(re.escape(ch) if ch not in "^-" else "\\" + ch)
+        i += 1
+    if not out:
+        return None
+    return "[" + ("^" if negate else "") + "".join(out) + "]"
 
 
 def _class_end(pattern: str, i: int) -> int:
@@ -235,12 +257,10 @@ def _glob_regex(pattern: str) -> re.Pattern[str] | None:
             out.append("[^/]")
         elif ch == "[":
             close = _class_end(pattern, i)
-            if close < 0:
+            cls = _class_regex(pattern[i + 1 : close]) if close >= 0 else None
+            if cls is None:
                 return None
-            body = pattern[i + 1 : close]
-            if body.startswith("!"):
-                body = "^" + body[1:]
-            out.append("[" + body.replace("\\", "\\\\") + "]")
+            out.append(cls)
             i = close
         elif ch == "\\" and i + 1 < n:
             i += 1

@@ -500,7 +500,6 @@ def default_shell(model: Model) -> tuple[str, ...]:
     return DEFAULT_SHELL
 
 
-
 def shell_walk(
     items: Sequence[Item], first: int, end: int, shell: Shell
 ) -> tuple[list[tuple[int, Instruction, Shell]], Shell]:

@@ -382,6 +382,19 @@ def _offset(job: ScriptJob, line: int, column: int, end: bool) -> int | None:
     return None
 
 
+_TOKEN = re.compile(r"\\.|&&|\|\||;;|<<|>>|[()|&;<>]|[^\s()|&;<>\"'`\\$]+")
+
+
+def _token_length(text: str, line: int, column: int) -> int:
+    """The length of the shell token at a 1-based script position: an escape
+    (``\\b``), an operator, or a word (0 at a blank or past the line)."""
+    lines = text.split("\n")
+    if not 0 < line <= len(lines):
+        return 0
+    m = _TOKEN.match(lines[line - 1], max(column - 1, 0))
+    return len(m.group()) if m else 0
+
+
 def _span(job: ScriptJob, line: int, column: int, end_line: int, end_column: int) -> Span | None:
     # findings on a prelude or terminator line belong to nothing we can show
     start = _offset(job, line, column, False)
@@ -410,7 +423,11 @@ def _job_findings(job: ScriptJob, found: Sequence[ScFinding]) -> tuple[Finding, 
         code = f.sc_code
         if code in EXCLUDED:
             continue
-        span = _span(job, f.line, f.column, f.end_line, f.end_column)
+        end_line, end_column = f.end_line, f.end_column
+        if (end_line, end_column) <= (f.line, f.column):
+            # a finding at a point (SC1001 `\\b`, SC1036 `(`...): cover its token
+            end_line, end_column = f.line, f.column + _token_length(job.text, f.line, f.column)
+        span = _span(job, f.line, f.column, end_line, end_column)
         if span is None:
             continue
         level = _LEVELS.get(f.level, Severity.INFO)

@@ -1,8 +1,7 @@
 """Hover and completion documentation, stored once as Markdown package data.
 
 Pages live next to this module (``instructions/RUN.md``, ``flags/RUN--mount.md``,
-``mounts/cache.md``, ``directives/check.md``, ``buildkit/UndefinedVar.md``) and
-are addressed by keys:
+``mounts/cache.md``, ``directives/check.md``) and are addressed by keys:
 
 ==========================  ================================================
 ``instruction:RUN``         ``instructions/RUN.md``
@@ -10,7 +9,6 @@ are addressed by keys:
 ``mount:cache``             ``mounts/cache.md``
 ``mountkey:cache:sharing``  the ``### sharing`` section of ``mounts/cache.md``
 ``directive:check``         ``directives/check.md``
-``check:UndefinedVar``      ``buildkit/UndefinedVar.md``
 ``arg:TARGETPLATFORM``      built from :data:`dockerls.syntax.spec.PREDEFINED_ARGS`
 ==========================  ================================================
 
@@ -37,7 +35,6 @@ _DIRS: dict[str, str] = {
     "flag": "flags",
     "mount": "mounts",
     "directive": "directives",
-    "check": "buildkit",
 }
 
 

@@ -22,7 +22,7 @@ from lsprotocol import types as lsp
 
 from dockerls import docs
 from dockerls.analysis.model import PLATFORM_ARGS, Definition, Model
-from dockerls.analysis.rules import RULES
+from dockerls.analysis.rules import BY_CODE, RULES
 from dockerls.features.caps import ClientCaps
 from dockerls.features.context import Cursor, Kind, classify
 from dockerls.features.hover import doc_content, scope_of
@@ -133,7 +133,8 @@ def _markup(text: str, markdown: bool) -> lsp.MarkupContent:
 
 def _summary(key: str) -> str | None:
     if key.startswith("rule:"):
-        return None
+        rule = BY_CODE.get(key[5:])
+        return None if rule is None else rule.summary
     return docs.summary(key)
 
 

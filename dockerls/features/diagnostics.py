@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from lsprotocol import types as lsp
 
 from dockerls.analysis.engine import LintResult
-from dockerls.analysis.rules.base import Severity, Tag, Violation
+from dockerls.analysis.rules.base import Severity, Tag, Violation, doc_url
 from dockerls.features.positions import UTF16, column_to_units, item_range_json
 from dockerls.syntax.identity_cache import IdentityCache
 from dockerls.syntax.parser import Parse
@@ -29,9 +29,6 @@ if TYPE_CHECKING:
     from dockerls.config import ConfigProblem
 
 SOURCE = "dockerls"
-RULE_DOCS = "https://github.com/dockerls/dockerls/blob/main/docs/rules/{code}.md"
-BUILDKIT_DOCS = "https://docs.docker.com/go/dockerfile/rule/{kebab}/"
-SHELLCHECK_DOCS = "https://www.shellcheck.net/wiki/{code}"
 
 _LSP_SEVERITY = {
     Severity.ERROR: 1,
@@ -40,24 +37,6 @@ _LSP_SEVERITY = {
     Severity.STYLE: 4,
 }
 _TAGS = {Tag.UNNECESSARY: 1, Tag.DEPRECATED: 2}
-
-
-def _kebab(name: str) -> str:
-    out = []
-    for i, ch in enumerate(name):
-        if ch.isupper() and i and not name[i - 1].isupper():
-            out.append("-")
-        out.append(ch.lower())
-    return "".join(out).replace("j-s-o-n", "json").replace("jsona", "json-a")
-
-
-def code_href(v: Violation) -> str:
-    code = v.code
-    if code.startswith("SC") and code[2:].isdigit():
-        return SHELLCHECK_DOCS.format(code=code)
-    if v.source_group == "buildkit" and not code.startswith(("DL", "DLS")):
-        return BUILDKIT_DOCS.format(kebab=_kebab(code))
-    return RULE_DOCS.format(code=code)
 
 
 def _diagnostic(rng: dict[str, Any], severity: int, code: str, message: str) -> dict[str, Any]:
@@ -74,7 +53,9 @@ def _range(line: int, start: int, end_line: int, end: int) -> dict[str, Any]:
 def violation_json(p: Parse, item: int, v: Violation, encoding: str) -> dict[str, Any]:
     rng = item_range_json(p, item, v.span.start, v.span.end, encoding)
     d = _diagnostic(rng, _LSP_SEVERITY.get(v.severity, 4), v.code, v.message)
-    d["codeDescription"] = {"href": code_href(v)}
+    href = doc_url(v.code, v.source_group)
+    if href is not None:
+        d["codeDescription"] = {"href": href}
     if v.tags:
         d["tags"] = [_TAGS[t] for t in v.tags]
     if v.fix is not None:
@@ -222,7 +203,11 @@ def to_lsp(p: Parse, result: LintResult, encoding: str = UTF16) -> list[lsp.Diag
                 message=v.message,
                 severity=lsp.DiagnosticSeverity(d["severity"]),
                 code=v.code,
-                code_description=lsp.CodeDescription(href=d["codeDescription"]["href"]),
+                code_description=(
+                    lsp.CodeDescription(href=d["codeDescription"]["href"])
+                    if "codeDescription" in d
+                    else None
+                ),
                 source=SOURCE,
                 tags=[lsp.DiagnosticTag(t) for t in d.get("tags", [])] or None,
                 data=d.get("data"),

@@ -44,7 +44,10 @@ def doc_markdown(key: str) -> str | None:
             return None
         body = inspect.cleandoc(rule.doc) if rule.doc else ""
         head = f"**{rule.code}** `{rule.name}`"
-        return f"{head}\n\n{body}\n\n[Rule documentation]({rule.href})\n" if body else head + "\n"
+        if not body:
+            return head + "\n"
+        link = f"\n\n[Rule documentation]({rule.href})" if rule.href else ""
+        return f"{head}\n\n{body}{link}\n"
     return docs.markdown(key)
 
 
@@ -224,11 +227,8 @@ def _hover_text(
     elif k is Kind.CHECK_VALUE:
         chk = spec.build_check(c.text)
         key = chk.doc_key if chk is not None else "directive:check"
-    elif k is Kind.PRAGMA_CODE:
-        if c.text in BY_CODE:
-            key = f"rule:{c.text}"
-        elif spec.build_check(c.text) is not None:
-            key = f"check:{c.text}"
+    elif k is Kind.PRAGMA_CODE and c.text in BY_CODE:
+        key = f"rule:{c.text}"
     text = _doc(key, t)
     if text is None:
         return None

@@ -34,6 +34,7 @@ from dockerls.registry.base import ImageInfo
 from dockerls.registry.tags import sort_tags, tag_version
 from dockerls.syntax.imageref import ImageRef
 from dockerls.syntax.nodes import Span
+from dockerls.syntax.platforms import platform_matches
 from dockerls.syntax.text import break_count
 
 __all__ = [
@@ -48,7 +49,6 @@ __all__ = [
     "lookup_ref",
     "lookup_stages",
     "most_specific_tag",
-    "platform_matches",
     "stages_in_range",
     "tag_items",
     "version_candidates",
@@ -61,13 +61,6 @@ QUICK_FIX_CODES = frozenset({"DL3006", "DL3007"})
 
 
 # ---------------------------------------------------------------- shared helpers
-
-
-def platform_matches(have: str, want: str) -> bool:
-    """``linux/arm64/v8`` matches ``linux/arm64``; ``linux/amd64`` matches ``linux/amd64``."""
-    h = have.lower().split("/")
-    w = want.lower().split("/")
-    return h[: len(w)] == w
 
 
 def _platforms_of(info: ImageInfo) -> list[str]:

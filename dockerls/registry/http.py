@@ -57,6 +57,7 @@ from dockerls.registry.credentials import Credentials, DockerConfig
 from dockerls.registry.settings import RegistrySettings
 from dockerls.registry.tags import sort_tags
 from dockerls.syntax.imageref import ImageRef
+from dockerls.syntax.platforms import platform_matches
 
 __all__ = [
     "MEDIA_DOCKER_LIST",
@@ -400,7 +401,7 @@ class HttpRegistry:
             platform is not None
             and not platforms
             and chosen is not None
-            and not _platform_matches(chosen, platform)
+            and not platform_matches(chosen, platform)
         ):
             raise RegistryNotFound(f"{r.canonical} is a single-platform image for {chosen}")
         return ImageInfo(
@@ -805,19 +806,11 @@ def _parse_platforms(data: dict[str, Any], r: ImageRef) -> tuple[PlatformManifes
     return tuple(out)
 
 
-def _platform_matches(have: str, want: str) -> bool:
-    h = have.split("/")
-    w = want.split("/")
-    if h[:2] != w[:2]:
-        return False
-    return len(w) < 3 or (len(h) >= 3 and h[2] == w[2])
-
-
 def _pick_platform(
     platforms: tuple[PlatformManifest, ...], want: str | None
 ) -> PlatformManifest | None:
     if want is not None:
-        return next((p for p in platforms if _platform_matches(p.name, want)), None)
+        return next((p for p in platforms if platform_matches(p.name, want)), None)
     return next((p for p in platforms if p.name == "linux/amd64"), platforms[0])
 
 

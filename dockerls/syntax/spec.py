@@ -14,6 +14,7 @@ the ``doc_key`` of each entry.  Nothing here does IO.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
@@ -207,7 +208,8 @@ class BuildCheck:
 
     @property
     def doc_key(self) -> str:
-        return f"check:{self.name}"
+        """Its page is its rule's documentation (the rule's code is the check's name)."""
+        return f"rule:{self.name}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,14 +229,14 @@ class PredefinedArg:
 REFERENCE_URL = "https://docs.docker.com/reference/dockerfile/"
 
 
+_WORD_START = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+
+
 def kebab(name: str) -> str:
-    """``UndefinedArgInFrom`` -> ``undefined-arg-in-from``."""
-    out: list[str] = []
-    for i, ch in enumerate(name):
-        if ch.isupper() and i:
-            out.append("-")
-        out.append(ch.lower())
-    return "".join(out)
+    """A build check's name as its documentation slug: ``UndefinedArgInFrom``
+    -> ``undefined-arg-in-from``; an acronym stays one word
+    (``JSONArgsRecommended`` -> ``json-args-recommended``)."""
+    return _WORD_START.sub("-", name).lower()
 
 
 # --------------------------------------------------------------------------
@@ -894,13 +896,13 @@ def closest(name: str, candidates: Iterable[str], cutoff: float = 0.6) -> str | 
 
 
 def all_doc_keys() -> tuple[str, ...]:
-    """Every documentation key the spec expects ``dockerls.docs`` to answer."""
+    """Every documentation key the spec expects ``dockerls.docs`` to answer
+    (build checks are documented by their rules)."""
     keys: list[str] = [i.doc_key for i in INSTRUCTIONS]
     keys += [f.doc_key for f in ALL_FLAGS]
     for m in MOUNT_TYPES:
         keys.append(m.doc_key)
         keys += [f"mountkey:{m.name}:{k.name}" for k in m.keys]
     keys += [d.doc_key for d in DIRECTIVES]
-    keys += [c.doc_key for c in BUILD_CHECKS]
     keys += [a.doc_key for a in PREDEFINED_ARGS]
     return tuple(keys)

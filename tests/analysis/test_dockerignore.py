@@ -102,3 +102,34 @@ def test_context_info_incomplete_listing_is_unknown() -> None:
     assert info.source_matches("a") is None
     assert ContextInfo.coerce(None) is None
     assert ContextInfo.coerce(info) is info
+
+
+@pytest.mark.parametrize(
+    ("pattern", "path", "expected"),
+    [
+        ("arr[[]0].txt", "arr[0].txt", True),  # `[` inside a class is just `[`
+        ("arr[[]0].txt", "arr0].txt", False),
+        ("a[]-]b", "a]b", True),
+        ("a[]-]b", "a-b", True),
+        ("[!a-c]x", "dx", True),
+        ("[!a-c]x", "bx", False),
+        ("x[&&]y", "x&y", True),
+        ("x[~~]y", "x~y", True),
+    ],
+)
+def test_classes_with_regex_set_characters(pattern: str, path: str, expected: bool) -> None:
+    """Go's character classes hold `[`, `&&`, `~~` as plain characters; Python
+    must neither warn about a nested set (a FutureWarning leaked to users) nor
+    read them as set operations, in .dockerignore and COPY sources alike."""
+    import warnings
+
+    from dockerls.analysis.dockerignore import ContextInfo
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        rx = compile_pattern(pattern)
+        assert rx is not None
+        assert bool(rx.fullmatch(path)) is expected
+        ctx = ContextInfo.coerce({"dockerignore": "", "files": [path]})
+        assert ctx is not None
+        assert (ctx.source_matches(pattern) == [path]) is expected

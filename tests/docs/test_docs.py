@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import glob
+import inspect
 import re
 from pathlib import Path
 
 import pytest
 
 from dockerls import docs
+from dockerls.analysis.rules import BY_CODE
+from dockerls.features.hover import doc_markdown
 from dockerls.syntax import spec
 
 PACKAGE_DIR = Path(docs.__file__).resolve().parent.parent
@@ -32,7 +35,7 @@ def test_no_orphan_pages() -> None:
     assert stored, "no page files found as package resources"
     assert stored <= expected, f"pages with no spec entry: {sorted(stored - expected)}"
     # and the other direction for file-backed kinds
-    file_kinds = ("instruction:", "flag:", "mount:", "directive:", "check:")
+    file_kinds = ("instruction:", "flag:", "mount:", "directive:")
     assert {k for k in expected if k.startswith(file_kinds)} == stored
 
 
@@ -70,14 +73,23 @@ def test_flag_page_shows_the_flag(f: spec.FlagSpec) -> None:
 
 
 @pytest.mark.parametrize("check", spec.BUILD_CHECKS, ids=lambda c: c.name)
-def test_build_check_page_template(check: spec.BuildCheck) -> None:
-    md = docs.markdown(check.doc_key)
+def test_build_check_page_is_its_rules_documentation(check: spec.BuildCheck) -> None:
+    """One source: a check's hover page is its rule's docstring (whose example
+    tests/rules/test_documented_examples.py runs), linked to Docker's page."""
+    rule = BY_CODE[check.name]
+    md = doc_markdown(check.doc_key)
     assert md is not None
-    headings = re.findall(r"^## (.+)$", md, flags=re.M)
-    assert headings == ["What it does", "Why it matters", "Example", "Fix"]
-    assert "```dockerfile\n" in md
-    if check.experimental:
-        assert "xperimental" in md
+    assert inspect.cleandoc(rule.doc) in md
+    assert f"(https://docs.docker.com/go/dockerfile/rule/{spec.kebab(check.name)}/)" in md
+    assert rule.experimental == check.experimental
+
+
+def test_kebab_names_match_dockers_pages() -> None:
+    assert spec.kebab("FromPlatformFlagConstDisallowed") == "from-platform-flag-const-disallowed"
+    assert spec.kebab("SecretsUsedInArgOrEnv") == "secrets-used-in-arg-or-env"
+    assert spec.kebab("UndefinedVar") == "undefined-var"
+    for check in spec.BUILD_CHECKS:
+        assert re.fullmatch(r"[a-z]+(-[a-z]+)*", spec.kebab(check.name)), check.name
 
 
 @pytest.mark.parametrize("mount", spec.MOUNT_TYPES, ids=lambda m: m.name)
@@ -248,5 +260,5 @@ def test_package_data_glob_ships_every_page() -> None:
     for pattern in patterns:
         shipped |= set(glob.glob(pattern, root_dir=PACKAGE_DIR, recursive=True))
     pages = {p.relative_to(PACKAGE_DIR).as_posix() for p in (PACKAGE_DIR / "docs").rglob("*.md")}
-    assert len(pages) >= len(spec.INSTRUCTIONS) + len(spec.ALL_FLAGS) + len(spec.BUILD_CHECKS)
+    assert len(pages) >= len(spec.INSTRUCTIONS) + len(spec.ALL_FLAGS)
     assert pages <= shipped, f"not shipped: {sorted(pages - shipped)}"

@@ -9,7 +9,7 @@ from lsprotocol import types as lsp
 from dockerls import docs
 from dockerls.analysis.rules import BY_CODE
 from dockerls.features.caps import ClientCaps
-from dockerls.features.hover import hover
+from dockerls.features.hover import doc_markdown, hover
 from tests.features.helpers import cursor, parsed, range_from_str
 
 MD = ClientCaps(markdown=True)
@@ -102,9 +102,10 @@ def test_directives_and_check_rule_names() -> None:
     assert value(check("# syn$0tax=docker/dockerfile:1\nFROM a")) == docs.markdown(
         "directive:syntax"
     )
-    assert value(check("# check=skip=StageName$0Casing\nFROM a")) == docs.markdown(
-        "check:StageNameCasing"
-    )
+    # a build check's page is its rule's documentation (one source)
+    page = value(check("# check=skip=StageName$0Casing\nFROM a"))
+    assert page == doc_markdown("rule:StageNameCasing")
+    assert inspect.cleandoc(BY_CODE["StageNameCasing"].doc) in page
     assert value(check("# esc$0ape=`\nFROM a")) == docs.markdown("directive:escape")
 
 

@@ -29,6 +29,7 @@ from enum import Enum, IntEnum
 from typing import TYPE_CHECKING, ClassVar
 
 from dockerls.syntax.nodes import Instruction, Span
+from dockerls.syntax.spec import kebab
 
 if TYPE_CHECKING:
     from dockerls.analysis.model import Model, Stage
@@ -165,8 +166,33 @@ class Rule:
         return (type(self).__doc__ or "").strip()
 
     @property
-    def href(self) -> str:
-        return f"https://dockerls.dev/rules/{self.code}"
+    def href(self) -> str | None:
+        """Where the finding is documented on the web, when it is (see :func:`doc_url`)."""
+        return doc_url(self.code, self.group)
+
+    @property
+    def summary(self) -> str:
+        """The first sentence of the docstring's *What it does* section."""
+        text = self.doc.split("What it does:", 1)[-1].split("Why it matters:", 1)[0]
+        flat = " ".join(text.split())
+        end = flat.find(". ")
+        return flat if end < 0 else flat[: end + 1]
+
+
+BUILDKIT_DOCS = "https://docs.docker.com/go/dockerfile/rule/{slug}/"
+SHELLCHECK_DOCS = "https://www.shellcheck.net/wiki/{code}"
+
+
+def doc_url(code: str, group: str) -> str | None:
+    """The web page documenting a finding: Docker's page for a BuildKit check,
+    ShellCheck's wiki for an SC code.  dockerls has no web home yet, so its
+    own rules have none (their documentation is the hover, ``dockerls rule
+    CODE`` and docs/rules/)."""
+    if group == "buildkit":
+        return BUILDKIT_DOCS.format(slug=kebab(code))
+    if group == "shellcheck" and code.startswith("SC") and code[2:].isdigit():
+        return SHELLCHECK_DOCS.format(code=code)
+    return None
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,23 +7,11 @@ from collections.abc import Iterable, Sequence
 
 from dockerls.analysis.model import Model, Stage
 from dockerls.analysis.rules.base import Finding, Rule, Severity
-
-
-def _parts(platform: str) -> tuple[str, str, str]:
-    os_, _, rest = platform.strip().lower().partition("/")
-    arch, _, variant = rest.partition("/")
-    if arch == "arm64" and variant == "v8":
-        variant = ""  # arm64 implies v8
-    return os_, arch, variant
+from dockerls.syntax.platforms import platform_matches
 
 
 def _offers(available: Sequence[str], wanted: str) -> bool:
-    w_os, w_arch, w_var = _parts(wanted)
-    for a in available:
-        a_os, a_arch, a_var = _parts(a)
-        if (a_os, a_arch) == (w_os, w_arch) and (not w_var or w_var == a_var):
-            return True
-    return False
+    return any(platform_matches(a, wanted) for a in available)
 
 
 def platform_mismatch(stage: Stage, available: Sequence[str]) -> Finding | None:
