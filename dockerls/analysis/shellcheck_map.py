@@ -21,6 +21,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from typing import Final
 
 from dockerls.analysis.facts import ShellCheckResults
 from dockerls.analysis.model import PROXY_ARGS, Model, Stage, default_shell, shell_walk
@@ -29,7 +30,7 @@ from dockerls.syntax.identity_cache import IdentityCache
 from dockerls.syntax.nodes import Heredoc, Instruction, Item, Span
 from dockerls.syntax.parser import Parse
 
-GROUP = "shellcheck"
+GROUP: Final = "shellcheck"
 # codes hadolint never reports: sourced files it can't follow, and a check
 # that misfires on Dockerfile scripts
 EXCLUDED = frozenset({"SC1090", "SC1091", "SC2187"})

@@ -19,6 +19,7 @@ from lsprotocol import types as lsp
 from dockerls.analysis.engine import LintConfig, Linter
 from dockerls.analysis.model import Model
 from dockerls.analysis.pragmas import PragmaKind, parse_pragma
+from dockerls.analysis.rules.base import Scope
 from dockerls.features import combine_runs
 from dockerls.features.caps import ClientCaps
 from dockerls.features.diagnostics import SOURCE
@@ -89,7 +90,7 @@ def quick_fix(uri: str, d: lsp.Diagnostic) -> lsp.CodeAction | None:
         kind=lsp.CodeActionKind.QuickFix,
         diagnostics=[d],
         is_preferred=applicability == "safe",
-        edit=_ws(uri, edits) if applicability != "display-only" else None,
+        edit=_ws(uri, edits),
     )
 
 
@@ -150,7 +151,7 @@ def _suppressible_here(code: str) -> bool:
     from dockerls.analysis.rules import BY_CODE
 
     rule = BY_CODE.get(code)
-    return rule is None or rule.scope != "file"
+    return rule is None or rule.scope is not Scope.FILE
 
 
 def suppressions(p: Parse, uri: str, d: lsp.Diagnostic, enc: str) -> list[lsp.CodeAction]:

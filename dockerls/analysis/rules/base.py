@@ -26,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum, IntEnum
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, Literal, get_args
 
 from dockerls.syntax.nodes import Instruction, Span
 from dockerls.syntax.spec import kebab
@@ -126,6 +126,20 @@ class InstructionContext:
     onbuild: bool = False  # the instruction is an ONBUILD trigger
 
 
+RuleGroup = Literal["syntax", "buildkit", "hadolint", "best-practice", "registry", "shellcheck"]
+"""The groups a rule belongs to (settings switch whole groups off); mypy
+checks every rule's ``group`` against it."""
+RULE_GROUPS: tuple[RuleGroup, ...] = get_args(RuleGroup)
+
+
+class Scope(str, Enum):
+    """What a rule checks at a time: one instruction, one stage, the file."""
+
+    INSTRUCTION = "instruction"
+    STAGE = "stage"
+    FILE = "file"
+
+
 class Rule:
     """Base class.  Subclasses set the class attributes and override one of
     the ``check_*`` methods."""
@@ -133,7 +147,7 @@ class Rule:
     code: ClassVar[str]
     name: ClassVar[str]
     severity: ClassVar[Severity]
-    group: ClassVar[str]  # "hadolint" | "buildkit" | "syntax" | "best-practice"
+    group: ClassVar[RuleGroup]
     fix: ClassVar[FixAvailability] = FixAvailability.NONE
     # instruction names this rule looks at (None: all); ONBUILD triggers are
     # unwrapped by the engine, so a RUN rule also sees ``ONBUILD RUN``.
@@ -143,14 +157,20 @@ class Rule:
     # duplicates: the BuildKit check or DL rule that finds the same thing
     same_as: ClassVar[tuple[str, ...]] = ()
 
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        group = cls.__dict__.get("group")
+        if group is not None and group not in RULE_GROUPS:
+            raise TypeError(f"{cls.__name__}: unknown rule group {group!r}")
+
     @property
-    def scope(self) -> str:
+    def scope(self) -> Scope:
         cls = type(self)
         if cls.check_instruction is not Rule.check_instruction:
-            return "instruction"
+            return Scope.INSTRUCTION
         if cls.check_stage is not Rule.check_stage:
-            return "stage"
-        return "file"
+            return Scope.STAGE
+        return Scope.FILE
 
     def check_instruction(self, inst: Instruction, ctx: InstructionContext) -> Iterable[Finding]:
         return ()

@@ -1,7 +1,7 @@
 """Registry section: our own best-practice rules (DLS1xx), listed explicitly.
 
-DLS120 (copy-source-missing) is registered with the context checks in
-``group_buildkit``.
+DLS102 and DLS120 read the build context (``model.facts.context``) and
+are silent without it.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from dockerls.analysis.rules import (
     dls108_world_writable_permissions,
     dls109_ssh_port_exposed,
     dls110_npm_cache_left_behind,
+    dls120_copy_source_missing,
     dls301_base_image_end_of_life,
     dls302_base_image_end_of_life_soon,
     dls303_base_os_end_of_life,
@@ -34,6 +35,7 @@ RULES: tuple[Rule, ...] = (
     dls108_world_writable_permissions.RULE,
     dls109_ssh_port_exposed.RULE,
     dls110_npm_cache_left_behind.RULE,
+    dls120_copy_source_missing.RULE,
     dls301_base_image_end_of_life.RULE,
     dls302_base_image_end_of_life_soon.RULE,
     dls303_base_os_end_of_life.RULE,

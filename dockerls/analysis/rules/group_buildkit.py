@@ -10,10 +10,9 @@ offline it is quiet.
 ``InvalidDefinitionDescription`` is experimental in BuildKit (reported only
 with ``# check=experimental=...``); its class sets ``experimental = True``.
 
-CopyIgnoredFile and DLS120 (group best-practice, listed here because it
-shares the build-context machinery) read ``model.facts.context``, a
+CopyIgnoredFile reads ``model.facts.context``, a
 :class:`dockerls.analysis.dockerignore.ContextInfo` built by
-``dockerls/context.py``; without it they are silent.
+``dockerls/context.py``; without it it is silent.
 """
 
 from __future__ import annotations
@@ -41,7 +40,6 @@ from dockerls.analysis.rules import (
     bk_undefined_arg_in_from,
     bk_undefined_var,
     bk_workdir_relative_path,
-    dls120_copy_source_missing,
 )
 from dockerls.analysis.rules.base import Rule
 
@@ -68,5 +66,4 @@ RULES: tuple[Rule, ...] = (
     bk_invalid_definition_description.RULE,
     bk_expose_proto_casing.RULE,
     bk_expose_invalid_format.RULE,
-    dls120_copy_source_missing.RULE,
 )
