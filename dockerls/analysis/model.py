@@ -266,8 +266,8 @@ class Model:
     facts: Facts = NO_FACTS
     # whether most instruction keywords are lowercase (set by the engine)
     lower_majority: bool = False
-    # per stage index: its shell steps and the shell in force after it
-    _shells: dict[int, tuple[list[tuple[int, Instruction, Shell]], Shell]] = field(
+    # per stage index: its shell steps (shell_steps)
+    _shells: dict[int, list[tuple[int, Instruction, Shell]]] = field(
         default_factory=dict, repr=False
     )
 
@@ -277,19 +277,13 @@ class Model:
 
     def shell_steps(self, stage: Stage) -> list[tuple[int, Instruction, Shell]]:
         """(item index, instruction, shell in force) for each instruction of
-        ``stage``, from :func:`shell_walk`: SHELL instructions, ``# hadolint
-        shell=`` pragmas, the shell the stage inherits from its base stage, and
-        Windows images' default.  Computed once per stage of this model."""
-        return self._stage_shells(stage.index)[0]
-
-    def _stage_shells(self, index: int) -> tuple[list[tuple[int, Instruction, Shell]], Shell]:
-        hit = self._shells.get(index)
+        ``stage``, from :func:`shell_walk` starting at :func:`stage_shell`:
+        SHELL instructions, ``# hadolint shell=`` pragmas, the parent stage's
+        shell and Windows images' default.  Computed once per stage of this model."""
+        hit = self._shells.get(stage.index)
         if hit is None:
-            st = self.stages[index]
-            parent = self.parent_stage(st)
-            shell = default_shell(self) if parent is None else self._stage_shells(parent.index)[1]
-            hit = shell_walk(self.items, st.first, st.end, shell)
-            self._shells[index] = hit
+            hit = shell_walk(self.items, stage.first, stage.end, stage_shell(self, stage))[0]
+            self._shells[stage.index] = hit
         return hit
 
     def start(self, item: int) -> int:
