@@ -92,7 +92,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         rc: int = args.func(args)
-        sys.stdout.flush()
+        if not sys.stdout.closed:  # `serve` closes it on exit
+            sys.stdout.flush()
     except BrokenPipeError:
         # the reader went away (`dockerls rules | head`): stop quietly, as a
         # command killed by SIGPIPE would, and keep Python from complaining
