@@ -96,10 +96,14 @@ class _Reader:
 _FLAGS = _Reader((("'", "\\"), ('"', "\\")), "\\")
 # JSON: only double quotes, backslash escapes inside them
 _JSON = _Reader((('"', "\\"),), None)
-# POSIX shells; a backtick command substitution is treated like a quote
+# POSIX shells: read once with a backtick command substitution treated like a
+# quote and bash's ``$'...'``, once with plain quotes only; a blank is free
+# only where both readings agree (a quote inside backticks, say, is read
+# differently by different shells)
 _POSIX = _Reader((("'", None), ('"', "\\"), ("`", "\\")), "\\", ansi_c=True)
+_POSIX_PLAIN = _Reader((("'", None), ('"', "\\")), "\\")
 _POWERSHELL = _Reader((("'", None), ('"', "`")), "`")
-_SHELL_READERS = {"posix": _POSIX, "powershell": _POWERSHELL}
+_SHELL_READERS = {"posix": (_POSIX, _POSIX_PLAIN), "powershell": (_POWERSHELL,)}
 
 
 def _words_reader(escape: str) -> _Reader:
@@ -236,7 +240,8 @@ def _guard(inst: Instruction, escape: str, dialects: frozenset[str]) -> _Guard:
     elif name in _COMMANDS and dialects and dialects <= _SHELL_READERS.keys():
         # read by the shell: safe only where every shell that may run it sees a separator
         for d in sorted(dialects):
-            spans += _protected(s, a, n, _SHELL_READERS[d])[0]
+            for reader in _SHELL_READERS[d]:
+                spans += _protected(s, a, n, reader)[0]
     else:
         # kept verbatim: parseString, a shell other than sh or PowerShell, unknown keywords
         spans.append((a, _INF))

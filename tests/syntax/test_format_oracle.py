@@ -282,6 +282,9 @@ def test_generated_formatting_keeps_buildkits_reading(text: str, opts: FormatOpt
         'FROM a\nENV A="x \\\n      y" B=1\n',
         "FROM a\nCOPY --chown='a \\\n      b' x /\n",
         'FROM a\nCMD ["a \\\n      b"]\n',
+        # a quote inside backticks: shells (and shlex) disagree on what it opens
+        "FROM alpine\nONBUILD CMD a ` ' ` \\\n a\n",
+        "FROM alpine\nRUN a ` ' ` \\\n a '\n",
         # not JSON because of the tab; removing it must not make it JSON
         'FROM a\nADD --link ["a","b \\\n\t c"] /\n',
         'FROM a\nHEALTHCHECK ["b  c", \\\n "a"]\n',
