@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -56,6 +57,7 @@ class BaseImages:
         self._refreshed = 0.0
         self._loop: asyncio.AbstractEventLoop | None = None
         self._settings: tuple[Any, Path | None] | None = None
+        self.offline = False  # the registry is a test fake: no real lookups
         self._lifecycle: LifecycleFacts | None = None
         self._generation = 0  # bumped when a report arrives
         # uri -> (the images of its FROMs, generation, facts): the last answer per document
@@ -74,7 +76,10 @@ class BaseImages:
         if self.intel is not None:
             self.intel.close()
             self.intel = None
-        self.vulns_on = rs.enabled and im.vulnerabilities.enabled
+        # DOCKERLS_REGISTRY=fake (tests): registry answers come from a fake; nothing real is asked
+        fake = os.environ.get("DOCKERLS_REGISTRY") == "fake"
+        self.vulns_on = rs.enabled and im.vulnerabilities.enabled and not fake
+        self.offline = fake
         self.platform = im.platform
         with self._lock:
             self._reports.clear()
@@ -91,7 +96,7 @@ class BaseImages:
             settings, cache_dir = self._settings
             rs, im = settings.registry, settings.images
             reg = RegistrySettings(
-                enabled=rs.enabled,
+                enabled=rs.enabled and not self.offline,
                 timeout_ms=rs.timeout_ms,
                 insecure_registries=tuple(rs.insecure_registries),
                 docker_config=Path(rs.docker_config) if rs.docker_config else None,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -15,8 +16,8 @@ from lsprotocol import types as lsp
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
 from dockerls import settings as settings_mod
-from dockerls.analysis.facts import Facts, ImageFacts
-from dockerls.cli_check import lint_text
+from dockerls.analysis.facts import ImageFacts
+from dockerls.cli_check import context_facts, lint_text
 from dockerls.image_lookups import offered_platforms
 from dockerls.registry.fake import FakeRegistry
 from tests.e2e.helpers import SERVER, open_document, wait_publish
@@ -63,11 +64,12 @@ def cli_path() -> list[Key]:
     """The CLI's lint (ShellCheck run and waited for) with the facts the
     server's registry lookups give for the same images."""
     fake = FakeRegistry()
-    facts = Facts(
+    facts = replace(
+        context_facts(None),  # what the CLI knows offline: the release lifecycles
         images={
             "node:20": ImageFacts(platforms=offered_platforms(fake.resolve("node:20"))),
             "node:99": ImageFacts(tags=tuple(fake.list_tags("node"))),
-        }
+        },
     )
     s, errors = settings_mod.load_layers([("initializationOptions", SETTINGS)])
     assert not errors
@@ -90,6 +92,7 @@ async def test_cli_and_server_report_the_same(client: LanguageClient) -> None:
     codes = {k[0] for k in expected}
     # what the document is about: every kind of finding is there
     assert {"InvalidBaseImagePlatform", "DLS201", "SC2154", "DL3003", "DL3000"} <= codes
+    assert "DLS301" in codes  # node 20's end of life, from the lifecycle facts on both paths
     assert "SC2086" in codes  # on the second RUN, not the first (pragma)
     assert not codes & {"DL3059", "JSONArgsRecommended", "DL3025", "WorkdirRelativePath"}
     by_code = {k[0]: k[5] for k in expected}
