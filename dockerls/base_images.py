@@ -68,7 +68,7 @@ class BaseImages:
     def configure(self, settings: Any, cache_dir: Path | None = None) -> None:
         """Take the server's ``Settings``; the lookups are (re)built when first needed."""
         rs, im = settings.registry, settings.images
-        key = (rs.enabled, rs.timeout_ms, tuple(rs.insecure_registries), rs.docker_config, im)
+        key = (rs, im)  # the registry and images settings (frozen values)
         if key == self._key:
             return
         self._key = key
@@ -91,17 +91,11 @@ class BaseImages:
     def _intel(self) -> ImageIntel | None:
         if self.intel is None and self._settings is not None:
             from dockerls.image_intel import ImageIntel, IntelSettings
-            from dockerls.registry.settings import RegistrySettings
+            from dockerls.settings import to_registry_settings
 
             settings, cache_dir = self._settings
-            rs, im = settings.registry, settings.images
-            reg = RegistrySettings(
-                enabled=rs.enabled and not self.offline,
-                timeout_ms=rs.timeout_ms,
-                insecure_registries=tuple(rs.insecure_registries),
-                docker_config=Path(rs.docker_config) if rs.docker_config else None,
-                cache_dir=cache_dir,
-            )
+            im = settings.images
+            reg = to_registry_settings(settings.registry, cache_dir, enabled=not self.offline)
             intel = IntelSettings(
                 lifecycle_url=im.lifecycle.data_url,
                 warn_days=im.lifecycle.warn_days,

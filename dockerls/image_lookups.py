@@ -17,7 +17,6 @@ import time
 from concurrent.futures import Future
 from dataclasses import dataclass
 from functools import partial
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from lsprotocol import types as lsp
@@ -27,13 +26,12 @@ from dockerls.analysis.model import Model, Stage
 from dockerls.features import images as f_images
 from dockerls.features.caps import ClientCaps
 from dockerls.features.code_actions import as_command, wanted
-from dockerls.features.positions import offset_of
 from dockerls.registry.base import ImageInfo, RegistryError
 from dockerls.registry.fake import FakeRegistry
 from dockerls.registry.http import HttpRegistry  # imports requests: once, at startup
 from dockerls.registry.service import OFFLINE_STATUS, RegistryService
 from dockerls.registry.settings import RegistrySettings
-from dockerls.settings import Settings
+from dockerls.settings import Settings, to_registry_settings
 from dockerls.syntax.imageref import ImageRef, parse_image_ref
 
 if TYPE_CHECKING:
@@ -130,15 +128,7 @@ class ImageLookups:
         return self.service
 
     def _http_settings(self) -> RegistrySettings:
-        rs = self.host.settings.registry
-        return RegistrySettings(
-            enabled=rs.enabled,
-            timeout_ms=rs.timeout_ms,
-            insecure_registries=tuple(rs.insecure_registries),
-            cache_ttl_seconds=float(rs.cache_ttl_seconds),
-            use_disk_cache=rs.cache_ttl_seconds > 0,
-            docker_config=Path(rs.docker_config) if rs.docker_config else None,
-        )
+        return to_registry_settings(self.host.settings.registry)
 
     def failed(self, kind: str, key: str) -> str | None:
         """The error of a recent failed lookup (retried after RETRY_AFTER)."""
@@ -258,14 +248,9 @@ class ImageLookups:
 
     async def prepare_image_hover(self, snap: Snapshot, position: lsp.Position) -> None:
         """Await (briefly) the registry details of the FROM image under ``position``."""
-        off = offset_of(snap.parse, position, self.host.caps.encoding)
-        item = snap.parse.item_at(off)
-        st = next((s for s in snap.model.stages if s.first == item), None)
+        st = f_images.image_stage_at(snap.model, position, self.host.caps)
         ref = f_images.lookup_ref(st) if st is not None else None
-        if st is None or st.image_span is None or ref is None:
-            return
-        rel = off - snap.parse.starts[item]
-        if not st.image_span.start <= rel <= st.image_span.end:
+        if ref is None:
             return
         svc = self.get()
         if not svc.enabled or svc.cached_info(ref) is not None:

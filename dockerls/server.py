@@ -69,7 +69,6 @@ from dockerls.features.diagnostics import (
     ignore_file_json,
     problems_json,
 )
-from dockerls.features.positions import offset_of
 from dockerls.features.raw import RawJSON
 from dockerls.image_lookups import ImageLookups
 from dockerls.shellcheck import ShellChecker
@@ -430,16 +429,6 @@ class DockerLanguageServer(LanguageServer):
         self.sc_pool.shutdown(wait=False, cancel_futures=True)
 
     # -- base images ----------------------------------------------------
-    def stage_at(self, snap: Snapshot, position: lsp.Position) -> Stage | None:
-        """The stage whose FROM image word holds ``position``."""
-        off = offset_of(snap.parse, position, self.caps.encoding)
-        item = snap.parse.item_at(off)
-        stage = next((s for s in snap.model.stages if s.first == item), None)
-        if stage is None or stage.image_span is None:
-            return None
-        rel = off - snap.parse.starts[item]
-        return stage if stage.image_span.start <= rel <= stage.image_span.end else None
-
     def image_hover_text(self, snap: Snapshot, stage: Stage | None, word: str) -> str | None:
         """The hover's image details: the registry's, then the lifecycle, vulnerabilities
         and leaner variants of the stage's base image."""
@@ -569,7 +558,7 @@ async def hover(server: DockerLanguageServer, params: lsp.HoverParams) -> lsp.Ho
     snap = server.snapshot(params.text_document.uri)
     # a FROM image: wait briefly for the registry and the base-image lookups
     await server.images.prepare_image_hover(snap, params.position)
-    stage = server.stage_at(snap, params.position)
+    stage = f_images.image_stage_at(snap.model, params.position, server.caps)
     if stage is not None:
         await server.base_images.prepare_hover(snap.model, stage)
     return f_hover.hover(

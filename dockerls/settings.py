@@ -26,12 +26,14 @@ import typing
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 import jsonschema
 
 if TYPE_CHECKING:
     from dockerls.analysis.engine import LintConfig
+    from dockerls.registry import settings as registry_settings
 
 Severity = Literal["error", "warning", "info", "hint", "style", "off"]
 LabelType = Literal["text", "url", "semver", "hash", "rfc3339", "spdx", "email"]
@@ -473,6 +475,24 @@ def _to_raw(obj: Any) -> Any:
 
 
 DEFAULTS = Settings()
+
+
+def to_registry_settings(
+    rs: RegistrySettings, cache_dir: Path | None = None, *, enabled: bool = True
+) -> registry_settings.RegistrySettings:
+    """The ``registry`` settings as the registry client takes them (every user of the
+    network: registry lookups, base-image lookups); ``enabled=False`` forces lookups off."""
+    from dockerls.registry import settings as registry_settings
+
+    return registry_settings.RegistrySettings(
+        enabled=rs.enabled and enabled,
+        timeout_ms=rs.timeout_ms,
+        insecure_registries=tuple(rs.insecure_registries),
+        cache_ttl_seconds=float(rs.cache_ttl_seconds),
+        use_disk_cache=rs.cache_ttl_seconds > 0,
+        docker_config=Path(rs.docker_config) if rs.docker_config else None,
+        cache_dir=cache_dir,
+    )
 
 
 def to_lint_config(s: Settings) -> LintConfig:

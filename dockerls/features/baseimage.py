@@ -22,6 +22,7 @@ from dockerls.analysis.upgrade import Upgrade, suggest_upgrade
 from dockerls.analysis.variants import Candidate
 from dockerls.analysis.vulns import Severity, VulnReport
 from dockerls.features.caps import ClientCaps
+from dockerls.features.images import human_size
 from dockerls.features.positions import item_range
 
 __all__ = [
@@ -142,15 +143,6 @@ def _d(value: dt.date | bool | None) -> str:
     return "not set"
 
 
-def _human_size(n: int) -> str:
-    size = float(n)
-    for unit in ("B", "kB", "MB", "GB"):
-        if size < 1000 or unit == "GB":
-            return f"{int(size)} B" if unit == "B" else f"{size:.1f} {unit}"
-        size /= 1000
-    return f"{n} B"
-
-
 def _state_text(state: Any) -> str:
     if state is None:
         return "unknown"
@@ -242,7 +234,7 @@ def variant_lines(view: BaseImageView) -> list[str]:
     for variant in view.variants:
         parts = [f"`{variant.candidate.reference}`"]
         if variant.size is not None:
-            parts.append(_human_size(variant.size))
+            parts.append(human_size(variant.size))
             if view.size is not None:
                 parts.append(f"({_signed_mb(variant.size - view.size)})")
         if variant.vulns is not None and variant.vulns.status == "ok":

@@ -204,6 +204,18 @@ def hover_text(
 # ---------------------------------------------------------------- code actions
 
 
+def image_stage_at(model: Model, position: lsp.Position, caps: ClientCaps) -> Stage | None:
+    """The stage whose FROM image word holds ``position`` (hover on a base image)."""
+    p = model.parse
+    off = offset_of(p, position, caps.encoding)
+    item = p.item_at(off)
+    st = next((s for s in model.stages if s.first == item), None)
+    if st is None or st.image_span is None:
+        return None
+    rel = off - p.starts[item]
+    return st if st.image_span.start <= rel <= st.image_span.end else None
+
+
 def lookup_stages(model: Model, stages: Iterable[Stage] | None = None) -> list[Stage]:
     """Stages whose image can be looked up (all stages by default)."""
     src = model.stages if stages is None else stages
