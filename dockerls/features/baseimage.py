@@ -16,7 +16,14 @@ from typing import Any
 from lsprotocol import types as lsp
 
 from dockerls.analysis.imagetags import ImageRelease
-from dockerls.analysis.lifecycle import LifecycleData, Product, Release, Support, support_state
+from dockerls.analysis.lifecycle import (
+    LifecycleData,
+    Product,
+    Release,
+    Support,
+    SupportState,
+    support_state,
+)
 from dockerls.analysis.model import Model, Stage
 from dockerls.analysis.upgrade import Upgrade, suggest_upgrade
 from dockerls.analysis.variants import Candidate
@@ -88,10 +95,10 @@ class BaseImageView:
     found: ImageRelease
     product: Product | None
     release: Release | None
-    state: Any  # SupportState | None
+    state: SupportState | None
     os_product: Product | None
     os_release: Release | None
-    os_state: Any
+    os_state: SupportState | None
     upgrade: Upgrade | None
     today: dt.date
     vulns: VulnReport | None = None
@@ -143,7 +150,7 @@ def _d(value: dt.date | bool | None) -> str:
     return "not set"
 
 
-def _state_text(state: Any) -> str:
+def _state_text(state: SupportState | None) -> str:
     if state is None:
         return "unknown"
     support: Support = state.support
@@ -256,7 +263,9 @@ def markdown(view: BaseImageView) -> str:
 
 
 def report_json(view: BaseImageView) -> dict[str, Any]:
-    def release(product: Product | None, r: Release | None, state: Any) -> Any:
+    def release(
+        product: Product | None, r: Release | None, state: SupportState | None
+    ) -> dict[str, Any] | None:
         if product is None or r is None:
             return None
         return {
