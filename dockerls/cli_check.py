@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dockerls import config as hl_config
+from dockerls.analysis.builds import Build
 from dockerls.analysis.engine import LintConfig, Linter, LintResult
 from dockerls.analysis.facts import NO_FACTS, Facts, ShellCheckResults
 from dockerls.analysis.lifecycle import LifecycleFacts
@@ -32,6 +33,7 @@ from dockerls.analysis.model import Model, build_model
 from dockerls.analysis.rules.base import Severity
 from dockerls.analysis.rules.sc_shellcheck import RULE as SHELLCHECK_RULE
 from dockerls.analysis.shellcheck_map import GROUP as SHELLCHECK
+from dockerls.builds.workspace import WorkspaceBuilds, direct_build
 from dockerls.context import ContextLoader
 from dockerls.formats import FORMATS, Problem, ProblemFix, RuleInfo, TextEdit, render
 from dockerls.shellcheck import ShellChecker
@@ -218,21 +220,47 @@ def _lifecycle() -> LifecycleFacts:
     return lifecycle_facts(default_cache_dir() / "lifecycle")
 
 
-def lint_job(
-    job: tuple[Path | None, str, str | None, LintConfig],
-) -> tuple[list[Problem], str | None]:
+Job = tuple[Path | None, str, str | None, LintConfig, tuple[Build, ...]]
+"""One file to lint: path, display name, text (stdin's), configuration, its builds."""
+
+
+def lint_job(job: Job) -> tuple[list[Problem], str | None]:
     """Lint one file (a pool worker): (problems, read error)."""
-    path, display, text, config = job
+    path, display, text, config, builds = job
     if text is None:
         try:
             text = read_text(path)
         except OSError as exc:
             return [], f"cannot read {display}: {exc.strerror or exc}"
-    return lint_text(text, display, config, context_facts(path)), None
+    facts = replace(context_facts(path), builds=builds)
+    return lint_text(text, display, config, facts), None
+
+
+def cli_builds(args: argparse.Namespace) -> WorkspaceBuilds:
+    """The builds of this run: the ``cli`` build when ``--build-arg``, ``--target``,
+    ``--platform`` or ``--context`` is given (it alone: the build asked for), else the
+    Compose and Bake files under the current folder."""
+    build_args: dict[str, str] = {}
+    for item in getattr(args, "build_arg", None) or ():
+        key, sep, value = item.partition("=")
+        if sep:
+            build_args[key] = value
+        elif key in os.environ:  # `--build-arg NAME` takes the value from the environment
+            build_args[key] = os.environ[key]
+    cli = direct_build(
+        "cli",
+        build_args,
+        getattr(args, "target", None),
+        getattr(args, "platform", None),
+        getattr(args, "context", None),
+    )
+    if cli is not None:
+        return WorkspaceBuilds([], direct=(cli,))
+    return WorkspaceBuilds([Path.cwd()])
 
 
 def lint_many(
-    jobs: Sequence[tuple[Path | None, str, str | None, LintConfig]], workers: int | None = None
+    jobs: Sequence[Job], workers: int | None = None
 ) -> list[tuple[list[Problem], str | None]]:
     if len(jobs) <= PARALLEL_MIN:
         return [lint_job(j) for j in jobs]
@@ -285,6 +313,17 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
     )
     cp.add_argument("--osv-url", default=None, help="OSV API base URL (https://api.osv.dev)")
     cp.add_argument(
+        "--build-arg",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="lint as built with this build argument (repeatable); any build option replaces "
+        "the builds read from Compose and Bake files under the current folder",
+    )
+    cp.add_argument("--target", default=None, metavar="STAGE", help="lint as built for STAGE")
+    cp.add_argument("--platform", default=None, metavar="OS/ARCH", help="the target platform")
+    cp.add_argument("--context", default=None, metavar="DIR", help="the build context folder")
+    cp.add_argument(
         "--fix", action="store_true", help="apply safe fixes in place first (see `dockerls fix`)"
     )
     cp.add_argument(
@@ -302,8 +341,9 @@ def run_check(args: argparse.Namespace) -> int:
         from dockerls.cli_fix import apply_in_place
 
         failed_read = not apply_in_place(args, resolver.for_path(None).lint)
-    jobs: list[tuple[Path | None, str, str | None, LintConfig]] = []
+    jobs: list[Job] = []
     first: Resolved | None = None
+    builds = cli_builds(args)
     for path in find_dockerfiles(args.paths):
         display = "-" if path is None else str(path)
         res = resolver.for_path(path)
@@ -319,7 +359,7 @@ def run_check(args: argparse.Namespace) -> int:
         lint = res.lint
         if getattr(args, "no_shellcheck", False):
             lint = replace(lint, disabled_groups=lint.disabled_groups | {"shellcheck"})
-        jobs.append((path, display, text, lint))
+        jobs.append((path, display, text, lint, builds.builds_for(path or Path("Dockerfile"))))
     problems: list[Problem] = []
     if getattr(args, "vulnerabilities", False):
         from dockerls.image_intel import ImageIntel, IntelSettings
@@ -334,7 +374,7 @@ def run_check(args: argparse.Namespace) -> int:
         if _VULNS.intel is not None:
             _VULNS.intel.close()
             _VULNS.intel = None
-    for (_p, _d, _t, _c), (found, error) in zip(jobs, results, strict=True):
+    for (_p, _d, _t, _c, _b), (found, error) in zip(jobs, results, strict=True):
         if error is not None:
             print(f"dockerls: {error}", file=sys.stderr)
             failed_read = True

@@ -9,8 +9,8 @@ it into the parse with :func:`~dockerls.syntax.reparse.reparse`.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -19,6 +19,7 @@ from lsprotocol import types as lsp
 from dockerls.analysis.engine import LintConfig, Linter, LintResult
 from dockerls.analysis.facts import NO_FACTS, Facts
 from dockerls.analysis.model import Model, build_model
+from dockerls.builds.workspace import WorkspaceBuilds
 from dockerls.context import ContextLoader
 from dockerls.features.positions import UTF16, offset_of
 from dockerls.syntax.parser import Parse, parse
@@ -102,23 +103,45 @@ class DocumentStore:
         # per-document configuration (the server layers a `.hadolint.yaml`
         # found next to the Dockerfile under the editor's settings)
         self.config_for: Callable[[Path | None], LintConfig] | None = None
+        # the workspace's builds (Compose, Bake, the `settings` build): Facts.builds
+        self.builds = WorkspaceBuilds([])
 
     def _linter_for(self, path: Path | None) -> Linter:
         config = self.config_for(path) if self.config_for is not None else self.config
         return Linter(config=config)
 
     def _facts_for(self, path: Path | None) -> Facts:
-        """The facts known when a document opens: its build context."""
+        """The facts known when a document opens: its builds and build context."""
         if path is None:
             return NO_FACTS
+        builds = self.builds.builds_for(path)
         root = self.context_dir or str(path.parent)
         try:
             # without the context.path setting the Dockerfile's folder is a guess
             assumed = self.context_dir is None
-            return Facts(context=self.context_loader.get(root, path, assumed=assumed))
+            return Facts(
+                context=self.context_loader.get(root, path, assumed=assumed), builds=builds
+            )
         except OSError as exc:
             log.info("build context %s unreadable: %s", root, exc)
-            return NO_FACTS
+            return Facts(builds=builds)
+
+    def refresh_builds(self, dockerfiles: Iterable[Path] | None = None) -> list[str]:
+        """Take the builds again (after ``self.builds.reload``/``forget``, or a new
+        ``self.builds``) for the open documents at ``dockerfiles`` (None: all); returns
+        their uris, to publish again."""
+        wanted = None if dockerfiles is None else {str(p) for p in dockerfiles}
+        done = []
+        for u, snap in list(self._docs.items()):
+            if snap.path is None:
+                continue
+            if wanted is not None and str(snap.path.resolve()) not in wanted:
+                continue
+            builds = self.builds.builds_for(snap.path)
+            if builds != snap.facts.builds:
+                self._docs[u] = replace(snap, facts=replace(snap.facts, builds=builds), _lint=None)
+                done.append(u)
+        return done
 
     def refresh_context(self, uri: str | None = None) -> list[str]:
         """Re-read build contexts (all documents, or one); returns the uris."""

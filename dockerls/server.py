@@ -43,6 +43,7 @@ from dockerls.analysis.model import Model, Stage
 from dockerls.analysis.rules import known_code
 from dockerls.analysis.shellcheck_map import ScriptJob, jobs_for
 from dockerls.base_images import BaseImages
+from dockerls.builds.workspace import WorkspaceBuilds
 from dockerls.context import context_lister
 from dockerls.documents import DocumentStore, Snapshot, is_dockerignore, uri_to_path
 from dockerls.features import baseimage as f_baseimage
@@ -178,6 +179,7 @@ class DockerLanguageServer(LanguageServer):
         self.init_options: object = None  # initializationOptions, the lowest settings layer
         self.root: Path | None = None  # the workspace folder
         self.layers: list[tuple[str, object]] = []  # the settings layers in force
+        self.builds_key: object = None  # the settings and root the workspace builds are for
         # folder -> its lint configuration (`.hadolint.yaml` under the settings)
         self.folder_configs: dict[str, LintConfig] = {}
         self.diag_caches: dict[str, DiagnosticCache] = {}  # uri -> serialised diagnostics
@@ -209,6 +211,12 @@ class DockerLanguageServer(LanguageServer):
         changed = s != self.settings
         self.settings = s
         self.base_images.configure(s)
+        builds_key = (s.build, self.root)
+        if builds_key != self.builds_key:  # the scan happens when a Dockerfile asks
+            self.builds_key = builds_key
+            roots = [self.root] if self.root is not None else []
+            self.store.builds = WorkspaceBuilds.from_settings(s.build, roots)
+            changed = True
         if changed:
             self.store.set_config(settings_mod.to_lint_config(s), s.context.path)
             for uri in self.store.uris():

@@ -88,6 +88,24 @@ class ContextSettings:
 
 
 @dataclass(frozen=True)
+class BuildScanSettings:
+    enabled: bool = True
+    max_depth: int = 4
+    max_files: int = 20000
+    time_limit_ms: int = 2000
+
+
+@dataclass(frozen=True)
+class BuildSettings:
+    args: Mapping[str, str] = field(default_factory=_empty_map)
+    target: str | None = None
+    platform: str | None = None
+    context: str | None = None
+    compose_files: tuple[str, ...] = ()
+    scan: BuildScanSettings = field(default_factory=BuildScanSettings)
+
+
+@dataclass(frozen=True)
 class RegistryDiagnostics:
     unknown_tag: bool = False
     outdated_digest: bool = False
@@ -167,6 +185,7 @@ class Settings:
     hadolint: HadolintSettings = field(default_factory=HadolintSettings)
     shellcheck: ShellcheckSettings = field(default_factory=ShellcheckSettings)
     context: ContextSettings = field(default_factory=ContextSettings)
+    build: BuildSettings = field(default_factory=BuildSettings)
     registry: RegistrySettings = field(default_factory=RegistrySettings)
     images: ImagesSettings = field(default_factory=ImagesSettings)
     format: FormatSettings = field(default_factory=FormatSettings)

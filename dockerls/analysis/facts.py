@@ -18,10 +18,11 @@ Who fills what:
   the same values (``facts: {images: ...}`` in ``tests/rules/cases``).
 * ``shellcheck``: :meth:`dockerls.shellcheck.ShellChecker.results_for` (CLI: it
   waits; server: what is cached now, the rest joins a later publish).
+* ``builds``: :meth:`dockerls.builds.workspace.WorkspaceBuilds.builds_for` (server: the
+  document store, when a document opens or its build files change; CLI: per file).
 
 Adding a fact (the next ones: base-image lifecycle and vulnerability data,
-issue 11; per-build inputs such as build args, target, platform and context,
-issue 15):
+issue 11):
 
 1. add a frozen value type here and a field on :class:`Facts` (or on
    :class:`ImageFacts` when it is per image: ``ImageFacts.lifecycle``,
@@ -39,6 +40,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from typing import TYPE_CHECKING, Any
 
+from dockerls.analysis.builds import Build
 from dockerls.analysis.dockerignore import ContextInfo
 from dockerls.analysis.lifecycle import LifecycleFacts
 from dockerls.analysis.vulns import VulnReport
@@ -91,7 +93,9 @@ class Facts:
     shellcheck: ShellCheckResults | None = None
     # release lifecycles and the day to judge them on (DLS301-DLS303); None: not known
     lifecycle: LifecycleFacts | None = None
-    # next (issue 15): build inputs (build args, target, platform, context per build)
+    # the builds that use this Dockerfile (Compose services, Bake targets, the editor's
+    # `settings` build, the CLI's `cli` build); empty: none known, ARG defaults apply
+    builds: tuple[Build, ...] = ()
 
     def image(self, stage: Stage) -> ImageFacts:
         """The facts about ``stage``'s base image (all unknown when absent)."""
@@ -108,10 +112,23 @@ class Facts:
         :meth:`ContextInfo.from_mapping` reads it, ``images`` as
         :meth:`ImageFacts.from_data` reads each entry."""
         images = {k: ImageFacts.from_data(v or {}) for k, v in (data.get("images") or {}).items()}
-        return cls(context=ContextInfo.coerce(data.get("context")), images=images)
+        builds = tuple(_build_from_data(b) for b in data.get("builds") or ())
+        return cls(context=ContextInfo.coerce(data.get("context")), images=images, builds=builds)
 
     def with_lifecycle(self, lifecycle: LifecycleFacts | None) -> Facts:
         return replace(self, lifecycle=lifecycle)
+
+
+def _build_from_data(data: Mapping[str, Any]) -> Build:
+    """A ``Build`` from plain data (YAML fixtures): ``name``, ``args``, ``target``, ..."""
+    return Build(
+        name=str(data.get("name", "settings")),
+        dockerfile=data.get("dockerfile"),
+        context=data.get("context"),
+        args={str(k): str(v) for k, v in (data.get("args") or {}).items()},
+        target=data.get("target"),
+        platforms=tuple(data.get("platforms") or ()),
+    )
 
 
 # facts only file-scope rules read (the ShellCheck rule): they change without

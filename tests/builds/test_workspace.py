@@ -1,0 +1,108 @@
+"""WorkspaceBuilds: the scan (bounded), which builds use a Dockerfile, re-reading a changed
+file, and the builds given by the settings or the CLI."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from dockerls.analysis.facts import Facts
+from dockerls.builds.workspace import ScanLimits, WorkspaceBuilds, direct_build, is_build_file
+from dockerls.documents import DocumentStore
+from dockerls.settings import BuildSettings
+
+PROJECTS = Path(__file__).parent / "projects"
+
+
+def _copy(tmp_path: Path, name: str) -> Path:
+    return Path(shutil.copytree(PROJECTS / name, tmp_path / "ws" / name))
+
+
+def _names(builds: object) -> list[str]:
+    return [b.name for b in builds]  # type: ignore[attr-defined]
+
+
+def test_builds_for_each_dockerfile_of_the_workspace() -> None:
+    ws = WorkspaceBuilds([PROJECTS])
+    shop = ws.builds_for(PROJECTS / "shop" / "docker" / "Dockerfile")
+    assert _names(shop) == ["compose:web", "compose:worker"]
+    assert shop[1].args["BASE"] == "python:latest" and shop[1].target == "worker"
+    bakery = ws.builds_for(PROJECTS / "bakery" / "Dockerfile")
+    assert _names(bakery) == ["bake:app", "bake:release", "bake:computed"]
+    assert ws.builds_for(PROJECTS / "shop" / "cache" / "Dockerfile") != ()  # compose:cache
+    assert ws.builds_for(PROJECTS / "nowhere" / "Dockerfile") == ()
+    assert {p.name for p in ws.build_files()} == {
+        "compose.yaml",
+        "compose.override.yaml",
+        "docker-bake.hcl",
+        "docker-bake.override.json",
+    }
+
+
+def test_scan_limits_bound_the_search(tmp_path: Path) -> None:
+    _copy(tmp_path, "shop")
+    dockerfile = tmp_path / "ws" / "shop" / "docker" / "Dockerfile"
+    assert _names(WorkspaceBuilds([tmp_path / "ws"]).builds_for(dockerfile)) == [
+        "compose:web",
+        "compose:worker",
+    ]
+    shallow = WorkspaceBuilds([tmp_path / "ws"], limits=ScanLimits(max_depth=0))
+    assert shallow.builds_for(dockerfile) == ()
+    few = WorkspaceBuilds([tmp_path / "ws"], limits=ScanLimits(max_files=1))
+    assert few.builds_for(dockerfile) == () and few.truncated
+    off = WorkspaceBuilds([tmp_path / "ws"], limits=ScanLimits(enabled=False))
+    assert off.builds_for(dockerfile) == ()
+
+
+def test_reload_and_forget_say_which_dockerfiles_changed(tmp_path: Path) -> None:
+    project = _copy(tmp_path, "shop")
+    dockerfile = (project / "docker" / "Dockerfile").resolve()
+    ws = WorkspaceBuilds([tmp_path / "ws"])
+    assert ws.builds_for(dockerfile)[0].target == "dev"
+    override = project / "compose.override.yaml"
+    override.write_text(override.read_text().replace("target: dev", "target: prod"))
+    assert is_build_file(override)
+    assert dockerfile in ws.reload(override)
+    assert ws.builds_for(dockerfile)[0].target == "prod"
+    (project / ".env").write_text("PY_VERSION=3.13\n")
+    ws.reload(project / ".env")
+    assert ws.builds_for(dockerfile)[0].args["BASE"] == "python:3.13-slim"
+    override.unlink()
+    (project / "compose.yaml").unlink()
+    assert dockerfile in ws.forget(project / "compose.yaml")
+    assert ws.builds_for(dockerfile) == ()
+    assert ws.build_files() == []
+
+
+def test_settings_and_cli_builds_apply_to_every_dockerfile(tmp_path: Path) -> None:
+    assert direct_build("cli", {}, None, None, None) is None
+    cli = direct_build("cli", {"BASE": "python:latest"}, "prod", "linux/arm64", "ctx", tmp_path)
+    assert cli is not None and cli.dockerfile is None
+    assert cli.context == str((tmp_path / "ctx").resolve()) and cli.platforms == ("linux/arm64",)
+    s = BuildSettings(args={"BASE": "alpine:3.20"}, target="prod", compose_files=("extra.yml",))
+    (tmp_path / "extra.yml").write_text(
+        "services:\n  api:\n    build:\n      context: .\n      args: {BASE: debian:12}\n"
+    )
+    ws = WorkspaceBuilds.from_settings(s, [tmp_path])
+    builds = ws.builds_for(tmp_path / "Dockerfile")
+    assert _names(builds) == ["compose:api", "settings"]
+    assert builds[0].args == {"BASE": "debian:12"}
+    assert builds[1].args == {"BASE": "alpine:3.20"} and builds[1].target == "prod"
+    assert ws.builds_for(tmp_path / "other" / "Dockerfile")[0].name == "settings"
+
+
+def test_document_store_gives_builds_as_facts(tmp_path: Path) -> None:
+    project = _copy(tmp_path, "bakery")
+    store = DocumentStore()
+    store.builds = WorkspaceBuilds([tmp_path / "ws"])
+    uri = (project / "Dockerfile").as_uri()
+    snap = store.open(uri, (project / "Dockerfile").read_text(), 1)
+    assert isinstance(snap.facts, Facts)
+    assert _names(snap.facts.builds) == ["bake:app", "bake:release", "bake:computed"]
+    hcl = project / "docker-bake.hcl"
+    hcl.write_text(hcl.read_text().replace('target "computed"', 'target "other"'))
+    changed = store.builds.reload(hcl)
+    assert store.refresh_builds(changed) == [uri]
+    new = store.get(uri)
+    assert new is not None and "bake:other" in _names(new.facts.builds)
+    assert new.lint().model.facts.builds == new.facts.builds
