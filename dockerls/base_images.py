@@ -18,6 +18,7 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -27,10 +28,18 @@ from dockerls.analysis.lifecycle import LifecycleFacts
 from dockerls.analysis.model import Model, Stage
 from dockerls.analysis.variants import missing_tools, stage_commands
 from dockerls.analysis.vulns import VulnReport
-from dockerls.features.baseimage import Variant, VariantInfo, describe, markdown, report_lines
+from dockerls.features.baseimage import (
+    BaseImageView,
+    Variant,
+    VariantInfo,
+    describe,
+    markdown,
+    report_lines,
+)
 
 if TYPE_CHECKING:  # the lookups (and requests) load when first needed, not at start-up
     from dockerls.image_intel import ImageIntel
+    from dockerls.registry.http import HttpRegistry
 
 __all__ = ["BaseImages"]
 
@@ -42,8 +51,15 @@ REFRESH_EVERY = 24 * 3600.0
 
 
 class BaseImages:
-    def __init__(self, republish: Callable[[str], None]) -> None:
+    def __init__(
+        self,
+        republish: Callable[[str], None],
+        registry: Callable[[], HttpRegistry | None] | None = None,
+    ) -> None:
+        """``registry`` gives the server's one registry client (``ImageLookups``'), which the
+        lookups here share; without it (or when it gives None) they build their own."""
         self._republish = republish
+        self._registry = registry
         self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="dockerls-images")
         self._lock = threading.Lock()
         self._key: object = None
@@ -88,7 +104,14 @@ class BaseImages:
             self._generation += 1
             self._refreshed = 0.0
 
+    def _shared_registry(self) -> HttpRegistry | None:
+        return None if self._registry is None or self.offline else self._registry()
+
     def _intel(self) -> ImageIntel | None:
+        shared = self._shared_registry() if self._settings is not None else None
+        if self.intel is not None and shared is not None and self.intel.registry is not shared:
+            self.intel.close()  # the server's registry client was rebuilt: follow it
+            self.intel = None
         if self.intel is None and self._settings is not None:
             from dockerls.image_intel import ImageIntel, IntelSettings
             from dockerls.settings import to_registry_settings
@@ -102,7 +125,7 @@ class BaseImages:
                 osv_url=im.vulnerabilities.osv_url,
                 osv_timeout=im.vulnerabilities.timeout_ms / 1000,
             )
-            self.intel = ImageIntel(reg, intel)
+            self.intel = ImageIntel(reg, intel, registry=shared)
         return self.intel
 
     # -- background work ------------------------------------------------------------
@@ -221,26 +244,51 @@ class BaseImages:
     # -- hover and actions ------------------------------------------------------------
 
     async def prepare_hover(self, model: Model, stage: Stage) -> None:
-        """Start the lookups a hover on ``stage``'s image shows, and wait for them briefly."""
+        """Start the lookups a hover on ``stage``'s image shows (its report, its variants, then
+        the suggested upgrade's report), and wait for them at most ``HOVER_WAIT`` seconds."""
         located = base_image(stage, model)
         intel = self._intel()
         if located is None or intel is None or not intel.online:
             return
         key = (located.text, self._platform(stage))
+        deadline = time.monotonic() + HOVER_WAIT
         futures = []
         with self._lock:
             have_report = key in self._reports
             have_variants = key in self._variants
-        if self.vulns_on and not have_report:
-            futures.append(self._scan(key, None))
         if not have_variants and intel.classify(located.text) is not None:
             futures.append(self._lookup_variants(key))
-        if futures:
-            waits = [asyncio.wrap_future(f) for f in futures]
-            try:
-                await asyncio.wait_for(asyncio.shield(asyncio.gather(*waits)), HOVER_WAIT)
-            except (asyncio.TimeoutError, Exception):
+        if self.vulns_on:
+            if not have_report and not await _wait([self._scan(key, None)], HOVER_WAIT):
                 return
+            view = self._view(intel, located.text, key)
+            wanted = intel.upgrade_to_scan(view) if view is not None else None
+            if wanted is not None and (wanted, key[1]) not in self._reports:
+                futures.append(self._scan((wanted, key[1]), None))
+        await _wait(futures, deadline - time.monotonic())
+
+    def _view(
+        self, intel: ImageIntel, reference: str, key: tuple[str, str | None]
+    ) -> BaseImageView | None:
+        """What the hover shows of one image, from the cached lookups."""
+        found = intel.classify(reference)
+        if found is None:
+            return None
+        from dockerls.image_intel import today
+
+        with self._lock:
+            report = self._reports.get(key)
+            size, variants = self._variants.get(key, (None, []))
+        view = describe(
+            found, intel.data, today(), intel.settings.warn_days, vulns=report, size=size,
+            variants=tuple(variants),
+        )  # fmt: skip
+        wanted = intel.upgrade_to_scan(view)
+        if wanted is not None:
+            with self._lock:
+                theirs = self._reports.get((wanted, key[1]))
+            view = replace(view, upgrade_vulns=theirs)
+        return view
 
     def hover_text(self, model: Model, stage: Stage) -> str | None:
         """Lifecycle, vulnerabilities and leaner variants of ``stage``'s image, as markdown."""
@@ -249,19 +297,12 @@ class BaseImages:
         if intel is None or located is None:
             return None
         key = (located.text, self._platform(stage))
+        view = self._view(intel, located.text, key)
+        if view is not None:
+            return markdown(view)
         with self._lock:
             report = self._reports.get(key)
-            size, variants = self._variants.get(key, (None, []))
-        from dockerls.image_intel import today
-
-        found = intel.classify(located.text)
-        if found is None:
-            return None if report is None else "\n".join(report_lines(report))
-        view = describe(
-            found, intel.data, today(), intel.settings.warn_days, vulns=report, size=size,
-            variants=tuple(variants),
-        )  # fmt: skip
-        return markdown(view)
+        return None if report is None else "\n".join(report_lines(report))
 
     def variants_for(self, model: Model, stage: Stage) -> list[Variant]:
         """Cached leaner variants of ``stage``'s image, with what later RUNs use that they lack."""
@@ -285,3 +326,17 @@ class BaseImages:
         self._pool.shutdown(wait=False, cancel_futures=True)
         if self.intel is not None:
             self.intel.close()
+
+
+async def _wait(futures: list[Future[Any]], timeout: float) -> bool:
+    """Wait for ``futures`` at most ``timeout`` seconds; False when they did not all settle."""
+    if not futures:
+        return True
+    if timeout <= 0:
+        return False
+    waits = [asyncio.wrap_future(f) for f in futures]
+    try:
+        await asyncio.wait_for(asyncio.shield(asyncio.gather(*waits)), timeout)
+    except (asyncio.TimeoutError, Exception):
+        return False
+    return True

@@ -17,7 +17,7 @@ import datetime as dt
 import logging
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from dockerls.analysis.baseimage import base_image
@@ -25,7 +25,6 @@ from dockerls.analysis.facts import ImageFacts
 from dockerls.analysis.imagetags import ImageRelease, classify
 from dockerls.analysis.lifecycle import LifecycleData, LifecycleFacts
 from dockerls.analysis.model import Model
-from dockerls.analysis.upgrade import suggest_upgrade
 from dockerls.analysis.variants import leaner_candidates
 from dockerls.analysis.vulns import VulnReport
 from dockerls.features.baseimage import BaseImageView, VariantInfo, describe
@@ -86,6 +85,8 @@ class ImageIntel:
             else None
         )
         self.lifecycle = LifecycleStore(cache / "lifecycle" if cache else None, client)
+        # a registry client given by the caller (the server's one) is the caller's to close
+        self._owns_registry = registry is None
         self.registry = registry or HttpRegistry(registry_settings)
         self.osv = OsvClient(
             self.settings.osv_url, self.settings.osv_timeout, cache / "osv" if cache else None
@@ -140,8 +141,7 @@ class ImageIntel:
         found = self.classify(reference)
         if found is None:
             return None
-        day = today()
-        vulns = upgrade_vulns = None
+        vulns = None
         size: int | None = None
         variants: list[VariantInfo] = []
         if lookups and self.online:
@@ -149,19 +149,27 @@ class ImageIntel:
             found = self.classify(reference) or found
             vulns = self.vulnerabilities(reference, platform)
             size, variants = self.variants(found, reference, platform, with_vulns=True)
-            upgrade = suggest_upgrade(found, self.data, day)
-            if upgrade is not None and vulns is not None and vulns.status == "ok":
-                upgrade_vulns = self.vulnerabilities(upgrade.reference, platform)
-        return describe(
+        view = describe(
             found,
             self.data,
-            day,
+            today(),
             self.settings.warn_days,
             vulns=vulns,
-            upgrade_vulns=upgrade_vulns,
             size=size,
             variants=tuple(variants),
         )
+        wanted = self.upgrade_to_scan(view)
+        if wanted is not None:
+            view = replace(view, upgrade_vulns=self.vulnerabilities(wanted, platform))
+        return view
+
+    @staticmethod
+    def upgrade_to_scan(view: BaseImageView) -> str | None:
+        """The suggested upgrade whose report tells how many of the image's vulnerabilities
+        it fixes: asked only when the image's own report is known (hover and CLI alike)."""
+        if view.upgrade is None or view.vulns is None or view.vulns.status != "ok":
+            return None
+        return view.upgrade.reference
 
     def image_facts(
         self, model: Model, default_platform: str | None = None
@@ -179,5 +187,6 @@ class ImageIntel:
         return out
 
     def close(self) -> None:
-        self.registry.close()
+        if self._owns_registry:
+            self.registry.close()
         self.osv.close()

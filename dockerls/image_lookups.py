@@ -15,13 +15,15 @@ import contextlib
 import os
 import time
 from concurrent.futures import Future
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from lsprotocol import types as lsp
 
+from dockerls.analysis.baseimage import upgrades
 from dockerls.analysis.facts import ImageFacts
+from dockerls.analysis.lifecycle import LifecycleFacts
 from dockerls.analysis.model import Model, Stage
 from dockerls.features import images as f_images
 from dockerls.features.caps import ClientCaps
@@ -126,6 +128,12 @@ class ImageLookups:
             self.digests.clear()
             self.waiting.clear()
         return self.service
+
+    def http_registry(self) -> HttpRegistry | None:
+        """The current service's registry client, which the base-image lookups share (None
+        for the test fake)."""
+        registry = self.get().registry
+        return registry if isinstance(registry, HttpRegistry) else None
 
     def _http_settings(self) -> RegistrySettings:
         return to_registry_settings(self.host.settings.registry)
@@ -307,13 +315,16 @@ class ImageLookups:
         return list(found)
 
     # -- lint facts -----------------------------------------------------------------
-    def image_facts(self, uri: str, model: Model) -> dict[str, ImageFacts]:
+    def image_facts(
+        self, uri: str, model: Model, lifecycle: LifecycleFacts | None = None
+    ) -> dict[str, ImageFacts]:
         """What the registry caches know about the document's base images, as
         lint facts (``Facts.images``): platforms for FROMs with a literal
         ``--platform`` (InvalidBaseImagePlatform), tag lists and current
-        digests when the registry diagnostics are on (DLS201, DLS202).
-        Missing lookups start in the background and re-publish the document
-        when they settle."""
+        digests when the registry diagnostics are on (DLS201, DLS202), and
+        the tags and digest of the upgrades the lifecycle rules suggest (their
+        fix verifies the tag and re-pins a digest).  Missing lookups start in
+        the background and re-publish the document when they settle."""
         settings = self.host.settings
         rs = settings.registry
         if not rs.enabled:
@@ -334,7 +345,29 @@ class ImageLookups:
                 out[st.image] = ImageFacts(
                     tags=None if tags is None else tuple(tags), digest=digest, platforms=platforms
                 )
+        if lifecycle is not None:
+            warn_days = settings.images.lifecycle.warn_days
+            for reference, pinned in upgrades(model, lifecycle, warn_days).items():
+                found = self._upgrade_facts(uri, reference, pinned)
+                have = out.get(reference)
+                if found is not None:
+                    out[reference] = (
+                        found
+                        if have is None
+                        else replace(have, tags=found.tags, digest=found.digest)
+                    )
         return out
+
+    def _upgrade_facts(self, uri: str, reference: str, pinned: bool) -> ImageFacts | None:
+        """The suggested reference's tag list, and its digest when the FROM was pinned."""
+        ref = lookup_ref(reference)
+        if ref is None:
+            return None
+        tags = self.tags(ref, uri).tags
+        digest = self.digest(ref, uri) if pinned else None
+        if tags is None and digest is None:
+            return None
+        return ImageFacts(tags=None if tags is None else tuple(tags), digest=digest)
 
     def _platforms(self, ref: ImageRef, uri: str) -> tuple[str, ...] | None:
         """The platforms the image offers, from the cache (else a lookup starts)."""

@@ -194,8 +194,8 @@ class DockerLanguageServer(LanguageServer):
         self.tokens_counter = 0
         self.loop: asyncio.AbstractEventLoop | None = None  # the event loop, once running
         self.images = ImageLookups(self)
-        # base-image lifecycle, vulnerabilities and variants (lookups in its own pool)
-        self.base_images = BaseImages(self.schedule)
+        # base-image lifecycle, vulnerabilities and variants (its own pool, the one registry client)
+        self.base_images = BaseImages(self.schedule, self.images.http_registry)
         self.base_images.configure(self.settings)
         self.store.config_for = self.config_for
 
@@ -315,14 +315,15 @@ class DockerLanguageServer(LanguageServer):
         """The outside facts of a publish: the document's build context, what
         the registry caches know about its images, ShellCheck's cached results
         (the same facts object when nothing changed)."""
-        images = self.images.image_facts(snap.uri, model)
+        lifecycle = self.base_images.lifecycle(snap.uri)
+        images = self.images.image_facts(snap.uri, model, lifecycle)
         for image, found in self.base_images.image_facts(model, snap.uri).items():
             images[image] = replace(images.get(image, found), vulnerabilities=found.vulnerabilities)
         facts = replace(
             snap.facts,
             images=images,
             shellcheck=self.shellcheck_results(snap, model),
-            lifecycle=self.base_images.lifecycle(snap.uri),
+            lifecycle=lifecycle,
         )
         return snap.facts if facts == snap.facts else facts
 

@@ -15,11 +15,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from dockerls.analysis.imagetags import ImageRelease, classify
+from dockerls.analysis.lifecycle import LifecycleFacts
 from dockerls.analysis.model import Model, Stage, expand, var_refs
+from dockerls.analysis.upgrade import suggest_upgrade, upgrade_due
 from dockerls.syntax.imageref import ImageRef, parse_image_ref
 from dockerls.syntax.nodes import Span
 
-__all__ = ["Located", "base_image", "classified", "plain_word"]
+__all__ = ["Located", "base_image", "classified", "plain_word", "upgrades"]
 
 
 def plain_word(stage: Stage) -> bool:
@@ -95,3 +97,21 @@ def classified(stage: Stage, model: Model) -> tuple[Located, ImageRelease] | Non
         return None
     found = classify(located.ref, lifecycle.data)
     return None if found is None else (located, found)
+
+
+def upgrades(model: Model, lifecycle: LifecycleFacts, warn_days: int) -> dict[str, bool]:
+    """The references the lifecycle rules' fix suggests for the model's literal FROMs, each
+    with whether a FROM it replaces is pinned by digest: what the server asks the registry
+    about, so the fix can verify the tag and re-pin."""
+    out: dict[str, bool] = {}
+    for stage in model.stages:
+        located = base_image(stage, model)
+        if located is None or located.from_arg:
+            continue
+        found = classify(located.ref, lifecycle.data)
+        if found is None or not upgrade_due(found, lifecycle.data, lifecycle.today, warn_days):
+            continue
+        upgrade = suggest_upgrade(found, lifecycle.data, lifecycle.today)
+        if upgrade is not None and upgrade.reference != located.text:
+            out[upgrade.reference] = out.get(upgrade.reference, False) or bool(located.ref.digest)
+    return out

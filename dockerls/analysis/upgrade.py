@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from dockerls.analysis.imagetags import ImageRelease, OsRelease
 from dockerls.analysis.lifecycle import LifecycleData, Product, Release, Support, support_state
 
-__all__ = ["Upgrade", "maintained_release", "suggest_upgrade"]
+__all__ = ["Upgrade", "maintained_release", "suggest_upgrade", "upgrade_due"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +29,28 @@ class Upgrade:
     @property
     def reference(self) -> str:
         return f"{self.image}:{self.tag}"
+
+
+def _state(data: LifecycleData, slug: str, cycle: str | None, today: dt.date, warn: int) -> Support:
+    product = data.product(slug)
+    release = product.release(tuple(cycle.split("."))) if product and cycle else None
+    if product is None or release is None:
+        return Support.SUPPORTED
+    return support_state(product, release, today, warn).support
+
+
+def upgrade_due(found: ImageRelease, data: LifecycleData, today: dt.date, warn_days: int) -> bool:
+    """Whether the lifecycle rules flag the image, and so offer the upgrade: a deprecated
+    image, a release line ended, ending within ``warn_days`` or in extended support
+    (DLS301, DLS302), an OS release ended (DLS303).  The server looks up the suggested tag
+    (and its digest) only for these."""
+    if found.family.replaced_by and found.family.deprecated_since:
+        return True
+    if _state(data, found.product, found.cycle, today, warn_days) is not Support.SUPPORTED:
+        return True
+    return found.os is not None and (
+        _state(data, found.os.product, found.os.cycle, today, 0) is Support.ENDED
+    )
 
 
 def maintained_release(

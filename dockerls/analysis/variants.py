@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from dockerls.analysis.imagetags import ImageRelease
 from dockerls.analysis.model import Model, Stage, shell_walk, stage_shell
 from dockerls.analysis.shellview import run_scripts
+from dockerls.syntax.imageref import DOCKER_HUB, parse_image_ref
 
 __all__ = ["DISTROLESS", "Candidate", "leaner_candidates", "missing_tools", "stage_commands"]
 
@@ -72,7 +73,9 @@ def leaner_candidates(found: ImageRelease, tags: Iterable[str]) -> list[Candidat
         if alpine:
             out.append(Candidate(f"{found.name}:{alpine[0]}", "alpine"))
     distroless = DISTROLESS.get(found.product)
-    if distroless is not None:
+    # only beside Docker Hub's images: a build pulling from a mirror or a private registry
+    # is not sent to another registry (nor are its lookups)
+    if distroless is not None and parse_image_ref(found.name).domain == DOCKER_HUB:
         out.append(Candidate(distroless, "distroless"))
     return out
 

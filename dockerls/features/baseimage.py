@@ -25,7 +25,7 @@ from dockerls.analysis.lifecycle import (
     support_state,
 )
 from dockerls.analysis.model import Model, Stage
-from dockerls.analysis.upgrade import Upgrade, suggest_upgrade
+from dockerls.analysis.upgrade import Upgrade, suggest_upgrade, upgrade_due
 from dockerls.analysis.variants import Candidate
 from dockerls.analysis.vulns import Severity, VulnReport
 from dockerls.features.caps import ClientCaps
@@ -99,10 +99,10 @@ class BaseImageView:
     os_product: Product | None
     os_release: Release | None
     os_state: SupportState | None
-    upgrade: Upgrade | None
+    upgrade: Upgrade | None  # the suggested upgrade, when the lifecycle rules ask for one
     today: dt.date
     vulns: VulnReport | None = None
-    upgrade_vulns: VulnReport | None = None
+    upgrade_vulns: VulnReport | None = None  # the upgrade's report, for "fixes N of these"
     size: int | None = None
     variants: Sequence[VariantInfo] = field(default=())
 
@@ -136,7 +136,7 @@ def describe(
         os_product,
         os_release,
         os_state,
-        suggest_upgrade(found, data, today),
+        suggest_upgrade(found, data, today) if upgrade_due(found, data, today, warn_days) else None,
         today,
         **extra,
     )
@@ -190,20 +190,13 @@ def lifecycle_lines(view: BaseImageView) -> list[str]:
             f"OS: **{view.os_product.label} {view.os_release.cycle}**"
             f" ({view.found.os.token if view.found.os else ''}): {_state_text(view.os_state)}"
         )
-    if view.upgrade is not None and _needs_upgrade(view):
+    if view.upgrade is not None:
         lines.append(f"Suggested: `{view.upgrade.reference}`")
     if view.product is not None:
         age = _age(view.product, view.today)
         link = f"[endoflife.date/{view.product.slug}]({ENDOFLIFE_URL}/{view.product.slug})"
         lines.append(f"{link}" + (f" · {age}" if age else ""))
     return lines
-
-
-def _needs_upgrade(view: BaseImageView) -> bool:
-    bad = (Support.ENDED, Support.ENDING)
-    return (view.state is not None and view.state.support in bad) or (
-        view.os_state is not None and view.os_state.support is Support.ENDED
-    )
 
 
 def report_lines(report: VulnReport, top: int = 10) -> list[str]:
@@ -222,15 +215,25 @@ def report_lines(report: VulnReport, top: int = 10) -> list[str]:
     return lines
 
 
+def fixed_by_upgrade(view: BaseImageView) -> int | None:
+    """How many of the image's vulnerabilities the suggested upgrade no longer has (both
+    reports known), for the hover, ``dockerls image`` and its JSON alike."""
+    mine, theirs = view.vulns, view.upgrade_vulns
+    if view.upgrade is None or mine is None or theirs is None:
+        return None
+    if mine.status != "ok" or theirs.status != "ok":
+        return None
+    return mine.fixed_by(theirs)
+
+
 def vuln_lines(view: BaseImageView, top: int = 10) -> list[str]:
     report = view.vulns
     if report is None:
         return []
     lines = report_lines(report, top)
-    theirs = view.upgrade_vulns
-    upgrade = view.upgrade
-    if report.status == "ok" and theirs is not None and theirs.status == "ok" and upgrade:
-        lines.append(f"`{upgrade.reference}` fixes {report.fixed_by(theirs)} of these")
+    fixed = fixed_by_upgrade(view)
+    if fixed is not None and view.upgrade is not None:
+        lines.append(f"`{view.upgrade.reference}` fixes {fixed} of these")
     return lines
 
 
@@ -287,7 +290,7 @@ def report_json(view: BaseImageView) -> dict[str, Any]:
         "variant": list(view.found.variant),
         "lifecycle": release(view.product, view.release, view.state),
         "os": release(view.os_product, view.os_release, view.os_state),
-        "upgrade": view.upgrade.reference if view.upgrade and _needs_upgrade(view) else None,
+        "upgrade": view.upgrade.reference if view.upgrade else None,
     }
     if view.vulns is not None:
         out["vulnerabilities"] = {
@@ -304,6 +307,7 @@ def report_json(view: BaseImageView) -> dict[str, Any]:
                 }
                 for v in view.vulns.top()
             ],
+            "fixed_by_upgrade": fixed_by_upgrade(view),
         }
     if view.variants:
         out["variants"] = [

@@ -50,3 +50,10 @@ def test_missing_package_managers() -> None:
     assert missing_tools(distroless, ["apk"]) == ["apk"]
     slim = leaner_candidates(_found("python:3.12"), TAGS)[0]
     assert missing_tools(slim, ["apt-get"]) == []
+
+
+def test_distroless_is_offered_beside_hub_images_only() -> None:
+    kinds = [c.kind for c in leaner_candidates(_found("docker.io/library/python:3.12"), TAGS)]
+    assert "distroless" in kinds
+    mirror = _found("registry.example:5000/library/python:3.12")
+    assert [c.kind for c in leaner_candidates(mirror, TAGS)] == ["slim", "alpine"]

@@ -26,6 +26,7 @@ from tests.registry.local_registry import (
 from tests.registry.osv_stub import osv_handler
 from tests.registry.stubs import BlackHole, Reply, StubServer
 from tests.registry.test_vulnscan import PURLS
+from tests.support import until
 
 _HOME = tempfile.TemporaryDirectory(prefix="dockerls-e2e-images-")
 ENV = {
@@ -210,6 +211,49 @@ async def test_vulnerabilities_and_variants(
     assert "−1 MB" in slim or "MB" in slim
     alpine = next(t for t in titles if "3.12-alpine" in t)
     assert "apt-get" in alpine
+
+
+async def test_upgrade_verified_re_pinned_and_its_fixes_counted(
+    online: LanguageClient, registry: LocalRegistry
+) -> None:
+    """With lookups on, the upgrade fix checks the suggested tag against the registry's tag list
+    (no "tag not verified"), re-pins a digest to the new tag's, and the hover says how many of
+    the image's vulnerabilities the upgrade fixes (one count: ``fixed_by_upgrade``)."""
+    old = push_attested_index(registry.url, "library/python", ["3.7"], PURLS, layer_bytes=3000)
+    new = push_attested_index(registry.url, "library/python", ["3.14"], PURLS[:1], layer_bytes=1400)
+    image = f"{registry.host}/library/python"
+    uri = "file:///tmp/base-images-e2e/upgrade/Dockerfile"
+    doc = open_document(online, uri, f"FROM {image}:3.7@{old['digest']} AS app\n")
+    wanted = f"Upgrade to `{image}:3.14` (digest re-pinned)"
+
+    def verified(p: lsp.PublishDiagnosticsParams) -> bool:
+        return p.uri == uri and any(
+            str(d.code) == "DLS301" and wanted in str(d.data) for d in p.diagnostics
+        )
+
+    pub = await wait_publish(online, verified, timeout=20)  # once the lookups have landed
+    diags = [d for d in pub.diagnostics if str(d.code) == "DLS301"]
+    actions = await online.text_document_code_action_async(
+        lsp.CodeActionParams(doc, diags[0].range, lsp.CodeActionContext(diagnostics=diags))
+    )
+    found = [a for a in actions or [] if isinstance(a, lsp.CodeAction)]
+    wanted += " (unsafe)"
+    action = next(a for a in found if a.title == wanted)
+    assert action.edit is not None and action.edit.changes is not None
+    (edit,) = action.edit.changes[uri]
+    assert edit.new_text == f"{image}:3.14@{new['digest']}"
+    assert (edit.range.start.character, edit.range.end.character) == (
+        5,
+        5 + len(f"{image}:3.7@{old['digest']}"),
+    )
+
+    hovered: list[str] = []
+
+    async def counted() -> bool:
+        hovered[:] = [await _hover_text(online, doc, lsp.Position(0, 8))]
+        return f"`{image}:3.14` fixes 3 of these" in hovered[0]
+
+    await until(counted, timeout=20, what="the upgrade's fixes in the hover")
 
 
 @pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER, server_env=ENV))

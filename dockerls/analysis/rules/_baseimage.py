@@ -59,21 +59,32 @@ def judged(stage: Stage, model: Model, *, os: bool = False, warn_days: int = 0) 
 
 def upgrade_fix(located: Located, found: ImageRelease, model: Model) -> Fix | None:
     """ "Upgrade to ``python:3.14-slim-trixie``": the FROM's image replaced (flags and ``AS``
-    kept, a digest dropped).  Unsafe: it changes what the build does.  The title says when the
-    tag was not checked against the registry's tag list (offline)."""
+    kept).  Unsafe: it changes what the build does.
+
+    What the registry said about the suggested reference (``model.facts.images`` under that
+    reference: the server looks it up when registry lookups are on) verifies it: a tag missing
+    from the repository's tag list offers nothing; a digest on the old reference is re-pinned to
+    the new tag's digest.  Without those facts (offline, the CLI) the title says the tag is not
+    verified and a digest is dropped."""
     lifecycle = model.facts.lifecycle
     if lifecycle is None or located.from_arg:
         return None
     upgrade = suggest_upgrade(found, lifecycle.data, lifecycle.today)
     if upgrade is None or upgrade.reference == located.text:
         return None
-    tags = model.facts.images.get(located.written)
-    known = tags.tags if tags is not None else None
-    if known is not None and upgrade.image == found.name and upgrade.tag not in known:
+    target = model.facts.images.get(upgrade.reference)
+    known = target.tags if target is not None else None
+    if known is not None and upgrade.tag not in known:
         return None  # the registry has no such tag: offer nothing rather than a broken FROM
-    checked = "" if known is not None and upgrade.image == found.name else " (tag not verified)"
-    return Fix(
-        f"Upgrade to `{upgrade.reference}`{checked}",
-        (Edit(located.word, upgrade.reference),),
-        Applicability.UNSAFE,
-    )
+    title = f"Upgrade to `{upgrade.reference}`"
+    text = upgrade.reference
+    if known is None:
+        title += " (tag not verified)"
+    if located.ref.digest:
+        digest = target.digest if target is not None else None
+        if digest:
+            text += f"@{digest}"
+            title += " (digest re-pinned)"
+        else:
+            title += " (digest dropped)"
+    return Fix(title, (Edit(located.word, text),), Applicability.UNSAFE)
