@@ -43,10 +43,12 @@ from dockerls.analysis.model import Model, Stage
 from dockerls.analysis.rules import known_code
 from dockerls.analysis.shellcheck_map import ScriptJob, jobs_for
 from dockerls.base_images import BaseImages
+from dockerls.build_files import BuildFiles
 from dockerls.builds.workspace import WorkspaceBuilds
 from dockerls.context import context_lister
 from dockerls.documents import DocumentStore, Snapshot, is_dockerignore, uri_to_path
 from dockerls.features import baseimage as f_baseimage
+from dockerls.features import buildfiles as f_buildfiles
 from dockerls.features import code_actions as f_actions
 from dockerls.features import completion as f_completion
 from dockerls.features import definition as f_definition
@@ -66,6 +68,7 @@ from dockerls.features import symbols as f_symbols
 from dockerls.features.caps import ClientCaps
 from dockerls.features.diagnostics import (
     DiagnosticCache,
+    build_file_json,
     diagnostics_json,
     ignore_file_json,
     problems_json,
@@ -79,6 +82,11 @@ log = logging.getLogger("dockerls")
 HADOLINT_FILES = (".hadolint.yaml", ".hadolint.yml")
 
 
+def in_pygls_workspace(uri: str) -> bool:
+    """Documents whose text pygls keeps: ``.dockerignore``, Compose and Bake files."""
+    return is_dockerignore(uri) or f_buildfiles.is_build_file(uri)
+
+
 class DockerProtocol(LanguageServerProtocol):
     """pygls's protocol with two changes:
 
@@ -86,19 +94,19 @@ class DockerProtocol(LanguageServerProtocol):
       log them, leaving the client waiting);
     * Dockerfiles are kept by our DocumentStore alone: pygls's own copy would
       re-split the whole text into lines on every keystroke, and nothing reads
-      it (``.dockerignore`` files still go to pygls's workspace).
+      it (``.dockerignore``, Compose and Bake files still go to pygls's workspace).
     """
 
     @lsp_method(lsp.TEXT_DOCUMENT_DID_OPEN)
     def lsp_text_document__did_open(self, params: lsp.DidOpenTextDocumentParams) -> Any:
-        if is_dockerignore(params.text_document.uri):
+        if in_pygls_workspace(params.text_document.uri):
             self.workspace.put_text_document(params.text_document)
         if (handler := self.fm.features.get(lsp.TEXT_DOCUMENT_DID_OPEN)) is not None:
             yield handler, (params,), None
 
     @lsp_method(lsp.TEXT_DOCUMENT_DID_CHANGE)
     def lsp_text_document__did_change(self, params: lsp.DidChangeTextDocumentParams) -> Any:
-        if is_dockerignore(params.text_document.uri):
+        if in_pygls_workspace(params.text_document.uri):
             for change in params.content_changes:
                 self.workspace.update_text_document(params.text_document, change)
         if (handler := self.fm.features.get(lsp.TEXT_DOCUMENT_DID_CHANGE)) is not None:
@@ -106,7 +114,7 @@ class DockerProtocol(LanguageServerProtocol):
 
     @lsp_method(lsp.TEXT_DOCUMENT_DID_CLOSE)
     def lsp_text_document__did_close(self, params: lsp.DidCloseTextDocumentParams) -> Any:
-        if is_dockerignore(params.text_document.uri):
+        if in_pygls_workspace(params.text_document.uri):
             self.workspace.remove_text_document(params.text_document.uri)
         if (handler := self.fm.features.get(lsp.TEXT_DOCUMENT_DID_CLOSE)) is not None:
             yield handler, (params,), None
@@ -196,6 +204,7 @@ class DockerLanguageServer(LanguageServer):
         self.images = ImageLookups(self)
         # base-image lifecycle, vulnerabilities and variants (its own pool, the one registry client)
         self.base_images = BaseImages(self.schedule, self.images.http_registry)
+        self.build_files = BuildFiles(self.store)  # open Compose and Bake files
         self.base_images.configure(self.settings)
         self.store.config_for = self.config_for
 
@@ -310,6 +319,35 @@ class DockerLanguageServer(LanguageServer):
             log.exception("linting %s failed", uri)
             return
         self.publish_raw(uri, snap.version, body)
+        if self.build_files.uris() and snap.path is not None:
+            # the Compose/Bake files building this Dockerfile are checked against it again
+            for other in self.build_files.open_using([snap.path.resolve()]):
+                self.publish_build_file(other)
+
+    # -- Compose and Bake files ------------------------------------------
+    def build_file_changed(self, uri: str, version: int | None) -> None:
+        """An open Compose or Bake file's text changed: check it again."""
+        text = self.workspace.get_text_document(uri).source
+        self.build_files.update(uri, text, version)
+        self.publish_build_file(uri)
+
+    def publish_build_file(self, uri: str) -> None:
+        doc = self.build_files.doc(uri)
+        if doc is None:
+            return
+        try:
+            body = build_file_json(doc.text, f_buildfiles.problems(doc), self.caps.encoding)
+        except Exception:
+            log.exception("checking %s failed", uri)
+            return
+        self.publish_raw(uri, self.build_files.version(uri), body)
+
+    def build_doc(self, uri: str) -> f_buildfiles.BuildDoc:
+        """An open Compose or Bake document, or an InvalidParams error reply."""
+        doc = self.build_files.doc(uri)
+        if doc is None:
+            raise JsonRpcInvalidParams(f"dockerls: the document {uri} is not open")
+        return doc
 
     def facts_for(self, snap: Snapshot, model: Model) -> Facts:
         """The outside facts of a publish: the document's build context, what
@@ -402,6 +440,8 @@ class DockerLanguageServer(LanguageServer):
         """The open document, or an InvalidParams error reply for a URI that
         was never opened (requests about it can't be answered meaningfully)."""
         snap = self.store.get(uri)
+        if snap is None and self.build_files.is_open(uri):
+            return self.build_files.blank(uri)  # a Compose or Bake file: no Dockerfile features
         if snap is None:
             raise JsonRpcInvalidParams(f"dockerls: the document {uri} is not open")
         return snap
@@ -497,6 +537,9 @@ def did_open(server: DockerLanguageServer, params: lsp.DidOpenTextDocumentParams
     if is_dockerignore(d.uri):
         server.check_dockerignore(d.uri, d.version)
         return
+    if f_buildfiles.is_build_file(d.uri):
+        server.build_file_changed(d.uri, d.version)
+        return
     server.store.open(d.uri, d.text, d.version)
     server.schedule(d.uri)
 
@@ -506,6 +549,9 @@ def did_change(server: DockerLanguageServer, params: lsp.DidChangeTextDocumentPa
     d = params.text_document
     if is_dockerignore(d.uri):
         server.check_dockerignore(d.uri, d.version)
+        return
+    if f_buildfiles.is_build_file(d.uri):
+        server.build_file_changed(d.uri, d.version)
         return
     snap = server.store.change(d.uri, d.version, params.content_changes, server.caps.encoding)
     if snap is None:
@@ -536,6 +582,7 @@ def did_change_watched(
 
 @SERVER.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)
 def did_close(server: DockerLanguageServer, params: lsp.DidCloseTextDocumentParams) -> None:
+    server.build_files.close(params.text_document.uri)
     server.store.close(params.text_document.uri)
     server.clear(params.text_document.uri)
 
@@ -547,7 +594,12 @@ def did_close(server: DockerLanguageServer, params: lsp.DidCloseTextDocumentPara
         trigger_characters=f_completion.TRIGGER_CHARACTERS, resolve_provider=True
     ),
 )
-def completion(server: DockerLanguageServer, params: lsp.CompletionParams) -> lsp.CompletionList:
+def completion(
+    server: DockerLanguageServer, params: lsp.CompletionParams
+) -> lsp.CompletionList | None:
+    if server.build_files.is_open(params.text_document.uri):
+        doc = server.build_doc(params.text_document.uri)
+        return f_buildfiles.completion(doc, params.position, server.caps)
     snap = server.snapshot(params.text_document.uri)
     return f_completion.completion(
         snap.parse, snap.model, params.position, server.caps,
@@ -594,6 +646,9 @@ def signature_help(
 def definition(
     server: DockerLanguageServer, params: lsp.DefinitionParams
 ) -> list[lsp.Location] | None:
+    if server.build_files.is_open(params.text_document.uri):
+        doc = server.build_doc(params.text_document.uri)
+        return f_buildfiles.definition(doc, params.position, server.caps)
     snap = server.snapshot(params.text_document.uri)
     return f_definition.definition(snap.parse, snap.model, params.position, server.caps, snap.uri)
 
@@ -602,10 +657,21 @@ def definition(
 def references(
     server: DockerLanguageServer, params: lsp.ReferenceParams
 ) -> list[lsp.Location] | None:
-    snap = server.snapshot(params.text_document.uri)
     incl = params.context.include_declaration
-    return f_references.references(
+    text_of = server.build_files.text_of
+    if server.build_files.is_open(params.text_document.uri):
+        doc = server.build_doc(params.text_document.uri)
+        return f_buildfiles.references(doc, params.position, incl, text_of, server.caps)
+    snap = server.snapshot(params.text_document.uri)
+    found = f_references.references(
         snap.parse, snap.model, params.position, incl, server.caps, snap.uri
+    )
+    if found is None or snap.path is None:
+        return found
+    path = snap.path.resolve()
+    builds = server.build_files.builds_for(path)
+    return found + f_buildfiles.dockerfile_references(
+        snap.parse, snap.model, str(path), params.position, builds, text_of, server.caps
     )
 
 
@@ -680,6 +746,9 @@ def selection_range(
 def document_link(
     server: DockerLanguageServer, params: lsp.DocumentLinkParams
 ) -> list[lsp.DocumentLink]:
+    if server.build_files.is_open(params.text_document.uri):
+        doc = server.build_doc(params.text_document.uri)
+        return f_buildfiles.document_links(doc, server.caps, probe.exists)
     snap = server.snapshot(params.text_document.uri)
     folder = snap.path.parent if snap.path is not None else None
     return f_links.document_links(snap.parse, snap.model, server.caps, folder, probe.exists)

@@ -37,6 +37,7 @@ class Problem:
     message: str
     origin: Origin | None = None
     severity: str = "warning"  # "error" | "warning" | "information"
+    code: str = "BuildFile"  # the diagnostic's code
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,15 +1,16 @@
 """Bake files: each target as a ``Build``.
 
-Reads ``docker-bake.hcl``/``docker-bake.json`` and then ``docker-bake.override.hcl``/``.json``
-(a later file's attributes override the earlier file's, per target), with python-hcl2 for HCL.
-Targets take ``context``, ``dockerfile``, ``args``, ``target`` and ``platforms``; ``inherits``
-is followed (parents first, the target's own attributes last); ``variable`` blocks give
-defaults that the environment overrides, and ``${VAR}`` in strings is replaced.  Groups name
-targets; the builds are every target a group or nobody else inherits from.  What can't be
-evaluated statically (functions, expressions) is said in ``Build.unresolved``.
+Reads ``docker-bake.hcl``/``docker-bake.json``, then ``docker-bake.override.hcl``/``.json`` and
+any other file named (a later file's attributes override the earlier file's, per target and per
+``args`` key), with python-hcl2 for HCL.  Targets take ``context``, ``dockerfile``, ``args``,
+``target`` and ``platforms``; ``inherits`` is followed (parents first, the target's own
+attributes last); ``variable`` blocks give defaults that the environment overrides, and
+``${VAR}`` in strings is replaced.  Groups name targets; the builds are every target a group or
+nobody else inherits from.  What can't be evaluated statically (functions, expressions) is said
+in ``Build.unresolved``.
 
-HCL positions are not kept by the parser: origins are found in the file text by the block's
-header and the attribute's name.
+HCL positions are not kept by the parser: ``locate`` reads the text once more for them, and
+each origin points into the file (and the target block) an attribute came from.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ import json
 import logging
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -26,8 +28,10 @@ import hcl2
 from hcl2.utils import SerializationOptions
 
 from dockerls.analysis.builds import Build, Origin, Problem
+from dockerls.builds import read_text
+from dockerls.syntax.hclpos import Located, locate
 
-__all__ = ["BAKE_FILES", "read_bake"]
+__all__ = ["BAKE_FILES", "OVERRIDES", "read_bake"]
 
 log = logging.getLogger(__name__)
 
@@ -37,8 +41,7 @@ _VAR = re.compile(r"\$\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}")
 _EXPR = re.compile(r"\$\{")
 
 
-def _load(path: Path) -> dict[str, Any]:
-    text = path.read_text(encoding="utf-8")
+def _load(path: Path, text: str) -> dict[str, Any]:
     if path.suffix == ".json":
         data = json.loads(text)
         # JSON form: {"target": {"name": {...}}, "variable": {...}, "group": {...}}
@@ -82,49 +85,90 @@ class _Eval:
         return out
 
 
-def _origin(path: Path, text: str, block: str, attr: str | None = None) -> Origin | None:
-    header = re.search(rf'target\s+"?{re.escape(block)}"?\s*\{{', text)
-    if path.suffix == ".json":
-        header = re.search(rf'"{re.escape(block)}"\s*:\s*\{{', text)
-    if header is None:
-        return None
-    start = header.start()
-    if attr is not None:
-        found = re.compile(rf'(?m)^\s*"?({re.escape(attr)})"?\s*[=:]').search(text, header.end())
-        if found is None:
+@dataclass(frozen=True, slots=True)
+class _Set:
+    """An attribute's (or an args key's) value, and the file and target block that set it."""
+
+    value: Any
+    path: Path
+    owner: str
+
+
+class _Files:
+    """The Bake files read, each with its located text."""
+
+    def __init__(self) -> None:
+        self.located: dict[Path, Located] = {}
+
+    def origin(self, where: _Set, *keys: str, value: bool = False) -> Origin | None:
+        located = self.located.get(where.path)
+        if located is None:
             return None
-        start = found.start(1)
-        end = found.end(1)
-    else:
-        end = header.end()
-    line = text.count("\n", 0, start)
-    col = start - (text.rfind("\n", 0, start) + 1)
-    end_line = text.count("\n", 0, end)
-    end_col = end - (text.rfind("\n", 0, end) + 1)
-    return Origin(str(path), line, col, end_line, end_col)
+        found = located.find("target", where.owner, *keys)
+        if not found:
+            return None
+        entry = found[-1]
+        start, end = (
+            (entry.value_start, entry.value_end) if value else (entry.key_start, entry.key_end)
+        )
+        line, col = located.position(start)
+        end_line, end_col = located.position(end)
+        return Origin(str(where.path), line, col, end_line, end_col)
+
+    def block(self, path: Path, name: str) -> Origin | None:
+        """The name of a target's first block (``"app"`` in ``target "app" {``)."""
+        located = self.located.get(path)
+        found = located.find("target", name) if located is not None else []
+        if located is None or not found:
+            return None
+        line, col = located.position(found[0].key_start)
+        end_line, end_col = located.position(found[0].key_end)
+        return Origin(str(path), line, col, end_line, end_col)
+
+
+def bake_files(project: Path, extra: Sequence[str] = ()) -> list[Path]:
+    base = next((project / n for n in BAKE_FILES if (project / n).is_file()), None)
+    files = ([base] if base else []) + [project / n for n in OVERRIDES if (project / n).is_file()]
+    for name in extra:
+        path = Path(name) if Path(name).is_absolute() else project / name
+        if path not in files and path.is_file():
+            files.append(path)
+    return files
 
 
 def read_bake(
-    project: Path, env: Mapping[str, str] | None = None
+    project: Path,
+    env: Mapping[str, str] | None = None,
+    extra: Sequence[str] = (),
+    read: Callable[[Path], str] = read_text,
 ) -> tuple[list[Build], list[Problem]]:
+    """The builds of the Bake files in ``project``; ``read`` gives a file's text (an open
+    editor buffer's, in the server)."""
     env = os.environ if env is None else env
     problems: list[Problem] = []
-    targets: dict[str, dict[str, Any]] = {}
+    targets: dict[str, dict[str, _Set]] = {}
+    args: dict[str, dict[str, _Set]] = {}
     variables: dict[str, Any] = {}
     groups: dict[str, dict[str, Any]] = {}
-    sources: dict[str, tuple[Path, str]] = {}
-    base = next((project / n for n in BAKE_FILES if (project / n).is_file()), None)
-    files = ([base] if base else []) + [project / n for n in OVERRIDES if (project / n).is_file()]
-    for path in files:
+    blocks: dict[str, Path] = {}
+    files = _Files()
+    for path in bake_files(project, extra):
         try:
-            text = path.read_text(encoding="utf-8")
-            data = _load(path)
+            text = read(path)
+            data = _load(path, text)
         except Exception as exc:  # hcl2 raises lark errors of several kinds
             problems.append(Problem(f"{path.name}: cannot be read ({exc.__class__.__name__})"))
             continue
+        files.located[path] = locate(text)
         for name, body in _blocks(data, "target").items():
-            targets.setdefault(name, {}).update(body)
-            sources.setdefault(name, (path, text))
+            blocks.setdefault(name, path)
+            for key, value in body.items():
+                if key == "args" and isinstance(value, dict):
+                    for k, v in value.items():
+                        args.setdefault(name, {})[str(k)] = _Set(v, path, name)
+                else:
+                    targets.setdefault(name, {})[key] = _Set(value, path, name)
+            targets.setdefault(name, {})
         for name, body in _blocks(data, "variable").items():
             variables[name] = body.get("default")
         groups.update(_blocks(data, "group"))
@@ -132,79 +176,93 @@ def read_bake(
         k: str(env[k]) if k in env else ("" if v is None else str(v)) for k, v in variables.items()
     }
     builds: list[Build] = []
-    inherited = {p for body in targets.values() for p in body.get("inherits") or ()}
+    inherited = {p for attrs in targets.values() for p in _inherits(attrs)}
     grouped = {t for g in groups.values() for t in g.get("targets") or ()}
     for name in targets:
         if name in inherited and name not in grouped:
             continue
-        build = _build(project, name, targets, values, sources, problems)
+        merged = _merged(name, targets, args)
+        build = _build(project, name, merged, values, files, blocks)
         if build is not None:
             builds.append(build)
+        else:
+            where = merged[0]["context"]
+            origin = files.origin(where, "context", value=True)
+            message = f"target {name}: a remote context is not linted"
+            problems.append(Problem(message, origin, "information"))
     return builds, problems
 
 
+def _inherits(attrs: Mapping[str, _Set]) -> list[str]:
+    found = attrs.get("inherits")
+    value = found.value if found is not None else None
+    return [str(p) for p in value] if isinstance(value, list) else []
+
+
 def _merged(
-    name: str, targets: Mapping[str, dict[str, Any]], seen: tuple[str, ...] = ()
-) -> dict[str, Any]:
+    name: str,
+    targets: Mapping[str, dict[str, _Set]],
+    args: Mapping[str, dict[str, _Set]],
+    seen: tuple[str, ...] = (),
+) -> tuple[dict[str, _Set], dict[str, _Set]]:
+    """A target's attributes and args after ``inherits`` (parents first)."""
     if name in seen or name not in targets:
-        return {}
-    out: dict[str, Any] = {}
-    for parent in targets[name].get("inherits") or ():
-        parent_body = _merged(str(parent), targets, (*seen, name))
-        for key, value in parent_body.items():
-            if key == "args" and isinstance(value, dict):
-                out.setdefault("args", {}).update(value)
-            else:
-                out[key] = value
-    for key, value in targets[name].items():
-        if key == "args" and isinstance(value, dict):
-            out.setdefault("args", {}).update(value)
-        elif key != "inherits":
-            out[key] = value
-    return out
+        return {}, {}
+    attrs: dict[str, _Set] = {}
+    merged_args: dict[str, _Set] = {}
+    for parent in _inherits(targets[name]):
+        parent_attrs, parent_args = _merged(parent, targets, args, (*seen, name))
+        attrs.update(parent_attrs)
+        merged_args.update(parent_args)
+    attrs.update((k, v) for k, v in targets[name].items() if k != "inherits")
+    merged_args.update(args.get(name, {}))
+    return attrs, merged_args
 
 
 def _build(
     project: Path,
     name: str,
-    targets: Mapping[str, dict[str, Any]],
+    merged: tuple[dict[str, _Set], dict[str, _Set]],
     variables: Mapping[str, str],
-    sources: Mapping[str, tuple[Path, str]],
-    problems: list[Problem],
+    files: _Files,
+    blocks: Mapping[str, Path],
 ) -> Build | None:
-    body = _merged(name, targets)
+    attrs, arg_sets = merged
     ev = _Eval(variables)
-    path, text = sources[name]
-    context = ev.text(body.get("context", "."), "context") or "."
+    raw_context = attrs["context"].value if "context" in attrs else "."
+    context = ev.text(raw_context, "context") or "."
     if "://" in context:
-        problems.append(
-            Problem(f"target {name}: a remote context is not linted", severity="information")
-        )
         return None
     ctx = (project / context).resolve()
-    dockerfile = ev.text(body.get("dockerfile", "Dockerfile"), "dockerfile") or "Dockerfile"
-    args: dict[str, str] = {}
-    for key, value in (body.get("args") or {}).items():
-        evaluated = ev.text(value, f"args.{key}")
+    raw_dockerfile = attrs["dockerfile"].value if "dockerfile" in attrs else "Dockerfile"
+    dockerfile = ev.text(raw_dockerfile, "dockerfile") or "Dockerfile"
+    values: dict[str, str] = {}
+    arg_origins: dict[str, Origin] = {}
+    for key, where in arg_sets.items():
+        evaluated = ev.text(where.value, f"args.{key}")
         if evaluated is not None:
-            args[str(key)] = evaluated
-    target = ev.text(body["target"], "target") if "target" in body else None
-    platforms = tuple(
-        p for p in (ev.text(v, "platforms") for v in body.get("platforms") or ()) if p
-    )
-    arg_origins = {
-        key: origin for key in args if (origin := _origin(path, text, name, key)) is not None
-    }
+            values[key] = evaluated
+        origin = files.origin(where, "args", key)
+        if origin is not None:
+            arg_origins[key] = origin
+    target = ev.text(attrs["target"].value, "target") if "target" in attrs else None
+    platforms_set = attrs.get("platforms")
+    raw_platforms = platforms_set.value if platforms_set is not None else ()
+    platforms = tuple(p for p in (ev.text(v, "platforms") for v in raw_platforms or ()) if p)
     return Build(
         name=f"bake:{name}",
         dockerfile=str((ctx / dockerfile).resolve()),
         context=str(ctx),
-        args=args,
+        args=values,
         target=target,
         platforms=platforms,
-        origin=_origin(path, text, name),
-        target_origin=_origin(path, text, name, "target") if "target" in targets[name] else None,
+        origin=files.block(blocks[name], name),
+        target_origin=files.origin(attrs["target"], "target", value=True)
+        if "target" in attrs
+        else None,
         arg_origins=arg_origins,
-        dockerfile_origin=_origin(path, text, name, "dockerfile"),
+        dockerfile_origin=files.origin(attrs["dockerfile"], "dockerfile", value=True)
+        if "dockerfile" in attrs
+        else None,
         unresolved=tuple(ev.unresolved),
     )

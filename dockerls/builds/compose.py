@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 import yaml
 
 from dockerls.analysis.builds import Build, Origin, Problem
+from dockerls.builds import read_text
 from dockerls.builds.interpolate import InterpolationError, interpolate, parse_env_file
 
 __all__ = ["COMPOSE_FILES", "read_compose"]
@@ -39,8 +40,20 @@ _OVERRIDES = (
 
 
 def _origin(path: Path, node: yaml.Node) -> Origin:
+    """Where a node is; a quoted scalar on one line without its quotes."""
     start, end = node.start_mark, node.end_mark
+    quoted = isinstance(node, yaml.ScalarNode) and node.style in ("'", '"')
+    if quoted and start.line == end.line and end.column - start.column >= 2:
+        return Origin(str(path), start.line, start.column + 1, end.line, end.column - 1)
     return Origin(str(path), start.line, start.column, end.line, end.column)
+
+
+def _key_origin(path: Path, node: yaml.Node, key: str) -> Origin:
+    """The key of a ``KEY=value`` list item (the whole item when it isn't written plainly)."""
+    whole = _origin(path, node)
+    if isinstance(node, yaml.ScalarNode) and node.style is None and node.value.startswith(key):
+        return Origin(whole.path, whole.line, whole.col, whole.line, whole.col + len(key))
+    return whole
 
 
 def _mapping(node: yaml.Node) -> dict[str, tuple[yaml.Node, yaml.Node]]:
@@ -85,7 +98,7 @@ class _Reader:
                     values[key] = value
                 elif key in self.env:  # "- KEY" takes the value from the environment
                     values[key] = self.env[key]
-                origins[key] = _origin(path, item)
+                origins[key] = _key_origin(path, item, key)
         else:
             for key, (knode, vnode) in _mapping(node).items():
                 text = self.text(path, vnode)
@@ -151,11 +164,11 @@ class _Reader:
         )
 
 
-def _env(project: Path) -> dict[str, str]:
+def _env(project: Path, read: Callable[[Path], str]) -> dict[str, str]:
     env: dict[str, str] = {}
     try:
-        env.update(parse_env_file((project / ".env").read_text(encoding="utf-8")))
-    except OSError:
+        env.update(parse_env_file(read(project / ".env")))
+    except (OSError, UnicodeDecodeError):
         pass
     except InterpolationError as exc:
         log.info(".env in %s: %s", project, exc)
@@ -167,19 +180,25 @@ def compose_files(project: Path, extra: Sequence[str] = ()) -> list[Path]:
     base = next((project / n for n in COMPOSE_FILES if (project / n).is_file()), None)
     files = [base] if base else []
     files += [project / n for n in _OVERRIDES if (project / n).is_file()][:1]
-    files += [p if p.is_absolute() else project / p for p in map(Path, extra)]
+    for path in (p if p.is_absolute() else project / p for p in map(Path, extra)):
+        if path not in files:
+            files.append(path)
     return [f for f in files if f.is_file()]
 
 
 def read_compose(
-    project: Path, extra: Sequence[str] = (), env: Mapping[str, str] | None = None
+    project: Path,
+    extra: Sequence[str] = (),
+    env: Mapping[str, str] | None = None,
+    read: Callable[[Path], str] = read_text,
 ) -> tuple[list[Build], list[Problem]]:
-    """The builds of a Compose project (one per service with a ``build``), and problems."""
-    reader = _Reader(project, _env(project) if env is None else env)
+    """The builds of a Compose project (one per service with a ``build``), and problems;
+    ``read`` gives a file's text (an open editor buffer's, in the server)."""
+    reader = _Reader(project, _env(project, read) if env is None else env)
     services: dict[str, tuple[Path, yaml.Node, dict[str, tuple[Path, yaml.Node]]]] = {}
     for path in compose_files(project, extra):
         try:
-            root = yaml.compose(path.read_text(encoding="utf-8"))
+            root = yaml.compose(read(path))
         except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
             reader.problems.append(Problem(f"{path.name}: {exc}"))
             continue

@@ -20,11 +20,12 @@ from lsprotocol import types as lsp
 
 from dockerls.analysis.engine import LintResult
 from dockerls.analysis.rules.base import Severity, Tag, Violation, doc_url
-from dockerls.features.positions import UTF16, column_to_units, item_range_json
+from dockerls.features.positions import UTF16, column_to_units, item_range_json, lines_range
 from dockerls.syntax.identity_cache import IdentityCache
 from dockerls.syntax.parser import Parse
 
 if TYPE_CHECKING:
+    from dockerls.analysis.builds import Problem as BuildProblem
     from dockerls.analysis.dockerignore import IgnoreProblem
     from dockerls.config import ConfigProblem
 
@@ -97,6 +98,23 @@ def ignore_file_json(text: str, problems: Iterable[IgnoreProblem], encoding: str
         end = column_to_units(line, min(pr.end, len(line)), encoding)
         rng = _range(pr.line, start, pr.line, end)
         out.append(_diagnostic(rng, 1, "InvalidIgnorePattern", pr.message))
+    return json.dumps(out).encode("utf-8")
+
+
+_BUILD_SEVERITY = {"error": 1, "warning": 2, "information": 3}
+
+
+def build_file_json(text: str, problems: Iterable[BuildProblem], encoding: str) -> bytes:
+    """The problems of a Compose or Bake file (``problems`` have origins in it, or none)."""
+    lines = text.splitlines()
+    out = []
+    for pr in problems:
+        o = pr.origin
+        where = (o.line, o.col, o.end_line, o.end_col) if o else (0, 0, 0, 0)
+        r = lines_range(lines, *where, encoding)
+        rng = _range(r.start.line, r.start.character, r.end.line, r.end.character)
+        severity = _BUILD_SEVERITY.get(pr.severity, 2)
+        out.append(_diagnostic(rng, severity, pr.code, pr.message))
     return json.dumps(out).encode("utf-8")
 
 

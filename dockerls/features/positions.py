@@ -124,3 +124,22 @@ def offset_in_lines(text: str, rel: int, encoding: str = UTF16) -> tuple[int, in
     line = breaks_before(text, rel)
     seg = text[ls:rel]
     return line, (len(seg) if encoding == UTF32 or seg.isascii() else units(seg, encoding))
+
+
+def lines_range(
+    lines: list[str], line: int, col: int, end_line: int, end_col: int, encoding: str = UTF16
+) -> lsp.Range:
+    """A range of code-point columns in a text split into ``lines`` (a file that is not a
+    Dockerfile: Compose, Bake), in the encoding's units."""
+
+    def pos(n: int, c: int) -> lsp.Position:
+        text = lines[n] if 0 <= n < len(lines) else ""
+        return lsp.Position(n, column_to_units(text, min(c, len(text)), encoding))
+
+    return lsp.Range(pos(line, col), pos(end_line, end_col))
+
+
+def lines_column(lines: list[str], pos: lsp.Position, encoding: str = UTF16) -> int:
+    """The code-point column of an LSP position in a text split into ``lines``."""
+    text = lines[pos.line] if 0 <= pos.line < len(lines) else ""
+    return units_to_column(text, pos.character, encoding)

@@ -107,7 +107,7 @@ def test_bake_inherits_variables_groups_and_overrides() -> None:
     assert release.target == "prod" and release.platforms == ("linux/amd64", "linux/arm64")
     lines = (project / "docker-bake.hcl").read_text().splitlines()
     origin = release.target_origin
-    assert origin is not None and lines[origin.line][origin.col : origin.end_col] == "target"
+    assert origin is not None and lines[origin.line][origin.col : origin.end_col] == "prod"
     assert lines[origin.line].strip() == 'target = "prod"'
     computed = by["bake:computed"]
     assert "STAMP" not in computed.args and any("STAMP" in u for u in computed.unresolved)

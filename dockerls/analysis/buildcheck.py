@@ -1,0 +1,59 @@
+"""A ``Build`` checked against the Dockerfile it builds.
+
+The one place that decides whether a build's ``target`` names a stage, which of its ``args``
+no ARG declares, and what a missing Dockerfile means.  The Compose and Bake side of the
+server (diagnostics, definition, completion) and anything else that needs the target's
+stage read these.  Pure: no IO (the caller says whether the Dockerfile could be read).
+"""
+
+from __future__ import annotations
+
+from pathlib import PurePath
+
+from dockerls.analysis.builds import Build, Problem
+from dockerls.analysis.model import Model, Stage
+from dockerls.syntax.spec import closest, predefined_arg
+
+__all__ = ["arg_names", "check_build", "target_stage", "unknown_target"]
+
+
+def target_stage(build: Build, model: Model) -> Stage | None:
+    """The stage a build's ``target`` names (stage names ignore case, as BuildKit's do)."""
+    return model.stage_named(build.target) if build.target else None
+
+
+def unknown_target(build: Build, model: Model) -> bool:
+    """The build names a target and no stage has that name: BuildKit fails the build."""
+    return bool(build.target) and target_stage(build, model) is None
+
+
+def arg_names(model: Model) -> list[str]:
+    """Every name an ARG declares, global ARGs first, each once, in the file's order."""
+    names = [d.name for d in model.global_args if d.kind == "ARG"]
+    for stage in model.stages:
+        names += [d.name for d in stage.definitions() if d.kind == "ARG"]
+    return list(dict.fromkeys(names))
+
+
+def check_build(build: Build, model: Model | None) -> list[Problem]:
+    """What is wrong with ``build`` for its Dockerfile (``model`` None: it can't be read)."""
+    name = PurePath(build.dockerfile).name if build.dockerfile else "Dockerfile"
+    if model is None:
+        where = build.dockerfile_origin or build.origin
+        message = f"{build.name}: {build.dockerfile} does not exist"
+        return [Problem(message, where, "error", "MissingDockerfile")]
+    problems: list[Problem] = []
+    if build.target and unknown_target(build, model):
+        stages = [s.name for s in model.stages if s.name]
+        hint = closest(build.target, stages)
+        message = f"{build.name}: no stage named {build.target!r} in {name}"
+        if hint is not None:
+            message += f"; did you mean {hint!r}?"
+        where = build.target_origin or build.origin
+        problems.append(Problem(message, where, "error", "UnknownBuildTarget"))
+    declared = set(arg_names(model))
+    for key, origin in build.arg_origins.items():
+        if key not in declared and predefined_arg(key) is None:
+            message = f"{build.name}: no ARG {key} in {name}, so the build argument is unused"
+            problems.append(Problem(message, origin, "information", "UnusedBuildArg"))
+    return problems

@@ -1,0 +1,384 @@
+"""The Compose and Bake side: what the server answers in a Compose or Bake file, and the
+Compose/Bake sites of a Dockerfile's stages and ARGs.
+
+Only these features, not a general Compose or Bake server: diagnostics (a ``target`` naming
+no stage, an ``args`` key no ARG declares, a ``dockerfile`` that does not exist, and what the
+reader could not use), definition from ``target:`` to the stage and from an ``args`` key to
+its ARG, references (a stage's or an ARG's Compose/Bake sites with the Dockerfile's own),
+completion of stage names after ``target`` and of ARG names under ``args``, and a document
+link from ``dockerfile:`` to the file.  The checks are ``analysis.buildcheck``'s; this module
+only maps them to LSP.  Pure: the caller gives the texts and the Dockerfiles' models.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from lsprotocol import types as lsp
+
+from dockerls.analysis.buildcheck import arg_names, check_build, target_stage
+from dockerls.analysis.builds import Build, Origin, Problem
+from dockerls.analysis.model import Model
+from dockerls.features.caps import ClientCaps
+from dockerls.features.positions import item_range, lines_column, lines_range
+from dockerls.features.references import (
+    DECLARATION,
+    STAGE,
+    VARIABLE,
+    Occurrence,
+    occ_range,
+    occurrence_at,
+)
+from dockerls.syntax.hclpos import keys_at, locate
+from dockerls.syntax.nodes import Instruction
+from dockerls.syntax.parser import Parse
+
+__all__ = [
+    "BuildDoc",
+    "Dockerfile",
+    "build_sites",
+    "completion",
+    "definition",
+    "document_links",
+    "is_bake_file",
+    "is_build_file",
+    "is_compose_file",
+    "problems",
+    "references",
+]
+
+_COMPOSE = re.compile(r"(docker-)?compose([.-][^/]*)?\.ya?ml")
+_BAKE = re.compile(r"docker-bake([.-][^/]*)?\.(hcl|json)")
+_TARGET_VALUE = re.compile(r"""^\s*"?target"?\s*[:=]\s*["']?([\w.-]*)$""")
+_ARG_KEY = re.compile(r"""^\s*(?:-\s*)?["']?(\w*)$""")
+_YAML_KEY = re.compile(r"""^(\s*)(?:-\s+)?["']?([^\s:#"'][^:#"']*?)["']?\s*:(?:\s|$)""")
+
+
+def is_compose_file(name: str) -> bool:
+    """``compose.yaml``, ``docker-compose.override.yml``, ``compose.prod.yaml``..."""
+    return _COMPOSE.fullmatch(name.rsplit("/", 1)[-1]) is not None
+
+
+def is_bake_file(name: str) -> bool:
+    """``docker-bake.hcl``, ``docker-bake.override.json``, ``docker-bake.ci.hcl``..."""
+    return _BAKE.fullmatch(name.rsplit("/", 1)[-1]) is not None
+
+
+def is_build_file(name: str) -> bool:
+    return is_compose_file(name) or is_bake_file(name)
+
+
+@dataclass(frozen=True)
+class Dockerfile:
+    """A Dockerfile a build uses, as the server has it (open, or read from disk)."""
+
+    uri: str
+    parse: Parse
+    model: Model
+
+
+@dataclass(frozen=True)
+class BuildDoc:
+    """A Compose or Bake file with its project's builds (their origins may be in other files
+    of the project) and the Dockerfiles they use (None: the file can't be read)."""
+
+    path: str
+    text: str
+    builds: tuple[Build, ...]
+    reader_problems: tuple[Problem, ...]
+    dockerfiles: Mapping[str, Dockerfile | None]
+    # the builds of the file's last readable text: completion goes on while it doesn't parse
+    recent: tuple[Build, ...] = ()
+
+    def lines(self) -> list[str]:
+        return self.text.splitlines()
+
+    def here(self, origin: Origin | None) -> bool:
+        return origin is not None and origin.path == self.path
+
+    def mine(self) -> list[Build]:
+        """The builds with something written in this file."""
+        return [
+            b
+            for b in self.builds
+            if any(map(self.here, (b.origin, b.target_origin, b.dockerfile_origin)))
+            or any(map(self.here, b.arg_origins.values()))
+        ]
+
+    def dockerfile(self, build: Build) -> Dockerfile | None:
+        return self.dockerfiles.get(build.dockerfile) if build.dockerfile else None
+
+
+def problems(doc: BuildDoc) -> list[Problem]:
+    """The diagnostics of the file: the reader's problems and each build's checks, where
+    they are in this file."""
+    out = [p for p in doc.reader_problems if p.origin is None or doc.here(p.origin)]
+    for build in doc.mine():
+        found = doc.dockerfile(build)
+        out += [p for p in check_build(build, found.model if found else None) if doc.here(p.origin)]
+    return out
+
+
+def _contains(origin: Origin, line: int, col: int) -> bool:
+    return (origin.line, origin.col) <= (line, col) <= (origin.end_line, origin.end_col)
+
+
+def _cursor(doc: BuildDoc, pos: lsp.Position, caps: ClientCaps) -> tuple[int, int]:
+    return pos.line, lines_column(doc.lines(), pos, caps.encoding)
+
+
+def _stage_location(df: Dockerfile, build: Build, caps: ClientCaps) -> lsp.Location | None:
+    stage = target_stage(build, df.model)
+    if stage is None or stage.name_span is None:
+        return None
+    span = stage.name_span
+    return lsp.Location(
+        df.uri, item_range(df.parse, stage.first, span.start, span.end, caps.encoding)
+    )
+
+
+def _arg_locations(df: Dockerfile, name: str, caps: ClientCaps) -> list[lsp.Location]:
+    """Where ``name`` is declared by an ARG: the global ARGs, else every stage's."""
+    found = [d for d in df.model.global_args if d.kind == "ARG" and d.name == name]
+    if not found:
+        found = [
+            d
+            for stage in df.model.stages
+            for d in stage.definitions()
+            if d.kind == "ARG" and d.name == name
+        ]
+    return [
+        lsp.Location(
+            df.uri,
+            item_range(df.parse, d.item, d.name_span.start, d.name_span.end, caps.encoding),
+        )
+        for d in found
+    ]
+
+
+def _site_at(doc: BuildDoc, line: int, col: int) -> tuple[Build, str | None] | None:
+    """The build and what the cursor is on: a ``target`` value (None) or an ``args`` key."""
+    for build in doc.builds:
+        origin = build.target_origin
+        if origin is not None and doc.here(origin) and _contains(origin, line, col):
+            return build, None
+        for key, origin in build.arg_origins.items():
+            if doc.here(origin) and _contains(origin, line, col):
+                return build, key
+    return None
+
+
+def definition(doc: BuildDoc, pos: lsp.Position, caps: ClientCaps) -> list[lsp.Location] | None:
+    """From a ``target`` value to its stage, from an ``args`` key to its ARG."""
+    site = _site_at(doc, *_cursor(doc, pos, caps))
+    if site is None:
+        return None
+    build, key = site
+    df = doc.dockerfile(build)
+    if df is None:
+        return None
+    if key is None:
+        found = _stage_location(df, build, caps)
+        return [found] if found is not None else None
+    return _arg_locations(df, key, caps) or None
+
+
+def _origin_location(
+    origin: Origin, text_of: Callable[[str], str | None], caps: ClientCaps
+) -> lsp.Location | None:
+    text = text_of(origin.path)
+    if text is None:
+        return None
+    where = (origin.line, origin.col, origin.end_line, origin.end_col)
+    return lsp.Location(
+        Path(origin.path).as_uri(), lines_range(text.splitlines(), *where, caps.encoding)
+    )
+
+
+def build_sites(
+    dockerfile: str,
+    kind: str,
+    name: str,
+    builds: Iterable[Build],
+    text_of: Callable[[str], str | None],
+    caps: ClientCaps,
+) -> list[lsp.Location]:
+    """The Compose/Bake sites naming a stage (``kind`` STAGE: ``target`` values) or an ARG
+    (VARIABLE: ``args`` keys) of ``dockerfile``."""
+    out = []
+    for build in builds:
+        if build.dockerfile != dockerfile:
+            continue
+        if kind == STAGE and build.target and build.target.lower() == name.lower():
+            origin = build.target_origin
+        elif kind == VARIABLE:
+            origin = build.arg_origins.get(name)
+        else:
+            origin = None
+        found = _origin_location(origin, text_of, caps) if origin is not None else None
+        if found is not None and found not in out:
+            out.append(found)
+    return out
+
+
+def dockerfile_references(
+    p: Parse,
+    model: Model,
+    path: str,
+    pos: lsp.Position,
+    builds: Iterable[Build],
+    text_of: Callable[[str], str | None],
+    caps: ClientCaps,
+) -> list[lsp.Location]:
+    """The Compose/Bake sites of the stage or ARG under the cursor in a Dockerfile."""
+    found = occurrence_at(p, model, pos, caps)
+    if found is None:
+        return []
+    idx, k = found
+    occ = idx.occurrences[k]
+    if occ.kind == STAGE and occ.name:
+        return build_sites(path, STAGE, occ.name, builds, text_of, caps)
+    if occ.kind == VARIABLE and any(
+        o.role == DECLARATION and _is_arg(p, o.item) for o in idx.same_entity(k)
+    ):
+        return build_sites(path, VARIABLE, occ.name, builds, text_of, caps)
+    return []
+
+
+def _is_arg(p: Parse, item: int) -> bool:
+    it = p.items[item]
+    return isinstance(it, Instruction) and it.name == "ARG"
+
+
+def references(
+    doc: BuildDoc,
+    pos: lsp.Position,
+    include_declaration: bool,
+    text_of: Callable[[str], str | None],
+    caps: ClientCaps,
+) -> list[lsp.Location] | None:
+    """From a ``target`` value or an ``args`` key: the stage's or ARG's occurrences in the
+    Dockerfile and its Compose/Bake sites."""
+    site = _site_at(doc, *_cursor(doc, pos, caps))
+    if site is None:
+        return None
+    build, key = site
+    df = doc.dockerfile(build)
+    if df is None or build.dockerfile is None:
+        return None
+    decl = (
+        _stage_location(df, build, caps)
+        if key is None
+        else next(iter(_arg_locations(df, key, caps)), None)
+    )
+    inside: list[lsp.Location] = []
+    if decl is not None:
+        inside = [
+            lsp.Location(df.uri, occ_range(df.parse, o, caps))
+            for o in _entity_at(df, decl.range.start, caps)
+            if include_declaration or o.role != DECLARATION
+        ]
+    kind, name = (STAGE, build.target or "") if key is None else (VARIABLE, key)
+    return inside + build_sites(build.dockerfile, kind, name, doc.builds, text_of, caps)
+
+
+def _entity_at(df: Dockerfile, pos: lsp.Position, caps: ClientCaps) -> list[Occurrence]:
+    found = occurrence_at(df.parse, df.model, pos, caps)
+    if found is None:
+        return []
+    idx, k = found
+    return idx.same_entity(k)
+
+
+def _yaml_keys(lines: list[str], line: int, indent: int) -> list[str]:
+    """The keys enclosing a YAML line indented by ``indent`` (by indentation, so a file
+    being typed, not yet valid YAML, still has them)."""
+    stack: list[tuple[int, str]] = []
+    for text in lines[:line]:
+        m = _YAML_KEY.match(text)
+        if m is None:
+            continue
+        depth = len(m.group(1))
+        while stack and stack[-1][0] >= depth:
+            stack.pop()
+        stack.append((depth, m.group(2)))
+    return [key for depth, key in stack if depth < indent]
+
+
+def _context(doc: BuildDoc, line: int, prefix: str) -> tuple[str | None, bool, bool]:
+    """The build the cursor is in (its name), and whether it is after ``target`` or under
+    ``args``."""
+    if is_bake_file(doc.path):
+        located = locate(doc.text)
+        starts = located.line_starts
+        offset = (starts[line] if line < len(starts) else len(doc.text)) + len(prefix)
+        keys = keys_at(located, offset)
+        owner = f"bake:{keys[1]}" if len(keys) >= 2 and keys[0] == "target" else None
+        return owner, len(keys) == 2, keys[2:] == ["args"]
+    indent = len(prefix) - len(prefix.lstrip())
+    keys = _yaml_keys(doc.lines(), line, indent)
+    owner = f"compose:{keys[1]}" if len(keys) >= 2 and keys[0] == "services" else None
+    return owner, keys[2:] == ["build"], keys[2:] == ["build", "args"]
+
+
+def _models_for(doc: BuildDoc, owner: str | None) -> list[Model]:
+    """The Dockerfiles the build ``owner`` uses (every build's when it isn't one: a Bake
+    target only others inherit from)."""
+    builds = doc.builds if any(b.name == owner for b in doc.builds) else doc.recent
+    named = [b for b in builds if b.name == owner] or doc.mine()
+    found = (doc.dockerfile(b) for b in named)
+    return list({id(f.model): f.model for f in found if f is not None}.values())
+
+
+def completion(doc: BuildDoc, pos: lsp.Position, caps: ClientCaps) -> lsp.CompletionList | None:
+    """Stage names after ``target``, ARG names as ``args`` keys."""
+    lines = doc.lines()
+    line, col = _cursor(doc, pos, caps)
+    prefix = (lines[line] if line < len(lines) else "")[:col]
+    owner, in_build, in_args = _context(doc, line, prefix)
+    target = _TARGET_VALUE.match(prefix) if in_build else None
+    key = _ARG_KEY.match(prefix) if in_args else None
+    if target is None and key is None:
+        return None
+    word = (target or key).group(1)  # type: ignore[union-attr]
+    rng = lines_range(lines, line, col - len(word), line, col, caps.encoding)
+    items: dict[str, lsp.CompletionItem] = {}
+    for model in _models_for(doc, owner):
+        if target is not None:
+            names = [s.name for s in model.stages if s.name]
+            kind, detail = lsp.CompletionItemKind.Reference, "stage"
+        else:
+            names = arg_names(model)
+            kind, detail = lsp.CompletionItemKind.Variable, "ARG"
+        for name in names:
+            edit = lsp.TextEdit(rng, name)
+            items.setdefault(
+                name, lsp.CompletionItem(name, kind=kind, detail=detail, text_edit=edit)
+            )
+    return lsp.CompletionList(is_incomplete=False, items=list(items.values()))
+
+
+def document_links(
+    doc: BuildDoc, caps: ClientCaps, exists: Callable[[Path], bool]
+) -> list[lsp.DocumentLink]:
+    """``dockerfile:`` values to the files they name."""
+    out = []
+    lines = doc.lines()
+    for build in doc.mine():
+        origin = build.dockerfile_origin
+        if origin is None or not doc.here(origin) or build.dockerfile is None:
+            continue
+        path = Path(build.dockerfile)
+        try:
+            if not exists(path):
+                continue
+        except OSError:
+            continue
+        where = (origin.line, origin.col, origin.end_line, origin.end_col)
+        out.append(
+            lsp.DocumentLink(lines_range(lines, *where, caps.encoding), target=path.as_uri())
+        )
+    return out

@@ -1,0 +1,131 @@
+"""Compose and Bake files over stdio: diagnostics, definition, completion, references and
+links between them and the Dockerfile they build (the `kiosk` project: a Dockerfile, a
+Compose file with two services, a Bake file with two targets)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+import pytest_lsp
+from lsprotocol import types as lsp
+from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
+
+from tests.e2e.helpers import SERVER, open_document, wait_publish
+
+KIOSK = Path(__file__).parents[1] / "builds" / "projects" / "kiosk"
+
+
+@pytest_lsp.fixture(  # type: ignore[untyped-decorator]
+    config=ClientServerConfig(
+        server_command=SERVER, server_env={**os.environ, "DOCKERLS_REGISTRY": "fake"}
+    ),
+    params=["visual_studio_code", "neovim"],
+)
+async def client(request: pytest.FixtureRequest, lsp_client: LanguageClient):  # type: ignore[no-untyped-def]
+    params = lsp.InitializeParams(
+        capabilities=client_capabilities(request.param),
+        initialization_options={"shellcheck": {"enabled": False}},
+    )
+    await lsp_client.initialize_session(params)
+    yield
+    await lsp_client.shutdown_session()
+
+
+@pytest.fixture
+def kiosk(tmp_path: Path) -> Path:
+    shutil.copytree(KIOSK, tmp_path / "kiosk")
+    return (tmp_path / "kiosk").resolve()
+
+
+def _codes(p: lsp.PublishDiagnosticsParams) -> list[str]:
+    return sorted(str(d.code) for d in p.diagnostics)
+
+
+def _line_of(text: str, needle: str) -> int:
+    return next(i for i, line in enumerate(text.splitlines()) if needle in line)
+
+
+async def test_compose_target_typo_definition_completion_references(
+    client: LanguageClient, kiosk: Path
+) -> None:
+    dockerfile = open_document(
+        client, (kiosk / "Dockerfile").as_uri(), (kiosk / "Dockerfile").read_text()
+    )
+    compose_text = (kiosk / "compose.yaml").read_text().replace("target: worker", "target: wroker")
+    compose = open_document(
+        client, (kiosk / "compose.yaml").as_uri(), compose_text, language_id="dockercompose"
+    )
+    bake_text = (kiosk / "docker-bake.hcl").read_text()
+    open_document(client, (kiosk / "docker-bake.hcl").as_uri(), bake_text, language_id="hcl")
+
+    published = await wait_publish(
+        client, lambda p: p.uri == compose.uri and "UnknownBuildTarget" in _codes(p)
+    )
+    typo = next(d for d in published.diagnostics if d.code == "UnknownBuildTarget")
+    line = _line_of(compose_text, "target: wroker")
+    assert typo.range.start == lsp.Position(line, 14) and "worker" in typo.message
+    assert "UnusedBuildArg" in _codes(published)  # LEGACY_FLAG
+
+    # completion at the typo offers the stages; definition from the other service's target
+    got = await client.text_document_completion_async(
+        lsp.CompletionParams(compose, lsp.Position(line, 16))
+    )
+    labels = [i.label for i in (got.items if isinstance(got, lsp.CompletionList) else got or [])]
+    assert labels == ["base", "prod", "worker", "debug"]
+    prod_line = _line_of(compose_text, "target: prod")
+    found = await client.text_document_definition_async(
+        lsp.DefinitionParams(compose, lsp.Position(prod_line, 15))
+    )
+    assert isinstance(found, list) and found[0].uri == dockerfile.uri
+    assert found[0].range.start == lsp.Position(5, 13)  # FROM base AS |prod
+
+    # references of the stage include the Compose and Bake sites
+    refs = await client.text_document_references_async(
+        lsp.ReferenceParams(
+            text_document=dockerfile,
+            position=lsp.Position(5, 15),
+            context=lsp.ReferenceContext(include_declaration=True),
+        )
+    )
+    sites = sorted((Path(r.uri).name, r.range.start.line) for r in refs or [])
+    assert ("compose.yaml", prod_line) in sites
+    assert ("docker-bake.hcl", _line_of(bake_text, 'target = "prod"')) in sites
+    assert ("Dockerfile", 5) in sites
+
+    # the link from `dockerfile:` to the file
+    links = await client.text_document_document_link_async(lsp.DocumentLinkParams(compose))
+    assert [link.target for link in links or []] == [dockerfile.uri]
+
+
+async def test_fixing_the_dockerfile_rechecks_the_open_compose_file(
+    client: LanguageClient, kiosk: Path
+) -> None:
+    text = (kiosk / "Dockerfile").read_text().replace("AS worker", "AS workers")
+    dockerfile = open_document(client, (kiosk / "Dockerfile").as_uri(), text)
+    compose = open_document(
+        client,
+        (kiosk / "compose.yaml").as_uri(),
+        (kiosk / "compose.yaml").read_text(),
+        language_id="dockercompose",
+    )
+    await wait_publish(client, lambda p: p.uri == compose.uri and "UnknownBuildTarget" in _codes(p))
+    line = _line_of(text, "AS workers")
+    client.text_document_did_change(
+        lsp.DidChangeTextDocumentParams(
+            lsp.VersionedTextDocumentIdentifier(version=2, uri=dockerfile.uri),
+            [
+                lsp.TextDocumentContentChangePartial(
+                    range=lsp.Range(lsp.Position(line, 19), lsp.Position(line, 20)), text=""
+                )
+            ],
+        )
+    )
+    await wait_publish(
+        client, lambda p: p.uri == compose.uri and "UnknownBuildTarget" not in _codes(p)
+    )
+    # Dockerfile features answer nothing in a Compose file
+    hover = await client.text_document_hover_async(lsp.HoverParams(compose, lsp.Position(3, 6)))
+    assert hover is None

@@ -1,0 +1,176 @@
+"""The Compose and Bake side (features/buildfiles.py) on the `kiosk` project: a Dockerfile,
+a Compose file with two services and a Bake file with two targets."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from lsprotocol import types as lsp
+
+from dockerls.analysis.buildcheck import check_build, unknown_target
+from dockerls.analysis.model import build_model
+from dockerls.builds.bake import read_bake
+from dockerls.builds.compose import read_compose
+from dockerls.features import buildfiles as bf
+from dockerls.features.caps import ClientCaps
+from dockerls.syntax.parser import parse
+from tests.features.helpers import cursor
+
+KIOSK = (Path(__file__).parents[1] / "builds" / "projects" / "kiosk").resolve()
+DOCKERFILE = KIOSK / "Dockerfile"
+CAPS = ClientCaps()
+
+
+def _dockerfile() -> bf.Dockerfile:
+    p = parse(DOCKERFILE.read_text())
+    return bf.Dockerfile(DOCKERFILE.as_uri(), p, build_model(p))
+
+
+def doc(name: str, text: str | None = None) -> bf.BuildDoc:
+    """The project's file ``name`` as an open buffer holding ``text`` (default: the file)."""
+    path = KIOSK / name
+    body = path.read_text() if text is None else text
+
+    def read(p: Path) -> str:
+        return body if p == path else p.read_text()
+
+    if bf.is_bake_file(name):
+        builds, problems = read_bake(KIOSK, env={}, extra=[str(path)], read=read)
+    else:
+        builds, problems = read_compose(KIOSK, extra=[str(path)], env={}, read=read)
+    recent = builds
+    if not builds:  # the buffer doesn't parse: the file's builds are the recent ones
+        return replace(doc(name), text=body, builds=(), reader_problems=tuple(problems))
+    wanted = {
+        b.dockerfile: _dockerfile() if b.dockerfile == str(DOCKERFILE) else None for b in builds
+    }
+    return bf.BuildDoc(str(path), body, tuple(builds), tuple(problems), wanted, tuple(recent))
+
+
+def at(name: str, marked: str) -> tuple[bf.BuildDoc, lsp.Position]:
+    text, pos = cursor(marked)
+    return doc(name, text), pos
+
+
+def test_file_names() -> None:
+    assert bf.is_compose_file("/w/compose.yaml") and bf.is_compose_file("docker-compose.prod.yml")
+    assert bf.is_bake_file("/w/docker-bake.hcl") and bf.is_bake_file("docker-bake.override.json")
+    assert not bf.is_build_file("/w/Dockerfile") and not bf.is_build_file("/w/values.yaml")
+
+
+def test_valid_files_have_only_the_unused_arg() -> None:
+    found = bf.problems(doc("compose.yaml"))
+    assert [(p.code, p.severity) for p in found] == [("UnusedBuildArg", "information")]
+    assert "LEGACY_FLAG" in found[0].message and found[0].origin is not None
+    line = (KIOSK / "compose.yaml").read_text().splitlines()[found[0].origin.line]
+    assert line[found[0].origin.col : found[0].origin.end_col] == "LEGACY_FLAG"
+    assert bf.problems(doc("docker-bake.hcl")) == []
+
+
+def test_target_typo_is_one_fact_for_check_and_diagnostic() -> None:
+    text = (KIOSK / "compose.yaml").read_text().replace("target: worker", "target: wroker")
+    d = doc("compose.yaml", text)
+    worker = next(b for b in d.builds if b.name == "compose:worker")
+    assert unknown_target(worker, _dockerfile().model)
+    (problem,) = [p for p in bf.problems(d) if p.code == "UnknownBuildTarget"]
+    assert problem in check_build(worker, _dockerfile().model)
+    assert "'wroker'" in problem.message and "did you mean 'worker'" in problem.message
+    assert problem.origin is not None
+    assert text.splitlines()[problem.origin.line][problem.origin.col :] == "wroker"
+
+
+def test_bake_target_typo_and_missing_dockerfile() -> None:
+    text = (KIOSK / "docker-bake.hcl").read_text()
+    text = text.replace('target = "worker"', 'target = "workr"').replace(
+        'dockerfile = "Dockerfile"', 'dockerfile = "Dockerfile.gone"'
+    )
+    d = doc("docker-bake.hcl", text)
+    codes = sorted(p.code for p in bf.problems(d))
+    assert codes == ["MissingDockerfile", "MissingDockerfile"]  # both targets use it
+    d = doc("docker-bake.hcl", text.replace("Dockerfile.gone", "Dockerfile"))
+    (problem,) = bf.problems(d)
+    assert problem.code == "UnknownBuildTarget" and "bake:nightly" in problem.message
+
+
+def test_definition_from_target_and_arg_key() -> None:
+    d, pos = at(
+        "compose.yaml",
+        (KIOSK / "compose.yaml").read_text().replace("target: worker", "target: wor$0ker"),
+    )
+    (loc,) = bf.definition(d, pos, CAPS) or []
+    assert loc.uri == DOCKERFILE.as_uri() and loc.range.start == lsp.Position(8, 13)
+    d, pos = at(
+        "compose.yaml",
+        (KIOSK / "compose.yaml").read_text().replace("APP_VERSION:", "APP_VER$0SION:"),
+    )
+    (loc,) = bf.definition(d, pos, CAPS) or []
+    assert loc.range.start == lsp.Position(2, 4)  # the stage ARG
+    d, pos = at(
+        "docker-bake.hcl",
+        (KIOSK / "docker-bake.hcl")
+        .read_text()
+        .replace('BASE = "python:3.13', 'BA$0SE = "python:3.13'),
+    )
+    (loc,) = bf.definition(d, pos, CAPS) or []
+    assert loc.range.start == lsp.Position(0, 4)  # the global ARG
+
+
+def test_completion_of_stages_and_args() -> None:
+    text = (KIOSK / "compose.yaml").read_text().replace("target: worker", "target: w$0")
+    d, pos = at("compose.yaml", text)
+    got = bf.completion(d, pos, CAPS)
+    assert got is not None and [i.label for i in got.items] == ["base", "prod", "worker", "debug"]
+    edit = got.items[0].text_edit
+    assert isinstance(edit, lsp.TextEdit) and edit.range.start.character == pos.character - 1
+    text = (
+        (KIOSK / "compose.yaml").read_text().replace("        - LEGACY_FLAG=1\n", "        - A$0\n")
+    )
+    d, pos = at("compose.yaml", text)
+    got = bf.completion(d, pos, CAPS)
+    assert got is not None and [i.label for i in got.items] == ["BASE", "APP_VERSION"]
+    text = (KIOSK / "docker-bake.hcl").read_text().replace('target = "prod"', 'target = "$0"')
+    d, pos = at("docker-bake.hcl", text)
+    got = bf.completion(d, pos, CAPS)
+    assert got is not None and "debug" in [i.label for i in got.items]
+    text = (
+        (KIOSK / "docker-bake.hcl")
+        .read_text()
+        .replace('    BASE = "python:3.12-slim"\n', "    AP$0\n")
+    )
+    d, pos = at("docker-bake.hcl", text)
+    got = bf.completion(d, pos, CAPS)
+    assert got is not None and [i.label for i in got.items] == ["BASE", "APP_VERSION"]
+    # nowhere near target or args: nothing
+    d, pos = at(
+        "compose.yaml",
+        (KIOSK / "compose.yaml").read_text().replace("image: redis:7", "image: re$0dis:7"),
+    )
+    assert bf.completion(d, pos, CAPS) is None
+
+
+def test_references_of_a_stage_include_compose_and_bake_sites() -> None:
+    builds = doc("compose.yaml").builds + doc("docker-bake.hcl").builds
+    df = _dockerfile()
+
+    def text_of(path: str) -> str:
+        return Path(path).read_text()
+
+    worker = lsp.Position(8, 16)  # FROM base AS wor|ker
+    found = bf.dockerfile_references(
+        df.parse, df.model, str(DOCKERFILE), worker, builds, text_of, CAPS
+    )
+    sites = sorted((Path(loc.uri).name, loc.range.start.line) for loc in found)
+    assert sites == [("compose.yaml", 14), ("docker-bake.hcl", 14)]
+    base = lsp.Position(1, 8)  # FROM ${BA|SE}
+    found = bf.dockerfile_references(
+        df.parse, df.model, str(DOCKERFILE), base, builds, text_of, CAPS
+    )
+    assert len({loc.uri for loc in found}) == 2 and len(found) == 4
+
+
+def test_document_link_to_the_dockerfile() -> None:
+    d = doc("compose.yaml")
+    (link,) = bf.document_links(d, CAPS, lambda p: p.is_file())
+    assert link.target == DOCKERFILE.as_uri() and link.range.start == lsp.Position(13, 18)
+    assert bf.document_links(d, CAPS, lambda p: False) == []
