@@ -146,11 +146,17 @@ class BuildFiles:
         return found
 
     def builds_for(self, dockerfile: Path) -> list[Build]:
-        """The builds of the open Compose/Bake files that use ``dockerfile``."""
+        """The builds that use ``dockerfile``: the open Compose/Bake files' (their buffers'
+        texts), then the workspace's from the other projects."""
         out: list[Build] = []
         for path in list(self.paths):
             builds, _ = self.project(path)
             out += [b for b in builds if b.dockerfile == str(dockerfile) and b not in out]
+        open_folders = {str(p.parent) for p in self.paths}
+        for build in self.store.builds.builds_for(dockerfile):
+            where = build.origin.path if build.origin is not None else None
+            if where is not None and str(Path(where).parent) not in open_folders:
+                out.append(build)
         return out
 
     def open_using(self, dockerfiles: Iterable[Path]) -> list[str]:
