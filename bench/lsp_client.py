@@ -440,6 +440,11 @@ class LspClient:
                 await task
         self._tasks.clear()
 
+    @property
+    def exited(self) -> bool:
+        """The server closed its output (it exited or crashed)."""
+        return self._closed is not None
+
     # ----------------------------------------------------------------- transport
 
     def _write(self, message: dict[str, Any]) -> None:

@@ -111,9 +111,14 @@ class BigStats:
 
 
 def build_big(
-    target: int = DEFAULT_TARGET, seed: int = DEFAULT_SEED, corpus: Path = CORPUS
+    target: int = DEFAULT_TARGET,
+    seed: int = DEFAULT_SEED,
+    corpus: Path = CORPUS,
+    min_bytes_per_instruction: int = 0,
 ) -> tuple[str, BigStats]:
-    """Return (text, stats) of the concatenated Dockerfile."""
+    """Return (text, stats) of the concatenated Dockerfile.  Files averaging
+    fewer than ``min_bytes_per_instruction`` bytes per instruction are skipped
+    (a denser file: longer RUN scripts for the same instruction count)."""
     dockerfile = _import_dockerfile()
     files = corpus_files(corpus)
     random.Random(seed).shuffle(files)
@@ -148,6 +153,9 @@ def build_big(
             continue
         if not cmds:
             skipped["no instruction"] += 1
+            continue
+        if len(text.encode("utf-8")) < min_bytes_per_instruction * len(cmds):
+            skipped["too sparse"] += 1
             continue
         aliases = [
             c.value[2]

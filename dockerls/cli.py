@@ -49,8 +49,7 @@ def find_dockerfiles(paths: Sequence[str]) -> Iterator[Path | None]:
 def _serve(args: argparse.Namespace) -> int:
     from dockerls.server import serve
 
-    serve(tcp=args.tcp, host=args.host, port=args.port, log_level=args.log_level)
-    return 0
+    return serve(tcp=args.tcp, host=args.host, port=args.port, log_level=args.log_level)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -20,6 +20,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import os
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
@@ -28,7 +29,12 @@ from pathlib import Path
 from typing import Any
 
 from lsprotocol import types as lsp
-from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams
+from pygls.exceptions import (
+    JsonRpcException,
+    JsonRpcInvalidParams,
+    JsonRpcInvalidRequest,
+    JsonRpcServerNotInitialized,
+)
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import JsonRPCNotification, LanguageServerProtocol
 from pygls.protocol.language_server import lsp_method
@@ -75,7 +81,7 @@ from dockerls.features.diagnostics import (
 )
 from dockerls.features.raw import RawJSON
 from dockerls.image_lookups import ImageLookups
-from dockerls.shellcheck import ShellChecker
+from dockerls.shellcheck import ShellChecker, retry_delay
 
 log = logging.getLogger("dockerls")
 
@@ -88,10 +94,13 @@ def in_pygls_workspace(uri: str) -> bool:
 
 
 class DockerProtocol(LanguageServerProtocol):
-    """pygls's protocol with two changes:
+    """pygls's protocol with three changes:
 
     * requests whose params can't be read get an error reply (pygls would only
       log them, leaving the client waiting);
+    * the LSP lifecycle is kept (:meth:`handle_message`: pygls answers
+      requests before ``initialize`` and a second ``initialize``, and leaves
+      requests after ``shutdown`` unanswered);
     * Dockerfiles are kept by our DocumentStore alone: pygls's own copy would
       re-split the whole text into lines on every keystroke, and nothing reads
       it (``.dockerignore``, Compose and Bake files still go to pygls's workspace).
@@ -118,6 +127,31 @@ class DockerProtocol(LanguageServerProtocol):
             self.workspace.remove_text_document(params.text_document.uri)
         if (handler := self.fm.features.get(lsp.TEXT_DOCUMENT_DID_CLOSE)) is not None:
             yield handler, (params,), None
+
+    initialize_seen = False  # an ``initialize`` request has arrived
+    shutdown_seen = False  # a ``shutdown`` request has been answered
+    exiting = False  # ``exit`` arrived: nothing more is written
+
+    def handle_message(self, message: Any) -> None:
+        """Requests before ``initialize`` get ServerNotInitialized, a second
+        ``initialize`` and requests after ``shutdown`` get InvalidRequest;
+        notifications then are dropped (``exit`` always goes through)."""
+        method = getattr(message, "method", None)
+        if method is None or method == lsp.EXIT:  # responses, and exit
+            super().handle_message(message)
+            return
+        refusal: JsonRpcException | None = None
+        if self._shutdown:
+            refusal = JsonRpcInvalidRequest("dockerls: the server is shut down")
+        elif method == lsp.INITIALIZE and self.initialize_seen:
+            refusal = JsonRpcInvalidRequest("dockerls: the server is already initialized")
+        elif method != lsp.INITIALIZE and not self.initialize_seen:
+            refusal = JsonRpcServerNotInitialized("dockerls: initialize first")
+        if refusal is None:
+            self.initialize_seen = True
+            super().handle_message(message)
+        elif getattr(message, "id", None) is not None:
+            self._send_response(message.id, None, refusal.to_response_error())
 
     def _send_response(self, msg_id: Any, result: Any = None, error: Any = None) -> None:
         """A result that is already JSON (:class:`RawJSON`) is written as it is
@@ -158,7 +192,7 @@ def write_pieces(protocol: LanguageServerProtocol, pieces: tuple[bytes, ...]) ->
     """One JSON-RPC message whose body is ``pieces`` joined, written without
     copying the (possibly large) pieces into one buffer."""
     writer = protocol.writer
-    if writer is None:
+    if writer is None or (isinstance(protocol, DockerProtocol) and protocol.exiting):
         return
     length = sum(len(piece) for piece in pieces)
     header = (
@@ -196,6 +230,7 @@ class DockerLanguageServer(LanguageServer):
         self.checker_key: object = None  # the settings the checker was built for
         self.sc_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="shellcheck")
         self.sc_running: set[str] = set()  # uris with a ShellCheck run in flight
+        self.sc_retries: dict[str, int] = {}  # uri -> failed ShellCheck runs in a row
         self.sc_results: ShellCheckResults | None = None  # the checker's cached results
         # uri -> (result id, data) of the last semantic tokens, for deltas
         self.tokens: dict[str, tuple[str, list[int]]] = {}
@@ -386,6 +421,7 @@ class DockerLanguageServer(LanguageServer):
         self.diag_caches.pop(uri, None)
         self.scheduled.pop(uri, None)
         self.tokens.pop(uri, None)
+        self.sc_retries.pop(uri, None)
         self.publish_raw(uri, None, b"[]")
 
     # -- ShellCheck -----------------------------------------------------
@@ -393,12 +429,16 @@ class DockerLanguageServer(LanguageServer):
         """The ShellCheck runner for the current settings (None when off)."""
         sc = self.settings.shellcheck
         off = "shellcheck" in self.store.config.disabled_groups
-        key = (sc.enabled, sc.path, sc.extra_args, off)
+        key = (sc.enabled, sc.path, sc.extra_args, sc.timeout_ms, off)
         if key != self.checker_key:
             self.checker_key = key
+            if self.checker is not None:
+                self.checker.close()
             self.checker = None
             if sc.enabled is not False and not off:
-                checker = ShellChecker(sc.path, sc.extra_args, background=True)
+                checker = ShellChecker(
+                    sc.path, sc.extra_args, timeout=sc.timeout_ms / 1000, background=True
+                )
                 if checker.available:
                     self.checker = checker
                     self.sc_results = checker.cached_results()
@@ -416,7 +456,7 @@ class DockerLanguageServer(LanguageServer):
         if checker is None:
             return None
         missing = checker.peek(jobs_for(snap.parse, model))[1]
-        if missing and snap.uri not in self.sc_running:
+        if missing and snap.uri not in self.sc_running and not self.exiting:
             self.sc_running.add(snap.uri)
             loop = asyncio.get_running_loop()
             fut = loop.run_in_executor(self.sc_pool, checker.check_scripts, missing)
@@ -427,13 +467,21 @@ class DockerLanguageServer(LanguageServer):
         self, uri: str, checker: ShellChecker, scripts: list[ScriptJob], _run: object
     ) -> None:
         """A ShellCheck run ended: publish the document's current version
-        again, now with the findings (failed runs aren't cached, and aren't
-        retried here)."""
+        again, now with the findings.  Scripts whose run failed (a timeout)
+        keep the document's other findings and are tried again after a pause
+        that grows with each failure, without waiting for an edit."""
         self.sc_running.discard(uri)
-        if not checker.peek(scripts)[1]:
-            if checker is self.checker:  # new results: a new view, so documents lint again
-                self.sc_results = checker.cached_results()
+        if checker is not self.checker or self.exiting:
+            return
+        failed = checker.peek(scripts)[1]
+        if len(failed) < len(scripts):  # new results: a new view, so documents lint again
+            self.sc_results = checker.cached_results()
             self.republish(uri)
+        attempt = self.sc_retries.pop(uri, 0)
+        delay = retry_delay(attempt) if failed else None
+        if delay is not None and self.loop is not None:
+            self.sc_retries[uri] = attempt + 1
+            self.loop.call_later(delay, self.republish, uri)
 
     # -- requests -------------------------------------------------------
     def snapshot(self, uri: str) -> Snapshot:
@@ -472,10 +520,38 @@ class DockerLanguageServer(LanguageServer):
         log.error("server error: %s", error)
 
     def stop_workers(self) -> None:
-        """On ``shutdown``: registry lookups and ShellCheck runs stop."""
+        """On ``shutdown`` and ``exit``: registry lookups and ShellCheck runs
+        stop (running ShellCheck processes are killed)."""
         self.images.shutdown()
         self.base_images.shutdown()
         self.sc_pool.shutdown(wait=False, cancel_futures=True)
+        if self.checker is not None:
+            self.checker.close()
+
+    def exit_now(self) -> None:
+        """On ``exit``: stop writing, kill running ShellCheck processes and end
+        the process at once with the LSP's status (worker threads and handlers
+        still in flight are not waited for: they'd only write to a client
+        that is gone)."""
+        if isinstance(self.protocol, DockerProtocol):
+            self.protocol.exiting = True
+        self.stop_workers()
+        logging.shutdown()
+        for stream in (sys.stderr, sys.stdout):
+            with contextlib.suppress(Exception):
+                stream.flush()
+        os._exit(self.exit_status())
+
+    @property
+    def exiting(self) -> bool:
+        """``exit`` arrived: no more runs start and nothing more is written."""
+        return isinstance(self.protocol, DockerProtocol) and self.protocol.exiting
+
+    def exit_status(self) -> int:
+        """The process's exit status per the LSP: 0 after ``shutdown``, else 1
+        (also when the client went away without ``exit``)."""
+        shut_down = isinstance(self.protocol, DockerProtocol) and self.protocol.shutdown_seen
+        return 0 if shut_down else 1
 
     # -- base images ----------------------------------------------------
     def image_hover_text(self, snap: Snapshot, stage: Stage | None, word: str) -> str | None:
@@ -528,6 +604,13 @@ async def did_change_configuration(
 @SERVER.feature(lsp.SHUTDOWN)
 def shutdown(server: DockerLanguageServer, params: None) -> None:
     server.stop_workers()
+    if isinstance(server.protocol, DockerProtocol):
+        server.protocol.shutdown_seen = True
+
+
+@SERVER.feature(lsp.EXIT)
+def exit_(server: DockerLanguageServer, params: None) -> None:
+    server.exit_now()
 
 
 # -- documents ------------------------------------------------------------------
@@ -903,6 +986,8 @@ class LspLogHandler(logging.Handler):
         error = record.levelno >= logging.ERROR
         kind = lsp.MessageType.Error if error else lsp.MessageType.Warning
         params = lsp.LogMessageParams(kind, self.format(record))
+        if self.server.exiting:  # the client is gone
+            return
         with contextlib.suppress(Exception):  # logging never fails the server
             try:
                 asyncio.get_running_loop()
@@ -921,7 +1006,8 @@ def build_server() -> DockerLanguageServer:
 
 def serve(
     tcp: bool = False, host: str = "127.0.0.1", port: int = 2087, log_level: str = "warning"
-) -> None:
+) -> int:
+    """Serve until ``exit`` (or the end of the input); returns the exit status."""
     logging.basicConfig(
         stream=sys.stderr, level=getattr(logging, log_level.upper(), logging.WARNING)
     )
@@ -932,3 +1018,5 @@ def serve(
         server.start_tcp(host, port)
     else:
         server.start_io()
+    server.stop_workers()  # the input ended without `exit`
+    return server.exit_status()

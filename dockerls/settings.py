@@ -80,6 +80,7 @@ class ShellcheckSettings:
     enabled: bool | Literal["auto"] = "auto"
     path: str | None = None
     extra_args: tuple[str, ...] = ()
+    timeout_ms: int = 30000
 
 
 @dataclass(frozen=True)

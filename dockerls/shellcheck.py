@@ -10,6 +10,7 @@ re-uses every result.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -56,6 +57,17 @@ def find_shellcheck(path: str | None = None) -> str | None:
         if c.is_file() and os.access(c, os.X_OK):
             return str(c)
     return shutil.which("shellcheck")
+
+
+RETRY_DELAYS = (1.0, 2.0, 5.0, 15.0, 60.0)
+"""Pauses before running a failed script again (a timeout under load): the
+server retries a document's failed scripts this many times, then waits for
+an edit."""
+
+
+def retry_delay(attempt: int) -> float | None:
+    """The pause before retry number ``attempt`` (0-based); None: give up."""
+    return RETRY_DELAYS[attempt] if attempt < len(RETRY_DELAYS) else None
 
 
 def _parse_json1(out: str) -> list[ScFinding]:
@@ -112,6 +124,8 @@ class ShellChecker:
         self._cache: OrderedDict[tuple[str, str], tuple[ScFinding, ...]] = OrderedDict()
         self._cache_size = cache_size
         self._lock = threading.Lock()
+        self._live: set[subprocess.Popen[bytes]] = set()  # processes running now
+        self.closed = False
         self.spawned = 0  # processes started so far (for tests and benchmarks)
 
     @property
@@ -160,32 +174,66 @@ class ShellChecker:
 
     def _run_script(self, text: str, dialect: str) -> tuple[ScFinding, ...] | None:
         with self._lock:
+            if self.closed:
+                return None
             self.spawned += 1
         try:
-            proc = subprocess.run(
+            proc = subprocess.Popen(
                 self._argv(dialect),
-                # a lone surrogate (an undecodable byte, or an editor's broken
-                # text) becomes one "?": still one character, so columns hold
-                input=text.encode("utf-8", errors="replace"),
-                capture_output=True,
-                timeout=self.timeout,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
             )
-        except (OSError, subprocess.SubprocessError) as exc:
+        except OSError as exc:
             log.warning("shellcheck failed to run: %s", exc)
+            return None
+        with self._lock:
+            self._live.add(proc)
+            if self.closed:  # closed while it started
+                proc.kill()
+        try:
+            # a lone surrogate (an undecodable byte, or an editor's broken
+            # text) becomes one "?": still one character, so columns hold
+            data = text.encode("utf-8", errors="replace")
+            stdout, stderr = proc.communicate(data, timeout=self.timeout)
+        except subprocess.TimeoutExpired:
+            log.warning("shellcheck took longer than %ss on one script", self.timeout)
+            return None
+        except (OSError, ValueError) as exc:  # killed by close() while writing
+            if not self.closed:
+                log.warning("shellcheck failed to run: %s", exc)
+            return None
+        finally:
+            if proc.returncode is None:  # timed out, closed, or failed: never left running
+                proc.kill()
+                proc.wait()
+            with self._lock:
+                self._live.discard(proc)
+        if self.closed:
             return None
         # exit status 1 means "found something"; other non-zero is a failure
         if proc.returncode not in (0, 1):
             log.warning(
                 "shellcheck exited with %s: %s",
                 proc.returncode,
-                proc.stderr.decode(errors="replace")[:500],
+                stderr.decode(errors="replace")[:500],
             )
             return None
         try:
-            return tuple(_parse_json1(proc.stdout.decode("utf-8", errors="replace")))
+            return tuple(_parse_json1(stdout.decode("utf-8", errors="replace")))
         except (ValueError, KeyError, TypeError) as exc:
             log.warning("unreadable shellcheck output: %s", exc)
             return None
+
+    def close(self) -> None:
+        """Stop: running ShellCheck processes are killed, none start again
+        (the server exits at once, not when the last script is done)."""
+        with self._lock:
+            self.closed = True
+            live = list(self._live)
+        for proc in live:
+            with contextlib.suppress(OSError):
+                proc.kill()
 
     def peek(
         self, jobs: Sequence[ScriptJob]
@@ -284,4 +332,4 @@ class _CacheView(Mapping[tuple[str, str], Sequence[ScFinding]]):
     __hash__ = object.__hash__
 
 
-__all__ = ["ShellChecker", "find_shellcheck"]
+__all__ = ["ShellChecker", "find_shellcheck", "retry_delay"]

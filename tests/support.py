@@ -9,10 +9,13 @@ sleeps and then asserts, and never asserts how long something took.
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 import inspect
+import sys
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -21,6 +24,24 @@ SHARED = REPO.parent / "shared"
 CORPUS = SHARED / "corpus"
 CORPUS_FILES = CORPUS / "files"
 CORPUS_MIN_FILES = 1400
+BENCH = REPO / "bench"
+
+
+def bench_module(name: str) -> ModuleType:
+    """A script of ``bench/`` as a module (``lsp_client``, ``bench_soak``):
+    bench/ is scripts, not a package, so it is loaded by path; the scripts'
+    own imports of each other resolve through ``bench/`` on ``sys.path``."""
+    key = f"dockerls_bench_{name}"
+    if key in sys.modules:
+        return sys.modules[key]
+    if str(BENCH) not in sys.path:
+        sys.path.append(str(BENCH))
+    spec = importlib.util.spec_from_file_location(key, BENCH / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[key] = module
+    spec.loader.exec_module(module)
+    return module
 
 
 def corpus_files() -> list[Path]:

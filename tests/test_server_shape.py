@@ -45,6 +45,8 @@ def test_no_private_attribute_of_another_object() -> None:
             continue
         if isinstance(owner, ast.Call) and ast.unparse(owner.func) == "super":
             continue  # our own override calling the one it overrides
+        if ast.unparse(node) == "os._exit":
+            continue  # the standard library's "end the process now", public despite its name
         bad.append(f"{ast.unparse(node)} (line {node.lineno})")
     assert not bad, bad
 

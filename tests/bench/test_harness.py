@@ -8,31 +8,15 @@ speed goals live in bench/, never in tests.
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
-import sys
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
 
-BENCH = Path(__file__).resolve().parents[2] / "bench"
+from tests.support import bench_module
 
-
-def _load_client() -> (
-    ModuleType
-):  # bench/ is scripts, not a package: load it by path, leave sys.path alone
-    name = "dockerls_bench_lsp_client"
-    spec = importlib.util.spec_from_file_location(name, BENCH / "lsp_client.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-_client = _load_client()
+_client = bench_module("lsp_client")
 PEER_COMMAND = _client.PEER_COMMAND
 LspClient = _client.LspClient
 OpenDocument = _client.OpenDocument
