@@ -32,7 +32,7 @@ def _hover(uri: str) -> dict[str, object]:
     return {"textDocument": {"uri": uri}, "position": {"line": 0, "character": 1}}
 
 
-async def _exit_code(client: object, timeout: float = 15.0) -> int:
+async def _exit_code(client: object, timeout: float = 60.0) -> int:
     proc = client.proc  # type: ignore[attr-defined]
     return int(await asyncio.wait_for(proc.wait(), timeout))
 
@@ -41,19 +41,19 @@ async def test_requests_before_initialize_get_server_not_initialized(tmp_path: P
     uri = (tmp_path / "Dockerfile").as_uri()
     async with LspClient(SERVER, cwd=REPO, name="dockerls") as client:
         with pytest.raises(LspError) as err:
-            await client.request("textDocument/hover", _hover(uri), timeout=15)
+            await client.request("textDocument/hover", _hover(uri), timeout=60)
         assert err.value.code == SERVER_NOT_INITIALIZED
         with pytest.raises(LspError) as err:
-            await client.request("shutdown", None, timeout=15)
+            await client.request("shutdown", None, timeout=60)
         assert err.value.code == SERVER_NOT_INITIALIZED
         client.did_open(uri, TEXT)  # a notification before initialize is dropped
         await client.initialize(tmp_path, initialization_options=OPTIONS)
         with pytest.raises(LspError) as err:  # the document was never opened
-            await client.request("textDocument/hover", _hover(uri), timeout=15)
+            await client.request("textDocument/hover", _hover(uri), timeout=60)
         assert err.value.code != SERVER_NOT_INITIALIZED
         client.did_open(uri, TEXT)
-        await client.wait_for_diagnostics(uri, 1, timeout=15)
-        assert await client.request("textDocument/hover", _hover(uri), timeout=15) is not None
+        await client.wait_for_diagnostics(uri, 1, timeout=60)
+        assert await client.request("textDocument/hover", _hover(uri), timeout=60) is not None
 
 
 async def test_second_initialize_is_refused(tmp_path: Path) -> None:
@@ -61,11 +61,11 @@ async def test_second_initialize_is_refused(tmp_path: Path) -> None:
         first = await client.initialize(tmp_path, initialization_options=OPTIONS)
         assert "capabilities" in first
         with pytest.raises(LspError) as err:
-            await client.initialize(tmp_path, initialization_options=OPTIONS, timeout=15)
+            await client.initialize(tmp_path, initialization_options=OPTIONS, timeout=60)
         assert err.value.code == INVALID_REQUEST
         uri = (tmp_path / "Dockerfile").as_uri()
         client.did_open(uri, TEXT)  # the first session goes on
-        await client.wait_for_diagnostics(uri, 1, timeout=15)
+        await client.wait_for_diagnostics(uri, 1, timeout=60)
 
 
 async def test_requests_after_shutdown_get_invalid_request_then_exit_0(tmp_path: Path) -> None:
@@ -75,11 +75,11 @@ async def test_requests_after_shutdown_get_invalid_request_then_exit_0(tmp_path:
     try:
         await client.initialize(tmp_path, initialization_options=OPTIONS)
         client.did_open(uri, TEXT)
-        await client.wait_for_diagnostics(uri, 1, timeout=15)
-        assert await client.request("shutdown", None, timeout=15) is None
+        await client.wait_for_diagnostics(uri, 1, timeout=60)
+        assert await client.request("shutdown", None, timeout=60) is None
         for method, params in (("textDocument/hover", _hover(uri)), ("shutdown", None)):
             with pytest.raises(LspError) as err:
-                await client.request(method, params, timeout=15)
+                await client.request(method, params, timeout=60)
             assert err.value.code == INVALID_REQUEST
         client.notify("exit", None)
         assert await _exit_code(client) == 0
