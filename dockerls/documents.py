@@ -73,6 +73,7 @@ class Snapshot:
             return self._lint.model
         if self._model is None:
             self._model = build_model(self.parse)
+            self._model.facts = self.facts  # builds known before the first lint (hover)
         return self._model
 
     def lint(self, facts: Facts | None = None) -> LintResult:

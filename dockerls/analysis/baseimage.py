@@ -1,7 +1,9 @@
 """A FROM's base image as the build sees it (the shared reading of the base-image features).
 
 ``base_image(stage, model)`` reads a FROM's image: a literal reference, or one built from global
-ARGs (their defaults, as BuildKit uses them when no build arg is given).  ``Located.span(part)``
+ARGs (their defaults, as BuildKit uses them when no build arg is given).  ``base_images(stage,
+model)`` reads it in every known build that runs the stage (``model.facts.builds``, see
+``buildview.py``): one ``Located`` per distinct image, naming the builds that use it.  ``Located.span(part)``
 maps a part of the resolved reference (the tag, the OS suffix) to the source: the part itself in
 a literal, the variable reference whose value holds it otherwise.  The lifecycle and
 vulnerability rules, hover and the server's lookups all read images through it.
@@ -12,8 +14,9 @@ Pure: no IO, no LSP types.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from dockerls.analysis.buildview import build_views, stage_parent
 from dockerls.analysis.imagetags import ImageRelease, classify
 from dockerls.analysis.lifecycle import LifecycleFacts
 from dockerls.analysis.model import Model, Stage, expand, var_refs
@@ -21,7 +24,7 @@ from dockerls.analysis.upgrade import suggest_upgrade, upgrade_due
 from dockerls.syntax.imageref import ImageRef, parse_image_ref
 from dockerls.syntax.nodes import Span
 
-__all__ = ["Located", "base_image", "classified", "plain_word", "upgrades"]
+__all__ = ["Located", "base_image", "base_images", "classified", "plain_word", "upgrades"]
 
 
 def plain_word(stage: Stage) -> bool:
@@ -39,6 +42,7 @@ class Located:
     word: Span  # the image word within the FROM item
     env: Mapping[str, str | None] | None  # the ARG values it was built from (None: literal)
     escape: str = "\\"
+    builds: tuple[str, ...] = ()  # the known builds that use this image (none: the defaults)
 
     @property
     def from_arg(self) -> bool:
@@ -68,35 +72,70 @@ class Located:
 
     @property
     def described(self) -> str:
-        """`python:3.7`, or for an ARG-built reference `${BASE}` (`python:3.7`), in backticks."""
-        return f"`{self.written}` (`{self.text}`)" if self.from_arg else f"`{self.text}`"
+        """`python:3.7`, or for an ARG-built reference "`${BASE}` is `python:3.7`", with the
+        builds that pass it ("... in compose:web, bake:prod")."""
+        if not self.from_arg:
+            return f"`{self.text}`"
+        where = f" in {', '.join(self.builds)}" if self.builds else ""
+        return f"`{self.written}` is `{self.text}`{where}"
 
 
-def base_image(stage: Stage, model: Model) -> Located | None:
-    """The stage's base image as built, when it is an image (not a stage, not scratch)."""
+def base_image(
+    stage: Stage, model: Model, env: Mapping[str, str | None] | None = None
+) -> Located | None:
+    """The stage's base image as built with the FROM values ``env`` (default: the global
+    ARGs' defaults), when it is an image (not a stage, not scratch)."""
     if stage.base_stage is not None or stage.image_span is None or not stage.image:
-        return None
-    if model.parent_stage(stage) is not None:
         return None
     written = stage.image
     from_arg = "$" in written
-    env = model.global_env() if from_arg else None
-    text = expand(written, env, model.escape) if env is not None else written
+    if env is None:
+        if model.parent_stage(stage) is not None:
+            return None
+        env = model.global_env()
+    elif from_arg and stage_parent(model, stage, env) is not None:
+        return None
+    text = expand(written, env, model.escape) if from_arg else written
     if not text or "$" in text or (not from_arg and not plain_word(stage)):
         return None
     ref = parse_image_ref(text)
     if ref.errors or ref.is_scratch:
         return None
-    return Located(ref, text, written, stage.image_span, env, model.escape)
+    return Located(ref, text, written, stage.image_span, env if from_arg else None, model.escape)
 
 
-def classified(stage: Stage, model: Model) -> tuple[Located, ImageRelease] | None:
+def base_images(stage: Stage, model: Model) -> list[Located]:
+    """The stage's base image in each known build that runs it, one per distinct image with
+    the names of its builds; with no build known, the image with the ARG defaults.  A literal
+    image is the same in every build: it comes once, naming no build."""
+    if "$" not in stage.image:
+        located = base_image(stage, model)
+        return [] if located is None else [located]
+    views = [v for v in build_views(model) if stage.index in v.reached]
+    out: dict[str, Located] = {}
+    for view in views:
+        located = base_image(stage, model, view.env)
+        if located is None:
+            continue
+        known = out.get(located.text)
+        names = known.builds if known is not None else ()
+        name = () if view.name is None else (view.name,)
+        out[located.text] = replace(known or located, builds=(*names, *name))
+    return list(out.values())
+
+
+def classified(stage: Stage, model: Model) -> list[tuple[Located, ImageRelease]]:
+    """What each image the stage is built from (one per build, see ``base_images``) says
+    about its release line, for the lifecycle rules."""
     lifecycle = model.facts.lifecycle
-    located = base_image(stage, model)
-    if lifecycle is None or located is None:
-        return None
-    found = classify(located.ref, lifecycle.data)
-    return None if found is None else (located, found)
+    if lifecycle is None:
+        return []
+    out = []
+    for located in base_images(stage, model):
+        found = classify(located.ref, lifecycle.data)
+        if found is not None:
+            out.append((located, found))
+    return out
 
 
 def upgrades(model: Model, lifecycle: LifecycleFacts, warn_days: int) -> dict[str, bool]:

@@ -30,6 +30,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from dockerls.analysis.buildview import build_views
 from dockerls.analysis.facts import NO_FACTS, Facts
 from dockerls.analysis.model import Model, Stage, build_model, default_shell, shell_walk
 from dockerls.analysis.options import NO_OPTIONS, RuleOptions
@@ -440,6 +441,7 @@ class Linter:
         if from_changed:
             # a FROM was edited: fine as long as the file-level facts held
             model = build_model(p)
+            model.facts = facts
             if len(model.stages) != len(old_model.stages) or _global_key(model) != _global_key(
                 old_model
             ):
@@ -453,6 +455,9 @@ class Linter:
             stages = list(old_model.stages)
             stages[st.index] = new_stage
             model = old_model.derived(p, stages)
+        model.facts = facts
+        if facts.builds and _reach_key(model) != _reach_key(old_model):
+            return None  # the edit changed which stages a build runs: every stage may change
         new_segs = list(segs)
         per_item = dict(last.base_per_item)
         # re-lint the edited stage, then any stage built on a re-linted one
@@ -702,7 +707,8 @@ def _global_key(model: Model) -> tuple[Any, ...]:
     which stage builds on which (named literally or through the global ARGs'
     defaults), the global ARGs, and the default shell (from
     the first image).  Other stages' image tags are not among them, so editing
-    one FROM's tag re-lints only that stage."""
+    one FROM's tag re-lints only that stage.  With builds known, which stages each
+    runs is one too."""
     parents = [model.parent_stage(st) for st in model.stages]
     return (
         tuple(
@@ -712,7 +718,15 @@ def _global_key(model: Model) -> tuple[Any, ...]:
         tuple((d.name, d.value) for d in model.global_args),
         tuple(model.preamble),
         default_shell(model),
+        _reach_key(model),
     )
+
+
+def _reach_key(model: Model) -> tuple[Any, ...]:
+    """Which stages each known build runs (stage rules judge per build)."""
+    if not model.facts.builds:
+        return ()
+    return tuple((v.reached, v.target_found) for v in build_views(model))
 
 
 __all__ = ["LintConfig", "LintResult", "Linter", "Tag"]

@@ -413,6 +413,19 @@ class Model:
         return out
 
 
+def stage_ref_index(value: str, stage: Stage, model: Model) -> int | None:
+    """Index of the stage ``--from=value`` names among the stages up to and
+    including ``stage``; None when it names none of them."""
+    if value.isdigit():
+        n = int(value)
+        return n if n <= stage.index else None
+    low = value.lower()
+    for st in model.stages[: stage.index + 1]:
+        if st.name is not None and st.name.lower() == low:
+            return st.index
+    return None
+
+
 def _from_parts(inst: Instruction) -> tuple[str, Span | None, str | None, Span | None]:
     """(image, image span, alias, alias span) of a FROM."""
     words = inst.words
@@ -566,6 +579,7 @@ __all__ = [
     "parse_words",
     "shell_at",
     "shell_walk",
+    "stage_ref_index",
     "stage_shell",
     "var_refs",
 ]

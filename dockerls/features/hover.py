@@ -18,6 +18,7 @@ from collections.abc import Callable
 from lsprotocol import types as lsp
 
 from dockerls import docs
+from dockerls.analysis.buildview import values_per_build
 from dockerls.analysis.model import Definition, Model, Stage, var_refs
 from dockerls.analysis.rules import BY_CODE
 from dockerls.features.caps import ClientCaps
@@ -307,6 +308,15 @@ def _variable_hover(
                 v = env[name]
                 lines.append(
                     f"Value: {t.code(v)}" if v is not None else "Declared without a default value"
+                )
+            per_build = values_per_build(model, name, c.item)
+            if per_build:
+                lines.append(
+                    "In the builds:"
+                    + "".join(
+                        f"\n- {b}: " + (t.code(v) if v is not None else "not set")
+                        for b, v in per_build
+                    )
                 )
             if d is not None:
                 ln = p.lines[d.item] + text_line_offset(p, d)

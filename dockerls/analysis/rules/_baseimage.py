@@ -34,27 +34,29 @@ class Judged:
     today: dt.date
 
 
-def judged(stage: Stage, model: Model, *, os: bool = False, warn_days: int = 0) -> Judged | None:
-    """The support state of the stage's image line (``os``: of the OS release under it)."""
-    hit = classified(stage, model)
+def judged(stage: Stage, model: Model, *, os: bool = False, warn_days: int = 0) -> list[Judged]:
+    """The support state of the stage's image line (``os``: of the OS release under it), for
+    each image it is built from (one per build that runs it)."""
     lifecycle = model.facts.lifecycle
-    if hit is None or lifecycle is None:
-        return None
-    located, found = hit
-    if os:
-        if found.os is None or found.os.cycle is None:
-            return None
-        slug, cycle = found.os.product, found.os.cycle
-    else:
-        if found.cycle is None:
-            return None
-        slug, cycle = found.product, found.cycle
-    product = lifecycle.data.product(slug)
-    release = product.release(tuple(cycle.split("."))) if product else None
-    if product is None or release is None:
-        return None
-    state = support_state(product, release, lifecycle.today, warn_days)
-    return Judged(located, found, product, release, state, lifecycle.today)
+    if lifecycle is None:
+        return []
+    out = []
+    for located, found in classified(stage, model):
+        if os:
+            if found.os is None or found.os.cycle is None:
+                continue
+            slug, cycle = found.os.product, found.os.cycle
+        else:
+            if found.cycle is None:
+                continue
+            slug, cycle = found.product, found.cycle
+        product = lifecycle.data.product(slug)
+        release = product.release(tuple(cycle.split("."))) if product else None
+        if product is None or release is None:
+            continue
+        state = support_state(product, release, lifecycle.today, warn_days)
+        out.append(Judged(located, found, product, release, state, lifecycle.today))
+    return out
 
 
 def upgrade_fix(located: Located, found: ImageRelease, model: Model) -> Fix | None:

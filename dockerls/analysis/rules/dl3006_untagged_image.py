@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from dockerls.analysis.baseimage import base_images
 from dockerls.analysis.model import Model, Stage
 from dockerls.analysis.rules.base import Finding, FixAvailability, Rule, Severity
 
@@ -11,7 +12,8 @@ from dockerls.analysis.rules.base import Finding, FixAvailability, Rule, Severit
 class UntaggedImage(Rule):
     """What it does:
     Flags a `FROM` whose image has neither a tag nor a digest, such as
-    `FROM ubuntu`.
+    `FROM ubuntu`. An image built from ARGs (`FROM ${BASE}`) is judged as each
+    known build makes it, the ARG defaults when no build is known.
 
     Why it matters:
     Without a tag the build silently takes whatever `latest` points to on the
@@ -40,9 +42,18 @@ class UntaggedImage(Rule):
         ref = stage.image_ref
         if ref is None or stage.image_span is None:
             return
-        if ref.is_scratch or ref.has_variables or stage.base_stage is not None:
+        if ref.is_scratch or stage.base_stage is not None:
             return
-        if ref.tag is None and ref.digest is None:
+        if ref.has_variables:
+            # the image as each known build makes it (the ARG defaults when none is known)
+            for located in base_images(stage, model):
+                if located.ref.tag is None and located.ref.digest is None:
+                    yield Finding(
+                        located.span(located.ref.name_span),
+                        f"{located.described}: no tag; name a version",
+                        item=stage.first,
+                    )
+        elif ref.tag is None and ref.digest is None:
             yield Finding(
                 stage.image_span,
                 f"Image `{stage.image}` has no tag: name a version, e.g. `{stage.image}:<version>`",

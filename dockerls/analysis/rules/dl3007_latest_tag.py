@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from dockerls.analysis.rules.base import Finding, InstructionContext, Rule, Severity
-from dockerls.syntax.imageref import parse_image_ref
-from dockerls.syntax.nodes import Instruction, Span
+from dockerls.analysis.baseimage import base_images
+from dockerls.analysis.model import Model, Stage
+from dockerls.analysis.rules.base import Finding, Rule, Severity
 
 
 class LatestTag(Rule):
     """What it does:
-    Flags a `FROM` image tagged `latest` without a digest.
+    Flags a `FROM` image tagged `latest` without a digest. An image built from
+    ARGs (`FROM ${BASE}`) is judged as each known build makes it (Compose
+    services, Bake targets, `--build-arg`), the ARG defaults when no build is
+    known; the message names the value and the builds.
 
     Why it matters:
     `latest` is just the tag a publisher moved last; it changes under you, so
@@ -34,24 +37,18 @@ class LatestTag(Rule):
     name = "latest-tag"
     severity = Severity.WARNING
     group = "hadolint"
-    kinds = frozenset({"FROM"})
-    onbuild = False
 
-    def check_instruction(self, inst: Instruction, ctx: InstructionContext) -> Iterable[Finding]:
-        if not inst.words:
-            return
-        word = inst.words[0]
-        ref = parse_image_ref(word.value)
-        if ref.tag != "latest" or ref.digest is not None or ref.tag_span is None:
-            return
-        if word.value != word.value.strip("\"'") or len(word.value) != len(word.span):
-            # quoted or continued word: offsets would not line up
-            return
-        start = word.span.start + ref.tag_span[0]
-        yield Finding(
-            Span(start, start + len(ref.tag)),
-            f"`{word.value}` uses the moving `latest` tag: name a version",
-        )
+    def check_stage(self, stage: Stage, model: Model) -> Iterable[Finding]:
+        # the image as each known build makes it (the ARG defaults when none is known)
+        for located in base_images(stage, model):
+            ref = located.ref
+            if ref.tag != "latest" or ref.digest is not None or ref.tag_span is None:
+                continue
+            if located.from_arg:
+                message = f"{located.described}: the moving `latest` tag; name a version"
+            else:
+                message = f"`{located.written}` uses the moving `latest` tag: name a version"
+            yield Finding(located.span(ref.tag_span), message, item=stage.first)
 
 
 RULE = LatestTag()

@@ -4,22 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from dockerls.analysis.model import Model, Stage
+from dockerls.analysis.model import Model, Stage, stage_ref_index
 from dockerls.analysis.rules._misc_common import get_flag
 from dockerls.analysis.rules.base import Finding, FixAvailability, Rule, Severity
-
-
-def stage_ref_index(value: str, stage: Stage, model: Model) -> int | None:
-    """Index of the stage ``--from=value`` names among the stages up to and
-    including ``stage``; None when it names none of them."""
-    if value.isdigit():
-        n = int(value)
-        return n if n <= stage.index else None
-    low = value.lower()
-    for st in model.stages[: stage.index + 1]:
-        if st.name is not None and st.name.lower() == low:
-            return st.index
-    return None
 
 
 def looks_external(value: str) -> bool:

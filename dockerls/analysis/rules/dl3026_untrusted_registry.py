@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from fnmatch import fnmatchcase
 
-from dockerls.analysis.model import Model, Stage, expand
+from dockerls.analysis.baseimage import base_images
+from dockerls.analysis.model import Model, Stage, stage_ref_index
 from dockerls.analysis.rules._misc_common import get_flag
 from dockerls.analysis.rules.base import Finding, FixAvailability, Rule, Severity
-from dockerls.analysis.rules.dl3022_copy_from_unknown_stage import looks_external, stage_ref_index
+from dockerls.analysis.rules.dl3022_copy_from_unknown_stage import looks_external
 from dockerls.syntax.imageref import parse_image_ref
 from dockerls.syntax.nodes import Span
 
@@ -75,12 +76,15 @@ class UntrustedRegistry(Rule):
         if ref is None or ref.is_scratch:
             return
         if ref.has_variables:
-            text = expand(stage.image, model.global_env(), model.escape)
-            if "$" in text or not text:
-                return
-            ref = parse_image_ref(text)
-            span = stage.image_span
-        elif ref.registry is not None:
+            # the image as each known build makes it (the ARG defaults when none is known)
+            for located in base_images(stage, model):
+                if not _trusted(located.ref.domain, patterns):
+                    where = f" ({located.described})"
+                    reg = located.ref.registry
+                    span = located.span((0, len(reg)) if reg else located.ref.name_span)
+                    yield Finding(span, _message(located.ref.domain) + where, item=stage.first)
+            return
+        if ref.registry is not None:
             span = Span(stage.image_span.start, stage.image_span.start + len(ref.registry))
         else:
             start = stage.image_span.start

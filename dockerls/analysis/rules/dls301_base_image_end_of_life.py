@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dockerls.analysis.baseimage import classified
 from dockerls.analysis.lifecycle import Support
 from dockerls.analysis.model import Model, Stage
-from dockerls.analysis.rules._baseimage import judged, upgrade_fix
+from dockerls.analysis.rules._baseimage import Judged, judged, upgrade_fix
 from dockerls.analysis.rules.base import Finding, FixAvailability, Rule, Severity
 
 
@@ -46,22 +46,24 @@ class BaseImageEndOfLife(Rule):
     fix = FixAvailability.SOMETIMES
 
     def check_stage(self, stage: Stage, model: Model) -> Iterable[Finding]:
-        hit = classified(stage, model)
-        if hit is not None and hit[1].family.replaced_by and hit[1].family.deprecated_since:
-            located, found = hit
-            yield Finding(
-                located.span(located.ref.name_span),
-                f"{located.described}: the `{found.image}` image is deprecated and no longer "
-                f"updated; use `{found.family.replaced_by}`",
-                upgrade_fix(located, found, model),
-                item=stage.first,
-            )
-            return
-        j = judged(stage, model)
-        if j is None or j.state.support is not Support.ENDED:
-            return
+        deprecated = set()
+        for located, found in classified(stage, model):
+            if found.family.replaced_by and found.family.deprecated_since:
+                deprecated.add(located.text)
+                yield Finding(
+                    located.span(located.ref.name_span),
+                    f"{located.described}: the `{found.image}` image is deprecated and no "
+                    f"longer updated; use `{found.family.replaced_by}`",
+                    upgrade_fix(located, found, model),
+                    item=stage.first,
+                )
+        for j in judged(stage, model):
+            if j.located.text not in deprecated and j.state.support is Support.ENDED:
+                yield self._ended(j, stage, model)
+
+    def _ended(self, j: Judged, stage: Stage, model: Model) -> Finding:
         when = f" on {j.state.ends.isoformat()}" if j.state.ends else ""
-        yield Finding(
+        return Finding(
             j.located.span(j.found.version_span),
             f"{j.located.described}: {j.product.label} {j.release.cycle} reached its end of "
             f"life{when}",

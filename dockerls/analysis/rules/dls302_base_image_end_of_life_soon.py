@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from dockerls.analysis.lifecycle import Support
 from dockerls.analysis.model import Model, Stage
-from dockerls.analysis.rules._baseimage import judged, upgrade_fix
+from dockerls.analysis.rules._baseimage import Judged, judged, upgrade_fix
 from dockerls.analysis.rules.base import Finding, FixAvailability, Rule, Severity
 
 
@@ -41,9 +41,11 @@ class BaseImageEndOfLifeSoon(Rule):
     fix = FixAvailability.SOMETIMES
 
     def check_stage(self, stage: Stage, model: Model) -> Iterable[Finding]:
-        j = judged(stage, model, warn_days=model.options.lifecycle_warn_days)
-        if j is None or j.found.family.replaced_by:
-            return
+        for j in judged(stage, model, warn_days=model.options.lifecycle_warn_days):
+            if not j.found.family.replaced_by:
+                yield from self._soon(j, stage, model)
+
+    def _soon(self, j: Judged, stage: Stage, model: Model) -> Iterable[Finding]:
         ends = j.state.ends.isoformat() if j.state.ends else "an unknown date"
         if j.state.support is Support.ENDING:
             days = (j.state.ends - j.today).days if j.state.ends else 0

@@ -40,17 +40,17 @@ class BaseOsEndOfLife(Rule):
     fix = FixAvailability.SOMETIMES
 
     def check_stage(self, stage: Stage, model: Model) -> Iterable[Finding]:
-        j = judged(stage, model, os=True)
-        if j is None or j.found.os is None or j.state.support is not Support.ENDED:
-            return
-        when = f" on {j.state.ends.isoformat()}" if j.state.ends else ""
-        yield Finding(
-            j.located.span(j.found.os.span),
-            f"{j.located.described} runs on {j.product.label} {j.release.cycle} "
-            f"({j.found.os.token}), which reached its end of life{when}",
-            upgrade_fix(j.located, j.found, model),
-            item=stage.first,
-        )
+        for j in judged(stage, model, os=True):
+            if j.found.os is None or j.state.support is not Support.ENDED:
+                continue
+            when = f" on {j.state.ends.isoformat()}" if j.state.ends else ""
+            yield Finding(
+                j.located.span(j.found.os.span),
+                f"{j.located.described} runs on {j.product.label} {j.release.cycle} "
+                f"({j.found.os.token}), which reached its end of life{when}",
+                upgrade_fix(j.located, j.found, model),
+                item=stage.first,
+            )
 
 
 RULE = BaseOsEndOfLife()

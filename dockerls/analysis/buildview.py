@@ -1,0 +1,190 @@
+"""The Dockerfile as each known build sees it: FROM's ARG values and the stages it builds.
+
+``build_views(model)`` gives one ``BuildView`` per build in ``model.facts.builds``, or a single
+default view (``build`` None) when no build is known: the global ARGs' defaults, as BuildKit
+uses them without ``--build-arg``, and every stage counted as built (any could be a target).
+
+A view's ``env`` is what FROM lines read: the global ARGs, each build argument overriding the
+default of an ARG declared before the first FROM (BuildKit passes no other build argument to
+FROM).  Its ``reached`` stages are those the build runs: its ``--target`` (else the last stage)
+and, transitively, every stage one of them builds on (``FROM stage``, ``FROM ${VAR}`` naming a
+stage in that build), copies from (``COPY --from``) or mounts (``RUN --mount=from=``).
+
+Pure: no IO, no LSP types.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from dockerls.analysis.builds import Build
+from dockerls.analysis.model import Model, Stage, expand, stage_ref_index
+from dockerls.syntax.nodes import Instruction
+from dockerls.syntax.parser import unquote
+
+__all__ = [
+    "BuildView",
+    "build_env",
+    "build_views",
+    "names",
+    "stage_parent",
+    "values_per_build",
+    "views_reaching",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class BuildView:
+    build: Build | None  # None: no build is known (ARG defaults, every stage)
+    env: Mapping[str, str | None]  # the global ARGs as FROM reads them
+    reached: frozenset[int]  # indices of the stages this build runs
+    target_found: bool = True  # False: its --target names no stage (it reaches nothing)
+
+    @property
+    def name(self) -> str | None:
+        return None if self.build is None else self.build.name
+
+
+def names(views: list[BuildView] | tuple[BuildView, ...]) -> str:
+    """``compose:web, bake:prod`` (empty for the default view)."""
+    return ", ".join(v.name for v in views if v.name is not None)
+
+
+def build_env(model: Model, build: Build | None) -> dict[str, str | None]:
+    """The global ARGs' values in ``build`` (its build args over the defaults)."""
+    if build is None or not build.args:
+        return model.global_env()
+    env: dict[str, str | None] = {}
+    for d in model.global_args:
+        if d.name in build.args:
+            env[d.name] = build.args[d.name]
+        else:
+            env[d.name] = (
+                expand(unquote(d.value), env, model.escape) if d.value is not None else None
+            )
+    return env
+
+
+def stage_parent(model: Model, stage: Stage, env: Mapping[str, str | None]) -> Stage | None:
+    """The earlier stage ``stage`` is built on with the FROM values ``env``."""
+    if stage.base_stage is not None:
+        return model.stages[stage.base_stage] if stage.base_stage < stage.index else None
+    if "$" not in stage.image:
+        return None
+    name = expand(stage.image, env, model.escape)
+    found = model.stage_named(name) if name else None
+    return found if found is not None and found.index < stage.index else None
+
+
+def _needs(model: Model, stage: Stage, env: Mapping[str, str | None]) -> list[int]:
+    """The stages ``stage`` reads: its parent, ``COPY --from`` and ``RUN --mount from=``."""
+    out: list[int] = []
+    parent = stage_parent(model, stage, env)
+    if parent is not None:
+        out.append(parent.index)
+    for _idx, inst in stage.by_name("COPY", "ADD", "RUN"):
+        values: list[str] = []
+        if inst.name == "RUN":
+            values += _mount_sources(inst)
+        else:
+            values += [fl.value for fl in inst.flags if fl.name == "from" and fl.value]
+        for value in values:
+            value = expand(value, env, model.escape) if "$" in value else value
+            k = stage_ref_index(value, stage, model)
+            if k is not None and k != stage.index:
+                out.append(k)
+    return out
+
+
+def _mount_sources(inst: Instruction) -> list[str]:
+    """The ``from=`` values of a RUN's ``--mount`` flags."""
+    out = []
+    for fl in inst.flags:
+        if fl.name == "mount" and fl.value and "from=" in fl.value:
+            for part in fl.value.split(","):
+                key, _, value = part.partition("=")
+                if key.strip().lower() == "from" and value.strip():
+                    out.append(unquote(value.strip()))
+    return out
+
+
+def _reached(
+    model: Model, build: Build, env: Mapping[str, str | None]
+) -> tuple[frozenset[int], bool]:
+    if not model.stages:
+        return frozenset(), True
+    if build.target:
+        start = model.stage_named(build.target)
+        if start is None:
+            return frozenset(), False
+    else:
+        start = model.stages[-1]
+    seen = {start.index}
+    todo = [start.index]
+    while todo:
+        for k in _needs(model, model.stages[todo.pop()], env):
+            if k not in seen:
+                seen.add(k)
+                todo.append(k)
+    return frozenset(seen), True
+
+
+def build_views(model: Model) -> tuple[BuildView, ...]:
+    """One view per known build (computed once per model and builds)."""
+    builds = model.facts.builds
+    cached = model.__dict__.get("_build_views")
+    if cached is not None and cached[0] is builds:
+        views: tuple[BuildView, ...] = cached[1]
+        return views
+    if not builds:
+        views = (BuildView(None, model.global_env(), frozenset(range(len(model.stages)))),)
+    else:
+        out = []
+        for b in builds:
+            env = build_env(model, b)
+            reached, found = _reached(model, b, env)
+            out.append(BuildView(b, env, reached, found))
+        views = tuple(out)
+    model.__dict__["_build_views"] = (builds, views)
+    return views
+
+
+def values_per_build(model: Model, name: str, item: int) -> list[tuple[str, str | None]]:
+    """``name``'s value at ``item`` in each known build: (build name, value or None when
+    unset).  A global ARG (``item`` on a FROM line or before the first FROM) takes the
+    build's argument over its default; a stage ARG takes it over its own default, else the
+    global value.  Empty when no build is known or ``name`` is no ARG there."""
+    if not model.facts.builds:
+        return []
+    stage = model.stage_of(item)
+    out: list[tuple[str, str | None]] = []
+    if stage is None or item == stage.first:
+        if not any(d.name == name for d in model.global_args):
+            return []
+        for view in build_views(model):
+            out.append((view.name or "", view.env.get(name)))
+        return out
+    arg = None
+    for d in stage.definitions():
+        if d.item >= item:
+            break
+        if d.name == name:
+            arg = d
+    if arg is None or arg.kind != "ARG":
+        return []
+    for view in build_views(model):
+        assert view.build is not None
+        if name in view.build.args:
+            value: str | None = view.build.args[name]
+        elif arg.value is not None:
+            value = expand(unquote(arg.value), model.env_at(stage, arg.item), model.escape)
+        else:
+            value = view.env.get(name)
+        out.append((view.build.name, value))
+    return out
+
+
+def views_reaching(model: Model, stage: Stage) -> list[BuildView]:
+    """The views whose build runs ``stage``."""
+    return [v for v in build_views(model) if stage.index in v.reached]
