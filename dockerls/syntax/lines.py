@@ -33,9 +33,13 @@ def position(p: Parse, offset: int) -> tuple[int, int]:
 
 
 def relative_position(p: Parse, item: int, rel: int) -> tuple[int, int]:
-    """Item-relative offset -> (line, column)."""
+    """Item-relative offset -> (line, column).  An offset past the item (a finding
+    spanning several items, such as a whole stage) is read in the file, as
+    ``features.positions.item_range`` reads it."""
     text = p.items[item].text
-    line, col = in_item(text, max(0, min(rel, len(text))))
+    if rel > len(text):
+        return position(p, p.starts[item] + rel)
+    line, col = in_item(text, max(0, rel))
     return p.lines[item] + line, col
 
 

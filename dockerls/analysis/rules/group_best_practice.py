@@ -1,7 +1,7 @@
 """Registry section: our own best-practice rules (DLS1xx), listed explicitly.
 
 DLS102 and DLS120 read the build context (``model.facts.context``) and
-are silent without it.
+are silent without it; DLS130 and DLS131 read the known builds (``model.facts.builds``).
 """
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ from dockerls.analysis.rules import (
     dls109_ssh_port_exposed,
     dls110_npm_cache_left_behind,
     dls120_copy_source_missing,
+    dls130_stage_not_built,
+    dls131_build_arg_not_set,
     dls301_base_image_end_of_life,
     dls302_base_image_end_of_life_soon,
     dls303_base_os_end_of_life,
@@ -36,6 +38,8 @@ RULES: tuple[Rule, ...] = (
     dls109_ssh_port_exposed.RULE,
     dls110_npm_cache_left_behind.RULE,
     dls120_copy_source_missing.RULE,
+    dls130_stage_not_built.RULE,
+    dls131_build_arg_not_set.RULE,
     dls301_base_image_end_of_life.RULE,
     dls302_base_image_end_of_life_soon.RULE,
     dls303_base_os_end_of_life.RULE,
