@@ -1,0 +1,148 @@
+"""The Dockerfile as each build sees it, over stdio: the server reads the workspace's Compose
+and Bake files (the `kiosk` project: a Compose file with two services and a Bake file with two
+targets passing different BASE args and targets), and `dockerls check --build-arg ...
+--target ...` reports what the server reports for the same build."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+import pytest_lsp
+from lsprotocol import types as lsp
+from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
+
+from dockerls.cli import main
+from tests.e2e.helpers import SERVER, open_document, wait_publish
+
+KIOSK = Path(__file__).parents[1] / "builds" / "projects" / "kiosk"
+ENV = {**os.environ, "DOCKERLS_REGISTRY": "fake"}
+
+
+@pytest.fixture
+def kiosk(tmp_path: Path) -> Path:
+    shutil.copytree(KIOSK, tmp_path / "kiosk")
+    return (tmp_path / "kiosk").resolve()
+
+
+@pytest.fixture
+def bare(tmp_path: Path) -> Path:
+    """The kiosk Dockerfile alone: no Compose or Bake file."""
+    folder = tmp_path / "bare"
+    folder.mkdir()
+    shutil.copy(KIOSK / "Dockerfile", folder / "Dockerfile")
+    return folder.resolve()
+
+
+async def _start(client: LanguageClient, root: Path, options: dict[str, Any]) -> None:
+    params = lsp.InitializeParams(
+        capabilities=client_capabilities("visual_studio_code"),
+        root_uri=root.as_uri(),
+        workspace_folders=[lsp.WorkspaceFolder(root.as_uri(), root.name)],
+        initialization_options={"shellcheck": {"enabled": False}, **options},
+    )
+    await client.initialize_session(params)
+
+
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER, server_env=ENV))
+async def client(lsp_client: LanguageClient):  # type: ignore[no-untyped-def]
+    yield
+    await lsp_client.shutdown_session()
+
+
+def _codes(p: lsp.PublishDiagnosticsParams) -> list[str]:
+    return sorted(str(d.code) for d in p.diagnostics)
+
+
+async def test_compose_and_bake_builds_judge_the_dockerfile(
+    client: LanguageClient, kiosk: Path
+) -> None:
+    await _start(client, kiosk, {})
+    text = (kiosk / "Dockerfile").read_text()
+    doc = open_document(client, (kiosk / "Dockerfile").as_uri(), text)
+    published = await wait_publish(client, lambda p: p.uri == doc.uri and "DL3007" in _codes(p))
+
+    # DL3007 for the one build passing python:latest, on the variable, naming the build
+    latest = [d for d in published.diagnostics if d.code == "DL3007"]
+    assert len(latest) == 1
+    assert latest[0].range == lsp.Range(lsp.Position(1, 5), lsp.Position(1, 12))
+    assert latest[0].message.startswith("`${BASE}` is `python:latest` in compose:worker")
+
+    # the debug stage no build runs is greyed out (information, Unnecessary), as a whole
+    greyed = [d for d in published.diagnostics if d.code == "DLS130"]
+    assert len(greyed) == 1
+    assert greyed[0].severity == lsp.DiagnosticSeverity.Information
+    assert list(greyed[0].tags or ()) == [lsp.DiagnosticTag.Unnecessary]
+    assert greyed[0].range == lsp.Range(lsp.Position(11, 0), lsp.Position(12, 31))
+    assert "`debug`" in greyed[0].message
+
+    # hover on ${BASE} lists its value in each build
+    hover = await client.text_document_hover_async(lsp.HoverParams(doc, lsp.Position(1, 8)))
+    assert hover is not None and isinstance(hover.contents, lsp.MarkupContent)
+    value = hover.contents.value
+    for line in (
+        "- compose:web: `python:3.12-slim`",
+        "- compose:worker: `python:latest`",
+        "- bake:app: `python:3.12-slim`",
+        "- bake:nightly: `python:3.13-slim`",
+    ):
+        assert line in value
+
+
+async def test_cli_build_reports_what_the_server_reports_for_that_build(
+    client: LanguageClient,
+    bare: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # the server's build: the editor's build.* settings
+    await _start(client, bare, {"build": {"args": {"BASE": "python:latest"}, "target": "prod"}})
+    text = (bare / "Dockerfile").read_text()
+    doc = open_document(client, (bare / "Dockerfile").as_uri(), text)
+    published = await wait_publish(client, lambda p: p.uri == doc.uri and "DL3007" in _codes(p))
+    server = sorted(
+        (
+            str(d.code),
+            d.range.start.line,
+            d.range.start.character,
+            d.range.end.line,
+            d.range.end.character,
+            d.message.replace("settings", "cli"),
+        )
+        for d in published.diagnostics
+    )
+
+    monkeypatch.chdir(bare)
+    rc = main(
+        [
+            "check",
+            "--format",
+            "json",
+            "--no-fail",
+            "--no-shellcheck",
+            "--build-arg",
+            "BASE=python:latest",
+            "--target",
+            "prod",
+            "Dockerfile",
+        ]
+    )
+    out = json.loads(capsys.readouterr().out)
+    assert rc == 0
+    cli = sorted(
+        (
+            p["code"],
+            p["line"] - 1,
+            p["column"] - 1,
+            p["endLine"] - 1,
+            p["endColumn"] - 1,
+            p["message"],
+        )
+        for p in out
+    )
+    assert cli == server
+    assert {c[0] for c in cli} == {"DL3007", "DLS130"}  # worker and debug not built
