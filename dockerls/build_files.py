@@ -110,8 +110,10 @@ class BuildFiles:
         return found
 
     def doc(self, uri: str) -> BuildDoc | None:
+        """A Compose or Bake file: the open document, else the file (None: neither)."""
         path = uri_to_path(uri)
-        if path is None or uri not in self.texts:
+        text = self.texts[uri][0] if uri in self.texts else None
+        if path is None or (text is None and (text := self.text_of(str(path))) is None):
             return None
         builds, problems = self.project(path)
         if builds:
@@ -119,7 +121,6 @@ class BuildFiles:
         recent = self.recent.get(path, ())
         wanted = {b.dockerfile for b in builds + recent if b.dockerfile}
         dockerfiles = {d: self.dockerfile(d) for d in wanted}
-        text = self.texts[uri][0]
         return BuildDoc(str(path), text, builds, problems, dockerfiles, recent)
 
     def dockerfile(self, path_text: str) -> Dockerfile | None:
@@ -149,13 +150,14 @@ class BuildFiles:
         """The builds that use ``dockerfile``: the open Compose/Bake files' (their buffers'
         texts), then the workspace's from the other projects."""
         out: list[Build] = []
+        read: set[tuple[str, str]] = set()  # (folder, build name) read from open buffers
         for path in list(self.paths):
             builds, _ = self.project(path)
+            read |= {(str(path.parent), b.name) for b in builds}
             out += [b for b in builds if b.dockerfile == str(dockerfile) and b not in out]
-        open_folders = {str(p.parent) for p in self.paths}
         for build in self.store.builds.builds_for(dockerfile):
-            where = build.origin.path if build.origin is not None else None
-            if where is not None and str(Path(where).parent) not in open_folders:
+            where = build.origin
+            if where is not None and (str(Path(where.path).parent), build.name) not in read:
                 out.append(build)
         return out
 

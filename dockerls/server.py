@@ -51,6 +51,7 @@ from dockerls.analysis.shellcheck_map import ScriptJob, jobs_for
 from dockerls.base_images import BaseImages
 from dockerls.build_files import BuildFiles
 from dockerls.builds.workspace import WorkspaceBuilds
+from dockerls.builds.workspace import is_build_file as changes_builds
 from dockerls.context import context_lister
 from dockerls.documents import DocumentStore, Snapshot, is_dockerignore, uri_to_path
 from dockerls.features import baseimage as f_baseimage
@@ -86,6 +87,15 @@ from dockerls.shellcheck import ShellChecker, retry_delay
 log = logging.getLogger("dockerls")
 
 HADOLINT_FILES = (".hadolint.yaml", ".hadolint.yml")
+# the files whose changes the server follows (a dynamic registration, where the client can)
+WATCHED = (
+    "**/{compose,docker-compose}*.{yaml,yml}",
+    "**/docker-bake*.{hcl,json}",
+    "**/.env",
+    "**/{.hadolint.yaml,.hadolint.yml}",
+    "**/*.dockerignore",
+    "**/.dockerignore",
+)
 
 
 def in_pygls_workspace(uri: str) -> bool:
@@ -366,9 +376,47 @@ class DockerLanguageServer(LanguageServer):
         self.build_files.update(uri, text, version)
         self.publish_build_file(uri)
 
+    def builds_changed(self, paths: list[Path]) -> None:
+        """Compose, Bake or ``.env`` files changed on disk: their projects are read again,
+        the Dockerfiles they build checked again, and the build files too."""
+        affected: list[Path] = []
+        for path in paths:
+            affected += self.store.builds.reload(path)
+        self.build_files.changed_on_disk()
+        for uri in self.store.refresh_builds(affected):
+            self.schedule(uri)
+        files = [p for p in paths if f_buildfiles.is_build_file(p.name)]
+        uris = {p.as_uri() for p in files} | set(self.build_files.uris())
+        for uri in sorted(uris):
+            self.publish_build_file(uri)
+
+    def publish_workspace_build_files(self) -> None:
+        """Diagnostics for the Compose and Bake files the workspace scan found."""
+        for path in self.store.builds.build_files():
+            self.publish_build_file(path.as_uri())
+
+    async def watch_build_files(self) -> None:
+        """Ask the client to report changes to the files the server follows."""
+        if not self.caps.watch_files:
+            return
+        watchers = [lsp.FileSystemWatcher(glob_pattern=g) for g in WATCHED]
+        options = lsp.DidChangeWatchedFilesRegistrationOptions(watchers=watchers)
+        method = lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES
+        registration = lsp.Registration(
+            id="dockerls-watch", method=method, register_options=options
+        )
+        try:
+            await asyncio.wait_for(
+                self.client_register_capability_async(lsp.RegistrationParams([registration])), 5
+            )
+        except Exception as exc:  # a client that refuses keeps didSave
+            log.info("registering file watchers failed: %s", exc)
+
     def publish_build_file(self, uri: str) -> None:
         doc = self.build_files.doc(uri)
         if doc is None:
+            if not self.build_files.is_open(uri):
+                self.publish_raw(uri, None, b"[]")  # deleted: its diagnostics go
             return
         try:
             body = build_file_json(doc.text, f_buildfiles.problems(doc), self.caps.encoding)
@@ -584,6 +632,8 @@ def initialize(server: DockerLanguageServer, params: lsp.InitializeParams) -> No
 @SERVER.feature(lsp.INITIALIZED)
 async def initialized(server: DockerLanguageServer, params: lsp.InitializedParams) -> None:
     await server.pull_configuration()
+    await server.watch_build_files()
+    server.publish_workspace_build_files()
 
 
 @SERVER.feature(lsp.WORKSPACE_DID_CHANGE_CONFIGURATION)
@@ -650,6 +700,9 @@ def did_save(server: DockerLanguageServer, params: lsp.DidSaveTextDocumentParams
         # a saved .dockerignore or .hadolint.yaml re-checks the open Dockerfiles
         server.configuration_files_changed()
         return
+    if server.build_files.is_open(uri):  # a Compose or Bake file: what it builds changed
+        server.builds_changed([path] if (path := uri_to_path(uri)) is not None else [])
+        return
     server.folder_configs.clear()
     server.store.refresh_context(uri)
     server.schedule(uri)
@@ -661,6 +714,11 @@ def did_change_watched(
 ) -> None:
     if any(is_dockerignore(c.uri) or c.uri.endswith(HADOLINT_FILES) for c in params.changes):
         server.configuration_files_changed()
+    paths = [p for c in params.changes if (p := uri_to_path(c.uri)) is not None]
+    extra = server.store.builds.extra
+    builds = [p for p in paths if changes_builds(p, extra) or f_buildfiles.is_build_file(p.name)]
+    if builds:
+        server.builds_changed(builds)
 
 
 @SERVER.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)

@@ -22,6 +22,8 @@ class ClientCaps:
     work_done: bool = False
     apply_edit: bool = True
     configuration: bool = False
+    # the client takes a dynamic registration of workspace/didChangeWatchedFiles
+    watch_files: bool = False
 
     @classmethod
     def from_initialize(
@@ -64,6 +66,11 @@ class ClientCaps:
             work_done=bool(caps.window and caps.window.work_done_progress),
             apply_edit=bool(ws and ws.apply_edit),
             configuration=bool(ws and ws.configuration),
+            watch_files=bool(
+                ws
+                and ws.did_change_watched_files
+                and ws.did_change_watched_files.dynamic_registration
+            ),
         )
 
 

@@ -132,3 +132,37 @@ def test_broken_bake_file_is_a_problem(tmp_path: Path) -> None:
     (tmp_path / "docker-bake.hcl").write_text('target "x" {\n  args = {\n')
     builds, problems = read_bake(tmp_path, env={})
     assert builds == [] and "cannot be read" in problems[0].message
+
+
+def test_bake_origins_point_where_each_value_was_set() -> None:
+    """An inherited arg points into the parent's block, an override into the override file."""
+    project = PROJECTS / "bakery"
+    builds, _ = read_bake(project, env={})
+    app = next(b for b in builds if b.name == "bake:app")
+    hcl = (project / "docker-bake.hcl").read_text().splitlines()
+    base = app.arg_origins["BASE"]
+    assert base.path.endswith("docker-bake.hcl") and hcl[base.line].strip().startswith("BASE =")
+    blocks_above = [line for line in hcl[: base.line] if line.startswith("target ")]
+    assert blocks_above[-1] == 'target "_common" {'  # where app inherited it from
+    target = app.target_origin
+    assert target is not None and target.path.endswith("docker-bake.override.json")
+    json_lines = (project / "docker-bake.override.json").read_text().splitlines()
+    assert json_lines[target.line][target.col : target.end_col] == "debug"
+    release = next(b for b in builds if b.name == "bake:release")
+    own = release.arg_origins["BASE"]
+    assert hcl[own.line].strip() == 'BASE = "python:latest"'  # the target's own, not _common's
+
+
+def test_hcl_positions_survive_half_typed_text() -> None:
+    from dockerls.syntax.hclpos import keys_at, locate
+
+    text = 'target "x" {\n  target = "pr\n  args = {\n    A = 1\n'
+    located = locate(text)
+    (arg,) = located.find("target", "x", "args", "A")
+    assert located.position(arg.key_start) == (3, 4)
+    (target,) = located.find("target", "x", "target")
+    assert text[target.value_start : target.value_end] == "pr"
+    assert keys_at(located, text.index("A =")) == ["target", "x", "args"]
+    json_text = '{"target": {"app": {"args": {"BASE": "x"}}}}'
+    (base,) = locate(json_text).find("target", "app", "args", "BASE")
+    assert json_text[base.value_start : base.value_end] == "x"

@@ -16,10 +16,26 @@ from typing import Any
 import pytest
 from lsprotocol import types as lsp
 from pytest_lsp import LanguageClient
+from pytest_lsp.client import default_feature
 
 from tests.support import until
 
 SERVER = [sys.executable, "-m", "dockerls", "serve"]
+
+
+@default_feature(lsp.CLIENT_REGISTER_CAPABILITY)
+def register_capability(client: LanguageClient, params: lsp.RegistrationParams) -> None:
+    """Every test client accepts dynamic registrations (the server registers file watchers
+    where the capabilities allow), and keeps them in ``registrations(client)``."""
+    registrations(client).append(params)
+
+
+def registrations(client: LanguageClient) -> list[lsp.RegistrationParams]:
+    found: list[lsp.RegistrationParams] | None = getattr(client, "_dockerls_registrations", None)
+    if found is None:
+        found = []
+        client._dockerls_registrations = found  # type: ignore[attr-defined]
+    return found
 
 
 def open_document(

@@ -13,7 +13,8 @@ import pytest_lsp
 from lsprotocol import types as lsp
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
-from tests.e2e.helpers import SERVER, open_document, wait_publish
+from tests.e2e.helpers import SERVER, open_document, publish_log, registrations, wait_publish
+from tests.support import until
 
 KIOSK = Path(__file__).parents[1] / "builds" / "projects" / "kiosk"
 
@@ -24,11 +25,16 @@ KIOSK = Path(__file__).parents[1] / "builds" / "projects" / "kiosk"
     ),
     params=["visual_studio_code", "neovim"],
 )
-async def client(request: pytest.FixtureRequest, lsp_client: LanguageClient):  # type: ignore[no-untyped-def]
+async def client(request: pytest.FixtureRequest, lsp_client: LanguageClient, kiosk: Path):  # type: ignore[no-untyped-def]
     params = lsp.InitializeParams(
         capabilities=client_capabilities(request.param),
+        root_uri=kiosk.as_uri(),
         initialization_options={"shellcheck": {"enabled": False}},
     )
+    watched = (
+        params.capabilities.workspace and params.capabilities.workspace.did_change_watched_files
+    )
+    lsp_client.dynamic_watch = bool(watched and watched.dynamic_registration)  # type: ignore[attr-defined]
     await lsp_client.initialize_session(params)
     yield
     await lsp_client.shutdown_session()
@@ -58,8 +64,7 @@ async def test_compose_target_typo_definition_completion_references(
     compose = open_document(
         client, (kiosk / "compose.yaml").as_uri(), compose_text, language_id="dockercompose"
     )
-    bake_text = (kiosk / "docker-bake.hcl").read_text()
-    open_document(client, (kiosk / "docker-bake.hcl").as_uri(), bake_text, language_id="hcl")
+    bake_text = (kiosk / "docker-bake.hcl").read_text()  # not open: the workspace scan finds it
 
     published = await wait_publish(
         client, lambda p: p.uri == compose.uri and "UnknownBuildTarget" in _codes(p)
@@ -129,3 +134,61 @@ async def test_fixing_the_dockerfile_rechecks_the_open_compose_file(
     # Dockerfile features answer nothing in a Compose file
     hover = await client.text_document_hover_async(lsp.HoverParams(compose, lsp.Position(3, 6)))
     assert hover is None
+
+
+def _publishes(client: LanguageClient, uri: str) -> int:
+    return sum(1 for p in publish_log(client) if p.uri == uri)
+
+
+async def test_build_files_on_disk_are_checked_and_watched(
+    client: LanguageClient, kiosk: Path
+) -> None:
+    dockerfile = open_document(
+        client, (kiosk / "Dockerfile").as_uri(), (kiosk / "Dockerfile").read_text()
+    )
+    compose_uri = (kiosk / "compose.yaml").as_uri()
+    # read from disk, never opened: its diagnostics are published all the same
+    await wait_publish(client, lambda p: p.uri == compose_uri and _codes(p) == ["UnusedBuildArg"])
+    await wait_publish(client, lambda p: p.uri == dockerfile.uri)
+    before = _publishes(client, dockerfile.uri)
+    if client.dynamic_watch:  # type: ignore[attr-defined]
+        # the server asked to watch Compose, Bake and .env files (else didSave is what it has)
+        await until(lambda: bool(registrations(client)), 15)
+        (reg,) = registrations(client)[0].registrations
+        assert reg.method == lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES
+        globs = [w["globPattern"] for w in reg.register_options["watchers"]]
+        assert "**/.env" in globs and any("docker-bake" in str(g) for g in globs)
+    else:
+        assert not registrations(client)
+    compose = kiosk / "compose.yaml"
+    compose.write_text(compose.read_text().replace("target: worker", "target: wroker"))
+    client.workspace_did_change_watched_files(
+        lsp.DidChangeWatchedFilesParams(
+            [lsp.FileEvent(uri=compose_uri, type=lsp.FileChangeType.Changed)]
+        )
+    )
+    await wait_publish(client, lambda p: p.uri == compose_uri and "UnknownBuildTarget" in _codes(p))
+    # the Dockerfile it builds is checked again (its builds changed)
+    await until(lambda: _publishes(client, dockerfile.uri) > before, 15)
+    compose.unlink()
+    client.workspace_did_change_watched_files(
+        lsp.DidChangeWatchedFilesParams(
+            [lsp.FileEvent(uri=compose_uri, type=lsp.FileChangeType.Deleted)]
+        )
+    )
+    await wait_publish(client, lambda p: p.uri == compose_uri and not p.diagnostics)
+
+
+async def test_saving_an_open_compose_file_rechecks_the_dockerfile(
+    client: LanguageClient, kiosk: Path
+) -> None:
+    dockerfile = open_document(
+        client, (kiosk / "Dockerfile").as_uri(), (kiosk / "Dockerfile").read_text()
+    )
+    compose = kiosk / "compose.yaml"
+    doc = open_document(client, compose.as_uri(), compose.read_text(), language_id="dockercompose")
+    await wait_publish(client, lambda p: p.uri == dockerfile.uri)
+    before = _publishes(client, dockerfile.uri)
+    compose.write_text(compose.read_text().replace("target: prod", "target: debug"))
+    client.text_document_did_save(lsp.DidSaveTextDocumentParams(doc))
+    await until(lambda: _publishes(client, dockerfile.uri) > before, 15)
