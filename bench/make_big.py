@@ -15,8 +15,12 @@ order (seeded, so every run and every machine gets the same bytes):
 * concatenation stops once the instruction count, as counted by
   ``dockerfile.parse_string``, reaches the target (5,000 by default).
 
-Usage: ``python bench/make_big.py [--out PATH] [--target N] [--seed S]``.
-Other scripts call :func:`build_big` / :func:`ensure_big`.
+A second kind, ``--kind synthetic``, is made of stages that all repeat the
+same 11 instructions (only the stage name differs) until the target count;
+it has none of the corpus's variety, so every stage costs the same.
+
+Usage: ``python bench/make_big.py [--kind corpus|synthetic] [--out PATH] [--target N] [--seed S]``.
+Other scripts call :func:`build_big` / :func:`build_synthetic` / :func:`ensure_big`.
 """
 
 from __future__ import annotations
@@ -35,6 +39,25 @@ CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "files"
 DEFAULT_TARGET = 5000
 DEFAULT_SEED = 20240601
 DEFAULT_OUT = Path(tempfile.gettempdir()) / "dockerls-bench" / "big.Dockerfile"
+SYNTHETIC_OUT = DEFAULT_OUT.with_name("synthetic.Dockerfile")
+KINDS = ("corpus", "synthetic")
+
+# one stage of the synthetic file: 11 instructions, the kinds a typical
+# Dockerfile holds (package installs, a pipe, variables, an exec-form CMD)
+SYNTHETIC_STAGE = """\
+FROM debian:12 AS stage{n}
+ARG VERSION=1.2.3
+ENV APP_HOME=/opt/app PATH=/opt/app/bin:$PATH
+WORKDIR $APP_HOME
+RUN apt-get update && apt-get install -y curl ca-certificates git
+COPY requirements.txt ./
+RUN pip install -r requirements.txt && curl -fsSL https://example.com/tool-$VERSION.tgz | tar -xz
+COPY . .
+RUN cd src && make install
+EXPOSE 8080
+CMD ["app", "--port", "8080"]
+"""
+SYNTHETIC_STAGE_SIZE = 11
 
 _DIRECTIVE = re.compile(r"^[ \t]*#[ \t]*([A-Za-z][A-Za-z0-9_-]*)[ \t]*=[ \t]*(.*?)[ \t]*$")
 _KNOWN_DIRECTIVES = {"syntax", "escape", "check"}
@@ -186,11 +209,43 @@ def build_big(
     return big, stats
 
 
+def build_synthetic(target: int = DEFAULT_TARGET) -> tuple[str, BigStats]:
+    """Return (text, stats) of the synthetic file: ``target`` instructions,
+    stages of the same 11 instructions (the last one cut short if need be)."""
+    stages = -(-target // SYNTHETIC_STAGE_SIZE)
+    lines: list[str] = []
+    for n in range(stages):
+        lines += SYNTHETIC_STAGE.format(n=n).splitlines(keepends=True)
+    text = "".join(lines[:target])
+    kinds: collections.Counter[str] = collections.Counter(
+        ln.split(None, 1)[0] for ln in lines[:target]
+    )
+    stats = BigStats(
+        files_used=0,
+        instructions=target,
+        stages=kinds["FROM"],
+        lines=text.count("\n"),
+        bytes=len(text.encode("utf-8")),
+        code_points=len(text),
+        kinds=dict(kinds.most_common()),
+    )
+    return text, stats
+
+
 def ensure_big(
-    out: Path = DEFAULT_OUT, target: int = DEFAULT_TARGET, seed: int = DEFAULT_SEED
+    out: Path | None = None,
+    target: int = DEFAULT_TARGET,
+    seed: int = DEFAULT_SEED,
+    kind: str = "corpus",
 ) -> tuple[str, BigStats]:
-    """Build the big file and write it to ``out`` (always rebuilt; it is deterministic)."""
-    text, stats = build_big(target, seed)
+    """Build the big file of ``kind`` and write it to ``out`` (default: per
+    kind, in the temporary folder; always rebuilt, it is deterministic)."""
+    if kind == "synthetic":
+        text, stats = build_synthetic(target)
+        out = out or SYNTHETIC_OUT
+    else:
+        text, stats = build_big(target, seed)
+        out = out or DEFAULT_OUT
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text, encoding="utf-8", newline="\n")
     stats.path = str(out)
@@ -200,22 +255,28 @@ def ensure_big(
 def format_stats(stats: BigStats) -> str:
     kinds = ", ".join(f"{k} {v}" for k, v in list(stats.kinds.items())[:10])
     skipped = ", ".join(f"{k}: {v}" for k, v in stats.files_skipped.items()) or "none"
+    origin = (
+        f"from {stats.files_used} corpus files (skipped: {skipped})"
+        if stats.files_used
+        else f"synthetic: stages of the same {SYNTHETIC_STAGE_SIZE} instructions"
+    )
     return (
         f"big Dockerfile: {stats.path}\n"
         f"  {stats.instructions} instructions, {stats.stages} stages (FROM), "
         f"{stats.lines} lines, {stats.bytes:,} bytes\n"
-        f"  from {stats.files_used} corpus files (skipped: {skipped})\n"
+        f"  {origin}\n"
         f"  instruction kinds: {kinds}"
     )
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    ap.add_argument("--kind", choices=KINDS, default="corpus")
+    ap.add_argument("--out", type=Path, default=None, help="default: per kind, in $TMPDIR")
     ap.add_argument("--target", type=int, default=DEFAULT_TARGET)
     ap.add_argument("--seed", type=int, default=DEFAULT_SEED)
     args = ap.parse_args(argv)
-    _, stats = ensure_big(args.out, args.target, args.seed)
+    _, stats = ensure_big(args.out, args.target, args.seed, args.kind)
     print(format_stats(stats))
     return 0
 

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from dockerls.analysis.buildview import build_views
+from dockerls.analysis.command_index import command_words
 from dockerls.analysis.facts import NO_FACTS, Facts
 from dockerls.analysis.model import Model, Stage, build_model, default_shell, shell_walk
 from dockerls.analysis.options import NO_OPTIONS, RuleOptions
@@ -156,6 +157,8 @@ class Linter:
         self._experimental_codes = frozenset(r.code for r in self.rules if r.experimental)
         # per instruction node, keyed by the shell in force
         self._instr_cache: IdentityCache[tuple[Violation, ...]] = IdentityCache(1 << 30)
+        # per item node: its findings once file rules' joined them (see _finish)
+        self._file_cache: IdentityCache[tuple[Violation, ...]] = IdentityCache(1 << 30)
         self._stage_cache: dict[tuple[Any, ...], _StageResult] = {}
         self._casing_cache: dict[tuple[int, ...], tuple[int, int]] = {}
         self._casing_totals = (0, 0)  # (lowercase, uppercase) keywords in the last parse
@@ -196,8 +199,8 @@ class Linter:
         if self._active_for == directive:
             return
         self._active_for = directive
-        self._instr_rules: dict[str, list[Rule]] = {}
-        self._instr_rules_all: list[Rule] = []
+        by_kind: dict[str, list[Rule]] = {}
+        every: list[Rule] = []
         self._stage_rules: list[Rule] = []
         self._file_rules: list[Rule] = []
         for r in self.rules:
@@ -206,15 +209,21 @@ class Linter:
             scope = r.scope
             if scope == "instruction":
                 if r.kinds is None:
-                    self._instr_rules_all.append(r)
+                    every.append(r)
                 else:
                     for k in r.kinds:
-                        self._instr_rules.setdefault(k, []).append(r)
+                        by_kind.setdefault(k, []).append(r)
             elif scope == "stage":
                 self._stage_rules.append(r)
             else:
                 self._file_rules.append(r)
+        # instruction name -> the rules to run on it (its kind's, then all kinds')
+        self._instr_rules: dict[str, tuple[Rule, ...]] = {
+            k: (*rs, *every) for k, rs in by_kind.items()
+        }
+        self._instr_rules_all = tuple(every)
         self._instr_cache.clear()
+        self._file_cache.clear()
         self._stage_cache = {}
 
     def _violation(self, rule: Rule, f: Finding) -> Violation:
@@ -226,9 +235,12 @@ class Linter:
         try:
             return list(fn(*args))
         except Exception as exc:  # a failing rule never hides the others
-            log.exception("rule %s failed", rule.code)
-            self.rule_errors.append((rule.code, f"{type(exc).__name__}: {exc}"))
+            self._failed(rule, exc)
             return []
+
+    def _failed(self, rule: Rule, exc: Exception) -> None:
+        log.exception("rule %s failed", rule.code)
+        self.rule_errors.append((rule.code, f"{type(exc).__name__}: {exc}"))
 
     def _instruction_violations(
         self, inst: Instruction, shell: tuple[str, ...], escape: str
@@ -242,12 +254,23 @@ class Linter:
             targets.append((inst.sub, True))
         for target, onbuild in targets:
             ctx = InstructionContext(shell, escape, onbuild)
-            rules = self._instr_rules.get(target.name, ())
-            for r in (*rules, *self._instr_rules_all):
+            rules = self._instr_rules.get(target.name, self._instr_rules_all)
+            # the dispatch index: rules that read commands run only on RUNs
+            # that mention one of theirs
+            words = command_words(target) if target.name == "RUN" else None
+            exec_run = _exec_run(target)
+            for r in rules:
                 if onbuild and not r.onbuild:
                     continue
-                for f in self._run(r, r.check_instruction, target, ctx):
-                    if f.fix is not None and _exec_run(target):
+                if words is not None and r.commands is not None and r.commands.isdisjoint(words):
+                    continue
+                try:
+                    found = list(r.check_instruction(target, ctx))
+                except Exception as exc:  # a failing rule never hides the others
+                    self._failed(r, exc)
+                    continue
+                for f in found:
+                    if f.fix is not None and exec_run:
                         f = replace(f, fix=None)  # see _exec_run
                     out.append(self._violation(r, f))
         for x in inst.issues:
@@ -259,6 +282,8 @@ class Linter:
         """Drop entries of vanished nodes once the cache outgrows the document."""
         if len(self._instr_cache) > 2 * len(items) + 256:
             self._instr_cache.retain(items)
+        if len(self._file_cache) > 2 * len(items) + 256:
+            self._file_cache.retain(items)
 
     # ------------------------------------------------------------------
     def lint(self, p: Parse, model: Model | None = None, facts: Facts = NO_FACTS) -> LintResult:
@@ -354,22 +379,39 @@ class Linter:
         segments: list[_Segment],
     ) -> LintResult:
         """File rules (cheap by contract: ShellCheck's is one), through the
-        same suppression as the others, and `global ignore` pragmas."""
+        same suppression as the others, and `global ignore` pragmas.
+
+        An item's merged findings are cached on its node while its file-rule
+        findings (the same objects: ShellCheck's mapping reuses them for
+        scripts an edit didn't touch), its pragmas and its other findings
+        stay the same, so a keystroke runs the suppression only for the items
+        it changed, and hands the serialiser the very tuples it saw before."""
         per_item = base_per_item
-        found = self._file_violations(model)
+        found = self._file_findings(model)
         if found:
             per_item = dict(base_per_item)
+            items = model.parse.items
             firsts = [seg.first for seg in segments]
+            cache = self._file_cache
+            no_codes: frozenset[str] = frozenset()
             for idx, raw in found.items():
                 k = bisect_right(firsts, idx) - 1
                 if k >= 0 and idx < segments[k].end:
                     res = segments[k].result
-                    local = res.next_ignore.get(idx - segments[k].first, frozenset())
-                    kept = self._keep(raw, local, res.stage_ignore)
+                    local = res.next_ignore.get(idx - segments[k].first, no_codes)
+                    stage_ignore = res.stage_ignore
                 else:  # before the first segment: the header's directives
-                    kept = self._keep(raw, frozenset(), frozenset())
-                if kept:
-                    per_item[idx] = tuple(sorted((*per_item.get(idx, ()), *kept), key=_sort_key))
+                    local = stage_ignore = no_codes
+                base = per_item.get(idx, ())
+                key = (raw, local, stage_ignore, base)
+                merged = cache.get(items[idx], key)
+                if merged is None:
+                    violations = [self._violation(r, f) for r, f in raw]
+                    kept = self._keep(violations, local, stage_ignore)
+                    merged = tuple(sorted((*base, *kept), key=_sort_key)) if kept else base
+                    cache.put(items[idx], key, merged)
+                if merged:
+                    per_item[idx] = merged
         if self.config.disable_ignore_pragma:
             global_ignores = frozenset()
         if global_ignores:
@@ -381,15 +423,15 @@ class Linter:
             per_item = out
         return LintResult(model, per_item, list(self.rule_errors), global_ignores)
 
-    def _file_violations(self, model: Model) -> dict[int, list[Violation]]:
+    def _file_findings(self, model: Model) -> dict[int, tuple[tuple[Rule, Finding], ...]]:
         """The file rules' findings per item, before suppression."""
         n = len(model.parse.items)
-        found: dict[int, list[Violation]] = {}
+        found: dict[int, list[tuple[Rule, Finding]]] = {}
         for r in self._file_rules:
             for f in self._run(r, r.check_file, model):
                 if 0 <= f.item < n:
-                    found.setdefault(f.item, []).append(self._violation(r, f))
-        return found
+                    found.setdefault(f.item, []).append((r, f))
+        return {i: tuple(fs) for i, fs in found.items()}
 
     def _lint_incremental(
         self, p: Parse, directive: _Directive, facts: Facts, stage_inputs: tuple[Any, ...]
@@ -548,7 +590,10 @@ class Linter:
             if vs:
                 raw[i - first] = list(vs)
         if st is not None:
+            words = _stage_words(steps)
             for r in self._stage_rules:
+                if words is not None and r.commands is not None and r.commands.isdisjoint(words):
+                    continue  # the dispatch index: no RUN of the stage calls its commands
                 for f in self._run(r, r.check_stage, st, model):
                     if first <= f.item < end:
                         if f.fix is not None and _exec_run(p.items[f.item]):
@@ -684,6 +729,20 @@ def _exec_run(it: object) -> bool:
         return False
     target = it.sub if it.name == "ONBUILD" and it.sub is not None else it
     return target.name == "RUN" and target.json
+
+
+def _stage_words(steps: Sequence[tuple[int, Instruction, Any]]) -> frozenset[str] | None:
+    """The words of every RUN of a stage (ONBUILD RUN included), for the
+    dispatch index; None when one of them can't be read lexically."""
+    words: set[str] = set()
+    for _i, it, _shell in steps:
+        target = it.sub if it.name == "ONBUILD" and it.sub is not None else it
+        if target.name == "RUN":
+            found = command_words(target)
+            if found is None:
+                return None
+            words |= found
+    return frozenset(words)
 
 
 def _pragma_like(body: str) -> bool:

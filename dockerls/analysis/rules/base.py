@@ -153,6 +153,12 @@ class Rule:
     # unwrapped by the engine, so a RUN rule also sees ``ONBUILD RUN``.
     kinds: ClassVar[frozenset[str] | None] = None
     onbuild: ClassVar[bool] = True  # also run on ONBUILD triggers
+    # for rules that read the commands of RUNs: the command names (or words,
+    # ``pip`` for ``python -m pip``) without which the rule can't report, as
+    # :func:`~dockerls.analysis.shellview.command_words` spells them; the
+    # engine runs the rule only on RUNs (a stage rule: stages) whose text has
+    # one of them.  None: every RUN (rules that read no command, or all).
+    commands: ClassVar[frozenset[str] | None] = None
     experimental: ClassVar[bool] = False
     # duplicates: the BuildKit check or DL rule that finds the same thing
     same_as: ClassVar[tuple[str, ...]] = ()

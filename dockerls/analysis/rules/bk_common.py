@@ -57,20 +57,20 @@ def _distance(a: str, b: str) -> int:
 def suggest(name: str, options: Iterable[str]) -> str | None:
     """The closest known name, if one is close enough to be a likely typo."""
     best: str | None = None
-    best_d = 10**9
     low = name.lower()
+    limit = max(1, min(3, len(name) // 3))
+    best_d = limit + 1
     for opt in sorted(set(options)):
         if opt == name:
             continue
         if opt.lower() == low:
             return opt
+        if abs(len(opt) - len(name)) > limit:
+            continue  # at least that many edits apart: never close enough
         d = _distance(name, opt)
         if d < best_d:
             best, best_d = opt, d
-    if best is None:
-        return None
-    limit = max(1, min(3, len(name) // 3))
-    return best if best_d <= limit else None
+    return best
 
 
 def stage_refs(stage: Stage, model: Model) -> bool:

@@ -40,6 +40,7 @@ class PointlessCommand(Rule):
     severity = Severity.INFO
     group = "hadolint"
     kinds = frozenset({"RUN"})
+    commands = frozenset(POINTLESS)
 
     def check_instruction(self, inst: Instruction, ctx: InstructionContext) -> Iterable[Finding]:
         for rs, cmd in commands_named(inst, ctx.shell, *POINTLESS):

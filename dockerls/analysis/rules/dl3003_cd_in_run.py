@@ -51,6 +51,7 @@ class CdInRun(Rule):
     group = "hadolint"
     fix = FixAvailability.SOMETIMES
     kinds = frozenset({"RUN"})
+    commands = frozenset({"cd"})
 
     def check_instruction(self, inst: Instruction, ctx: InstructionContext) -> Iterable[Finding]:
         cmds = list(direct_commands(inst, ctx.shell))

@@ -38,6 +38,7 @@ class Sudo(Rule):
     severity = Severity.ERROR
     group = "hadolint"
     kinds = frozenset({"RUN"})
+    commands = frozenset({"sudo"})
 
     def check_instruction(self, inst: Instruction, ctx: InstructionContext) -> Iterable[Finding]:
         for rs, cmd in commands_named(inst, ctx.shell, "sudo"):

@@ -49,6 +49,7 @@ class AptUnpinnedPackage(Rule):
     group = "hadolint"
     fix = FixAvailability.NONE
     kinds = frozenset({"RUN"})
+    commands = frozenset({"apt-get"})
 
     def check_instruction(self, inst: Instruction, ctx: InstructionContext) -> Iterable[Finding]:
         for inv in apt_get_installs(inst, ctx.shell):

@@ -74,6 +74,7 @@ class AptListsNotDeleted(Rule):
     name = "apt-lists-not-deleted"
     severity = Severity.INFO
     group = "hadolint"
+    commands = frozenset({"apt-get", "apt"})
     fix = FixAvailability.SOMETIMES
 
     def check_stage(self, stage: Stage, model: Model) -> Iterable[Finding]:

@@ -103,6 +103,7 @@ class CopiedArchiveExtracted(Rule):
     name = "copied-archive-extracted"
     severity = Severity.INFO
     group = "hadolint"
+    commands = frozenset({"tar", "gzip", "xz", "bzip2"}) | _DECOMPRESSORS
 
     def check_stage(self, stage: Stage, model: Model) -> Iterable[Finding]:
         pending: dict[str, list[tuple[int, Span]]] = {}

@@ -53,6 +53,7 @@ class PipUnpinnedPackage(Rule):
     group = "hadolint"
     fix = FixAvailability.NONE
     kinds = frozenset({"RUN"})
+    commands = frozenset({"pip", "pipx"})
 
     def check_instruction(self, inst: Instruction, ctx: InstructionContext) -> Iterable[Finding]:
         for inv in pip_installs(inst, ctx.shell):

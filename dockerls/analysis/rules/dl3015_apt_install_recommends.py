@@ -45,6 +45,7 @@ class AptInstallRecommends(Rule):
     group = "hadolint"
     fix = FixAvailability.ALWAYS
     kinds = frozenset({"RUN"})
+    commands = frozenset({"apt-get"})
 
     def check_instruction(self, inst: Instruction, ctx: InstructionContext) -> Iterable[Finding]:
         for inv in apt_get_installs(inst, ctx.shell):

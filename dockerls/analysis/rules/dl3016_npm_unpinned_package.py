@@ -79,6 +79,7 @@ class NpmUnpinnedPackage(Rule):
     group = "hadolint"
     fix = FixAvailability.NONE
     kinds = frozenset({"RUN"})
+    commands = frozenset({"npm"})
 
     def check_instruction(self, inst: Instruction, ctx: InstructionContext) -> Iterable[Finding]:
         for inv in invocations(inst, ctx.shell, ("npm",), ("install",), _TAKES_VALUE):

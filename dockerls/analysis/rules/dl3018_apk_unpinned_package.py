@@ -46,6 +46,7 @@ class ApkUnpinnedPackage(Rule):
     group = "hadolint"
     fix = FixAvailability.NONE
     kinds = frozenset({"RUN"})
+    commands = frozenset({"apk"})
 
     def check_instruction(self, inst: Instruction, ctx: InstructionContext) -> Iterable[Finding]:
         for inv in invocations(inst, ctx.shell, ("apk",), ("add",), APK_TAKES_VALUE):

@@ -50,6 +50,7 @@ class ApkWithoutNoCache(Rule):
     group = "hadolint"
     fix = FixAvailability.ALWAYS
     kinds = frozenset({"RUN"})
+    commands = frozenset({"apk"})
 
     def check_instruction(self, inst: Instruction, ctx: InstructionContext) -> Iterable[Finding]:
         for inv in invocations(inst, ctx.shell, ("apk",), ("add",), APK_TAKES_VALUE):

@@ -66,6 +66,7 @@ class AptInScripts(Rule):
     group = "hadolint"
     fix = FixAvailability.SOMETIMES
     kinds = frozenset({"RUN"})
+    commands = frozenset({"apt"})
 
     def check_instruction(self, inst: Instruction, ctx: InstructionContext) -> Iterable[Finding]:
         for rs, cmd in pm_commands(inst, ctx.shell, "apt"):

@@ -66,6 +66,7 @@ class GemUnpinnedPackage(Rule):
     group = "hadolint"
     fix = FixAvailability.NONE
     kinds = frozenset({"RUN"})
+    commands = frozenset({"gem"})
 
     def check_instruction(self, inst: Instruction, ctx: InstructionContext) -> Iterable[Finding]:
         for inv in invocations(inst, ctx.shell, ("gem",), ("install", "i"), _TAKES_VALUE):

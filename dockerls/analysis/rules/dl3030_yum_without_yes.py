@@ -42,6 +42,7 @@ class YumWithoutYes(Rule):
     group = "hadolint"
     fix = FixAvailability.ALWAYS
     kinds = frozenset({"RUN"})
+    commands = frozenset({"yum"})
 
     def check_instruction(self, inst: Instruction, ctx: InstructionContext) -> Iterable[Finding]:
         return rpm_without_yes(inst, ctx.shell, ("yum",), YUM_INSTALL)

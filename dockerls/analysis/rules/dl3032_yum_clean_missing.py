@@ -45,6 +45,7 @@ class YumCleanMissing(Rule):
     group = "hadolint"
     fix = FixAvailability.SOMETIMES
     kinds = frozenset({"RUN"})
+    commands = frozenset({"yum"})
 
     def check_instruction(self, inst: Instruction, ctx: InstructionContext) -> Iterable[Finding]:
         return rpm_clean_missing(inst, ctx.shell, ("yum",), "/var/cache/yum", _CLEANS)

@@ -47,6 +47,7 @@ class ZypperWithoutNonInteractive(Rule):
     group = "hadolint"
     fix = FixAvailability.ALWAYS
     kinds = frozenset({"RUN"})
+    commands = frozenset({"zypper"})
 
     def check_instruction(self, inst: Instruction, ctx: InstructionContext) -> Iterable[Finding]:
         for inv in invocations(inst, ctx.shell, ("zypper",), _SUBS, ZYPPER_TAKES_VALUE):

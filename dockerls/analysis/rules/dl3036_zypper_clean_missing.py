@@ -65,6 +65,7 @@ class ZypperCleanMissing(Rule):
     group = "hadolint"
     fix = FixAvailability.SOMETIMES
     kinds = frozenset({"RUN"})
+    commands = frozenset({"zypper"})
 
     def check_instruction(self, inst: Instruction, ctx: InstructionContext) -> Iterable[Finding]:
         if any(covers(t, _CACHE) for t in cache_targets(inst)):

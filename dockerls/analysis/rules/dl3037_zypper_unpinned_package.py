@@ -47,6 +47,7 @@ class ZypperUnpinnedPackage(Rule):
     group = "hadolint"
     fix = FixAvailability.NONE
     kinds = frozenset({"RUN"})
+    commands = frozenset({"zypper"})
 
     def check_instruction(self, inst: Instruction, ctx: InstructionContext) -> Iterable[Finding]:
         for inv in invocations(inst, ctx.shell, ("zypper",), ZYPPER_INSTALL, ZYPPER_TAKES_VALUE):

@@ -46,6 +46,7 @@ class DnfWithoutYes(Rule):
     group = "hadolint"
     fix = FixAvailability.ALWAYS
     kinds = frozenset({"RUN"})
+    commands = frozenset(_PROMPTING)
 
     def check_instruction(self, inst: Instruction, ctx: InstructionContext) -> Iterable[Finding]:
         return rpm_without_yes(inst, ctx.shell, _PROMPTING, YUM_INSTALL)

@@ -46,6 +46,7 @@ class DnfCleanMissing(Rule):
     group = "hadolint"
     fix = FixAvailability.SOMETIMES
     kinds = frozenset({"RUN"})
+    commands = frozenset(DNF_NAMES)
 
     def check_instruction(self, inst: Instruction, ctx: InstructionContext) -> Iterable[Finding]:
         return rpm_clean_missing(inst, ctx.shell, DNF_NAMES, "/var/cache/dnf", _CLEANS)

@@ -42,6 +42,7 @@ class DnfUnpinnedPackage(Rule):
     group = "hadolint"
     fix = FixAvailability.NONE
     kinds = frozenset({"RUN"})
+    commands = frozenset(DNF_NAMES)
 
     def check_instruction(self, inst: Instruction, ctx: InstructionContext) -> Iterable[Finding]:
         return rpm_unpinned(inst, ctx.shell, DNF_NAMES)

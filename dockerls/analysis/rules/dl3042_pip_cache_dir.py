@@ -53,6 +53,7 @@ class PipCacheDir(Rule):
     name = "pip-cache-dir-kept"
     severity = Severity.WARNING
     group = "hadolint"
+    commands = frozenset({"pip"})
     fix = FixAvailability.ALWAYS
 
     def check_stage(self, stage: Stage, model: Model) -> Iterable[Finding]:

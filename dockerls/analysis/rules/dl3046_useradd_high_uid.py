@@ -39,6 +39,7 @@ class UseraddHighUid(Rule):
     name = "useradd-high-uid"
     severity = Severity.WARNING
     group = "hadolint"
+    commands = frozenset({"useradd"})
     fix = FixAvailability.ALWAYS
 
     def check_stage(self, stage: Stage, model: Model) -> Iterable[Finding]:

@@ -59,6 +59,7 @@ class WgetProgress(Rule):
     group = "hadolint"
     fix = FixAvailability.ALWAYS
     kinds = frozenset({"RUN"})
+    commands = frozenset({"wget"})
 
     def check_instruction(self, inst: Instruction, ctx: InstructionContext) -> Iterable[Finding]:
         for rs, cmd in commands_named(inst, ctx.shell, "wget"):

@@ -71,6 +71,7 @@ class YarnCacheNotCleaned(Rule):
     name = "yarn-cache-not-cleaned"
     severity = Severity.INFO
     group = "hadolint"
+    commands = frozenset({"yarn"})
     fix = FixAvailability.SOMETIMES
 
     def check_stage(self, stage: Stage, model: Model) -> Iterable[Finding]:

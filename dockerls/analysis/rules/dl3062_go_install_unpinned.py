@@ -71,6 +71,7 @@ class GoInstallUnpinned(Rule):
     group = "hadolint"
     fix = FixAvailability.NONE
     kinds = frozenset({"RUN"})
+    commands = frozenset({"go"})
 
     def check_instruction(self, inst: Instruction, ctx: InstructionContext) -> Iterable[Finding]:
         for inv in invocations(inst, ctx.shell, ("go",), ("install", "get"), _TAKES_VALUE):

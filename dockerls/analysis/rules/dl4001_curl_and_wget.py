@@ -33,6 +33,7 @@ class CurlAndWget(Rule):
     name = "curl-and-wget"
     severity = Severity.WARNING
     group = "hadolint"
+    commands = frozenset({"curl", "wget"})
 
     def check_stage(self, stage: Stage, model: Model) -> Iterable[Finding]:
         seen: set[str] = set()

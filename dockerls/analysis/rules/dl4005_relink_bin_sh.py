@@ -35,6 +35,7 @@ class RelinkBinSh(Rule):
     severity = Severity.WARNING
     group = "hadolint"
     kinds = frozenset({"RUN"})
+    commands = frozenset({"ln"})
 
     def check_instruction(self, inst: Instruction, ctx: InstructionContext) -> Iterable[Finding]:
         for rs, cmd in commands_named(inst, ctx.shell, "ln"):

@@ -41,6 +41,7 @@ class PipeWithoutPipefail(Rule):
     severity = Severity.WARNING
     group = "hadolint"
     kinds = frozenset({"RUN"})
+    commands = frozenset({"|"})  # a pipeline needs a pipe character
 
     def check_instruction(self, inst: Instruction, ctx: InstructionContext) -> Iterable[Finding]:
         if shell_dialect(ctx.shell) != "posix" or _sets_pipefail(ctx.shell[1:]):

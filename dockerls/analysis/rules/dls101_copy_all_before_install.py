@@ -105,6 +105,23 @@ class CopyAllBeforeInstall(Rule):
     name = "copy-all-before-install"
     severity = Severity.INFO
     group = "best-practice"
+    commands = frozenset(
+        {
+            "pip",
+            "pip3",
+            "npm",
+            "yarn",
+            "pnpm",
+            "go",
+            "bundle",
+            "composer",
+            "poetry",
+            "pipenv",
+            "cargo",
+            "mvn",
+            "mvnw",
+        }
+    )
 
     def check_stage(self, stage: Stage, model: Model) -> Iterable[Finding]:
         copy = next(whole_context_copies(stage), None)

@@ -117,6 +117,10 @@ class BuildToolsInFinalImage(Rule):
     name = "build-tools-in-final-image"
     severity = Severity.INFO
     group = "best-practice"
+    commands = frozenset(
+        {n for names, _subs, _takes in _INSTALLERS for n in names}
+        | {"go", "cargo", "mvn", "mvnw", "gradle", "gradlew", "dotnet"}
+    )
 
     def check_stage(self, stage: Stage, model: Model) -> Iterable[Finding]:
         if len(model.stages) != 1 or stage.base_stage is not None:

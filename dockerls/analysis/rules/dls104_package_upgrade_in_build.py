@@ -55,6 +55,7 @@ class PackageUpgradeInBuild(Rule):
     severity = Severity.INFO
     group = "best-practice"
     kinds = frozenset({"RUN"})
+    commands = frozenset(_UPGRADES)
 
     def check_instruction(self, inst: Instruction, ctx: InstructionContext) -> Iterable[Finding]:
         for rs, cmd in pm_commands(inst, ctx.shell, *_UPGRADES):

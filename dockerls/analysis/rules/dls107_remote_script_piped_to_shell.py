@@ -42,6 +42,7 @@ class RemoteScriptPipedToShell(Rule):
     severity = Severity.WARNING
     group = "best-practice"
     kinds = frozenset({"RUN"})
+    commands = _DOWNLOADERS
 
     def check_instruction(self, inst: Instruction, ctx: InstructionContext) -> Iterable[Finding]:
         for rs in run_scripts(inst, ctx.shell):

@@ -82,6 +82,7 @@ class WorldWritablePermissions(Rule):
     group = "best-practice"
     fix = FixAvailability.SOMETIMES
     kinds = frozenset({"RUN", "COPY", "ADD"})
+    commands = frozenset({"chmod"})  # RUNs only: COPY and ADD always run
 
     def check_instruction(self, inst: Instruction, ctx: InstructionContext) -> Iterable[Finding]:
         if inst.name in ("COPY", "ADD"):

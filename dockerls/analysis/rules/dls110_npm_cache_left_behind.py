@@ -72,6 +72,7 @@ class NpmCacheLeftBehind(Rule):
     name = "npm-cache-left-behind"
     severity = Severity.INFO
     group = "best-practice"
+    commands = frozenset({"npm"})
     fix = FixAvailability.SOMETIMES
 
     def check_stage(self, stage: Stage, model: Model) -> Iterable[Finding]:

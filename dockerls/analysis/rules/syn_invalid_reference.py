@@ -44,13 +44,12 @@ class InvalidReference(Rule):
         span = stage.image_span
         if span is not None and stage.image and stage.base_stage is None:
             yield from _check(stage.image, span, model.escape, stage.first)
-        names = {st.name.lower() for st in model.stages if st.name}
         for i, inst in stage.instructions:
             if i == stage.first or not (inst.flags and inst.name in ("COPY", "RUN")):
                 continue
             for value, vspan in _from_values(inst):
                 if (
-                    value.lower() in names
+                    model.stage_named(value) is not None
                     or value.isdigit()
                     or "$" in value
                     or not value[:1].isalnum()  # InvalidFromValue's

@@ -1,0 +1,77 @@
+"""The engine's dispatch index (``Rule.commands`` + ``command_words``) only
+skips work: over the corpus, every rule run on every RUN finds the same."""
+
+from __future__ import annotations
+
+import pytest
+
+from dockerls.analysis import engine
+from dockerls.analysis.command_index import command_words
+from dockerls.analysis.engine import Linter
+from dockerls.analysis.rules import RULES
+from dockerls.syntax.nodes import Instruction
+from dockerls.syntax.parser import parse
+from tests.support import corpus_files
+
+
+def _findings(text: str) -> list[tuple[int, str, int, int, str]]:
+    result = Linter().lint(parse(text))
+    return [(i, v.code, v.span.start, v.span.end, v.message) for i, v in result.all()]
+
+
+def test_index_finds_what_running_every_rule_finds(monkeypatch: pytest.MonkeyPatch) -> None:
+    texts = [p.read_text(encoding="utf-8", errors="replace") for p in corpus_files()[::2]]
+    indexed = [_findings(t) for t in texts]
+    monkeypatch.setattr(engine, "command_words", lambda inst: None)  # no index: every rule runs
+    everything = [_findings(t) for t in texts]
+    differ = [
+        (str(i), sorted(set(a) ^ set(b))[:3])
+        for i, (a, b) in enumerate(zip(indexed, everything, strict=True))
+        if a != b
+    ]
+    assert not differ, differ
+    # the index did skip rules on this sample (else the comparison shows nothing)
+    assert any(r.commands for r in RULES)
+
+
+def test_forgotten_command_changes_findings(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The comparison can fail: DL3008 declaring only `apt` loses its finding."""
+    text = "FROM debian:12\nRUN apt-get install -y curl\n"
+    assert any(code == "DL3008" for _i, code, *_ in _findings(text))
+    dl3008 = next(r for r in RULES if r.code == "DL3008")
+    monkeypatch.setattr(type(dl3008), "commands", frozenset({"apt"}))
+    assert not any(code == "DL3008" for _i, code, *_ in _findings(text))
+
+
+def _run(text: str) -> Instruction:
+    it = parse(text).items[-1]
+    assert isinstance(it, Instruction)
+    return it
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        ("RUN /usr/bin/apt-get install x", "apt-get"),
+        ('RUN "apt"-get install x', "apt-get"),
+        ("RUN a'p't-get install x", "apt-get"),
+        ("RUN ap\\t-get install x", "apt-get"),
+        ("RUN 'C:\\tools\\apt-get' install x", "apt-get"),
+        ("RUN APT-GET install x", "apt-get"),
+        ("RUN pip3.12 install x", "pip"),
+        ("RUN python3 -m pip install x", "pip"),
+        ("RUN apt-get.exe install x", "apt-get"),
+        ('RUN ["apt-get", "install", "x"]', "apt-get"),
+        ("RUN <<EOF\nset -e\nyum install x\nEOF\n", "yum"),
+        ("RUN <<EOF\napt-\\\nget install x\nEOF\n", "apt-get"),
+        ("RUN sudo -u me sh -c 'apk add x'", "apk"),
+    ],
+)
+def test_command_words_read_spellings_of_a_name(text: str, word: str) -> None:
+    words = command_words(_run(text))
+    assert words is not None and word in words
+
+
+@pytest.mark.parametrize("text", ['RUN ["\\u0061pt-get", "install"]', "RUN $'apt-get' install"])
+def test_command_words_give_up_where_lexing_could_miss(text: str) -> None:
+    assert command_words(_run(text)) is None
