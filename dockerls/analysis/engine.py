@@ -28,7 +28,7 @@ import logging
 from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from dockerls.analysis.buildview import build_views
 from dockerls.analysis.command_index import command_words
@@ -52,6 +52,7 @@ from dockerls.syntax.parser import Parse
 log = logging.getLogger(__name__)
 
 SYNTAX_GROUP = "syntax"
+V = TypeVar("V")
 
 
 @dataclass(frozen=True)
@@ -88,12 +89,21 @@ class _Directive:
     experimental: frozenset[str] | str = frozenset()
 
 
+@dataclass(frozen=True, slots=True)
+class _Pinned(Generic[V]):
+    """A cache value with the objects whose ids make up its key: while the
+    entry lives they live, so their ids can't be reused by new objects."""
+
+    pins: object
+    value: V
+
+
 @dataclass
 class _Last:
     """What the previous lint left behind, for the incremental fast path.
 
-    It holds the previous parse, so the item ids in the stage and casing cache
-    keys can't be reused by new objects while those caches live."""
+    It holds the previous parse, so ``Parse.parent_id`` of the next one can
+    be compared with ``id(parse)`` safely."""
 
     parse: Parse
     model: Model
@@ -159,8 +169,11 @@ class Linter:
         self._instr_cache: IdentityCache[tuple[Violation, ...]] = IdentityCache(1 << 30)
         # per item node: its findings once file rules' joined them (see _finish)
         self._file_cache: IdentityCache[tuple[Violation, ...]] = IdentityCache(1 << 30)
-        self._stage_cache: dict[tuple[Any, ...], _StageResult] = {}
-        self._casing_cache: dict[tuple[int, ...], tuple[int, int]] = {}
+        # keyed by the ids of a segment's items (and of the result it builds
+        # on); each entry holds those objects (``_Pinned``), so no id in a
+        # live key can belong to a new object
+        self._stage_cache: dict[tuple[Any, ...], _Pinned[_StageResult]] = {}
+        self._casing_cache: dict[tuple[int, ...], _Pinned[tuple[int, int]]] = {}
         self._casing_totals = (0, 0)  # (lowercase, uppercase) keywords in the last parse
         self._active_for: _Directive | None = None
         self._last: _Last | None = None
@@ -320,7 +333,7 @@ class Linter:
                 ),
             )
 
-        new_stage_cache: dict[tuple[Any, ...], _StageResult] = {}
+        new_stage_cache: dict[tuple[Any, ...], _Pinned[_StageResult]] = {}
         recorded: list[_Segment] = []
         global_ignores: set[str] = set()
         stage_results: list[_StageResult] = []
@@ -334,26 +347,29 @@ class Linter:
         for first, end, st in segments:
             if first >= end:
                 continue
-            base_key: Any = None
+            base: _StageResult | None = None
             shell_in = shell0
             parent = model.parent_stage(st) if st is not None else None
             if parent is not None:
-                base_key = id(stage_results[parent.index])
+                base = stage_results[parent.index]
                 shell_in = shells_out[parent.index]
             above = first - 1
             while above >= 0 and isinstance(items[above], Comment):
                 above -= 1
+            seg_items = items[above + 1 : end]
             key = (
-                tuple(map(id, items[above + 1 : end])),
-                base_key,
+                tuple(map(id, seg_items)),
+                id(base),
                 global_key,
                 None if st is None else (st.index, st.is_last),
                 shell_in,
             )
-            res = self._stage_cache.get(key)
-            if res is None:
+            hit = self._stage_cache.get(key)
+            if hit is None:
                 res = self._lint_segment(p, model, first, end, st, shell_in)
-            new_stage_cache[key] = res
+                hit = _Pinned((seg_items, base), res)
+            res = hit.value
+            new_stage_cache[key] = hit
             recorded.append(
                 _Segment(first, end, st, res, shell_in, None if parent is None else parent.index)
             )
@@ -549,13 +565,14 @@ class Linter:
         """Whether lowercase keywords are the majority (cached per stage)."""
         items = model.parse.items
         lower = upper = 0
-        new: dict[tuple[int, ...], tuple[int, int]] = {}
+        new: dict[tuple[int, ...], _Pinned[tuple[int, int]]] = {}
         bounds = [(model.parse.header, model.stages[0].first if model.stages else len(items))]
         bounds += [(st.first, st.end) for st in model.stages]
         for first, end in bounds:
-            key = tuple(map(id, items[first:end]))
-            counts = self._casing_cache.get(key)
-            if counts is None:
+            seg_items = items[first:end]
+            key = tuple(map(id, seg_items))
+            hit = self._casing_cache.get(key)
+            if hit is None:
                 lo = up = 0
                 for it in items[first:end]:
                     if isinstance(it, Instruction):
@@ -564,8 +581,9 @@ class Linter:
                             lo += 1
                         elif kw.isupper():
                             up += 1
-                counts = (lo, up)
-            new[key] = counts
+                hit = _Pinned(seg_items, (lo, up))
+            new[key] = hit
+            counts = hit.value
             lower += counts[0]
             upper += counts[1]
         self._casing_cache = new
