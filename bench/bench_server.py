@@ -2,14 +2,21 @@
 
 For each server, in the same run and one after the other (never concurrently):
 
-1. start it over stdio, ``initialize`` (timed), open the ~5,000-instruction file
-   from ``make_big.py`` and wait for its first diagnostics (timed);
+0. cold opens: for each of the files ``OPEN_FILES`` names (1,000 corpus-built
+   instructions, 5,000 corpus-built, 5,000 synthetic), ``--open-runs`` fresh
+   processes: initialize, open it, and time the first diagnostics, to their
+   first byte and to the parsed message;
+1. start it over stdio, ``initialize`` (timed), open the session file
+   (``--kind``: the 5,000-instruction synthetic file by default; ShellCheck
+   on for dockerls unless ``--no-shellcheck``, its first run awaited) and wait
+   for its first diagnostics (timed);
 2. a few warm-up edits and requests (not recorded);
 3. ``--edits`` one-character edits (insert a character, then delete it again)
    at varied places: inside a RUN argument, in a comment, in a FROM tag, in an
    ENV value, in a COPY path, on an empty line; early, middle and late in the
    file. Each is timed from just before the incremental ``didChange`` is written
-   to the moment the ``publishDiagnostics`` for that version has been read;
+   to the first byte of the ``publishDiagnostics`` for that version, and to
+   the moment it has been read and parsed;
 4. ``--requests`` completion requests (start of an empty line, after ``$``,
    after ``RUN --``) and as many hover requests (on an instruction keyword, on
    a variable), timed from request written to response read.
@@ -17,7 +24,8 @@ For each server, in the same run and one after the other (never concurrently):
 Reports medians and p90 per server and the ratio dockerls/peer (below 1 means
 dockerls is faster), prints a table and writes JSON to ``bench/results/``.
 
-Usage: ``python bench/bench_server.py [--only dockerls|peer] [--edits N] [--json PATH]``
+Usage: ``python bench/bench_server.py [--only dockerls|peer] [--edits N] [--open-runs N]
+[--kind synthetic|corpus] [--no-shellcheck] [--json PATH]``
 """
 
 from __future__ import annotations
@@ -52,7 +60,7 @@ from lsp_client import (
     OpenDocument,
     ServerExited,
 )
-from make_big import DEFAULT_OUT, DEFAULT_TARGET, ensure_big, format_stats
+from make_big import DEFAULT_OUT, DEFAULT_TARGET, KINDS, SYNTHETIC_OUT, ensure_big, format_stats
 from sites import COMPLETION_SITES, EDIT_SITES, FRACTIONS, HOVER_SITES, EditSite, RequestSite
 
 SERVERS: dict[str, list[str]] = {"dockerls": DOCKERLS_COMMAND, "peer": PEER_COMMAND}
@@ -69,12 +77,85 @@ def _result_size(result: Any) -> int:
     return 1
 
 
-async def _edit_pair(doc: OpenDocument, site: EditSite, fraction: float) -> list[float]:
-    """Insert a character at the site, then delete it; returns both latencies (ms)."""
+async def _edit_pair(
+    doc: OpenDocument, site: EditSite, fraction: float
+) -> list[tuple[float, float]]:
+    """Insert a character at the site, then delete it; returns both
+    latencies (ms) as (to the parsed publish, to its first byte)."""
     offset = site.locate(doc.text, fraction)
-    _, ns_insert = await doc.edit_and_wait(offset, offset, site.char, timeout=300)
-    _, ns_delete = await doc.edit_and_wait(offset, offset + 1, "", timeout=300)
-    return [ns_insert / 1e6, ns_delete / 1e6]
+    out = []
+    for start, end, text in ((offset, offset, site.char), (offset, offset + 1, "")):
+        pub, ns = await doc.edit_and_wait(start, end, text, timeout=300)
+        first_byte = ns - (pub.received_ns - pub.first_byte_ns)
+        out.append((ns / 1e6, first_byte / 1e6))
+    return out
+
+
+# the cold-open rows: (label, kind, instructions)
+OPEN_FILES = (
+    ("1,000 instructions (corpus-built)", "corpus", 1000),
+    ("5,000 instructions (corpus-built)", "corpus", DEFAULT_TARGET),
+    ("5,000 instructions (synthetic)", "synthetic", DEFAULT_TARGET),
+)
+
+
+async def bench_open(
+    name: str, cmd: list[str], path: Path, text: str, encodings: tuple[str, ...], init_options: Any
+) -> tuple[float, float, int]:
+    """A fresh process opens ``path``: (ms to the first diagnostics parsed,
+    ms to their first byte, how many)."""
+    client = LspClient(cmd, cwd=REPO_DIR, name=name)
+    await client.start()
+    try:
+        await client.initialize(
+            path.parent, position_encodings=encodings, initialization_options=init_options
+        )
+        doc_uri = path.as_uri()
+        marker = client.publish_count(doc_uri)
+        sent = client.notify(
+            "textDocument/didOpen",
+            {
+                "textDocument": {
+                    "uri": doc_uri,
+                    "languageId": "dockerfile",
+                    "version": 1,
+                    "text": text,
+                }
+            },
+        )
+        first = await client.wait_for_diagnostics(doc_uri, 1, after=marker, timeout=600)
+        return (
+            (first.received_ns - sent) / 1e6,
+            (first.first_byte_ns - sent) / 1e6,
+            len(first.diagnostics),
+        )
+    finally:
+        await client.stop()
+
+
+async def bench_opens(
+    name: str,
+    cmd: list[str],
+    files: list[tuple[str, Path, str]],
+    runs: int,
+    encodings: tuple[str, ...],
+    init_options: Any,
+) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for label, path, text in files:
+        parsed: list[float] = []
+        first_byte: list[float] = []
+        count = 0
+        for _ in range(runs):
+            ms, fb, count = await bench_open(name, cmd, path, text, encodings, init_options)
+            parsed.append(ms)
+            first_byte.append(fb)
+        out[label] = {
+            "parsed": summarize(parsed),
+            "first_byte": summarize(first_byte),
+            "diagnostics": count,
+        }
+    return out
 
 
 async def _request(
@@ -114,6 +195,7 @@ async def bench_one(
     init_options: Any = None,
     doc_requests: int = 10,
     doc_timeout: float = 60.0,
+    await_shellcheck: bool = False,
 ) -> dict[str, Any]:
     client = LspClient(cmd, cwd=REPO_DIR, name=name)
     await client.start()
@@ -141,6 +223,13 @@ async def bench_one(
         doc = OpenDocument(client, big.as_uri(), text, 1)
         first = await client.wait_for_diagnostics(doc.uri, 1, after=marker, timeout=600)
         open_ms = (first.received_ns - sent) / 1e6
+        if await_shellcheck:
+            # ShellCheck's first run over the file joins a second publish:
+            # let it land before anything is timed
+            try:
+                await client.wait_for_diagnostics(doc.uri, 1, after=first.seq + 1, timeout=600)
+            except TimeoutError:
+                print(f"   {name}: no publish with ShellCheck's findings", file=sys.stderr)
 
         # a feature the server does not advertise is reported as unsupported, not timed
         supported = {
@@ -156,6 +245,7 @@ async def bench_one(
                         await _request(client, doc, rsite, 0.3)
 
         keystrokes: list[float] = []
+        first_bytes: list[float] = []
         by_site: dict[str, list[float]] = {}
         diag_counts: list[int] = []
         j = 0
@@ -164,8 +254,9 @@ async def bench_one(
             fraction = FRACTIONS[(j // len(EDIT_SITES)) % len(FRACTIONS)]
             pair = await _edit_pair(doc, site, fraction)
             pair = pair[: edits - len(keystrokes)]
-            keystrokes.extend(pair)
-            by_site.setdefault(site.name, []).extend(pair)
+            keystrokes.extend(ms for ms, _fb in pair)
+            first_bytes.extend(fb for _ms, fb in pair)
+            by_site.setdefault(site.name, []).extend(ms for ms, _fb in pair)
             diag_counts.append(len(client.publishes(doc.uri)[-1].diagnostics))
             j += 1
         assert doc.text == text, "every timed insert is followed by its delete"
@@ -179,6 +270,7 @@ async def bench_one(
             "publishes_with_version": first.version is not None,
             "diagnostics_after_edits": diag_counts,
             "keystroke": summarize(keystrokes),
+            "keystroke_first_byte": summarize(first_bytes),
             "keystroke_by_site": {k: summarize(v) for k, v in by_site.items()},
         }
         for label, sites in req_sites.items():
@@ -257,15 +349,23 @@ def _doc(key: str) -> Getter:
     return lambda r: r.get(key)
 
 
+def _open(label: str, which: str) -> Getter:
+    return lambda r: (r.get("opens") or {}).get(label, {}).get(which)
+
+
 def _by_site(key: str, site: str) -> Getter:
     return lambda r: r[key].get(site)
 
 
 def _rows(results: dict[str, dict[str, Any]]) -> list[tuple[str, Getter]]:
-    rows: list[tuple[str, Getter]] = [
-        ("initialize (incl. start-up)", _single("initialize_ms")),
-        ("open -> first diagnostics", _single("open_to_diagnostics_ms")),
-        ("keystroke -> diagnostics", _key("keystroke")),
+    rows: list[tuple[str, Getter]] = [("initialize (incl. start-up)", _single("initialize_ms"))]
+    for label, _kind, _n in OPEN_FILES:
+        rows.append((f"open -> diagnostics, {label}: first byte", _open(label, "first_byte")))
+        rows.append((f"open -> diagnostics, {label}: parsed", _open(label, "parsed")))
+    rows += [
+        ("open -> first diagnostics (session file)", _single("open_to_diagnostics_ms")),
+        ("keystroke -> publish, first byte", _key("keystroke_first_byte")),
+        ("keystroke -> publish, parsed", _key("keystroke")),
     ]
     rows += [(f"  edit: {s.name}", _by_site("keystroke_by_site", s.name)) for s in EDIT_SITES]
     for label, sites in (("completion", COMPLETION_SITES), ("hover", HOVER_SITES)):
@@ -321,10 +421,25 @@ def report(results: dict[str, dict[str, Any]]) -> tuple[str, dict[str, Any]]:
     return "\n".join(lines), ratios
 
 
+def _open_files(args: argparse.Namespace) -> list[tuple[str, Path, str]]:
+    """The cold-open files, written beside the session file."""
+    out = []
+    if args.open_runs <= 0:
+        return out
+    for label, kind, n in OPEN_FILES:
+        base = DEFAULT_OUT if kind == "corpus" else SYNTHETIC_OUT
+        path = base.with_name(f"{base.stem}-{n}.Dockerfile")
+        text, _stats = ensure_big(path, n, kind=kind)
+        out.append((label, path, text))
+    return out
+
+
 async def main_async(args: argparse.Namespace) -> int:
-    text, stats = ensure_big(args.big, args.target)
+    text, stats = ensure_big(args.big, args.target, kind=args.kind)
     print(format_stats(stats))
     big = Path(stats.path)
+    open_files = _open_files(args)
+    encodings = tuple(args.position_encodings.split(","))
     names = [args.only] if args.only else ["dockerls", "peer"]
     results: dict[str, dict[str, Any]] = {}
     errors: dict[str, str] = {}
@@ -335,7 +450,12 @@ async def main_async(args: argparse.Namespace) -> int:
             print(f"\n!! {name}: {errors[name]}", file=sys.stderr)
             continue
         print(f"\n== {name}: {' '.join(cmd)}", flush=True)
+        sc_on = name == "dockerls" and bool(args.shellcheck)
+        init_options = {"shellcheck": {"enabled": sc_on}} if name == "dockerls" else None
         try:
+            opens = await bench_opens(
+                name, cmd, open_files, args.open_runs, encodings, init_options
+            )
             results[name] = await bench_one(
                 name,
                 cmd,
@@ -344,15 +464,17 @@ async def main_async(args: argparse.Namespace) -> int:
                 args.edits,
                 args.requests,
                 args.warmup,
-                tuple(args.position_encodings.split(",")),
-                # the keystroke budget is for all rules without ShellCheck
-                {"shellcheck": {"enabled": bool(args.shellcheck)}} if name == "dockerls" else None,
+                encodings,
+                init_options,
                 args.doc_requests,
                 args.doc_timeout,
+                await_shellcheck=sc_on,
             )
+            results[name]["opens"] = opens
             r = results[name]
             print(
-                f"   keystroke median {fmt_ms(r['keystroke']['median'])}, "
+                f"   keystroke median {fmt_ms(r['keystroke']['median'])} "
+                f"(first byte {fmt_ms(r['keystroke_first_byte']['median'])}), "
                 f"completion {fmt_ms(r['completion']['median'])}, "
                 f"hover {fmt_ms(r['hover']['median'])}",
                 flush=True,
@@ -374,6 +496,9 @@ async def main_async(args: argparse.Namespace) -> int:
             "requests": args.requests,
             "warmup": args.warmup,
             "position_encodings": args.position_encodings,
+            "kind": args.kind,
+            "shellcheck": bool(args.shellcheck),
+            "open_runs": args.open_runs,
         },
         "results": results,
         "ratios_dockerls_over_peer": ratios,
@@ -407,7 +532,19 @@ def main(argv: list[str] | None = None) -> int:
         help="seconds to wait for a whole-document answer before giving up (60)",
     )
     ap.add_argument("--json", help="write results here (default bench/results/server-*.json)")
-    ap.add_argument("--big", type=Path, default=DEFAULT_OUT, help="where to write the big file")
+    ap.add_argument("--big", type=Path, default=None, help="where to write the session file")
+    ap.add_argument(
+        "--kind",
+        choices=KINDS,
+        default="synthetic",
+        help="the session file: make_big.py's synthetic file (default) or the corpus-built one",
+    )
+    ap.add_argument(
+        "--open-runs",
+        type=int,
+        default=3,
+        help="fresh processes per cold-open file (1,000 / 5,000 corpus-built, 5,000 synthetic), 3",
+    )
     ap.add_argument(
         "--target", type=int, default=DEFAULT_TARGET, help="instructions in the big file"
     )
@@ -417,7 +554,10 @@ def main(argv: list[str] | None = None) -> int:
         help="client's general.positionEncodings, comma-separated (utf-16)",
     )
     ap.add_argument(
-        "--shellcheck", action="store_true", help="run dockerls with ShellCheck on (off by default)"
+        "--shellcheck",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="run dockerls with ShellCheck on (the default; --no-shellcheck: off)",
     )
     ap.add_argument("-v", "--verbose", action="store_true")
     args = ap.parse_args(argv)

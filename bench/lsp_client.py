@@ -13,7 +13,10 @@ Used by the benchmark suite (``bench_server.py``) and its smoke test
 * waiting for ``textDocument/publishDiagnostics`` for a given URI *and version*
   (servers that publish without a version are matched to the first publish that
   arrives after the change was sent);
-* requests timed with :func:`time.perf_counter_ns`;
+* requests timed with :func:`time.perf_counter_ns`; every message is
+  stamped twice: when its first byte (the ``Content-Length`` header) arrived,
+  and when its body had been read and parsed, so that the client's own
+  parsing of a large publish doesn't hide the server's time;
 * answers to server->client requests (``workspace/configuration``,
   ``client/registerCapability``, ``window/workDoneProgress/create``, ...) so that
   neither server stalls waiting on the client.
@@ -69,9 +72,10 @@ class Publish:
     """One ``textDocument/publishDiagnostics`` notification as received."""
 
     seq: int  # index in the per-URI list of publishes
-    received_ns: int  # perf_counter_ns when the full message had been read
+    received_ns: int  # perf_counter_ns when the message had been read and parsed
     version: int | None
     diagnostics: list[dict[str, Any]]
+    first_byte_ns: int = 0  # perf_counter_ns when its header's first line arrived
 
 
 def client_capabilities(position_encodings: Sequence[str] = DEFAULT_POSITION_ENCODINGS) -> JSON:
@@ -305,7 +309,9 @@ class OpenDocument:
     async def edit_and_wait(
         self, start: int, end: int, new_text: str, timeout: float = 60.0
     ) -> tuple[Publish, int]:
-        """Edit, then wait for diagnostics for the new version; returns (publish, ns)."""
+        """Edit, then wait for diagnostics for the new version; returns
+        (publish, ns to the parsed message); ``publish.first_byte_ns - sent``
+        is the time to its first byte."""
         marker = self.client.publish_count(self.uri)
         sent = self.edit(start, end, new_text)
         pub = await self.client.wait_for_diagnostics(
@@ -359,6 +365,7 @@ class LspClient:
         self.server_requests: list[str] = []  # methods of server->client requests seen
         self._next_id = 0
         self._pending: dict[int, tuple[str, asyncio.Future[tuple[JSON, int]]]] = {}
+        self.last_first_byte_ns = 0  # first byte of the last response a timed request read
         self._uris: dict[str, _UriState] = {}
         self._changed = asyncio.Event()
         self._closed: BaseException | None = None
@@ -460,8 +467,11 @@ class LspClient:
         try:
             while True:
                 length = -1
+                first_byte = 0
                 while True:
                     line = await reader.readline()
+                    if not first_byte:
+                        first_byte = time.perf_counter_ns()
                     if not line:
                         raise ServerExited(f"{self.name} closed stdout")
                     line = line.strip()
@@ -473,8 +483,8 @@ class LspClient:
                 if length < 0:
                     continue
                 body = await reader.readexactly(length)
-                received = time.perf_counter_ns()
-                self._dispatch(json.loads(body), received)
+                msg = json.loads(body)
+                self._dispatch(msg, time.perf_counter_ns(), first_byte)
         except (ServerExited, asyncio.IncompleteReadError, ConnectionError) as exc:
             self._close(exc)
         except asyncio.CancelledError:
@@ -501,12 +511,12 @@ class LspClient:
         self._pending.clear()
         self._changed.set()
 
-    def _dispatch(self, msg: dict[str, Any], received: int) -> None:
+    def _dispatch(self, msg: dict[str, Any], received: int, first_byte: int = 0) -> None:
         if "method" in msg:
             if "id" in msg:
                 self._answer(msg)
             else:
-                self._notification(msg["method"], msg.get("params"), received)
+                self._notification(msg["method"], msg.get("params"), received, first_byte)
             return
         entry = self._pending.pop(msg.get("id"), None)  # type: ignore[arg-type]
         if entry is None:
@@ -514,6 +524,7 @@ class LspClient:
         method, fut = entry
         if fut.done():
             return
+        self.last_first_byte_ns = first_byte or received
         if "error" in msg:
             fut.set_exception(LspError(method, msg["error"]))
         else:
@@ -542,7 +553,7 @@ class LspClient:
         with contextlib.suppress(ServerExited):
             self._write(reply)
 
-    def _notification(self, method: str, params: Any, received: int) -> None:
+    def _notification(self, method: str, params: Any, received: int, first_byte: int = 0) -> None:
         if method == "textDocument/publishDiagnostics":
             state = self._uris.setdefault(params["uri"], _UriState())
             state.publishes.append(
@@ -551,6 +562,7 @@ class LspClient:
                     received_ns=received,
                     version=params.get("version"),
                     diagnostics=params.get("diagnostics", []),
+                    first_byte_ns=first_byte or received,
                 )
             )
             self._changed.set()
@@ -575,7 +587,8 @@ class LspClient:
         """Send a request and wait for its response; returns (result, elapsed ns).
 
         Elapsed time runs from just before the request is written to the moment
-        the complete response has been read from the pipe.
+        the complete response has been read from the pipe and parsed
+        (``last_first_byte_ns`` then holds when its first byte arrived).
         """
         self._next_id += 1
         rid = self._next_id

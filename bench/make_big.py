@@ -43,7 +43,8 @@ SYNTHETIC_OUT = DEFAULT_OUT.with_name("synthetic.Dockerfile")
 KINDS = ("corpus", "synthetic")
 
 # one stage of the synthetic file: 11 instructions, the kinds a typical
-# Dockerfile holds (package installs, a pipe, variables, an exec-form CMD)
+# Dockerfile holds (package installs, a pipe, a mount, variables, an
+# exec-form CMD), a comment and a blank line (the benchmark edits both)
 SYNTHETIC_STAGE = """\
 FROM debian:12 AS stage{n}
 ARG VERSION=1.2.3
@@ -51,11 +52,13 @@ ENV APP_HOME=/opt/app PATH=/opt/app/bin:$PATH
 WORKDIR $APP_HOME
 RUN apt-get update && apt-get install -y curl ca-certificates git
 COPY requirements.txt ./
-RUN pip install -r requirements.txt && curl -fsSL https://example.com/tool-$VERSION.tgz | tar -xz
+# the tool, then the application
+RUN --mount=type=cache,target=/root/.cache pip install -r requirements.txt && curl -fsSL https://example.com/tool-$VERSION.tgz | tar -xz
 COPY . .
 RUN cd src && make install
 EXPOSE 8080
 CMD ["app", "--port", "8080"]
+
 """
 SYNTHETIC_STAGE_SIZE = 11
 
@@ -214,12 +217,18 @@ def build_synthetic(target: int = DEFAULT_TARGET) -> tuple[str, BigStats]:
     stages of the same 11 instructions (the last one cut short if need be)."""
     stages = -(-target // SYNTHETIC_STAGE_SIZE)
     lines: list[str] = []
+    count = 0
+    kinds: collections.Counter[str] = collections.Counter()
     for n in range(stages):
-        lines += SYNTHETIC_STAGE.format(n=n).splitlines(keepends=True)
-    text = "".join(lines[:target])
-    kinds: collections.Counter[str] = collections.Counter(
-        ln.split(None, 1)[0] for ln in lines[:target]
-    )
+        for ln in SYNTHETIC_STAGE.format(n=n).splitlines(keepends=True):
+            instruction = ln.strip() and not ln.startswith("#")
+            if instruction and count == target:
+                break
+            lines.append(ln)
+            if instruction:
+                count += 1
+                kinds[ln.split(None, 1)[0]] += 1
+    text = "".join(lines)
     stats = BigStats(
         files_used=0,
         instructions=target,

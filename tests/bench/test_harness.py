@@ -8,8 +8,12 @@ speed goals live in bench/, never in tests.
 
 from __future__ import annotations
 
+import asyncio
+import json
 import shutil
+import time
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -56,6 +60,7 @@ async def test_open_edit_diagnostics_completion_hover(peer_installed: None, tmp_
         assert doc.version == 2
         assert pub.seq == marker  # the first publish after the change
         assert elapsed_ns > 0
+        assert 0 < pub.first_byte_ns <= pub.received_ns
         assert any("uppercase" in m for m in _messages(pub.diagnostics)), pub.diagnostics
         (casing,) = pub.diagnostics
         assert casing["range"]["start"] == {"line": 2, "character": 0}
@@ -121,3 +126,27 @@ def test_position_conversion_handles_non_bmp_and_utf8() -> None:
     assert doc.position(x) == {"line": 1, "character": 9 + 4 + 2 + 1}
     client.position_encoding = "utf-32"
     assert doc.position(x) == {"line": 1, "character": 12}
+
+
+async def test_first_byte_is_stamped_when_the_header_arrives() -> None:
+    """A publish whose body comes later than its header: its first byte is
+    stamped before the body was there, its parsed time after."""
+    reader = asyncio.StreamReader()
+    client = LspClient(["true"], name="stub")
+    client.proc = SimpleNamespace(stdout=reader)  # the read loop only reads stdout
+    task = asyncio.create_task(client._read_loop())
+    body = json.dumps(
+        {
+            "jsonrpc": "2.0",
+            "method": "textDocument/publishDiagnostics",
+            "params": {"uri": "file:///x", "version": 3, "diagnostics": []},
+        }
+    ).encode()
+    reader.feed_data(b"Content-Length: %d\r\n\r\n" % len(body))
+    for _ in range(10):  # let the read loop take the header (no clock involved)
+        await asyncio.sleep(0)
+    between = time.perf_counter_ns()
+    reader.feed_data(body)
+    pub = await client.wait_for_diagnostics("file:///x", 3, timeout=60)
+    assert pub.first_byte_ns < between < pub.received_ns
+    task.cancel()
