@@ -233,6 +233,8 @@ def lint_job(job: Job) -> tuple[list[Problem], str | None]:
         except OSError as exc:
             return [], f"cannot read {display}: {exc.strerror or exc}"
     facts = replace(context_facts(path), builds=builds)
+    if path is not None:
+        facts = replace(facts, contexts=_LOADER.for_builds(builds, path))
     return lint_text(text, display, config, facts), None
 
 

@@ -21,11 +21,12 @@ from __future__ import annotations
 import logging
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from dockerls import probe
+from dockerls.analysis.builds import Build
 from dockerls.analysis.dockerignore import (
     ContextInfo,
     IgnoreMatcher,
@@ -142,6 +143,27 @@ class _Entry:
     info: ContextInfo
 
 
+def contexts_lister(
+    context_dirs: Iterable[str | os.PathLike[str]],
+    dockerfile: str | os.PathLike[str] | None = None,
+) -> Callable[[str], list[tuple[str, bool]]]:
+    """:func:`context_lister` over several build contexts (one per build): their entries
+    together, each name once."""
+    dirs = dict.fromkeys(os.fspath(d) for d in context_dirs)
+    listers = [context_lister(d, dockerfile) for d in dirs]
+    if len(listers) == 1:
+        return listers[0]
+
+    def list_dir(rel: str) -> list[tuple[str, bool]]:
+        seen: dict[str, bool] = {}
+        for lister in listers:
+            for name, is_dir in lister(rel):
+                seen[name] = seen.get(name, False) or is_dir
+        return list(seen.items())
+
+    return list_dir
+
+
 def context_lister(
     context_dir: str | os.PathLike[str],
     dockerfile: str | os.PathLike[str] | None = None,
@@ -215,6 +237,21 @@ class ContextLoader:
         self._cache[key] = _Entry(stamp, now, info)
         return info
 
+    def for_builds(
+        self, builds: Iterable[Build], dockerfile: str | os.PathLike[str]
+    ) -> dict[str, ContextInfo]:
+        """The build context of each build that names one (``Facts.contexts``), with the
+        ignore file BuildKit picks for it (``<Dockerfile>.dockerignore`` first)."""
+        out: dict[str, ContextInfo] = {}
+        for b in builds:
+            if b.context is None:
+                continue
+            try:
+                out[b.name] = self.get(b.context, dockerfile)
+            except OSError as exc:
+                log.info("build context %s of %s unreadable: %s", b.context, b.name, exc)
+        return out
+
     def invalidate(self) -> None:
         self._cache.clear()
 
@@ -223,6 +260,8 @@ __all__ = [
     "DEFAULT_MAX_ENTRIES",
     "ContextInfo",
     "ContextLoader",
+    "context_lister",
+    "contexts_lister",
     "find_ignore_file",
     "list_context",
     "load_context",

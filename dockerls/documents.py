@@ -116,16 +116,16 @@ class DocumentStore:
         if path is None:
             return NO_FACTS
         builds = self.builds.builds_for(path)
+        contexts = self.context_loader.for_builds(builds, path)
         root = self.context_dir or str(path.parent)
         try:
             # without the context.path setting the Dockerfile's folder is a guess
             assumed = self.context_dir is None
-            return Facts(
-                context=self.context_loader.get(root, path, assumed=assumed), builds=builds
-            )
+            context = self.context_loader.get(root, path, assumed=assumed)
+            return Facts(context=context, builds=builds, contexts=contexts)
         except OSError as exc:
             log.info("build context %s unreadable: %s", root, exc)
-            return Facts(builds=builds)
+            return Facts(builds=builds, contexts=contexts)
 
     def refresh_builds(self, dockerfiles: Iterable[Path] | None = None) -> list[str]:
         """Take the builds again (after ``self.builds.reload``/``forget``, or a new
@@ -140,7 +140,9 @@ class DocumentStore:
                 continue
             builds = self.builds.builds_for(snap.path)
             if builds != snap.facts.builds:
-                self._docs[u] = replace(snap, facts=replace(snap.facts, builds=builds), _lint=None)
+                contexts = self.context_loader.for_builds(builds, snap.path)
+                facts = replace(snap.facts, builds=builds, contexts=contexts)
+                self._docs[u] = replace(snap, facts=facts, _lint=None)
                 done.append(u)
         return done
 

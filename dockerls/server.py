@@ -52,7 +52,7 @@ from dockerls.base_images import BaseImages
 from dockerls.build_files import BuildFiles
 from dockerls.builds.workspace import WorkspaceBuilds
 from dockerls.builds.workspace import is_build_file as changes_builds
-from dockerls.context import context_lister
+from dockerls.context import contexts_lister
 from dockerls.documents import DocumentStore, Snapshot, is_dockerignore, uri_to_path
 from dockerls.features import baseimage as f_baseimage
 from dockerls.features import buildfiles as f_buildfiles
@@ -543,12 +543,14 @@ class DockerLanguageServer(LanguageServer):
         return snap
 
     def list_dir(self, snap: Snapshot) -> f_completion.ListDir | None:
-        """``list_dir`` for COPY/ADD source completion: the build context (the
-        ``context.path`` setting, else the Dockerfile's folder) minus what its
-        ``.dockerignore`` excludes."""
+        """``list_dir`` for COPY/ADD source completion: the build contexts of the known
+        builds (else the ``context.path`` setting, else the Dockerfile's folder) minus what
+        their ignore files exclude."""
         if snap.path is None:
             return None
-        return context_lister(self.store.context_dir or snap.path.parent, snap.path)
+        # the contexts of the builds that name one, else the context.path setting or the folder
+        roots = [b.context for b in snap.facts.builds if b.context]
+        return contexts_lister(roots or [self.store.context_dir or snap.path.parent], snap.path)
 
     def remember_tokens(self, uri: str, tokens: lsp.SemanticTokens) -> str:
         """Keep the tokens for a later delta; returns their result id."""

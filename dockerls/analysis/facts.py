@@ -19,7 +19,8 @@ Who fills what:
 * ``shellcheck``: :meth:`dockerls.shellcheck.ShellChecker.results_for` (CLI: it
   waits; server: what is cached now, the rest joins a later publish).
 * ``builds``: :meth:`dockerls.builds.workspace.WorkspaceBuilds.builds_for` (server: the
-  document store, when a document opens or its build files change; CLI: per file).
+  document store, when a document opens or its build files change; CLI: per file), and
+  ``contexts``, their build contexts: :meth:`dockerls.context.ContextLoader.for_builds`.
 
 Adding a fact (the next ones: base-image lifecycle and vulnerability data,
 issue 11):
@@ -96,6 +97,9 @@ class Facts:
     # the builds that use this Dockerfile (Compose services, Bake targets, the editor's
     # `settings` build, the CLI's `cli` build); empty: none known, ARG defaults apply
     builds: tuple[Build, ...] = ()
+    # the build context of each of those builds that names one, by build name (``context``
+    # serves the others: the context.path setting, else the Dockerfile's folder)
+    contexts: Mapping[str, ContextInfo] = field(default_factory=dict)
 
     def image(self, stage: Stage) -> ImageFacts:
         """The facts about ``stage``'s base image (all unknown when absent)."""
@@ -113,7 +117,15 @@ class Facts:
         :meth:`ImageFacts.from_data` reads each entry."""
         images = {k: ImageFacts.from_data(v or {}) for k, v in (data.get("images") or {}).items()}
         builds = tuple(_build_from_data(b) for b in data.get("builds") or ())
-        return cls(context=ContextInfo.coerce(data.get("context")), images=images, builds=builds)
+        contexts = {
+            k: c for k, v in (data.get("contexts") or {}).items() if (c := ContextInfo.coerce(v))
+        }
+        return cls(
+            context=ContextInfo.coerce(data.get("context")),
+            images=images,
+            builds=builds,
+            contexts=contexts,
+        )
 
     def with_lifecycle(self, lifecycle: LifecycleFacts | None) -> Facts:
         return replace(self, lifecycle=lifecycle)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, replace
 
+from dockerls.analysis.buildview import views_reaching
 from dockerls.analysis.dockerignore import ContextInfo
 from dockerls.analysis.model import Model, Stage, expand, var_refs
-from dockerls.analysis.rules.base import Severity
+from dockerls.analysis.rules.base import Finding, Severity
 from dockerls.syntax.nodes import Span
 
 
@@ -20,8 +21,38 @@ class Source:
     span: Span
 
 
-def context_of(model: Model) -> ContextInfo | None:
-    return model.facts.context
+def contexts_for(stage: Stage, model: Model) -> list[tuple[ContextInfo, tuple[str, ...]]]:
+    """The build contexts ``stage`` is built with, each with the builds that send it: with
+    builds known, those that run the stage (their own context, else ``Facts.context``), the
+    builds named only for a context of their own; else ``Facts.context`` alone."""
+    facts = model.facts
+    if not facts.builds:
+        return [] if facts.context is None else [(facts.context, ())]
+    groups: dict[int, tuple[ContextInfo, list[str]]] = {}
+    for view in views_reaching(model, stage):
+        assert view.build is not None
+        own = facts.contexts.get(view.build.name)
+        ctx = own or facts.context
+        if ctx is None:
+            continue
+        entry = groups.setdefault(id(ctx), (ctx, []))
+        if own is not None:
+            entry[1].append(view.build.name)
+    return [(ctx, tuple(names)) for ctx, names in groups.values()]
+
+
+def per_context(
+    stage: Stage, model: Model, check: Callable[[ContextInfo], Iterable[Finding]]
+) -> Iterator[Finding]:
+    """``check`` run against each build context of ``stage``; a finding several contexts
+    share comes once, naming the builds whose context it rests on."""
+    found: dict[tuple[int, Span, str], tuple[Finding, list[str]]] = {}
+    for ctx, builds in contexts_for(stage, model):
+        for f in check(ctx):
+            entry = found.setdefault((f.item, f.span, f.message), (f, []))
+            entry[1].extend(builds)
+    for f, names in found.values():
+        yield replace(f, message=f"{f.message} (context of {', '.join(names)})") if names else f
 
 
 def context_caveat(ctx: ContextInfo) -> tuple[Severity | None, str]:

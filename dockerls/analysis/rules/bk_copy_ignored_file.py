@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from dockerls.analysis.dockerignore import normalize_source
+from dockerls.analysis.dockerignore import ContextInfo, normalize_source
 from dockerls.analysis.model import Model, Stage
 from dockerls.analysis.rules.base import Finding, Rule, Severity
-from dockerls.analysis.rules.bk_copy_common import context_caveat, context_of, local_sources
+from dockerls.analysis.rules.bk_copy_common import context_caveat, local_sources, per_context
 
 
 class CopyIgnoredFile(Rule):
@@ -41,8 +41,10 @@ class CopyIgnoredFile(Rule):
     group = "buildkit"
 
     def check_stage(self, stage: Stage, model: Model) -> Iterable[Finding]:
-        ctx = context_of(model)
-        if ctx is None or ctx.ignore is None or ctx.ignore.exclusions:
+        return per_context(stage, model, lambda ctx: self._check(stage, model, ctx))
+
+    def _check(self, stage: Stage, model: Model, ctx: ContextInfo) -> Iterable[Finding]:
+        if ctx.ignore is None or ctx.ignore.exclusions:
             return
         # `<name>.Dockerfile.dockerignore` applies whatever folder the build
         # sends; `.dockerignore` is only the context's if the context is right

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from dockerls.analysis.dockerignore import normalize_source
+from dockerls.analysis.dockerignore import ContextInfo, normalize_source
 from dockerls.analysis.model import Model, Stage
 from dockerls.analysis.rules.base import Finding, Rule, Severity
-from dockerls.analysis.rules.bk_copy_common import context_caveat, context_of, local_sources
+from dockerls.analysis.rules.bk_copy_common import context_caveat, local_sources, per_context
 
 
 class CopySourceMissing(Rule):
@@ -42,8 +42,10 @@ class CopySourceMissing(Rule):
     group = "best-practice"
 
     def check_stage(self, stage: Stage, model: Model) -> Iterable[Finding]:
-        ctx = context_of(model)
-        if ctx is None or ctx.entries is None or not ctx.complete:
+        return per_context(stage, model, lambda ctx: self._check(stage, model, ctx))
+
+    def _check(self, stage: Stage, model: Model, ctx: ContextInfo) -> Iterable[Finding]:
+        if ctx.entries is None or not ctx.complete:
             return
         severity, caveat = context_caveat(ctx)
         simple_ignore = ctx.ignore is not None and not ctx.ignore.exclusions
