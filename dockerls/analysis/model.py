@@ -220,6 +220,8 @@ class Stage:
     base_stage: int | None  # index of the earlier stage it builds on
     items: tuple[Item, ...]  # Parse.items[first:end]
     is_last: bool = False
+    # memo of definitions(): a stage's items never change
+    _definitions: list[Definition] | None = field(default=None, init=False, repr=False)
 
     @property
     def instructions(self) -> Iterator[tuple[int, Instruction]]:
@@ -235,9 +237,8 @@ class Stage:
     def definitions(self) -> list[Definition]:
         """The stage's ARG/ENV definitions (computed once per Stage object:
         its items never change)."""
-        cached: list[Definition] | None = self.__dict__.get("_definitions")
-        if cached is not None:
-            return cached
+        if self._definitions is not None:
+            return self._definitions
         out: list[Definition] = []
         for idx, inst in self.instructions:
             target = inst.sub if inst.name == "ONBUILD" else inst
@@ -245,7 +246,7 @@ class Stage:
                 continue
             for kind, name, value, ns, vs in _definitions_of(inst):
                 out.append(Definition(kind, name, value, idx, ns, vs))
-        self.__dict__["_definitions"] = out
+        self._definitions = out
         return out
 
     def shells(self) -> list[tuple[int, tuple[str, ...]]]:
@@ -266,10 +267,16 @@ class Model:
     facts: Facts = NO_FACTS
     # whether most instruction keywords are lowercase (set by the engine)
     lower_majority: bool = False
-    # per stage index: its shell steps (shell_steps)
+    # memos, computed once per model: per stage index its shell steps (shell_steps) and the
+    # shell in force where it starts (stage_shell); the stages' first items (stage_of); the
+    # stages others build on (built_upon); each stage's parent stage (parent_stage)
     _shells: dict[int, list[tuple[int, Instruction, Shell]]] = field(
-        default_factory=dict, repr=False
+        default_factory=dict, init=False, repr=False
     )
+    _stage_shells: dict[int, Shell] = field(default_factory=dict, init=False, repr=False)
+    _firsts: list[int] | None = field(default=None, init=False, repr=False)
+    _built_upon: frozenset[int] | None = field(default=None, init=False, repr=False)
+    _parents: list[int | None] | None = field(default=None, init=False, repr=False)
 
     @property
     def items(self) -> tuple[Item, ...]:
@@ -290,32 +297,25 @@ class Model:
         return self.parse.starts[item]
 
     def stage_of(self, item: int) -> Stage | None:
-        k = bisect_right(self._firsts, item) - 1
+        firsts = self._firsts
+        if firsts is None:
+            firsts = self._firsts = [st.first for st in self.stages]
+        k = bisect_right(firsts, item) - 1
         if k < 0:
             return None
         st = self.stages[k]
         return st if st.first <= item < st.end else None
 
     @property
-    def _firsts(self) -> list[int]:
-        f = self.__dict__.get("_firsts_cache")
-        if f is None:
-            f = [st.first for st in self.stages]
-            self.__dict__["_firsts_cache"] = f
-        return f
-
-    @property
     def built_upon(self) -> frozenset[int]:
         """Indices of the stages another stage is built ``FROM``."""
-        f = self.__dict__.get("_built_upon")
-        if f is None:
-            f = frozenset(
+        if self._built_upon is None:
+            self._built_upon = frozenset(
                 st.base_stage
                 for st in self.stages
                 if st.base_stage is not None and st.base_stage != st.index
             )
-            self.__dict__["_built_upon"] = f
-        return f
+        return self._built_upon
 
     def earlier_stage_with_name_of(self, stage: Stage) -> Stage | None:
         """An earlier stage that uses ``stage``'s name (stage names ignore case)."""
@@ -339,9 +339,7 @@ class Model:
         are those of this one (the engine's keystroke path): what depends only
         on them (the parent stages) is kept, not computed again."""
         new = replace(self, parse=parse, stages=stages)
-        parents = self.__dict__.get("_parents")
-        if parents is not None:
-            new.__dict__["_parents"] = parents
+        new._parents = self._parents
         return new
 
     def parent_stage(self, stage: Stage) -> Stage | None:
@@ -350,10 +348,9 @@ class Model:
         expansion with the global ARGs' defaults names.  (``base_stage`` is
         only the stage named literally, the reference renaming and links
         follow.)"""
-        parents: list[int | None] | None = self.__dict__.get("_parents")
+        parents = self._parents
         if parents is None:
-            parents = [self._parent_index(st) for st in self.stages]
-            self.__dict__["_parents"] = parents
+            parents = self._parents = [self._parent_index(st) for st in self.stages]
         k = parents[stage.index] if stage.index < len(parents) else None
         return None if k is None else self.stages[k]
 
@@ -538,7 +535,7 @@ def stage_shell(model: Model, stage: Stage) -> Shell:
     """The shell in force where ``stage`` starts: the one its parent stage
     (:meth:`Model.parent_stage`, as the engine follows it) ends with, else
     the image's default (computed once per model)."""
-    known: dict[int, Shell] = model.__dict__.setdefault("_stage_shells", {})
+    known = model._stage_shells
     chain: list[tuple[Stage, Stage]] = []  # (stage, its parent)
     st = stage
     parent = model.parent_stage(st)
