@@ -18,6 +18,7 @@ from functools import lru_cache
 from dockerls.analysis.facts import NO_FACTS, Facts
 from dockerls.analysis.options import NO_OPTIONS, RuleOptions
 from dockerls.analysis.pragmas import PragmaKind, parse_pragma
+from dockerls.syntax.identity_cache import per_node
 from dockerls.syntax.imageref import ImageRef, parse_image_ref
 from dockerls.syntax.nodes import Comment, Instruction, Item, Span
 from dockerls.syntax.parser import Parse, parse_words
@@ -70,7 +71,7 @@ class Definition:
     value_span: Span | None
 
 
-@lru_cache(maxsize=8192)
+@per_node(8192)
 def _definitions_of(
     inst: Instruction,
 ) -> tuple[tuple[str, str, str | None, Span, Span | None], ...]:

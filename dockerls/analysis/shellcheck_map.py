@@ -20,14 +20,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 from typing import Final
 
 from dockerls.analysis.facts import ShellCheckResults
 from dockerls.analysis.model import PROXY_ARGS, Model, Stage, default_shell, shell_walk
 from dockerls.analysis.rules.base import Finding, Severity
-from dockerls.syntax.identity_cache import IdentityCache
-from dockerls.syntax.nodes import Heredoc, Instruction, Item, Span
+from dockerls.syntax.identity_cache import IdentityCache, node_cache, per_node
+from dockerls.syntax.nodes import Heredoc, Instruction, Item, SourceMap, Span, WeakReferable
 from dockerls.syntax.parser import Parse
 
 GROUP: Final = "shellcheck"
@@ -77,14 +76,16 @@ def _base(word: str) -> str:
 
 
 @dataclass(frozen=True, slots=True)
-class ScriptJob:
+class ScriptJob(WeakReferable):
     """One script to check.  ``key`` is what results are cached and returned
     by; the rest says where the script came from."""
 
     text: str  # the script as given to ShellCheck (prelude included)
     dialect: str  # ShellCheck's --shell value
     item: int  # index in Parse.items
-    inst: Instruction = field(compare=False, repr=False)  # the RUN (``sub`` of ONBUILD)
+    # the RUN's (``sub`` of ONBUILD) logical -> source mapping: not the node, which caches of
+    # jobs must not keep alive
+    source: SourceMap = field(compare=False, repr=False)
     # per script line: (kind, base, length)
     lines: tuple[tuple[int, int, int], ...] = field(compare=False, repr=False, default=())
 
@@ -178,7 +179,11 @@ class _Builder:
         if not any(k != _NONE and n for k, _, n in self.lines):
             return None
         return ScriptJob(
-            "\n".join(self.parts) + "\n", self.dialect, self.item, self.inst, tuple(self.lines)
+            "\n".join(self.parts) + "\n",
+            self.dialect,
+            self.item,
+            self.inst.source_map,
+            tuple(self.lines),
         )
 
 
@@ -210,7 +215,7 @@ def _stdin_shell(cmd: str) -> str | None:
     return shellcheck_dialect([words[0]])
 
 
-@lru_cache(maxsize=16384)
+@per_node(16384)
 def _jobs_for_run(
     inst: Instruction, item: int, shell: tuple[str, ...], names: frozenset[str]
 ) -> tuple[ScriptJob, ...]:
@@ -296,15 +301,13 @@ def _names_before(model: Model, stage: Stage) -> set[str]:
     return names
 
 
-# per stage: (its items, the shell it starts with, the names it inherits) ->
-# (its first item then, its jobs, the shell it ends with).  An edit re-walks
-# only the stage it touched; the others' jobs are reused as they are, or
-# moved when lines were added or removed above them.
-_StageKey = tuple[tuple[int, ...], tuple[str, ...], frozenset[str]]
-_STAGE_JOBS: dict[
-    _StageKey, tuple[tuple[object, ...], int, tuple[ScriptJob, ...], tuple[str, ...]]
-] = {}
-_STAGE_JOBS_MAX = 4096
+# per stage, keyed by its FROM node (weakly) and (the ids of its other items, the shell it
+# starts with, the names it inherits) -> (those items, its first item then, its jobs, the
+# shell it ends with).  The entry holds the other items, so their ids stay theirs, and goes
+# with the FROM.  An edit re-walks only the stage it touched; the others' jobs are reused as
+# they are, or moved when lines were added or removed above them.
+_StageJobs = tuple[tuple[Item, ...], int, tuple[ScriptJob, ...], tuple[str, ...]]
+_STAGE_JOBS: IdentityCache[_StageJobs] = node_cache(4096)
 
 
 def jobs_for(parse: Parse, model: Model) -> list[ScriptJob]:
@@ -317,21 +320,18 @@ def jobs_for(parse: Parse, model: Model) -> list[ScriptJob]:
         parent = model.parent_stage(st)
         shell = default if parent is None else shells_out[parent.index]
         inherited = frozenset(_names_before(model, st))
-        stage_items = items[st.first : st.end]
-        # by identity: the entry keeps the items alive, so their ids stay theirs
-        key = (tuple(map(id, stage_items)), shell, inherited)
-        hit = _STAGE_JOBS.get(key)
+        rest = items[st.first + 1 : st.end]
+        key = (tuple(map(id, rest)), shell, inherited)
+        hit = _STAGE_JOBS.get(items[st.first], key)
         if hit is None:
             jobs, shell_out = _stage_jobs(items, model, st, shell, inherited)
-            if len(_STAGE_JOBS) >= _STAGE_JOBS_MAX:
-                _STAGE_JOBS.clear()
-            _STAGE_JOBS[key] = (stage_items, st.first, jobs, shell_out)
+            _STAGE_JOBS.put(items[st.first], key, (rest, st.first, jobs, shell_out))
         else:
             _kept, first, jobs, shell_out = hit
             if first != st.first:
                 delta = st.first - first
                 jobs = tuple(replace(j, item=j.item + delta) for j in jobs)
-                _STAGE_JOBS[key] = (stage_items, st.first, jobs, shell_out)
+                _STAGE_JOBS.put(items[st.first], key, (rest, st.first, jobs, shell_out))
         out.extend(jobs)
         shells_out.append(shell_out)
     return out
@@ -378,8 +378,8 @@ def _offset(job: ScriptJob, line: int, column: int, end: bool) -> int | None:
         return base + c
     if kind == _LOGICAL:
         if end and c > 0:
-            return job.inst.source_offset(base + c - 1) + 1
-        return job.inst.source_offset(base + c)
+            return job.source.offset(base + c - 1) + 1
+        return job.source.offset(base + c)
     return None
 
 
@@ -410,7 +410,7 @@ def _span(job: ScriptJob, line: int, column: int, end_line: int, end_column: int
 # per job: (the job, its findings) -> its findings as rule findings.  Jobs
 # and ShellCheck's findings are reused objects for scripts an edit didn't
 # touch, so mapping positions back is only redone for new ones.
-_JOB_FINDINGS: IdentityCache[tuple[Finding, ...]] = IdentityCache(65536)
+_JOB_FINDINGS: IdentityCache[tuple[Finding, ...]] = node_cache(65536)
 
 
 def _job_findings(job: ScriptJob, found: Sequence[ScFinding]) -> tuple[Finding, ...]:

@@ -7,10 +7,10 @@ from __future__ import annotations
 import re
 import shlex
 from dataclasses import dataclass
-from functools import lru_cache
 
 from dockerls.analysis.model import var_refs
-from dockerls.syntax.nodes import Instruction, Span
+from dockerls.syntax.identity_cache import per_node
+from dockerls.syntax.nodes import Instruction, SourceMap, Span
 from dockerls.syntax.shell import ShellScript, parse_shell, shell_dialect
 from dockerls.syntax.shellvars import ENV, UNSURE, env_reads
 
@@ -19,7 +19,7 @@ from dockerls.syntax.shellvars import ENV, UNSURE, env_reads
 class RunScript:
     """One script of a RUN: ``script`` with positions relative to ``text``."""
 
-    inst: Instruction
+    source: SourceMap  # the RUN's logical -> source mapping (not the node: caches hold this)
     text: str
     script: ShellScript
     heredoc: bool  # a heredoc body, not the command line
@@ -36,7 +36,7 @@ class RunScript:
             return Span(self._base + s.start, self._base + s.end)
         a = self._base + s.start
         b = self._base + s.end
-        return self.inst.source_span(a, b)
+        return self.source.span(a, b)
 
     def _exec_offset(self, off: int, end: bool) -> int:
         els = self._exec
@@ -68,7 +68,7 @@ def run_scripts(
     return _run_scripts(inst, shell)
 
 
-@lru_cache(maxsize=16384)
+@per_node(16384)
 def _run_scripts(inst: Instruction, shell: tuple[str, ...]) -> tuple[RunScript, ...]:
     if inst.name != "RUN":
         return ()
@@ -81,14 +81,16 @@ def _run_scripts(inst: Instruction, shell: tuple[str, ...]) -> tuple[RunScript, 
         w.value.lstrip("0123456789").startswith("<<") for w in inst.words
     )
     if cmd and not heredoc_only:
-        out.append(RunScript(inst, cmd, parse_shell(cmd, dialect), False, inst.args_start))
+        out.append(
+            RunScript(inst.source_map, cmd, parse_shell(cmd, dialect), False, inst.args_start)
+        )
     for h in inst.heredocs:
         body = h.content
         d = dialect
         first = body.split("\n", 1)[0]
         if first.startswith("#!"):
             d = shell_dialect(first[2:].strip().split())
-        out.append(RunScript(inst, body, parse_shell(body, d), True, h.body_span.start))
+        out.append(RunScript(inst.source_map, body, parse_shell(body, d), True, h.body_span.start))
     return tuple(out)
 
 
@@ -115,7 +117,7 @@ def _exec_script(inst: Instruction) -> tuple[RunScript, ...]:
         parts.append(quoted)
         pos += len(quoted)
     text = "".join(parts)
-    return (RunScript(inst, text, parse_shell(text, "sh"), False, 0, tuple(where)),)
+    return (RunScript(inst.source_map, text, parse_shell(text, "sh"), False, 0, tuple(where)),)
 
 
 # the environment reads of scripts that are not POSIX shell
@@ -173,7 +175,7 @@ def env_var_reads(
     return _env_var_reads(inst, shell)
 
 
-@lru_cache(maxsize=4096)
+@per_node(4096)
 def _env_var_reads(inst: Instruction, shell: tuple[str, ...]) -> tuple[tuple[str, Span, str], ...]:
     scripts = run_scripts(inst, shell)
     out: list[tuple[str, Span, str]] = []

@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from dockerls.analysis import run_join
 from dockerls.analysis.model import Model, shell_at
 from dockerls.fixes import TextEdit
+from dockerls.syntax.identity_cache import IdentityCache, node_cache
 from dockerls.syntax.nodes import Blank, Comment, Instruction
 from dockerls.syntax.parser import Parse
 
@@ -30,9 +31,9 @@ DEFAULT_INDENT = "    "
 
 def continuation_indent(p: Parse) -> str:
     """The most common indentation of continuation lines in the file."""
-    cached = _INDENT_CACHE.get(id(p))
-    if cached is not None and cached[0] is p:
-        return cached[1]
+    cached = _INDENT_CACHE.get(p)
+    if cached is not None:
+        return cached
     counts: Counter[str] = Counter()
     for it in p.items:
         if isinstance(it, Instruction) and it.line_count > 1 and not it.heredocs:
@@ -44,13 +45,10 @@ def continuation_indent(p: Parse) -> str:
                     if ind:
                         counts[ind] += 1
     indent = counts.most_common(1)[0][0] if counts else DEFAULT_INDENT
-    if len(_INDENT_CACHE) > 32:
-        _INDENT_CACHE.clear()
-    _INDENT_CACHE[id(p)] = (p, indent)
-    return indent
+    return _INDENT_CACHE.put(p, None, indent)
 
 
-_INDENT_CACHE: dict[int, tuple[Parse, str]] = {}
+_INDENT_CACHE: IdentityCache[str] = node_cache(32)  # per parse (weakly)
 
 
 def newline_of(p: Parse) -> str:

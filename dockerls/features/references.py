@@ -18,6 +18,7 @@ from dockerls.analysis.model import Model, default_shell, shell_walk, var_refs
 from dockerls.analysis.shellview import env_var_reads
 from dockerls.features.caps import ClientCaps
 from dockerls.features.positions import item_range, offset_of
+from dockerls.syntax.identity_cache import IdentityCache, node_cache
 from dockerls.syntax.nodes import Instruction, Span
 from dockerls.syntax.parser import Parse
 from dockerls.syntax.shellvars import ENV, SHELL, UNSURE
@@ -348,7 +349,8 @@ class _Builder:
         return idx
 
 
-_CACHE: dict[int, tuple[Parse, Model, Index]] = {}
+# per model (weakly: it goes with the model, and its parse with it)
+_CACHE: IdentityCache[Index] = node_cache(16)
 
 
 def _flag_stage_refs(
@@ -402,14 +404,11 @@ def stage_spans(model: Model) -> dict[int, list[tuple[Span, bool]]]:
 
 def index(p: Parse, model: Model) -> Index:
     """Every occurrence of every entity in the document (cached per parse)."""
-    hit = _CACHE.get(id(p))
-    if hit is not None and hit[0] is p and hit[1] is model:
-        return hit[2]
+    hit = _CACHE.get(model) if model.parse is p else None
+    if hit is not None:
+        return hit
     idx = _Builder(p, model).build()
-    if len(_CACHE) > 16:
-        _CACHE.clear()
-    _CACHE[id(p)] = (p, model, idx)
-    return idx
+    return _CACHE.put(model, None, idx) if model.parse is p else idx
 
 
 def occurrence_at(

@@ -19,7 +19,7 @@ from dockerls.features.positions import UTF32, units
 from dockerls.features.raw import RawJSON
 from dockerls.features.references import heredoc_bodies
 from dockerls.features.references import stage_spans as stage_occurrences
-from dockerls.syntax.identity_cache import IdentityCache
+from dockerls.syntax.identity_cache import IdentityCache, node_cache
 from dockerls.syntax.nodes import Comment, Directive, Instruction, Span
 from dockerls.syntax.parser import Parse
 
@@ -210,7 +210,7 @@ def _encode(text: str, paint: list[int], enc: str) -> tuple[int, ...]:
 
 # Item tokens by item, checked against the encoding and what the model adds:
 # an edit re-paints only the items it touched.
-_CACHE: IdentityCache[tuple[int, ...]] = IdentityCache(50_000)
+_CACHE: IdentityCache[tuple[int, ...]] = node_cache(50_000)
 
 
 def _item_tokens(

@@ -13,7 +13,7 @@ from dockerls.analysis.model import Definition, Model, Stage
 from dockerls.features.caps import ClientCaps
 from dockerls.features.positions import item_range, offset_in_lines
 from dockerls.features.raw import RawJSON
-from dockerls.syntax.identity_cache import IdentityCache
+from dockerls.syntax.identity_cache import IdentityCache, node_cache
 from dockerls.syntax.nodes import Blank, Comment, Instruction
 from dockerls.syntax.parser import Parse
 
@@ -62,7 +62,7 @@ def _detail(inst: Instruction) -> str:
 # Cached per instruction (reparse keeps untouched ones as the same objects),
 # so a keystroke re-renders only what it touched plus the stage wrappers.
 _Frag = tuple[str, tuple[int, ...]]
-_CACHE: IdentityCache[_Frag] = IdentityCache(50_000)
+_CACHE: IdentityCache[_Frag] = node_cache(50_000)
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 

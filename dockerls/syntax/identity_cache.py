@@ -1,38 +1,65 @@
-"""A cache keyed by an object's identity, for results derived from nodes.
+"""Caches keyed by a node's identity, for results derived from nodes.
 
 Reparse keeps untouched nodes as the same objects, so a result computed for a
-node stays valid for as long as that very object is in the tree.  Entries
-hold their object, so an ``id`` is never reused while its entry lives; the
-cache empties itself when it reaches its size (old trees' nodes go with it).
+node stays valid for as long as that very object is in the tree.  An entry
+holds its node weakly: it goes when the node goes (an edit replaced it, its
+document closed), so a cache never keeps a tree alive, and an ``id`` can't be
+reused while its entry lives.  A value must therefore not refer to its node
+(derived values keep what they need, e.g. ``Instruction.source_map``).  The
+cache also empties itself when it reaches its size.
+
+A module-level cache of node results is made by ``node_cache(size)``, or by
+``per_node(size)``, which turns a function of a node (and more arguments,
+compared by equality) into one cached this way (shell scripts of a RUN,
+ARG/ENV definitions, ShellCheck jobs, semantic tokens, symbols).  Both list
+the cache in ``NODE_CACHES``; ``clear_node_caches()`` empties them all (tests
+that compare warm answers with cold ones).  Per-document caches (the
+engine's, the serialised diagnostics) are ``IdentityCache`` objects owned by
+the document's objects and go with them.
 """
 
 from __future__ import annotations
 
-from typing import Generic, TypeVar
+import functools
+import weakref
+from collections.abc import Callable
+from typing import Any, Concatenate, Generic, ParamSpec, TypeVar
+
+__all__ = ["NODE_CACHES", "IdentityCache", "clear_node_caches", "node_cache", "per_node"]
 
 V = TypeVar("V")
+N = TypeVar("N")
+P = ParamSpec("P")
+
+
+def _drop(cache_ref: weakref.ref[IdentityCache[Any]], key: int, _dead: object) -> None:
+    cache = cache_ref()
+    if cache is not None:
+        cache._entries.pop(key, None)
 
 
 class IdentityCache(Generic[V]):
-    """``obj`` (by identity) plus a ``key`` (by equality: what else the value
-    depends on) -> value."""
+    """``obj`` (by identity, held weakly) plus a ``key`` (by equality: what
+    else the value depends on) -> value."""
 
-    __slots__ = ("_entries", "_max")
+    __slots__ = ("__weakref__", "_entries", "_max")
 
     def __init__(self, max_size: int) -> None:
-        self._entries: dict[int, tuple[object, object, V]] = {}
+        self._entries: dict[int, tuple[weakref.ref[object], object, V]] = {}
         self._max = max_size
 
     def get(self, obj: object, key: object = None) -> V | None:
         hit = self._entries.get(id(obj))
-        if hit is not None and hit[0] is obj and hit[1] == key:
+        if hit is not None and hit[0]() is obj and hit[1] == key:
             return hit[2]
         return None
 
     def put(self, obj: object, key: object, value: V) -> V:
         if len(self._entries) >= self._max:
             self._entries.clear()
-        self._entries[id(obj)] = (obj, key, value)
+        ident = id(obj)
+        dead = functools.partial(_drop, weakref.ref(self), ident)
+        self._entries[ident] = (weakref.ref(obj, dead), key, value)
         return value
 
     def retain(self, objs: object) -> None:
@@ -45,3 +72,40 @@ class IdentityCache(Generic[V]):
 
     def __len__(self) -> int:
         return len(self._entries)
+
+
+NODE_CACHES: list[IdentityCache[Any]] = []
+
+
+def node_cache(max_size: int) -> IdentityCache[Any]:
+    """A module-level ``IdentityCache``, listed in ``NODE_CACHES``."""
+    cache: IdentityCache[Any] = IdentityCache(max_size)
+    NODE_CACHES.append(cache)
+    return cache
+
+
+def clear_node_caches() -> None:
+    """Empty every ``per_node`` cache."""
+    for cache in NODE_CACHES:
+        cache.clear()
+
+
+def per_node(
+    max_size: int,
+) -> Callable[[Callable[Concatenate[N, P], V]], Callable[Concatenate[N, P], V]]:
+    """Cache ``fn(node, *args)`` per node object (weakly) and ``args`` (by equality)."""
+
+    def wrap(fn: Callable[Concatenate[N, P], V]) -> Callable[Concatenate[N, P], V]:
+        cache: IdentityCache[V] = node_cache(max_size)
+
+        @functools.wraps(fn)
+        def cached(node: N, *args: P.args, **kwargs: P.kwargs) -> V:
+            key = (args, tuple(kwargs.items())) if kwargs else args
+            hit = cache.get(node, key)
+            if hit is None:
+                hit = cache.put(node, key, fn(node, *args, **kwargs))
+            return hit
+
+        return cached  # type: ignore[return-value]  # functools.wraps' type
+
+    return wrap

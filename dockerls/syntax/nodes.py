@@ -83,6 +83,13 @@ class Heredoc:
     fd: int
 
 
+class WeakReferable:
+    """A base giving slotted dataclasses a ``__weakref__`` slot (``weakref_slot`` needs
+    Python 3.11): nodes, parses and ShellCheck jobs are keys of weak per-node caches."""
+
+    __slots__ = ("__weakref__",)
+
+
 class ItemKind(Enum):
     BLANK = "blank"
     COMMENT = "comment"
@@ -91,7 +98,7 @@ class ItemKind(Enum):
 
 
 @dataclass(frozen=True, slots=True, eq=True)
-class Blank:
+class Blank(WeakReferable):
     """One or more whitespace-only lines."""
 
     text: str
@@ -99,7 +106,7 @@ class Blank:
 
 
 @dataclass(frozen=True, slots=True, eq=True)
-class Comment:
+class Comment(WeakReferable):
     """One ``#`` comment line (leading whitespace allowed).
 
     ``body`` is the text after ``#`` with surrounding whitespace removed; pragma
@@ -113,7 +120,7 @@ class Comment:
 
 
 @dataclass(frozen=True, slots=True, eq=True)
-class Directive:
+class Directive(WeakReferable):
     """A parser directive line at the top of the file (``# escape=` ``)."""
 
     text: str
@@ -127,7 +134,7 @@ class Directive:
 
 
 @dataclass(frozen=True, slots=True, eq=True)
-class Instruction:
+class Instruction(WeakReferable):
     """One logical instruction: its first line, continuation lines (with any
     comment or blank lines between them) and heredoc bodies.
 
@@ -175,20 +182,17 @@ class Instruction:
 
     def source_offset(self, i: int) -> int:
         """Relative source offset of ``logical[i]``."""
-        segs = self.seg_logical
-        if not segs:
-            return len(self.text)
-        k = bisect_right(segs, i) - 1
-        if k < 0:
-            k = 0
-        return self.seg_source[k] + (i - segs[k])
+        return _source_offset(self.seg_logical, self.seg_source, len(self.text), i)
 
     def source_span(self, start: int, end: int) -> Span:
         """Map ``logical[start:end]`` back to a relative source span."""
-        if end <= start:
-            p = self.source_offset(start)
-            return Span(p, p)
-        return Span(self.source_offset(start), self.source_offset(end - 1) + 1)
+        return _source_span(self.seg_logical, self.seg_source, len(self.text), start, end)
+
+    @property
+    def source_map(self) -> SourceMap:
+        """The logical -> source mapping alone, for values derived from this node that must
+        not keep it alive (cached shell scripts, ShellCheck jobs)."""
+        return SourceMap(self.seg_logical, self.seg_source, len(self.text))
 
     @property
     def first_line_end(self) -> int:
@@ -197,3 +201,39 @@ class Instruction:
 
 
 Item = Blank | Comment | Directive | Instruction
+
+
+@dataclass(frozen=True, slots=True)
+class SourceMap:
+    """An instruction's logical line -> source mapping, without the instruction."""
+
+    seg_logical: tuple[int, ...]
+    seg_source: tuple[int, ...]
+    length: int  # len(text) of the instruction
+
+    def offset(self, i: int) -> int:
+        return _source_offset(self.seg_logical, self.seg_source, self.length, i)
+
+    def span(self, start: int, end: int) -> Span:
+        return _source_span(self.seg_logical, self.seg_source, self.length, start, end)
+
+
+def _source_offset(segs: tuple[int, ...], sources: tuple[int, ...], length: int, i: int) -> int:
+    if not segs:
+        return length
+    k = bisect_right(segs, i) - 1
+    if k < 0:
+        k = 0
+    return sources[k] + (i - segs[k])
+
+
+def _source_span(
+    segs: tuple[int, ...], sources: tuple[int, ...], length: int, start: int, end: int
+) -> Span:
+    if end <= start:
+        p = _source_offset(segs, sources, length, start)
+        return Span(p, p)
+    return Span(
+        _source_offset(segs, sources, length, start),
+        _source_offset(segs, sources, length, end - 1) + 1,
+    )

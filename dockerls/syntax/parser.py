@@ -30,6 +30,7 @@ from dockerls.syntax.nodes import (
     Item,
     Span,
     SyntaxIssue,
+    WeakReferable,
     Word,
 )
 from dockerls.syntax.text import BOM, GO_SPACE, break_count, is_go_space, next_break
@@ -815,7 +816,7 @@ def _replace_issues(inst: Instruction, issues: tuple[SyntaxIssue, ...]) -> Instr
 
 
 @dataclass(frozen=True, slots=True, eq=False)
-class Parse:
+class Parse(WeakReferable):
     """A parsed document.
 
     ``items[i]`` starts at absolute offset ``starts[i]`` and on 0-based line

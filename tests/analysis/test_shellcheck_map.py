@@ -19,6 +19,7 @@ from dockerls.analysis.shellcheck_map import (
     jobs_for,
     shellcheck_dialect,
 )
+from dockerls.syntax.identity_cache import clear_node_caches
 from dockerls.syntax.parser import Parse, parse
 
 
@@ -305,7 +306,6 @@ def test_cached_jobs_and_violations_match_a_cold_run_after_edits() -> None:
     """jobs_for reuses the jobs of stages an edit didn't touch (moved when
     lines were added above them) and findings_for reuses each job's
     mapping; both must give what a cold run gives."""
-    import dockerls.analysis.shellcheck_map as scm
     from dockerls.syntax.reparse import reparse
 
     stage = "FROM debian AS s{n}\nENV A{n}=1\nRUN echo $A{n} $UNSET && \\\n    cd /x\n"
@@ -333,8 +333,7 @@ def test_cached_jobs_and_violations_match_a_cold_run_after_edits() -> None:
         m = build_model(p)
         warm = jobs_for(p, m)
         warm_vs = _sc_violations(p, findings(warm) | results)
-        scm._STAGE_JOBS.clear()
-        scm._JOB_FINDINGS.clear()
+        clear_node_caches()
         cold = jobs_for(p, m)
         assert [(j.key, j.item, j.lines) for j in warm] == [(j.key, j.item, j.lines) for j in cold]
         assert warm_vs == _sc_violations(p, findings(cold) | results)

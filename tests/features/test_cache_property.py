@@ -12,6 +12,7 @@ import dockerls.features.semantic_tokens as tok
 import dockerls.features.symbols as sym
 from dockerls.analysis.model import build_model
 from dockerls.features.caps import ClientCaps
+from dockerls.syntax.identity_cache import clear_node_caches
 from dockerls.syntax.parser import Parse, parse
 from dockerls.syntax.reparse import reparse
 
@@ -63,9 +64,7 @@ def _answers(p: Parse) -> tuple[object, ...]:
 
 
 def _cold(p: Parse) -> tuple[object, ...]:
-    tok._CACHE.clear()
-    sym._CACHE.clear()
-    scm._STAGE_JOBS.clear()
+    clear_node_caches()
     return _answers(p)
 
 

@@ -11,6 +11,7 @@ from dockerls.features.semantic_tokens import (
     delta_edits,
     semantic_tokens,
 )
+from dockerls.syntax.identity_cache import clear_node_caches
 from tests.features.helpers import parsed
 
 Token = tuple[int, str, str, set[str]]
@@ -113,7 +114,6 @@ def test_cached_item_tokens_equal_a_fresh_paint_after_edits() -> None:
     """Tokens of untouched items come from the per-item cache; after edits
     that change what the model adds (a base image becoming a stage, a stage
     renamed), a cold computation must give the same data."""
-    import dockerls.features.semantic_tokens as mod
     from dockerls.analysis.model import build_model
     from dockerls.syntax.parser import parse
     from dockerls.syntax.reparse import reparse
@@ -129,7 +129,7 @@ def test_cached_item_tokens_equal_a_fresh_paint_after_edits() -> None:
         (at, at, "FROM scratch AS base\n"),  # a second `base`: references move to it
     ]
     for caps in (ClientCaps(), ClientCaps(encoding="utf-8")):
-        mod._CACHE.clear()
+        clear_node_caches()
         p = parse(text)
         semantic_tokens(p, build_model(p), caps)
         for start, end, repl in edits:
@@ -137,6 +137,6 @@ def test_cached_item_tokens_equal_a_fresh_paint_after_edits() -> None:
             assert any(it is q.items[-1] for it in p.items), "the tail is reused"
             p = q
             cached = list(semantic_tokens(p, build_model(p), caps).data)
-            mod._CACHE.clear()
+            clear_node_caches()
             fresh = list(semantic_tokens(p, build_model(p), caps).data)
             assert cached == fresh, (p.text, caps.encoding)
