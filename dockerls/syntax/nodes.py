@@ -13,7 +13,8 @@ Nothing here knows about LSP or the file system.
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, fields
 from enum import Enum
 
 
@@ -133,7 +134,7 @@ class Directive(WeakReferable):
     kind: ItemKind = ItemKind.DIRECTIVE
 
 
-@dataclass(frozen=True, slots=True, eq=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Instruction(WeakReferable):
     """One logical instruction: its first line, continuation lines (with any
     comment or blank lines between them) and heredoc bodies.
@@ -149,6 +150,10 @@ class Instruction(WeakReferable):
     back to the source.  Any span in the logical line maps back with
     :meth:`source_span`.  For ONBUILD, ``sub`` shares the item's coordinates
     and ``logical`` line.
+
+    An instruction compares and hashes by identity: nodes are cache keys on the
+    keystroke path, and a value hash of a whole instruction costs too much.
+    ``same_as`` (``same_item``) compares values (the reparse tests do).
     """
 
     text: str
@@ -174,11 +179,9 @@ class Instruction(WeakReferable):
     inner_comments: tuple[Span, ...]  # comment lines inside continuations
     kind: ItemKind = field(default=ItemKind.INSTRUCTION)
 
-    def __hash__(self) -> int:
-        # Identity, not content: nodes are cache keys on the keystroke path,
-        # and hashing a whole instruction's tokens each time is costly.  Equal
-        # but distinct nodes then simply miss each other's cache entries.
-        return id(self)
+    def same_as(self, other: object) -> bool:
+        """Equal in value: every field, ``sub`` included (``==`` is identity)."""
+        return same_item(self, other)
 
     def source_offset(self, i: int) -> int:
         """Relative source offset of ``logical[i]``."""
@@ -201,6 +204,28 @@ class Instruction(WeakReferable):
 
 
 Item = Blank | Comment | Directive | Instruction
+
+
+def same_item(a: object, b: object) -> bool:
+    """Equal in value: instructions field by field (their ``==`` is identity), other
+    items (and anything else) by ``==``."""
+    if not isinstance(a, Instruction) or not isinstance(b, Instruction):
+        return not isinstance(a, Instruction) and not isinstance(b, Instruction) and a == b
+    if a is b:
+        return True
+    for f in fields(Instruction):
+        x, y = getattr(a, f.name), getattr(b, f.name)
+        if f.name == "sub":
+            if not (x is None and y is None) and not same_item(x, y):
+                return False
+        elif x != y:
+            return False
+    return True
+
+
+def same_items(a: Sequence[object], b: Sequence[object]) -> bool:
+    """Two item sequences equal in value (``same_item`` pairwise)."""
+    return len(a) == len(b) and all(same_item(x, y) for x, y in zip(a, b, strict=True))
 
 
 @dataclass(frozen=True, slots=True)

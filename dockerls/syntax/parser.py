@@ -32,6 +32,7 @@ from dockerls.syntax.nodes import (
     SyntaxIssue,
     WeakReferable,
     Word,
+    same_items,
 )
 from dockerls.syntax.text import BOM, GO_SPACE, break_count, is_go_space, next_break
 
@@ -915,10 +916,11 @@ class Parse(WeakReferable):
         return out
 
     def equivalent(self, other: Parse) -> bool:
-        """Structural equality (what the reparse property test checks)."""
+        """Structural equality (what the reparse property test checks): the items equal in
+        value (``same_items``; an instruction's ``==`` is identity)."""
         return (
             self.text == other.text
-            and self.items == other.items
+            and same_items(self.items, other.items)
             and self.starts == other.starts
             and self.lines == other.lines
             and self.escape == other.escape
