@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from dockerls.analysis.buildcheck import target_stage
 from dockerls.analysis.builds import Build
 from dockerls.analysis.model import Model, Stage, expand, stage_ref_index
 from dockerls.syntax.nodes import Instruction
@@ -115,7 +116,7 @@ def _reached(
     if not model.stages:
         return frozenset(), True
     if build.target:
-        start = model.stage_named(build.target)
+        start = target_stage(build, model)  # the one decision, shared with the build files
         if start is None:
             return frozenset(), False
     else:
