@@ -18,6 +18,7 @@ import { nodeLaunchDeps } from "./launchNode";
 import { pythonInterpreter } from "./pythonExtension";
 import { diagnosticsReport, RecentLog, recording } from "./report";
 import { describe } from "./serverCommand";
+import { documentSelector } from "./selector";
 import { serverSettings } from "./settingsSchema";
 import { type ServerState, stateName, statusView } from "./status";
 
@@ -114,10 +115,7 @@ function currentServerSettings(): Record<string, unknown> {
 
 function clientOptions(): LanguageClientOptions {
   return {
-    documentSelector: [
-      { scheme: "file", language: "dockerfile" },
-      { scheme: "untitled", language: "dockerfile" },
-    ],
+    documentSelector: documentSelector(),
     outputChannel: output,
     initializationOptions: currentServerSettings(),
     synchronize: { configurationSection: SECTION },
