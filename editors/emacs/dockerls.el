@@ -14,6 +14,14 @@
 ;;   (add-hook 'dockerfile-mode-hook #'eglot-ensure)
 ;;   (add-hook 'dockerfile-ts-mode-hook #'eglot-ensure)
 ;;
+;; Compose and Bake files open in `dockerls-compose-mode' and `dockerls-bake-mode' (YAML,
+;; HCL or JSON editing as the installed modes give it) and go to the same server, which answers
+;; only for the builds there: a `target:' naming no stage, unused `args', definition,
+;; completion and references.  Add the hooks to start Eglot there too:
+;;
+;;   (add-hook 'dockerls-compose-mode-hook #'eglot-ensure)
+;;   (add-hook 'dockerls-bake-mode-hook #'eglot-ensure)
+;;
 ;; Settings follow schemas/settings.schema.json.  They are sent as initializationOptions:
 ;;
 ;;   (setq dockerls-initialization-options
@@ -28,6 +36,7 @@
 
 ;;; Code:
 
+(require 'cl-lib)
 (require 'eglot)
 
 (defgroup dockerls nil
@@ -60,11 +69,32 @@ empty object, so the server uses its defaults."
           (list :initializationOptions
                 (or dockerls-initialization-options (make-hash-table)))))
 
-;; Both modes report the LSP language id `dockerfile' (Eglot would otherwise derive
-;; "dockerfile-ts" from the tree-sitter mode's name).
+;; Compose and Bake files: modes of their own, derived from whatever edits YAML, HCL and
+;; JSON here, so that dockerls attaches to them and not to every YAML, HCL or JSON file.
+(defun dockerls--first-mode (&rest modes)
+  "The first defined of MODES; the last one is the fallback."
+  (or (cl-find-if #'fboundp (butlast modes)) (car (last modes))))
+
+(defalias 'dockerls--compose-parent-mode (dockerls--first-mode 'yaml-mode 'text-mode))
+(defalias 'dockerls--bake-parent-mode (dockerls--first-mode 'hcl-mode 'terraform-mode 'prog-mode))
+
+(define-derived-mode dockerls-compose-mode dockerls--compose-parent-mode "Compose"
+  "A Compose file, sent to dockerls for its builds.")
+
+(define-derived-mode dockerls-bake-mode dockerls--bake-parent-mode "Bake"
+  "A Bake file (HCL or JSON), sent to dockerls for its targets.")
+
+(dolist (entry '(("/\\(?:docker-\\)?compose[^/]*\\.ya?ml\\'" . dockerls-compose-mode)
+                 ("/docker-bake[^/]*\\.\\(?:hcl\\|json\\)\\'" . dockerls-bake-mode)))
+  (add-to-list 'auto-mode-alist entry))
+
+;; One server per project for all of them.  The Dockerfile modes report the LSP language id
+;; `dockerfile' (Eglot would otherwise derive "dockerfile-ts" from the tree-sitter mode's name).
 (add-to-list 'eglot-server-programs
              '(((dockerfile-mode :language-id "dockerfile")
-                (dockerfile-ts-mode :language-id "dockerfile"))
+                (dockerfile-ts-mode :language-id "dockerfile")
+                (dockerls-compose-mode :language-id "dockercompose")
+                (dockerls-bake-mode :language-id "dockerbake"))
                . dockerls--contact))
 
 ;; Containerfiles: dockerfile-mode only knows Dockerfile, Dockerfile.* and *.dockerfile.

@@ -13,6 +13,8 @@
 ;;   (add-to-list 'load-path "/path/to/dockerls/editors/emacs")
 ;;   (require 'lsp-dockerls)
 ;;   (add-hook 'dockerfile-mode-hook #'lsp-deferred)
+;;   (add-hook 'dockerls-compose-mode-hook #'lsp-deferred)   ; Compose and Bake files
+;;   (add-hook 'dockerls-bake-mode-hook #'lsp-deferred)
 
 ;;; Code:
 
@@ -20,11 +22,14 @@
 (require 'dockerls)
 
 (add-to-list 'lsp-language-id-configuration '(dockerfile-ts-mode . "dockerfile"))
+;; dockerls.el's modes for Compose and Bake files (the server answers for their builds)
+(add-to-list 'lsp-language-id-configuration '(dockerls-compose-mode . "dockercompose"))
+(add-to-list 'lsp-language-id-configuration '(dockerls-bake-mode . "dockerbake"))
 
 (lsp-register-client
  (make-lsp-client
   :new-connection (lsp-stdio-connection #'dockerls-server-command)
-  :activation-fn (lsp-activate-on "dockerfile")
+  :activation-fn (lsp-activate-on "dockerfile" "dockercompose" "dockerbake")
   :priority 1
   :server-id 'dockerls
   :initialization-options (lambda () (or dockerls-initialization-options (make-hash-table)))))

@@ -6,12 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from .helpers import DOCKERFILE
+from .helpers import COMPOSE, DOCKERFILE
 
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A throwaway project: a git-less folder whose root marker is the Dockerfile itself."""
+    """A throwaway project: a git-less folder whose root marker is the Dockerfile itself, and
+    a Compose file that builds it."""
     root = tmp_path_factory.mktemp("project")
     (root / "Dockerfile").write_text(DOCKERFILE, encoding="utf-8")
+    (root / "compose.yaml").write_text(COMPOSE, encoding="utf-8")
     return root

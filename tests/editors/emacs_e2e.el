@@ -57,9 +57,9 @@
          (progn ,@body)
        (error (puthash "error" (format "%S" err) r)))))
 
-(defun e2e-flymake-diags ()
-  "Current Flymake diagnostics of the buffer, after asking Flymake to collect them."
-  (with-current-buffer e2e-buffer
+(defun e2e-flymake-diags (&optional buffer)
+  "Current Flymake diagnostics of BUFFER (the Dockerfile's by default), collected now."
+  (with-current-buffer (or buffer e2e-buffer)
     (flymake-start)
     (accept-process-output nil 0.01)
     (mapcar (lambda (d)
@@ -185,6 +185,39 @@
                      t :false)
                  r)
         (puthash "final_text" (buffer-string) r)))))
+
+(e2e-step "compose"
+  ;; The Compose file beside the Dockerfile: the same server manages it, the typo'd target
+  ;; gets a diagnostic, and the other service's target leads to the stage.
+  (cl-assert (e2e-ready) nil "no server")
+  (let ((buffer (find-file-noselect
+                 (expand-file-name "compose.yaml"
+                                   (file-name-directory (getenv "DOCKERLS_E2E_FILE"))))))
+    (with-current-buffer buffer
+      (puthash "major_mode" (symbol-name major-mode) r)
+      (puthash "managed" (if (e2e-wait (lambda () (bound-and-true-p eglot--managed-mode))) t :false) r)
+      (puthash "same_server" (if (eq (eglot-current-server) e2e-server) t :false) r)
+      (let ((typo (lambda () (cl-remove-if-not
+                              (lambda (d) (equal (plist-get d :code) "UnknownBuildTarget"))
+                              (e2e-flymake-diags buffer)))))
+        (puthash "arrived" (if (e2e-wait typo) t :false) r)
+        (puthash "items" (e2e-json (e2e-flymake-diags buffer)) r))
+      (let* ((line (string-to-number (getenv "DOCKERLS_E2E_TARGET_LINE")))
+             (col (string-to-number (getenv "DOCKERLS_E2E_TARGET_COL")))
+             (result (e2e-request :textDocument/definition (e2e-position-params line col)))
+             (locs (if (and (listp result) (keywordp (car result))) (list result) result)))
+        (puthash "locations"
+                 (vconcat (mapcar (lambda (loc)
+                                    (let ((start (plist-get (plist-get loc :range) :start)))
+                                      (e2e-json (list :uri (plist-get loc :uri)
+                                                      :line (plist-get start :line)
+                                                      :character (plist-get start :character)))))
+                                  locs))
+                 r)
+        (puthash "dockerfile_lines"
+                 (vconcat (with-current-buffer e2e-buffer
+                            (split-string (buffer-string) "\n")))
+                 r)))))
 
 (with-temp-file (getenv "DOCKERLS_E2E_OUT")
   (insert (json-serialize e2e-result)))

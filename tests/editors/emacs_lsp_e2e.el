@@ -127,6 +127,44 @@
                                    (progn (e2e-goto line 0) (point)) (line-end-position))
                      r)))))))
 
+(e2e-step "compose"
+  ;; The Compose file beside the Dockerfile: the same workspace takes it, the typo'd target
+  ;; gets a diagnostic, and the other service's target leads to the stage.
+  (cl-assert (e2e-workspace) nil "no server")
+  (let* ((file (expand-file-name "compose.yaml" (file-name-directory e2e-file)))
+         (buffer (find-file-noselect file)))
+    (with-current-buffer buffer
+      (puthash "major_mode" (symbol-name major-mode) r)
+      (lsp)
+      (puthash "same_workspace"
+               (if (e2e-wait (lambda () (memq (e2e-workspace) (lsp-workspaces)))) t :false) r)
+      (let ((typo (lambda ()
+                    (cl-find-if (lambda (d) (equal (format "%s" (lsp:diagnostic-code? d))
+                                                   "UnknownBuildTarget"))
+                                (gethash (lsp--fix-path-casing file) (lsp-diagnostics t))))))
+        (let ((found (e2e-wait typo)))
+          (puthash "typo_line"
+                   (if found (lsp:position-line (lsp:range-start (lsp:diagnostic-range found)))
+                     :null)
+                   r)))
+      (e2e-goto (string-to-number (getenv "DOCKERLS_E2E_TARGET_LINE"))
+                (string-to-number (getenv "DOCKERLS_E2E_TARGET_COL")))
+      (let* ((result (lsp-request "textDocument/definition" (lsp--text-document-position-params)))
+             (locs (if (hash-table-p result) (list result) (append result nil))))
+        (puthash "locations"
+                 (vconcat (mapcar (lambda (loc)
+                                    (let ((h (make-hash-table :test #'equal))
+                                          (start (lsp:range-start (lsp:location-range loc))))
+                                      (puthash "uri" (lsp:location-uri loc) h)
+                                      (puthash "line" (lsp:position-line start) h)
+                                      (puthash "character" (lsp:position-character start) h)
+                                      h))
+                                  locs))
+                 r)
+        (puthash "dockerfile_lines"
+                 (vconcat (with-current-buffer e2e-buffer (split-string (buffer-string) "\n")))
+                 r)))))
+
 (with-temp-file (getenv "DOCKERLS_E2E_OUT")
   (insert (json-serialize e2e-result)))
 (ignore-errors (with-current-buffer e2e-buffer (lsp-workspace-shutdown (e2e-workspace))))

@@ -18,13 +18,28 @@ HERE = Path(__file__).resolve().parent
 # A Dockerfile with problems every Dockerfile linter reports, one indented instruction for the
 # formatter, and an empty last line where completion is requested.
 DOCKERFILE = """\
-FROM ubuntu
+FROM ubuntu AS app
 MAINTAINER someone@example.com
 RUN apt-get update && apt-get install curl
     EXPOSE 8080
 CMD echo hello
 
 """
+
+# A Compose file beside it: one service's target has a typo, the other names the stage.
+COMPOSE = """\
+services:
+  web:
+    build:
+      context: .
+      target: ap
+  tools:
+    build:
+      context: .
+      target: app
+"""
+TYPO_LINE = 4  # `target: ap`
+TARGET_LINE, TARGET_COL = 8, 14  # the `app` of `target: app`
 
 # Generous: the first start imports the whole server; every wait inside the editors is bounded.
 EDITOR_TIMEOUT_S = 180

@@ -18,5 +18,12 @@ io.stdout:write(vim.json.encode({
   empty_settings = mirrored({ dockerls = vim.empty_dict() }, vim.empty_dict()),
   containerfile_filetype = vim.filetype.match({ filename = 'app.containerfile' }) or vim.NIL,
   dockerfile_dot_filetype = vim.filetype.match({ filename = 'Dockerfile.dev' }) or vim.NIL,
+  build_file_filetypes = {
+    compose = vim.filetype.match({ filename = '/w/compose.yaml' }) or vim.NIL,
+    compose_override = vim.filetype.match({ filename = '/w/docker-compose.override.yml' }) or vim.NIL,
+    bake = vim.filetype.match({ filename = '/w/docker-bake.hcl' }) or vim.NIL,
+    bake_json = vim.filetype.match({ filename = '/w/docker-bake.override.json' }) or vim.NIL,
+    other_yaml = vim.filetype.match({ filename = '/w/values.yaml' }) or vim.NIL,
+  },
 }))
 io.stdout:write('\n')

@@ -254,6 +254,49 @@ step('edit', function(r)
   r.final_text = buf_text(buf)
 end)
 
+step('compose', function(r)
+  -- The Compose file beside the Dockerfile: the same client attaches, the typo'd target gets
+  -- a diagnostic, and the other service's target leads to the stage.
+  assert(ready(), 'no client attached')
+  local compose = vim.fs.joinpath(vim.fs.dirname(file), 'compose.yaml')
+  vim.cmd.edit(vim.fn.fnameescape(compose))
+  local cbuf = vim.api.nvim_get_current_buf()
+  r.filetype = vim.bo[cbuf].filetype
+  r.attached = vim.wait(WAIT_MS, function()
+    return #vim.lsp.get_clients({ bufnr = cbuf, name = 'dockerls_py' }) > 0
+  end, 50)
+  local cclient = vim.lsp.get_clients({ bufnr = cbuf, name = 'dockerls_py' })[1]
+  r.same_client = cclient ~= nil and cclient.id == client.id
+  r.arrived = vim.wait(WAIT_MS, function()
+    for _, d in ipairs(vim.diagnostic.get(cbuf)) do
+      if tostring(d.code) == 'UnknownBuildTarget' then
+        return true
+      end
+    end
+    return false
+  end, 50)
+  r.items = diag_list(cbuf)
+  local line = tonumber(os.getenv('DOCKERLS_E2E_TARGET_LINE'))
+  local col = tonumber(os.getenv('DOCKERLS_E2E_TARGET_COL'))
+  local params = { textDocument = { uri = vim.uri_from_bufnr(cbuf) }, position = { line = line, character = col } }
+  local result, err = request(cbuf, 'textDocument/definition', params)
+  r.request_error = err or vim.NIL
+  r.dockerfile_lines = vim.api.nvim_buf_get_lines(buf, 0, -1, false) -- as the server has it
+  r.locations = {}
+  if result and result ~= vim.NIL then
+    if result.uri or result.targetUri then
+      result = { result }
+    end
+    for _, loc in ipairs(result) do
+      r.locations[#r.locations + 1] = {
+        uri = loc.uri or loc.targetUri,
+        line = (loc.range or loc.targetSelectionRange).start.line,
+        character = (loc.range or loc.targetSelectionRange).start.character,
+      }
+    end
+  end
+end)
+
 write_result()
 if client then
   client:stop(true)

@@ -10,6 +10,7 @@ import json
 import shutil
 import subprocess
 from pathlib import Path
+from urllib.parse import unquote, urlparse
 
 import pytest
 
@@ -17,6 +18,9 @@ from .helpers import (
     EDITOR_TIMEOUT_S,
     EDITORS,
     HERE,
+    TARGET_COL,
+    TARGET_LINE,
+    TYPO_LINE,
     Result,
     assert_step_ok,
     load_result,
@@ -66,6 +70,8 @@ def emacs_result(project: Path, tmp_path_factory: pytest.TempPathFactory) -> Res
         DOCKERLS_E2E_FILE=str(project / "Dockerfile"),
         DOCKERLS_E2E_OUT=str(out),
         DOCKERLS_E2E_CMD=json.dumps(server_command()),
+        DOCKERLS_E2E_TARGET_LINE=str(TARGET_LINE),
+        DOCKERLS_E2E_TARGET_COL=str(TARGET_COL),
         HOME=str(out.parent),  # no user init, no ~/.emacs.d writes
     )
     proc = subprocess.run(
@@ -128,3 +134,18 @@ def test_formatting(emacs_result: Result) -> None:
     fmt = assert_step_ok(emacs_result, "formatting")
     assert "\n    EXPOSE" in fmt["before"]
     assert "\nEXPOSE 8080" in fmt["after"], fmt["after"]
+
+
+def test_compose_file_gets_the_target_diagnostic_and_definition(
+    emacs_result: Result, project: Path
+) -> None:
+    compose = assert_step_ok(emacs_result, "compose")
+    assert compose["major_mode"] == "dockerls-compose-mode"
+    assert compose["managed"] is True and compose["same_server"] is True
+    assert compose["arrived"] is True, f"no target diagnostic: {compose['items']}"
+    typo = [d for d in compose["items"] if d["code"] == "UnknownBuildTarget"]
+    assert [d["line"] for d in typo] == [TYPO_LINE] and "'app'" in typo[0]["text"]
+    (loc,) = compose["locations"]
+    assert Path(unquote(urlparse(loc["uri"]).path)).resolve() == (project / "Dockerfile").resolve()
+    line = compose["dockerfile_lines"][loc["line"]]  # the buffer as the server has it
+    assert line.startswith("FROM ubuntu") and line[loc["character"] :] == "app"

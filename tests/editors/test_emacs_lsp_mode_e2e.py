@@ -11,6 +11,7 @@ import json
 import shutil
 import subprocess
 from pathlib import Path
+from urllib.parse import unquote, urlparse
 
 import pytest
 
@@ -18,6 +19,9 @@ from .helpers import (
     EDITOR_TIMEOUT_S,
     EDITORS,
     HERE,
+    TARGET_COL,
+    TARGET_LINE,
+    TYPO_LINE,
     Result,
     assert_step_ok,
     load_result,
@@ -63,6 +67,8 @@ def lsp_result(project: Path, tmp_path_factory: pytest.TempPathFactory) -> Resul
         DOCKERLS_E2E_FILE=str(project / "Dockerfile"),
         DOCKERLS_E2E_OUT=str(out),
         DOCKERLS_E2E_CMD=json.dumps(server_command()),
+        DOCKERLS_E2E_TARGET_LINE=str(TARGET_LINE),
+        DOCKERLS_E2E_TARGET_COL=str(TARGET_COL),
         HOME=str(out.parent),  # no user init; lsp-mode's session file lands here
     )
     proc = subprocess.run(
@@ -116,3 +122,16 @@ def test_lsp_mode_code_action_fixes_maintainer(lsp_result: Result) -> None:
     action = assert_step_ok(lsp_result, "code_action")
     assert any("LABEL" in t for t in action["titles"]), action["titles"]
     assert action["line_after"] == 'LABEL org.opencontainers.image.authors="someone@example.com"'
+
+
+def test_lsp_mode_compose_file_target_diagnostic_and_definition(
+    lsp_result: Result, project: Path
+) -> None:
+    compose = assert_step_ok(lsp_result, "compose")
+    assert compose["major_mode"] == "dockerls-compose-mode"
+    assert compose["same_workspace"] is True
+    assert compose["typo_line"] == TYPO_LINE
+    (loc,) = compose["locations"]
+    assert Path(unquote(urlparse(loc["uri"]).path)).resolve() == (project / "Dockerfile").resolve()
+    line = compose["dockerfile_lines"][loc["line"]]  # the buffer as the server has it
+    assert line.startswith("FROM ubuntu") and line[loc["character"] :] == "app"

@@ -17,6 +17,9 @@ from .helpers import (
     EDITOR_TIMEOUT_S,
     EDITORS,
     HERE,
+    TARGET_COL,
+    TARGET_LINE,
+    TYPO_LINE,
     Result,
     assert_step_ok,
     load_result,
@@ -43,6 +46,8 @@ def nvim_result(project: Path, tmp_path_factory: pytest.TempPathFactory) -> Resu
         DOCKERLS_E2E_FILE=str(project / "Dockerfile"),
         DOCKERLS_E2E_OUT=str(out),
         DOCKERLS_E2E_CMD=json.dumps(server_command()),
+        DOCKERLS_E2E_TARGET_LINE=str(TARGET_LINE),
+        DOCKERLS_E2E_TARGET_COL=str(TARGET_COL),
         XDG_STATE_HOME=str(out.parent / "state"),  # keep Neovim's LSP log out of $HOME
     )
     proc = subprocess.run(
@@ -89,8 +94,14 @@ def test_config_file() -> None:
     assert proc.returncode == 0, proc.stderr
     cfg = json.loads(proc.stdout.strip().splitlines()[-1])
     assert cfg["cmd"] in (["dockerls", "serve"], ["python3", "-m", "dockerls", "serve"])
-    assert cfg["filetypes"] == ["dockerfile"]
-    assert cfg["root_markers"] == ["Dockerfile", "Containerfile", ".git"]
+    assert cfg["filetypes"] == [
+        "dockerfile",
+        "yaml.docker-compose",
+        "hcl.docker-bake",
+        "json.docker-bake",
+    ]
+    assert cfg["root_markers"][:2] == ["Dockerfile", "Containerfile"]
+    assert cfg["root_markers"][-1] == ".git" and "compose.yaml" in cfg["root_markers"]
     assert cfg["init_options"] == {}  # an object, not the [] a plain empty Lua table encodes to
     assert cfg["settings"] == {"dockerls": {}}
     assert cfg["mirrored_from_settings"] == {"rules": {"ignore": ["DL3008"]}}
@@ -98,6 +109,14 @@ def test_config_file() -> None:
     assert cfg["empty_settings"] == {}
     assert cfg["containerfile_filetype"] == "dockerfile"
     assert cfg["dockerfile_dot_filetype"] == "dockerfile"
+    # Compose and Bake files get their own compound filetypes; other YAML stays plain
+    assert cfg["build_file_filetypes"] == {
+        "compose": "yaml.docker-compose",
+        "compose_override": "yaml.docker-compose",
+        "bake": "hcl.docker-bake",
+        "bake_json": "json.docker-bake",
+        "other_yaml": "yaml",
+    }
 
 
 def test_attaches_with_our_config(nvim_result: Result, project: Path) -> None:
@@ -163,3 +182,26 @@ def test_formatting(nvim_result: Result) -> None:
     assert fmt["edit_count"] > 0
     assert "\n    EXPOSE" in fmt["before"]
     assert "\nEXPOSE 8080" in fmt["after"], fmt["after"]
+
+
+def test_compose_file_gets_the_target_diagnostic_and_definition(
+    nvim_result: Result, project: Path
+) -> None:
+    compose = assert_step_ok(nvim_result, "compose")
+    assert compose["filetype"] == "yaml.docker-compose"
+    assert compose["attached"] is True and compose["same_client"] is True
+    assert compose["arrived"] is True, f"no target diagnostic: {compose['items']}"
+    typo = [d for d in compose["items"] if d["code"] == "UnknownBuildTarget"]
+    assert [d["lnum"] for d in typo] == [TYPO_LINE] and "'app'" in typo[0]["message"]
+    assert compose["request_error"] is None
+    (loc,) = compose["locations"]
+    assert Path(vim_path(loc["uri"])).resolve() == (project / "Dockerfile").resolve()
+    # the stage name in the Dockerfile as the editor holds it (earlier steps edited it)
+    line = compose["dockerfile_lines"][loc["line"]]
+    assert line.startswith("FROM ubuntu") and line[loc["character"] :] == "app"
+
+
+def vim_path(uri: str) -> str:
+    from urllib.parse import unquote, urlparse
+
+    return unquote(urlparse(uri).path)

@@ -11,6 +11,10 @@
 --- vim.lsp.enable('dockerls', false) -- if nvim-lspconfig's dockerls was enabled elsewhere
 --- ```
 ---
+--- Compose and Bake files are sent too (filetypes `yaml.docker-compose`, `hcl.docker-bake`,
+--- `json.docker-bake`, set by plugin/dockerls_py.lua): there the server answers only for the
+--- builds (a `target:` naming no stage, unused `args`, definition, completion, references).
+---
 --- Settings use the tree of schemas/settings.schema.json. The server reads them from
 --- `init_options` at start-up and from `settings.dockerls` (workspace/configuration) afterwards:
 --- ```lua
@@ -28,8 +32,18 @@ return {
   -- Falls back to `python3 -m dockerls serve` when the `dockerls` script is not on PATH.
   cmd = vim.fn.executable('dockerls') == 1 and { 'dockerls', 'serve' }
     or { 'python3', '-m', 'dockerls', 'serve' },
-  filetypes = { 'dockerfile' },
-  root_markers = { 'Dockerfile', 'Containerfile', '.git' },
+  filetypes = { 'dockerfile', 'yaml.docker-compose', 'hcl.docker-bake', 'json.docker-bake' },
+  root_markers = {
+    'Dockerfile',
+    'Containerfile',
+    'compose.yaml',
+    'compose.yml',
+    'docker-compose.yaml',
+    'docker-compose.yml',
+    'docker-bake.hcl',
+    'docker-bake.json',
+    '.git',
+  },
   -- vim.empty_dict(): an empty Lua table would be sent as a JSON array.
   -- Empty means "schema defaults"; the server validates the tree and reports bad values.
   init_options = vim.empty_dict(),
