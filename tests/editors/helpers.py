@@ -7,6 +7,7 @@ import os
 import sys
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlparse
 
 Result = dict[str, Any]
 """What an editor script recorded: one entry per capability step."""
@@ -75,3 +76,13 @@ def assert_step_ok(result: Result, name: str) -> Result:
     assert isinstance(step, dict), f"step {name!r} missing from editor result: {result!r}"
     assert "error" not in step, f"step {name!r} failed inside the editor:\n{step['error']}"
     return step
+
+
+def assert_definition_reaches_the_stage(compose: Result, project: Path) -> None:
+    """The editor's definition from `target: app` in compose.yaml landed on the stage name in
+    the Dockerfile, as the editor holds it (earlier steps edited the buffer)."""
+    (loc,) = compose["locations"]
+    path = Path(unquote(urlparse(loc["uri"]).path))
+    assert path.resolve() == (project / "Dockerfile").resolve()
+    line = compose["dockerfile_lines"][loc["line"]]
+    assert line.startswith("FROM ubuntu") and line[loc["character"] :] == "app"

@@ -10,7 +10,6 @@ import json
 import shutil
 import subprocess
 from pathlib import Path
-from urllib.parse import unquote, urlparse
 
 import pytest
 
@@ -22,6 +21,7 @@ from .helpers import (
     TARGET_LINE,
     TYPO_LINE,
     Result,
+    assert_definition_reaches_the_stage,
     assert_step_ok,
     load_result,
     server_command,
@@ -145,7 +145,4 @@ def test_compose_file_gets_the_target_diagnostic_and_definition(
     assert compose["arrived"] is True, f"no target diagnostic: {compose['items']}"
     typo = [d for d in compose["items"] if d["code"] == "UnknownBuildTarget"]
     assert [d["line"] for d in typo] == [TYPO_LINE] and "'app'" in typo[0]["text"]
-    (loc,) = compose["locations"]
-    assert Path(unquote(urlparse(loc["uri"]).path)).resolve() == (project / "Dockerfile").resolve()
-    line = compose["dockerfile_lines"][loc["line"]]  # the buffer as the server has it
-    assert line.startswith("FROM ubuntu") and line[loc["character"] :] == "app"
+    assert_definition_reaches_the_stage(compose, project)

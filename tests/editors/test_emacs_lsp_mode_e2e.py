@@ -11,7 +11,6 @@ import json
 import shutil
 import subprocess
 from pathlib import Path
-from urllib.parse import unquote, urlparse
 
 import pytest
 
@@ -23,6 +22,7 @@ from .helpers import (
     TARGET_LINE,
     TYPO_LINE,
     Result,
+    assert_definition_reaches_the_stage,
     assert_step_ok,
     load_result,
     server_command,
@@ -131,7 +131,4 @@ def test_lsp_mode_compose_file_target_diagnostic_and_definition(
     assert compose["major_mode"] == "dockerls-compose-mode"
     assert compose["same_workspace"] is True
     assert compose["typo_line"] == TYPO_LINE
-    (loc,) = compose["locations"]
-    assert Path(unquote(urlparse(loc["uri"]).path)).resolve() == (project / "Dockerfile").resolve()
-    line = compose["dockerfile_lines"][loc["line"]]  # the buffer as the server has it
-    assert line.startswith("FROM ubuntu") and line[loc["character"] :] == "app"
+    assert_definition_reaches_the_stage(compose, project)

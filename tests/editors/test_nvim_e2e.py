@@ -21,6 +21,7 @@ from .helpers import (
     TARGET_LINE,
     TYPO_LINE,
     Result,
+    assert_definition_reaches_the_stage,
     assert_step_ok,
     load_result,
     server_command,
@@ -194,14 +195,4 @@ def test_compose_file_gets_the_target_diagnostic_and_definition(
     typo = [d for d in compose["items"] if d["code"] == "UnknownBuildTarget"]
     assert [d["lnum"] for d in typo] == [TYPO_LINE] and "'app'" in typo[0]["message"]
     assert compose["request_error"] is None
-    (loc,) = compose["locations"]
-    assert Path(vim_path(loc["uri"])).resolve() == (project / "Dockerfile").resolve()
-    # the stage name in the Dockerfile as the editor holds it (earlier steps edited it)
-    line = compose["dockerfile_lines"][loc["line"]]
-    assert line.startswith("FROM ubuntu") and line[loc["character"] :] == "app"
-
-
-def vim_path(uri: str) -> str:
-    from urllib.parse import unquote, urlparse
-
-    return unquote(urlparse(uri).path)
+    assert_definition_reaches_the_stage(compose, project)
