@@ -333,16 +333,14 @@ class ImageLookups:
         want_tags = rs.diagnostics.unknown_tag and groups.registry
         want_digest = rs.diagnostics.outdated_digest and groups.registry
         out: dict[str, ImageFacts] = {}
-        for st in f_images.lookup_stages(model):
-            ref = f_images.lookup_ref(st)
-            assert ref is not None
+        for st, key, ref in f_images.lookup_images(model):
             platforms = None
             if groups.buildkit and st.platform and "$" not in st.platform:
                 platforms = self._platforms(ref, uri)
             tags = self.tags(ref, uri).tags if want_tags and ref.tag else None
             digest = self.digest(ref, uri) if want_digest and ref.digest and ref.tag else None
             if platforms is not None or tags is not None or digest is not None:
-                out[st.image] = ImageFacts(
+                out[key] = ImageFacts(
                     tags=None if tags is None else tuple(tags), digest=digest, platforms=platforms
                 )
         if lifecycle is not None:

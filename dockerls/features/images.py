@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from lsprotocol import types as lsp
 
-from dockerls.analysis.baseimage import plain_word
+from dockerls.analysis.baseimage import base_images, plain_word
 from dockerls.analysis.facts import ImageFacts
 from dockerls.analysis.model import Model, Stage
 from dockerls.analysis.rules._registry import registry_ref
@@ -46,6 +46,7 @@ __all__ = [
     "hover_text",
     "human_size",
     "image_code_actions",
+    "lookup_images",
     "lookup_ref",
     "lookup_stages",
     "most_specific_tag",
@@ -220,6 +221,20 @@ def lookup_stages(model: Model, stages: Iterable[Stage] | None = None) -> list[S
     """Stages whose image can be looked up (all stages by default)."""
     src = model.stages if stages is None else stages
     return [st for st in src if lookup_ref(st) is not None]
+
+
+def lookup_images(model: Model) -> list[tuple[Stage, str, ImageRef]]:
+    """(stage, key in ``Facts.images``, reference) of every base image a registry can be
+    asked about: a literal FROM as written, and a FROM built from ARGs as each known build
+    makes it (the ARG defaults when no build is known), under the resolved reference."""
+    out: list[tuple[Stage, str, ImageRef]] = []
+    for st in model.stages:
+        ref = lookup_ref(st)
+        if ref is not None:
+            out.append((st, st.image, ref))
+        elif "$" in st.image:
+            out += [(st, loc.text, loc.ref) for loc in base_images(st, model) if loc.from_arg]
+    return out
 
 
 def stages_in_range(model: Model, rng: lsp.Range, caps: ClientCaps) -> list[Stage]:

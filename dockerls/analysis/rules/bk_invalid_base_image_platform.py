@@ -4,7 +4,9 @@ the stage asks for."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 
+from dockerls.analysis.baseimage import base_images
 from dockerls.analysis.model import Model, Stage
 from dockerls.analysis.rules.base import Finding, Rule, Severity
 from dockerls.syntax.platforms import platform_matches
@@ -65,6 +67,15 @@ class InvalidBaseImagePlatform(Rule):
             f = platform_mismatch(stage, available)
             if f is not None:
                 yield f
+        if "$" not in stage.image:
+            return
+        # built from ARGs: the image each known build makes (its facts under that reference)
+        for located in base_images(stage, model):
+            known = model.facts.images.get(located.text)
+            if located.from_arg and known is not None and known.platforms:
+                f = platform_mismatch(stage, known.platforms)
+                if f is not None:
+                    yield replace(f, message=f"{f.message} ({located.described})")
 
 
 RULE = InvalidBaseImagePlatform()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from dockerls.analysis.baseimage import plain_word
+from dockerls.analysis.baseimage import base_images, plain_word
 from dockerls.analysis.model import Model, Stage
 from dockerls.analysis.rules._registry import registry_ref
 from dockerls.analysis.rules.base import Finding, Rule, Severity
@@ -32,7 +32,8 @@ def unknown_tag(stage: Stage, tags: Sequence[str]) -> Finding | None:
 class UnknownImageTag(Rule):
     """What it does:
     Looks the tag of each `FROM` up in its registry's tag list and flags a tag
-    that isn't there.  It is off by default: turn it on with the
+    that isn't there (for an image built from ARGs, the tag each known build
+    makes).  It is off by default: turn it on with the
     `registry.diagnostics.unknownTag` setting.  The server fetches tag lists in
     the background, so the finding joins a later publish; offline, and in the
     command line, the check stays quiet.
@@ -62,6 +63,21 @@ class UnknownImageTag(Rule):
             f = unknown_tag(stage, tags)
             if f is not None:
                 yield f
+        if "$" not in stage.image:
+            return
+        # built from ARGs: the image each known build makes (its facts under that reference)
+        for located in base_images(stage, model):
+            ref = located.ref
+            known = model.facts.images.get(located.text)
+            if known is None or known.tags is None or ref.tag is None or ref.tag_span is None:
+                continue
+            if located.from_arg and ref.tag not in known.tags:
+                yield Finding(
+                    located.span(ref.tag_span),
+                    f"{located.described}: `{ref.familiar_name}` has no tag `{ref.tag}` "
+                    f"in {ref.domain}",
+                    item=stage.first,
+                )
 
 
 RULE = UnknownImageTag()
