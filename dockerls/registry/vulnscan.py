@@ -104,16 +104,25 @@ def _source(purl: PackageURL) -> str:
     return purl.name
 
 
-def ecosystem_query(purl_text: str, os_release: dict[str, str]) -> OsvQuery | None:
-    """The OSV query for one purl, by ecosystem and source package; ``None`` if OSV can't say.
+def read_purl(text: str) -> PackageURL | None:
+    try:
+        return PackageURL.from_string(text)
+    except ValueError:
+        return None
+
+
+def ecosystem_query(purl: PackageURL | str, os_release: dict[str, str]) -> OsvQuery | None:
+    """The OSV query for one purl (parsed, or its text), by ecosystem and source package;
+    ``None`` if OSV can't say.
 
     ``os_release`` maps a distro namespace (``debian``) to its release from the SBOM's
     operating-system entry, for purls that lack a ``distro`` qualifier.
     """
-    try:
-        purl = PackageURL.from_string(purl_text)
-    except ValueError:
-        return None
+    if isinstance(purl, str):
+        parsed = read_purl(purl)
+        if parsed is None:
+            return None
+        purl = parsed
     if not purl.version:
         return None
     qualifiers = purl.qualifiers if isinstance(purl.qualifiers, dict) else {}
@@ -153,11 +162,12 @@ def ecosystem_query(purl_text: str, os_release: dict[str, str]) -> OsvQuery | No
     return None
 
 
-def _os_release(packages: Iterable[SbomPackage]) -> dict[str, str]:
+def _os_release(purls: Iterable[PackageURL]) -> dict[str, str]:
     """Distro releases named by purls' ``distro`` qualifiers (the SBOM's own OS entry)."""
     out: dict[str, str] = {}
-    for package in packages:
-        match = re.search(r"[?&]distro=([a-z-]+?)-(\d[\w.]*)", package.purl)
+    for purl in purls:
+        qualifiers = purl.qualifiers if isinstance(purl.qualifiers, dict) else {}
+        match = re.match(r"([a-z-]+?)-(\d[\w.]*)$", str(qualifiers.get("distro") or ""))
         if match:
             out.setdefault(match.group(1), match.group(2))
     return out
@@ -260,11 +270,12 @@ class VulnScanner:
         if found is None:
             return VulnReport(r.text, "no-sbom", platform, message=NO_SBOM)
         _, packages = found
-        releases = _os_release(packages)
+        purls = [(package, read_purl(package.purl)) for package in packages]  # parsed once
+        releases = _os_release(purl for _, purl in purls if purl is not None)
         queries: dict[OsvQuery, SbomPackage] = {}
         skipped: set[str] = set()
-        for package in packages:
-            query = ecosystem_query(package.purl, releases)
+        for package, purl in purls:
+            query = ecosystem_query(purl, releases) if purl is not None else None
             if query is None:
                 skipped.add(package.purl.split("/", 1)[0])
             else:

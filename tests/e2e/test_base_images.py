@@ -16,6 +16,7 @@ import pytest_lsp
 from lsprotocol import types as lsp
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
+from dockerls.features.images import human_size
 from tests.e2e.helpers import SERVER, open_document, wait_publish
 from tests.registry.local_registry import (
     LocalRegistry,
@@ -99,6 +100,7 @@ async def test_lifecycle_diagnostics_hover_and_upgrade_fix(offline: LanguageClie
         3: "ubuntu:26.04",
         4: "python:3.14-slim-trixie",
     }
+    labels = {0: "Python 3.7", 1: "Node.js 16", 2: "Debian 10", 3: "Ubuntu 18.04", 4: "Debian 10"}
     for line, target in expected.items():
         diags = [
             x
@@ -110,9 +112,19 @@ async def test_lifecycle_diagnostics_hover_and_upgrade_fix(offline: LanguageClie
         )
         titles = [a.title for a in actions or [] if isinstance(a, lsp.CodeAction)]
         assert f"Upgrade to `{target}` (tag not verified) (unsafe)" in titles, titles
+        # hover on each: the line (or OS) that ended, and the same suggestion as the fix
+        text = await _hover_text(offline, doc, lsp.Position(line, 6))
+        assert labels[line] in text and "**end of life**" in text, text
+        assert f"Suggested: `{target}`" in text, text
+    maintained = await _hover_text(offline, doc, lsp.Position(5, 6))
+    assert "Python 3.14" in maintained and "supported until" in maintained
+    assert "end of life" not in maintained and "Suggested" not in maintained
 
 
 # ------------------------------------------------------------ with the registry and OSV
+
+
+SIZES: dict[str, int] = {}  # tag -> compressed size of its linux/amd64 image, as pushed
 
 
 @pytest.fixture(scope="module")
@@ -122,11 +134,16 @@ def registry(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalRegistry
     except RegistryBinaryMissing as exc:
         pytest.fail(str(exc), pytrace=False)
     try:
-        push_attested_index(reg.url, "library/python", ["3.12"], PURLS, layer_bytes=900_000)
-        push_attested_index(
+        full = push_attested_index(reg.url, "library/python", ["3.12"], PURLS, layer_bytes=900_000)
+        slim = push_attested_index(
             reg.url, "library/python", ["3.12-slim"], PURLS[:1], layer_bytes=200_000
         )
-        push_attested_index(reg.url, "library/python", ["3.12-alpine"], None, layer_bytes=50_000)
+        alpine = push_attested_index(
+            reg.url, "library/python", ["3.12-alpine"], None, layer_bytes=50_000
+        )
+        SIZES.update(
+            {"3.12": full["size"], "3.12-slim": slim["size"], "3.12-alpine": alpine["size"]}
+        )
         push_attested_index(reg.url, "team/plain", ["1.0"], None)
         yield reg
     finally:
@@ -179,6 +196,8 @@ async def test_vulnerabilities_and_variants(
     # OSV was asked by ecosystem and source package
     batch = next(s for s in osv.seen if s.path == "/v1/querybatch")
     assert b'"Debian:12"' in batch.body and b'"openssl"' in batch.body
+    assert b'"glibc"' in batch.body and b'"libssl3"' not in batch.body  # source names
+    assert b'"Alpine:v3.21"' in batch.body and b'"busybox"' in batch.body
 
     # hover: counts, top vulnerabilities, variants with sizes from the local registry
     async def complete_hover() -> str:
@@ -191,8 +210,9 @@ async def test_vulnerabilities_and_variants(
         hover = await complete_hover()
     assert "1 critical" in hover and "DEBIAN-CVE-2026-0001" in hover
     assert "openssl 3.0.11-1~deb12u2 → 3.0.15-1~deb12u1" in hover
-    assert f"{registry.host}/library/python:3.12-slim" in hover
-    assert f"{registry.host}/library/python:3.12-alpine" in hover
+    # the sizes are the sums of the pushed manifests' layers and config
+    for tag in ("3.12-slim", "3.12-alpine"):
+        assert f"`{registry.host}/library/python:{tag}` {human_size(SIZES[tag])}" in hover, hover
     plain = await _hover_text(online, doc, lsp.Position(2, len("FROM ") + 3))
     assert "no SBOM published for this image" in plain
 
@@ -208,7 +228,8 @@ async def test_vulnerabilities_and_variants(
     slim = next(
         t for t in titles if t.startswith(f"Switch to `{registry.host}/library/python:3.12-slim`")
     )
-    assert "−1 MB" in slim or "MB" in slim
+    delta = (SIZES["3.12-slim"] - SIZES["3.12"]) / 1e6
+    assert f"(−{abs(delta):.0f} MB)" in slim, slim
     alpine = next(t for t in titles if "3.12-alpine" in t)
     assert "apt-get" in alpine
 
