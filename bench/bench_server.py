@@ -24,8 +24,11 @@ For each server, in the same run and one after the other (never concurrently):
 Reports medians and p90 per server and the ratio dockerls/peer (below 1 means
 dockerls is faster), prints a table and writes JSON to ``bench/results/``.
 
+``--build-files`` writes a Compose file and a Bake file beside the session file, building it
+(two services, two targets), so the budgets hold with the builds known (``build_files.py``).
+
 Usage: ``python bench/bench_server.py [--only dockerls|peer] [--edits N] [--open-runs N]
-[--kind synthetic|corpus] [--no-shellcheck] [--json PATH]``
+[--kind synthetic|corpus] [--no-shellcheck] [--build-files] [--json PATH]``
 """
 
 from __future__ import annotations
@@ -41,6 +44,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import build_files
 from common import (
     REPO_DIR,
     environment,
@@ -438,6 +442,16 @@ async def main_async(args: argparse.Namespace) -> int:
     text, stats = ensure_big(args.big, args.target, kind=args.kind)
     print(format_stats(stats))
     big = Path(stats.path)
+    placed = build_files.place(big, text) if args.build_files else []
+    try:
+        return await _run(args, text, stats, big, placed)
+    finally:
+        build_files.remove(placed)
+
+
+async def _run(
+    args: argparse.Namespace, text: str, stats: Any, big: Path, placed: list[Path]
+) -> int:
     open_files = _open_files(args)
     encodings = tuple(args.position_encodings.split(","))
     names = [args.only] if args.only else ["dockerls", "peer"]
@@ -499,6 +513,7 @@ async def main_async(args: argparse.Namespace) -> int:
             "kind": args.kind,
             "shellcheck": bool(args.shellcheck),
             "open_runs": args.open_runs,
+            "build_files": [p.name for p in placed],
         },
         "results": results,
         "ratios_dockerls_over_peer": ratios,
@@ -558,6 +573,11 @@ def main(argv: list[str] | None = None) -> int:
         action=argparse.BooleanOptionalAction,
         default=True,
         help="run dockerls with ShellCheck on (the default; --no-shellcheck: off)",
+    )
+    ap.add_argument(
+        "--build-files",
+        action="store_true",
+        help="place a Compose and a Bake file building the session file beside it",
     )
     ap.add_argument("-v", "--verbose", action="store_true")
     args = ap.parse_args(argv)
