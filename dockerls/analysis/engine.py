@@ -167,6 +167,8 @@ class Linter:
         self._experimental_codes = frozenset(r.code for r in self.rules if r.experimental)
         # per instruction node, keyed by the shell in force
         self._instr_cache: IdentityCache[tuple[Violation, ...]] = IdentityCache(1 << 30)
+        # per RUN node: its words for the dispatch index (command_words)
+        self._words: IdentityCache[tuple[frozenset[str] | None]] = IdentityCache(1 << 30)
         # per item node: its findings once file rules' joined them (see _finish)
         self._file_cache: IdentityCache[tuple[Violation, ...]] = IdentityCache(1 << 30)
         # keyed by the ids of a segment's items (and of the result it builds
@@ -270,7 +272,7 @@ class Linter:
             rules = self._instr_rules.get(target.name, self._instr_rules_all)
             # the dispatch index: rules that read commands run only on RUNs
             # that mention one of theirs
-            words = command_words(target) if target.name == "RUN" else None
+            words = self._run_words(target) if target.name == "RUN" else None
             exec_run = _exec_run(target)
             for r in rules:
                 if onbuild and not r.onbuild:
@@ -291,12 +293,34 @@ class Linter:
         out.sort(key=_sort_key)
         return self._instr_cache.put(inst, shell, tuple(out))
 
+    def _run_words(self, run: Instruction) -> frozenset[str] | None:
+        """``command_words`` of a RUN, kept per node."""
+        hit = self._words.get(run)
+        if hit is None:
+            hit = self._words.put(run, None, (command_words(run),))
+        return hit[0]
+
+    def _stage_words(self, steps: Sequence[tuple[int, Instruction, Any]]) -> frozenset[str] | None:
+        """The words of every RUN of a stage (ONBUILD RUN included), for the
+        dispatch index; None when one of them can't be read lexically."""
+        words: set[str] = set()
+        for _i, it, _shell in steps:
+            target = it.sub if it.name == "ONBUILD" and it.sub is not None else it
+            if target.name == "RUN":
+                found = self._run_words(target)
+                if found is None:
+                    return None
+                words |= found
+        return frozenset(words)
+
     def _prune_instruction_cache(self, items: tuple[Item, ...]) -> None:
         """Drop entries of vanished nodes once the cache outgrows the document."""
         if len(self._instr_cache) > 2 * len(items) + 256:
             self._instr_cache.retain(items)
         if len(self._file_cache) > 2 * len(items) + 256:
             self._file_cache.retain(items)
+        if len(self._words) > 2 * len(items) + 256:
+            self._words.retain(items)
 
     # ------------------------------------------------------------------
     def lint(self, p: Parse, model: Model | None = None, facts: Facts = NO_FACTS) -> LintResult:
@@ -608,7 +632,7 @@ class Linter:
             if vs:
                 raw[i - first] = list(vs)
         if st is not None:
-            words = _stage_words(steps)
+            words = self._stage_words(steps)
             for r in self._stage_rules:
                 if words is not None and r.commands is not None and r.commands.isdisjoint(words):
                     continue  # the dispatch index: no RUN of the stage calls its commands
@@ -747,20 +771,6 @@ def _exec_run(it: object) -> bool:
         return False
     target = it.sub if it.name == "ONBUILD" and it.sub is not None else it
     return target.name == "RUN" and target.json
-
-
-def _stage_words(steps: Sequence[tuple[int, Instruction, Any]]) -> frozenset[str] | None:
-    """The words of every RUN of a stage (ONBUILD RUN included), for the
-    dispatch index; None when one of them can't be read lexically."""
-    words: set[str] = set()
-    for _i, it, _shell in steps:
-        target = it.sub if it.name == "ONBUILD" and it.sub is not None else it
-        if target.name == "RUN":
-            found = command_words(target)
-            if found is None:
-                return None
-            words |= found
-    return frozenset(words)
 
 
 def _pragma_like(body: str) -> bool:

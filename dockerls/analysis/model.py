@@ -278,6 +278,8 @@ class Model:
     _firsts: list[int] | None = field(default=None, init=False, repr=False)
     _built_upon: frozenset[int] | None = field(default=None, init=False, repr=False)
     _parents: list[int | None] | None = field(default=None, init=False, repr=False)
+    # lower-cased stage name -> first stage index (_first_named)
+    _names: dict[str, int] | None = field(default=None, init=False, repr=False)
 
     @property
     def items(self) -> tuple[Item, ...]:
@@ -318,22 +320,28 @@ class Model:
             )
         return self._built_upon
 
+    def _first_named(self) -> dict[str, int]:
+        """Lower-cased stage name -> the index of the first stage using it
+        (built once per model: ``replace`` doesn't copy it)."""
+        found = self._names
+        if found is None:
+            found = {}
+            for st in self.stages:
+                if st.name is not None:
+                    found.setdefault(st.name.lower(), st.index)
+            self._names = found
+        return found
+
     def earlier_stage_with_name_of(self, stage: Stage) -> Stage | None:
         """An earlier stage that uses ``stage``'s name (stage names ignore case)."""
         if stage.name is None:
             return None
-        low = stage.name.lower()
-        for st in self.stages[: stage.index]:
-            if st.name is not None and st.name.lower() == low:
-                return st
-        return None
+        k = self._first_named().get(stage.name.lower())
+        return None if k is None or k >= stage.index else self.stages[k]
 
     def stage_named(self, name: str) -> Stage | None:
-        low = name.lower()
-        for st in self.stages:
-            if st.name is not None and st.name.lower() == low:
-                return st
-        return None
+        k = self._first_named().get(name.lower())
+        return None if k is None else self.stages[k]
 
     def derived(self, parse: Parse, stages: list[Stage]) -> Model:
         """A copy for a new parse whose stage names, bases and global ARGs
