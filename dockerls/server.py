@@ -18,10 +18,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import json
 import logging
 import os
 import sys
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from functools import partial
@@ -352,14 +354,15 @@ class DockerLanguageServer(LanguageServer):
         if snap is None:
             return
         try:
-            result = snap.lint()  # with the facts the document had
-            facts = self.facts_for(snap, result.model)
-            if facts is not snap.facts:  # new outside facts: only file rules run again
-                result = snap.lint(facts)
-            cache = self.diag_caches.get(uri)
-            if cache is None or cache.encoding != self.caps.encoding:
-                cache = self.diag_caches[uri] = DiagnosticCache(self.caps.encoding)
-            body = diagnostics_json(snap.parse, result.per_item, cache)
+            with gc_paused():
+                result = snap.lint()  # with the facts the document had
+                facts = self.facts_for(snap, result.model)
+                if facts is not snap.facts:  # new outside facts: only file rules run again
+                    result = snap.lint(facts)
+                cache = self.diag_caches.get(uri)
+                if cache is None or cache.encoding != self.caps.encoding:
+                    cache = self.diag_caches[uri] = DiagnosticCache(self.caps.encoding)
+                body = diagnostics_json(snap.parse, result.per_item, cache)
         except Exception:
             log.exception("linting %s failed", uri)
             return
@@ -613,6 +616,21 @@ class DockerLanguageServer(LanguageServer):
         return "\n\n".join(p for p in parts if p) or None
 
 
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection inside: parsing and linting a large file
+    allocate hundreds of thousands of objects, none of them garbage yet, and
+    the collector would walk them again and again (a quarter of a cold
+    open).  The collection comes after, once the result is on its way."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 SERVER = DockerLanguageServer()
 
 
@@ -675,7 +693,8 @@ def did_open(server: DockerLanguageServer, params: lsp.DidOpenTextDocumentParams
     if f_buildfiles.is_build_file(d.uri):
         server.build_file_changed(d.uri, d.version)
         return
-    server.store.open(d.uri, d.text, d.version)
+    with gc_paused():
+        server.store.open(d.uri, d.text, d.version)
     server.schedule(d.uri)
 
 
