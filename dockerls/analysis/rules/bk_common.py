@@ -44,12 +44,16 @@ def text_refs(text: str, span: Span | None, escape: str) -> Iterator[tuple[VarRe
     yield from word_refs(Word(text, span), escape)
 
 
-def _distance(a: str, b: str) -> int:
+def _distance(a: str, b: str, limit: int) -> int:
+    """The edit distance of ``a`` and ``b``, or ``limit + 1`` as soon as it
+    is sure to exceed ``limit`` (a row's smallest entry never decreases)."""
     prev = list(range(len(b) + 1))
     for i, ca in enumerate(a, 1):
         cur = [i]
         for j, cb in enumerate(b, 1):
             cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        if min(cur) > limit:
+            return limit + 1
         prev = cur
     return prev[-1]
 
@@ -67,7 +71,7 @@ def suggest(name: str, options: Iterable[str]) -> str | None:
             return opt
         if abs(len(opt) - len(name)) > limit:
             continue  # at least that many edits apart: never close enough
-        d = _distance(name, opt)
+        d = _distance(name, opt, limit)
         if d < best_d:
             best, best_d = opt, d
     return best
