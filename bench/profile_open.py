@@ -30,12 +30,14 @@ from make_big import DEFAULT_TARGET, KINDS, ensure_big
 from dockerls.analysis.engine import Linter
 from dockerls.features.diagnostics import DiagnosticCache, diagnostics_json
 from dockerls.server import gc_paused
+from dockerls.syntax.identity_cache import clear_node_caches
 from dockerls.syntax.parser import parse
 
 
 def _cold() -> None:
-    """Empty the module-level caches (``lru_cache``: shell parses by text...),
+    """Empty the module-level caches (node caches, ``lru_cache``: shell parses by text...),
     so that every run is a first open, as in a server just started."""
+    clear_node_caches()  # results kept per node (shell scripts of a RUN...)
     for name, module in list(sys.modules.items()):
         if name.startswith("dockerls"):
             for value in list(vars(module).values()):
