@@ -29,8 +29,6 @@ from dockerls.features import images as f_images
 from dockerls.features.caps import ClientCaps
 from dockerls.features.code_actions import as_command, wanted
 from dockerls.registry.base import ImageInfo, RegistryError
-from dockerls.registry.fake import FakeRegistry
-from dockerls.registry.http import HttpRegistry  # imports requests: once, at startup
 from dockerls.registry.service import OFFLINE_STATUS, RegistryService
 from dockerls.registry.settings import RegistrySettings
 from dockerls.settings import Settings, to_registry_settings
@@ -120,6 +118,10 @@ class ImageLookups:
         if self.service is None or key != self.key:
             if self.service is not None:
                 self.service.shutdown()
+            # the clients load with the first lookup: HttpRegistry brings requests in
+            from dockerls.registry.fake import FakeRegistry
+            from dockerls.registry.http import HttpRegistry
+
             self.service = RegistryService(
                 FakeRegistry() if fake else HttpRegistry(self._http_settings()), enabled=rs.enabled
             )

@@ -29,9 +29,9 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-import jsonschema
-
 if TYPE_CHECKING:
+    import jsonschema
+
     from dockerls.analysis.engine import LintConfig
     from dockerls.registry import settings as registry_settings
 
@@ -231,6 +231,10 @@ def schema() -> Mapping[str, Any]:
 
 @functools.cache
 def _validator() -> jsonschema.Draft7Validator:
+    """The schema's validator, built on first use: jsonschema is a large import
+    the server leaves until settings arrive (after its initialize reply)."""
+    import jsonschema
+
     return jsonschema.Draft7Validator(schema())
 
 

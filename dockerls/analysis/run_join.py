@@ -35,12 +35,14 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from itertools import pairwise
-
-import tree_sitter
+from typing import TYPE_CHECKING
 
 from dockerls.syntax.nodes import Blank, Comment, Instruction
 from dockerls.syntax.parser import Parse
 from dockerls.syntax.shell import parse_shell, shell_dialect, syntax_tree
+
+if TYPE_CHECKING:
+    import tree_sitter
 
 Shell = tuple[str, ...]
 

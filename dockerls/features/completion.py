@@ -21,8 +21,8 @@ from typing import Any
 from lsprotocol import types as lsp
 
 from dockerls import docs
+from dockerls.analysis import rules
 from dockerls.analysis.model import PLATFORM_ARGS, Definition, Model
-from dockerls.analysis.rules import BY_CODE, RULES
 from dockerls.features.caps import ClientCaps
 from dockerls.features.context import Cursor, Kind, classify
 from dockerls.features.hover import doc_content, scope_of
@@ -133,7 +133,7 @@ def _markup(text: str, markdown: bool) -> lsp.MarkupContent:
 
 def _summary(key: str) -> str | None:
     if key.startswith("rule:"):
-        rule = BY_CODE.get(key[5:])
+        rule = rules.BY_CODE.get(key[5:])
         return None if rule is None else rule.summary
     return docs.summary(key)
 
@@ -265,7 +265,7 @@ def _dispatch(
     elif k is Kind.CHECK_VALUE:
         _check_values(out, c)
     elif k is Kind.PRAGMA_CODE:
-        for r in RULES:
+        for r in rules.RULES:
             out.add(
                 r.code,
                 lsp.CompletionItemKind.Value,

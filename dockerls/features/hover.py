@@ -18,9 +18,9 @@ from collections.abc import Callable
 from lsprotocol import types as lsp
 
 from dockerls import docs
+from dockerls.analysis import rules
 from dockerls.analysis.buildview import values_per_build
 from dockerls.analysis.model import Definition, Model, Stage, var_refs
-from dockerls.analysis.rules import BY_CODE
 from dockerls.features.caps import ClientCaps
 from dockerls.features.context import Cursor, Kind, classify
 from dockerls.features.positions import item_range, offset_of
@@ -40,7 +40,7 @@ ImageInfo = Callable[[str], "str | None"]
 def doc_markdown(key: str) -> str | None:
     """Markdown for a doc key; ``rule:CODE`` keys come from the rule's docs."""
     if key.startswith("rule:"):
-        rule = BY_CODE.get(key[5:])
+        rule = rules.BY_CODE.get(key[5:])
         if rule is None:
             return None
         body = inspect.cleandoc(rule.doc) if rule.doc else ""
@@ -228,7 +228,7 @@ def _hover_text(
     elif k is Kind.CHECK_VALUE:
         chk = spec.build_check(c.text)
         key = chk.doc_key if chk is not None else "directive:check"
-    elif k is Kind.PRAGMA_CODE and c.text in BY_CODE:
+    elif k is Kind.PRAGMA_CODE and c.text in rules.BY_CODE:
         key = f"rule:{c.text}"
     text = _doc(key, t)
     if text is None:

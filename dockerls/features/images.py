@@ -25,8 +25,7 @@ from lsprotocol import types as lsp
 from dockerls.analysis.baseimage import base_images, plain_word
 from dockerls.analysis.facts import ImageFacts
 from dockerls.analysis.model import Model, Stage
-from dockerls.analysis.rules._registry import registry_ref
-from dockerls.analysis.rules.dls202_outdated_image_digest import UPDATE_DIGEST
+from dockerls.analysis.rules._registry import UPDATE_DIGEST, registry_ref
 from dockerls.features.caps import ClientCaps
 from dockerls.features.links import image_url
 from dockerls.features.positions import item_range, offset_of

@@ -27,13 +27,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-import tree_sitter
-import tree_sitter_bash
-
 from dockerls.syntax.nodes import Span
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Sequence
+
+    import tree_sitter
 
 __all__ = [
     "Assignment",
@@ -46,9 +45,7 @@ __all__ = [
     "syntax_tree",
 ]
 
-_LANGUAGE = tree_sitter.Language(tree_sitter_bash.language())
-_PARSER = tree_sitter.Parser(_LANGUAGE)
-_PARSER_LOCK = threading.Lock()
+_PARSER_LOCK = threading.Lock()  # held while parsing, and while the grammar loads
 
 _MAX_DEPTH = 150  # tree nesting we follow; deeper constructs are ignored
 _MAX_SHELL_NESTING = 6  # bash -c "sh -c '...'" levels we unpack
@@ -772,33 +769,59 @@ _REDIRECTS = frozenset({"file_redirect", "herestring_redirect"})
 _SUBST_MARKERS = (b"$(", b"`", b"<(", b">(")
 
 
-def _kind_ids(names: Iterable[str], named: bool) -> frozenset[int]:
-    """Every grammar symbol id with one of ``names`` (a name can have several)."""
-    wanted = set(names)
-    return frozenset(
-        i
-        for i in range(_LANGUAGE.node_kind_count)
-        if _LANGUAGE.node_kind_is_named(i) == named and _LANGUAGE.node_kind_for_id(i) in wanted
-    )
-
-
 # Dispatch on integer kind ids: ``node.type`` builds a new string on each call.
+# The sets are filled from the grammar when it loads (``_parser``), before any
+# tree exists: importing this module loads neither tree-sitter nor the grammar.
 _ERROR_ID = 0xFFFF  # tree-sitter's builtin error symbol as seen through kind_id
-_CONN_BY_ID = {
-    i: _CONNECTORS[_LANGUAGE.node_kind_for_id(i) or ""] for i in _kind_ids(_CONNECTORS, named=False)
-}
-_KEYWORD_IDS = _kind_ids(_KEYWORDS, named=False)
-_CONTAINER_IDS = _kind_ids(_CONTAINERS, named=True) | {_ERROR_ID}
-_SUBST_IDS = _kind_ids(_SUBSTITUTIONS, named=True)
-_REDIRECT_IDS = _kind_ids(_REDIRECTS, named=True)
-_COMMENT_IDS = _kind_ids(["comment"], named=True)
-_COMMAND_IDS = _kind_ids(["command"], named=True)
-_COMMAND_NAME_IDS = _kind_ids(["command_name"], named=True)
-_ASSIGNMENT_IDS = _kind_ids(["variable_assignment"], named=True)
-_REDIRECTED_IDS = _kind_ids(["redirected_statement"], named=True)
-_PIPELINE_IDS = _kind_ids(["pipeline"], named=True)
-_DECLARATION_IDS = _kind_ids(["declaration_command", "unset_command"], named=True)
-_TEST_IDS = _kind_ids(["test_command"], named=True)
+_CONN_BY_ID: dict[int, str] = {}
+_KEYWORD_IDS: set[int] = set()
+_CONTAINER_IDS: set[int] = {_ERROR_ID}
+_SUBST_IDS: set[int] = set()
+_REDIRECT_IDS: set[int] = set()
+_COMMENT_IDS: set[int] = set()
+_COMMAND_IDS: set[int] = set()
+_COMMAND_NAME_IDS: set[int] = set()
+_ASSIGNMENT_IDS: set[int] = set()
+_REDIRECTED_IDS: set[int] = set()
+_PIPELINE_IDS: set[int] = set()
+_DECLARATION_IDS: set[int] = set()
+_TEST_IDS: set[int] = set()
+
+
+@lru_cache(maxsize=1)
+def _parser() -> tree_sitter.Parser:
+    """tree-sitter's bash parser, loaded on the first parse (call with
+    ``_PARSER_LOCK`` held); fills the kind-id sets above from its grammar."""
+    import tree_sitter
+    import tree_sitter_bash
+
+    language = tree_sitter.Language(tree_sitter_bash.language())
+
+    def ids(names: Iterable[str], named: bool) -> set[int]:
+        """Every grammar symbol id with one of ``names`` (a name can have several)."""
+        wanted = set(names)
+        return {
+            i
+            for i in range(language.node_kind_count)
+            if language.node_kind_is_named(i) == named and language.node_kind_for_id(i) in wanted
+        }
+
+    _CONN_BY_ID.update(
+        (i, _CONNECTORS[language.node_kind_for_id(i) or ""]) for i in ids(_CONNECTORS, named=False)
+    )
+    _KEYWORD_IDS.update(ids(_KEYWORDS, named=False))
+    _CONTAINER_IDS.update(ids(_CONTAINERS, named=True))
+    _SUBST_IDS.update(ids(_SUBSTITUTIONS, named=True))
+    _REDIRECT_IDS.update(ids(_REDIRECTS, named=True))
+    _COMMENT_IDS.update(ids(["comment"], named=True))
+    _COMMAND_IDS.update(ids(["command"], named=True))
+    _COMMAND_NAME_IDS.update(ids(["command_name"], named=True))
+    _ASSIGNMENT_IDS.update(ids(["variable_assignment"], named=True))
+    _REDIRECTED_IDS.update(ids(["redirected_statement"], named=True))
+    _PIPELINE_IDS.update(ids(["pipeline"], named=True))
+    _DECLARATION_IDS.update(ids(["declaration_command", "unset_command"], named=True))
+    _TEST_IDS.update(ids(["test_command"], named=True))
+    return tree_sitter.Parser(language)
 
 
 @dataclass(slots=True)
@@ -1457,7 +1480,7 @@ def _parsable(script: str) -> tuple[str, bytes]:
 
 def _parse_tree(src: bytes) -> tree_sitter.Tree:
     with _PARSER_LOCK:
-        return _PARSER.parse(src)
+        return _parser().parse(src)
 
 
 def syntax_tree(script: str) -> tree_sitter.Tree:

@@ -25,8 +25,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-
-import tree_sitter
+from typing import TYPE_CHECKING
 
 from dockerls.syntax.nodes import Span
 from dockerls.syntax.shell import (
@@ -38,6 +37,9 @@ from dockerls.syntax.shell import (
     _unquote,
     parse_shell,
 )
+
+if TYPE_CHECKING:
+    import tree_sitter
 
 ENV = "env"
 SHELL = "shell"

@@ -13,6 +13,9 @@ from __future__ import annotations
 from dockerls.analysis.model import Stage
 from dockerls.syntax.imageref import ImageRef
 
+# the title of DLS202's fix, and of the server's action that does the same
+UPDATE_DIGEST = "Update pinned digest"
+
 
 def registry_ref(stage: Stage) -> ImageRef | None:
     """The stage's image reference if a registry can be asked about it: a

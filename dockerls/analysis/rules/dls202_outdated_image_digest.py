@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from dockerls.analysis.baseimage import plain_word
 from dockerls.analysis.model import Model, Stage
-from dockerls.analysis.rules._registry import registry_ref
+from dockerls.analysis.rules._registry import UPDATE_DIGEST, registry_ref
 from dockerls.analysis.rules.base import (
     Edit,
     Finding,
@@ -16,8 +16,6 @@ from dockerls.analysis.rules.base import (
     Severity,
 )
 from dockerls.syntax.nodes import Span
-
-UPDATE_DIGEST = "Update pinned digest"
 
 
 def outdated_digest(stage: Stage, current: str) -> Finding | None:

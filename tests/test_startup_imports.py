@@ -1,0 +1,55 @@
+"""Start-up stays light: importing the server module leaves out what only
+linting, settings validation, ``.hadolint.yaml`` files and registry lookups
+need (they load on first use, or right after the initialize reply).
+
+Structural, not timed: a fresh interpreter imports ``dockerls.server`` and
+reports ``sys.modules``.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from tests.support import REPO
+
+# third-party packages only a later step uses
+DEFERRED_PACKAGES = ("requests", "jsonschema", "yaml", "tree_sitter", "tree_sitter_bash")
+RULES_PACKAGE = "dockerls.analysis.rules"
+# what the server's own types need from the rules package: the package and `base`
+# (`_`-prefixed modules are helpers shared by rules and features, not rules)
+ALLOWED_IN_RULES = {"base"}
+
+
+def modules_after(statement: str) -> set[str]:
+    code = f"import json, sys\n{statement}\nprint(json.dumps(sorted(sys.modules)))"
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=120
+    )
+    assert out.returncode == 0, out.stderr
+    return set(json.loads(out.stdout.splitlines()[-1]))
+
+
+def is_deferred(name: str) -> bool:
+    top = name.split(".", 1)[0]
+    if top in DEFERRED_PACKAGES:
+        return True
+    if not name.startswith(RULES_PACKAGE + "."):
+        return False
+    leaf = name[len(RULES_PACKAGE) + 1 :].split(".", 1)[0]
+    return leaf not in ALLOWED_IN_RULES and not leaf.startswith("_")
+
+
+def test_server_import_leaves_lint_and_network_modules_out() -> None:
+    loaded = modules_after("import dockerls.server")
+    assert "dockerls.server" in loaded
+    early = sorted(m for m in loaded if is_deferred(m))
+    assert not early, f"imported at start-up: {early}"
+
+
+def test_rule_registry_loads_on_first_use() -> None:
+    """The registry is still one explicit tuple: asking for it brings every rule in."""
+    loaded = modules_after("from dockerls.analysis.rules import RULES\nassert RULES")
+    assert f"{RULES_PACKAGE}.group_syntax" in loaded
+    assert any(is_deferred(m) for m in loaded)
