@@ -52,7 +52,9 @@ def _serve(args: argparse.Namespace) -> int:
     return serve(tcp=args.tcp, host=args.host, port=args.port, log_level=args.log_level)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(serve_only: bool = False) -> argparse.ArgumentParser:
+    """The command line; ``serve_only`` leaves out the other sub-commands, whose
+    modules load the linter (``serve`` keeps its start-up for the server's reply)."""
     ap = argparse.ArgumentParser(
         prog="dockerls", description="Language server and linter for Dockerfiles"
     )
@@ -66,6 +68,8 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--port", type=int, default=2087)
     sp.add_argument("--log-level", default="warning", choices=["debug", "info", "warning", "error"])
     sp.set_defaults(func=_serve)
+    if serve_only:
+        return ap
 
     from dockerls import cli_check, cli_fix
 
@@ -84,7 +88,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or argv == ["--stdio"]:
         argv = ["serve"]
-    ap = build_parser()
+    ap = build_parser(serve_only=argv[0] == "serve")
     args = ap.parse_args(argv)
     if not getattr(args, "func", None):
         ap.print_help()

@@ -36,6 +36,7 @@ from dockerls.syntax.imageref import ImageRef, parse_image_ref
 
 if TYPE_CHECKING:
     from dockerls.documents import Snapshot
+    from dockerls.registry.http import HttpRegistry
 
 T = TypeVar("T")
 
@@ -135,6 +136,8 @@ class ImageLookups:
         """The current service's registry client, which the base-image lookups share (None
         for the test fake)."""
         registry = self.get().registry
+        from dockerls.registry.http import HttpRegistry  # loaded by get()
+
         return registry if isinstance(registry, HttpRegistry) else None
 
     def _http_settings(self) -> RegistrySettings:

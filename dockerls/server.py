@@ -28,7 +28,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types as lsp
 from pygls.exceptions import (
@@ -41,54 +41,86 @@ from pygls.lsp.server import LanguageServer
 from pygls.protocol import JsonRPCNotification, LanguageServerProtocol
 from pygls.protocol.language_server import lsp_method
 
-from dockerls import __version__, probe
-from dockerls import config as hadolint_config
-from dockerls import settings as settings_mod
-from dockerls.analysis.dockerignore import parse_dockerignore
-from dockerls.analysis.engine import LintConfig
-from dockerls.analysis.facts import Facts, ShellCheckResults
-from dockerls.analysis.model import Model, Stage
+from dockerls import __version__, lazy, probe
 from dockerls.analysis.rules import known_code
-from dockerls.analysis.shellcheck_map import ScriptJob, jobs_for
-from dockerls.base_images import BaseImages
-from dockerls.build_files import BuildFiles
-from dockerls.builds.workspace import WorkspaceBuilds
-from dockerls.builds.workspace import is_build_file as changes_builds
-from dockerls.context import contexts_lister
-from dockerls.documents import DocumentStore, Snapshot, is_dockerignore, uri_to_path
-from dockerls.features import baseimage as f_baseimage
-from dockerls.features import buildfiles as f_buildfiles
-from dockerls.features import code_actions as f_actions
-from dockerls.features import completion as f_completion
-from dockerls.features import definition as f_definition
-from dockerls.features import folding as f_folding
-from dockerls.features import formatting as f_formatting
-from dockerls.features import highlight as f_highlight
-from dockerls.features import hover as f_hover
-from dockerls.features import images as f_images
-from dockerls.features import inlay_hints as f_inlay
-from dockerls.features import links as f_links
-from dockerls.features import references as f_references
-from dockerls.features import rename as f_rename
-from dockerls.features import selection_range as f_selection
-from dockerls.features import semantic_tokens as f_tokens
-from dockerls.features import signature_help as f_sig
-from dockerls.features import symbols as f_symbols
-from dockerls.features.caps import ClientCaps
-from dockerls.features.diagnostics import (
-    DiagnosticCache,
-    build_file_json,
-    diagnostics_json,
-    ignore_file_json,
-    problems_json,
-)
+from dockerls.features import capabilities
 from dockerls.features.raw import RawJSON
-from dockerls.image_lookups import ImageLookups
-from dockerls.shellcheck import ShellChecker, retry_delay
+from dockerls.lazy import lazy_module
+
+if TYPE_CHECKING:
+    from dockerls import base_images as base_images_mod
+    from dockerls import build_files as build_files_mod
+    from dockerls import config as hadolint_config
+    from dockerls import context, documents, image_lookups, shellcheck
+    from dockerls import settings as settings_mod
+    from dockerls.analysis import dockerignore, shellcheck_map
+    from dockerls.analysis.engine import LintConfig
+    from dockerls.analysis.facts import Facts, ShellCheckResults
+    from dockerls.analysis.model import Model, Stage
+    from dockerls.analysis.shellcheck_map import ScriptJob
+    from dockerls.base_images import BaseImages
+    from dockerls.build_files import BuildFiles
+    from dockerls.builds import workspace as workspace_builds
+    from dockerls.documents import DocumentStore, Snapshot
+    from dockerls.features import baseimage as f_baseimage
+    from dockerls.features import buildfiles as f_buildfiles
+    from dockerls.features import caps as f_caps
+    from dockerls.features import code_actions as f_actions
+    from dockerls.features import completion as f_completion
+    from dockerls.features import definition as f_definition
+    from dockerls.features import diagnostics as f_diagnostics
+    from dockerls.features import folding as f_folding
+    from dockerls.features import formatting as f_formatting
+    from dockerls.features import highlight as f_highlight
+    from dockerls.features import hover as f_hover
+    from dockerls.features import images as f_images
+    from dockerls.features import inlay_hints as f_inlay
+    from dockerls.features import links as f_links
+    from dockerls.features import references as f_references
+    from dockerls.features import rename as f_rename
+    from dockerls.features import selection_range as f_selection
+    from dockerls.features import semantic_tokens as f_tokens
+    from dockerls.features import signature_help as f_sig
+    from dockerls.features import symbols as f_symbols
+    from dockerls.image_lookups import ImageLookups
+    from dockerls.shellcheck import ShellChecker
+else:  # bound now, loaded on first use: after the initialize reply
+    base_images_mod = lazy_module("dockerls.base_images")
+    build_files_mod = lazy_module("dockerls.build_files")
+    hadolint_config = lazy_module("dockerls.config")
+    context = lazy_module("dockerls.context")
+    documents = lazy_module("dockerls.documents")
+    image_lookups = lazy_module("dockerls.image_lookups")
+    shellcheck = lazy_module("dockerls.shellcheck")
+    settings_mod = lazy_module("dockerls.settings")
+    dockerignore = lazy_module("dockerls.analysis.dockerignore")
+    shellcheck_map = lazy_module("dockerls.analysis.shellcheck_map")
+    workspace_builds = lazy_module("dockerls.builds.workspace")
+    f_baseimage = lazy_module("dockerls.features.baseimage")
+    f_buildfiles = lazy_module("dockerls.features.buildfiles")
+    f_caps = lazy_module("dockerls.features.caps")
+    f_actions = lazy_module("dockerls.features.code_actions")
+    f_completion = lazy_module("dockerls.features.completion")
+    f_definition = lazy_module("dockerls.features.definition")
+    f_diagnostics = lazy_module("dockerls.features.diagnostics")
+    f_folding = lazy_module("dockerls.features.folding")
+    f_formatting = lazy_module("dockerls.features.formatting")
+    f_highlight = lazy_module("dockerls.features.highlight")
+    f_hover = lazy_module("dockerls.features.hover")
+    f_images = lazy_module("dockerls.features.images")
+    f_inlay = lazy_module("dockerls.features.inlay_hints")
+    f_links = lazy_module("dockerls.features.links")
+    f_references = lazy_module("dockerls.features.references")
+    f_rename = lazy_module("dockerls.features.rename")
+    f_selection = lazy_module("dockerls.features.selection_range")
+    f_tokens = lazy_module("dockerls.features.semantic_tokens")
+    f_sig = lazy_module("dockerls.features.signature_help")
+    f_symbols = lazy_module("dockerls.features.symbols")
 
 log = logging.getLogger("dockerls")
 
 HADOLINT_FILES = (".hadolint.yaml", ".hadolint.yml")
+WARM_UP_DELAY = 0.5  # seconds after start: the modules no handler has loaded yet load then
 # the files whose changes the server follows (a dynamic registration, where the client can)
 WATCHED = (
     "**/{compose,docker-compose}*.{yaml,yml}",
@@ -102,7 +134,7 @@ WATCHED = (
 
 def in_pygls_workspace(uri: str) -> bool:
     """Documents whose text pygls keeps: ``.dockerignore``, Compose and Bake files."""
-    return is_dockerignore(uri) or f_buildfiles.is_build_file(uri)
+    return documents.is_dockerignore(uri) or f_buildfiles.is_build_file(uri)
 
 
 class DockerProtocol(LanguageServerProtocol):
@@ -218,7 +250,19 @@ def write_pieces(protocol: LanguageServerProtocol, pieces: tuple[bytes, ...]) ->
 
 
 class DockerLanguageServer(LanguageServer):
-    """The server's state, in named attributes, and what handlers share."""
+    """The server's state, in named attributes, and what handlers share.
+
+    The initialize reply needs none of dockerls's analysis: the document store,
+    settings, client capabilities and lookups are built by :meth:`start`, right
+    after the reply, and the modules the handlers call load on first use."""
+
+    store: DocumentStore
+    caps: f_caps.ClientCaps
+    settings: settings_mod.Settings
+    images: ImageLookups
+    # base-image lifecycle, vulnerabilities and variants (its own pool, the one registry client)
+    base_images: BaseImages
+    build_files: BuildFiles  # open Compose and Bake files
 
     def __init__(self) -> None:
         super().__init__(
@@ -227,16 +271,15 @@ class DockerLanguageServer(LanguageServer):
             text_document_sync_kind=lsp.TextDocumentSyncKind.Incremental,
             protocol_cls=DockerProtocol,
         )
-        self.store = DocumentStore()
-        self.caps = ClientCaps()
-        self.settings = settings_mod.Settings()
+        self.started = False  # start() ran
         self.init_options: object = None  # initializationOptions, the lowest settings layer
         self.root: Path | None = None  # the workspace folder
         self.layers: list[tuple[str, object]] = []  # the settings layers in force
         self.builds_key: object = None  # the settings and root the workspace builds are for
         # folder -> its lint configuration (`.hadolint.yaml` under the settings)
         self.folder_configs: dict[str, LintConfig] = {}
-        self.diag_caches: dict[str, DiagnosticCache] = {}  # uri -> serialised diagnostics
+        # uri -> serialised diagnostics
+        self.diag_caches: dict[str, f_diagnostics.DiagnosticCache] = {}
         self.scheduled: dict[str, int | None] = {}  # uri -> version awaiting its publish
         self.checker: ShellChecker | None = None
         self.checker_key: object = None  # the settings the checker was built for
@@ -248,12 +291,29 @@ class DockerLanguageServer(LanguageServer):
         self.tokens: dict[str, tuple[str, list[int]]] = {}
         self.tokens_counter = 0
         self.loop: asyncio.AbstractEventLoop | None = None  # the event loop, once running
-        self.images = ImageLookups(self)
-        # base-image lifecycle, vulnerabilities and variants (its own pool, the one registry client)
-        self.base_images = BaseImages(self.schedule, self.images.http_registry)
-        self.build_files = BuildFiles(self.store)  # open Compose and Bake files
-        self.base_images.configure(self.settings)
+
+    def start(self, params: lsp.InitializeParams) -> None:
+        """Everything the initialize reply didn't need, run right after it
+        (before the next message is read); the remaining modules load a moment
+        later, when the first document has most likely been published."""
+        self.store = documents.DocumentStore()
         self.store.config_for = self.config_for
+        self.settings = settings_mod.Settings()
+        self.images = image_lookups.ImageLookups(self)
+        self.base_images = base_images_mod.BaseImages(self.schedule, self.images.http_registry)
+        self.build_files = build_files_mod.BuildFiles(self.store)
+        self.base_images.configure(self.settings)
+        self.started = True
+        enc: Any = self.workspace.position_encoding
+        encoding = str(getattr(enc, "value", enc) or "utf-16")
+        self.caps = f_caps.ClientCaps.from_initialize(params.capabilities, encoding)
+        self.init_options = params.initialization_options
+        folders = params.workspace_folders
+        root = params.root_uri or (folders[0].uri if folders else None)
+        self.root = documents.uri_to_path(root) if root else None
+        self.apply_settings([("initializationOptions", params.initialization_options or {})])
+        if self.loop is not None:
+            self.loop.call_later(WARM_UP_DELAY, lazy.load_all)
 
     # -- settings -------------------------------------------------------
     def apply_settings(self, layers: list[tuple[str, object]]) -> None:
@@ -271,7 +331,7 @@ class DockerLanguageServer(LanguageServer):
         if builds_key != self.builds_key:  # the scan happens when a Dockerfile asks
             self.builds_key = builds_key
             roots = [self.root] if self.root is not None else []
-            self.store.builds = WorkspaceBuilds.from_settings(s.build, roots)
+            self.store.builds = workspace_builds.WorkspaceBuilds.from_settings(s.build, roots)
             changed = True
         if changed:
             self.store.set_config(settings_mod.to_lint_config(s), s.context.path)
@@ -323,7 +383,7 @@ class DockerLanguageServer(LanguageServer):
                 [("hadolint", overrides), *self.layers], known_code=known_code
             )
             result = settings_mod.to_lint_config(s)
-            self.publish_raw(Path(cfg.path).as_uri(), None, problems_json(problems))
+            self.publish_raw(Path(cfg.path).as_uri(), None, f_diagnostics.problems_json(problems))
         self.folder_configs[key] = result
         return result
 
@@ -361,8 +421,10 @@ class DockerLanguageServer(LanguageServer):
                     result = snap.lint(facts)
                 cache = self.diag_caches.get(uri)
                 if cache is None or cache.encoding != self.caps.encoding:
-                    cache = self.diag_caches[uri] = DiagnosticCache(self.caps.encoding)
-                body = diagnostics_json(snap.parse, result.per_item, cache)
+                    cache = self.diag_caches[uri] = f_diagnostics.DiagnosticCache(
+                        self.caps.encoding
+                    )
+                body = f_diagnostics.diagnostics_json(snap.parse, result.per_item, cache)
         except Exception:
             log.exception("linting %s failed", uri)
             return
@@ -422,7 +484,9 @@ class DockerLanguageServer(LanguageServer):
                 self.publish_raw(uri, None, b"[]")  # deleted: its diagnostics go
             return
         try:
-            body = build_file_json(doc.text, f_buildfiles.problems(doc), self.caps.encoding)
+            body = f_diagnostics.build_file_json(
+                doc.text, f_buildfiles.problems(doc), self.caps.encoding
+            )
         except Exception:
             log.exception("checking %s failed", uri)
             return
@@ -465,8 +529,10 @@ class DockerLanguageServer(LanguageServer):
         """Diagnostics for the patterns of an open ``.dockerignore``; its
         unsaved text also re-checks the open Dockerfiles that use it."""
         source = self.workspace.get_text_document(uri).source
-        _patterns, problems = parse_dockerignore(source)
-        self.publish_raw(uri, version, ignore_file_json(source, problems, self.caps.encoding))
+        _patterns, problems = dockerignore.parse_dockerignore(source)
+        self.publish_raw(
+            uri, version, f_diagnostics.ignore_file_json(source, problems, self.caps.encoding)
+        )
 
     def clear(self, uri: str) -> None:
         self.diag_caches.pop(uri, None)
@@ -487,7 +553,7 @@ class DockerLanguageServer(LanguageServer):
                 self.checker.close()
             self.checker = None
             if sc.enabled is not False and not off:
-                checker = ShellChecker(
+                checker = shellcheck.ShellChecker(
                     sc.path, sc.extra_args, timeout=sc.timeout_ms / 1000, background=True
                 )
                 if checker.available:
@@ -506,7 +572,7 @@ class DockerLanguageServer(LanguageServer):
         checker = self.shellchecker()
         if checker is None:
             return None
-        missing = checker.peek(jobs_for(snap.parse, model))[1]
+        missing = checker.peek(shellcheck_map.jobs_for(snap.parse, model))[1]
         if missing and snap.uri not in self.sc_running and not self.exiting:
             self.sc_running.add(snap.uri)
             loop = asyncio.get_running_loop()
@@ -529,7 +595,7 @@ class DockerLanguageServer(LanguageServer):
             self.sc_results = checker.cached_results()
             self.republish(uri)
         attempt = self.sc_retries.pop(uri, 0)
-        delay = retry_delay(attempt) if failed else None
+        delay = shellcheck.retry_delay(attempt) if failed else None
         if delay is not None and self.loop is not None:
             self.sc_retries[uri] = attempt + 1
             self.loop.call_later(delay, self.republish, uri)
@@ -553,7 +619,9 @@ class DockerLanguageServer(LanguageServer):
             return None
         # the contexts of the builds that name one, else the context.path setting or the folder
         roots = [b.context for b in snap.facts.builds if b.context]
-        return contexts_lister(roots or [self.store.context_dir or snap.path.parent], snap.path)
+        return context.contexts_lister(
+            roots or [self.store.context_dir or snap.path.parent], snap.path
+        )
 
     def remember_tokens(self, uri: str, tokens: lsp.SemanticTokens) -> str:
         """Keep the tokens for a later delta; returns their result id."""
@@ -575,8 +643,9 @@ class DockerLanguageServer(LanguageServer):
     def stop_workers(self) -> None:
         """On ``shutdown`` and ``exit``: registry lookups and ShellCheck runs
         stop (running ShellCheck processes are killed)."""
-        self.images.shutdown()
-        self.base_images.shutdown()
+        if self.started:
+            self.images.shutdown()
+            self.base_images.shutdown()
         self.sc_pool.shutdown(wait=False, cancel_futures=True)
         if self.checker is not None:
             self.checker.close()
@@ -637,16 +706,14 @@ SERVER = DockerLanguageServer()
 # -- lifecycle and settings ---------------------------------------------------
 @SERVER.feature(lsp.INITIALIZE)
 def initialize(server: DockerLanguageServer, params: lsp.InitializeParams) -> None:
-    with contextlib.suppress(RuntimeError):
+    """The reply goes out first (it depends on the registered features only);
+    ``start`` runs right after it, before the next message is handled."""
+    try:
         server.loop = asyncio.get_running_loop()
-    enc: Any = server.workspace.position_encoding
-    encoding = str(getattr(enc, "value", enc) or "utf-16")
-    server.caps = ClientCaps.from_initialize(params.capabilities, encoding)
-    server.init_options = params.initialization_options
-    folders = params.workspace_folders
-    root = params.root_uri or (folders[0].uri if folders else None)
-    server.root = uri_to_path(root) if root else None
-    server.apply_settings([("initializationOptions", params.initialization_options or {})])
+    except RuntimeError:  # no event loop: start at once
+        server.start(params)
+        return
+    server.loop.call_soon(server.start, params)
 
 
 @SERVER.feature(lsp.INITIALIZED)
@@ -687,7 +754,7 @@ def exit_(server: DockerLanguageServer, params: None) -> None:
 @SERVER.feature(lsp.TEXT_DOCUMENT_DID_OPEN)
 def did_open(server: DockerLanguageServer, params: lsp.DidOpenTextDocumentParams) -> None:
     d = params.text_document
-    if is_dockerignore(d.uri):
+    if documents.is_dockerignore(d.uri):
         server.check_dockerignore(d.uri, d.version)
         return
     if f_buildfiles.is_build_file(d.uri):
@@ -701,7 +768,7 @@ def did_open(server: DockerLanguageServer, params: lsp.DidOpenTextDocumentParams
 @SERVER.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
 def did_change(server: DockerLanguageServer, params: lsp.DidChangeTextDocumentParams) -> None:
     d = params.text_document
-    if is_dockerignore(d.uri):
+    if documents.is_dockerignore(d.uri):
         server.check_dockerignore(d.uri, d.version)
         return
     if f_buildfiles.is_build_file(d.uri):
@@ -717,12 +784,12 @@ def did_change(server: DockerLanguageServer, params: lsp.DidChangeTextDocumentPa
 @SERVER.feature(lsp.TEXT_DOCUMENT_DID_SAVE)
 def did_save(server: DockerLanguageServer, params: lsp.DidSaveTextDocumentParams) -> None:
     uri = params.text_document.uri
-    if is_dockerignore(uri) or uri.endswith(HADOLINT_FILES):
+    if documents.is_dockerignore(uri) or uri.endswith(HADOLINT_FILES):
         # a saved .dockerignore or .hadolint.yaml re-checks the open Dockerfiles
         server.configuration_files_changed()
         return
     if server.build_files.is_open(uri):  # a Compose or Bake file: what it builds changed
-        server.builds_changed([path] if (path := uri_to_path(uri)) is not None else [])
+        server.builds_changed([path] if (path := documents.uri_to_path(uri)) is not None else [])
         return
     server.folder_configs.clear()
     server.store.refresh_context(uri)
@@ -733,11 +800,17 @@ def did_save(server: DockerLanguageServer, params: lsp.DidSaveTextDocumentParams
 def did_change_watched(
     server: DockerLanguageServer, params: lsp.DidChangeWatchedFilesParams
 ) -> None:
-    if any(is_dockerignore(c.uri) or c.uri.endswith(HADOLINT_FILES) for c in params.changes):
+    if any(
+        documents.is_dockerignore(c.uri) or c.uri.endswith(HADOLINT_FILES) for c in params.changes
+    ):
         server.configuration_files_changed()
-    paths = [p for c in params.changes if (p := uri_to_path(c.uri)) is not None]
+    paths = [p for c in params.changes if (p := documents.uri_to_path(c.uri)) is not None]
     extra = server.store.builds.extra
-    builds = [p for p in paths if changes_builds(p, extra) or f_buildfiles.is_build_file(p.name)]
+    builds = [
+        p
+        for p in paths
+        if workspace_builds.is_build_file(p, extra) or f_buildfiles.is_build_file(p.name)
+    ]
     if builds:
         server.builds_changed(builds)
 
@@ -753,7 +826,7 @@ def did_close(server: DockerLanguageServer, params: lsp.DidCloseTextDocumentPara
 @SERVER.feature(
     lsp.TEXT_DOCUMENT_COMPLETION,
     lsp.CompletionOptions(
-        trigger_characters=f_completion.TRIGGER_CHARACTERS, resolve_provider=True
+        trigger_characters=capabilities.COMPLETION_TRIGGER_CHARACTERS, resolve_provider=True
     ),
 )
 def completion(
@@ -793,7 +866,8 @@ async def hover(server: DockerLanguageServer, params: lsp.HoverParams) -> lsp.Ho
 @SERVER.feature(
     lsp.TEXT_DOCUMENT_SIGNATURE_HELP,
     lsp.SignatureHelpOptions(
-        trigger_characters=f_sig.TRIGGER_CHARACTERS, retrigger_characters=[" ", ","]
+        trigger_characters=capabilities.SIGNATURE_TRIGGER_CHARACTERS,
+        retrigger_characters=capabilities.SIGNATURE_RETRIGGER_CHARACTERS,
     ),
 )
 def signature_help(
@@ -917,7 +991,7 @@ def document_link(
 
 
 # -- semantic tokens, inlay hints --------------------------------------------------
-@SERVER.feature(lsp.TEXT_DOCUMENT_SEMANTIC_TOKENS_FULL, f_tokens.LEGEND)
+@SERVER.feature(lsp.TEXT_DOCUMENT_SEMANTIC_TOKENS_FULL, capabilities.LEGEND)
 def semantic_tokens_full(
     server: DockerLanguageServer, params: lsp.SemanticTokensParams
 ) -> RawJSON | None:
@@ -929,7 +1003,7 @@ def semantic_tokens_full(
     return f_tokens.tokens_json(server.remember_tokens(snap.uri, tokens), tokens.data)
 
 
-@SERVER.feature(lsp.TEXT_DOCUMENT_SEMANTIC_TOKENS_FULL_DELTA, f_tokens.LEGEND)
+@SERVER.feature(lsp.TEXT_DOCUMENT_SEMANTIC_TOKENS_FULL_DELTA, capabilities.LEGEND)
 def semantic_tokens_delta(
     server: DockerLanguageServer, params: lsp.SemanticTokensDeltaParams
 ) -> RawJSON | lsp.SemanticTokensDelta | None:
@@ -945,7 +1019,7 @@ def semantic_tokens_delta(
     return lsp.SemanticTokensDelta(edits, result_id=rid)
 
 
-@SERVER.feature(lsp.TEXT_DOCUMENT_SEMANTIC_TOKENS_RANGE, f_tokens.LEGEND)
+@SERVER.feature(lsp.TEXT_DOCUMENT_SEMANTIC_TOKENS_RANGE, capabilities.LEGEND)
 def semantic_tokens_range(
     server: DockerLanguageServer, params: lsp.SemanticTokensRangeParams
 ) -> lsp.SemanticTokens | None:
@@ -1027,7 +1101,9 @@ async def on_type_formatting(
 # -- code actions and commands -------------------------------------------------------
 @SERVER.feature(
     lsp.TEXT_DOCUMENT_CODE_ACTION,
-    lsp.CodeActionOptions(code_action_kinds=list(f_actions.KINDS), resolve_provider=False),
+    lsp.CodeActionOptions(
+        code_action_kinds=list(capabilities.CODE_ACTION_KINDS), resolve_provider=False
+    ),
 )
 async def code_action(
     server: DockerLanguageServer, params: lsp.CodeActionParams
@@ -1045,7 +1121,7 @@ async def code_action(
     return (out or []) + more
 
 
-@SERVER.command(f_actions.APPLY_EDIT_COMMAND)
+@SERVER.command(capabilities.APPLY_EDIT_COMMAND)
 async def apply_edit_command(server: DockerLanguageServer, edit: lsp.WorkspaceEdit) -> None:
     await server.workspace_apply_edit_async(lsp.ApplyWorkspaceEditParams(edit=edit))
 

@@ -335,6 +335,8 @@ def clean(raw: object) -> tuple[dict[str, Any], list[SettingError]]:
         errors.append(SettingError("", f"{unwrapped!r} is not of type 'object'", "invalid"))
         return {}, errors
     tree: dict[str, Any] = copy.deepcopy(dict(unwrapped))
+    if not tree:  # nothing to check (and the validator isn't built for nothing)
+        return tree, errors
     validator = _validator()
     for _ in range(32):  # every round removes at least one value; bounded for safety
         found = sorted(validator.iter_errors(tree), key=lambda e: len(e.absolute_path))

@@ -48,6 +48,20 @@ def test_server_import_leaves_lint_and_network_modules_out() -> None:
     assert not early, f"imported at start-up: {early}"
 
 
+def test_serve_command_leaves_them_out_too() -> None:
+    """``dockerls serve`` (what editors spawn) builds only its own sub-command:
+    the others' modules import the linter and the registry clients."""
+    loaded = modules_after(
+        "import dockerls.server\n"
+        "dockerls.server.serve = lambda **options: None  # stop before serving\n"
+        "from dockerls.cli import main\n"
+        "assert main(['serve']) == 0"
+    )
+    assert "dockerls.cli" in loaded
+    early = sorted(m for m in loaded if is_deferred(m) or m.startswith("dockerls.cli_"))
+    assert not early, f"imported by `dockerls serve` before serving: {early}"
+
+
 def test_rule_registry_loads_on_first_use() -> None:
     """The registry is still one explicit tuple: asking for it brings every rule in."""
     loaded = modules_after("from dockerls.analysis.rules import RULES\nassert RULES")

@@ -21,16 +21,13 @@ from dockerls.analysis.model import Model
 from dockerls.analysis.pragmas import PragmaKind, parse_pragma
 from dockerls.analysis.rules.base import Scope
 from dockerls.features import combine_runs
+from dockerls.features.capabilities import APPLY_EDIT_COMMAND, FIX_ALL_KIND
 from dockerls.features.caps import ClientCaps
 from dockerls.features.diagnostics import SOURCE
 from dockerls.features.positions import offset_of, range_of
 from dockerls.fixes import TextEdit, fix_text, minimal_edit
 from dockerls.syntax.nodes import Comment, Instruction
 from dockerls.syntax.parser import Parse
-
-FIX_ALL_KIND = "source.fixAll.dockerls"
-KINDS = (lsp.CodeActionKind.QuickFix, lsp.CodeActionKind.RefactorRewrite, FIX_ALL_KIND)
-APPLY_EDIT_COMMAND = "dockerls.applyEdit"
 
 
 def wanted(kind: str, only: Sequence[str] | None) -> bool:

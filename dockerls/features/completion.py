@@ -35,7 +35,6 @@ ListDir = Callable[[str], list[tuple[str, bool]]]
 TagsFor = Callable[[str], "tuple[list[str], bool] | None"]
 
 MAX_STAGE_ITEMS = 100
-TRIGGER_CHARACTERS = [" ", "-", "=", "$", "{", ":", ",", "/"]
 
 _CHMOD_VALUES = ("0644", "0755", "0600", "0700", "0444", "0555")
 _DURATIONS = ("5s", "10s", "30s", "1m", "5m")
@@ -579,4 +578,4 @@ def _check_values(out: _Out, c: Cursor) -> None:
         )
 
 
-__all__ = ["TRIGGER_CHARACTERS", "completion", "resolve"]
+__all__ = ["completion", "resolve"]

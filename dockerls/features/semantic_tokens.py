@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from lsprotocol import types as lsp
 
 from dockerls.analysis.model import PLATFORM_ARGS, Model, var_refs
+from dockerls.features.capabilities import TOKEN_TYPES
 from dockerls.features.caps import ClientCaps
 from dockerls.features.positions import UTF32, units
 from dockerls.features.raw import RawJSON
@@ -22,23 +23,6 @@ from dockerls.features.references import stage_spans as stage_occurrences
 from dockerls.syntax.identity_cache import IdentityCache, node_cache
 from dockerls.syntax.nodes import Comment, Directive, Instruction, Span
 from dockerls.syntax.parser import Parse
-
-TOKEN_TYPES = [
-    "keyword",
-    "comment",
-    "string",
-    "variable",
-    "parameter",
-    "property",
-    "number",
-    "operator",
-    "namespace",
-    "type",
-    "label",
-    "macro",
-]
-TOKEN_MODIFIERS = ["declaration", "deprecated", "readonly"]
-LEGEND = lsp.SemanticTokensLegend(token_types=TOKEN_TYPES, token_modifiers=TOKEN_MODIFIERS)
 
 _T = {name: i for i, name in enumerate(TOKEN_TYPES)}
 DECL = 1

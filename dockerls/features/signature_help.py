@@ -24,8 +24,6 @@ from dockerls.syntax.lines import line_start
 from dockerls.syntax.nodes import Instruction
 from dockerls.syntax.parser import Parse
 
-TRIGGER_CHARACTERS = [" ", "[", ",", "=", "-"]
-
 Param = tuple[int, int]
 
 
@@ -218,4 +216,4 @@ def _commas(text: str, start: int, end: int) -> int:
     return n
 
 
-__all__ = ["TRIGGER_CHARACTERS", "signature_help"]
+__all__ = ["signature_help"]
