@@ -53,7 +53,7 @@ def test_serve_command_leaves_them_out_too() -> None:
     the others' modules import the linter and the registry clients."""
     loaded = modules_after(
         "import dockerls.server\n"
-        "dockerls.server.serve = lambda **options: None  # stop before serving\n"
+        "dockerls.server.serve = lambda **options: 0  # stop before serving\n"
         "from dockerls.cli import main\n"
         "assert main(['serve']) == 0"
     )
