@@ -24,9 +24,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import hcl2
-from hcl2.utils import SerializationOptions
-
 from dockerls.analysis.builds import Build, Origin, Problem
 from dockerls.builds import read_text
 from dockerls.syntax.hclpos import Located, locate
@@ -46,6 +43,9 @@ def _load(path: Path, text: str) -> dict[str, Any]:
         data = json.loads(text)
         # JSON form: {"target": {"name": {...}}, "variable": {...}, "group": {...}}
         return {k: [v] if isinstance(v, dict) else v for k, v in data.items()}
+    import hcl2  # python-hcl2 (a lark grammar): loaded with the first HCL Bake file
+    from hcl2.utils import SerializationOptions
+
     opts = SerializationOptions(strip_string_quotes=True, with_comments=False)
     return hcl2.loads(text, serialization_options=opts)
 

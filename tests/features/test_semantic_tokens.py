@@ -4,13 +4,9 @@ from __future__ import annotations
 
 from lsprotocol import types as lsp
 
+from dockerls.features.capabilities import TOKEN_MODIFIERS, TOKEN_TYPES
 from dockerls.features.caps import ClientCaps
-from dockerls.features.semantic_tokens import (
-    TOKEN_MODIFIERS,
-    TOKEN_TYPES,
-    delta_edits,
-    semantic_tokens,
-)
+from dockerls.features.semantic_tokens import delta_edits, semantic_tokens
 from dockerls.syntax.identity_cache import clear_node_caches
 from tests.features.helpers import parsed
 
