@@ -48,7 +48,7 @@ KINDS = ("corpus", "synthetic")
 SYNTHETIC_STAGE = """\
 FROM debian:12 AS stage{n}
 ARG VERSION=1.2.3
-ENV APP_HOME=/opt/app PATH=/opt/app/bin:$PATH
+ENV APP_NAME=app APP_HOME=/opt/app PATH=/opt/app/bin:$PATH
 WORKDIR $APP_HOME
 RUN apt-get update && apt-get install -y curl ca-certificates git
 COPY requirements.txt ./

@@ -575,10 +575,22 @@ class DockerLanguageServer(LanguageServer):
         missing = checker.peek(shellcheck_map.jobs_for(snap.parse, model))[1]
         if missing and snap.uri not in self.sc_running and not self.exiting:
             self.sc_running.add(snap.uri)
-            loop = asyncio.get_running_loop()
-            fut = loop.run_in_executor(self.sc_pool, checker.check_scripts, missing)
-            fut.add_done_callback(partial(self.shellcheck_done, snap.uri, checker, missing))
+            # started once this publish is written: ShellCheck's processes
+            # don't compete with it for the CPU
+            asyncio.get_running_loop().call_soon(self.start_shellcheck, snap.uri, checker, missing)
         return self.sc_results
+
+    def start_shellcheck(self, uri: str, checker: ShellChecker, missing: list[ScriptJob]) -> None:
+        """Check the scripts ShellCheck's cache lacks in a worker thread; the
+        document is published again when they're done."""
+        try:
+            fut = asyncio.get_running_loop().run_in_executor(
+                self.sc_pool, checker.check_scripts, missing
+            )
+        except RuntimeError:  # shut down meanwhile (the workers stopped)
+            self.sc_running.discard(uri)
+            return
+        fut.add_done_callback(partial(self.shellcheck_done, uri, checker, missing))
 
     def shellcheck_done(
         self, uri: str, checker: ShellChecker, scripts: list[ScriptJob], _run: object
