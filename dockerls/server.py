@@ -275,6 +275,7 @@ class DockerLanguageServer(LanguageServer):
         self.init_options: object = None  # initializationOptions, the lowest settings layer
         self.root: Path | None = None  # the workspace folder
         self.layers: list[tuple[str, object]] = []  # the settings layers in force
+        self.settings_shown: set[str] = set()  # the settings problems shown
         self.builds_key: object = None  # the settings and root the workspace builds are for
         # folder -> its lint configuration (`.hadolint.yaml` under the settings)
         self.folder_configs: dict[str, LintConfig] = {}
@@ -320,10 +321,7 @@ class DockerLanguageServer(LanguageServer):
         self.layers = layers
         self.folder_configs.clear()
         s, errors = settings_mod.load_layers(layers, known_code=known_code)
-        for e in errors:
-            msg = f"dockerls setting {e}"
-            log.warning(msg)
-            self.window_show_message(lsp.ShowMessageParams(lsp.MessageType.Warning, msg))
+        self.settings_problems(s, errors)
         changed = s != self.settings
         self.settings = s
         self.base_images.configure(s)
@@ -337,6 +335,22 @@ class DockerLanguageServer(LanguageServer):
             self.store.set_config(settings_mod.to_lint_config(s), s.context.path)
             for uri in self.store.uris():
                 self.schedule(uri)
+
+    def settings_problems(
+        self, s: settings_mod.Settings, errors: list[settings_mod.SettingError]
+    ) -> None:
+        """One warning per problem: a bad value (the same mistake in two layers
+        is one problem) or a setting that can't work; a problem already shown
+        by the last settings is not shown again."""
+        notes = {f"{e.path}: {e.message}": f"dockerls setting {e}" for e in errors}
+        sc = s.shellcheck
+        for problem in settings_mod.unusable(s) + shellcheck.setting_problems(sc.path, sc.extra_args):
+            notes.setdefault(problem, f"dockerls setting {problem}")
+        for key, msg in notes.items():
+            if key not in self.settings_shown:
+                log.warning(msg)
+                self.window_show_message(lsp.ShowMessageParams(lsp.MessageType.Warning, msg))
+        self.settings_shown = set(notes)
 
     async def pull_configuration(self) -> None:
         """Ask the client for our settings (``workspace/configuration``)."""
@@ -539,6 +553,8 @@ class DockerLanguageServer(LanguageServer):
         self.scheduled.pop(uri, None)
         self.tokens.pop(uri, None)
         self.sc_retries.pop(uri, None)
+        if self.checker is not None:
+            self.checker.forget(uri)
         self.publish_raw(uri, None, b"[]")
 
     # -- ShellCheck -----------------------------------------------------
@@ -572,7 +588,7 @@ class DockerLanguageServer(LanguageServer):
         checker = self.shellchecker()
         if checker is None:
             return None
-        missing = checker.peek(shellcheck_map.jobs_for(snap.parse, model))[1]
+        missing = checker.peek(shellcheck_map.jobs_for(snap.parse, model), snap.uri)[1]
         if missing and snap.uri not in self.sc_running and not self.exiting:
             self.sc_running.add(snap.uri)
             # started once this publish is written: ShellCheck's processes
@@ -741,13 +757,8 @@ async def did_change_configuration(
 ) -> None:
     if server.caps.configuration:
         await server.pull_configuration()
-    elif params.settings:
-        server.apply_settings(
-            [
-                ("initializationOptions", server.init_options or {}),
-                ("didChangeConfiguration", params.settings),
-            ]
-        )
+    else:  # the client's settings now, whole: {} or null is every default
+        server.apply_settings([("didChangeConfiguration", params.settings or {})])
 
 
 @SERVER.feature(lsp.SHUTDOWN)

@@ -503,6 +503,20 @@ def _to_raw(obj: Any) -> Any:
 DEFAULTS = Settings()
 
 
+def unusable(s: Settings) -> list[str]:
+    """Settings the schema accepts that can't work: a ``hadolint.configFile``
+    or ``context.path`` that isn't there (ShellCheck's settings:
+    :func:`dockerls.shellcheck.setting_problems`)."""
+    from dockerls import probe
+
+    out: list[str] = []
+    if s.hadolint.config_file and not probe.is_file(s.hadolint.config_file):
+        out.append(f"hadolint.configFile: {s.hadolint.config_file} is not a file")
+    if s.context.path and not probe.is_dir(s.context.path):
+        out.append(f"context.path: {s.context.path} is not a folder")
+    return out
+
+
 def to_registry_settings(
     rs: RegistrySettings, cache_dir: Path | None = None, *, enabled: bool = True
 ) -> registry_settings.RegistrySettings:

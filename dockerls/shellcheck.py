@@ -5,7 +5,9 @@ The pure side (which scripts, mapping results back) is
 blocks; the server calls it from a worker thread, never on the event loop.
 Results are cached per (script text, dialect); the declared ARG/ENV names are
 part of the script text (its prelude), so an edit elsewhere in the file
-re-uses every result.
+re-uses every result.  The cache keeps the results of the scripts open
+documents have now (``peek(jobs, owner)``, ``forget(owner)``) and, bounded by
+bytes, the most recent others.
 """
 
 from __future__ import annotations
@@ -70,6 +72,61 @@ def retry_delay(attempt: int) -> float | None:
     return RETRY_DELAYS[attempt] if attempt < len(RETRY_DELAYS) else None
 
 
+# options that change what ShellCheck prints (dockerls reads its json1 format)
+# or make it print no findings at all
+_OUTPUT_OPTIONS = (
+    "-f",
+    "--format",
+    "-V",
+    "--version",
+    "--list-optional",
+    "-W",
+    "--wiki-link-count",
+)
+
+
+def split_output_options(extra_args: Sequence[str]) -> tuple[tuple[str, ...], list[str]]:
+    """``shellcheck.extraArgs`` as (the arguments kept, those that would change
+    ShellCheck's output: ``--format=gcc``, ``-f tty``, ``--version``..., values
+    included)."""
+    kept: list[str] = []
+    dropped: list[str] = []
+    args = list(extra_args)
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        name = arg.split("=", 1)[0]
+        short = arg[:2] if arg.startswith("-") and not arg.startswith("--") else None
+        if name in _OUTPUT_OPTIONS or short in ("-f", "-V", "-W"):
+            takes_value = arg in ("-f", "--format", "-W", "--wiki-link-count")
+            dropped.extend(args[i : i + 2] if takes_value else [arg])
+            i += 2 if takes_value else 1
+            continue
+        kept.append(arg)
+        i += 1
+    return tuple(kept), dropped
+
+
+def setting_problems(path: str | None, extra_args: Sequence[str]) -> list[str]:
+    """ShellCheck settings that can't work: a ``shellcheck.path`` that is
+    missing or isn't ShellCheck, ``extraArgs`` that change its output format
+    (they are left out when it runs)."""
+    out: list[str] = []
+    if path:
+        found = find_shellcheck(path)
+        if found is None:
+            out.append(f"shellcheck.path: {path} is not an executable")
+        elif ShellChecker(found).version() is None:
+            out.append(f"shellcheck.path: {path} is not ShellCheck (no version from --version)")
+    bad = split_output_options(extra_args)[1]
+    if bad:
+        out.append(
+            f"shellcheck.extraArgs: {' '.join(bad)} would change ShellCheck's output "
+            "format; left out"
+        )
+    return out
+
+
 def _parse_json1(out: str) -> list[ScFinding]:
     data = json.loads(out or "{}")
     found: list[ScFinding] = []
@@ -100,20 +157,22 @@ def _parse_json1(out: str) -> list[ScFinding]:
 
 class ShellChecker:
     """Runs ShellCheck on scripts, one process per uncached script, several at
-    once.  Thread-safe; results are kept in an LRU cache."""
+    once.  Thread-safe; results are kept while their owners have them, and
+    ``max_bytes`` of others, least recently stored out first."""
 
     def __init__(
         self,
         path: str | None = None,
         extra_args: Sequence[str] = (),
         *,
-        cache_size: int = 4096,
+        max_bytes: int = 8 << 20,
         jobs: int | None = None,
         timeout: float = 30.0,
         background: bool = False,
     ):
         self.path = find_shellcheck(path)
-        self.extra_args = tuple(extra_args)
+        # dockerls reads json1: nothing may change it
+        self.extra_args = split_output_options(extra_args)[0]
         self.timeout = timeout
         self.jobs = jobs or min(8, (os.cpu_count() or 2) * 2)
         # in the editor, ShellCheck runs behind the typing: at low CPU priority
@@ -121,10 +180,15 @@ class ShellChecker:
         # doesn't slow the answers the user is waiting for
         nice = shutil.which("nice") if background else None
         self._prefix: tuple[str, ...] = (nice, "-n", "10") if nice else ()
+        # results per script key, least recently used first, and their sizes
         self._cache: OrderedDict[tuple[str, str], tuple[ScFinding, ...]] = OrderedDict()
-        self._cache_size = cache_size
+        self._sizes: dict[tuple[str, str], int] = {}
+        self._bytes = 0  # the sum of _sizes
+        # owner (an open document) -> the script keys it has now: never evicted
+        self._owners: dict[str, frozenset[tuple[str, str]]] = {}
+        self.max_bytes = max_bytes  # for results no owner has
         self._lock = threading.Lock()
-        self._live: set[subprocess.Popen[bytes]] = set()  # processes running now
+        self._procs: set[subprocess.Popen[bytes]] = set()  # processes running now
         self.closed = False
         self.spawned = 0  # processes started so far (for tests and benchmarks)
 
@@ -149,6 +213,45 @@ class ShellChecker:
     def clear_cache(self) -> None:
         with self._lock:
             self._cache.clear()
+            self._sizes.clear()
+            self._bytes = 0
+
+    def forget(self, owner: str) -> None:
+        """``owner`` (a document) is closed: its scripts' results may go."""
+        with self._lock:
+            self._owners.pop(owner, None)
+            self._evict()
+
+    @property
+    def cached_bytes(self) -> int:
+        """The estimated size of the cached results (scripts included)."""
+        return self._bytes
+
+    def _store(self, key: tuple[str, str], found: tuple[ScFinding, ...]) -> None:
+        """Cache one result (under the lock)."""
+        size = _size_of(key, found)
+        self._bytes += size - self._sizes.get(key, 0)
+        self._sizes[key] = size
+        self._cache[key] = found
+        self._cache.move_to_end(key)
+
+    def _evict(self) -> None:
+        """Drop the least recently used results no owner has while they take
+        more than ``max_bytes`` (under the lock): the cache holds what open
+        documents use, and a bounded memory of the rest (an undo finds it)."""
+        live = frozenset().union(*self._owners.values())
+        dead = self._bytes - sum(self._sizes.get(k, 0) for k in live)
+        if dead <= self.max_bytes:
+            return
+        for key in list(self._cache):
+            if key in live:
+                continue
+            size = self._sizes.pop(key)
+            del self._cache[key]
+            self._bytes -= size
+            dead -= size
+            if dead <= self.max_bytes:
+                return
 
     def _argv(self, dialect: str) -> list[str]:
         assert self.path is not None
@@ -188,7 +291,7 @@ class ShellChecker:
             log.warning("shellcheck failed to run: %s", exc)
             return None
         with self._lock:
-            self._live.add(proc)
+            self._procs.add(proc)
             if self.closed:  # closed while it started
                 proc.kill()
         try:
@@ -208,7 +311,7 @@ class ShellChecker:
                 proc.kill()
                 proc.wait()
             with self._lock:
-                self._live.discard(proc)
+                self._procs.discard(proc)
         if self.closed:
             return None
         # exit status 1 means "found something"; other non-zero is a failure
@@ -230,20 +333,27 @@ class ShellChecker:
         (the server exits at once, not when the last script is done)."""
         with self._lock:
             self.closed = True
-            live = list(self._live)
+            live = list(self._procs)
         for proc in live:
             with contextlib.suppress(OSError):
                 proc.kill()
 
     def peek(
-        self, jobs: Sequence[ScriptJob]
+        self, jobs: Sequence[ScriptJob], owner: str | None = None
     ) -> tuple[dict[tuple[str, str], Sequence[ScFinding]], list[ScriptJob]]:
         """Cached findings (the cache's own tuples: the same object for the
         same script each time), and the jobs that still need a run (never
-        blocks on a process: safe on the event loop)."""
+        blocks on a process: safe on the event loop).  With ``owner`` (a
+        document), ``jobs`` are all its scripts now: their results stay
+        cached while it has them."""
         found: dict[tuple[str, str], Sequence[ScFinding]] = {}
         missing: list[ScriptJob] = []
         with self._lock:
+            if owner is not None:
+                keys = frozenset(j.key for j in jobs)
+                if self._owners.get(owner) != keys:
+                    self._owners[owner] = keys
+                    self._evict()
             for j in jobs:
                 hit = self._cache.get(j.key)
                 if hit is None:
@@ -284,10 +394,8 @@ class ShellChecker:
             for k, r in zip(todo, results, strict=True):
                 out[k] = list(r or ())
                 if r is not None:  # failures are retried next time
-                    self._cache[k] = r
-                    self._cache.move_to_end(k)
-            while len(self._cache) > self._cache_size:
-                self._cache.popitem(last=False)
+                    self._store(k, r)
+            self._evict()
         return out
 
     def cached_results(self) -> ShellCheckResults:
@@ -301,6 +409,11 @@ class ShellChecker:
         """Findings for every script of one document (blocking): the
         ``Facts.shellcheck`` value of a lint that waits for ShellCheck."""
         return self.check_scripts(jobs_for(parse, model))
+
+
+def _size_of(key: tuple[str, str], found: tuple[ScFinding, ...]) -> int:
+    """About what one cached result takes: the script, its findings."""
+    return 200 + len(key[0]) + sum(300 + len(f.message) for f in found)
 
 
 class _CacheView(Mapping[tuple[str, str], Sequence[ScFinding]]):
