@@ -53,7 +53,7 @@ async def _next_publish(
 ) -> None:
     """Wait for a publish, after the ``start`` first ones, that satisfies ``pred``."""
     log = publish_log(client)
-    await until(lambda: any(pred(p) for p in log[start:]), 30, "a publish with the new settings")
+    await until(lambda: any(pred(p) for p in log[start:]), 60, "a publish with the new settings")
 
 
 def _has(code: str) -> Callable[[lsp.PublishDiagnosticsParams], bool]:
@@ -103,9 +103,9 @@ async def test_settings_that_cannot_work_get_one_warning_each(
     client.set_configuration({"dockerls": options})
     await _start(client, options)
     needles = ("shellcheck.path", "--format=gcc", "missing.yaml", "no-such-folder")
-    await until(lambda: all(_shown(client, n) for n in needles), 30, "a warning for each")
+    await until(lambda: all(_shown(client, n) for n in needles), 60, "a warning for each")
     uri = (tmp_path / "Dockerfile").as_uri()
-    open_document(client, uri, "FROM ubuntu\nRUN echo hi\n")
+    open_document(client, uri, "FROM ubuntu\nMAINTAINER me\n")
     await _next_publish(client, _has("DL3006"), 0)
     # the same settings pulled again twice (ignoring DL3006, then not): nothing new to say
     for extra, seen in (({"ignore": ["DL3006"]}, _lacks("DL3006")), ({}, _has("DL3006"))):
@@ -123,7 +123,7 @@ async def test_empty_or_null_settings_go_back_to_the_defaults(
     client = bare
     await _start(client, {"shellcheck": {"enabled": False}}, configuration=False)
     uri = (tmp_path / "Dockerfile").as_uri()
-    open_document(client, uri, "FROM ubuntu\nRUN echo hi\n")
+    open_document(client, uri, "FROM ubuntu\nMAINTAINER me\n")
     await _next_publish(client, _has("DL3006"), 0)
     for reset in ({}, None):
         ignore = {"rules": {"ignore": ["DL3006"]}, "shellcheck": {"enabled": False}}
