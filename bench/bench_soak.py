@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import random
 import sys
 import time
@@ -39,6 +40,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from lsp_client import DOCKERLS_COMMAND, LspClient, OpenDocument
 
 MB = 1024 * 1024
+# the registry is the in-process fake: the soak measures the server, not the network
+ENV = {**os.environ, "DOCKERLS_REGISTRY": "fake"}
 SOAK_TARGET = 300  # instructions
 SOAK_DENSITY = 200  # bytes per instruction at least (the ~100 KB file of issue 16)
 SOAK_SEED = 20240601
@@ -84,13 +87,25 @@ def soak_text(corpus: Path | None = None, target: int = SOAK_TARGET) -> str:
     return text
 
 
-def random_edit(rng: random.Random, text: str) -> tuple[int, int, str]:
+def random_edit(
+    rng: random.Random,
+    text: str,
+    region: tuple[int, int] | None = None,
+    words: tuple[str, ...] = WORDS,
+) -> tuple[int, int, str]:
     """One edit (start, end, new text): mostly insertions, a third deletions,
-    the file's size kept near its start."""
-    at = rng.randrange(len(text) + 1)
-    if rng.random() < 0.35 and text:
-        return at, min(len(text), at + rng.randint(1, 12)), ""
-    return at, at, rng.choice(WORDS)
+    the file's size kept near its start; inside ``region`` when given."""
+    lo, hi = region or (0, len(text))
+    at = rng.randrange(lo, hi + 1)
+    if rng.random() < 0.35 and at < hi:
+        return at, min(hi, at + rng.randint(1, 12)), ""
+    return at, at, rng.choice(words)
+
+
+def line_of(text: str, marker: str) -> tuple[int, int]:
+    """The region of the line holding ``marker`` (after the marker)."""
+    start = text.index(marker) + len(marker)
+    return start, text.index("\n", start)
 
 
 def initialization_options(shellcheck: bool) -> dict[str, Any]:
@@ -153,33 +168,40 @@ async def run_soak(
     seed: int = SOAK_SEED,
     shellcheck: bool = True,
     cwd: Path | None = None,
+    workspace: Path | None = None,
     command: list[str] | None = None,
     progress: Callable[[int, int], None] | None = None,
     timeout: float = 120.0,
+    marker: str | None = None,
+    words: tuple[str, ...] = WORDS,
 ) -> Soak:
     """Edit ``text`` ``edits`` times in one server, then compare its RSS with a
-    fresh server's on the final text."""
+    fresh server's on the final text.  The servers run in ``cwd`` (``python -m
+    dockerls`` imports the code there); the document sits in ``workspace``.  With ``marker``, every edit lands in
+    the line holding it (one long RUN, say), drawn from ``words``."""
     cmd = command or DOCKERLS_COMMAND
-    folder = cwd or Path.cwd()
+    folder = workspace or cwd or Path.cwd()
     uri = (folder / "Dockerfile.soak").as_uri()
     out = Soak()
     rng = random.Random(seed)
     t0 = time.monotonic()
-    async with LspClient(cmd, cwd=folder, name="dockerls") as soaked:
+    async with LspClient(cmd, cwd=cwd or folder, env=ENV, name="dockerls") as soaked:
         await soaked.initialize(folder, initialization_options=initialization_options(shellcheck))
         assert soaked.proc is not None
         doc = soaked.did_open(uri, text)
         await fresh_publish(soaked, doc, shellcheck, timeout)
         out.curve.append((0, rss_of(soaked.proc.pid)))
         for n in range(1, edits + 1):
-            await doc.edit_and_wait(*random_edit(rng, doc.text), timeout=timeout)
+            region = line_of(doc.text, marker) if marker else None
+            edit = random_edit(rng, doc.text, region, words)
+            await doc.edit_and_wait(*edit, timeout=timeout)
             if n % every == 0 or n == edits:
                 out.curve.append((n, rss_of(soaked.proc.pid)))
                 if progress is not None:
                     progress(n, out.curve[-1][1])
         out.text = doc.text
         out.seconds = time.monotonic() - t0
-        async with LspClient(cmd, cwd=folder, name="fresh") as fresh:
+        async with LspClient(cmd, cwd=cwd or folder, env=ENV, name="fresh") as fresh:
             await fresh.initialize(
                 folder, initialization_options=initialization_options(shellcheck)
             )

@@ -344,7 +344,9 @@ class DockerLanguageServer(LanguageServer):
         by the last settings is not shown again."""
         notes = {f"{e.path}: {e.message}": f"dockerls setting {e}" for e in errors}
         sc = s.shellcheck
-        for problem in settings_mod.unusable(s) + shellcheck.setting_problems(sc.path, sc.extra_args):
+        for problem in settings_mod.unusable(s) + shellcheck.setting_problems(
+            sc.path, sc.extra_args
+        ):
             notes.setdefault(problem, f"dockerls setting {problem}")
         for key, msg in notes.items():
             if key not in self.settings_shown:

@@ -23,6 +23,7 @@ from dockerls.syntax.imageref import ImageRef, parse_image_ref
 from dockerls.syntax.nodes import Comment, Instruction, Item, Span
 from dockerls.syntax.parser import Parse, parse_words
 from dockerls.syntax.parser import unquote as _unquote
+from dockerls.syntax.sized_cache import sized_cache
 
 Shell = tuple[str, ...]
 DEFAULT_SHELL: Shell = ("/bin/sh", "-c")
@@ -135,7 +136,7 @@ def var_refs(text: str, escape: str = "\\") -> tuple[VarRef, ...]:
     return _var_refs(text, escape)
 
 
-@lru_cache(maxsize=32768)
+@sized_cache(1_000_000)
 def _var_refs(text: str, escape: str) -> tuple[VarRef, ...]:
     out: list[VarRef] = []
     special = _SPECIAL.get(escape) or re.compile("[" + re.escape(escape) + "'\"$]")

@@ -28,6 +28,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from dockerls.syntax.nodes import Span
+from dockerls.syntax.sized_cache import sized_cache
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Sequence
@@ -343,7 +344,7 @@ _POSIX_DIALECTS = frozenset(
 )
 
 
-@lru_cache(maxsize=4096)
+@sized_cache(500_000)
 def parse_shell(script: str, dialect: str = "posix") -> ShellScript:
     """Parse ``script`` into its shell view.  Never raises; cached.
 

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from dockerls.syntax.nodes import Span
@@ -37,6 +36,7 @@ from dockerls.syntax.shell import (
     _unquote,
     parse_shell,
 )
+from dockerls.syntax.sized_cache import sized_cache
 
 if TYPE_CHECKING:
     import tree_sitter
@@ -458,7 +458,7 @@ def _classify(rd: _Read, writes: list[_Write]) -> str:
     return UNSURE if maybe else ENV
 
 
-@lru_cache(maxsize=4096)
+@sized_cache(500_000)
 def env_reads(script: str) -> tuple[VarRead, ...]:
     """Every variable read of a POSIX shell script, classified (see the module)."""
     if not any(m in script for m in ("$", "((", "+=", "let", "eval")):

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,7 @@ from tests.support import REPO, bench_module
 
 _client = bench_module("lsp_client")
 LspClient = _client.LspClient
+ENV = {**os.environ, "DOCKERLS_REGISTRY": "fake"}  # no registry on the network
 LspError = _client.LspError
 
 SERVER_NOT_INITIALIZED = -32002
@@ -39,7 +41,7 @@ async def _exit_code(client: object, timeout: float = 60.0) -> int:
 
 async def test_requests_before_initialize_get_server_not_initialized(tmp_path: Path) -> None:
     uri = (tmp_path / "Dockerfile").as_uri()
-    async with LspClient(SERVER, cwd=REPO, name="dockerls") as client:
+    async with LspClient(SERVER, cwd=REPO, env=ENV, name="dockerls") as client:
         with pytest.raises(LspError) as err:
             await client.request("textDocument/hover", _hover(uri), timeout=60)
         assert err.value.code == SERVER_NOT_INITIALIZED
@@ -57,7 +59,7 @@ async def test_requests_before_initialize_get_server_not_initialized(tmp_path: P
 
 
 async def test_second_initialize_is_refused(tmp_path: Path) -> None:
-    async with LspClient(SERVER, cwd=REPO, name="dockerls") as client:
+    async with LspClient(SERVER, cwd=REPO, env=ENV, name="dockerls") as client:
         first = await client.initialize(tmp_path, initialization_options=OPTIONS)
         assert "capabilities" in first
         with pytest.raises(LspError) as err:
@@ -70,7 +72,7 @@ async def test_second_initialize_is_refused(tmp_path: Path) -> None:
 
 async def test_requests_after_shutdown_get_invalid_request_then_exit_0(tmp_path: Path) -> None:
     uri = (tmp_path / "Dockerfile").as_uri()
-    client = LspClient(SERVER, cwd=REPO, name="dockerls")
+    client = LspClient(SERVER, cwd=REPO, env=ENV, name="dockerls")
     await client.start()
     try:
         await client.initialize(tmp_path, initialization_options=OPTIONS)
@@ -89,7 +91,7 @@ async def test_requests_after_shutdown_get_invalid_request_then_exit_0(tmp_path:
 
 @pytest.mark.parametrize("initialized", [True, False])
 async def test_exit_without_shutdown_exits_1(tmp_path: Path, initialized: bool) -> None:
-    client = LspClient(SERVER, cwd=REPO, name="dockerls")
+    client = LspClient(SERVER, cwd=REPO, env=ENV, name="dockerls")
     await client.start()
     try:
         if initialized:

@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -25,7 +26,11 @@ from tests.e2e.helpers import SERVER, open_document, publish_log
 from tests.support import until
 
 
-@pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER))
+@pytest_lsp.fixture(
+    config=ClientServerConfig(
+        server_command=SERVER, server_env={**os.environ, "DOCKERLS_REGISTRY": "fake"}
+    )
+)
 async def bare(lsp_client: LanguageClient):  # type: ignore[no-untyped-def]
     """A client the test initialises itself."""
     yield

@@ -11,6 +11,7 @@ Raw JSON-RPC over stdio (the benchmark harness's client); every wait is bounded.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from tests.support import REPO, bench_module, until
 
 _client = bench_module("lsp_client")
 LspClient = _client.LspClient
+ENV = {**os.environ, "DOCKERLS_REGISTRY": "fake"}  # no registry on the network
 
 STUB = """#!{python}
 import json, os, sys, time
@@ -75,7 +77,7 @@ def _alive(pid: int) -> bool:
 async def test_timed_out_run_keeps_findings_and_is_retried(tmp_path: Path) -> None:
     stub = _stub(tmp_path)
     uri = (tmp_path / "Dockerfile").as_uri()
-    async with LspClient(SERVER, cwd=REPO, name="dockerls") as client:
+    async with LspClient(SERVER, cwd=REPO, env=ENV, name="dockerls") as client:
         await client.initialize(tmp_path, initialization_options=_options(stub, 500))
         doc = client.did_open(uri, TEXT)
 
@@ -104,7 +106,7 @@ async def test_exit_kills_shellcheck_runs_and_ends_at_once(tmp_path: Path) -> No
     stub = _stub(tmp_path)
     (tmp_path / "slow").touch()
     uri = (tmp_path / "Dockerfile").as_uri()
-    client = LspClient(SERVER, cwd=REPO, name="dockerls")
+    client = LspClient(SERVER, cwd=REPO, env=ENV, name="dockerls")
     await client.start()
     try:
         await client.initialize(tmp_path, initialization_options=_options(stub, 600_000))
