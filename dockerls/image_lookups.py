@@ -338,9 +338,14 @@ class ImageLookups:
         want_tags = rs.diagnostics.unknown_tag and groups.registry
         want_digest = rs.diagnostics.outdated_digest and groups.registry
         out: dict[str, ImageFacts] = {}
+        build_platforms = any(b.platforms for b in model.facts.builds)
         for st, key, ref in f_images.lookup_images(model):
             platforms = None
-            if groups.buildkit and st.platform and "$" not in st.platform:
+            # a literal --platform, or none with builds targeting platforms
+            wanted = (st.platform and "$" not in st.platform) or (
+                not st.platform and build_platforms
+            )
+            if groups.buildkit and wanted:
                 platforms = self._platforms(ref, uri)
             tags = self.tags(ref, uri).tags if want_tags and ref.tag else None
             digest = self.digest(ref, uri) if want_digest and ref.digest and ref.tag else None

@@ -84,18 +84,36 @@ def _needs(model: Model, stage: Stage, env: Mapping[str, str | None]) -> list[in
     parent = stage_parent(model, stage, env)
     if parent is not None:
         out.append(parent.index)
-    for _idx, inst in stage.by_name("COPY", "ADD", "RUN"):
+    literal, variable = _stage_sources(stage, model)
+    out += literal
+    for value in variable:
+        k = stage_ref_index(expand(value, env, model.escape), stage, model)
+        if k is not None and k != stage.index:
+            out.append(k)
+    return out
+
+
+def _stage_sources(stage: Stage, model: Model) -> tuple[list[int], list[str]]:
+    """What ``stage``'s ``COPY --from``/``ADD --from`` and ``RUN --mount=from=`` name: the
+    stages literal values name, and the values with variables (once per Stage object: its
+    items never change, and the keystroke path keeps the objects of untouched stages and
+    the stage names)."""
+    cached: tuple[list[int], list[str]] | None = stage.__dict__.get("_sources")
+    if cached is None:
         values: list[str] = []
-        if inst.name == "RUN":
-            values += _mount_sources(inst)
-        else:
-            values += [fl.value for fl in inst.flags if fl.name == "from" and fl.value]
-        for value in values:
-            value = expand(value, env, model.escape) if "$" in value else value
+        for _idx, inst in stage.by_name("COPY", "ADD", "RUN"):
+            if inst.name == "RUN":
+                values += _mount_sources(inst)
+            else:
+                values += [fl.value for fl in inst.flags if fl.name == "from" and fl.value]
+        literal = []
+        for value in dict.fromkeys(v for v in values if "$" not in v):
             k = stage_ref_index(value, stage, model)
             if k is not None and k != stage.index:
-                out.append(k)
-    return out
+                literal.append(k)
+        cached = (literal, [v for v in values if "$" in v])
+        stage.__dict__["_sources"] = cached
+    return cached
 
 
 def _mount_sources(inst: Instruction) -> list[str]:

@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
-from dockerls.analysis.baseimage import base_images
+from dockerls.analysis.baseimage import base_image, base_images
+from dockerls.analysis.buildview import views_reaching
 from dockerls.analysis.model import Model, Stage
 from dockerls.analysis.rules.base import Finding, Rule, Severity
 from dockerls.syntax.platforms import platform_matches
@@ -35,9 +36,35 @@ def platform_mismatch(stage: Stage, available: Sequence[str]) -> Finding | None:
     )
 
 
+def _build_platforms(stage: Stage, model: Model) -> Iterable[Finding]:
+    """Without ``--platform`` a stage is built for each build's target platforms (Compose
+    and Bake ``platforms``, ``build.platform``, ``--platform``): those its image lacks."""
+    missing: dict[tuple[str, str], tuple[Finding, list[str]]] = {}
+    for view in views_reaching(model, stage):
+        if view.build is None or not view.build.platforms:
+            continue
+        located = base_image(stage, model, view.env)
+        known = model.facts.images.get(located.text) if located is not None else None
+        if located is None or known is None or not known.platforms:
+            continue
+        for wanted in view.build.platforms:
+            if _offers(known.platforms, wanted) or "$" in wanted:
+                continue
+            offered = ", ".join(sorted(set(known.platforms)))
+            f = Finding(
+                located.span(None),
+                f"`{located.text}` has no `{wanted}` image (it offers {offered})",
+                item=stage.first,
+            )
+            missing.setdefault((located.text, wanted), (f, []))[1].append(view.build.name)
+    for f, names in missing.values():
+        yield replace(f, message=f"{f.message}, which {', '.join(names)} builds for")
+
+
 class InvalidBaseImagePlatform(Rule):
     """What it does:
-    Compares the platform a stage asks for with `FROM --platform=...` against
+    Compares the platform a stage asks for with `FROM --platform=...` (without
+    it, the platforms its known builds target) against
     the platforms the base image is published for, as its registry lists them
     (the server reads them from the registry; offline the check stays quiet).
 
@@ -67,6 +94,8 @@ class InvalidBaseImagePlatform(Rule):
             f = platform_mismatch(stage, available)
             if f is not None:
                 yield f
+        if not stage.platform:
+            yield from _build_platforms(stage, model)
         if "$" not in stage.image:
             return
         # built from ARGs: the image each known build makes (its facts under that reference)
