@@ -30,6 +30,8 @@ NOT_SILENCED = {
     "DL3064": "flags the ARG/ENV holding a secret, not the RUN using it",
     "DLS106": "flags the COPY of a secret file, not the RUN using it",
     "DLS109": "flags EXPOSE 22, not the RUN installing the server",
+    "DLS130": "greys out a stage no known build runs, whatever its RUNs run (needs builds)",
+    "DLS131": "flags the ARG a build leaves unset, not the RUN reading it (needs builds)",
 }
 
 
