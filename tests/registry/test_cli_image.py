@@ -52,7 +52,27 @@ def pythons(local_registry: LocalRegistry) -> LocalRegistry:
     push_attested_index(
         local_registry.url, "library/python", ["3.12-alpine"], None, layer_bytes=50_000
     )
+    # an ended line and the one the upgrade suggests (fewer packages, distinct images)
+    push_attested_index(local_registry.url, "library/python", ["3.7"], PURLS, layer_bytes=3000)
+    push_attested_index(local_registry.url, "library/python", ["3.14"], PURLS[:1], layer_bytes=1400)
     return local_registry
+
+
+def test_online_report_says_how_many_the_upgrade_fixes(
+    pythons: LocalRegistry, tmp_path: Path
+) -> None:
+    """The CLI's count is the hover's (features.baseimage.fixed_by_upgrade), in JSON and text."""
+    ref = f"{pythons.host}/library/python:3.7"
+    args = ["image", "--online", "--osv-url", "", "--lifecycle-url", "http://127.0.0.1:9/none"]
+    with StubServer(osv_handler) as osv:
+        args[3] = osv.url
+        as_json = _run([*args, "--json", ref], tmp_path)
+        as_text = _run([*args, ref], tmp_path)
+    assert as_json.returncode == 0, as_json.stderr
+    report = json.loads(as_json.stdout)
+    assert report["upgrade"] == f"{pythons.host}/library/python:3.14"
+    assert report["vulnerabilities"]["fixed_by_upgrade"] == 3
+    assert f"{pythons.host}/library/python:3.14 fixes 3 of these" in as_text.stdout
 
 
 def test_online_report_has_vulnerabilities_and_variant_sizes(
