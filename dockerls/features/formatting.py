@@ -430,8 +430,12 @@ def format_instruction(
             new = unit + extra + text[start + len(lead) : body_end] + tail
             if len(new) != end - start or not text.startswith(new, start):
                 out.append((n, start, end, new))
-        out.sort()
+        out.sort(key=_first)  # line numbers are distinct: no tuple comparisons
     return out
+
+
+def _first(change: tuple[int, int, int, str]) -> int:
+    return change[0]
 
 
 def shell_dialects(p: Parse, model: Model) -> list[frozenset[str]]:
@@ -505,10 +509,16 @@ def _json_edits(changes: list[_Change]) -> RawJSON:
     big answer then costs neither lsprotocol objects nor their conversion."""
     parts = [
         f'{{"range":{{"start":{{"line":{line},"character":0}},'
-        f'"end":{{"line":{line},"character":{end}}}}},"newText":{_dumps(new)}}}'
+        f'"end":{{"line":{line},"character":{end}}}}},"newText":{_dumps(new)}}},'
         for line, end, new in changes
     ]
-    return RawJSON(("[" + ",".join(parts) + "]").encode("utf-8", "backslashreplace"))
+    # one join, one encoding: the brackets go into the first and last parts
+    # instead of copying the whole answer again
+    if not parts:
+        return RawJSON(b"[]")
+    parts[0] = "[" + parts[0]
+    parts[-1] = parts[-1][:-1] + "]"
+    return RawJSON("".join(parts).encode("utf-8", "backslashreplace"))
 
 
 def format_text(text: str, opts: FormatOptions) -> str:
