@@ -23,6 +23,7 @@ echo; echo "== bench_parse.py";  "$PY" bench/bench_parse.py --runs "$RUNS" --edi
 echo; echo "== bench_startup.py"; "$PY" bench/bench_startup.py --runs "$([ "$RUNS" = 1 ] && echo 3 || echo 10)" || status=1
 echo; echo "== bench_server.py"; "$PY" bench/bench_server.py --edits "$EDITS" || status=1
 echo; echo "== bench_format.py"; "$PY" bench/bench_format.py --runs "$([ "$RUNS" = 1 ] && echo 3 || echo 7)" || status=1
+echo; echo "== bench_soak.py";  "$PY" bench/bench_soak.py --edits "$([ "$RUNS" = 1 ] && echo 500 || echo 5000)" || status=1
 echo; echo "== bench_check.py";  "$PY" bench/bench_check.py --runs "$([ "$RUNS" = 1 ] && echo 1 || echo 3)" "${CHECK_LIMIT[@]}" || status=1
 
 exit "$status"
