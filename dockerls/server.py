@@ -42,7 +42,7 @@ from pygls.protocol import JsonRPCNotification, LanguageServerProtocol
 from pygls.protocol.language_server import lsp_method
 
 from dockerls import __version__, lazy, probe
-from dockerls.analysis.rules import known_code
+from dockerls.analysis.rules import known_code, registry
 from dockerls.features import capabilities
 from dockerls.features.raw import RawJSON
 from dockerls.lazy import lazy_module
@@ -120,7 +120,7 @@ else:  # bound now, loaded on first use: after the initialize reply
 log = logging.getLogger("dockerls")
 
 HADOLINT_FILES = (".hadolint.yaml", ".hadolint.yml")
-WARM_UP_DELAY = 0.5  # seconds after start: the modules no handler has loaded yet load then
+WARM_UP_DELAY = 0.5  # seconds of no document after start before warm_up runs
 # the files whose changes the server follows (a dynamic registration, where the client can)
 WATCHED = (
     "**/{compose,docker-compose}*.{yaml,yml}",
@@ -272,6 +272,7 @@ class DockerLanguageServer(LanguageServer):
             protocol_cls=DockerProtocol,
         )
         self.started = False  # start() ran
+        self.warmed = False  # warm_up() ran
         self.init_options: object = None  # initializationOptions, the lowest settings layer
         self.root: Path | None = None  # the workspace folder
         self.layers: list[tuple[str, object]] = []  # the settings layers in force
@@ -314,7 +315,17 @@ class DockerLanguageServer(LanguageServer):
         self.root = documents.uri_to_path(root) if root else None
         self.apply_settings([("initializationOptions", params.initialization_options or {})])
         if self.loop is not None:
-            self.loop.call_later(WARM_UP_DELAY, lazy.load_all)
+            self.loop.call_later(WARM_UP_DELAY, self.warm_up, True)
+
+    def warm_up(self, idle: bool = False) -> None:
+        """Load the rule registry and the modules no handler has used yet (hover,
+        completion, ...): after the first publish, or sooner when no document was
+        opened in the first moments (``idle``), so the first one finds them ready."""
+        if self.warmed or (idle and self.store.uris()):
+            return  # a document is on its way: its publish calls this
+        self.warmed = True
+        registry()
+        lazy.load_all()
 
     # -- settings -------------------------------------------------------
     def apply_settings(self, layers: list[tuple[str, object]]) -> None:
@@ -445,6 +456,8 @@ class DockerLanguageServer(LanguageServer):
             log.exception("linting %s failed", uri)
             return
         self.publish_raw(uri, snap.version, body)
+        if not self.warmed and self.loop is not None:
+            self.loop.call_soon(self.warm_up)
         if self.build_files.uris() and snap.path is not None:
             # the Compose/Bake files building this Dockerfile are checked against it again
             for other in self.build_files.open_using([snap.path.resolve()]):

@@ -37,7 +37,8 @@ SYNTAX_CODES: frozenset[str] = frozenset(
 
 
 @functools.cache
-def _load_registry() -> tuple[tuple[Rule, ...], dict[str, Rule]]:
+def registry() -> tuple[tuple[Rule, ...], dict[str, Rule]]:
+    """``RULES`` and ``BY_CODE``, the group modules imported on the first call."""
     from dockerls.analysis.rules import (
         group_best_practice,
         group_buildkit,
@@ -65,9 +66,9 @@ def _load_registry() -> tuple[tuple[Rule, ...], dict[str, Rule]]:
 def __getattr__(name: str) -> object:
     """``RULES`` and ``BY_CODE``, loaded on first read (then plain globals)."""
     if name == "RULES":
-        value: object = _load_registry()[0]
+        value: object = registry()[0]
     elif name == "BY_CODE":
-        value = _load_registry()[1]
+        value = registry()[1]
     else:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     globals()[name] = value
@@ -78,4 +79,4 @@ def known_code(code: str) -> bool:
     """Whether ``code`` names a rule, a parser check, or a ShellCheck code."""
     if code in SYNTAX_CODES or (code.startswith("SC") and code[2:].isdigit()):
         return True
-    return code in _load_registry()[1]
+    return code in registry()[1]
