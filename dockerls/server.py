@@ -296,8 +296,7 @@ class DockerLanguageServer(LanguageServer):
 
     def start(self, params: lsp.InitializeParams) -> None:
         """Everything the initialize reply didn't need, run right after it
-        (before the next message is read); the remaining modules load a moment
-        later, when the first document has most likely been published."""
+        (before the next message is read); the rest loads with ``warm_up``."""
         self.store = documents.DocumentStore()
         self.store.config_for = self.config_for
         self.settings = settings_mod.Settings()
