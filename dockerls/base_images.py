@@ -322,6 +322,10 @@ class BaseImages:
             for v in variants
         ]
 
+    def forget(self, uri: str) -> None:
+        """The document closed: drop its memo."""
+        self._memo.pop(uri, None)
+
     def shutdown(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
         if self.intel is not None:

@@ -102,6 +102,8 @@ class ImageLookups:
         self.errors: dict[tuple[str, str], tuple[str, float]] = {}
         self.digests: dict[str, tuple[str, float]] = {}  # canonical ref -> (digest, when)
         self.waiting: dict[tuple[str, str], set[str]] = {}  # lookup -> uris to re-publish
+        # uri -> (what the upgrades depend on, the upgrades): the keystroke path reuses them
+        self.upgrade_memo: dict[str, tuple[tuple[object, ...], dict[str, bool]]] = {}
 
     # -- the service and its memos ------------------------------------------------
     def get(self) -> RegistryService:
@@ -213,6 +215,10 @@ class ImageLookups:
         return await settled(
             self.watch("digest", ref.canonical, self.get().fetch_digest(ref)), timeout
         )
+
+    def forget(self, uri: str) -> None:
+        """The document closed: drop what was kept for it."""
+        self.upgrade_memo.pop(uri, None)
 
     def shutdown(self) -> None:
         if self.service is not None:
@@ -355,7 +361,7 @@ class ImageLookups:
                 )
         if lifecycle is not None:
             warn_days = settings.images.lifecycle.warn_days
-            for reference, pinned in upgrades(model, lifecycle, warn_days).items():
+            for reference, pinned in self._upgrades(uri, model, lifecycle, warn_days).items():
                 found = self._upgrade_facts(uri, reference, pinned)
                 have = out.get(reference)
                 if found is not None:
@@ -365,6 +371,24 @@ class ImageLookups:
                         else replace(have, tags=found.tags, digest=found.digest)
                     )
         return out
+
+    def _upgrades(
+        self, uri: str, model: Model, lifecycle: LifecycleFacts, warn_days: int
+    ) -> dict[str, bool]:
+        """``baseimage.upgrades``, again only when the FROM images, the global ARGs, the
+        lifecycle facts or the warning window changed."""
+        key = (
+            tuple(st.image for st in model.stages),
+            tuple(sorted(model.global_env().items(), key=lambda kv: kv[0])),
+            lifecycle,
+            warn_days,
+        )
+        memo = self.upgrade_memo.get(uri)
+        if memo is not None and memo[0] == key:
+            return memo[1]
+        found = upgrades(model, lifecycle, warn_days)
+        self.upgrade_memo[uri] = (key, found)
+        return found
 
     def _upgrade_facts(self, uri: str, reference: str, pinned: bool) -> ImageFacts | None:
         """The suggested reference's tag list, and its digest when the FROM was pinned."""

@@ -569,6 +569,8 @@ class DockerLanguageServer(LanguageServer):
         self.sc_retries.pop(uri, None)
         if self.checker is not None:
             self.checker.forget(uri)
+        self.images.forget(uri)
+        self.base_images.forget(uri)
         self.publish_raw(uri, None, b"[]")
 
     # -- ShellCheck -----------------------------------------------------

@@ -143,14 +143,24 @@ def upgrades(model: Model, lifecycle: LifecycleFacts, warn_days: int) -> dict[st
     with whether a FROM it replaces is pinned by digest: what the server asks the registry
     about, so the fix can verify the tag and re-pin."""
     out: dict[str, bool] = {}
+    judged: dict[str, str | None] = {}  # reference -> its upgrade: each distinct one judged once
     for stage in model.stages:
         located = base_image(stage, model)
         if located is None or located.from_arg:
             continue
-        found = classify(located.ref, lifecycle.data)
-        if found is None or not upgrade_due(found, lifecycle.data, lifecycle.today, warn_days):
-            continue
-        upgrade = suggest_upgrade(found, lifecycle.data, lifecycle.today)
-        if upgrade is not None and upgrade.reference != located.text:
-            out[upgrade.reference] = out.get(upgrade.reference, False) or bool(located.ref.digest)
+        if located.text not in judged:
+            judged[located.text] = _due_upgrade(located, lifecycle, warn_days)
+        reference = judged[located.text]
+        if reference is not None:
+            out[reference] = out.get(reference, False) or bool(located.ref.digest)
     return out
+
+
+def _due_upgrade(located: Located, lifecycle: LifecycleFacts, warn_days: int) -> str | None:
+    found = classify(located.ref, lifecycle.data)
+    if found is None or not upgrade_due(found, lifecycle.data, lifecycle.today, warn_days):
+        return None
+    upgrade = suggest_upgrade(found, lifecycle.data, lifecycle.today)
+    if upgrade is None or upgrade.reference == located.text:
+        return None
+    return upgrade.reference
