@@ -22,7 +22,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from dockerls.analysis.baseimage import base_image
+from dockerls.analysis.baseimage import Located, base_image, base_images
 from dockerls.analysis.facts import ImageFacts
 from dockerls.analysis.lifecycle import LifecycleFacts
 from dockerls.analysis.model import Model, Stage
@@ -245,23 +245,34 @@ class BaseImages:
 
     async def prepare_hover(self, model: Model, stage: Stage) -> None:
         """Start the lookups a hover on ``stage``'s image shows (its report, its variants, then
-        the suggested upgrade's report), and wait for them at most ``HOVER_WAIT`` seconds."""
-        located = base_image(stage, model)
+        the suggested upgrade's report) for the image of each build (``base_images``), and wait
+        for them at most ``HOVER_WAIT`` seconds."""
         intel = self._intel()
-        if located is None or intel is None or not intel.online:
+        if intel is None or not intel.online:
             return
-        key = (located.text, self._platform(stage))
         deadline = time.monotonic() + HOVER_WAIT
+        await asyncio.gather(
+            *(
+                self._prepare_one(intel, (located.text, self._platform(stage)), deadline)
+                for located in base_images(stage, model)
+            )
+        )
+
+    async def _prepare_one(
+        self, intel: ImageIntel, key: tuple[str, str | None], deadline: float
+    ) -> None:
+        reference = key[0]
         futures = []
         with self._lock:
             have_report = key in self._reports
             have_variants = key in self._variants
-        if not have_variants and intel.classify(located.text) is not None:
+        if not have_variants and intel.classify(reference) is not None:
             futures.append(self._lookup_variants(key))
         if self.vulns_on:
-            if not have_report and not await _wait([self._scan(key, None)], HOVER_WAIT):
+            scanned = have_report or await _wait([self._scan(key, None)], HOVER_WAIT)
+            if not scanned:
                 return
-            view = self._view(intel, located.text, key)
+            view = self._view(intel, reference, key)
             wanted = intel.upgrade_to_scan(view) if view is not None else None
             if wanted is not None and (wanted, key[1]) not in self._reports:
                 futures.append(self._scan((wanted, key[1]), None))
@@ -290,11 +301,11 @@ class BaseImages:
             view = replace(view, upgrade_vulns=theirs)
         return view
 
-    def hover_text(self, model: Model, stage: Stage) -> str | None:
-        """Lifecycle, vulnerabilities and leaner variants of ``stage``'s image, as markdown."""
+    def hover_text(self, stage: Stage, located: Located) -> str | None:
+        """Lifecycle, vulnerabilities and leaner variants of ``stage``'s image as ``located``
+        (one build's, see ``base_images``), as markdown."""
         intel = self._intel()
-        located = base_image(stage, model)
-        if intel is None or located is None:
+        if intel is None:
             return None
         key = (located.text, self._platform(stage))
         view = self._view(intel, located.text, key)

@@ -266,17 +266,21 @@ class ImageLookups:
         return f_images.hover_text(ref, info, markdown=self.host.caps.markdown, status=status)
 
     async def prepare_image_hover(self, snap: Snapshot, position: lsp.Position) -> None:
-        """Await (briefly) the registry details of the FROM image under ``position``."""
+        """Await (briefly) the registry details of the FROM image under ``position`` (of
+        each build's image when it is built from ARGs)."""
         st = f_images.image_stage_at(snap.model, position, self.host.caps)
-        ref = f_images.lookup_ref(st) if st is not None else None
-        if ref is None:
-            return
         svc = self.get()
-        if not svc.enabled or svc.cached_info(ref) is not None:
+        if st is None or not svc.enabled:
             return
-        fut = self.watch("info", ref.canonical, svc.fetch_info(ref))
-        timeout = min(1.5, float(self.host.settings.registry.timeout_ms) / 1000)
-        await settled(fut, timeout)
+        refs = [ref for _key, ref in f_images.stage_lookups(snap.model, st)]
+        futs = [
+            self.watch("info", ref.canonical, svc.fetch_info(ref))
+            for ref in refs
+            if svc.cached_info(ref) is None
+        ]
+        deadline = time.monotonic() + min(1.5, float(self.host.settings.registry.timeout_ms) / 1000)
+        for fut in futs:  # they run together: one wait bounds them all
+            await settled(fut, max(0.0, deadline - time.monotonic()))
 
     # -- code actions ---------------------------------------------------------------
     async def _pinning_facts(self, st: Stage, timeout: float) -> ImageFacts:

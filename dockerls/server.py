@@ -54,6 +54,7 @@ if TYPE_CHECKING:
     from dockerls import context, documents, image_lookups, shellcheck
     from dockerls import settings as settings_mod
     from dockerls.analysis import dockerignore, shellcheck_map
+    from dockerls.analysis.baseimage import Located
     from dockerls.analysis.engine import LintConfig
     from dockerls.analysis.facts import Facts, ShellCheckResults
     from dockerls.analysis.model import Model, Stage
@@ -723,9 +724,16 @@ class DockerLanguageServer(LanguageServer):
     def image_hover_text(self, snap: Snapshot, stage: Stage | None, word: str) -> str | None:
         """The hover's image details: the registry's, then the lifecycle, vulnerabilities
         and leaner variants of the stage's base image."""
-        parts = [self.images.image_info(word)]
-        if stage is not None:
-            parts.append(self.base_images.hover_text(snap.model, stage))
+        if stage is None:
+            return self.images.image_info(word)
+        details = partial(self._image_details, stage)
+        return f_images.image_details(snap.model, stage, word, details, markdown=self.caps.markdown)
+
+    def _image_details(self, stage: Stage, reference: str, located: Located | None) -> str | None:
+        """One image's details: the registry's, then its lifecycle, vulnerabilities, variants."""
+        parts = [self.images.image_info(reference)]
+        if located is not None:
+            parts.append(self.base_images.hover_text(stage, located))
         return "\n\n".join(p for p in parts if p) or None
 
 

@@ -149,7 +149,7 @@ def hover(
     if isinstance(item, Instruction) and c.kind not in (Kind.KEYWORD, Kind.COMMENT):
         v = _variable_hover(p, model, c, item, t, uri, caps)
         if v is not None:
-            return v
+            return _with_image_details(v, model, c, t, image_info)
     result = _hover_text(p, model, c, t, uri, image_info)
     if result is None:
         return None
@@ -157,6 +157,25 @@ def hover(
     kind = lsp.MarkupKind.Markdown if caps.markdown else lsp.MarkupKind.PlainText
     rng = item_range(p, c.item, start, end, caps.encoding) if end > start else None
     return lsp.Hover(lsp.MarkupContent(kind, text), rng)
+
+
+def _with_image_details(
+    v: lsp.Hover, model: Model, c: Cursor, t: _Text, image_info: ImageInfo | None
+) -> lsp.Hover:
+    """A variable in a FROM's image (``FROM ${BASE}``): its hover, then the details of the
+    image it makes."""
+    if image_info is None:
+        return v
+    st = next((s for s in model.stages if s.first == c.item), None)
+    span = st.image_span if st is not None else None
+    if st is None or span is None or not span.start <= c.rel <= span.end:
+        return v
+    extra = image_info(st.image)
+    if not extra or not isinstance(v.contents, lsp.MarkupContent):
+        return v
+    sep = "\n\n" if t.markdown else "\n"
+    contents = lsp.MarkupContent(v.contents.kind, v.contents.value + sep + extra)
+    return lsp.Hover(contents, v.range)
 
 
 def _doc(key: str | None, t: _Text) -> str | None:

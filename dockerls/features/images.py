@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from lsprotocol import types as lsp
 
-from dockerls.analysis.baseimage import base_images, plain_word
+from dockerls.analysis.baseimage import Located, base_image, base_images, plain_word
 from dockerls.analysis.facts import ImageFacts
 from dockerls.analysis.model import Model, Stage
 from dockerls.analysis.rules._registry import UPDATE_DIGEST, registry_ref
@@ -45,10 +45,12 @@ __all__ = [
     "hover_text",
     "human_size",
     "image_code_actions",
+    "image_details",
     "lookup_images",
     "lookup_ref",
     "lookup_stages",
     "most_specific_tag",
+    "stage_lookups",
     "stages_in_range",
     "tag_items",
     "version_candidates",
@@ -226,14 +228,41 @@ def lookup_images(model: Model) -> list[tuple[Stage, str, ImageRef]]:
     """(stage, key in ``Facts.images``, reference) of every base image a registry can be
     asked about: a literal FROM as written, and a FROM built from ARGs as each known build
     makes it (the ARG defaults when no build is known), under the resolved reference."""
-    out: list[tuple[Stage, str, ImageRef]] = []
-    for st in model.stages:
-        ref = lookup_ref(st)
-        if ref is not None:
-            out.append((st, st.image, ref))
-        elif "$" in st.image:
-            out += [(st, loc.text, loc.ref) for loc in base_images(st, model) if loc.from_arg]
-    return out
+    return [(st, key, ref) for st in model.stages for key, ref in stage_lookups(model, st)]
+
+
+def stage_lookups(model: Model, stage: Stage) -> list[tuple[str, ImageRef]]:
+    """(key in ``Facts.images``, reference) of the images of ``stage`` a registry can be
+    asked about (see ``lookup_images``)."""
+    ref = lookup_ref(stage)
+    if ref is not None:
+        return [(stage.image, ref)]
+    if "$" not in stage.image:
+        return []
+    return [(loc.text, loc.ref) for loc in base_images(stage, model) if loc.from_arg]
+
+
+def image_details(
+    model: Model,
+    stage: Stage,
+    word: str,
+    details: Callable[[str, Located | None], str | None],
+    *,
+    markdown: bool,
+) -> str | None:
+    """The hover's image details of ``stage`` (its FROM image ``word``): ``details(reference,
+    located)`` of the image as written, or, for an image built from ARGs, of the image each
+    build resolves it to (the ARG defaults when no build is known), each under a heading
+    naming the value and its builds."""
+    if "$" not in stage.image:
+        return details(word, base_image(stage, model))
+    sep = "\n\n" if markdown else "\n"
+    parts = []
+    for loc in base_images(stage, model):
+        found = details(loc.text, loc)
+        heading = loc.described if markdown else loc.described.replace("`", "")
+        parts.append(heading + (":" + sep + found if found else ""))
+    return sep.join(parts) or None
 
 
 def stages_in_range(model: Model, rng: lsp.Range, caps: ClientCaps) -> list[Stage]:

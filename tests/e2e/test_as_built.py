@@ -17,7 +17,9 @@ from lsprotocol import types as lsp
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
 from dockerls.cli import main
+from dockerls.registry.fake import FakeRegistry
 from tests.e2e.helpers import SERVER, open_document, wait_publish
+from tests.support import until
 
 KIOSK = Path(__file__).parents[1] / "builds" / "projects" / "kiosk"
 ENV = {**os.environ, "DOCKERLS_REGISTRY": "fake"}
@@ -91,6 +93,55 @@ async def test_compose_and_bake_builds_judge_the_dockerfile(
         "- bake:nightly: `python:3.13-slim`",
     ):
         assert line in value
+
+
+async def _hover_until(
+    client: LanguageClient, doc: lsp.TextDocumentIdentifier, pos: lsp.Position, *parts: str
+) -> str:
+    texts: list[str] = []
+
+    async def shown() -> bool:
+        res = await client.text_document_hover_async(lsp.HoverParams(doc, pos))
+        assert res is not None and isinstance(res.contents, lsp.MarkupContent)
+        texts.append(res.contents.value)
+        return all(p in texts[-1] for p in parts)
+
+    await until(shown, what=f"a hover showing {parts}", interval=0.05)
+    return texts[-1]
+
+
+async def test_image_hover_shows_the_image_of_each_build(
+    client: LanguageClient, kiosk: Path
+) -> None:
+    await _start(client, kiosk, {})
+    doc = open_document(client, (kiosk / "Dockerfile").as_uri(), (kiosk / "Dockerfile").read_text())
+    fake = FakeRegistry.default()
+    slim, latest = (fake.resolve(r).digest for r in ("python:3.12-slim", "python:latest"))
+    # hover on FROM ${BASE}: the registry's details of the image each build resolves it to
+    value = await _hover_until(client, doc, lsp.Position(1, 6), slim, latest)
+    sections = value.split("`${BASE}` is ")[1:]
+    assert sorted(s.split(":\n\n", 1)[0] for s in sections) == [
+        "`python:3.12-slim` in compose:web, bake:app",
+        "`python:3.13-slim` in bake:nightly",
+        "`python:latest` in compose:worker",
+    ]
+    by_image = {s.split("`")[1]: s for s in sections}
+    assert slim in by_image["python:3.12-slim"] and latest in by_image["python:latest"]
+    assert "Resolved digest" not in by_image["python:3.13-slim"]  # the registry has no such tag
+    assert "**Python 3.12**" in by_image["python:3.12-slim"]  # its lifecycle
+
+
+async def test_image_hover_with_no_build_uses_the_arg_default(
+    client: LanguageClient, bare: Path
+) -> None:
+    await _start(client, bare, {})
+    text = "ARG VER=3.11\nFROM python:${VER}-slim\n"
+    doc = open_document(client, (bare / "Dockerfile").as_uri(), text)
+    digest = FakeRegistry.default().resolve("python:3.11-slim").digest
+    # on the literal part of the word and on the variable alike
+    for pos in (lsp.Position(1, 7), lsp.Position(1, 15)):
+        value = await _hover_until(client, doc, pos, digest)
+        assert "`python:${VER}-slim` is `python:3.11-slim`:" in value
 
 
 async def test_cli_build_reports_what_the_server_reports_for_that_build(

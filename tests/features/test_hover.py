@@ -98,6 +98,15 @@ def test_base_image_parts() -> None:
     assert extra.endswith("INFO for ubuntu:24.04")
 
 
+def test_variable_image_shows_the_image_details() -> None:
+    # FROM ${BASE}: the variable's value, then the details of the image it makes
+    v = value(check("ARG BASE=python:3.11\nFROM ${BA$0SE}", image_info=lambda w: f"INFO {w}"))
+    assert "`python:3.11`" in v and v.endswith("INFO ${BASE}")
+    # a variable elsewhere gets no image details
+    v = value(check("ARG V=1\nFROM a\nRUN echo ${V$0}", image_info=lambda w: f"INFO {w}"))
+    assert "INFO" not in v
+
+
 def test_directives_and_check_rule_names() -> None:
     assert value(check("# syn$0tax=docker/dockerfile:1\nFROM a")) == docs.markdown(
         "directive:syntax"

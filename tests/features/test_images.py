@@ -7,9 +7,11 @@ from collections.abc import Sequence
 
 from lsprotocol import types as lsp
 
+from dockerls.analysis.baseimage import Located
+from dockerls.analysis.builds import Build
 from dockerls.analysis.engine import Linter
 from dockerls.analysis.facts import Facts, ImageFacts
-from dockerls.analysis.model import build_model
+from dockerls.analysis.model import Model, build_model
 from dockerls.features import images
 from dockerls.features.caps import ClientCaps
 from dockerls.registry.base import ImageInfo, PlatformManifest
@@ -255,3 +257,41 @@ def test_registry_facts_reach_the_rules_through_the_engine() -> None:
     assert p.items[i1].text[outdated.span.start : outdated.span.end] == D1
     assert outdated.fix is not None and outdated.fix.edits[0].text == D2
     assert not [v for _i, v in Linter().lint(p).all() if v.code in codes]
+
+
+def _builds_model(text: str, **builds: dict[str, str]) -> Model:
+    facts = Facts(builds=tuple(Build(n, None, None, a) for n, a in builds.items()))
+    return Linter().lint(parse(text), None, facts).model
+
+
+def test_image_details_follow_each_builds_image() -> None:
+    text = "ARG BASE=python:3.11\nFROM ${BASE}\n"
+    seen: list[str] = []
+
+    def details(reference: str, located: Located | None) -> str:
+        seen.append(reference)
+        assert located is not None and located.text == reference
+        return f"INFO {reference}"
+
+    # no build known: the ARG default, as BuildKit uses it
+    plain = build_model(parse(text))
+    out = images.image_details(plain, plain.stages[0], "${BASE}", details, markdown=True)
+    assert out == "`${BASE}` is `python:3.11`:\n\nINFO python:3.11"
+    model = _builds_model(
+        text, **{"compose:web": {"BASE": "python:3.12"}, "compose:api": {"BASE": "python:3.12"},
+                 "bake:old": {"BASE": "python:3.8"}}
+    )  # fmt: skip
+    out = images.image_details(model, model.stages[0], "${BASE}", details, markdown=False)
+    assert out == (
+        "${BASE} is python:3.12 in compose:web, compose:api:\nINFO python:3.12\n"
+        "${BASE} is python:3.8 in bake:old:\nINFO python:3.8"
+    )
+    # a literal image: its details as written, once
+    lit = build_model(parse("FROM python:3.11\n"))
+    assert images.image_details(lit, lit.stages[0], "python:3.11", details, markdown=True) == (
+        "INFO python:3.11"
+    )
+    assert [k for k, _r in images.stage_lookups(model, model.stages[0])] == [
+        "python:3.12",
+        "python:3.8",
+    ]
