@@ -26,13 +26,13 @@ from __future__ import annotations
 
 import logging
 from bisect import bisect_right
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Generic, TypeVar
 
 from dockerls.analysis.buildview import build_views
 from dockerls.analysis.command_index import command_words
-from dockerls.analysis.facts import NO_FACTS, Facts
+from dockerls.analysis.facts import NO_FACTS, Facts, ImageFacts
 from dockerls.analysis.model import Model, Stage, build_model, default_shell, shell_walk
 from dockerls.analysis.options import NO_OPTIONS, RuleOptions
 from dockerls.analysis.pragmas import PragmaKind, parse_check_directive, parse_pragma
@@ -124,6 +124,57 @@ class _StageResult:
     # codes of `stage ignore` pragmas above the segment's FROM
     next_ignore: dict[int, frozenset[str]] = field(default_factory=dict)
     stage_ignore: frozenset[str] = frozenset()
+    # the image facts the stage's rules looked up (reference -> what was there, None:
+    # nothing), or the whole mapping when a rule walked it: the result holds while
+    # these are unchanged, so a FROM edit elsewhere doesn't re-lint this stage
+    image_reads: tuple[tuple[str, ImageFacts | None], ...] = ()
+    images_walked: Mapping[str, ImageFacts] | None = None
+
+    def images_hold(self, images: Mapping[str, ImageFacts]) -> bool:
+        """Whether ``images`` answers every lookup this result made as before."""
+        if self.images_walked is not None:
+            return self.images_walked is images or self.images_walked == images
+        for key, seen in self.image_reads:
+            now = images.get(key)
+            if now is not seen and now != seen:
+                return False
+        return True
+
+
+class _ImageReads(Mapping[str, ImageFacts]):
+    """``facts.images`` as one stage's rules see it, every lookup recorded
+    (the stage result's dependency on the registry's facts)."""
+
+    __slots__ = ("images", "reads", "walked")
+
+    def __init__(self, images: Mapping[str, ImageFacts]) -> None:
+        self.images = images
+        self.reads: dict[str, ImageFacts | None] = {}
+        self.walked = False
+
+    def __getitem__(self, key: str) -> ImageFacts:
+        found = self.reads[key] = self.images.get(key)
+        if found is None:
+            raise KeyError(key)
+        return found
+
+    def __contains__(self, key: object) -> bool:
+        if not isinstance(key, str):
+            return False
+        found = self.reads[key] = self.images.get(key)
+        return found is not None
+
+    def get(self, key: str, default: Any = None) -> Any:
+        found = self.reads[key] = self.images.get(key)
+        return default if found is None else found
+
+    def __iter__(self) -> Iterator[str]:
+        self.walked = True
+        return iter(self.images)
+
+    def __len__(self) -> int:
+        self.walked = True
+        return len(self.images)
 
 
 @dataclass(frozen=True)
@@ -389,7 +440,7 @@ class Linter:
                 shell_in,
             )
             hit = self._stage_cache.get(key)
-            if hit is None:
+            if hit is None or not hit.value.images_hold(facts.images):
                 res = self._lint_segment(p, model, first, end, st, shell_in)
                 hit = _Pinned((seg_items, base), res)
             res = hit.value
@@ -487,9 +538,20 @@ class Linter:
         last = self._last
         if last is None or directive != self._active_for or stage_inputs != last.stage_inputs:
             return None
-        if p is last.parse:  # the same text, new facts only file rules read
+        images = facts.images
+        # stages whose image lookups answer differently now (a registry reply, an edited FROM)
+        stale: set[int] = set()
+        if images is not last.model.facts.images:
+            for seg in last.segments:
+                if not seg.result.images_hold(images):
+                    if seg.stage is None:
+                        return None
+                    stale.add(seg.stage.index)
+        if p is last.parse and not stale:  # the same text, new facts only file rules read
             last.model.facts = facts
             return self._finish(last.model, last.base_per_item, last.global_ignores, last.segments)
+        if p is last.parse:
+            return None  # new registry facts for some stages: the full path keeps the rest
         if p.changed is None or p.parent_id != id(last.parse):
             return None
         first_changed, old_end, new_end = p.changed
@@ -542,10 +604,13 @@ class Linter:
             return None  # the edit changed which stages a build runs: every stage may change
         new_segs = list(segs)
         per_item = dict(last.base_per_item)
-        # re-lint the edited stage, then any stage built on a re-linted one
-        redo = {st.index}
+        # re-lint the edited stage and the stale ones, then any stage built on a re-linted one
+        redo = {st.index} | stale
         shells: dict[int, tuple[str, ...]] = {}
-        for kk in range(k, len(segs)):
+        start = min(
+            [k, *(kk for kk, seg in enumerate(segs) if seg.stage and seg.stage.index in stale)]
+        )
+        for kk in range(start, len(segs)):
             seg = segs[kk]
             sfirst, send, sst, sshell = seg.first, seg.end, seg.stage, seg.shell_in
             if sst is None:
@@ -554,10 +619,9 @@ class Linter:
                 if seg.parent is None or seg.parent not in redo:
                     continue
                 redo.add(sst.index)
-                sst = stages[sst.index]
+            sst = new_stage if sst.index == st.index else stages[sst.index]
+            if seg.parent is not None:
                 sshell = shells.get(seg.parent, sshell)
-            else:
-                sst = new_stage
             res = self._lint_segment(p, model, sfirst, send, sst, sshell)
             shells[sst.index] = res.shell_out
             new_segs[kk] = _Segment(sfirst, send, sst, res, sshell, seg.parent)
@@ -631,22 +695,44 @@ class Linter:
             vs = self._instruction_violations(it, shell, escape)
             if vs:
                 raw[i - first] = list(vs)
+        reads: _ImageReads | None = None
         if st is not None:
-            words = self._stage_words(steps)
-            for r in self._stage_rules:
-                if words is not None and r.commands is not None and r.commands.isdisjoint(words):
-                    continue  # the dispatch index: no RUN of the stage calls its commands
-                for f in self._run(r, r.check_stage, st, model):
-                    if first <= f.item < end:
-                        if f.fix is not None and _exec_run(p.items[f.item]):
-                            f = replace(f, fix=None)
-                        raw.setdefault(f.item - first, []).append(self._violation(r, f))
+            facts = model.facts
+            reads = _ImageReads(facts.images)
+            model.facts = replace(facts, images=reads)
+            try:
+                self._stage_violations(p, model, first, end, st, steps, raw)
+            finally:
+                model.facts = facts
         res = self._pragmas(p, first, end, raw, shell_out)
+        if reads is not None:
+            res.image_reads = tuple(reads.reads.items())
+            res.images_walked = reads.images if reads.walked else None
         for rel, found in raw.items():
             kept = self._keep(found, res.next_ignore.get(rel, frozenset()), res.stage_ignore)
             if kept:
                 res.per_item[rel] = tuple(kept)
         return res
+
+    def _stage_violations(
+        self,
+        p: Parse,
+        model: Model,
+        first: int,
+        end: int,
+        st: Stage,
+        steps: Sequence[tuple[int, Instruction, Any]],
+        raw: dict[int, list[Violation]],
+    ) -> None:
+        words = self._stage_words(steps)
+        for r in self._stage_rules:
+            if words is not None and r.commands is not None and r.commands.isdisjoint(words):
+                continue  # the dispatch index: no RUN of the stage calls its commands
+            for f in self._run(r, r.check_stage, st, model):
+                if first <= f.item < end:
+                    if f.fix is not None and _exec_run(p.items[f.item]):
+                        f = replace(f, fix=None)
+                    raw.setdefault(f.item - first, []).append(self._violation(r, f))
 
     def _pragmas(
         self,

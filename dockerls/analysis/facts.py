@@ -31,8 +31,8 @@ issue 11):
 2. fill it where the IO happens (server and CLI alike), never in a rule;
 3. rules read ``model.facts.<field>``.  Stage results are cached on
    :meth:`Facts.stage_inputs` (every field except those only file-scope rules
-   read, see :data:`FILE_RULE_ONLY`), so a new field is part of that key by
-   default, which is always correct.
+   read, see :data:`FILE_RULE_ONLY`, and ``images``, see :data:`TRACKED_PER_STAGE`),
+   so a new field is part of that key by default, which is always correct.
 """
 
 from __future__ import annotations
@@ -106,9 +106,10 @@ class Facts:
         return self.images.get(stage.image) or UNKNOWN_IMAGE
 
     def stage_inputs(self) -> tuple[Any, ...]:
-        """The facts stage rules may read: the engine keeps stage results
-        while these stay equal (identical objects compare at once)."""
-        return tuple(getattr(self, f.name) for f in fields(self) if f.name not in FILE_RULE_ONLY)
+        """The facts stage rules may read, but ``images`` (tracked per stage): the
+        engine keeps stage results while these stay equal (identical objects compare
+        at once)."""
+        return tuple(getattr(self, f.name) for f in fields(self) if f.name not in _NOT_KEYED)
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any]) -> Facts:
@@ -146,7 +147,19 @@ def _build_from_data(data: Mapping[str, Any]) -> Build:
 # facts only file-scope rules read (the ShellCheck rule): they change without
 # the text changing, and must not invalidate every stage's cached results
 FILE_RULE_ONLY = frozenset({"shellcheck"})
+# Fields the engine tracks per stage instead of keying every stage on them: it records
+# which images a stage's rules looked up and keeps the stage's result while those
+# lookups answer the same (editing one FROM's tag changes ``images`` for one stage only).
+TRACKED_PER_STAGE = frozenset({"images"})
+_NOT_KEYED = FILE_RULE_ONLY | TRACKED_PER_STAGE
 
 NO_FACTS = Facts()
 
-__all__ = ["FILE_RULE_ONLY", "NO_FACTS", "Facts", "ImageFacts", "ShellCheckResults"]
+__all__ = [
+    "FILE_RULE_ONLY",
+    "NO_FACTS",
+    "TRACKED_PER_STAGE",
+    "Facts",
+    "ImageFacts",
+    "ShellCheckResults",
+]
