@@ -26,6 +26,7 @@ from dockerls.analysis.model import PLATFORM_ARGS, Definition, Model
 from dockerls.features.caps import ClientCaps
 from dockerls.features.context import Cursor, Kind, classify
 from dockerls.features.hover import doc_content, scope_of
+from dockerls.features.images import arg_tag_site
 from dockerls.features.positions import item_range, offset_of
 from dockerls.syntax import spec
 from dockerls.syntax.lines import line_start
@@ -274,6 +275,22 @@ def _dispatch(
             )
     elif k is Kind.ARGUMENT:
         _flags_if_empty(out, c)
+        if tags_for is not None:
+            _arg_tags(out, p, model, c, tags_for)
+
+
+def _arg_tags(out: _Out, p: Parse, model: Model, c: Cursor, tags_for: TagsFor) -> None:
+    """Tags in an ARG default a FROM's image is built from (``ARG BASE=python:3.1``)."""
+    site = arg_tag_site(model, c.item, c.rel)
+    res = tags_for(site.image) if site is not None else None
+    if site is None or res is None:
+        return
+    tags, out.incomplete = res
+    out.range = item_range(p, c.item, site.start, c.rel, out.caps.encoding)
+    for n, (tag, text) in enumerate(site.fitting(tags)):
+        out.add(
+            text, lsp.CompletionItemKind.Value, text, detail=f"{site.image}:{tag}", sort=f"{n:06d}"
+        )
 
 
 # ---------------------------------------------------------------- keywords

@@ -19,12 +19,13 @@ and hands the results in:
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
 from lsprotocol import types as lsp
 
 from dockerls.analysis.baseimage import Located, base_image, base_images, plain_word
 from dockerls.analysis.facts import ImageFacts
-from dockerls.analysis.model import Model, Stage
+from dockerls.analysis.model import Model, Stage, var_refs
 from dockerls.analysis.rules._registry import UPDATE_DIGEST, registry_ref
 from dockerls.features.caps import ClientCaps
 from dockerls.features.links import image_url
@@ -40,7 +41,9 @@ __all__ = [
     "PIN_DIGEST",
     "PIN_VERSION",
     "UPDATE_DIGEST",
+    "ArgTagSite",
     "ImageFacts",
+    "arg_tag_site",
     "completion_tags",
     "hover_text",
     "human_size",
@@ -147,6 +150,57 @@ def tag_items(
         )
         for n, t in enumerate(tags)
     ]
+
+
+@dataclass(frozen=True, slots=True)
+class ArgTagSite:
+    """A cursor in a global ARG's default that a FROM's image tag is built from: tags of
+    ``image`` that start with ``pre`` and end with ``post`` (the FROM's literal text around
+    the variable) fit; each inserts its middle over ``start``..cursor (offsets in the item)."""
+
+    image: str
+    pre: str
+    post: str
+    start: int
+
+    def fitting(self, tags: Iterable[str]) -> list[tuple[str, str]]:
+        """(tag, text to insert) of the tags that fit, in the given order."""
+        lo, hi = len(self.pre), len(self.post)
+        return [
+            (t, t[lo : len(t) - hi])
+            for t in tags
+            if len(t) > lo + hi and t.startswith(self.pre) and t.endswith(self.post)
+        ]
+
+
+def arg_tag_site(model: Model, item: int, rel: int) -> ArgTagSite | None:
+    """Tag completion inside a global ARG's default (offset ``rel`` in ``item``) when a FROM
+    uses that ARG: ``ARG BASE=python:3.1`` with ``FROM ${BASE}`` (after the value's tag
+    colon), or ``ARG VER=3.1`` with ``FROM python:${VER}-slim``."""
+    d = next((d for d in model.global_args if d.item == item), None)
+    span = d.value_span if d is not None else None
+    if d is None or d.value is None or span is None or not span.start <= rel <= span.end:
+        return None
+    typed = d.value[: rel - span.start]
+    if typed[:1] in ("'", '"') or "$" in typed:
+        return None
+    for st in model.stages:
+        written = st.image
+        refs = [r for r in var_refs(written, model.escape) if r.name == d.name]
+        if st.base_stage is not None or not refs:
+            continue
+        ref = refs[0]
+        if ref.start == 0 and ref.end == len(written):  # FROM ${BASE}: the value is the image
+            colon = typed.rfind(":")
+            if colon > typed.rfind("/") and "@" not in typed:
+                return ArgTagSite(typed[:colon], "", "", span.start + colon + 1)
+            continue
+        colon = written.rfind(":", 0, ref.start)
+        name, pre = written[:colon], written[colon + 1 : ref.start]
+        post = written[ref.end :].split("@", 1)[0]
+        if colon > written.rfind("/", 0, ref.start) and "$" not in name + pre + post:
+            return ArgTagSite(name, pre, post, span.start)
+    return None
 
 
 # ---------------------------------------------------------------- hover

@@ -144,6 +144,29 @@ async def test_image_hover_with_no_build_uses_the_arg_default(
         assert "`python:${VER}-slim` is `python:3.11-slim`:" in value
 
 
+async def test_tag_completion_in_the_arg_default_a_from_uses(
+    client: LanguageClient, bare: Path
+) -> None:
+    await _start(client, bare, {})
+    text = "ARG VER=3.1\nFROM python:${VER}-slim\n"
+    doc = open_document(client, (bare / "Dockerfile").as_uri(), text)
+    got: list[lsp.CompletionList] = []
+
+    async def complete() -> bool:
+        params = lsp.CompletionParams(doc, lsp.Position(0, 11))
+        res = await client.text_document_completion_async(params)
+        assert isinstance(res, lsp.CompletionList)
+        got.append(res)
+        return not res.is_incomplete and bool(res.items)
+
+    await until(complete, what="the tags of python", interval=0.05)
+    items = got[-1].items
+    assert sorted(i.label for i in items) == ["3.11", "3.12"]  # the -slim tags, suffix left out
+    edit = items[0].text_edit
+    assert isinstance(edit, lsp.TextEdit)
+    assert edit.range == lsp.Range(lsp.Position(0, 8), lsp.Position(0, 11))
+
+
 async def test_cli_build_reports_what_the_server_reports_for_that_build(
     client: LanguageClient,
     bare: Path,

@@ -235,6 +235,43 @@ def test_image_tags_hook() -> None:
     assert labels("FROM alpine:3.$0") == []
 
 
+def test_tags_in_the_arg_default_a_from_uses() -> None:
+    calls: list[str] = []
+
+    def tags_for(image: str) -> tuple[list[str], bool] | None:
+        calls.append(image)
+        return (["3.12-slim", "3.12", "3.11-slim", "latest"], False)
+
+    def items(src: str) -> list[tuple[str, str]]:
+        p, m, pos = parsed(src)
+        out = []
+        for i in completion(p, m, pos, SNIPPETS, tags_for=tags_for).items:
+            assert isinstance(i.text_edit, lsp.TextEdit)
+            line = src.split("\n")[i.text_edit.range.start.line]
+            typed = line[i.text_edit.range.start.character : i.text_edit.range.end.character]
+            out.append((i.label, typed))
+        return out
+
+    # ARG BASE=python:3.1 with FROM ${BASE}: python's tags, over what follows the colon
+    got = items("ARG BASE=python:3.1$0\nFROM ${BASE}")
+    assert calls == ["python"] and got == [
+        ("3.12-slim", "3.1"), ("3.12", "3.1"), ("3.11-slim", "3.1"), ("latest", "3.1")
+    ]  # fmt: skip
+    # ARG VER=3.1 with FROM python:${VER}-slim: the tags with that suffix, the suffix left out
+    calls.clear()
+    assert items("ARG VER=3.1$0\nFROM python:${VER}-slim") == [("3.12", "3.1"), ("3.11", "3.1")]
+    assert calls == ["python"]
+    # no colon typed yet, an ARG no FROM uses, a stage-local ARG: no tags asked for
+    calls.clear()
+    for src in (
+        "ARG BASE=pyth$0\nFROM ${BASE}",
+        "ARG V=3.1$0\nFROM python:3.12",
+        "FROM python\nARG BASE=python:3$0",
+    ):
+        assert items(src) == []
+    assert calls == []
+
+
 def test_out_of_range_and_comments_do_not_raise() -> None:
     p, m, _ = parsed("FROM a\n$0")
     assert completion(p, m, lsp.Position(99, 99), SNIPPETS).items == []
