@@ -283,11 +283,12 @@ class ImageLookups:
             await settled(fut, max(0.0, deadline - time.monotonic()))
 
     # -- code actions ---------------------------------------------------------------
-    async def _pinning_facts(self, st: Stage, timeout: float) -> ImageFacts:
-        """The digest of the stage's image and the most specific version tag
-        pointing at it (for an untagged or ``latest`` image)."""
-        ref = f_images.lookup_ref(st)
-        assert ref is not None
+    async def _pinning_facts(self, model: Model, st: Stage, timeout: float) -> ImageFacts:
+        """The digest of the stage's image (as its pinning edits it: ``pin_target``) and the
+        most specific version tag pointing at it (for an untagged or ``latest`` image)."""
+        target = f_images.pin_target(model, st)
+        assert target is not None
+        ref = target.ref
         svc = self.get()
         digest = await self.await_digest(ref, timeout)
         version_tag = None
@@ -316,11 +317,13 @@ class ImageLookups:
             for k in (lsp.CodeActionKind.QuickFix, lsp.CodeActionKind.RefactorRewrite)
             if wanted(k, only)
         ]
-        stages = f_images.stages_in_range(snap.model, params.range, caps)
+        stages = f_images.pin_stages_in_range(snap.model, params.range, caps)
         if not kinds or not stages or not self.get().enabled:
             return []
         timeout = self.host.settings.registry.timeout_ms / 1000 + 0.5
-        facts = await asyncio.gather(*(self._pinning_facts(st, timeout) for st in stages))
+        facts = await asyncio.gather(
+            *(self._pinning_facts(snap.model, st, timeout) for st in stages)
+        )
         by_stage = {st.index: f for st, f in zip(stages, facts, strict=True)}
         diags = list(params.context.diagnostics)
         found = f_images.image_code_actions(snap.model, snap.uri, stages, by_stage, caps, diags)

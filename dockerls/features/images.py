@@ -13,7 +13,9 @@ and hands the results in:
 - :func:`lookup_stages`, :func:`version_candidates`, :func:`most_specific_tag`
   and :func:`image_code_actions` make the "Pin to digest", "Pin to a specific
   version" and "Update pinned digest" code actions (quick fixes of DL3006 and
-  DL3007 when those diagnostics are in the request's context).
+  DL3007 when those diagnostics are in the request's context); :func:`pin_target` says
+  where they edit: the FROM's word, or the ARG default a ``FROM ${BASE}`` takes its image
+  from when every build uses that default.
 """
 
 from __future__ import annotations
@@ -53,6 +55,8 @@ __all__ = [
     "lookup_ref",
     "lookup_stages",
     "most_specific_tag",
+    "pin_stages_in_range",
+    "pin_target",
     "stage_lookups",
     "stages_in_range",
     "tag_items",
@@ -321,6 +325,10 @@ def image_details(
 
 def stages_in_range(model: Model, rng: lsp.Range, caps: ClientCaps) -> list[Stage]:
     """Look-up-able stages whose FROM instruction intersects ``rng``."""
+    return [st for st in _from_in_range(model, rng, caps) if lookup_ref(st) is not None]
+
+
+def _from_in_range(model: Model, rng: lsp.Range, caps: ClientCaps) -> list[Stage]:
     p = model.parse
     if not p.items:
         return []
@@ -329,9 +337,46 @@ def stages_in_range(model: Model, rng: lsp.Range, caps: ClientCaps) -> list[Stag
     out = []
     for st in model.stages:
         first = p.starts[st.first]
-        if start <= first + len(st.from_inst.text) and end >= first and lookup_ref(st) is not None:
+        if start <= first + len(st.from_inst.text) and end >= first:
             out.append(st)
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class PinTarget:
+    """Where pinning edits a stage's image: the FROM's word for a literal image, or the
+    default of the global ARG a ``FROM ${BASE}`` takes its whole image from."""
+
+    ref: ImageRef
+    item: int  # the item holding the reference as written
+    start: int  # the reference's offset in that item
+    arg: str | None = None  # the ARG whose default holds it
+
+
+def pin_target(model: Model, stage: Stage) -> PinTarget | None:
+    """The stage's ``PinTarget``: a literal image written as one plain word, or ``FROM
+    ${BASE}`` when every known build uses the ARG's default (one image, as written there)."""
+    ref = lookup_ref(stage)
+    if ref is not None:
+        span = stage.image_span
+        ok = span is not None and plain_word(stage)
+        return PinTarget(ref, stage.first, span.start) if ok and span is not None else None
+    refs = var_refs(stage.image, model.escape) if "$" in stage.image else []
+    if len(refs) != 1 or (refs[0].start, refs[0].end) != (0, len(stage.image)):
+        return None
+    found = base_images(stage, model)
+    if len(found) != 1 or not found[0].from_arg:
+        return None
+    name = refs[0].name
+    d = next((d for d in reversed(model.global_args) if d.name == name), None)
+    if d is None or d.value_span is None or d.value != found[0].text:
+        return None  # a build passes another value, or the default is quoted or built
+    return PinTarget(found[0].ref, d.item, d.value_span.start, name)
+
+
+def pin_stages_in_range(model: Model, rng: lsp.Range, caps: ClientCaps) -> list[Stage]:
+    """Stages whose FROM intersects ``rng`` and whose image pinning can edit."""
+    return [st for st in _from_in_range(model, rng, caps) if pin_target(model, st) is not None]
 
 
 def version_candidates(tags: Iterable[str], limit: int = 40) -> list[str]:
@@ -370,16 +415,17 @@ def _action(
     model: Model,
     uri: str,
     title: str,
-    stage: Stage,
+    target: PinTarget,
     span: Span,
     text: str,
     caps: ClientCaps,
     diags: list[lsp.Diagnostic],
     preferred: bool,
 ) -> lsp.CodeAction:
-    assert stage.image_span is not None
-    base = stage.image_span.start
-    rng = item_range(model.parse, stage.first, base + span.start, base + span.end, caps.encoding)
+    base = target.start
+    rng = item_range(model.parse, target.item, base + span.start, base + span.end, caps.encoding)
+    if target.arg is not None:
+        title = f"{title} in ARG {target.arg}"
     edit = lsp.TextEdit(rng, text)
     return lsp.CodeAction(
         title=title,
@@ -419,10 +465,11 @@ def image_code_actions(
     """
     out: list[lsp.CodeAction] = []
     for st in stages:
-        ref = lookup_ref(st)
+        target = pin_target(model, st)
         f = facts.get(st.index)
-        if ref is None or f is None or not plain_word(st):
+        if target is None or f is None:
             continue
+        ref = target.ref
         diags = _diags_for(st, model, diagnostics)
         untagged = ref.tag is None or ref.tag == "latest"
         if ref.digest is None and f.digest:
@@ -432,7 +479,7 @@ def image_code_actions(
                     model,
                     uri,
                     f"{PIN_DIGEST} ({_short(f.digest)})",
-                    st,
+                    target,
                     whole,
                     ref.with_digest(f.digest),
                     caps,
@@ -452,7 +499,7 @@ def image_code_actions(
                     model,
                     uri,
                     f"{PIN_VERSION} ({ref.name}:{f.version_tag})",
-                    st,
+                    target,
                     span,
                     new,
                     caps,
@@ -472,7 +519,7 @@ def image_code_actions(
                     model,
                     uri,
                     f"{UPDATE_DIGEST} ({ref.name}:{ref.tag} moved)",
-                    st,
+                    target,
                     Span(*ref.digest_span),
                     f.digest,
                     caps,

@@ -167,6 +167,33 @@ async def test_tag_completion_in_the_arg_default_a_from_uses(
     assert edit.range == lsp.Range(lsp.Position(0, 8), lsp.Position(0, 11))
 
 
+async def test_pinning_a_from_built_from_an_arg_edits_its_default(
+    client: LanguageClient, bare: Path
+) -> None:
+    await _start(client, bare, {})
+    text = "ARG BASE=python:latest\nFROM ${BASE}\n"
+    doc = open_document(client, (bare / "Dockerfile").as_uri(), text)
+    res = await client.text_document_code_action_async(
+        lsp.CodeActionParams(
+            doc,
+            lsp.Range(lsp.Position(1, 0), lsp.Position(1, 0)),
+            lsp.CodeActionContext(diagnostics=[]),
+        )
+    )
+    edits = {
+        a.title: list(a.edit.changes[doc.uri])
+        for a in res or []
+        if isinstance(a, lsp.CodeAction) and a.edit is not None and a.edit.changes is not None
+    }
+    digest = FakeRegistry.default().digest("python:latest")
+    version = edits["Pin to a specific version (python:3.12) in ARG BASE"]
+    assert version == [lsp.TextEdit(lsp.Range(lsp.Position(0, 16), lsp.Position(0, 22)), "3.12")]
+    [pin] = [e for t, e in edits.items() if t.startswith("Pin to digest")]
+    assert pin == [
+        lsp.TextEdit(lsp.Range(lsp.Position(0, 9), lsp.Position(0, 22)), f"python:latest@{digest}")
+    ]
+
+
 async def test_cli_build_reports_what_the_server_reports_for_that_build(
     client: LanguageClient,
     bare: Path,

@@ -295,3 +295,34 @@ def test_image_details_follow_each_builds_image() -> None:
         "python:3.12",
         "python:3.8",
     ]
+
+
+def _pin_actions(model: Model, facts: dict[int, ImageFacts]) -> list[lsp.CodeAction]:
+    rng = lsp.Range(lsp.Position(0, 0), lsp.Position(len(model.parse.lines) + 1, 0))
+    stages = images.pin_stages_in_range(model, rng, CAPS)
+    return images.image_code_actions(model, "file:///Dockerfile", stages, facts, CAPS)
+
+
+def test_pinning_a_from_built_from_an_arg_edits_the_arg_default() -> None:
+    text = "ARG BASE=nginx:latest\nFROM ${BASE}\nRUN true\n"
+    facts = {0: ImageFacts(digest=D1, version_tag="1.27.3")}
+    acts = _pin_actions(build_model(parse(text)), facts)
+    assert sorted(a.title for a in acts) == [
+        f"{images.PIN_VERSION} (nginx:1.27.3) in ARG BASE",
+        f"{images.PIN_DIGEST} (sha256:111111111111…) in ARG BASE",
+    ]
+    by_title = {a.title.split(" (")[0]: edited(text, a) for a in acts}
+    assert by_title[images.PIN_DIGEST] == f"ARG BASE=nginx:latest@{D1}\nFROM ${{BASE}}\nRUN true\n"
+    assert by_title[images.PIN_VERSION] == "ARG BASE=nginx:1.27.3\nFROM ${BASE}\nRUN true\n"
+    # every build passing the default: still one image, still the ARG's default
+    same = _builds_model(text, **{"compose:web": {}, "bake:app": {"BASE": "nginx:latest"}})
+    assert len(_pin_actions(same, facts)) == 2
+    # builds passing other images, a build's own value, an image built from more than the
+    # ARG, a quoted default: nothing to pin in the file
+    for model in (
+        _builds_model(text, **{"compose:web": {"BASE": "nginx:1.25"}, "bake:app": {}}),
+        _builds_model(text, **{"compose:web": {"BASE": "nginx:1.25"}}),
+        build_model(parse("ARG V=latest\nFROM nginx:${V}\n")),
+        build_model(parse('ARG BASE="nginx:latest"\nFROM ${BASE}\n')),
+    ):
+        assert _pin_actions(model, facts) == []
