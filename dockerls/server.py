@@ -864,7 +864,11 @@ def did_change_watched(
 
 @SERVER.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)
 def did_close(server: DockerLanguageServer, params: lsp.DidCloseTextDocumentParams) -> None:
-    server.build_files.close(params.text_document.uri)
+    if server.build_files.is_open(params.text_document.uri):
+        server.build_files.close(params.text_document.uri)
+        # what the file on disk says (nothing, once it is gone)
+        server.publish_build_file(params.text_document.uri)
+        return
     server.store.close(params.text_document.uri)
     server.clear(params.text_document.uri)
 

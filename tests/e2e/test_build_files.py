@@ -13,7 +13,7 @@ import pytest_lsp
 from lsprotocol import types as lsp
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
-from tests.e2e.helpers import SERVER, open_document, registrations, wait_publish
+from tests.e2e.helpers import SERVER, open_document, publish_log, registrations, wait_publish
 from tests.support import until
 
 KIOSK = Path(__file__).parents[1] / "builds" / "projects" / "kiosk"
@@ -103,6 +103,18 @@ async def test_compose_target_typo_definition_completion_references(
     # the link from `dockerfile:` to the file
     links = await client.text_document_document_link_async(lsp.DocumentLinkParams(compose))
     assert [link.target for link in links or []] == [dockerfile.uri]
+
+    # closed, the file on disk speaks again: no typo there
+    mark = len(publish_log(client))
+    client.text_document_did_close(lsp.DidCloseTextDocumentParams(compose))
+    await wait_publish(
+        client,
+        lambda p: (
+            p.uri == compose.uri
+            and _codes(p) == ["UnusedBuildArg"]
+            and any(q is p for q in publish_log(client)[mark:])
+        ),
+    )
 
 
 async def test_fixing_the_dockerfile_rechecks_the_open_compose_file(
