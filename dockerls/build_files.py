@@ -129,7 +129,7 @@ class BuildFiles:
         path = Path(path_text)
         for uri in self.store.uris():
             snap = self.store.get(uri)
-            if snap is not None and snap.path == path:
+            if snap is not None and snap.path is not None and _same(snap.path, path):
                 return Dockerfile(uri, snap.parse, snap.model)
         try:
             st = path.stat()
@@ -169,3 +169,13 @@ class BuildFiles:
             for path, uri in self.paths.items()
             if any(b.dockerfile in wanted for b in self.project(path)[0])
         ]
+
+
+def _same(path: Path, resolved: Path) -> bool:
+    """``path`` (as the editor names it) is the file at ``resolved``."""
+    if path == resolved:
+        return True
+    try:
+        return path.resolve() == resolved
+    except (OSError, RuntimeError):
+        return False
