@@ -36,10 +36,13 @@ from dockerls.features.baseimage import (
     markdown,
     report_lines,
 )
+from dockerls.lazy import soon
 
 if TYPE_CHECKING:  # the lookups (and requests) load when first needed, not at start-up
     from dockerls.image_intel import ImageIntel
+    from dockerls.lifecycle_store import LifecycleStore
     from dockerls.registry.http import HttpRegistry
+    from dockerls.registry.settings import RegistrySettings
 
 __all__ = ["BaseImages"]
 
@@ -75,6 +78,8 @@ class BaseImages:
         self._settings: tuple[Any, Path | None] | None = None
         self.offline = False  # the registry is a test fake: no real lookups
         self._lifecycle: LifecycleFacts | None = None
+        self._lifecycle_store: LifecycleStore | None = None
+        self._starting = False  # _start is scheduled
         self._generation = 0  # bumped when a report arrives
         # uri -> (the images of its FROMs, generation, facts): the last answer per document
         self._memo: dict[str | None, tuple[Any, int, dict[str, ImageFacts]]] = {}
@@ -92,6 +97,7 @@ class BaseImages:
         if self.intel is not None:
             self.intel.close()
             self.intel = None
+        self._lifecycle_store = None
         # DOCKERLS_REGISTRY=fake (tests): registry answers come from a fake; nothing real is asked
         fake = os.environ.get("DOCKERLS_REGISTRY") == "fake"
         self.vulns_on = rs.enabled and im.vulnerabilities.enabled and not fake
@@ -107,6 +113,37 @@ class BaseImages:
     def _shared_registry(self) -> HttpRegistry | None:
         return None if self._registry is None or self.offline else self._registry()
 
+    def _registry_settings(self) -> RegistrySettings:
+        from dockerls.settings import to_registry_settings
+
+        assert self._settings is not None
+        settings, cache_dir = self._settings
+        return to_registry_settings(settings.registry, cache_dir, enabled=not self.offline)
+
+    def _store(self) -> LifecycleStore | None:
+        """The release data (the shipped snapshot overlaid with the user cache), read
+        without the network clients: those load after the first publish (``_start``)."""
+        if self._lifecycle_store is None and self._settings is not None:
+            from dockerls.lifecycle_store import LifecycleStore
+
+            reg = self._registry_settings()
+            cache = reg.resolved_cache_dir() if reg.use_disk_cache else None
+            self._lifecycle_store = LifecycleStore(cache / "lifecycle" if cache else None)
+        return self._lifecycle_store
+
+    def _start_later(self, uri: str | None) -> None:
+        if not self._starting:
+            self._starting = True
+            soon(self._start, uri)
+
+    def _start(self, uri: str | None) -> None:
+        """The network clients, once the publish that needed them is written; then
+        that document again, for the lookups (lifecycle refresh, vulnerabilities)."""
+        self._starting = False
+        intel = self._intel()
+        if intel is not None and uri is not None and (intel.online or self.vulns_on):
+            self._republish(uri)
+
     def _intel(self) -> ImageIntel | None:
         shared = self._shared_registry() if self._settings is not None else None
         if self.intel is not None and shared is not None and self.intel.registry is not shared:
@@ -114,18 +151,17 @@ class BaseImages:
             self.intel = None
         if self.intel is None and self._settings is not None:
             from dockerls.image_intel import ImageIntel, IntelSettings
-            from dockerls.settings import to_registry_settings
 
-            settings, cache_dir = self._settings
+            settings, _ = self._settings
             im = settings.images
-            reg = to_registry_settings(settings.registry, cache_dir, enabled=not self.offline)
+            reg = self._registry_settings()
             intel = IntelSettings(
                 lifecycle_url=im.lifecycle.data_url,
                 warn_days=im.lifecycle.warn_days,
                 osv_url=im.vulnerabilities.osv_url,
                 osv_timeout=im.vulnerabilities.timeout_ms / 1000,
             )
-            self.intel = ImageIntel(reg, intel, registry=shared)
+            self.intel = ImageIntel(reg, intel, registry=shared, lifecycle=self._store())
         return self.intel
 
     # -- background work ------------------------------------------------------------
@@ -163,16 +199,19 @@ class BaseImages:
     # -- facts for the publish path (cached only) -------------------------------------
 
     def lifecycle(self, uri: str | None = None) -> LifecycleFacts | None:
-        intel = self._intel()
-        if intel is None:
+        store = self._store()
+        if store is None:
             return None
+        intel = self.intel
         now = time.monotonic()
-        if intel.online and (self._refreshed == 0.0 or now - self._refreshed > REFRESH_EVERY):
+        if intel is None:
+            self._start_later(uri)
+        elif intel.online and (self._refreshed == 0.0 or now - self._refreshed > REFRESH_EVERY):
             self._refreshed = now
             self._submit(("refresh",), intel.refresh_lifecycle, uri)
-        from dockerls.image_intel import today
+        from dockerls.lifecycle_store import today
 
-        data, day = intel.data, today()
+        data, day = store.data, today()
         held = self._lifecycle
         if held is None or held.data is not data or held.today != day:
             held = self._lifecycle = LifecycleFacts(data, day)  # one object while unchanged
@@ -186,8 +225,11 @@ class BaseImages:
     def image_facts(self, model: Model, uri: str | None) -> dict[str, ImageFacts]:
         """Cached vulnerability reports of the model's base images; missing ones are looked up
         and ``uri`` is published again when they arrive."""
-        intel = self._intel()
-        if intel is None or not self.vulns_on:
+        if not self.vulns_on:
+            return {}
+        intel = self.intel
+        if intel is None:  # the clients load once this publish is written
+            self._start_later(uri)
             return {}
         # the keystroke path: the same images and reports give the same answer without a walk
         images = (
@@ -285,7 +327,7 @@ class BaseImages:
         found = intel.classify(reference)
         if found is None:
             return None
-        from dockerls.image_intel import today
+        from dockerls.lifecycle_store import today
 
         with self._lock:
             report = self._reports.get(key)

@@ -13,9 +13,7 @@ the lifecycle rules still work from the snapshot.
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
-import os
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -28,7 +26,7 @@ from dockerls.analysis.model import Model
 from dockerls.analysis.variants import leaner_candidates
 from dockerls.analysis.vulns import VulnReport
 from dockerls.features.baseimage import BaseImageView, VariantInfo, describe
-from dockerls.lifecycle_store import LifecycleStore
+from dockerls.lifecycle_store import LifecycleStore, today
 from dockerls.registry.base import RegistryError
 from dockerls.registry.endoflife import DEFAULT_URL as ENDOFLIFE_URL
 from dockerls.registry.endoflife import EndOfLifeClient
@@ -42,16 +40,6 @@ from dockerls.syntax.imageref import parse_image_ref
 __all__ = ["ImageIntel", "IntelSettings", "lifecycle_facts", "today"]
 
 log = logging.getLogger(__name__)
-
-
-def today() -> dt.date:
-    value = os.environ.get("DOCKERLS_TODAY", "").strip()
-    if value:
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            log.warning("DOCKERLS_TODAY=%r is not a YYYY-MM-DD date; using today", value)
-    return dt.date.today()
 
 
 def lifecycle_facts(cache_dir: Path | None) -> LifecycleFacts:
@@ -75,7 +63,10 @@ class ImageIntel:
         registry_settings: RegistrySettings,
         settings: IntelSettings | None = None,
         registry: HttpRegistry | None = None,
+        lifecycle: LifecycleStore | None = None,
     ) -> None:
+        """``lifecycle``: a store already holding the release data (the server reads it
+        before the network clients load); it gets this intel's endoflife.date client."""
         self.settings = settings or IntelSettings()
         self.online = registry_settings.enabled
         cache = registry_settings.resolved_cache_dir() if registry_settings.use_disk_cache else None
@@ -84,7 +75,10 @@ class ImageIntel:
             if self.online
             else None
         )
-        self.lifecycle = LifecycleStore(cache / "lifecycle" if cache else None, client)
+        if lifecycle is None:
+            lifecycle = LifecycleStore(cache / "lifecycle" if cache else None)
+        lifecycle.client = client
+        self.lifecycle = lifecycle
         # a registry client given by the caller (the server's one) is the caller's to close
         self._owns_registry = registry is None
         self.registry = registry or HttpRegistry(registry_settings)

@@ -28,6 +28,7 @@ from dockerls.analysis.model import Model, Stage
 from dockerls.features import images as f_images
 from dockerls.features.caps import ClientCaps
 from dockerls.features.code_actions import as_command, wanted
+from dockerls.lazy import soon
 from dockerls.registry.base import ImageInfo, RegistryError
 from dockerls.registry.service import OFFLINE_STATUS, RegistryService
 from dockerls.registry.settings import RegistrySettings
@@ -99,6 +100,7 @@ class ImageLookups:
         self.host = host
         self.key: object = None
         self.service: RegistryService | None = None
+        self.starting = False  # _start is scheduled
         self.errors: dict[tuple[str, str], tuple[str, float]] = {}
         self.digests: dict[str, tuple[str, float]] = {}  # canonical ref -> (digest, when)
         self.waiting: dict[tuple[str, str], set[str]] = {}  # lookup -> uris to re-publish
@@ -133,6 +135,13 @@ class ImageLookups:
             self.digests.clear()
             self.waiting.clear()
         return self.service
+
+    def _start(self, uri: str) -> None:
+        """Build the service the first publish went without, then publish ``uri`` again
+        for its lookups."""
+        self.starting = False
+        self.get()
+        self.host.republish(uri)
 
     def http_registry(self) -> HttpRegistry | None:
         """The current service's registry client, which the base-image lookups share (None
@@ -346,6 +355,11 @@ class ImageLookups:
         settings = self.host.settings
         rs = settings.registry
         if not rs.enabled:
+            return {}
+        if self.service is None:  # the client (requests) loads once this publish is written
+            if not self.starting:
+                self.starting = True
+                soon(self._start, uri)
             return {}
         groups = settings.rules.groups
         want_tags = rs.diagnostics.unknown_tag and groups.registry

@@ -35,6 +35,17 @@ REFRESH_EVERY = 24 * 3600.0
 
 
 @functools.cache
+def today() -> dt.date:
+    """The day lifecycles are judged on: ``DOCKERLS_TODAY`` (YYYY-MM-DD) or today."""
+    value = os.environ.get("DOCKERLS_TODAY", "").strip()
+    if value:
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            log.warning("DOCKERLS_TODAY=%r is not a YYYY-MM-DD date; using today", value)
+    return dt.date.today()
+
+
 def shipped_snapshot() -> LifecycleData:
     raw = resources.files("dockerls").joinpath("data/lifecycle.json").read_text("utf-8")
     return LifecycleData.from_json(json.loads(raw))

@@ -10,8 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import requests
-
 __all__ = ["DEFAULT_URL", "EndOfLifeClient", "EndOfLifeError", "ProductReply"]
 
 DEFAULT_URL = "https://endoflife.date/api/v1"
@@ -32,6 +30,8 @@ class EndOfLifeClient:
     def __init__(self, base_url: str = DEFAULT_URL, timeout: float = 5.0) -> None:
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
+        import requests  # loaded with the first client: the snapshot's readers never need it
+
         self._session = requests.Session()
         self._session.headers["User-Agent"] = "dockerls"
 
@@ -44,6 +44,8 @@ class EndOfLifeClient:
         if last_modified:
             headers["If-Modified-Since"] = last_modified
         url = f"{self.base_url}/products/{slug}"
+        import requests  # loaded by __init__
+
         try:
             reply = self._session.get(url, headers=headers, timeout=self.timeout)
         except requests.RequestException as exc:
