@@ -235,6 +235,7 @@ class BaseImages:
         images = (
             tuple(stage.image for stage in model.stages),
             tuple(sorted(model.global_env().items(), key=lambda kv: kv[0])),
+            model.facts.builds,
         )
         memo = self._memo.get(uri)
         if memo is not None and memo[0] == images and memo[1] == self._generation:
@@ -242,17 +243,15 @@ class BaseImages:
         out: dict[str, ImageFacts] = {}
         asked: set[tuple[str, str | None]] = set()
         for stage in model.stages:
-            located = base_image(stage, model)
-            if located is None:
-                continue
-            key = (located.text, self._platform(stage))
-            with self._lock:
-                report = self._reports.get(key)
-            if report is not None:
-                out[stage.image] = ImageFacts(vulnerabilities=report)
-            elif key not in asked and len(asked) < MAX_SCANS:
-                asked.add(key)
-                self._scan(key, uri)
+            for located in base_images(stage, model):  # each build's image
+                key = (located.text, self._platform(stage))
+                with self._lock:
+                    report = self._reports.get(key)
+                if report is not None:
+                    out[located.text] = ImageFacts(vulnerabilities=report)
+                elif key not in asked and len(asked) < MAX_SCANS:
+                    asked.add(key)
+                    self._scan(key, uri)
         self._memo[uri] = (images, self._generation, out)
         return dict(out)
 

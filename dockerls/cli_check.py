@@ -83,6 +83,7 @@ def lint_text(
     model = build_model(p)
     facts = replace(facts, shellcheck=shellcheck_facts(p, model, config))
     if _VULNS.intel is not None:
+        model.facts = facts  # its builds: the image each one resolves FROM to is scanned
         facts = replace(facts, images=_VULNS.intel.image_facts(model))
     result = Linter(config=config).lint(p, model, facts)
     return problems(p, result, display)

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from dockerls.analysis.baseimage import base_image
+from dockerls.analysis.baseimage import base_images
 from dockerls.analysis.facts import ImageFacts
 from dockerls.analysis.imagetags import ImageRelease, classify
 from dockerls.analysis.lifecycle import LifecycleData, LifecycleFacts
@@ -171,13 +171,13 @@ class ImageIntel:
         """Vulnerability reports of a file's base images, as lint facts (blocking)."""
         out: dict[str, ImageFacts] = {}
         for stage in model.stages:
-            located = base_image(stage, model)
-            if located is None or stage.image in out:
-                continue
             platform = stage.platform if stage.platform and "$" not in stage.platform else None
-            report = self.vulnerabilities(located.text, platform or default_platform)
-            if report is not None:
-                out[stage.image] = ImageFacts(vulnerabilities=report)
+            for located in base_images(stage, model):  # the image of each build
+                if located.text in out:
+                    continue
+                report = self.vulnerabilities(located.text, platform or default_platform)
+                if report is not None:
+                    out[located.text] = ImageFacts(vulnerabilities=report)
         return out
 
     def close(self) -> None:

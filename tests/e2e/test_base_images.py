@@ -234,6 +234,38 @@ async def test_vulnerabilities_and_variants(
     assert "apt-get" in alpine
 
 
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER, server_env=ENV))
+async def built(lsp_client: LanguageClient, osv: StubServer, registry: LocalRegistry):  # type: ignore[no-untyped-def]
+    """The editor's build passes BASE: the registry's python:3.12."""
+    init = {
+        "registry": {"cacheTtlSeconds": 0, "timeoutMs": 3000},
+        "images": {"vulnerabilities": {"osvUrl": osv.url, "timeoutMs": 3000}},
+        "build": {"args": {"BASE": f"{registry.host}/library/python:3.12"}},
+    }
+    await _session(lsp_client, init)
+    yield
+    await lsp_client.shutdown_session()
+
+
+async def test_vulnerabilities_of_the_image_the_build_passes(
+    built: LanguageClient, registry: LocalRegistry
+) -> None:
+    # the default has no SBOM; the build's image has vulnerabilities: reported, naming it
+    text = f"ARG BASE={registry.host}/team/plain:1.0\nFROM ${{BASE}}\n"
+    uri = "file:///tmp/base-images-e2e/built/Dockerfile"
+    open_document(built, uri, text)
+    pub = await wait_publish(
+        built,
+        lambda p: p.uri == uri and any(str(d.code) == "DLS310" for d in p.diagnostics),
+        timeout=30,
+    )
+    [d] = [d for d in pub.diagnostics if str(d.code) == "DLS310"]
+    assert d.range == lsp.Range(lsp.Position(1, 5), lsp.Position(1, 12))
+    assert d.message.startswith(
+        f"`${{BASE}}` is `{registry.host}/library/python:3.12` in settings has 3 known"
+    ), d.message
+
+
 async def test_upgrade_verified_re_pinned_and_its_fixes_counted(
     online: LanguageClient, registry: LocalRegistry
 ) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from dockerls.analysis.baseimage import base_image
+from dockerls.analysis.baseimage import base_images
 from dockerls.analysis.model import Model, Stage
 from dockerls.analysis.rules.base import Finding, Rule, Severity
 from dockerls.analysis.vulns import Severity as VulnSeverity
@@ -42,26 +42,25 @@ class BaseImageVulnerabilities(Rule):
     group = "registry"
 
     def check_stage(self, stage: Stage, model: Model) -> Iterable[Finding]:
-        located = base_image(stage, model)
-        if located is None:
-            return
-        report = model.facts.image(stage).vulnerabilities
-        if report is None or report.status != "ok":
-            return
         minimum = VulnSeverity.parse(model.options.vulnerabilities_min_severity)
         if minimum is VulnSeverity.UNKNOWN:
             minimum = VulnSeverity.HIGH
-        count = report.at_least(minimum)
-        if count == 0:
-            return
-        worst = report.top(1)[0]
-        yield Finding(
-            located.span(located.ref.tag_span or located.ref.name_span),
-            f"{located.described} has {count} known vulnerabilit{'y' if count == 1 else 'ies'} "
-            f"at {minimum.label} or above ({report.counts_text(minimum)}); worst: {worst.id} in "
-            f"{worst.package}",
-            item=stage.first,
-        )
+        for located in base_images(stage, model):  # the image of each build
+            known = model.facts.images.get(located.text)
+            report = known.vulnerabilities if known is not None else None
+            if report is None or report.status != "ok":
+                continue
+            count = report.at_least(minimum)
+            if count == 0:
+                continue
+            worst = report.top(1)[0]
+            yield Finding(
+                located.span(located.ref.tag_span or located.ref.name_span),
+                f"{located.described} has {count} known vulnerabilit{'y' if count == 1 else 'ies'}"
+                f" at {minimum.label} or above ({report.counts_text(minimum)}); worst: {worst.id}"
+                f" in {worst.package}",
+                item=stage.first,
+            )
 
 
 RULE = BaseImageVulnerabilities()
