@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from dockerls.analysis.baseimage import plain_word
+from dockerls.analysis.baseimage import base_images, plain_word
 from dockerls.analysis.model import Model, Stage
 from dockerls.analysis.rules._registry import UPDATE_DIGEST, registry_ref
 from dockerls.analysis.rules.base import (
@@ -75,6 +75,22 @@ class OutdatedImageDigest(Rule):
             f = outdated_digest(stage, current)
             if f is not None:
                 yield f
+        if "$" not in stage.image:
+            return
+        # built from ARGs: the digest each known build pins (its facts under that reference);
+        # the value may come from a Compose or Bake file, so there is no edit to offer here
+        for located in base_images(stage, model):
+            ref = located.ref
+            known = model.facts.images.get(located.text)
+            if known is None or not known.digest or ref.tag is None or ref.digest is None:
+                continue
+            if located.from_arg and known.digest != ref.digest:
+                yield Finding(
+                    located.span(ref.digest_span),
+                    f"{located.described}: `{ref.familiar_name}:{ref.tag}` now points at a "
+                    "newer image; the pinned digest is out of date",
+                    item=stage.first,
+                )
 
 
 RULE = OutdatedImageDigest()
