@@ -290,6 +290,8 @@ class DockerLanguageServer(LanguageServer):
         self.sc_running: set[str] = set()  # uris with a ShellCheck run in flight
         self.sc_retries: dict[str, int] = {}  # uri -> failed ShellCheck runs in a row
         self.sc_results: ShellCheckResults | None = None  # the checker's cached results
+        # uri -> (version, diagnostics JSON) last published: an identical publish is skipped
+        self.sent: dict[str, tuple[int | None, bytes]] = {}
         # uri -> (result id, data) of the last semantic tokens, for deltas
         self.tokens: dict[str, tuple[str, list[int]]] = {}
         self.tokens_counter = 0
@@ -455,7 +457,9 @@ class DockerLanguageServer(LanguageServer):
         except Exception:
             log.exception("linting %s failed", uri)
             return
-        self.publish_raw(uri, snap.version, body)
+        if self.sent.get(uri) != (snap.version, body):  # new lookups may change nothing
+            self.sent[uri] = (snap.version, body)
+            self.publish_raw(uri, snap.version, body)
         if not self.warmed and self.loop is not None:
             self.loop.call_soon(self.warm_up)
         if self.build_files.uris() and snap.path is not None:
@@ -567,6 +571,7 @@ class DockerLanguageServer(LanguageServer):
         self.diag_caches.pop(uri, None)
         self.scheduled.pop(uri, None)
         self.tokens.pop(uri, None)
+        self.sent.pop(uri, None)
         self.sc_retries.pop(uri, None)
         if self.checker is not None:
             self.checker.forget(uri)
