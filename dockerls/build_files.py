@@ -17,8 +17,6 @@ from dockerls.analysis.builds import Build, Problem
 from dockerls.analysis.engine import Linter
 from dockerls.analysis.model import build_model
 from dockerls.builds import read_text
-from dockerls.builds.bake import read_bake
-from dockerls.builds.compose import read_compose
 from dockerls.documents import DocumentStore, Snapshot, uri_to_path
 from dockerls.features.buildfiles import BuildDoc, Dockerfile, is_bake_file, is_build_file
 from dockerls.syntax.parser import parse
@@ -98,6 +96,10 @@ class BuildFiles:
         hit = self.read_cache.get(key)
         if hit is not None:
             return hit
+        # the readers (and PyYAML, python-hcl2) load with the first build file
+        from dockerls.builds.bake import read_bake
+        from dockerls.builds.compose import read_compose
+
         try:
             if is_bake_file(path.name):
                 builds, problems = read_bake(path.parent, extra=[key], read=self.read)

@@ -27,7 +27,6 @@ from dockerls.analysis.lifecycle import LifecycleFacts
 from dockerls.analysis.model import Model, Stage
 from dockerls.features import images as f_images
 from dockerls.features.caps import ClientCaps
-from dockerls.features.code_actions import as_command, wanted
 from dockerls.lazy import soon
 from dockerls.registry.base import ImageInfo, RegistryError
 from dockerls.registry.service import OFFLINE_STATUS, RegistryService
@@ -319,6 +318,9 @@ class ImageLookups:
     ) -> list[lsp.CodeAction | lsp.Command]:
         """Pin to digest / to a version / update digest for the FROMs in the range
         (honours ``context.only``; commands for clients without action literals)."""
+        # loaded with the first code action, not on the first publish (it brings tree-sitter)
+        from dockerls.features.code_actions import as_command, wanted
+
         caps = self.host.caps
         only = params.context.only
         kinds = [

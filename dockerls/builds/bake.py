@@ -25,15 +25,14 @@ from pathlib import Path
 from typing import Any
 
 from dockerls.analysis.builds import Build, Origin, Problem
-from dockerls.builds import read_text
+from dockerls.builds import BAKE_FILES, read_text
+from dockerls.builds import BAKE_OVERRIDES as OVERRIDES
 from dockerls.syntax.hclpos import Located, locate
 
 __all__ = ["BAKE_FILES", "OVERRIDES", "read_bake"]
 
 log = logging.getLogger(__name__)
 
-BAKE_FILES = ("docker-bake.json", "docker-bake.hcl")
-OVERRIDES = ("docker-bake.override.json", "docker-bake.override.hcl")
 _VAR = re.compile(r"\$\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}")
 _EXPR = re.compile(r"\$\{")
 

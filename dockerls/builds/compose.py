@@ -18,25 +18,13 @@ from pathlib import Path
 import yaml
 
 from dockerls.analysis.builds import Build, Origin, Problem
-from dockerls.builds import read_text
+from dockerls.builds import COMPOSE_FILES, read_text
+from dockerls.builds import COMPOSE_OVERRIDES as _OVERRIDES
 from dockerls.builds.interpolate import InterpolationError, interpolate, parse_env_file
 
 __all__ = ["COMPOSE_FILES", "read_compose"]
 
 log = logging.getLogger(__name__)
-
-COMPOSE_FILES = (
-    "compose.yaml",
-    "compose.yml",
-    "docker-compose.yaml",
-    "docker-compose.yml",
-)
-_OVERRIDES = (
-    "compose.override.yaml",
-    "compose.override.yml",
-    "docker-compose.override.yaml",
-    "docker-compose.override.yml",
-)
 
 
 def _origin(path: Path, node: yaml.Node) -> Origin:

@@ -23,8 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from dockerls.analysis.builds import Build, Problem
-from dockerls.builds.bake import BAKE_FILES, OVERRIDES, read_bake
-from dockerls.builds.compose import COMPOSE_FILES, read_compose
+from dockerls.builds import BAKE_FILES, BAKE_OVERRIDES, COMPOSE_FILES, COMPOSE_OVERRIDES
 
 if TYPE_CHECKING:
     from dockerls.settings import BuildSettings
@@ -39,8 +38,7 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-_COMPOSE_OVERRIDES = tuple(n.replace(".y", ".override.y") for n in COMPOSE_FILES)
-BUILD_FILE_NAMES = frozenset((*COMPOSE_FILES, *_COMPOSE_OVERRIDES, *BAKE_FILES, *OVERRIDES))
+BUILD_FILE_NAMES = frozenset((*COMPOSE_FILES, *COMPOSE_OVERRIDES, *BAKE_FILES, *BAKE_OVERRIDES))
 """Names of the files that make a folder a Compose or Bake project."""
 
 # folders never searched: version control, dependencies, caches
@@ -166,6 +164,10 @@ class WorkspaceBuilds:
         return found
 
     def _read(self, folder: Path) -> _Project:
+        # the readers (and PyYAML) load with the first project that has build files
+        from dockerls.builds.bake import read_bake
+        from dockerls.builds.compose import read_compose
+
         extra = [str(p) for p in self.extra if p.parent == folder]
         try:
             compose, problems = read_compose(folder, extra)
