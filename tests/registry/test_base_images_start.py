@@ -8,13 +8,18 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+import pytest
+
 from dockerls.analysis.lifecycle import LifecycleFacts
 from dockerls.base_images import BaseImages
 from dockerls.image_intel import ImageIntel
 from dockerls.settings import Settings
 
 
-def test_lifecycle_answers_before_the_clients_load(tmp_path: Path) -> None:
+def test_lifecycle_answers_before_the_clients_load(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("DOCKERLS_REGISTRY", raising=False)  # the real clients (they ask nothing)
     republished: list[str] = []
     images = BaseImages(republished.append)
     images.configure(Settings(), tmp_path)
