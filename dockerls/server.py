@@ -442,24 +442,23 @@ class DockerLanguageServer(LanguageServer):
         snap = self.store.get(uri)
         if snap is None:
             return
-        try:
-            with gc_paused():
-                result = snap.lint()  # with the facts the document had
-                facts = self.facts_for(snap, result.model)
-                if facts is not snap.facts:  # new outside facts: only file rules run again
-                    result = snap.lint(facts)
+        with gc_paused():  # the collection comes once the publish is written
+            try:
+                # the outside facts first (they need only the model), so that the
+                # lint runs once; with new facts, only what they touch runs again
+                result = snap.lint(self.facts_for(snap, snap.model))
                 cache = self.diag_caches.get(uri)
                 if cache is None or cache.encoding != self.caps.encoding:
                     cache = self.diag_caches[uri] = f_diagnostics.DiagnosticCache(
                         self.caps.encoding
                     )
                 body = f_diagnostics.diagnostics_json(snap.parse, result.per_item, cache)
-        except Exception:
-            log.exception("linting %s failed", uri)
-            return
-        if self.sent.get(uri) != (snap.version, body):  # new lookups may change nothing
-            self.sent[uri] = (snap.version, body)
-            self.publish_raw(uri, snap.version, body)
+            except Exception:
+                log.exception("linting %s failed", uri)
+                return
+            if self.sent.get(uri) != (snap.version, body):  # new lookups may change nothing
+                self.sent[uri] = (snap.version, body)
+                self.publish_raw(uri, snap.version, body)
         if not self.warmed and self.loop is not None:
             self.loop.call_soon(self.warm_up)
         if self.build_files.uris() and snap.path is not None:
