@@ -289,6 +289,7 @@ class DockerLanguageServer(LanguageServer):
         self.sc_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="shellcheck")
         self.sc_running: set[str] = set()  # uris with a ShellCheck run in flight
         self.sc_retries: dict[str, int] = {}  # uri -> failed ShellCheck runs in a row
+        self.sc_listed: set[str] = set()  # uris whose scripts were listed for ShellCheck
         self.sc_results: ShellCheckResults | None = None  # the checker's cached results
         # uri -> (version, diagnostics JSON) last published: an identical publish is skipped
         self.sent: dict[str, tuple[int | None, bytes]] = {}
@@ -572,6 +573,7 @@ class DockerLanguageServer(LanguageServer):
         self.tokens.pop(uri, None)
         self.sent.pop(uri, None)
         self.sc_retries.pop(uri, None)
+        self.sc_listed.discard(uri)
         if self.checker is not None:
             self.checker.forget(uri)
         self.images.forget(uri)
@@ -609,6 +611,12 @@ class DockerLanguageServer(LanguageServer):
         checker = self.shellchecker()
         if checker is None:
             return None
+        if snap.uri not in self.sc_listed and self.loop is not None:
+            # a document's first publish doesn't wait for its scripts to be listed
+            # (a big file's first publish would): the next one lists them
+            self.sc_listed.add(snap.uri)
+            self.loop.call_soon(self.republish, snap.uri)
+            return self.sc_results
         missing = checker.peek(shellcheck_map.jobs_for(snap.parse, model), snap.uri)[1]
         if missing and snap.uri not in self.sc_running and not self.exiting:
             self.sc_running.add(snap.uri)
@@ -811,9 +819,16 @@ def did_open(server: DockerLanguageServer, params: lsp.DidOpenTextDocumentParams
     if f_buildfiles.is_build_file(d.uri):
         server.build_file_changed(d.uri, d.version)
         return
-    with gc_paused():
+    was_enabled = gc.isenabled()
+    gc.disable()  # a big file's parse: no collection before its publish is written
+    try:
         server.store.open(d.uri, d.text, d.version)
-    server.schedule(d.uri)
+        server.schedule(d.uri)
+    finally:
+        if was_enabled and server.loop is not None:  # queued after the publish
+            server.loop.call_soon(gc.enable)
+        elif was_enabled:
+            gc.enable()
 
 
 @SERVER.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
