@@ -875,7 +875,7 @@ def did_change_watched(
     builds = [
         p
         for p in paths
-        if workspace_builds.is_build_file(p, extra) or f_buildfiles.is_build_file(p.name)
+        if workspace_builds.affects_builds(p, extra) or f_buildfiles.is_build_file(p.name)
     ]
     if builds:
         server.builds_changed(builds)

@@ -13,10 +13,58 @@ Pure: no IO, no LSP types.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-__all__ = ["Build", "Origin", "Problem"]
+__all__ = [
+    "BAKE_FILES",
+    "BAKE_OVERRIDES",
+    "COMPOSE_FILES",
+    "COMPOSE_OVERRIDES",
+    "Build",
+    "Origin",
+    "Problem",
+    "is_bake_file",
+    "is_build_file",
+    "is_compose_file",
+]
+
+# The files a project reads when none is named, in the order Compose and Bake look for them
+# (the workspace scan finds projects by them).
+COMPOSE_FILES = (
+    "compose.yaml",
+    "compose.yml",
+    "docker-compose.yaml",
+    "docker-compose.yml",
+)
+COMPOSE_OVERRIDES = (
+    "compose.override.yaml",
+    "compose.override.yml",
+    "docker-compose.override.yaml",
+    "docker-compose.override.yml",
+)
+BAKE_FILES = ("docker-bake.json", "docker-bake.hcl")
+BAKE_OVERRIDES = ("docker-bake.override.json", "docker-bake.override.hcl")
+
+# Any Compose or Bake file, named or found: the names above and their variants
+_COMPOSE = re.compile(r"(docker-)?compose([.-][^/]*)?\.ya?ml")
+_BAKE = re.compile(r"docker-bake([.-][^/]*)?\.(hcl|json)")
+
+
+def is_compose_file(name: str) -> bool:
+    """``compose.yaml``, ``docker-compose.override.yml``, ``compose.prod.yaml``... (a path,
+    a URI or a bare name)."""
+    return _COMPOSE.fullmatch(name.rsplit("/", 1)[-1]) is not None
+
+
+def is_bake_file(name: str) -> bool:
+    """``docker-bake.hcl``, ``docker-bake.override.json``, ``docker-bake.ci.hcl``..."""
+    return _BAKE.fullmatch(name.rsplit("/", 1)[-1]) is not None
+
+
+def is_build_file(name: str) -> bool:
+    return is_compose_file(name) or is_bake_file(name)
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,22 +6,11 @@ runs a build or anything from the files.
 
 from pathlib import Path
 
-# The file names each reader looks for in a project folder (here, so the workspace scan can
-# find them without loading the readers and their parsers: PyYAML, python-hcl2).
-COMPOSE_FILES = (
-    "compose.yaml",
-    "compose.yml",
-    "docker-compose.yaml",
-    "docker-compose.yml",
-)
-COMPOSE_OVERRIDES = (
-    "compose.override.yaml",
-    "compose.override.yml",
-    "docker-compose.override.yaml",
-    "docker-compose.override.yml",
-)
-BAKE_FILES = ("docker-bake.json", "docker-bake.hcl")
-BAKE_OVERRIDES = ("docker-bake.override.json", "docker-bake.override.hcl")
+# The file names each reader looks for in a project folder (pure facts about builds, so the
+# workspace scan finds them without loading the readers and their parsers: PyYAML, python-hcl2)
+from dockerls.analysis.builds import BAKE_FILES, BAKE_OVERRIDES, COMPOSE_FILES, COMPOSE_OVERRIDES
+
+__all__ = ["BAKE_FILES", "BAKE_OVERRIDES", "COMPOSE_FILES", "COMPOSE_OVERRIDES", "read_text"]
 
 
 def read_text(path: Path) -> str:

@@ -32,8 +32,8 @@ __all__ = [
     "BUILD_FILE_NAMES",
     "ScanLimits",
     "WorkspaceBuilds",
+    "affects_builds",
     "direct_build",
-    "is_build_file",
 ]
 
 log = logging.getLogger(__name__)
@@ -55,7 +55,7 @@ class ScanLimits:
     time_limit_ms: int = 2000
 
 
-def is_build_file(path: Path, extra: Iterable[Path] = ()) -> bool:
+def affects_builds(path: Path, extra: Iterable[Path] = ()) -> bool:
     """Whether a change to ``path`` can change a build: a Compose or Bake file, an extra
     Compose file named in the settings, or a project's ``.env``."""
     return path.name in BUILD_FILE_NAMES or path.name == ".env" or path in set(extra)

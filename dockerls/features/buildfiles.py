@@ -20,7 +20,14 @@ from pathlib import Path
 from lsprotocol import types as lsp
 
 from dockerls.analysis.buildcheck import arg_names, check_build, target_stage
-from dockerls.analysis.builds import Build, Origin, Problem
+from dockerls.analysis.builds import (
+    Build,
+    Origin,
+    Problem,
+    is_bake_file,
+    is_build_file,
+    is_compose_file,
+)
 from dockerls.analysis.model import Model
 from dockerls.features.caps import ClientCaps
 from dockerls.features.positions import item_range, lines_column, lines_range
@@ -50,25 +57,9 @@ __all__ = [
     "references",
 ]
 
-_COMPOSE = re.compile(r"(docker-)?compose([.-][^/]*)?\.ya?ml")
-_BAKE = re.compile(r"docker-bake([.-][^/]*)?\.(hcl|json)")
 _TARGET_VALUE = re.compile(r"""^\s*"?target"?\s*[:=]\s*["']?([\w.-]*)$""")
 _ARG_KEY = re.compile(r"""^\s*(?:-\s*)?["']?(\w*)$""")
 _YAML_KEY = re.compile(r"""^(\s*)(?:-\s+)?["']?([^\s:#"'][^:#"']*?)["']?\s*:(?:\s|$)""")
-
-
-def is_compose_file(name: str) -> bool:
-    """``compose.yaml``, ``docker-compose.override.yml``, ``compose.prod.yaml``..."""
-    return _COMPOSE.fullmatch(name.rsplit("/", 1)[-1]) is not None
-
-
-def is_bake_file(name: str) -> bool:
-    """``docker-bake.hcl``, ``docker-bake.override.json``, ``docker-bake.ci.hcl``..."""
-    return _BAKE.fullmatch(name.rsplit("/", 1)[-1]) is not None
-
-
-def is_build_file(name: str) -> bool:
-    return is_compose_file(name) or is_bake_file(name)
 
 
 @dataclass(frozen=True)

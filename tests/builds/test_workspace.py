@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 from dockerls.analysis.facts import Facts
-from dockerls.builds.workspace import ScanLimits, WorkspaceBuilds, direct_build, is_build_file
+from dockerls.builds.workspace import ScanLimits, WorkspaceBuilds, affects_builds, direct_build
 from dockerls.documents import DocumentStore
 from dockerls.settings import BuildSettings
 
@@ -61,7 +61,7 @@ def test_reload_and_forget_say_which_dockerfiles_changed(tmp_path: Path) -> None
     assert ws.builds_for(dockerfile)[0].target == "dev"
     override = project / "compose.override.yaml"
     override.write_text(override.read_text().replace("target: dev", "target: prod"))
-    assert is_build_file(override)
+    assert affects_builds(override)
     assert dockerfile in ws.reload(override)
     assert ws.builds_for(dockerfile)[0].target == "prod"
     (project / ".env").write_text("PY_VERSION=3.13\n")
