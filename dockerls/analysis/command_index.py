@@ -16,11 +16,13 @@ escapes, ``$'...'`` strings) there is no index: every rule runs.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
+from dockerls.syntax.identity_cache import per_node
 from dockerls.syntax.nodes import Instruction
 
 _WORD = re.compile(r"[\w.+-]+")
-_QUOTES = str.maketrans("", "", "'\"")
+_WORD_OR_ESCAPE = re.compile(r"[\w.+\\-]+")
 _DIGITS = "0123456789."
 
 
@@ -32,23 +34,47 @@ def command_words(inst: Instruction) -> frozenset[str] | None:
         text = "\n".join((text, *(h.content for h in inst.heredocs)))
     if "\\u" in text or "$'" in text:
         return None
-    text = text.lower().translate(_QUOTES)
+    text = text.lower().replace("'", "").replace('"', "")
     if "\\" in text:
-        # `ap\t-get` is `apt-get` to the shell, `'C:\bin\apt-get'` names `apt-get`
-        joined = text.replace("\\\n", "")
-        text = f"{joined.replace(chr(92), '')}\n{joined.replace(chr(92), ' ')}"
-    words = set(_WORD.findall(text))
+        # `ap\t-get` is `apt-get` to the shell, `'C:\bin\apt-get'` names `apt-get`:
+        # a backslash is read both as a separator and as removed
+        text = text.replace("\\\n", "")
+        words = set(_WORD.findall(text.replace("\\", " ")))
+        for w in _WORD_OR_ESCAPE.findall(text):
+            if "\\" in w and w.strip("\\"):
+                words.add(w.replace("\\", ""))
+    else:
+        words = set(_WORD.findall(text))
     if "|" in text:
         words.add("|")
-    for w in list(words):
-        bare = w.rstrip(_DIGITS)
-        if bare != w:
-            words.add(bare)
-        if w.endswith(".exe"):
-            words.add(w[:-4])
+    extra: list[str] = []
+    for w in words:
+        if w[-1] in _DIGITS:
+            extra.append(w.rstrip(_DIGITS))
         if "." in w:
-            words.update(w.split("."))
+            if w.endswith(".exe"):
+                extra.append(w[:-4])
+            extra.extend(w.split("."))
+    words.update(extra)
     return frozenset(words)
 
 
-__all__ = ["command_words"]
+@per_node(16384)
+def _run_words(inst: Instruction) -> tuple[frozenset[str] | None]:
+    return (command_words(inst),)
+
+
+def run_words(inst: Instruction) -> frozenset[str] | None:
+    """:func:`command_words`, kept per node."""
+    return _run_words(inst)[0]
+
+
+def may_call(inst: Instruction, names: Iterable[str]) -> bool:
+    """False when the RUN (``inst.sub`` for ONBUILD RUN) calls none of
+    ``names`` for sure (its words hold none of them), so the shell view
+    need not be built to look for them; True when it might."""
+    words = run_words(inst)
+    return words is None or any(n.lower() in words for n in names)
+
+
+__all__ = ["command_words", "may_call", "run_words"]

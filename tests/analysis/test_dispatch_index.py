@@ -1,11 +1,12 @@
-"""The engine's dispatch index (``Rule.commands`` + ``command_words``) only
-skips work: over the corpus, every rule run on every RUN finds the same."""
+"""The engine's dispatch index (``Rule.commands`` + ``command_words``) and the
+rule helpers' use of it (``may_call``) only skip work: over the corpus, every
+rule run on every RUN, every helper building the shell view, finds the same."""
 
 from __future__ import annotations
 
 import pytest
 
-from dockerls.analysis import engine
+from dockerls.analysis import command_index
 from dockerls.analysis.command_index import command_words
 from dockerls.analysis.engine import Linter
 from dockerls.analysis.rules import RULES
@@ -22,7 +23,8 @@ def _findings(text: str) -> list[tuple[int, str, int, int, str]]:
 def test_index_finds_what_running_every_rule_finds(monkeypatch: pytest.MonkeyPatch) -> None:
     texts = [p.read_text(encoding="utf-8", errors="replace") for p in corpus_files()[::2]]
     indexed = [_findings(t) for t in texts]
-    monkeypatch.setattr(engine, "command_words", lambda inst: None)  # no index: every rule runs
+    # no index: every rule runs, every helper builds the shell view
+    monkeypatch.setattr(command_index, "command_words", lambda inst: None)
     everything = [_findings(t) for t in texts]
     differ = [
         (str(i), sorted(set(a) ^ set(b))[:3])

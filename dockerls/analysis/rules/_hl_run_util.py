@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from dockerls.analysis.command_index import may_call
 from dockerls.analysis.shellview import RunScript, run_scripts
 from dockerls.syntax.nodes import Instruction
 from dockerls.syntax.shell import Command
@@ -29,6 +30,8 @@ def direct_commands(
 def commands_named(
     inst: Instruction, shell: tuple[str, ...], *names: str
 ) -> Iterator[tuple[RunScript, Command]]:
+    if not may_call(inst, names):
+        return  # none of them is called: no shell view needed
     wanted = frozenset(names)
     for rs, cmd in direct_commands(inst, shell):
         if cmd.name in wanted:

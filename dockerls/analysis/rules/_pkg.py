@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from dockerls.analysis.command_index import may_call
 from dockerls.analysis.model import Model, Stage
 from dockerls.analysis.rules.base import Applicability, Edit, Finding, Fix
 from dockerls.analysis.shellview import RunScript, run_scripts
@@ -31,6 +32,8 @@ def pm_commands(
     included; commands inside ``bash -c "..."`` strings are not (their
     positions are only best-effort, and the fixes would edit a quoted string).
     """
+    if not may_call(inst, names):
+        return  # none of them is called: no shell view needed
     wanted = frozenset(names)
     for rs in run_scripts(inst, shell):
         if not rs.script.supported:
