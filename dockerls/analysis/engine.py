@@ -31,7 +31,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Generic, TypeVar
 
 from dockerls.analysis.buildview import build_views
-from dockerls.analysis.command_index import command_words
+from dockerls.analysis.command_index import run_words
 from dockerls.analysis.facts import NO_FACTS, Facts, ImageFacts
 from dockerls.analysis.model import Model, Stage, build_model, default_shell, shell_walk
 from dockerls.analysis.options import NO_OPTIONS, RuleOptions
@@ -218,8 +218,6 @@ class Linter:
         self._experimental_codes = frozenset(r.code for r in self.rules if r.experimental)
         # per instruction node, keyed by the shell in force
         self._instr_cache: IdentityCache[tuple[Violation, ...]] = IdentityCache(1 << 30)
-        # per RUN node: its words for the dispatch index (command_words)
-        self._words: IdentityCache[tuple[frozenset[str] | None]] = IdentityCache(1 << 30)
         # per item node: its findings once file rules' joined them (see _finish)
         self._file_cache: IdentityCache[tuple[Violation, ...]] = IdentityCache(1 << 30)
         # keyed by the ids of a segment's items (and of the result it builds
@@ -345,11 +343,8 @@ class Linter:
         return self._instr_cache.put(inst, shell, tuple(out))
 
     def _run_words(self, run: Instruction) -> frozenset[str] | None:
-        """``command_words`` of a RUN, kept per node."""
-        hit = self._words.get(run)
-        if hit is None:
-            hit = self._words.put(run, None, (command_words(run),))
-        return hit[0]
+        """``command_words`` of a RUN, kept per node (the rule helpers read the same)."""
+        return run_words(run)
 
     def _stage_words(self, steps: Sequence[tuple[int, Instruction, Any]]) -> frozenset[str] | None:
         """The words of every RUN of a stage (ONBUILD RUN included), for the
@@ -370,8 +365,6 @@ class Linter:
             self._instr_cache.retain(items)
         if len(self._file_cache) > 2 * len(items) + 256:
             self._file_cache.retain(items)
-        if len(self._words) > 2 * len(items) + 256:
-            self._words.retain(items)
 
     # ------------------------------------------------------------------
     def lint(self, p: Parse, model: Model | None = None, facts: Facts = NO_FACTS) -> LintResult:
