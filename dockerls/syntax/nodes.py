@@ -14,10 +14,41 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import MISSING, dataclass, field, fields
 from enum import Enum
+from typing import TypeVar
+
+_T = TypeVar("_T")
 
 
+def _writes_slots(cls: type[_T]) -> type[_T]:
+    """Give a frozen slotted dataclass an ``__init__`` that writes each slot through its
+    descriptor.  The one ``dataclass`` makes writes every field with
+    ``object.__setattr__`` by name (a frozen class refuses plain assignment): about
+    twice the cost, and a cold parse builds ~10 nodes per instruction.  The same
+    parameters and defaults; the source is made from the fields, as ``dataclass`` makes
+    its own."""
+    namespace: dict[str, object] = {}
+    params: list[str] = []
+    lines: list[str] = []
+    for f in fields(cls):  # type: ignore[arg-type]
+        if not f.init or f.kw_only or f.default_factory is not MISSING:
+            raise TypeError(f"{cls.__name__}.{f.name}: only plain fields")
+        namespace[f"_set_{f.name}"] = getattr(cls, f.name).__set__
+        if f.default is MISSING:
+            params.append(f.name)
+        else:
+            namespace[f"_default_{f.name}"] = f.default
+            params.append(f"{f.name}=_default_{f.name}")
+        lines.append(f"    _set_{f.name}(self, {f.name})\n")
+    exec(f"def __init__(self, {', '.join(params)}):\n{''.join(lines)}", namespace)
+    init = namespace["__init__"]
+    init.__qualname__ = f"{cls.__qualname__}.__init__"  # type: ignore[attr-defined]
+    type.__setattr__(cls, "__init__", init)
+    return cls
+
+
+@_writes_slots
 @dataclass(frozen=True, slots=True)
 class Span:
     """A half-open ``[start, end)`` range of code-point offsets."""
@@ -35,6 +66,7 @@ class Span:
         return self.end - self.start
 
 
+@_writes_slots
 @dataclass(frozen=True, slots=True)
 class SyntaxIssue:
     """A syntax problem found while parsing, with a relative span."""
@@ -45,6 +77,7 @@ class SyntaxIssue:
     severity: str = "error"  # "error" | "warning" | "info" | "hint"
 
 
+@_writes_slots
 @dataclass(frozen=True, slots=True)
 class Word:
     """One argument word.
@@ -57,6 +90,7 @@ class Word:
     span: Span
 
 
+@_writes_slots
 @dataclass(frozen=True, slots=True)
 class Flag:
     """A ``--name[=value]`` flag.  ``raw`` is BuildKit's flag string."""
@@ -69,6 +103,7 @@ class Flag:
     value_span: Span | None
 
 
+@_writes_slots
 @dataclass(frozen=True, slots=True)
 class Heredoc:
     """A heredoc opened by ``<<NAME`` (or ``<<-NAME``, ``<<"NAME"``)."""
@@ -98,6 +133,7 @@ class ItemKind(Enum):
     INSTRUCTION = "instruction"
 
 
+@_writes_slots
 @dataclass(frozen=True, slots=True, eq=True)
 class Blank(WeakReferable):
     """One or more whitespace-only lines."""
@@ -106,6 +142,7 @@ class Blank(WeakReferable):
     kind: ItemKind = ItemKind.BLANK
 
 
+@_writes_slots
 @dataclass(frozen=True, slots=True, eq=True)
 class Comment(WeakReferable):
     """One ``#`` comment line (leading whitespace allowed).
@@ -120,6 +157,7 @@ class Comment(WeakReferable):
     kind: ItemKind = ItemKind.COMMENT
 
 
+@_writes_slots
 @dataclass(frozen=True, slots=True, eq=True)
 class Directive(WeakReferable):
     """A parser directive line at the top of the file (``# escape=` ``)."""
@@ -134,6 +172,7 @@ class Directive(WeakReferable):
     kind: ItemKind = ItemKind.DIRECTIVE
 
 
+@_writes_slots
 @dataclass(frozen=True, slots=True, eq=False)
 class Instruction(WeakReferable):
     """One logical instruction: its first line, continuation lines (with any
@@ -142,8 +181,9 @@ class Instruction(WeakReferable):
     ``keyword`` is as written, ``name`` is upper-cased.  ``values`` and
     ``json`` reproduce BuildKit's parse of the instruction exactly (they are
     what the differential tests compare); ``words`` are the argument words
-    with positions; ``json_items`` the exec-form elements with their decoded
-    string values when ``json`` is true.
+    with positions (read from ``args`` when first asked for: the lint never
+    asks for most RUNs', the longest); ``json_items`` the exec-form elements
+    with their decoded string values when ``json`` is true.
 
     ``logical`` is the instruction line with continuations joined exactly as
     BuildKit joins it; ``seg_logical``/``seg_source`` map each joined segment
@@ -164,7 +204,8 @@ class Instruction(WeakReferable):
     args: str  # BuildKit's ``rest`` after flags, trimmed (logical text)
     args_span: Span | None  # source span of ``args``
     args_start: int  # index of ``args`` inside ``logical``
-    words: tuple[Word, ...]
+    # ``words``, or the escape character to read them with until they are asked for
+    words_or_escape: tuple[Word, ...] | str
     values: tuple[str, ...]
     json: bool
     json_items: tuple[Word, ...]
@@ -178,6 +219,17 @@ class Instruction(WeakReferable):
     empty_continuation_lines: tuple[Span, ...]  # spans of blank lines inside continuations
     inner_comments: tuple[Span, ...]  # comment lines inside continuations
     kind: ItemKind = field(default=ItemKind.INSTRUCTION)
+
+    @property
+    def words(self) -> tuple[Word, ...]:
+        """The argument words, with their source spans."""
+        words = self.words_or_escape
+        if isinstance(words, str):
+            from dockerls.syntax.parser import read_words  # the parser builds nodes
+
+            words = read_words(self.args, self.args_start, self.source_map, words)
+            _SET_INSTRUCTION_WORDS(self, words)  # once: the same value every time
+        return words
 
     def same_as(self, other: object) -> bool:
         """Equal in value: every field, ``sub`` included (``==`` is identity)."""
@@ -203,6 +255,8 @@ class Instruction(WeakReferable):
         return len(self.text) if nl < 0 else nl
 
 
+_SET_INSTRUCTION_WORDS = getattr(Instruction, "words_or_escape").__set__  # noqa: B009  # the slot
+
 Item = Blank | Comment | Directive | Instruction
 
 
@@ -214,8 +268,9 @@ def same_item(a: object, b: object) -> bool:
     if a is b:
         return True
     for f in fields(Instruction):
-        x, y = getattr(a, f.name), getattr(b, f.name)
-        if f.name == "sub":
+        name = "words" if f.name == "words_or_escape" else f.name  # read or not: the words
+        x, y = getattr(a, name), getattr(b, name)
+        if name == "sub":
             if not (x is None and y is None) and not same_item(x, y):
                 return False
         elif x != y:
@@ -228,6 +283,7 @@ def same_items(a: Sequence[object], b: Sequence[object]) -> bool:
     return len(a) == len(b) and all(same_item(x, y) for x, y in zip(a, b, strict=True))
 
 
+@_writes_slots
 @dataclass(frozen=True, slots=True)
 class SourceMap:
     """An instruction's logical line -> source mapping, without the instruction."""
@@ -255,6 +311,9 @@ def _source_offset(segs: tuple[int, ...], sources: tuple[int, ...], length: int,
 def _source_span(
     segs: tuple[int, ...], sources: tuple[int, ...], length: int, start: int, end: int
 ) -> Span:
+    if len(segs) == 1:  # one segment (most instructions): a constant shift
+        d = sources[0] - segs[0]
+        return Span(start + d, (end if end > start else start) + d)
     if end <= start:
         p = _source_offset(segs, sources, length, start)
         return Span(p, p)

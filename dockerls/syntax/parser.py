@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import re
 from bisect import bisect_right
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from dockerls.syntax.heredocs import HeredocMarker, find_heredocs
@@ -28,6 +29,7 @@ from dockerls.syntax.nodes import (
     Heredoc,
     Instruction,
     Item,
+    SourceMap,
     Span,
     SyntaxIssue,
     WeakReferable,
@@ -64,48 +66,15 @@ def _strip_newline(line: str) -> str:
     return line.rstrip("\r\n")
 
 
-class _Logical:
-    """Builds a logical line from source segments, remembering the mapping."""
-
-    __slots__ = ("length", "parts", "seg_logical", "seg_source")
-
-    def __init__(self) -> None:
-        self.parts: list[str] = []
-        self.seg_logical: list[int] = []
-        self.seg_source: list[int] = []
-        self.length = 0
-
-    def add(self, s: str, source_start: int) -> None:
-        if not s:
-            return
-        self.seg_logical.append(self.length)
-        self.seg_source.append(source_start)
-        self.parts.append(s)
-        self.length += len(s)
-
-
-@dataclass(frozen=True, slots=True)
-class _Mapper:
-    seg_logical: tuple[int, ...]
-    seg_source: tuple[int, ...]
-    end_source: int
-
-    def point(self, i: int) -> int:
-        if not self.seg_logical:
-            return self.end_source
-        k = bisect_right(self.seg_logical, i) - 1
-        if k < 0:
-            k = 0
-        return self.seg_source[k] + (i - self.seg_logical[k])
-
-    def span(self, start: int, end: int) -> Span:
-        if len(self.seg_logical) == 1:
-            d = self.seg_source[0] - self.seg_logical[0]
-            return Span(start + d, max(start, end) + d)
-        if end <= start:
-            p = self.point(start)
-            return Span(p, p)
-        return Span(self.point(start), self.point(end - 1) + 1)
+def continuation_at(line: str, escape: str) -> int:
+    """Index of the escape character that continues ``line`` (one line, its line
+    break removed) onto the next, or -1: ``CONTINUATION_RE``'s rule, read from the
+    line's end without scanning it."""
+    s = line.rstrip(" \t")
+    k = len(s) - 1
+    if k < 0 or s[k] != escape or (k > 0 and s[k - 1] == escape):
+        return -1
+    return k
 
 
 # ---------------------------------------------------------------------------
@@ -117,36 +86,48 @@ _WS = GO_SPACE
 _WS_CLASS = re.escape(GO_SPACE)
 
 
-def _word_re(escape: str) -> re.Pattern[str]:
+def _word_atom(escape: str) -> str:
+    """One piece of a word: a plain character, an escaped one, a quoted string."""
     e = re.escape(escape)
-    return re.compile(
-        rf"""(?:[^{_WS_CLASS}"'{e}]|{e}.|"(?:[^"{e}]|{e}.)*"|'[^']*')+""",
-        re.DOTALL,
-    )
+    return rf"""[^{_WS_CLASS}"'{e}]|{e}.|"(?:[^"{e}]|{e}.)*"|'[^']*'"""
+
+
+def _word_re(escape: str) -> re.Pattern[str]:
+    return re.compile(rf"(?:{_word_atom(escape)})+", re.DOTALL)
+
+
+def _words_only_re(escape: str) -> re.Pattern[str]:
+    """Matches (``fullmatch``) a text that ``_word_re`` reads whole: words and blanks,
+    nothing left over (an unclosed quote is).  Possessive: each piece can be read
+    one way only, so it never backtracks."""
+    return re.compile(rf"[{_WS_CLASS}]*+(?:(?:{_word_atom(escape)})++[{_WS_CLASS}]*+)*+", re.DOTALL)
 
 
 _WORD_RES = {"\\": _word_re("\\"), "`": _word_re("`")}
+_WORDS_ONLY_RES = {"\\": _words_only_re("\\"), "`": _words_only_re("`")}
+
+
+def _word_matches(rest: str, escape: str) -> Iterator[re.Match[str]] | None:
+    """The words of ``rest`` as regex matches (the word is the match's text),
+    or None when the regexes can't read it (an unclosed quote, the escape
+    character at the end): ``parse_words`` then reads it character by character."""
+    if '"' not in rest and "'" not in rest and escape not in rest:
+        return _NONSPACE_RE.finditer(rest)
+    if not rest.endswith(escape) and _WORDS_ONLY_RES[escape].fullmatch(rest):
+        return _WORD_RES[escape].finditer(rest)
+    return None
 
 
 def parse_words(rest: str, escape: str) -> list[tuple[str, int, int]]:
     """Split like BuildKit's ``parseWords``: quotes and escapes are kept in the
     words.  Returns ``(word, start, end)`` with indices into ``rest``."""
-    if '"' not in rest and "'" not in rest and escape not in rest:
-        return [(m.group(), m.start(), m.end()) for m in _NONSPACE_RE.finditer(rest)]
-    if not rest.endswith(escape):
-        # fast path: a regex that reads quotes and escapes the same way; it
-        # must consume every non-space character, else fall back (unclosed
-        # quotes and other oddities)
-        found = [(m.group(), m.start(), m.end()) for m in _WORD_RES[escape].finditer(rest)]
-        prev = 0
-        ok = True
-        for _w, ws, we in found:
-            if ws > prev and rest[prev:ws].strip(_WS):
-                ok = False
-                break
-            prev = we
-        if ok and not rest[prev:].strip(_WS):
-            return found
+    found = _word_matches(rest, escape)
+    if found is not None:
+        return [(m.group(), m.start(), m.end()) for m in found]
+    return _parse_words_slowly(rest, escape)
+
+
+def _parse_words_slowly(rest: str, escape: str) -> list[tuple[str, int, int]]:
     words: list[tuple[str, int, int]] = []
     in_word = False
     in_quote = False
@@ -367,7 +348,7 @@ def _issue(code: str, message: str, span: Span, severity: str = "error") -> Synt
 
 
 def _body(
-    name: str, args: str, args_start: int, mapper: _Mapper, escape: str, words: list[Word]
+    name: str, args: str, args_start: int, mapper: SourceMap, escape: str, words: Sequence[Word]
 ) -> _Body:
     """Compute BuildKit's node values for an instruction."""
     if name in ("RUN", "CMD", "ENTRYPOINT", "SHELL"):
@@ -429,7 +410,7 @@ def _body(
     return _Body(("",))  # BuildKit keeps one empty value for unknown keywords
 
 
-def _json_items(args: str, args_start: int, mapper: _Mapper) -> tuple[Word, ...]:
+def _json_items(args: str, args_start: int, mapper: SourceMap) -> tuple[Word, ...]:
     items: list[Word] = []
     lead = len(args) - len(args.lstrip())
     try:
@@ -445,7 +426,9 @@ def _json_items(args: str, args_start: int, mapper: _Mapper) -> tuple[Word, ...]
     return tuple(items)
 
 
-def _name_val(name: str, args: str, args_start: int, mapper: _Mapper, words: list[Word]) -> _Body:
+def _name_val(
+    name: str, args: str, args_start: int, mapper: SourceMap, words: Sequence[Word]
+) -> _Body:
     if not words:
         return _Body()
     if "=" not in words[0].value:
@@ -493,51 +476,26 @@ def _comment_item(text: str) -> Comment:
     return Comment(text, body, Span(bs, bs + len(body)))
 
 
-def _build_instruction(
-    text: str,
-    logical: _Logical,
-    escape: str,
-    issues: list[SyntaxIssue],
-    empty_lines: list[Span],
-    inner_comments: list[Span],
-    line_count: int,
-    heredoc_info: list[tuple[HeredocMarker, Span, Span | None, str]],
-) -> Instruction:
-    line = "".join(logical.parts)
-    mapper = _Mapper(tuple(logical.seg_logical), tuple(logical.seg_source), len(text))
-    return _instruction_from_line(
-        text,
-        line,
-        line,
-        mapper,
-        escape,
-        issues,
-        empty_lines,
-        inner_comments,
-        line_count,
-        heredoc_info,
-        0,
-    )
-
-
 def _instruction_from_line(
     text: str,
     full_line: str,
     line: str,
-    mapper: _Mapper,
+    mapper: SourceMap,
     escape: str,
     issues: list[SyntaxIssue],
-    empty_lines: list[Span],
-    inner_comments: list[Span],
+    empty_lines: tuple[Span, ...],
+    inner_comments: tuple[Span, ...],
     line_count: int,
     heredoc_info: list[tuple[HeredocMarker, Span, Span | None, str]],
     base: int,
 ) -> Instruction:
     """Build an Instruction from ``line`` (a logical line, or for ONBUILD the
     part after the keyword), ``base`` being its index in the mapper."""
+    span = mapper.span
     # splitCommand: TrimSpace then split on whitespace once
-    lead = len(line) - len(line.lstrip(_WS))
-    trimmed = line.strip(_WS)
+    unlead = line.lstrip(_WS)
+    lead = len(line) - len(unlead)
+    trimmed = unlead.rstrip(_WS)
     m = _CMD_SPLIT_RE.search(trimmed)
     if m is None:
         keyword = trimmed
@@ -546,49 +504,50 @@ def _instruction_from_line(
     else:
         keyword = trimmed[: m.start()]
         rest_index = m.end()
-        rest = trimmed[m.end() :]
+        rest = trimmed[rest_index:]
     kw_start = base + lead
-    keyword_span = mapper.span(kw_start, kw_start + len(keyword))
+    keyword_span = span(kw_start, kw_start + len(keyword))
     name = keyword.upper()
     flags: list[Flag] = []
     args = ""
-    args_start = base + lead + len(trimmed)
+    args_start = kw_start + len(trimmed)
     if rest:
-        flag_end, fwords = _extract_flags(rest)
-        rest_base = base + lead + rest_index
+        rest_base = kw_start + rest_index
+        # ``rest`` starts after blanks: only a leading ``--`` can make it a flag
+        flag_end, fwords = _extract_flags(rest) if rest.startswith("--") else (0, ())
         for raw, fs, fe in fwords:
             fbody = raw[2:] if raw.startswith("--") else raw
             eq = fbody.find("=")
             fname = fbody if eq < 0 else fbody[:eq]
             fvalue = None if eq < 0 else fbody[eq + 1 :]
-            span = mapper.span(rest_base + fs, rest_base + fe)
+            fspan = span(rest_base + fs, rest_base + fe)
             src = rest[fs:fe]
             name_start = rest_base + fs + 2
-            name_span = mapper.span(name_start, name_start + len(fname))
+            name_span = span(name_start, name_start + len(fname))
             value_span: Span | None = None
             if fvalue is not None:
                 src_eq = src.find("=")
                 vs = rest_base + fs + (src_eq + 1 if src_eq >= 0 else len(src))
-                value_span = mapper.span(vs, rest_base + fe)
-            flags.append(Flag(raw, fname, fvalue, span, name_span, value_span))
-        after = rest[flag_end:]
+                value_span = span(vs, rest_base + fe)
+            flags.append(Flag(raw, fname, fvalue, fspan, name_span, value_span))
+        after = rest[flag_end:] if flag_end else rest
         args = after.strip(_WS)
         args_start = rest_base + flag_end + (len(after) - len(after.lstrip(_WS)))
-    args_span = mapper.span(args_start, args_start + len(args)) if args else None
+    args_span = span(args_start, args_start + len(args)) if args else None
 
     sub: Instruction | None = None
     if name == "ONBUILD" and args:
         sub = _instruction_from_line(
-            text, full_line, args, mapper, escape, [], [], [], line_count, heredoc_info, args_start
+            text, full_line, args, mapper, escape, [], (), (), line_count, heredoc_info, args_start
         )
-        words_t: tuple[Word, ...] = sub.words
+        words: tuple[Word, ...] | str = sub.words
         body = _Body(sub.values, sub.json, sub.json_items, sub.issues)
-    else:
-        words_t = tuple(
-            Word(w, mapper.span(args_start + s, args_start + e))
-            for w, s, e in parse_words(args, escape)
-        )
-        body = _body(name, args, args_start, mapper, escape, list(words_t))
+    elif name in _READS_WORDS:
+        words = read_words(args, args_start, mapper, escape) if args else ()
+        body = _body(name, args, args_start, mapper, escape, words)
+    else:  # read when asked for (Instruction.words)
+        words = escape if args else ()
+        body = _body(name, args, args_start, mapper, escape, ())
 
     heredocs: tuple[Heredoc, ...] = ()
     if heredoc_info:
@@ -602,8 +561,8 @@ def _instruction_from_line(
             heredocs = tuple(
                 Heredoc(
                     mk.name,
-                    mapper.span(mk.start, mk.end),
-                    mapper.span(mk.name_start, mk.name_end),
+                    span(mk.start, mk.end),
+                    span(mk.name_start, mk.name_end),
                     body_span,
                     term_span,
                     content,
@@ -614,28 +573,66 @@ def _instruction_from_line(
                 for mk, body_span, term_span, content in heredoc_info
             )
     return Instruction(
-        text=text,
-        keyword=keyword,
-        name=name,
-        keyword_span=keyword_span,
-        flags=tuple(flags),
-        args=args,
-        args_span=args_span,
-        args_start=args_start,
-        words=words_t,
-        values=body.values,
-        json=body.json,
-        json_items=body.json_items,
-        heredocs=heredocs,
-        sub=sub,
-        issues=tuple(issues) + body.issues,
-        logical=full_line,
-        seg_logical=mapper.seg_logical,
-        seg_source=mapper.seg_source,
-        line_count=line_count,
-        empty_continuation_lines=tuple(empty_lines),
-        inner_comments=tuple(inner_comments),
+        text,
+        keyword,
+        name,
+        keyword_span,
+        tuple(flags),
+        args,
+        args_span,
+        args_start,
+        words,
+        body.values,
+        body.json,
+        body.json_items,
+        heredocs,
+        sub,
+        (*issues, *body.issues) if issues or body.issues else (),
+        full_line,
+        mapper.seg_logical,
+        mapper.seg_source,
+        line_count,
+        empty_lines,
+        inner_comments,
     )
+
+
+_READS_WORDS = frozenset({"ENV", "LABEL", "ARG"})  # ``_body`` needs their words
+
+
+def read_words(args: str, args_start: int, mapper: SourceMap, escape: str) -> tuple[Word, ...]:
+    """The argument words of ``args`` (at ``args_start`` in the logical line), with
+    their source spans (``Instruction.words``)."""
+    seg_logical = mapper.seg_logical
+    seg_source = mapper.seg_source
+    matches = _word_matches(args, escape)
+    if len(seg_logical) == 1:  # one source segment: a constant shift
+        off = args_start + seg_source[0] - seg_logical[0]
+        if matches is not None:
+            return tuple([Word(m.group(), Span(m.start() + off, m.end() + off)) for m in matches])
+        return tuple(
+            [Word(w, Span(s + off, e + off)) for w, s, e in _parse_words_slowly(args, escape)]
+        )
+    found = (
+        [(m.group(), m.start(), m.end()) for m in matches]
+        if matches is not None
+        else _parse_words_slowly(args, escape)
+    )
+    # several segments: walk them along the words (in order), as ``SourceMap.span``
+    # maps (a word's last character, not its end, decides its end's segment)
+    out: list[Word] = []
+    last = len(seg_logical) - 1
+    k = 0
+    for w, s, e in found:
+        a = args_start + s
+        z = args_start + e - 1
+        while k < last and seg_logical[k + 1] <= a:
+            k += 1
+        start = seg_source[k] + a - seg_logical[k]
+        while k < last and seg_logical[k + 1] <= z:
+            k += 1
+        out.append(Word(w, Span(start, seg_source[k] + z - seg_logical[k] + 1)))
+    return tuple(out)
 
 
 def _can_contain_heredoc(first_line: str) -> bool:
@@ -659,57 +656,71 @@ def lex_item(text: str, pos: int, escape: str, doc_start: bool = False) -> tuple
 
     Returns the item (with offsets relative to ``pos``) and its end offset.
     """
-    end = _split_lines(text, pos)
+    n = len(text)
+    nl = text.find("\n", pos)
+    end = n if nl < 0 else nl + 1
     raw = text[pos:end]
-    line = _strip_newline(raw)
+    line = raw.rstrip("\r\n")
     stripped = (line[1:] if doc_start and line.startswith(BOM) else line).lstrip(_WS)
     if not stripped:
         return Blank(raw), end
     if stripped[0] == "#":
         return _comment_item(raw), end
-    cont_re = CONTINUATION_RE[escape]
-    logical = _Logical()
     lead = len(line) - len(stripped)
-    issues: list[SyntaxIssue] = []
+    cut = continuation_at(stripped, escape)
+    if cut < 0 and "<<" not in stripped:
+        # one line without a heredoc marker: most instructions
+        issues: list[SyntaxIssue] = []
+        if len(raw) > _MAX_LINE_BYTES // 4:
+            _check_line_lengths(raw, issues)
+        mapper = SourceMap((0,), (lead,), len(raw))
+        inst = _instruction_from_line(
+            raw, stripped, stripped, mapper, escape, issues, (), (), 1, [], 0
+        )
+        return inst, end
+    parts: list[str] = []
+    seg_logical: list[int] = []
+    seg_source: list[int] = []
+    length = 0
     empty_lines: list[Span] = []
     inner_comments: list[Span] = []
+    issues = []
     line_count = 1
-    m = cont_re.search(stripped)
-    if m is None:
-        logical.add(stripped, lead)
-        cont = False
-    else:
-        logical.add(stripped[: m.start(1)], lead)
-        cont = True
+    first_part = stripped if cut < 0 else stripped[:cut]
+    if first_part:
+        parts.append(first_part)
+        seg_logical.append(0)
+        seg_source.append(lead)
+        length = len(first_part)
+    cont = cut >= 0
     cur = end
-    n = len(text)
     while cont and cur < n:
-        lend = _split_lines(text, cur)
-        pline = _strip_newline(text[cur:lend])
+        nl = text.find("\n", cur)
+        lend = n if nl < 0 else nl + 1
+        pline = text[cur:lend].rstrip("\r\n")
         rel = cur - pos
         line_count += 1
         ls = pline.lstrip(_WS)
         if ls.startswith("#"):
             inner_comments.append(Span(rel, rel + len(pline)))
-            cur = lend
-            continue
-        if not ls:
+        elif not ls:
             empty_lines.append(Span(rel, rel + len(pline)))
-            cur = lend
-            continue
-        m = cont_re.search(pline)
-        if m is None:
-            logical.add(pline, rel)
-            cont = False
         else:
-            logical.add(pline[: m.start(1)], rel)
+            cut = continuation_at(pline, escape)
+            part = pline if cut < 0 else pline[:cut]
+            if part:
+                parts.append(part)
+                seg_logical.append(length)
+                seg_source.append(rel)
+                length += len(part)
+            cont = cut >= 0
         cur = lend
     heredoc_info: list[tuple[HeredocMarker, Span, Span | None, str]] = []
-    first = "".join(logical.parts)
+    first = "".join(parts)
     if _can_contain_heredoc(first):
         markers, refused = find_heredocs(first)
         if refused:
-            seg = _Mapper(tuple(logical.seg_logical), tuple(logical.seg_source), cur - pos)
+            seg = SourceMap(tuple(seg_logical), tuple(seg_source), cur - pos)
             issues.append(
                 _issue(
                     "InvalidHeredoc",
@@ -757,12 +768,22 @@ def lex_item(text: str, pos: int, escape: str, doc_start: bool = False) -> tuple
         _check_line_lengths(item_text, issues)
     if end == cur and line_count > 1:
         line_count = 1
-    inst = _build_instruction(
-        item_text, logical, escape, issues, empty_lines, inner_comments, line_count, heredoc_info
+    mapper = SourceMap(tuple(seg_logical), tuple(seg_source), len(item_text))
+    inst = _instruction_from_line(
+        item_text,
+        first,
+        first,
+        mapper,
+        escape,
+        issues,
+        tuple(empty_lines),
+        tuple(inner_comments),
+        line_count,
+        heredoc_info,
+        0,
     )
     # unterminated-heredoc issue spans were logical indices: map them
     if heredoc_info and any(i.code == "UnterminatedHeredoc" for i in inst.issues):
-        mapper = _Mapper(inst.seg_logical, inst.seg_source, len(item_text))
         fixed = tuple(
             SyntaxIssue(i.code, i.message, mapper.span(i.span.start, i.span.end), i.severity)
             if i.code == "UnterminatedHeredoc"

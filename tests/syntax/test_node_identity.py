@@ -3,7 +3,11 @@ and ``same_as``/``same_item``/``same_items`` compare values, ONBUILD triggers in
 
 from __future__ import annotations
 
-from dockerls.syntax.nodes import Instruction, same_item, same_items
+from dataclasses import FrozenInstanceError, replace
+
+import pytest
+
+from dockerls.syntax.nodes import Blank, Instruction, ItemKind, Span, Word, same_item, same_items
 from dockerls.syntax.parser import parse
 
 TEXT = "FROM alpine\n# note\nONBUILD RUN make\nRUN echo hi\n"
@@ -34,3 +38,19 @@ def test_value_comparison_sees_every_field_and_the_trigger() -> None:
     assert not same_item(onbuild_a, "ONBUILD RUN make\n")  # other values are never the same
     comments = [it for it in a.items if not isinstance(it, Instruction)]
     assert same_item(comments[0], parse(TEXT).items[1])  # other items: by value
+
+
+def test_nodes_built_by_their_generated_init_are_plain_dataclasses() -> None:
+    """Node classes write their slots directly (``nodes._writes_slots``); keywords,
+    defaults, equality, repr, ``replace`` and frozenness stay a dataclass's."""
+    assert Span(end=3, start=1) == Span(1, 3) and hash(Span(1, 3)) == hash(Span(1, 3))
+    assert repr(Word("a", Span(0, 1))) == "Word(value='a', span=Span(start=0, end=1))"
+    assert Blank("\n").kind is ItemKind.BLANK and Blank("\n") == Blank(text="\n")
+    assert replace(Span(1, 2), end=5) == Span(1, 5)
+    with pytest.raises(FrozenInstanceError):
+        Span(1, 2).start = 0  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        Span(1)  # type: ignore[call-arg]
+    inst = _instructions(TEXT)[0]
+    again = replace(inst)
+    assert again is not inst and again.same_as(inst) and again.kind is ItemKind.INSTRUCTION

@@ -157,3 +157,25 @@ def test_unknown_instruction_then_more() -> None:
     p = parse("FROM a\nFOO bar\nRUN ok\n")
     names = [it.name for _i, it in p.instructions()]
     assert names == ["FROM", "FOO", "RUN"]
+
+
+def test_words_are_read_when_first_asked_for() -> None:
+    """A RUN's words (the lint seldom asks for them, and RUNs are the longest
+    instructions) are read on first use, once, with the parse's escape character;
+    ENV/LABEL/ARG's are read while parsing (their values come from them).  Read or
+    not, two parses of a text are the same in value."""
+    text = "# escape=`\nFROM a\nRUN ec`\nho 'a b' `\n  c\nENV k=v\n"
+    p = parse(text)
+    run, env = p.items[2], p.items[3]
+    assert isinstance(run, Instruction) and isinstance(env, Instruction)
+    assert run.words_or_escape == "`" and isinstance(env.words_or_escape, tuple)
+    assert run.same_as(parse(text).items[2])  # neither read yet
+    words = run.words
+    base = p.starts[2]
+    assert [(w.value, text[base + w.span.start : base + w.span.end]) for w in words] == [
+        ("echo", "ec`\nho"),
+        ("'a b'", "'a b'"),
+        ("c", "c"),
+    ]
+    assert run.words is words and run.words_or_escape is words
+    assert run.same_as(parse(text).items[2]) and parse(text).equivalent(p)
