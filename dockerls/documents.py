@@ -76,6 +76,19 @@ class Snapshot:
             self._model.facts = self.facts  # builds known before the first lint (hover)
         return self._model
 
+    def lint_with(self, facts_of: Callable[[Model], Facts]) -> LintResult:
+        """The lint result with the outside facts ``facts_of`` gives for the model.
+
+        A linter's first lint (a document just opened) builds the model first and
+        lints once, with its facts.  Later ones lint with the facts the document
+        had (the edit's model derives from the last one) and again only when the
+        facts changed: then just what reads them runs again."""
+        if self._lint is None and not self.linter.has_linted:
+            return self.lint(facts_of(self.model))
+        result = self.lint()
+        facts = facts_of(result.model)
+        return result if facts is self.facts else self.lint(facts)
+
     def lint(self, facts: Facts | None = None) -> LintResult:
         """The lint result with ``facts`` (default: the last lint's facts)."""
         if facts is None:

@@ -445,9 +445,7 @@ class DockerLanguageServer(LanguageServer):
             return
         with gc_paused():  # the collection comes once the publish is written
             try:
-                # the outside facts first (they need only the model), so that the
-                # lint runs once; with new facts, only what they touch runs again
-                result = snap.lint(self.facts_for(snap, snap.model))
+                result = snap.lint_with(partial(self.facts_for, snap))
                 cache = self.diag_caches.get(uri)
                 if cache is None or cache.encoding != self.caps.encoding:
                     cache = self.diag_caches[uri] = f_diagnostics.DiagnosticCache(

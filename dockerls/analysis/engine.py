@@ -367,6 +367,11 @@ class Linter:
             self._file_cache.retain(items)
 
     # ------------------------------------------------------------------
+    @property
+    def has_linted(self) -> bool:
+        """Whether a lint ran (the next may derive from it)."""
+        return self._last is not None
+
     def lint(self, p: Parse, model: Model | None = None, facts: Facts = NO_FACTS) -> LintResult:
         """Lint ``p`` (its ``model`` when already built) with the outside ``facts``."""
         self.rule_errors = []
