@@ -88,26 +88,44 @@ def base_image(
     if stage.base_stage is not None or stage.image_span is None or not stage.image:
         return None
     written = stage.image
-    from_arg = "$" in written
+    if "$" not in written:  # a literal: the reference the model read from the FROM
+        ref = stage.image_ref
+        if ref is None or ref.errors or ref.is_scratch or not plain_word(stage):
+            return None
+        if env is None and model.parent_stage(stage) is not None:
+            return None
+        return Located(ref, written, written, stage.image_span, None, model.escape)
     if env is None:
         if model.parent_stage(stage) is not None:
             return None
         env = model.global_env()
-    elif from_arg and stage_parent(model, stage, env) is not None:
+    elif stage_parent(model, stage, env) is not None:
         return None
-    text = expand(written, env, model.escape) if from_arg else written
-    if not text or "$" in text or (not from_arg and not plain_word(stage)):
+    text = expand(written, env, model.escape)
+    if not text or "$" in text:
         return None
     ref = parse_image_ref(text)
     if ref.errors or ref.is_scratch:
         return None
-    return Located(ref, text, written, stage.image_span, env if from_arg else None, model.escape)
+    return Located(ref, text, written, stage.image_span, env, model.escape)
 
 
 def base_images(stage: Stage, model: Model) -> list[Located]:
     """The stage's base image in each known build that runs it, one per distinct image with
     the names of its builds; with no build known, the image with the ARG defaults.  A literal
-    image is the same in every build: it comes once, naming no build."""
+    image is the same in every build: it comes once, naming no build.  (Computed once per
+    stage of a model and builds: a dozen rules read it.)"""
+    builds = model.facts.builds
+    memo = model.__dict__.get("_base_images")
+    if memo is None or memo[0] is not builds:
+        memo = model.__dict__["_base_images"] = (builds, {})
+    hit = memo[1].get(stage.index)
+    if hit is None or hit[0] is not stage:
+        hit = memo[1][stage.index] = (stage, _base_images(stage, model))
+    return list(hit[1])
+
+
+def _base_images(stage: Stage, model: Model) -> list[Located]:
     if "$" not in stage.image:
         located = base_image(stage, model)
         return [] if located is None else [located]

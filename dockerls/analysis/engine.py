@@ -281,11 +281,17 @@ class Linter:
                 self._stage_rules.append(r)
             else:
                 self._file_rules.append(r)
-        # instruction name -> the rules to run on it (its kind's, then all kinds')
+        # instruction name -> the rules to run on it (its kind's, then all kinds'), and
+        # those of them that also run on an ONBUILD trigger
         self._instr_rules: dict[str, tuple[Rule, ...]] = {
             k: (*rs, *every) for k, rs in by_kind.items()
         }
         self._instr_rules_all = tuple(every)
+        self._onbuild_rules = {k: tuple(r for r in rs if r.onbuild) for k, rs in by_kind.items()}
+        self._onbuild_rules_all = tuple(r for r in every if r.onbuild)
+        self._onbuild_rules = {
+            k: (*rs, *self._onbuild_rules_all) for k, rs in self._onbuild_rules.items()
+        }
         self._instr_cache.clear()
         self._file_cache.clear()
         self._stage_cache = {}
@@ -313,34 +319,43 @@ class Linter:
         if hit is not None:
             return hit
         out: list[Violation] = []
-        targets: list[tuple[Instruction, bool]] = [(inst, False)]
-        if inst.sub is not None:
-            targets.append((inst.sub, True))
-        for target, onbuild in targets:
-            ctx = InstructionContext(shell, escape, onbuild)
-            rules = self._instr_rules.get(target.name, self._instr_rules_all)
-            # the dispatch index: rules that read commands run only on RUNs
-            # that mention one of theirs
-            words = self._run_words(target) if target.name == "RUN" else None
-            exec_run = _exec_run(target)
-            for r in rules:
-                if onbuild and not r.onbuild:
-                    continue
-                if words is not None and r.commands is not None and r.commands.isdisjoint(words):
-                    continue
-                try:
-                    found = list(r.check_instruction(target, ctx))
-                except Exception as exc:  # a failing rule never hides the others
-                    self._failed(r, exc)
-                    continue
-                for f in found:
-                    if f.fix is not None and exec_run:
-                        f = replace(f, fix=None)  # see _exec_run
-                    out.append(self._violation(r, f))
-        for x in inst.issues:
-            out.append(_parser_violation(x.code, x.message, x.span, x.severity, self.config))
-        out.sort(key=_sort_key)
+        self._check_target(inst, InstructionContext(shell, escape, False), out)
+        sub = inst.sub
+        if sub is not None:
+            self._check_target(sub, InstructionContext(shell, escape, True), out)
+        if inst.issues:
+            for x in inst.issues:
+                out.append(_parser_violation(x.code, x.message, x.span, x.severity, self.config))
+        if len(out) > 1:
+            out.sort(key=_sort_key)
         return self._instr_cache.put(inst, shell, tuple(out))
+
+    def _check_target(
+        self, target: Instruction, ctx: InstructionContext, out: list[Violation]
+    ) -> None:
+        """The instruction rules of ``target`` (an instruction, or an ONBUILD's trigger)."""
+        name = target.name
+        if ctx.onbuild:
+            rules = self._onbuild_rules.get(name, self._onbuild_rules_all)
+        else:
+            rules = self._instr_rules.get(name, self._instr_rules_all)
+        # the dispatch index: rules that read commands run only on RUNs
+        # that mention one of theirs
+        words = self._run_words(target) if name == "RUN" else None
+        for r in rules:
+            if words is not None:
+                commands = r.commands
+                if commands is not None and commands.isdisjoint(words):
+                    continue
+            try:
+                found = list(r.check_instruction(target, ctx))
+            except Exception as exc:  # a failing rule never hides the others
+                self._failed(r, exc)
+                continue
+            for f in found:
+                if f.fix is not None and _exec_run(target):
+                    f = replace(f, fix=None)  # see _exec_run
+                out.append(self._violation(r, f))
 
     def _run_words(self, run: Instruction) -> frozenset[str] | None:
         """``command_words`` of a RUN, kept per node (the rule helpers read the same)."""
@@ -724,9 +739,15 @@ class Linter:
     ) -> None:
         words = self._stage_words(steps)
         for r in self._stage_rules:
-            if words is not None and r.commands is not None and r.commands.isdisjoint(words):
+            commands = r.commands
+            if words is not None and commands is not None and commands.isdisjoint(words):
                 continue  # the dispatch index: no RUN of the stage calls its commands
-            for f in self._run(r, r.check_stage, st, model):
+            try:
+                found = list(r.check_stage(st, model))
+            except Exception as exc:  # a failing rule never hides the others
+                self._failed(r, exc)
+                continue
+            for f in found:
                 if first <= f.item < end:
                     if f.fix is not None and _exec_run(p.items[f.item]):
                         f = replace(f, fix=None)

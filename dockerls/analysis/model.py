@@ -205,6 +205,10 @@ def expand(text: str, env: Mapping[str, str | None], escape: str = "\\") -> str:
     return "".join(out)
 
 
+def _first(pair: tuple[int, Instruction]) -> int:
+    return pair[0]
+
+
 @dataclass(eq=False)
 class Stage:
     """One build stage: its FROM and the items up to the next FROM."""
@@ -222,19 +226,40 @@ class Stage:
     base_stage: int | None  # index of the earlier stage it builds on
     items: tuple[Item, ...]  # Parse.items[first:end]
     is_last: bool = False
-    # memo of definitions(): a stage's items never change
+    # memos, computed once per Stage object (a stage's items never change): definitions(),
+    # the instructions and the instructions by name
     _definitions: list[Definition] | None = field(default=None, init=False, repr=False)
+    _instructions: tuple[tuple[int, Instruction], ...] | None = field(
+        default=None, init=False, repr=False
+    )
+    _by_name: dict[str, tuple[tuple[int, Instruction], ...]] | None = field(
+        default=None, init=False, repr=False
+    )
 
     @property
-    def instructions(self) -> Iterator[tuple[int, Instruction]]:
-        for k, it in enumerate(self.items):
-            if isinstance(it, Instruction):
-                yield self.first + k, it
+    def instructions(self) -> tuple[tuple[int, Instruction], ...]:
+        """(item index, instruction) for each instruction of the stage, in order."""
+        found = self._instructions
+        if found is None:
+            first = self.first
+            found = self._instructions = tuple(
+                (first + k, it) for k, it in enumerate(self.items) if isinstance(it, Instruction)
+            )
+        return found
 
     def by_name(self, *names: str) -> Iterator[tuple[int, Instruction]]:
-        for idx, it in self.instructions:
-            if it.name in names:
-                yield idx, it
+        """The instructions named one of ``names`` (ONBUILD triggers are not unwrapped), in order."""
+        index = self._by_name
+        if index is None:
+            grouped: dict[str, list[tuple[int, Instruction]]] = {}
+            for pair in self.instructions:
+                grouped.setdefault(pair[1].name, []).append(pair)
+            index = self._by_name = {k: tuple(v) for k, v in grouped.items()}
+        if len(names) == 1:
+            return iter(index.get(names[0], ()))
+        found = [pair for name in set(names) for pair in index.get(name, ())]
+        found.sort(key=_first)
+        return iter(found)
 
     def definitions(self) -> list[Definition]:
         """The stage's ARG/ENV definitions (computed once per Stage object:
@@ -426,11 +451,8 @@ def stage_ref_index(value: str, stage: Stage, model: Model) -> int | None:
     if value.isdigit():
         n = int(value)
         return n if n <= stage.index else None
-    low = value.lower()
-    for st in model.stages[: stage.index + 1]:
-        if st.name is not None and st.name.lower() == low:
-            return st.index
-    return None
+    k = model._first_named().get(value.lower())
+    return k if k is not None and k <= stage.index else None
 
 
 def _from_parts(inst: Instruction) -> tuple[str, Span | None, str | None, Span | None]:

@@ -50,8 +50,16 @@ def _distance(a: str, b: str, limit: int) -> int:
     prev = list(range(len(b) + 1))
     for i, ca in enumerate(a, 1):
         cur = [i]
+        left = i
         for j, cb in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+            diag = prev[j - 1] if ca == cb else prev[j - 1] + 1
+            up = prev[j] + 1
+            left = left + 1
+            if up < left:
+                left = up
+            if diag < left:
+                left = diag
+            cur.append(left)
         if min(cur) > limit:
             return limit + 1
         prev = cur
@@ -62,15 +70,17 @@ def suggest(name: str, options: Iterable[str]) -> str | None:
     """The closest known name, if one is close enough to be a likely typo."""
     best: str | None = None
     low = name.lower()
-    limit = max(1, min(3, len(name) // 3))
+    size = len(name)
+    limit = max(1, min(3, size // 3))
     best_d = limit + 1
-    for opt in sorted(set(options)):
+    # options whose lengths differ by more than the limit are that many edits apart at
+    # least: never close enough (nor equal but for case)
+    near = sorted({opt for opt in options if abs(len(opt) - size) <= limit})
+    for opt in near:
         if opt == name:
             continue
         if opt.lower() == low:
             return opt
-        if abs(len(opt) - len(name)) > limit:
-            continue  # at least that many edits apart: never close enough
         d = _distance(name, opt, limit)
         if d < best_d:
             best, best_d = opt, d
