@@ -710,6 +710,7 @@ class Linter:
                 raw[i - first] = list(vs)
         reads: _ImageReads | None = None
         if st is not None:
+            model.keep_shell_steps(st, shell_in, steps)
             facts = model.facts
             reads = _ImageReads(facts.images)
             model.facts = replace(facts, images=reads)

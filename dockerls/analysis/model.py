@@ -178,6 +178,13 @@ def _var_refs(text: str, escape: str) -> tuple[VarRef, ...]:
     return tuple(out)
 
 
+def may_reference(inst: Instruction) -> bool:
+    """Whether a word or flag value of ``inst`` may hold a ``$`` reference: its text has a
+    ``$``, or a JSON escape that could spell one (a cheap test before :func:`var_refs`)."""
+    text = inst.text
+    return "$" in text or (inst.json and "\\u" in text)
+
+
 def expand(text: str, env: Mapping[str, str | None], escape: str = "\\") -> str:
     """Expand ``$VAR`` / ``${VAR:-d}`` / ``${VAR:+a}`` with ``env`` (None =
     declared without value).  Unknown variables expand to the empty string."""
@@ -321,6 +328,14 @@ class Model:
             hit = shell_walk(self.items, stage.first, stage.end, stage_shell(self, stage))[0]
             self._shells[stage.index] = hit
         return hit
+
+    def keep_shell_steps(
+        self, stage: Stage, shell_in: Shell, steps: list[tuple[int, Instruction, Shell]]
+    ) -> None:
+        """The engine's own walk of ``stage`` from the shell it starts with (the parent
+        stage's, as :func:`stage_shell` finds it), kept for :meth:`shell_steps`."""
+        self._stage_shells.setdefault(stage.index, shell_in)
+        self._shells.setdefault(stage.index, steps)
 
     def start(self, item: int) -> int:
         return self.parse.starts[item]
@@ -605,6 +620,7 @@ __all__ = [
     "build_model",
     "default_shell",
     "expand",
+    "may_reference",
     "parse_words",
     "shell_at",
     "shell_walk",

@@ -45,25 +45,35 @@ def text_refs(text: str, span: Span | None, escape: str) -> Iterator[tuple[VarRe
 
 
 def _distance(a: str, b: str, limit: int) -> int:
-    """The edit distance of ``a`` and ``b``, or ``limit + 1`` as soon as it
-    is sure to exceed ``limit`` (a row's smallest entry never decreases)."""
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i]
-        left = i
-        for j, cb in enumerate(b, 1):
-            diag = prev[j - 1] if ca == cb else prev[j - 1] + 1
-            up = prev[j] + 1
-            left = left + 1
-            if up < left:
-                left = up
-            if diag < left:
-                left = diag
-            cur.append(left)
-        if min(cur) > limit:
-            return limit + 1
+    """The edit distance of ``a`` and ``b`` when it is at most ``limit``, else ``limit + 1``.
+
+    Only the cells within ``limit`` of the diagonal are computed (any other is further than
+    ``limit`` from the start), and the scan stops once a row's smallest entry passes it (no
+    later row gets smaller)."""
+    over = limit + 1
+    la, lb = len(a), len(b)
+    if abs(la - lb) > limit:
+        return over
+    prev = [j if j <= limit else over for j in range(lb + 1)]
+    for i in range(1, la + 1):
+        ca = a[i - 1]
+        cur = [over] * (lb + 1)
+        best = cur[0] = i if i <= limit else over
+        for j in range(max(1, i - limit), min(lb, i + limit) + 1):
+            v = prev[j - 1] if ca == b[j - 1] else prev[j - 1] + 1
+            if prev[j] + 1 < v:
+                v = prev[j] + 1
+            if cur[j - 1] + 1 < v:
+                v = cur[j - 1] + 1
+            if v > over:
+                v = over
+            cur[j] = v
+            if v < best:
+                best = v
+        if best > limit:
+            return over
         prev = cur
-    return prev[-1]
+    return prev[lb]
 
 
 def suggest(name: str, options: Iterable[str]) -> str | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from dockerls.analysis.model import PLATFORM_ARGS, Model, Stage, VarRef
+from dockerls.analysis.model import PLATFORM_ARGS, Model, Stage, VarRef, may_reference
 from dockerls.analysis.rules.base import Finding, Rule, Severity
 from dockerls.analysis.rules.bk_common import DEFAULTING_MODIFIERS, suggest, text_refs
 from dockerls.syntax.nodes import Span
@@ -40,6 +40,8 @@ class UndefinedArgInFrom(Rule):
     group = "buildkit"
 
     def check_stage(self, stage: Stage, model: Model) -> Iterable[Finding]:
+        if not may_reference(stage.from_inst):
+            return
         declared = {d.name for d in model.global_args}
         known = declared | PLATFORM_ARGS
         inst = stage.from_inst

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from dockerls.analysis.model import PROXY_ARGS, Model, Stage
+from dockerls.analysis.model import PROXY_ARGS, Model, Stage, may_reference
 from dockerls.analysis.rules.base import Finding, Rule, Severity
 from dockerls.analysis.rules.bk_common import (
     DEFAULTING_MODIFIERS,
@@ -145,7 +145,8 @@ class UndefinedVar(Rule):
             if inst.name not in EXPANDED:
                 continue
             reported: set[str] = set()
-            for name, modifier, span in _checked_refs(inst, escape):
+            refs = _checked_refs(inst, escape) if may_reference(inst) else ()
+            for name, modifier, span in refs:
                 if name in defined or name in reported or modifier in DEFAULTING_MODIFIERS:
                     continue
                 if name in NON_ENV_ARGS or name in PROXY_ARGS:

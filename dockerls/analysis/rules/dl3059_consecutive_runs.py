@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from dockerls.analysis.model import Model, Stage, shell_walk, stage_shell
+from dockerls.analysis.model import Model, Stage
 from dockerls.analysis.rules.base import (
     Applicability,
     Edit,
@@ -89,11 +89,7 @@ class ConsecutiveRuns(Rule):
 
     def check_stage(self, stage: Stage, model: Model) -> Iterable[Finding]:
         prev: tuple[int, Instruction] | None = None
-        items = model.parse.items
-        shells = {
-            i: sh
-            for i, _, sh in shell_walk(items, stage.first, stage.end, stage_shell(model, stage))[0]
-        }
+        shells: dict[int, tuple[str, ...]] | None = None  # the shell at each, once needed
         for k, it in enumerate(stage.items):
             idx = stage.first + k
             if isinstance(it, (Comment, Blank)):
@@ -107,6 +103,8 @@ class ConsecutiveRuns(Rule):
                 and _simple(prev[1])
                 and _simple(it)
             ):
+                if shells is None:
+                    shells = {i: sh for i, _, sh in model.shell_steps(stage)}
                 fix = _merge_fix(model, prev, (idx, it), (shells[prev[0]], shells[idx]))
                 yield Finding(
                     it.keyword_span,

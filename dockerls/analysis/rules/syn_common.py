@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from dockerls.analysis.rules.base import Applicability, Edit, Fix
 from dockerls.syntax import spec
+from dockerls.syntax.identity_cache import per_node
 from dockerls.syntax.nodes import Flag, Instruction, Span
 
 # --------------------------------------------------------------------------
@@ -308,10 +309,20 @@ class MountSpec:
         return None
 
 
-def mounts(inst: Instruction) -> Iterator[MountSpec]:
-    """The ``--mount`` flags of a RUN, split into fields."""
-    if inst.name != "RUN":
-        return
+def mounts(inst: Instruction) -> tuple[MountSpec, ...]:
+    """The ``--mount`` flags of a RUN, split into fields (once per node: several rules read
+    them)."""
+    if inst.name != "RUN" or not inst.flags:
+        return ()
+    return _mounts(inst)
+
+
+@per_node(8192)
+def _mounts(inst: Instruction) -> tuple[MountSpec, ...]:
+    return tuple(_split_mounts(inst))
+
+
+def _split_mounts(inst: Instruction) -> Iterator[MountSpec]:
     for fl in inst.flags:
         if fl.name != "mount" or not fl.value:
             continue

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator
 from dockerls.analysis.model import Model, Stage
 from dockerls.analysis.rules.base import Finding, Rule, Severity
 from dockerls.analysis.rules.syn_common import mounts, unclosed_quote
-from dockerls.syntax.imageref import parse_image_ref
+from dockerls.syntax.imageref import ImageRef, parse_image_ref
 from dockerls.syntax.nodes import Instruction, Span
 from dockerls.syntax.parser import unquote
 
@@ -43,7 +43,7 @@ class InvalidReference(Rule):
     def check_stage(self, stage: Stage, model: Model) -> Iterable[Finding]:
         span = stage.image_span
         if span is not None and stage.image and stage.base_stage is None:
-            yield from _check(stage.image, span, model.escape, stage.first)
+            yield from _check(stage.image, span, model.escape, stage.first, stage.image_ref)
         for i, inst in stage.instructions:
             if i == stage.first or not (inst.flags and inst.name in ("COPY", "RUN")):
                 continue
@@ -69,8 +69,11 @@ def _from_values(inst: Instruction) -> Iterator[tuple[str, Span]]:
                 yield f.value, f.value_span
 
 
-def _check(text: str, span: Span, escape: str, item: int) -> Iterator[Finding]:
-    """The first problem of the reference ``text`` written at ``span``."""
+def _check(
+    text: str, span: Span, escape: str, item: int, read: ImageRef | None = None
+) -> Iterator[Finding]:
+    """The first problem of the reference ``text`` written at ``span`` (``read``: ``text``
+    already parsed as a reference, a FROM's by the model)."""
     bad = unclosed_quote(text, escape)
     if bad is not None:
         quote, at = bad
@@ -83,7 +86,7 @@ def _check(text: str, span: Span, escape: str, item: int) -> Iterator[Finding]:
     value = text
     if "'" in text or '"' in text or (escape == "\\" and "\\" in text):
         value = unquote(text)  # BuildKit reads the word like a shell word
-    ref = parse_image_ref(value)
+    ref = read if read is not None and value == text else parse_image_ref(value)
     if not ref.errors:
         return
     exact = value == text and len(span) == len(text)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from dockerls.analysis.model import may_reference, var_refs
 from dockerls.analysis.rules.base import (
     Finding,
     InstructionContext,
@@ -11,6 +12,9 @@ from dockerls.analysis.rules.base import (
     Severity,
 )
 from dockerls.syntax.nodes import Instruction, Span
+
+# the modifiers BuildKit expands (besides `#`, `%` and `/` forms)
+_EXPANDED_MODIFIERS = ("", ":-", "-", ":+", "+", ":?", "?")
 
 
 class UnsupportedModifier(Rule):
@@ -54,14 +58,13 @@ class UnsupportedModifier(Rule):
     )
 
     def check_instruction(self, inst: Instruction, ctx: InstructionContext) -> Iterable[Finding]:
-        from dockerls.analysis.model import var_refs
-
-        ok = ("", ":-", "-", ":+", "+", ":?", "?")
+        if not may_reference(inst):
+            return
         for w in inst.words:
             exact = len(w.span) == len(w.value)
             for r in var_refs(w.value, ctx.escape):
                 m = r.modifier
-                if m in ok or m[:1] in "#%/":
+                if m in _EXPANDED_MODIFIERS or m[:1] in "#%/":
                     continue
                 span = Span(w.span.start + r.start, w.span.start + r.end) if exact else w.span
                 yield Finding(
