@@ -1000,13 +1000,29 @@ def prepare_rename(
 
 @SERVER.feature(lsp.TEXT_DOCUMENT_RENAME)
 def rename(server: DockerLanguageServer, params: lsp.RenameParams) -> lsp.WorkspaceEdit | None:
+    """The rename in the Dockerfile, and in the Compose and Bake files that build it
+    (``target`` values, ``args`` keys): the builds keep finding their stage and arguments."""
     snap = server.snapshot(params.text_document.uri)
     try:
-        return f_rename.rename(
+        edit = f_rename.rename(
             snap.parse, snap.model, params.position, params.new_name, server.caps, snap.uri
+        )
+        if edit is None or edit.changes is None or snap.path is None:
+            return edit
+        path = snap.path.resolve()
+        outside = f_buildfiles.dockerfile_rename(
+            snap.parse,
+            snap.model,
+            str(path),
+            params.position,
+            params.new_name,
+            server.build_files.builds_for(path),
+            server.build_files.text_of,
+            server.caps,
         )
     except f_rename.RenameError as exc:
         raise JsonRpcInvalidParams(str(exc)) from exc
+    return lsp.WorkspaceEdit(changes={**edit.changes, **outside})
 
 
 @SERVER.feature(lsp.TEXT_DOCUMENT_DOCUMENT_SYMBOL)

@@ -39,6 +39,7 @@ from dockerls.features.references import (
     occ_range,
     occurrence_at,
 )
+from dockerls.features.rename import RenameError
 from dockerls.syntax.hclpos import keys_at, locate
 from dockerls.syntax.nodes import Instruction
 from dockerls.syntax.parser import Parse
@@ -49,6 +50,7 @@ __all__ = [
     "build_sites",
     "completion",
     "definition",
+    "dockerfile_rename",
     "document_links",
     "is_bake_file",
     "is_build_file",
@@ -199,7 +201,18 @@ def build_sites(
 ) -> list[lsp.Location]:
     """The Compose/Bake sites naming a stage (``kind`` STAGE: ``target`` values) or an ARG
     (VARIABLE: ``args`` keys) of ``dockerfile``."""
-    out = []
+    return [loc for _origin, loc in _sites(dockerfile, kind, name, builds, text_of, caps)]
+
+
+def _sites(
+    dockerfile: str,
+    kind: str,
+    name: str,
+    builds: Iterable[Build],
+    text_of: Callable[[str], str | None],
+    caps: ClientCaps,
+) -> list[tuple[Origin, lsp.Location]]:
+    out: list[tuple[Origin, lsp.Location]] = []
     for build in builds:
         if build.dockerfile != dockerfile:
             continue
@@ -210,8 +223,8 @@ def build_sites(
         else:
             origin = None
         found = _origin_location(origin, text_of, caps) if origin is not None else None
-        if found is not None and found not in out:
-            out.append(found)
+        if origin is not None and found is not None and all(found != loc for _o, loc in out):
+            out.append((origin, found))
     return out
 
 
@@ -225,18 +238,73 @@ def dockerfile_references(
     caps: ClientCaps,
 ) -> list[lsp.Location]:
     """The Compose/Bake sites of the stage or ARG under the cursor in a Dockerfile."""
+    return [loc for _o, loc in _dockerfile_sites(p, model, path, pos, builds, text_of, caps)[1]]
+
+
+def _dockerfile_sites(
+    p: Parse,
+    model: Model,
+    path: str,
+    pos: lsp.Position,
+    builds: Iterable[Build],
+    text_of: Callable[[str], str | None],
+    caps: ClientCaps,
+) -> tuple[Occurrence | None, list[tuple[Origin, lsp.Location]]]:
     found = occurrence_at(p, model, pos, caps)
     if found is None:
-        return []
+        return None, []
     idx, k = found
     occ = idx.occurrences[k]
     if occ.kind == STAGE and occ.name:
-        return build_sites(path, STAGE, occ.name, builds, text_of, caps)
+        return occ, _sites(path, STAGE, occ.name, builds, text_of, caps)
     if occ.kind == VARIABLE and any(
         o.role == DECLARATION and _is_arg(p, o.item) for o in idx.same_entity(k)
     ):
-        return build_sites(path, VARIABLE, occ.name, builds, text_of, caps)
-    return []
+        return occ, _sites(path, VARIABLE, occ.name, builds, text_of, caps)
+    return occ, []
+
+
+# plain YAML scalars that don't read back as the same string (YAML 1.1 and 1.2)
+_YAML_SPECIAL = re.compile(r"(?i:y|n|yes|no|on|off|true|false|null|~)\Z")
+
+
+def dockerfile_rename(
+    p: Parse,
+    model: Model,
+    path: str,
+    pos: lsp.Position,
+    new_name: str,
+    builds: Iterable[Build],
+    text_of: Callable[[str], str | None],
+    caps: ClientCaps,
+) -> dict[str, list[lsp.TextEdit]]:
+    """The edits renaming, in the Compose and Bake files, the stage or ARG under the cursor
+    in a Dockerfile: each ``target`` value or ``args`` key that names it.  A site that
+    doesn't spell the name out (an interpolation, a variable) can't follow a rename, so
+    the rename is refused (``RenameError``, naming the site) rather than leave a build
+    that no longer finds its stage or passes its argument."""
+    occ, sites = _dockerfile_sites(p, model, path, pos, builds, text_of, caps)
+    edits: dict[str, list[lsp.TextEdit]] = {}
+    for origin, loc in sites:
+        assert occ is not None  # sites come with the occurrence they name
+        text = text_of(origin.path)
+        if text is None:
+            raise RenameError(f"{Path(origin.path).name} can't be read: rename there by hand")
+        line = text.splitlines()[origin.line]
+        end = origin.end_col if origin.end_line == origin.line else len(line)
+        written = line[origin.col : end]
+        where = f"{Path(origin.path).name}:{origin.line + 1}"
+        same = written.lower() == occ.name.lower() if occ.kind == STAGE else written == occ.name
+        if origin.end_line != origin.line or not same:
+            raise RenameError(f"{where} gives it as `{written}`: change that first")
+        # a bare YAML value (not in quotes, not the key of a KEY=value string)
+        bare = line[origin.col - 1 : origin.col] not in ("'", '"') and not line[end:].startswith(
+            "="
+        )
+        if bare and is_compose_file(origin.path) and _YAML_SPECIAL.match(new_name):
+            raise RenameError(f"{where}: YAML would read a bare `{new_name}` as another value")
+        edits.setdefault(loc.uri, []).append(lsp.TextEdit(loc.range, new_name))
+    return edits
 
 
 def _is_arg(p: Parse, item: int) -> bool:

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import pytest_lsp
 from lsprotocol import types as lsp
+from pygls.exceptions import JsonRpcInvalidParams
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
 from tests.e2e.helpers import SERVER, open_document, publish_log, registrations, wait_publish
@@ -204,3 +205,41 @@ async def test_saving_an_open_compose_file_rechecks_the_dockerfile(
     compose.write_text(compose.read_text().replace("BASE=python:latest", "BASE=python:3.12-slim"))
     client.text_document_did_save(lsp.DidSaveTextDocumentParams(doc))
     await wait_publish(client, lambda p: p.uri == dockerfile.uri and not _latest_in_worker(p))
+
+
+async def test_renaming_a_stage_renames_it_in_the_compose_and_bake_files(
+    client: LanguageClient, kiosk: Path
+) -> None:
+    dockerfile = open_document(
+        client, (kiosk / "Dockerfile").as_uri(), (kiosk / "Dockerfile").read_text()
+    )
+    await wait_publish(client, lambda p: p.uri == dockerfile.uri)
+    edit = await client.text_document_rename_async(
+        lsp.RenameParams(dockerfile, lsp.Position(8, 16), "jobs")  # FROM base AS wor|ker
+    )
+    assert edit is not None and edit.changes is not None
+    sites = sorted(
+        (Path(uri).name, e.range.start.line, e.new_text)
+        for uri, edits in edit.changes.items()
+        for e in edits
+    )
+    compose_line = _line_of((kiosk / "compose.yaml").read_text(), "target: worker")
+    bake_line = _line_of((kiosk / "docker-bake.hcl").read_text(), 'target = "worker"')
+    assert sites == [
+        ("Dockerfile", 8, "jobs"),
+        ("compose.yaml", compose_line, "jobs"),
+        ("docker-bake.hcl", bake_line, "jobs"),
+    ]
+
+    # a target given by interpolation can't follow: the rename is refused, naming it
+    compose_text = (kiosk / "compose.yaml").read_text()
+    open_document(
+        client,
+        (kiosk / "compose.yaml").as_uri(),
+        compose_text.replace("target: worker", "target: ${STAGE:-worker}"),
+        language_id="dockercompose",
+    )
+    with pytest.raises(JsonRpcInvalidParams, match=r"compose.yaml:\d+ gives it as"):
+        await client.text_document_rename_async(
+            lsp.RenameParams(dockerfile, lsp.Position(8, 16), "jobs")
+        )

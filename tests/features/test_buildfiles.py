@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
 from lsprotocol import types as lsp
 
 from dockerls.analysis.buildcheck import check_build, unknown_target
@@ -14,6 +15,7 @@ from dockerls.builds.bake import read_bake
 from dockerls.builds.compose import read_compose
 from dockerls.features import buildfiles as bf
 from dockerls.features.caps import ClientCaps
+from dockerls.features.rename import RenameError
 from dockerls.syntax.parser import parse
 from tests.features.helpers import cursor
 
@@ -174,3 +176,66 @@ def test_document_link_to_the_dockerfile() -> None:
     (link,) = bf.document_links(d, CAPS, lambda p: p.is_file())
     assert link.target == DOCKERFILE.as_uri() and link.range.start == lsp.Position(13, 18)
     assert bf.document_links(d, CAPS, lambda p: False) == []
+
+
+def _renamed(text: str, edits: list[lsp.TextEdit]) -> str:
+    """``text`` with ``edits`` (single-line, UTF-16 = code points here) applied."""
+    lines = text.splitlines(keepends=True)
+    for e in sorted(edits, key=lambda e: (e.range.start.line, e.range.start.character))[::-1]:
+        ln = lines[e.range.start.line]
+        lines[e.range.start.line] = (
+            ln[: e.range.start.character] + e.new_text + ln[e.range.end.character :]
+        )
+    return "".join(lines)
+
+
+def _rename_everywhere(
+    pos: lsp.Position, new_name: str, texts: dict[str, str]
+) -> dict[str, list[lsp.TextEdit]]:
+    builds = doc("compose.yaml", texts.get("compose.yaml")).builds + (
+        doc("docker-bake.hcl", texts.get("docker-bake.hcl")).builds
+    )
+    df = _dockerfile()
+
+    def text_of(path: str) -> str:
+        return texts.get(Path(path).name) or Path(path).read_text()
+
+    return bf.dockerfile_rename(
+        df.parse, df.model, str(DOCKERFILE), pos, new_name, builds, text_of, CAPS
+    )
+
+
+def test_renaming_a_stage_or_arg_renames_its_compose_and_bake_sites() -> None:
+    """The builds keep their stage and arguments: reading the renamed files again gives the
+    same builds, with the new names."""
+    texts = {n: (KIOSK / n).read_text() for n in ("compose.yaml", "docker-bake.hcl")}
+    edits = _rename_everywhere(lsp.Position(8, 16), "jobs", texts)  # FROM base AS wor|ker
+    assert sorted(Path(u).name for u in edits) == ["compose.yaml", "docker-bake.hcl"]
+    after = {Path(u).name: _renamed(texts[Path(u).name], e) for u, e in edits.items()}
+    targets = {b.name: b.target for n in after for b in doc(n, after[n]).builds}
+    assert targets == {
+        "compose:web": "prod",
+        "compose:worker": "jobs",
+        "bake:app": "prod",
+        "bake:nightly": "jobs",
+    }
+    edits = _rename_everywhere(lsp.Position(1, 8), "BASE_IMAGE", texts)  # FROM ${BA|SE}
+    after = {Path(u).name: _renamed(texts[Path(u).name], e) for u, e in edits.items()}
+    for name, text in after.items():
+        for build in doc(name, text).builds:
+            assert "BASE" not in build.args and build.args["BASE_IMAGE"].startswith("python:")
+    worker = doc("compose.yaml", after["compose.yaml"]).builds[1]
+    assert worker.args == {"BASE_IMAGE": "python:latest", "LEGACY_FLAG": "1"}  # list form
+
+
+def test_a_site_that_does_not_spell_the_name_refuses_the_rename() -> None:
+    texts = {
+        "compose.yaml": (KIOSK / "compose.yaml")
+        .read_text()
+        .replace("target: worker", "target: ${WORKER_STAGE:-worker}")
+    }
+    with pytest.raises(RenameError, match=r"compose.yaml:15 gives it as `\$\{WORKER_STAGE"):
+        _rename_everywhere(lsp.Position(8, 16), "jobs", texts)
+    # a bare YAML value that would read as a boolean
+    with pytest.raises(RenameError, match="YAML would read a bare `yes`"):
+        _rename_everywhere(lsp.Position(8, 16), "yes", {})
