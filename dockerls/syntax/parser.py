@@ -201,7 +201,7 @@ def _extract_flags(line: str) -> tuple[int, list[tuple[str, int, int]]]:
     words say what BuildKit builds with; offsets are mapped back to characters.
     """
     if line.isascii():
-        return _extract_flags_bytes(line)
+        return _extract_plain_flags(line) or _extract_flags_bytes(line)
     raw = line.encode("utf-8", "surrogatepass").decode("latin-1")
     char_at: list[int] = []
     for i, ch in enumerate(line):
@@ -209,6 +209,27 @@ def _extract_flags(line: str) -> tuple[int, list[tuple[str, int, int]]]:
     char_at.append(len(line))
     idx, words = _extract_flags_bytes(raw)
     return char_at[idx], [(w, char_at[s], char_at[e]) for w, s, e in words]
+
+
+# a flag word without quotes or backslashes, ending at a blank or the end (ASCII text)
+_PLAIN_FLAG_RE = re.compile(r"[\t\n\v\f\r ]*(--[^\t\n\v\f\r \"'\\]*)(?=[\t\n\v\f\r ]|\Z)")
+_ASCII_BLANKS = "\t\n\v\f\r "
+
+
+def _extract_plain_flags(line: str) -> tuple[int, list[tuple[str, int, int]]] | None:
+    """``_extract_flags_bytes`` for ASCII flags without quotes or backslashes (nearly
+    all), a regex match a flag; None when a flag is not plain."""
+    words: list[tuple[str, int, int]] = []
+    pos = 0
+    match = _PLAIN_FLAG_RE.match
+    while (m := match(line, pos)) is not None:
+        w = m.group(1)
+        pos = m.end(1)
+        if w == "--":  # the end of the flags
+            return pos, words
+        words.append((w, m.start(1), pos))
+    rest = len(line) - len(line[pos:].lstrip(_ASCII_BLANKS))
+    return None if line.startswith("--", rest) else (rest, words)
 
 
 def _extract_flags_bytes(line: str) -> tuple[int, list[tuple[str, int, int]]]:
@@ -318,21 +339,22 @@ def unquote(rest: str, escape: str = "\\") -> str:
 # Instruction bodies
 
 
-def _json_array(args: str) -> tuple[list[str] | None, bool]:
-    """Return (strings, not_string_array_error)."""
+def _json_array(args: str) -> tuple[list[str] | None, bool, int]:
+    """Return (strings, not_string_array_error, the index in ``args`` where the
+    array ends)."""
     s = args.lstrip(_WS)
     if not s.startswith("["):
-        return None, False
+        return None, False, 0
     try:
         # BuildKit decodes the first JSON value and ignores what follows it
-        data, _end = _JSON_DECODER.raw_decode(s)
+        data, end = _JSON_DECODER.raw_decode(s)
     except (ValueError, RecursionError):
-        return None, False
+        return None, False, 0
     if not isinstance(data, list):
-        return None, False
+        return None, False, 0
     if not all(isinstance(x, str) for x in data):
-        return None, True
-    return data, False
+        return None, True, 0
+    return data, False, len(args) - len(s) + end
 
 
 @dataclass(slots=True)
@@ -354,9 +376,9 @@ def _body(
     if name in ("RUN", "CMD", "ENTRYPOINT", "SHELL"):
         if not args:
             return _Body()
-        arr, bad = _json_array(args)
+        arr, bad, end = _json_array(args)
         if arr is not None:
-            return _Body(tuple(arr), True, _json_items(args, args_start, mapper))
+            return _Body(tuple(arr), True, _json_items(args, args_start, mapper, arr, end))
         if bad:
             return _Body(
                 (args,),
@@ -372,9 +394,9 @@ def _body(
             )
         return _Body((args,))
     if name in ("ADD", "COPY", "VOLUME"):
-        arr, bad = _json_array(args)
+        arr, bad, end = _json_array(args)
         if arr is not None:
-            return _Body(tuple(arr), True, _json_items(args, args_start, mapper))
+            return _Body(tuple(arr), True, _json_items(args, args_start, mapper, arr, end))
         body = _Body(tuple(_WS_SPLIT_RE.split(args)) if args else ())
         if bad:
             body.issues = (
@@ -410,20 +432,27 @@ def _body(
     return _Body(("",))  # BuildKit keeps one empty value for unknown keywords
 
 
-def _json_items(args: str, args_start: int, mapper: SourceMap) -> tuple[Word, ...]:
-    items: list[Word] = []
-    lead = len(args) - len(args.lstrip())
-    try:
-        _data, end = _JSON_DECODER.raw_decode(args[lead:])
-    except (ValueError, RecursionError):
-        end = len(args) - lead
-    for m in _JSON_STRING_RE.finditer(args, 0, lead + end):
-        try:
-            value = json.loads(m.group())
-        except ValueError:
-            value = m.group()[1:-1]
-        items.append(Word(value, mapper.span(args_start + m.start(), args_start + m.end())))
-    return tuple(items)
+def _json_items(
+    args: str, args_start: int, mapper: SourceMap, arr: list[str], end: int
+) -> tuple[Word, ...]:
+    """The elements of ``args``, the JSON string array ``arr`` (its first JSON value,
+    ending at ``end``), with their source spans: one string literal in the array's
+    text per element."""
+    found = list(_JSON_STRING_RE.finditer(args, 0, end))
+    if len(found) != len(arr):  # never (the decoder read these literals): decode each
+        arr = []
+        for m in found:
+            try:
+                arr.append(json.loads(m.group()))
+            except ValueError:
+                arr.append(m.group()[1:-1])
+    span = mapper.span
+    return tuple(
+        [
+            Word(value, span(args_start + m.start(), args_start + m.end()))
+            for value, m in zip(arr, found, strict=True)
+        ]
+    )
 
 
 def _name_val(
@@ -506,7 +535,12 @@ def _instruction_from_line(
         rest_index = m.end()
         rest = trimmed[rest_index:]
     kw_start = base + lead
-    keyword_span = span(kw_start, kw_start + len(keyword))
+    seg_logical = mapper.seg_logical
+    shift = mapper.seg_source[0] - seg_logical[0] if len(seg_logical) == 1 else None
+    if shift is None:
+        keyword_span = span(kw_start, kw_start + len(keyword))
+    else:  # one source segment (most instructions): SourceMap.span's shift, inline
+        keyword_span = Span(kw_start + shift, kw_start + len(keyword) + shift)
     name = keyword.upper()
     flags: list[Flag] = []
     args = ""
@@ -533,7 +567,12 @@ def _instruction_from_line(
         after = rest[flag_end:] if flag_end else rest
         args = after.strip(_WS)
         args_start = rest_base + flag_end + (len(after) - len(after.lstrip(_WS)))
-    args_span = span(args_start, args_start + len(args)) if args else None
+    if not args:
+        args_span = None
+    elif shift is None:
+        args_span = span(args_start, args_start + len(args))
+    else:
+        args_span = Span(args_start + shift, args_start + len(args) + shift)
 
     sub: Instruction | None = None
     if name == "ONBUILD" and args:
@@ -823,7 +862,7 @@ def _looks_json(kw_rest: list[str]) -> bool:
             return False
         rest = parts[1]
     idx, _ = _extract_flags(rest)
-    arr, _bad = _json_array(rest[idx:].strip())
+    arr, _bad, _end = _json_array(rest[idx:].strip())
     return arr is not None
 
 
@@ -1037,7 +1076,8 @@ def parse(text: str) -> Parse:
         items.append(item)
         starts.append(pos)
         lines.append(ln)
-        ln += break_count(item.text)
+        item_text = item.text
+        ln += break_count(item_text) if "\r" in item_text else item_text.count("\n")
         pos = end
     if not items:
         # an empty document is one empty line: diagnostics (no instructions)
