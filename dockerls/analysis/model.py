@@ -541,6 +541,30 @@ def build_model(p: Parse) -> Model:
     return Model(p, stages, global_args, preamble, p.escape)
 
 
+def reparsed_model(old: Model, p: Parse) -> Model | None:
+    """The model of ``p`` derived from ``old`` without a new scan, when ``p`` was
+    reparsed from ``old.parse`` by an edit that kept the number of items and
+    stayed inside one stage without touching a FROM: ``old`` with that stage's
+    items replaced (what depends only on the FROMs is kept).  None otherwise."""
+    if p.changed is None or p.parent_id != id(old.parse) or p.escape != old.escape:
+        return None
+    first, old_end, new_end = p.changed
+    if old_end != new_end or first >= new_end or first < p.header:
+        return None
+    k = bisect_right([st.first for st in old.stages], first) - 1
+    if k < 0 or new_end > old.stages[k].end:
+        return None  # before the first FROM: the global ARGs may change
+    old_items, items = old.parse.items, p.items
+    for x in range(first, new_end):
+        for it in (old_items[x], items[x]):
+            if isinstance(it, Instruction) and it.name == "FROM":
+                return None
+    st = old.stages[k]
+    stages = list(old.stages)
+    stages[k] = replace(st, items=items[st.first : st.end])
+    return old.derived(p, stages)
+
+
 def default_shell(model: Model) -> tuple[str, ...]:
     """The shell RUN uses before any SHELL: Windows images (as told by the
     first FROM) use cmd, the rest ``/bin/sh -c``."""
