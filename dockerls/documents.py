@@ -18,7 +18,7 @@ from lsprotocol import types as lsp
 
 from dockerls.analysis.engine import LintConfig, Linter, LintResult
 from dockerls.analysis.facts import NO_FACTS, Facts
-from dockerls.analysis.model import Model, build_model
+from dockerls.analysis.model import Model, build_model, reparsed_model
 from dockerls.builds.workspace import WorkspaceBuilds
 from dockerls.context import ContextLoader
 from dockerls.features.positions import UTF16, offset_of
@@ -65,6 +65,8 @@ class Snapshot:
         return self.parse.text
 
     _model: Model | None = None
+    # the previous version's model, if it had one: a keystroke derives this one from it
+    _previous: Model | None = None
 
     @property
     def model(self) -> Model:
@@ -72,7 +74,9 @@ class Snapshot:
         if self._lint is not None:
             return self._lint.model
         if self._model is None:
-            self._model = build_model(self.parse)
+            prev, self._previous = self._previous, None
+            model = reparsed_model(prev, self.parse) if prev is not None else None
+            self._model = model if model is not None else build_model(self.parse)
             self._model.facts = self.facts  # builds known before the first lint (hover)
         return self._model
 
@@ -88,6 +92,10 @@ class Snapshot:
         result = self.lint()
         facts = facts_of(result.model)
         return result if facts is self.facts else self.lint(facts)
+
+    def known_model(self) -> Model | None:
+        """The model, if it was built already."""
+        return self._lint.model if self._lint is not None else self._model
 
     def lint(self, facts: Facts | None = None) -> LintResult:
         """The lint result with ``facts`` (default: the last lint's facts)."""
@@ -213,6 +221,7 @@ class DocumentStore:
             else:
                 p = parse(clean_text(ch.text))
         new = Snapshot(uri, version, p, snap.linter, snap.path, snap.facts)
+        new._previous = snap.known_model()
         self._docs[uri] = new
         return new
 
