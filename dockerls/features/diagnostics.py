@@ -120,15 +120,14 @@ def build_file_json(text: str, problems: Iterable[BuildProblem], encoding: str) 
 
 @dataclass
 class _LastOutput:
-    """The last array sent, for edits that keep items and lines where they
-    were.  It holds its parse, so ``Parse.parent_id`` of the next one can be
-    compared with ``id(parse)`` safely."""
+    """The last array built: its parse (held, so ``Parse.parent_id`` of the
+    next one can be compared with ``id(parse)`` safely), the violations per
+    item, each item's serialised diagnostics, in item order, and the array."""
 
     parse: Parse
     per_item: dict[int, tuple[Violation, ...]]
-    keys: list[int]  # items with diagnostics, sorted
-    fragments: list[bytes]  # their serialised diagnostics
-    where: dict[int, int]  # item -> its position in keys
+    fragments: dict[int, bytes]
+    body: bytes  # the array sent
 
 
 @dataclass
@@ -148,33 +147,43 @@ def diagnostics_json(
 ) -> bytes:
     """The JSON array of diagnostics (UTF-8 bytes, ready to send), reusing
     cached fragments."""
-    fast = _incremental(p, per_item, cache)
-    if fast is not None:
-        return fast
-    fragments: list[bytes] = []
-    new: IdentityCache[bytes] = IdentityCache(1 << 30)
-    old = cache.entries
+    last = cache.last
+    fragments = _incremental(p, per_item, cache)
+    if last is not None and fragments is last.fragments:
+        body = last.body  # not one item's diagnostics changed
+    else:
+        if fragments is None:
+            fragments = _all_fragments(p, per_item, cache)
+        pieces = list(filter(None, fragments.values()))
+        if pieces:  # the brackets joined with the ends: the (large) array is copied once
+            pieces[0] = b"[" + pieces[0]
+            pieces[-1] += b"]"
+        body = b",".join(pieces) if pieces else b"[]"
+    cache.last = _LastOutput(p, per_item, fragments, body)
+    return body
+
+
+def _all_fragments(
+    p: Parse, per_item: dict[int, tuple[Violation, ...]], cache: DiagnosticCache
+) -> dict[int, bytes]:
+    """Every item's fragment, from the node cache where node, line and
+    violations are those it was made for."""
+    entries = cache.entries
     items = p.items
     lines = p.lines
     enc = cache.encoding
-    keys = sorted(per_item)
-    for i in keys:
+    fragments: dict[int, bytes] = {}
+    for i in sorted(per_item):
         vs = per_item[i]
         node = items[i]
         key = (lines[i], vs)
-        frag = old.get(node, key)
+        frag = entries.get(node, key)
         if frag is None:
-            frag = _serialise(p, i, vs, enc)
-        new.put(node, key, frag)
-        if frag:
-            fragments.append(frag)
-    cache.entries = new
-    if len(fragments) != len(keys):
-        cache.last = None
-    else:
-        where = {k: n for n, k in enumerate(keys)}
-        cache.last = _LastOutput(p, per_item, keys, fragments, where)
-    return b"[" + b",".join(fragments) + b"]"
+            frag = entries.put(node, key, _serialise(p, i, vs, enc))
+        fragments[i] = frag
+    if len(entries) > 2 * len(fragments) + 256:
+        entries.retain(items[i] for i in fragments)
+    return fragments
 
 
 def _serialise(p: Parse, item: int, vs: tuple[Violation, ...], encoding: str) -> bytes:
@@ -184,28 +193,42 @@ def _serialise(p: Parse, item: int, vs: tuple[Violation, ...], encoding: str) ->
 
 def _incremental(
     p: Parse, per_item: dict[int, tuple[Violation, ...]], cache: DiagnosticCache
-) -> bytes | None:
-    """The keystroke path: ``p`` came from the last parse by an edit that kept
-    every item's index and line, and the same items have violations; only
-    the items the edit replaced, or whose violations changed, are serialised
-    again."""
+) -> dict[int, bytes] | None:
+    """The keystroke path: ``p`` is the last parse (new outside facts), or
+    came from it by an edit that kept every item's index and line; only the
+    items the edit replaced, or whose violations changed, are serialised
+    again (their cached fragments are reused as they are)."""
     last = cache.last
-    if last is None or p.changed is None or p.parent_id != id(last.parse):
+    if last is None:
         return None
-    first, old_end, new_end = p.changed
-    last_per_item, where = last.per_item, last.where
-    if old_end != new_end or p.lines != last.parse.lines or per_item.keys() != last_per_item.keys():
+    if p is last.parse:
+        first = edit_end = 0
+    elif p.changed is not None and p.parent_id == id(last.parse):
+        first, old_end, edit_end = p.changed
+        if old_end != edit_end or p.lines != last.parse.lines:
+            return None  # items moved to other lines: their ranges change
+    else:
         return None
-    todo = {k for k, v in per_item.items() if last_per_item[k] is not v}
-    todo.update(k for k in range(first, new_end) if k in where)
-    frags = list(last.fragments)
-    for k in todo:
+    old_per, old_frags = last.per_item, last.fragments
+    enc, entries, items, lines = cache.encoding, cache.entries, p.items, p.lines
+    if per_item.keys() == old_per.keys():
+        todo = [k for k, vs in per_item.items() if old_per[k] is not vs]
+        todo += [k for k in range(first, edit_end) if k in per_item]
+        if not todo:
+            return old_frags
+        fragments = dict(old_frags)  # the same keys: the order holds
+        for k in todo:
+            vs = per_item[k]
+            fragments[k] = entries.put(items[k], (lines[k], vs), _serialise(p, k, vs, enc))
+        return fragments
+    fragments = {}
+    for k in sorted(per_item):
         vs = per_item[k]
-        frag = _serialise(p, k, vs, cache.encoding)
-        frags[where[k]] = frag
-        cache.entries.put(p.items[k], (p.lines[k], vs), frag)
-    cache.last = _LastOutput(p, per_item, last.keys, frags, where)
-    return b"[" + b",".join(frags) + b"]"
+        frag = old_frags.get(k) if old_per.get(k) is vs and not first <= k < edit_end else None
+        if frag is None:
+            frag = entries.put(items[k], (lines[k], vs), _serialise(p, k, vs, enc))
+        fragments[k] = frag
+    return fragments
 
 
 def to_lsp(p: Parse, result: LintResult, encoding: str = UTF16) -> list[lsp.Diagnostic]:
