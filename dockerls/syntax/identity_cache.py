@@ -54,6 +54,15 @@ class IdentityCache(Generic[V]):
             return hit[2]
         return None
 
+    def get_by_id(self, ident: int, key: object = None) -> V | None:
+        """The value of the live object whose ``id()`` is ``ident`` (an entry
+        goes with its object, so the id is still that object's), e.g. the
+        result for the parse a reparse came from (``Parse.parent_id``)."""
+        hit = self._entries.get(ident)
+        if hit is not None and hit[0]() is not None and hit[1] == key:
+            return hit[2]
+        return None
+
     def put(self, obj: object, key: object, value: V) -> V:
         if len(self._entries) >= self._max:
             self._entries.clear()
