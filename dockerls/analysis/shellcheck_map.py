@@ -18,6 +18,7 @@ The IO side (finding and running the binary, caching) is
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Final
@@ -310,31 +311,122 @@ _StageJobs = tuple[tuple[Item, ...], int, tuple[ScriptJob, ...], tuple[str, ...]
 _STAGE_JOBS: IdentityCache[_StageJobs] = node_cache(4096)
 
 
+@dataclass(frozen=True, slots=True)
+class _FileJobs:
+    """A parse's jobs, per stage and in file order, and what a later edit
+    inside one stage needs to reuse them (they hold no node)."""
+
+    firsts: tuple[int, ...]  # each stage's FROM
+    offsets: tuple[int, ...]  # where each stage's jobs start in ``jobs``, then their end
+    shells_out: tuple[tuple[str, ...], ...]  # the shell each stage ends with
+    envs: tuple[frozenset[str], ...]  # the ENV names each stage sets (its children inherit them)
+    jobs: list[ScriptJob]
+    # the jobs this parse's edit replaced and those it brought (None: not derived)
+    replaced: tuple[tuple[ScriptJob, ...], tuple[ScriptJob, ...]] | None = None
+
+
+# per parse (weakly): its jobs.  A reparse's jobs are derived from its parent's
+# (``Parse.parent_id``) when the edit stayed inside one stage: only that stage
+# is walked again, unless its shell or ENV names, which later stages see, changed.
+_FILE_JOBS: IdentityCache[_FileJobs] = node_cache(64)
+
+
 def jobs_for(parse: Parse, model: Model) -> list[ScriptJob]:
-    """Every script of the file to check with ShellCheck, in file order."""
+    """Every script of the file to check with ShellCheck, in file order (the
+    same list for the same parse: don't change it)."""
+    return _file_jobs(parse, model).jobs
+
+
+def job_changes(
+    parse: Parse,
+) -> tuple[tuple[ScriptJob, ...], tuple[ScriptJob, ...]] | None:
+    """The jobs the edit that made ``parse`` took away and those it brought,
+    relative to the jobs of the parse it came from, once :func:`jobs_for` has
+    derived them (None: unknown, compare the whole lists)."""
+    hit = _FILE_JOBS.get(parse)
+    return None if hit is None else hit.replaced
+
+
+def _file_jobs(parse: Parse, model: Model) -> _FileJobs:
+    hit = _FILE_JOBS.get(parse)
+    if hit is None:
+        prev = _FILE_JOBS.get_by_id(parse.parent_id) if parse.changed is not None else None
+        hit = _derived_jobs(prev, parse, model) if prev is not None else None
+        hit = _FILE_JOBS.put(parse, None, hit or _all_jobs(parse, model))
+    return hit
+
+
+def _all_jobs(parse: Parse, model: Model) -> _FileJobs:
     items = parse.items
     default = default_shell(model)
     shells_out: list[tuple[str, ...]] = []
+    offsets = [0]
     out: list[ScriptJob] = []
     for st in model.stages:
         parent = model.parent_stage(st)
         shell = default if parent is None else shells_out[parent.index]
-        inherited = frozenset(_names_before(model, st))
-        rest = items[st.first + 1 : st.end]
-        key = (tuple(map(id, rest)), shell, inherited)
-        hit = _STAGE_JOBS.get(items[st.first], key)
-        if hit is None:
-            jobs, shell_out = _stage_jobs(items, model, st, shell, inherited)
-            _STAGE_JOBS.put(items[st.first], key, (rest, st.first, jobs, shell_out))
-        else:
-            _kept, first, jobs, shell_out = hit
-            if first != st.first:
-                delta = st.first - first
-                jobs = tuple(replace(j, item=j.item + delta) for j in jobs)
-                _STAGE_JOBS.put(items[st.first], key, (rest, st.first, jobs, shell_out))
+        jobs, shell_out = _cached_stage_jobs(items, model, st, shell)
         out.extend(jobs)
+        offsets.append(len(out))
         shells_out.append(shell_out)
-    return out
+    firsts = tuple(st.first for st in model.stages)
+    envs = tuple(_env_names(st) for st in model.stages)
+    return _FileJobs(firsts, tuple(offsets), tuple(shells_out), envs, out)
+
+
+def _derived_jobs(prev: _FileJobs, parse: Parse, model: Model) -> _FileJobs | None:
+    """``prev`` (the parent parse's jobs) with the edited stage's walked again,
+    when the edit kept the stages where they were and the stage's shell and ENV
+    names (what later stages see) as they were."""
+    assert parse.changed is not None
+    first, old_end, new_end = parse.changed
+    stages = model.stages
+    if old_end != new_end or len(stages) != len(prev.firsts):
+        return None
+    k = bisect_right(prev.firsts, first) - 1
+    if k < 0 or first == prev.firsts[k] or new_end > stages[k].end:
+        return None  # before the first FROM, or a FROM edited
+    if tuple(st.first for st in stages) != prev.firsts:
+        return None
+    st = stages[k]
+    parent = model.parent_stage(st)
+    shell = default_shell(model) if parent is None else prev.shells_out[parent.index]
+    jobs, shell_out = _cached_stage_jobs(parse.items, model, st, shell)
+    if shell_out != prev.shells_out[k] or _env_names(st) != prev.envs[k]:
+        return None  # the stages built on this one may see another shell or other names
+    a, b = prev.offsets[k], prev.offsets[k + 1]
+    old = tuple(prev.jobs[a:b])
+    delta = len(jobs) - len(old)
+    offsets = prev.offsets
+    if delta:
+        offsets = (*offsets[: k + 1], *(o + delta for o in offsets[k + 1 :]))
+    out = [*prev.jobs[:a], *jobs, *prev.jobs[b:]]
+    return _FileJobs(prev.firsts, offsets, prev.shells_out, prev.envs, out, (old, jobs))
+
+
+def _env_names(st: Stage) -> frozenset[str]:
+    return frozenset(d.name for d in st.definitions() if d.kind == "ENV")
+
+
+def _cached_stage_jobs(
+    items: tuple[Item, ...], model: Model, st: Stage, shell: tuple[str, ...]
+) -> tuple[tuple[ScriptJob, ...], tuple[str, ...]]:
+    """One stage's jobs and the shell it ends with, from ``_STAGE_JOBS`` while
+    its items, the shell it starts with and the names it inherits hold."""
+    inherited = frozenset(_names_before(model, st))
+    rest = items[st.first + 1 : st.end]
+    key = (tuple(map(id, rest)), shell, inherited)
+    hit = _STAGE_JOBS.get(items[st.first], key)
+    if hit is None:
+        jobs, shell_out = _stage_jobs(items, model, st, shell, inherited)
+        _STAGE_JOBS.put(items[st.first], key, (rest, st.first, jobs, shell_out))
+        return jobs, shell_out
+    _kept, first, jobs, shell_out = hit
+    if first != st.first:
+        delta = st.first - first
+        jobs = tuple(replace(j, item=j.item + delta) for j in jobs)
+        _STAGE_JOBS.put(items[st.first], key, (rest, st.first, jobs, shell_out))
+    return jobs, shell_out
 
 
 def _stage_jobs(

@@ -16,11 +16,13 @@ from dockerls.analysis.rules.base import Severity, Violation
 from dockerls.analysis.shellcheck_map import (
     ScFinding,
     ScriptJob,
+    job_changes,
     jobs_for,
     shellcheck_dialect,
 )
 from dockerls.syntax.identity_cache import clear_node_caches
 from dockerls.syntax.parser import Parse, parse
+from dockerls.syntax.reparse import reparse
 
 
 def _sc_violations(
@@ -338,3 +340,52 @@ def test_cached_jobs_and_violations_match_a_cold_run_after_edits() -> None:
         assert [(j.key, j.item, j.lines) for j in warm] == [(j.key, j.item, j.lines) for j in cold]
         assert warm_vs == _sc_violations(p, findings(cold) | results)
         results = findings(warm) | results
+
+
+KEYSTROKE_SRC = """FROM debian:12 AS base
+ENV HOME_DIR=/opt
+RUN echo "$HOME_DIR" $X
+FROM base
+RUN echo two $HOME_DIR
+RUN echo three
+FROM alpine
+SHELL ["/bin/ash", "-c"]
+RUN echo four
+"""
+
+
+def _job_shape(jobs: Sequence[ScriptJob]) -> list[tuple[str, str, int]]:
+    return [(j.text, j.dialect, j.item) for j in jobs]
+
+
+def test_a_keystrokes_jobs_are_derived_from_the_last_parses() -> None:
+    """Jobs of a reparse equal a fresh listing's; an edit inside one stage
+    says which jobs it replaced, one that changes what later stages see
+    (their ENV names, their shell) lists them all again."""
+    p = parse(KEYSTROKE_SRC)
+    jobs = jobs_for(p, build_model(p))
+    assert jobs_for(p, build_model(p)) is jobs  # one listing per parse
+    cases = [
+        ("echo two", "echo 2", True),  # a RUN
+        ('"$HOME_DIR" $X', '"$HOME_DIR" $Y', True),  # a RUN whose stage others build on
+        ("HOME_DIR=/opt", "HOME=/opt", False),  # an ENV name later stages inherit
+        ('"/bin/ash"', '"/bin/bash"', False),  # a stage's shell, which stages built on it use
+        ("echo three", "true", True),
+    ]
+    for needle, replacement, derived in cases:
+        at = KEYSTROKE_SRC.index(needle)
+        p2 = reparse(p, at, at + len(needle), replacement)
+        got = jobs_for(p2, build_model(p2))
+        fresh = parse(p2.text)
+        assert _job_shape(got) == _job_shape(jobs_for(fresh, build_model(fresh))), needle
+        changes = job_changes(p2)
+        assert (changes is not None) == derived, needle
+        if changes is not None:
+            gone, new = changes
+            assert {j.key for j in gone} - {j.key for j in new} <= {j.key for j in jobs}
+            assert [j for j in got if j not in jobs] == [j for j in new if j not in jobs]
+    # a FROM edited: the stages' inputs may all change
+    at = KEYSTROKE_SRC.index("FROM base")
+    p3 = reparse(p, at, at + len("FROM base"), "FROM debian")
+    jobs_for(p3, build_model(p3))
+    assert job_changes(p3) is None
