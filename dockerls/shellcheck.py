@@ -21,7 +21,7 @@ import subprocess
 import sys
 import sysconfig
 import threading
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -184,8 +184,9 @@ class ShellChecker:
         self._cache: OrderedDict[tuple[str, str], tuple[ScFinding, ...]] = OrderedDict()
         self._sizes: dict[tuple[str, str], int] = {}
         self._bytes = 0  # the sum of _sizes
-        # owner (an open document) -> the script keys it has now: never evicted
-        self._owners: dict[str, frozenset[tuple[str, str]]] = {}
+        # owner (an open document) -> the script keys it has now, with how many
+        # scripts have each (one edit changes the counts): never evicted
+        self._owners: dict[str, Counter[tuple[str, str]]] = {}
         self.max_bytes = max_bytes  # for results no owner has
         self._lock = threading.Lock()
         self._procs: set[subprocess.Popen[bytes]] = set()  # processes running now
@@ -350,7 +351,7 @@ class ShellChecker:
         missing: list[ScriptJob] = []
         with self._lock:
             if owner is not None:
-                keys = frozenset(j.key for j in jobs)
+                keys = Counter(j.key for j in jobs)
                 if self._owners.get(owner) != keys:
                     self._owners[owner] = keys
                     self._evict()
@@ -364,6 +365,30 @@ class ShellChecker:
                 else:
                     found[j.key] = hit
         return found, missing
+
+    def peek_changes(
+        self, owner: str, gone: Sequence[ScriptJob], new: Sequence[ScriptJob]
+    ) -> list[ScriptJob] | None:
+        """An edit of ``owner``'s scripts: ``gone`` are no longer its, ``new``
+        are; returns those of ``new`` that need a run, as :meth:`peek` would
+        for all its scripts (None: ``owner`` has none yet, :meth:`peek` them)."""
+        with self._lock:
+            keys = self._owners.get(owner)
+            if keys is None:
+                return None
+            for j in new:  # first: a script both gone and new stays
+                keys[j.key] += 1
+            dropped = False
+            for j in gone:
+                keys[j.key] -= 1
+                if keys[j.key] <= 0:
+                    del keys[j.key]
+                    dropped = True
+            if dropped:
+                self._evict()
+            if self.path is None:
+                return []
+            return [j for j in new if j.key not in self._cache]
 
     def check_scripts(self, jobs: Sequence[ScriptJob]) -> dict[tuple[str, str], list[ScFinding]]:
         """Findings per ``job.key``.  Blocking; cached keys spawn nothing.

@@ -173,3 +173,25 @@ def test_background_checker_runs_at_low_priority_with_the_same_findings(
     text = "FROM debian\nRUN cd /tmp && echo $UNSET_VAR\n"
     assert _lint(bg, text) == _lint(checker, text)
     assert _lint(bg, text), "something to compare"
+
+
+def test_an_edit_changes_a_documents_scripts_by_count() -> None:
+    """``peek_changes``: the scripts an edit took away and brought, with the
+    same answer as listing them all; a result stays while any of the
+    document's scripts has it, and may go once none has."""
+    sc = ShellChecker(max_bytes=0)  # results no document has go at once
+    text = "FROM debian:12\nRUN echo $a\nRUN echo $b\nRUN echo $a\n"
+    p = parse(text)
+    a1, b, a2 = jobs_for(p, build_model(p))
+    assert sc.peek_changes("doc", [], []) is None  # not listed yet: list them all
+    assert sc.peek([a1, b, a2], "doc")[1] == [a1, b, a2]
+    sc.check_scripts([a1, b])
+    assert sc.peek([a1, b, a2], "doc")[1] == []
+    p2 = parse(text.replace("$b", "$c"))
+    c = jobs_for(p2, build_model(p2))[1]
+    assert sc.peek_changes("doc", [b], [c]) == [c]  # c needs a run
+    assert sc.peek([b])[1] == [b]  # b's result went: no script of the document has it
+    assert sc.peek_changes("doc", [a1], []) == []
+    assert sc.peek([a2])[1] == []  # the other `echo $a` keeps its result
+    assert sc.peek_changes("doc", [a2], []) == []
+    assert sc.peek([a1])[1] == [a1]
