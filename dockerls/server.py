@@ -23,6 +23,7 @@ import json
 import logging
 import os
 import sys
+import weakref
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
@@ -85,6 +86,7 @@ if TYPE_CHECKING:
     from dockerls.features import symbols as f_symbols
     from dockerls.image_lookups import ImageLookups
     from dockerls.shellcheck import ShellChecker
+    from dockerls.syntax.parser import Parse
 else:  # bound now, loaded on first use: after the initialize reply
     base_images_mod = lazy_module("dockerls.base_images")
     build_files_mod = lazy_module("dockerls.build_files")
@@ -290,6 +292,8 @@ class DockerLanguageServer(LanguageServer):
         self.sc_running: set[str] = set()  # uris with a ShellCheck run in flight
         self.sc_retries: dict[str, int] = {}  # uri -> failed ShellCheck runs in a row
         self.sc_listed: set[str] = set()  # uris whose scripts were listed for ShellCheck
+        # uri -> (checker, parse) of the last listing that found every script's results cached
+        self.sc_complete: dict[str, tuple[ShellChecker, weakref.ref[Parse]]] = {}
         self.sc_results: ShellCheckResults | None = None  # the checker's cached results
         # uri -> (version, diagnostics JSON) last published: an identical publish is skipped
         self.sent: dict[str, tuple[int | None, bytes]] = {}
@@ -572,6 +576,7 @@ class DockerLanguageServer(LanguageServer):
         self.sent.pop(uri, None)
         self.sc_retries.pop(uri, None)
         self.sc_listed.discard(uri)
+        self.sc_complete.pop(uri, None)
         if self.checker is not None:
             self.checker.forget(uri)
         self.images.forget(uri)
@@ -615,13 +620,38 @@ class DockerLanguageServer(LanguageServer):
             self.sc_listed.add(snap.uri)
             self.loop.call_soon(self.republish, snap.uri)
             return self.sc_results
-        missing = checker.peek(shellcheck_map.jobs_for(snap.parse, model), snap.uri)[1]
+        missing = self.missing_scripts(snap, model, checker)
         if missing and snap.uri not in self.sc_running and not self.exiting:
             self.sc_running.add(snap.uri)
             # started once this publish is written: ShellCheck's processes
             # don't compete with it for the CPU
             asyncio.get_running_loop().call_soon(self.start_shellcheck, snap.uri, checker, missing)
         return self.sc_results
+
+    def missing_scripts(
+        self, snap: Snapshot, model: Model, checker: ShellChecker
+    ) -> list[ScriptJob]:
+        """The document's scripts whose results ShellCheck's cache lacks (the
+        document owns its scripts' results).  After a listing that lacked none,
+        a keystroke's looks only at the scripts its edit changed: the others'
+        results stay cached while the document has them."""
+        jobs = shellcheck_map.jobs_for(snap.parse, model)
+        last = self.sc_complete.get(snap.uri)
+        prev = last[1]() if last is not None and last[0] is checker else None
+        missing: list[ScriptJob] | None = None
+        if prev is snap.parse:
+            missing = []
+        elif prev is not None and id(prev) == snap.parse.parent_id:
+            changes = shellcheck_map.job_changes(snap.parse)
+            if changes is not None:
+                missing = checker.peek_changes(snap.uri, *changes)
+        if missing is None:
+            missing = checker.peek(jobs, snap.uri)[1]
+        if missing:
+            self.sc_complete.pop(snap.uri, None)
+        else:
+            self.sc_complete[snap.uri] = (checker, weakref.ref(snap.parse))
+        return missing
 
     def start_shellcheck(self, uri: str, checker: ShellChecker, missing: list[ScriptJob]) -> None:
         """Check the scripts ShellCheck's cache lacks in a worker thread; the
