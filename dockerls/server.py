@@ -1021,8 +1021,11 @@ def document_highlight(
 def prepare_rename(
     server: DockerLanguageServer, params: lsp.PrepareRenameParams
 ) -> lsp.PrepareRenamePlaceholder | None:
-    snap = server.snapshot(params.text_document.uri)
     try:
+        if server.build_files.is_open(params.text_document.uri):
+            doc = server.build_doc(params.text_document.uri)
+            return f_buildfiles.prepare_rename(doc, params.position, server.caps)
+        snap = server.snapshot(params.text_document.uri)
         return f_rename.prepare_rename(snap.parse, snap.model, params.position, server.caps)
     except f_rename.RenameError as exc:
         raise JsonRpcInvalidParams(str(exc)) from exc
@@ -1032,6 +1035,19 @@ def prepare_rename(
 def rename(server: DockerLanguageServer, params: lsp.RenameParams) -> lsp.WorkspaceEdit | None:
     """The rename in the Dockerfile, and in the Compose and Bake files that build it
     (``target`` values, ``args`` keys): the builds keep finding their stage and arguments."""
+    if server.build_files.is_open(params.text_document.uri):
+        doc = server.build_doc(params.text_document.uri)
+        try:
+            return f_buildfiles.rename(
+                doc,
+                params.position,
+                params.new_name,
+                lambda dockerfile: server.build_files.builds_for(Path(dockerfile)),
+                server.build_files.text_of,
+                server.caps,
+            )
+        except f_rename.RenameError as exc:
+            raise JsonRpcInvalidParams(str(exc)) from exc
     snap = server.snapshot(params.text_document.uri)
     try:
         edit = f_rename.rename(

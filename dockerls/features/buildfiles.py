@@ -29,6 +29,7 @@ from dockerls.analysis.builds import (
     is_compose_file,
 )
 from dockerls.analysis.model import Model
+from dockerls.features import rename as rename_mod
 from dockerls.features.caps import ClientCaps
 from dockerls.features.positions import item_range, lines_column, lines_range
 from dockerls.features.references import (
@@ -55,8 +56,10 @@ __all__ = [
     "is_bake_file",
     "is_build_file",
     "is_compose_file",
+    "prepare_rename",
     "problems",
     "references",
+    "rename",
 ]
 
 _TARGET_VALUE = re.compile(r"""^\s*"?target"?\s*[:=]\s*["']?([\w.-]*)$""")
@@ -307,6 +310,82 @@ def dockerfile_rename(
     return edits
 
 
+def _declaration(
+    doc: BuildDoc, pos: lsp.Position, caps: ClientCaps
+) -> tuple[Build, str | None, str, Dockerfile, lsp.Location | None] | None:
+    """From a ``target`` value (key None) or an ``args`` key: the build, the key, the path
+    and the Dockerfile it uses, and where that declares the stage or ARG (None: nowhere)."""
+    site = _site_at(doc, *_cursor(doc, pos, caps))
+    if site is None:
+        return None
+    build, key = site
+    df = doc.dockerfile(build)
+    if df is None or build.dockerfile is None:
+        return None
+    decl = (
+        _stage_location(df, build, caps)
+        if key is None
+        else next(iter(_arg_locations(df, key, caps)), None)
+    )
+    return build, key, build.dockerfile, df, decl
+
+
+def _declared(
+    doc: BuildDoc, pos: lsp.Position, caps: ClientCaps
+) -> tuple[Build, str, Dockerfile, lsp.Location] | None:
+    """:func:`_declaration`, when the Dockerfile declares the stage or ARG."""
+    found = _declaration(doc, pos, caps)
+    if found is None or found[4] is None:
+        return None
+    return found[0], found[2], found[3], found[4]
+
+
+def prepare_rename(
+    doc: BuildDoc, pos: lsp.Position, caps: ClientCaps
+) -> lsp.PrepareRenamePlaceholder | None:
+    """From a ``target`` value or an ``args`` key that the Dockerfile declares: the range
+    under the cursor and the name."""
+    found = _declared(doc, pos, caps)
+    if found is None:
+        return None
+    build, _path, df, decl = found
+    if rename_mod.prepare_rename(df.parse, df.model, decl.range.start, caps) is None:
+        return None
+    line, col = _cursor(doc, pos, caps)
+    for origin in (build.target_origin, *build.arg_origins.values()):
+        if origin is not None and doc.here(origin) and _contains(origin, line, col):
+            where = (origin.line, origin.col, origin.end_line, origin.end_col)
+            text = doc.lines()[origin.line][origin.col : origin.end_col]
+            return lsp.PrepareRenamePlaceholder(
+                range=lines_range(doc.lines(), *where, caps.encoding), placeholder=text
+            )
+    return None
+
+
+def rename(
+    doc: BuildDoc,
+    pos: lsp.Position,
+    new_name: str,
+    builds_of: Callable[[str], Iterable[Build]],
+    text_of: Callable[[str], str | None],
+    caps: ClientCaps,
+) -> lsp.WorkspaceEdit | None:
+    """From a ``target`` value or an ``args`` key: the rename of the stage or ARG in the
+    Dockerfile and at every Compose/Bake site of the builds using it (``builds_of``)."""
+    found = _declared(doc, pos, caps)
+    if found is None:
+        return None
+    _build, path, df, decl = found
+    at = decl.range.start
+    edit = rename_mod.rename(df.parse, df.model, at, new_name, caps, df.uri)
+    if edit is None or edit.changes is None:
+        return None
+    outside = dockerfile_rename(
+        df.parse, df.model, path, at, new_name, builds_of(path), text_of, caps
+    )
+    return lsp.WorkspaceEdit(changes={**edit.changes, **outside})
+
+
 def _is_arg(p: Parse, item: int) -> bool:
     it = p.items[item]
     return isinstance(it, Instruction) and it.name == "ARG"
@@ -321,18 +400,10 @@ def references(
 ) -> list[lsp.Location] | None:
     """From a ``target`` value or an ``args`` key: the stage's or ARG's occurrences in the
     Dockerfile and its Compose/Bake sites."""
-    site = _site_at(doc, *_cursor(doc, pos, caps))
-    if site is None:
+    found = _declaration(doc, pos, caps)
+    if found is None:
         return None
-    build, key = site
-    df = doc.dockerfile(build)
-    if df is None or build.dockerfile is None:
-        return None
-    decl = (
-        _stage_location(df, build, caps)
-        if key is None
-        else next(iter(_arg_locations(df, key, caps)), None)
-    )
+    build, key, path, df, decl = found
     inside: list[lsp.Location] = []
     if decl is not None:
         inside = [
@@ -341,7 +412,7 @@ def references(
             if include_declaration or o.role != DECLARATION
         ]
     kind, name = (STAGE, build.target or "") if key is None else (VARIABLE, key)
-    return inside + build_sites(build.dockerfile, kind, name, doc.builds, text_of, caps)
+    return inside + build_sites(path, kind, name, doc.builds, text_of, caps)
 
 
 def _entity_at(df: Dockerfile, pos: lsp.Position, caps: ClientCaps) -> list[Occurrence]:

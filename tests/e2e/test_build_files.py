@@ -231,13 +231,27 @@ async def test_renaming_a_stage_renames_it_in_the_compose_and_bake_files(
         ("docker-bake.hcl", bake_line, "jobs"),
     ]
 
-    # a target given by interpolation can't follow: the rename is refused, naming it
+    # the same rename, asked from the Compose file's `target: worker`
     compose_text = (kiosk / "compose.yaml").read_text()
-    open_document(
-        client,
-        (kiosk / "compose.yaml").as_uri(),
-        compose_text.replace("target: worker", "target: ${STAGE:-worker}"),
-        language_id="dockercompose",
+    compose = open_document(
+        client, (kiosk / "compose.yaml").as_uri(), compose_text, language_id="dockercompose"
+    )
+    at = lsp.Position(compose_line, compose_text.splitlines()[compose_line].index("worker") + 2)
+    prep = await client.text_document_prepare_rename_async(lsp.PrepareRenameParams(compose, at))
+    assert isinstance(prep, lsp.PrepareRenamePlaceholder) and prep.placeholder == "worker"
+    again = await client.text_document_rename_async(lsp.RenameParams(compose, at, "jobs"))
+    assert again == edit
+
+    # a target given by interpolation can't follow: the rename is refused, naming it
+    client.text_document_did_change(
+        lsp.DidChangeTextDocumentParams(
+            lsp.VersionedTextDocumentIdentifier(version=2, uri=compose.uri),
+            [
+                lsp.TextDocumentContentChangeWholeDocument(
+                    compose_text.replace("target: worker", "target: ${STAGE:-worker}")
+                )
+            ],
+        )
     )
     with pytest.raises(JsonRpcInvalidParams, match=r"compose.yaml:\d+ gives it as"):
         await client.text_document_rename_async(

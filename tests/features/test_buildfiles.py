@@ -239,3 +239,44 @@ def test_a_site_that_does_not_spell_the_name_refuses_the_rename() -> None:
     # a bare YAML value that would read as a boolean
     with pytest.raises(RenameError, match="YAML would read a bare `yes`"):
         _rename_everywhere(lsp.Position(8, 16), "yes", {})
+
+
+def test_rename_from_a_compose_target_or_a_bake_args_key() -> None:
+    compose, pos = at(
+        "compose.yaml",
+        (KIOSK / "compose.yaml").read_text().replace("target: worker", "target: wor$0ker"),
+    )
+    prep = bf.prepare_rename(compose, pos, CAPS)
+    assert prep is not None and prep.placeholder == "worker" and prep.range.start.line == 14
+    bake = doc("docker-bake.hcl")
+    everything = compose.builds + bake.builds
+
+    def text_of(path: str) -> str:
+        return compose.text if path == compose.path else Path(path).read_text()
+
+    edit = bf.rename(compose, pos, "jobs", lambda _df: everything, text_of, CAPS)
+    assert edit is not None and edit.changes is not None
+    sites = sorted(
+        (Path(u).name, e.range.start.line, e.new_text) for u, es in edit.changes.items() for e in es
+    )
+    assert sites == [
+        ("Dockerfile", 8, "jobs"),
+        ("compose.yaml", 14, "jobs"),
+        ("docker-bake.hcl", 14, "jobs"),
+    ]
+    # an args key the Dockerfile declares: every ARG site and every build passing it
+    bake_text = (KIOSK / "docker-bake.hcl").read_text()
+    bake, pos = at(
+        "docker-bake.hcl", bake_text.replace('    BASE = "python:3.12', '    BA$0SE = "python:3.12')
+    )
+    edit = bf.rename(bake, pos, "BASE_IMAGE", lambda _df: everything, text_of, CAPS)
+    assert edit is not None and edit.changes is not None
+    counts = {Path(u).name: len(es) for u, es in edit.changes.items()}
+    assert counts == {"Dockerfile": 2, "compose.yaml": 2, "docker-bake.hcl": 2}
+    # a key the Dockerfile doesn't declare (LEGACY_FLAG) can't be renamed from here
+    compose, pos = at(
+        "compose.yaml",
+        (KIOSK / "compose.yaml").read_text().replace("- LEGACY_FLAG", "- LEGACY$0_FLAG"),
+    )
+    assert bf.prepare_rename(compose, pos, CAPS) is None
+    assert bf.rename(compose, pos, "X", lambda _df: everything, text_of, CAPS) is None
