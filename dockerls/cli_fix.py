@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 from dockerls.analysis.engine import LintConfig
+from dockerls.atomic import write_atomic
 from dockerls.fixes import FixReport, fix_text
 
 
@@ -47,7 +48,8 @@ def read_bytes(path: Path | None) -> str:
 
 
 def write_text(path: Path, text: str) -> None:
-    path.write_bytes(text.encode("utf-8", errors="surrogateescape"))
+    """The fixed text replaces the file at once (``dockerls.atomic``): never half written."""
+    write_atomic(path, text.encode("utf-8", errors="surrogateescape"))
 
 
 def diff_of(report: FixReport, display: str) -> str:

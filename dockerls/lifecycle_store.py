@@ -15,7 +15,6 @@ import functools
 import json
 import logging
 import os
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -25,6 +24,7 @@ from typing import Any
 
 from dockerls.analysis.imagetags import PUBLIC_EXTENDED
 from dockerls.analysis.lifecycle import LifecycleData, Product, Release
+from dockerls.atomic import write_atomic
 from dockerls.registry.endoflife import EndOfLifeClient, EndOfLifeError
 
 __all__ = ["LifecycleStore", "product_from_api", "shipped_snapshot"]
@@ -157,10 +157,7 @@ class LifecycleStore:
             return
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-            with os.fdopen(fd, "w", encoding="utf-8") as out:
-                json.dump(entry, out)
-            os.replace(tmp, path)
+            write_atomic(path, json.dumps(entry).encode("utf-8"))
         except OSError as exc:
             log.info("lifecycle cache not written (%s)", exc)
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import io
+import os
 import sys
 from pathlib import Path
 
@@ -115,3 +117,34 @@ def test_fix_text_reaches_fixed_point() -> None:
     assert r.text == SAFE and r.changed and r.rounds >= 1
     assert sorted(c for c, _ in r.applied) == ["DL3019", "DL4000"]
     assert not fix_text(SAFE).changed
+
+
+def test_fix_keeps_a_link_and_the_permissions(tmp_path: Path) -> None:
+    """The fixed text replaces the link's target; the link and the file's mode stay."""
+    real = write(tmp_path, BEFORE, "Dockerfile.real")
+    real.chmod(0o640)
+    link = tmp_path / "Dockerfile"
+    link.symlink_to(real.name)
+    assert main(["fix", str(link)]) == 0
+    assert link.is_symlink() and real.read_text() == SAFE
+    assert real.stat().st_mode & 0o777 == 0o640
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["Dockerfile", "Dockerfile.real"]
+
+
+def test_a_failed_write_leaves_the_file_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The disk fills up halfway through: the Dockerfile keeps its old text, no temporary
+    file is left, and the error is told."""
+    p = write(tmp_path, BEFORE)
+    real_fsync = os.fsync
+
+    def full(fd: int) -> None:
+        real_fsync(fd)
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full)
+    assert main(["fix", str(p)]) != 0
+    assert p.read_text() == BEFORE
+    assert [q.name for q in tmp_path.iterdir()] == ["Dockerfile"]
+    assert "cannot write" in capsys.readouterr().err

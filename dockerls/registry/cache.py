@@ -8,13 +8,13 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
-import tempfile
 import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from dockerls.atomic import write_atomic
 
 __all__ = ["TTLCache"]
 
@@ -84,14 +84,7 @@ class TTLCache:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             data = json.dumps({"format": _FORMAT, "key": key, "stored": now, "value": value})
-            fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-            try:
-                with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                    fh.write(data)
-                os.replace(tmp, path)
-            except BaseException:
-                Path(tmp).unlink(missing_ok=True)
-                raise
+            write_atomic(path, data.encode("utf-8"))
         except OSError as exc:
             log.warning("registry cache: cannot write %s: %s", path, exc)
 
