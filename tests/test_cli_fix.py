@@ -148,3 +148,18 @@ def test_a_failed_write_leaves_the_file_whole(
     assert p.read_text() == BEFORE
     assert [q.name for q in tmp_path.iterdir()] == ["Dockerfile"]
     assert "cannot write" in capsys.readouterr().err
+
+
+def test_a_read_only_file_is_not_replaced(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A rename would get past a file the user may not write: it is refused, as a write in
+    place would be (the check is the user's access, so it is asked of os.access, which
+    says yes to everything for root, who runs these tests)."""
+    p = write(tmp_path, BEFORE)
+    p.chmod(0o444)
+    real_access = os.access
+    monkeypatch.setattr(os, "access", lambda f, m, **kw: real_access(f, m) and m != os.W_OK)
+    assert main(["fix", str(p)]) != 0
+    assert p.read_text() == BEFORE
+    assert "cannot write" in capsys.readouterr().err
