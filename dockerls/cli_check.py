@@ -75,16 +75,20 @@ def shellcheck_facts(p: Parse, model: Model, config: LintConfig) -> ShellCheckRe
 
 
 def lint_text(
-    text: str, display: str, config: LintConfig, facts: Facts = NO_FACTS
+    text: str,
+    display: str,
+    config: LintConfig,
+    facts: Facts = NO_FACTS,
+    intel: ImageIntel | None = None,
 ) -> list[Problem]:
-    """Lint one file: its facts (``facts`` plus ShellCheck's results), then
-    the engine, then the problems in file order."""
+    """Lint one file: its facts (``facts``, ShellCheck's results, with ``intel`` the
+    vulnerabilities of its images), then the engine, then the problems in file order."""
     p = parse(text)
     model = build_model(p)
     facts = replace(facts, shellcheck=shellcheck_facts(p, model, config))
-    if _VULNS.intel is not None:
+    if intel is not None:
         model.facts = facts  # its builds: the image each one resolves FROM to is scanned
-        facts = replace(facts, images=_VULNS.intel.image_facts(model))
+        facts = replace(facts, images=intel.image_facts(model))
     result = Linter(config=config).lint(p, model, facts)
     return problems(p, result, display)
 
@@ -191,15 +195,6 @@ class ConfigResolver:
 _LOADER = ContextLoader()
 
 
-class _Vulns:
-    """``--vulnerabilities``: the one ImageIntel the run's lints share (lints run serially)."""
-
-    intel: ImageIntel | None = None
-
-
-_VULNS = _Vulns()
-
-
 def context_facts(path: Path | None) -> Facts:
     """What the CLI knows of one Dockerfile without the network: its build context (its
     folder, assumed) and the release lifecycles (the shipped data, or a refreshed copy in the cache)."""
@@ -225,7 +220,7 @@ Job = tuple[Path | None, str, str | None, LintConfig, tuple[Build, ...]]
 """One file to lint: path, display name, text (stdin's), configuration, its builds."""
 
 
-def lint_job(job: Job) -> tuple[list[Problem], str | None]:
+def lint_job(job: Job, intel: ImageIntel | None = None) -> tuple[list[Problem], str | None]:
     """Lint one file (a pool worker): (problems, read error)."""
     path, display, text, config, builds = job
     if text is None:
@@ -236,7 +231,7 @@ def lint_job(job: Job) -> tuple[list[Problem], str | None]:
     facts = replace(context_facts(path), builds=builds)
     if path is not None:
         facts = replace(facts, contexts=_LOADER.for_builds(builds, path))
-    return lint_text(text, display, config, facts), None
+    return lint_text(text, display, config, facts, intel), None
 
 
 def cli_builds(args: argparse.Namespace) -> WorkspaceBuilds:
@@ -263,13 +258,13 @@ def cli_builds(args: argparse.Namespace) -> WorkspaceBuilds:
 
 
 def lint_many(
-    jobs: Sequence[Job], workers: int | None = None
+    jobs: Sequence[Job], intel: ImageIntel | None = None
 ) -> list[tuple[list[Problem], str | None]]:
-    if len(jobs) <= PARALLEL_MIN:
-        return [lint_job(j) for j in jobs]
-    n = workers or os.cpu_count() or 1
-    if n <= 1:
-        return [lint_job(j) for j in jobs]
+    """Lint the files: in worker processes when there are many, else here (always here
+    with ``intel``, whose client and caches the lints share)."""
+    n = os.cpu_count() or 1
+    if len(jobs) <= PARALLEL_MIN or n <= 1 or intel is not None:
+        return [lint_job(j, intel) for j in jobs]
     with ProcessPoolExecutor(max_workers=n) as pool:
         return list(pool.map(lint_job, jobs, chunksize=max(1, len(jobs) // (4 * n))))
 
@@ -364,19 +359,19 @@ def run_check(args: argparse.Namespace) -> int:
             lint = replace(lint, disabled_groups=lint.disabled_groups | {"shellcheck"})
         jobs.append((path, display, text, lint, builds.builds_for(path or Path("Dockerfile"))))
     problems: list[Problem] = []
+    intel: ImageIntel | None = None
     if getattr(args, "vulnerabilities", False):
         from dockerls.image_intel import ImageIntel, IntelSettings
         from dockerls.registry.osv import DEFAULT_URL
         from dockerls.registry.settings import RegistrySettings
 
         intel_settings = IntelSettings(osv_url=args.osv_url or DEFAULT_URL)
-        _VULNS.intel = ImageIntel(RegistrySettings(), intel_settings)
+        intel = ImageIntel(RegistrySettings(), intel_settings)
     try:
-        results = lint_many(jobs, workers=1 if _VULNS.intel is not None else None)
+        results = lint_many(jobs, intel)
     finally:
-        if _VULNS.intel is not None:
-            _VULNS.intel.close()
-            _VULNS.intel = None
+        if intel is not None:
+            intel.close()
     for (_p, _d, _t, _c, _b), (found, error) in zip(jobs, results, strict=True):
         if error is not None:
             print(f"dockerls: {error}", file=sys.stderr)
