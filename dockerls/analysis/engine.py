@@ -281,17 +281,18 @@ class Linter:
                 self._stage_rules.append(r)
             else:
                 self._file_rules.append(r)
-        # instruction name -> the rules to run on it (its kind's, then all kinds'), and
-        # those of them that also run on an ONBUILD trigger
-        self._instr_rules: dict[str, tuple[Rule, ...]] = {
-            k: (*rs, *every) for k, rs in by_kind.items()
-        }
-        self._instr_rules_all = tuple(every)
-        self._onbuild_rules = {k: tuple(r for r in rs if r.onbuild) for k, rs in by_kind.items()}
-        self._onbuild_rules_all = tuple(r for r in every if r.onbuild)
-        self._onbuild_rules = {
-            k: (*rs, *self._onbuild_rules_all) for k, rs in self._onbuild_rules.items()
-        }
+        # (instruction name, an ONBUILD trigger?, has flags?) -> the rules to run on it, its
+        # kind's then all kinds' (name None: an instruction no rule names)
+        table: dict[tuple[str | None, bool, bool], tuple[Rule, ...]] = {}
+        for name, rs in [*((k, (*rs, *every)) for k, rs in by_kind.items()), (None, every)]:
+            for onbuild in (False, True):
+                for flagged in (False, True):
+                    table[name, onbuild, flagged] = tuple(
+                        r
+                        for r in rs
+                        if (r.onbuild or not onbuild) and (flagged or not r.needs_flags)
+                    )
+        self._instr_rules = table
         self._instr_cache.clear()
         self._file_cache.clear()
         self._stage_cache = {}
@@ -335,10 +336,10 @@ class Linter:
     ) -> None:
         """The instruction rules of ``target`` (an instruction, or an ONBUILD's trigger)."""
         name = target.name
-        if ctx.onbuild:
-            rules = self._onbuild_rules.get(name, self._onbuild_rules_all)
-        else:
-            rules = self._instr_rules.get(name, self._instr_rules_all)
+        flagged = bool(target.flags)
+        rules = self._instr_rules.get((name, ctx.onbuild, flagged))
+        if rules is None:
+            rules = self._instr_rules[None, ctx.onbuild, flagged]
         # the dispatch index: rules that read commands run only on RUNs
         # that mention one of theirs
         words = self._run_words(target) if name == "RUN" else None
@@ -739,10 +740,13 @@ class Linter:
         raw: dict[int, list[Violation]],
     ) -> None:
         words = self._stage_words(steps)
+        present = st.names
         for r in self._stage_rules:
             commands = r.commands
             if words is not None and commands is not None and commands.isdisjoint(words):
                 continue  # the dispatch index: no RUN of the stage calls its commands
+            if r.kinds is not None and r.kinds.isdisjoint(present):
+                continue  # nor does the stage hold an instruction the rule looks at
             try:
                 found = list(r.check_stage(st, model))
             except Exception as exc:  # a failing rule never hides the others

@@ -254,14 +254,25 @@ class Stage:
             )
         return found
 
-    def by_name(self, *names: str) -> Iterator[tuple[int, Instruction]]:
-        """The instructions named one of ``names`` (ONBUILD triggers are not unwrapped), in order."""
+    @property
+    def names(self) -> frozenset[str]:
+        """The names of the stage's instructions, ONBUILD triggers' included."""
+        index = self._index()
+        subs = [inst.sub.name for _i, inst in index.get("ONBUILD", ()) if inst.sub is not None]
+        return frozenset((*index, *subs))
+
+    def _index(self) -> dict[str, tuple[tuple[int, Instruction], ...]]:
         index = self._by_name
         if index is None:
             grouped: dict[str, list[tuple[int, Instruction]]] = {}
             for pair in self.instructions:
                 grouped.setdefault(pair[1].name, []).append(pair)
             index = self._by_name = {k: tuple(v) for k, v in grouped.items()}
+        return index
+
+    def by_name(self, *names: str) -> Iterator[tuple[int, Instruction]]:
+        """The instructions named one of ``names`` (ONBUILD triggers are not unwrapped), in order."""
+        index = self._index()
         if len(names) == 1:
             return iter(index.get(names[0], ()))
         found = [pair for name in set(names) for pair in index.get(name, ())]

@@ -1,6 +1,7 @@
 """The engine's dispatch index (``Rule.commands`` + ``command_words``) and the
 rule helpers' use of it (``may_call``) only skip work: over the corpus, every
-rule run on every RUN, every helper building the shell view, finds the same."""
+rule run on every RUN, every helper building the shell view, finds the same.
+So do the other skips: stage rules' ``kinds``, instruction rules' ``needs_flags``."""
 
 from __future__ import annotations
 
@@ -43,6 +44,48 @@ def test_forgotten_command_changes_findings(monkeypatch: pytest.MonkeyPatch) -> 
     dl3008 = next(r for r in RULES if r.code == "DL3008")
     monkeypatch.setattr(type(dl3008), "commands", frozenset({"apt"}))
     assert not any(code == "DL3008" for _i, code, *_ in _findings(text))
+
+
+def test_kinds_and_flags_skips_find_what_running_every_rule_finds(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    texts = [p.read_text(encoding="utf-8", errors="replace") for p in corpus_files()[1::2]]
+    skipping = [_findings(t) for t in texts]
+    stage_rules = [r for r in RULES if r.scope == "stage" and r.kinds is not None]
+    flag_rules = [r for r in RULES if r.needs_flags]
+    assert stage_rules and flag_rules  # else the comparison shows nothing
+    for r in stage_rules:
+        monkeypatch.setattr(type(r), "kinds", None)
+    for r in flag_rules:
+        monkeypatch.setattr(type(r), "needs_flags", False)
+    everything = [_findings(t) for t in texts]
+    differ = [
+        (str(i), sorted(set(a) ^ set(b))[:3])
+        for i, (a, b) in enumerate(zip(skipping, everything, strict=True))
+        if a != b
+    ]
+    assert not differ, differ
+
+
+@pytest.mark.parametrize(
+    ("code", "attr", "value", "text", "kept"),
+    [
+        ("DL3000", "kinds", frozenset({"COPY"}), "FROM a\nWORKDIR app\n", False),
+        ("DL3000", "kinds", frozenset({"WORKDIR"}), "FROM a\nONBUILD WORKDIR app\n", True),
+        ("DL3029", "needs_flags", True, "FROM --platform=linux/arm64 a\n", True),
+        ("UnknownInstruction", "needs_flags", True, "FROM a\nFOO x\n", False),
+    ],
+)
+def test_skips_follow_the_declarations(
+    monkeypatch: pytest.MonkeyPatch, code: str, attr: str, value: object, text: str, kept: bool
+) -> None:
+    """The comparison can fail: a stage rule naming kinds its stage lacks is skipped (an
+    ONBUILD trigger counts as its instruction), and so is a rule needing flags on an
+    instruction without any."""
+    rule = next(r for r in RULES if r.code == code)
+    assert any(c == code for _i, c, *_ in _findings(text))
+    monkeypatch.setattr(type(rule), attr, value)
+    assert any(c == code for _i, c, *_ in _findings(text)) == kept
 
 
 def _run(text: str) -> Instruction:

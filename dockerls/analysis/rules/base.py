@@ -150,8 +150,13 @@ class Rule:
     group: ClassVar[RuleGroup]
     fix: ClassVar[FixAvailability] = FixAvailability.NONE
     # instruction names this rule looks at (None: all); ONBUILD triggers are
-    # unwrapped by the engine, so a RUN rule also sees ``ONBUILD RUN``.
+    # unwrapped by the engine, so a RUN rule also sees ``ONBUILD RUN``.  A stage
+    # rule that can report only in a stage holding one of them (an ONBUILD
+    # trigger counts as its instruction) names them too: the engine skips other stages.
     kinds: ClassVar[frozenset[str] | None] = None
+    # an instruction rule that can report only on an instruction with flags
+    # (``--mount``, ``--platform``...): the engine runs it on those only
+    needs_flags: ClassVar[bool] = False
     onbuild: ClassVar[bool] = True  # also run on ONBUILD triggers
     # for rules that read the commands of RUNs: the command names (or words,
     # ``pip`` for ``python -m pip``) without which the rule can't report, as

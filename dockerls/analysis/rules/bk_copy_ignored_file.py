@@ -39,6 +39,7 @@ class CopyIgnoredFile(Rule):
     name = "copy-ignored-file"
     severity = Severity.WARNING
     group = "buildkit"
+    kinds = frozenset({"COPY", "ADD"})
 
     def check_stage(self, stage: Stage, model: Model) -> Iterable[Finding]:
         return per_context(stage, model, lambda ctx: self._check(stage, model, ctx))

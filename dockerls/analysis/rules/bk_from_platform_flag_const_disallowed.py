@@ -32,6 +32,7 @@ class FromPlatformFlagConstDisallowed(Rule):
     name = "constant-from-platform"
     severity = Severity.WARNING
     group = "buildkit"
+    needs_flags = True
     kinds = frozenset({"FROM"})
     onbuild = False
 

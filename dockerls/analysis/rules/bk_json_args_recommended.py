@@ -61,6 +61,7 @@ class JSONArgsRecommended(Rule):
     name = "shell-form-cmd"
     severity = Severity.WARNING
     group = "buildkit"
+    kinds = frozenset({"CMD", "ENTRYPOINT"})
     fix = FixAvailability.SOMETIMES
     same_as = ("DL3025",)
 

@@ -34,6 +34,7 @@ class MultipleInstructionsDisallowed(Rule):
     name = "overridden-single-use-instruction"
     severity = Severity.WARNING
     group = "buildkit"
+    kinds = frozenset(ONCE)
     same_as = ("DL4003", "DL4004", "DL3012")
 
     def check_stage(self, stage: Stage, model: Model) -> Iterable[Finding]:

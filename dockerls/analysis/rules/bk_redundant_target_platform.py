@@ -38,6 +38,7 @@ class RedundantTargetPlatform(Rule):
     name = "redundant-target-platform"
     severity = Severity.WARNING
     group = "buildkit"
+    needs_flags = True
     fix = FixAvailability.ALWAYS
     kinds = frozenset({"FROM"})
     onbuild = False

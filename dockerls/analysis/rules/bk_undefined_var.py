@@ -137,6 +137,7 @@ class UndefinedVar(Rule):
     name = "undefined-variable"
     severity = Severity.WARNING
     group = "buildkit"
+    kinds = EXPANDED
 
     def check_stage(self, stage: Stage, model: Model) -> Iterable[Finding]:
         defined, _known = stage_env_names(model, stage)

@@ -51,6 +51,7 @@ class WorkdirRelativePath(Rule):
     name = "relative-workdir"
     severity = Severity.WARNING
     group = "buildkit"
+    kinds = frozenset({"WORKDIR"})
     fix = FixAvailability.SOMETIMES
     same_as = ("DL3000",)
 

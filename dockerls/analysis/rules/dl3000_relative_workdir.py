@@ -43,6 +43,7 @@ class RelativeWorkdir(Rule):
     name = "workdir-not-absolute"
     severity = Severity.ERROR
     group = "hadolint"
+    kinds = frozenset({"WORKDIR"})
     fix = FixAvailability.SOMETIMES
     same_as = ("WorkdirRelativePath",)
 

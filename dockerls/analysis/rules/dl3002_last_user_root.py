@@ -42,6 +42,7 @@ class LastUserRoot(Rule):
     name = "last-user-root"
     severity = Severity.WARNING
     group = "hadolint"
+    kinds = frozenset({"USER"})
 
     def check_stage(self, stage: Stage, model: Model) -> Iterable[Finding]:
         if not stage.is_last:

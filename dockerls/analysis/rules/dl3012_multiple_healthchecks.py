@@ -34,6 +34,7 @@ class MultipleHealthchecks(Rule):
     name = "multiple-healthchecks"
     severity = Severity.ERROR
     group = "hadolint"
+    kinds = frozenset({"HEALTHCHECK"})
     fix = FixAvailability.NONE
     same_as = ("MultipleInstructionsDisallowed",)
 

@@ -44,6 +44,7 @@ class CopyFromUnknownStage(Rule):
     name = "copy-from-unknown-stage"
     severity = Severity.WARNING
     group = "hadolint"
+    kinds = frozenset({"COPY"})
     fix = FixAvailability.NONE
 
     def check_stage(self, stage: Stage, model: Model) -> Iterable[Finding]:

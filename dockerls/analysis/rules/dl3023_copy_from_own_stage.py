@@ -33,6 +33,7 @@ class CopyFromOwnStage(Rule):
     name = "copy-from-own-stage"
     severity = Severity.ERROR
     group = "hadolint"
+    kinds = frozenset({"COPY"})
     fix = FixAvailability.NONE
 
     def check_stage(self, stage: Stage, model: Model) -> Iterable[Finding]:

@@ -44,6 +44,7 @@ class FromPlatformFlag(Rule):
     name = "from-platform-flag"
     severity = Severity.WARNING
     group = "hadolint"
+    needs_flags = True
     fix = FixAvailability.NONE
     kinds = frozenset({"FROM"})
     onbuild = False

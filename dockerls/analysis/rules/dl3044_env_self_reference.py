@@ -42,6 +42,7 @@ class EnvSelfReference(Rule):
     name = "env-self-reference"
     severity = Severity.ERROR
     group = "hadolint"
+    kinds = frozenset({"ENV"})
     fix = FixAvailability.NONE
 
     def check_stage(self, stage: Stage, model: Model) -> Iterable[Finding]:

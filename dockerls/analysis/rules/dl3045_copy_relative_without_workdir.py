@@ -87,6 +87,7 @@ class CopyRelativeWithoutWorkdir(Rule):
     name = "copy-relative-without-workdir"
     severity = Severity.WARNING
     group = "hadolint"
+    kinds = frozenset({"COPY"})
     fix = FixAvailability.NONE
 
     def check_stage(self, stage: Stage, model: Model) -> Iterable[Finding]:

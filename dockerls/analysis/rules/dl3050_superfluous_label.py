@@ -33,6 +33,7 @@ class SuperfluousLabel(Rule):
     name = "superfluous-label"
     severity = Severity.INFO
     group = "hadolint"
+    kinds = frozenset({"LABEL"})
 
     def check_stage(self, stage: Stage, model: Model) -> Iterable[Finding]:
         if not model.options.strict_labels:

@@ -32,6 +32,7 @@ class EmptyLabel(Rule):
     name = "empty-label"
     severity = Severity.WARNING
     group = "hadolint"
+    kinds = frozenset({"LABEL"})
 
     def check_stage(self, stage: Stage, model: Model) -> Iterable[Finding]:
         sch = schema(model)

@@ -35,6 +35,7 @@ class LabelNotUrl(Rule):
     name = "label-not-url"
     severity = Severity.WARNING
     group = "hadolint"
+    kinds = frozenset({"LABEL"})
 
     def check_stage(self, stage: Stage, model: Model) -> Iterable[Finding]:
         valid = CHECKS["url"]

@@ -35,6 +35,7 @@ class LabelNotRfc3339(Rule):
     name = "label-not-rfc3339"
     severity = Severity.WARNING
     group = "hadolint"
+    kinds = frozenset({"LABEL"})
 
     def check_stage(self, stage: Stage, model: Model) -> Iterable[Finding]:
         valid = CHECKS["rfc3339"]

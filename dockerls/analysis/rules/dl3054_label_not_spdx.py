@@ -35,6 +35,7 @@ class LabelNotSpdx(Rule):
     name = "label-not-spdx"
     severity = Severity.WARNING
     group = "hadolint"
+    kinds = frozenset({"LABEL"})
 
     def check_stage(self, stage: Stage, model: Model) -> Iterable[Finding]:
         valid = CHECKS["spdx"]

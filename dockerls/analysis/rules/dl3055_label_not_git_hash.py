@@ -35,6 +35,7 @@ class LabelNotGitHash(Rule):
     name = "label-not-git-hash"
     severity = Severity.WARNING
     group = "hadolint"
+    kinds = frozenset({"LABEL"})
 
     def check_stage(self, stage: Stage, model: Model) -> Iterable[Finding]:
         valid = CHECKS["hash"]

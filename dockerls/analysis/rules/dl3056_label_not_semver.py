@@ -35,6 +35,7 @@ class LabelNotSemver(Rule):
     name = "label-not-semver"
     severity = Severity.WARNING
     group = "hadolint"
+    kinds = frozenset({"LABEL"})
 
     def check_stage(self, stage: Stage, model: Model) -> Iterable[Finding]:
         valid = CHECKS["semver"]

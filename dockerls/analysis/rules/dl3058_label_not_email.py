@@ -35,6 +35,7 @@ class LabelNotEmail(Rule):
     name = "label-not-email"
     severity = Severity.WARNING
     group = "hadolint"
+    kinds = frozenset({"LABEL"})
 
     def check_stage(self, stage: Stage, model: Model) -> Iterable[Finding]:
         valid = CHECKS["email"]

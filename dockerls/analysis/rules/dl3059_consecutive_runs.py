@@ -85,6 +85,7 @@ class ConsecutiveRuns(Rule):
     name = "consecutive-runs"
     severity = Severity.INFO
     group = "hadolint"
+    kinds = frozenset({"RUN"})
     fix = FixAvailability.SOMETIMES
 
     def check_stage(self, stage: Stage, model: Model) -> Iterable[Finding]:

@@ -42,6 +42,7 @@ class RedundantTargetPlatform(Rule):
     name = "redundant-platform-flag"
     severity = Severity.WARNING
     group = "hadolint"
+    needs_flags = True
     fix = FixAvailability.ALWAYS
     kinds = frozenset({"FROM"})
     onbuild = False

@@ -50,6 +50,7 @@ class UserByName(Rule):
     name = "user-by-name"
     severity = Severity.INFO
     group = "hadolint"
+    kinds = frozenset({"USER"})
     fix = FixAvailability.NONE
 
     def check_stage(self, stage: Stage, model: Model) -> Iterable[Finding]:

@@ -41,6 +41,7 @@ class CopyWholeStageRoot(Rule):
     name = "copy-whole-stage-root"
     severity = Severity.WARNING
     group = "hadolint"
+    needs_flags = True
     fix = FixAvailability.NONE
     kinds = frozenset({"COPY"})
     onbuild = False

@@ -34,6 +34,7 @@ class MultipleCmds(Rule):
     name = "multiple-cmds"
     severity = Severity.WARNING
     group = "hadolint"
+    kinds = frozenset({"CMD"})
     fix = FixAvailability.NONE
     same_as = ("MultipleInstructionsDisallowed",)
 

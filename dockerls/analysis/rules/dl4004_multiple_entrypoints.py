@@ -34,6 +34,7 @@ class MultipleEntrypoints(Rule):
     name = "multiple-entrypoints"
     severity = Severity.ERROR
     group = "hadolint"
+    kinds = frozenset({"ENTRYPOINT"})
     fix = FixAvailability.NONE
     same_as = ("MultipleInstructionsDisallowed",)
 

@@ -40,6 +40,7 @@ class CopySourceMissing(Rule):
     name = "copy-source-missing"
     severity = Severity.WARNING
     group = "best-practice"
+    kinds = frozenset({"COPY", "ADD"})
 
     def check_stage(self, stage: Stage, model: Model) -> Iterable[Finding]:
         return per_context(stage, model, lambda ctx: self._check(stage, model, ctx))

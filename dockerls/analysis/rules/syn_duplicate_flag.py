@@ -36,6 +36,7 @@ class DuplicateFlag(Rule):
     name = "duplicate-flag"
     severity = Severity.ERROR
     group = "syntax"
+    needs_flags = True
 
     def check_instruction(self, inst: Instruction, ctx: InstructionContext) -> Iterable[Finding]:
         seen: set[str] = set()

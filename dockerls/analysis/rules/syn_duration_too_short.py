@@ -32,6 +32,7 @@ class DurationTooShort(Rule):
     name = "duration-too-short"
     severity = Severity.ERROR
     group = "syntax"
+    needs_flags = True
     kinds = frozenset({"HEALTHCHECK"})
 
     def check_instruction(self, inst: Instruction, ctx: InstructionContext) -> Iterable[Finding]:

@@ -37,6 +37,7 @@ class FlagExpectsBoolean(Rule):
     name = "flag-expects-boolean"
     severity = Severity.ERROR
     group = "syntax"
+    needs_flags = True
     kinds = frozenset({"COPY", "ADD"})
 
     def check_instruction(self, inst: Instruction, ctx: InstructionContext) -> Iterable[Finding]:

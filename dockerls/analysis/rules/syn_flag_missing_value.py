@@ -37,6 +37,7 @@ class FlagMissingValue(Rule):
     name = "flag-missing-value"
     severity = Severity.ERROR
     group = "syntax"
+    needs_flags = True
 
     def check_instruction(self, inst: Instruction, ctx: InstructionContext) -> Iterable[Finding]:
         for fl in inst.flags:

@@ -32,6 +32,7 @@ class InvalidChecksum(Rule):
     name = "invalid-checksum"
     severity = Severity.ERROR
     group = "syntax"
+    needs_flags = True
     kinds = frozenset({"ADD"})
 
     def check_instruction(self, inst: Instruction, ctx: InstructionContext) -> Iterable[Finding]:

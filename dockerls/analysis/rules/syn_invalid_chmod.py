@@ -31,6 +31,7 @@ class InvalidChmod(Rule):
     name = "invalid-chmod"
     severity = Severity.ERROR
     group = "syntax"
+    needs_flags = True
     kinds = frozenset({"COPY", "ADD"})
 
     def check_instruction(self, inst: Instruction, ctx: InstructionContext) -> Iterable[Finding]:

@@ -32,6 +32,7 @@ class InvalidDuration(Rule):
     name = "invalid-duration"
     severity = Severity.ERROR
     group = "syntax"
+    needs_flags = True
     kinds = frozenset({"HEALTHCHECK"})
 
     def check_instruction(self, inst: Instruction, ctx: InstructionContext) -> Iterable[Finding]:

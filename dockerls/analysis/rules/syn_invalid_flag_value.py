@@ -38,6 +38,7 @@ class InvalidFlagValue(Rule):
     name = "invalid-flag-value"
     severity = Severity.ERROR
     group = "syntax"
+    needs_flags = True
     fix = FixAvailability.SOMETIMES
     kinds = frozenset({"RUN"})
 

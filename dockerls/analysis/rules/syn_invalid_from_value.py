@@ -31,6 +31,7 @@ class InvalidFromValue(Rule):
     name = "invalid-from-value"
     severity = Severity.ERROR
     group = "syntax"
+    needs_flags = True
     kinds = frozenset({"COPY"})
 
     def check_instruction(self, inst: Instruction, ctx: InstructionContext) -> Iterable[Finding]:

@@ -36,6 +36,7 @@ class InvalidMountValue(Rule):
     name = "invalid-mount-value"
     severity = Severity.ERROR
     group = "syntax"
+    needs_flags = True
     kinds = frozenset({"RUN"})
 
     def check_instruction(self, inst: Instruction, ctx: InstructionContext) -> Iterable[Finding]:

@@ -31,6 +31,7 @@ class InvalidPlatform(Rule):
     name = "invalid-platform"
     severity = Severity.ERROR
     group = "syntax"
+    needs_flags = True
     kinds = frozenset({"FROM"})
 
     def check_instruction(self, inst: Instruction, ctx: InstructionContext) -> Iterable[Finding]:

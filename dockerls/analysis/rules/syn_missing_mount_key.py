@@ -31,6 +31,7 @@ class MissingMountKey(Rule):
     name = "missing-mount-key"
     severity = Severity.ERROR
     group = "syntax"
+    needs_flags = True
     kinds = frozenset({"RUN"})
 
     def check_instruction(self, inst: Instruction, ctx: InstructionContext) -> Iterable[Finding]:

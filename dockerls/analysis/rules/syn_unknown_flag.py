@@ -38,6 +38,7 @@ class UnknownFlag(Rule):
     name = "unknown-flag"
     severity = Severity.ERROR
     group = "syntax"
+    needs_flags = True
     fix = FixAvailability.SOMETIMES
 
     def check_instruction(self, inst: Instruction, ctx: InstructionContext) -> Iterable[Finding]:

@@ -38,6 +38,7 @@ class UnknownMountKey(Rule):
     name = "unknown-mount-key"
     severity = Severity.ERROR
     group = "syntax"
+    needs_flags = True
     fix = FixAvailability.SOMETIMES
     kinds = frozenset({"RUN"})
 

@@ -38,6 +38,7 @@ class UnknownMountType(Rule):
     name = "unknown-mount-type"
     severity = Severity.ERROR
     group = "syntax"
+    needs_flags = True
     fix = FixAvailability.SOMETIMES
     kinds = frozenset({"RUN"})
 
