@@ -5,6 +5,8 @@ So do the other skips: stage rules' ``kinds``, instruction rules' ``needs_flags`
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from dockerls.analysis import command_index
@@ -21,17 +23,22 @@ def _findings(text: str) -> list[tuple[int, str, int, int, str]]:
     return [(i, v.code, v.span.start, v.span.end, v.message) for i, v in result.all()]
 
 
+def _differences(a: list[list[Any]], b: list[list[Any]]) -> list[tuple[str, list[Any]]]:
+    """(file number, a few findings only one side has) for each file the sides differ on."""
+    return [
+        (str(i), sorted(set(x) ^ set(y))[:3])
+        for i, (x, y) in enumerate(zip(a, b, strict=True))
+        if x != y
+    ]
+
+
 def test_index_finds_what_running_every_rule_finds(monkeypatch: pytest.MonkeyPatch) -> None:
     texts = [p.read_text(encoding="utf-8", errors="replace") for p in corpus_files()[::2]]
     indexed = [_findings(t) for t in texts]
     # no index: every rule runs, every helper builds the shell view
     monkeypatch.setattr(command_index, "command_words", lambda inst: None)
     everything = [_findings(t) for t in texts]
-    differ = [
-        (str(i), sorted(set(a) ^ set(b))[:3])
-        for i, (a, b) in enumerate(zip(indexed, everything, strict=True))
-        if a != b
-    ]
+    differ = _differences(indexed, everything)
     assert not differ, differ
     # the index did skip rules on this sample (else the comparison shows nothing)
     assert any(r.commands for r in RULES)
@@ -59,11 +66,7 @@ def test_kinds_and_flags_skips_find_what_running_every_rule_finds(
     for r in flag_rules:
         monkeypatch.setattr(type(r), "needs_flags", False)
     everything = [_findings(t) for t in texts]
-    differ = [
-        (str(i), sorted(set(a) ^ set(b))[:3])
-        for i, (a, b) in enumerate(zip(skipping, everything, strict=True))
-        if a != b
-    ]
+    differ = _differences(skipping, everything)
     assert not differ, differ
 
 
