@@ -10,11 +10,12 @@ delimiter.  :func:`index` finds every occurrence in a document once per
 from __future__ import annotations
 
 from collections.abc import Iterator
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
 from lsprotocol import types as lsp
 
-from dockerls.analysis.model import Model, default_shell, shell_walk, var_refs
+from dockerls.analysis.model import Model, Stage, default_shell, shell_walk, var_refs
 from dockerls.analysis.shellview import env_var_reads
 from dockerls.features.caps import ClientCaps
 from dockerls.features.positions import item_range, offset_of
@@ -256,7 +257,7 @@ class _Builder:
             assert isinstance(it, Instruction)
             self.refs(i, it, gvis)
             self.defs(i, defs_by_item.get(i, []), gvis, None)
-        stage_names = {st.name.lower() for st in model.stages if st.name}
+        names = stage_names(model)
         final_env: list[dict[str, int]] = []
         shell0 = default_shell(model)
         shells_out: list[tuple[str, ...]] = []
@@ -288,7 +289,7 @@ class _Builder:
                 if i == fi:
                     continue
                 self.refs(i, inst, visible, shell_at.get(i, shell_in))
-                for name, span, num in _flag_stage_refs(inst, stage_names, st.index):
+                for name, span, num in _flag_stage_refs(inst, names, st.index):
                     if num is None:
                         k = self.add(Occurrence(STAGE, name, i, span, READ))
                         self.stage_link(k, name)
@@ -354,7 +355,7 @@ _CACHE: IdentityCache[Index] = node_cache(16)
 
 
 def _flag_stage_refs(
-    inst: Instruction, stage_names: set[str], before: int
+    inst: Instruction, stage_names: AbstractSet[str], before: int
 ) -> list[tuple[str, Span, int | None]]:
     """Stages read by ``--from=`` and ``--mount=...,from=`` flags: (the value,
     its span, and for a stage given by number, such as ``--from=0``, that
@@ -385,20 +386,33 @@ def stage_spans(model: Model) -> dict[int, list[tuple[Span, bool]]]:
     number is not a name).  The named-stage occurrences of :func:`index`,
     without the cost of the variables."""
     out: dict[int, list[tuple[Span, bool]]] = {}
-    stage_names = {st.name.lower() for st in model.stages if st.name}
+    names = stage_names(model)
     for st in model.stages:
-        fi = st.first
-        if st.name and st.name_span is not None:
-            out.setdefault(fi, []).append((st.name_span, True))
-        if st.base_stage is not None and st.image_span is not None:
-            out.setdefault(fi, []).append((st.image_span, False))
-        if not stage_names:
-            continue
+        for i, span, decl in stage_spans_in(st, names):
+            out.setdefault(i, []).append((span, decl))
+    return out
+
+
+def stage_names(model: Model) -> frozenset[str]:
+    """The stage names (lower case) a ``--from`` may read."""
+    return frozenset(st.name.lower() for st in model.stages if st.name)
+
+
+def stage_spans_in(st: Stage, names: frozenset[str]) -> list[tuple[int, Span, bool]]:
+    """(item, span, is a declaration) of the stage names written in ``st``
+    (see :func:`stage_spans`; ``names``: :func:`stage_names`)."""
+    fi = st.first
+    out: list[tuple[int, Span, bool]] = []
+    if st.name and st.name_span is not None:
+        out.append((fi, st.name_span, True))
+    if st.base_stage is not None and st.image_span is not None:
+        out.append((fi, st.image_span, False))
+    if names:
         for i, inst in st.instructions:
             if i != fi and (inst.flags or (inst.sub is not None and inst.sub.flags)):
-                for _name, span, num in _flag_stage_refs(inst, stage_names, st.index):
+                for _name, span, num in _flag_stage_refs(inst, names, st.index):
                     if num is None:
-                        out.setdefault(i, []).append((span, False))
+                        out.append((i, span, False))
     return out
 
 
