@@ -82,6 +82,14 @@ class _Builder:
         self.pending = []
         self.lines.append(off)
 
+    def position(self, text: str, rel: int, enc: str, line: int) -> None:
+        """``{"line":..,"character":..}`` of ``rel`` in ``text``, whose first
+        line is ``line`` lines after the template's."""
+        row, col = offset_in_lines(text, rel, enc)
+        self.text('{"line":')
+        self.line(line + row)
+        self.text(f',"character":{col}}}')
+
     def range(self, text: str, start: int, end: int, enc: str) -> None:
         (l0, c0), (l1, c1) = offset_in_lines(text, start, enc), offset_in_lines(text, end, enc)
         self.text('{"start":{"line":')
@@ -118,22 +126,89 @@ def _inst_fragment(inst: Instruction, defs: list[Definition], enc: str) -> _Frag
     return b.done()
 
 
-def _inst_json(
-    p: Parse, i: int, inst: Instruction, enc: str, defs: dict[int, list[Definition]], out: list[str]
-) -> None:
-    mine = defs.get(i, [])
+def _inst_frag(inst: Instruction, mine: list[Definition], enc: str) -> _Frag:
     key: object = tuple((d.name, d.name_span) for d in mine) if mine else None
     frag = _CACHE.get(inst, (enc, key))
     if frag is None:
         frag = _CACHE.put(inst, (enc, key), _inst_fragment(inst, mine, enc))
-    tmpl, offs = frag
-    base = p.lines[i]
-    out.append(tmpl % tuple([base + off for off in offs]))
+    return frag
 
 
-def _pos_json(p: Parse, item: int, rel: int, enc: str) -> str:
-    line, col = offset_in_lines(p.items[item].text, rel, enc)
-    return f'{{"line":{p.lines[item] + line},"character":{col}}}'
+def _defs_by_item(defs: Iterable[Definition]) -> dict[int, list[Definition]]:
+    out: dict[int, list[Definition]] = {}
+    for d in defs:
+        out.setdefault(d.item, []).append(d)
+    return out
+
+
+class _StageFrag:
+    """A stage's symbol as a template (its line numbers open, as offsets from
+    the FROM's line), and its UTF-8 JSON as last rendered (for the FROM on ``line``).
+    It holds the stage's items, so their ids (its key) stay theirs."""
+
+    __slots__ = ("items", "line", "offsets", "template", "text")
+    text: bytes
+
+    def __init__(self, items: tuple[object, ...], template: str, offsets: tuple[int, ...]) -> None:
+        self.items = items
+        self.template = template
+        self.offsets = offsets
+        self.line = -1
+        self.text = b""
+
+
+# per stage, keyed by its FROM node (weakly) and (encoding, stage index, the ids
+# of its other items): an edit renders again only the stage it touched, and a
+# stage that moved to other lines only fills its template in again
+_STAGES: IdentityCache[_StageFrag] = node_cache(50_000)
+
+
+def _stage_json(p: Parse, st: Stage, enc: str) -> bytes:
+    items = p.items
+    rest = items[st.first + 1 : st.end]
+    key = (enc, st.index, tuple(map(id, rest)))
+    hit = _STAGES.get(items[st.first], key)
+    if hit is None:
+        hit = _STAGES.put(items[st.first], key, _stage_template(p, st, rest, enc))
+    line = p.lines[st.first]
+    if hit.line != line:
+        text = hit.template % tuple([line + off for off in hit.offsets])
+        # a lone surrogate (a client may send one) can only sit inside a string:
+        # written as its \uXXXX escape, the JSON stays valid
+        hit.text = text.encode("utf-8", "backslashreplace")
+        hit.line = line
+    return hit.text
+
+
+def _stage_template(p: Parse, st: Stage, rest: tuple[object, ...], enc: str) -> _StageFrag:
+    items, lines = p.items, p.lines
+    base = lines[st.first]
+    last = _last_content_item(p, st)
+    sel = st.name_span if st.name_span is not None else st.from_inst.keyword_span
+    b = _Builder()
+    kind = int(lsp.SymbolKind.Class)
+    b.text(f'{{"name":{_dumps(stage_label(st))},"detail":{_dumps(f"FROM {st.image}")},')
+    b.text(f'"kind":{kind},"range":{{"start":')
+    b.position(items[st.first].text, 0, enc, 0)
+    b.text(',"end":')
+    b.position(items[last].text, _content_end(items[last].text), enc, lines[last] - base)
+    b.text('},"selectionRange":{"start":')
+    b.position(st.from_inst.text, sel.start, enc, 0)
+    b.text(',"end":')
+    b.position(st.from_inst.text, sel.end, enc, 0)
+    b.text("}")
+    parts, offsets = [b.done()[0]], list(b.lines)
+    inner = [(i, inst) for i, inst in st.instructions if i != st.first]
+    if inner:
+        defs = _defs_by_item(st.definitions())
+        children = []
+        for i, inst in inner:
+            tmpl, offs = _inst_frag(inst, defs.get(i, []), enc)
+            children.append(tmpl)
+            offsets.extend(lines[i] - base + off for off in offs)
+        parts.append(',"children":[' + ",".join(children) + "]")
+    parts.append("}")
+    return _StageFrag(rest, "".join(parts), tuple(offsets))
 
 
 def document_symbols_json(p: Parse, model: Model, caps: ClientCaps) -> RawJSON:
@@ -141,43 +216,20 @@ def document_symbols_json(p: Parse, model: Model, caps: ClientCaps) -> RawJSON:
     variables those declare), as the JSON of a ``DocumentSymbol[]``."""
     enc = caps.encoding
     items = p.items
-    defs: dict[int, list[Definition]] = {}
-    for d in model.global_args + [d for st in model.stages for d in st.definitions()]:
-        defs.setdefault(d.item, []).append(d)
-    out: list[str] = ["["]
-    sep = ""
+    out: list[bytes] = []
+    defs = _defs_by_item(model.global_args)
     for i in model.preamble:
         inst = items[i]
         assert isinstance(inst, Instruction)
-        out.append(sep)
-        _inst_json(p, i, inst, enc, defs, out)
-        sep = ","
-    kind = int(lsp.SymbolKind.Class)
-    for st in model.stages:
-        out.append(sep)
-        sep = ","
-        last = _last_content_item(p, st)
-        sel = st.name_span if st.name_span is not None else st.from_inst.keyword_span
-        out.append(
-            f'{{"name":{_dumps(stage_label(st))},"detail":{_dumps(f"FROM {st.image}")},'
-            f'"kind":{kind},"range":{{"start":{_pos_json(p, st.first, 0, enc)},'
-            f'"end":{_pos_json(p, last, _content_end(items[last].text), enc)}}},'
-            f'"selectionRange":{{"start":{_pos_json(p, st.first, sel.start, enc)},'
-            f'"end":{_pos_json(p, st.first, sel.end, enc)}}}'
-        )
-        inner = [(i, inst) for i, inst in st.instructions if i != st.first]
-        if inner:
-            out.append(',"children":[')
-            for n, (i, inst) in enumerate(inner):
-                if n:
-                    out.append(",")
-                _inst_json(p, i, inst, enc, defs, out)
-            out.append("]")
-        out.append("}")
-    out.append("]")
-    # a lone surrogate (a client may send one) can only sit inside a string:
-    # written as its \uXXXX escape, the JSON stays valid
-    return RawJSON("".join(out).encode("utf-8", "backslashreplace"))
+        tmpl, offs = _inst_frag(inst, defs.get(i, []), enc)
+        text = tmpl % tuple([p.lines[i] + off for off in offs])
+        out.append(text.encode("utf-8", "backslashreplace"))
+    out.extend([_stage_json(p, st, enc) for st in model.stages])
+    if not out:
+        return RawJSON(b"[]")
+    out[0] = b"[" + out[0]  # the brackets joined with the ends: the answer is copied once
+    out[-1] += b"]"
+    return RawJSON(b",".join(out))
 
 
 def document_symbols(
