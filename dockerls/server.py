@@ -708,10 +708,14 @@ class DockerLanguageServer(LanguageServer):
             roots or [self.store.context_dir or snap.path.parent], snap.path
         )
 
+    def new_tokens_id(self) -> str:
+        """A result id for semantic tokens."""
+        self.tokens_counter += 1
+        return str(self.tokens_counter)
+
     def remember_tokens(self, uri: str, tokens: lsp.SemanticTokens) -> str:
         """Keep the tokens for a later delta; returns their result id."""
-        self.tokens_counter += 1
-        rid = str(self.tokens_counter)
+        rid = self.new_tokens_id()
         self.tokens[uri] = (rid, list(tokens.data))
         return rid
 
@@ -1128,9 +1132,11 @@ def semantic_tokens_full(
     snap = server.snapshot(params.text_document.uri)
     if not server.settings.semantic_tokens.enabled:
         return None
-    tokens = f_tokens.semantic_tokens(snap.parse, snap.model, server.caps)
+    rid = server.new_tokens_id()
     # raw JSON: a big file has tens of thousands of integers
-    return f_tokens.tokens_json(server.remember_tokens(snap.uri, tokens), tokens.data)
+    body, data = f_tokens.semantic_tokens_json(snap.parse, snap.model, server.caps, rid)
+    server.tokens[snap.uri] = (rid, data)
+    return body
 
 
 @SERVER.feature(lsp.TEXT_DOCUMENT_SEMANTIC_TOKENS_FULL_DELTA, capabilities.LEGEND)

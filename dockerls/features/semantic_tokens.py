@@ -13,12 +13,12 @@ from collections.abc import Sequence
 
 from lsprotocol import types as lsp
 
-from dockerls.analysis.model import PLATFORM_ARGS, Model, var_refs
+from dockerls.analysis.model import PLATFORM_ARGS, Model, Stage, var_refs
 from dockerls.features.capabilities import TOKEN_TYPES
 from dockerls.features.caps import ClientCaps
 from dockerls.features.positions import UTF32, units
 from dockerls.features.raw import RawJSON
-from dockerls.features.references import heredoc_bodies
+from dockerls.features.references import heredoc_bodies, stage_names, stage_spans_in
 from dockerls.features.references import stage_spans as stage_occurrences
 from dockerls.syntax.identity_cache import IdentityCache, node_cache
 from dockerls.syntax.nodes import Comment, Directive, Instruction, Span
@@ -215,36 +215,146 @@ def _item_tokens(
     return _CACHE.put(it, (enc, ctx), _encode(it.text, _paint_item(p, model, i, stage_spans), enc))
 
 
+def _items_tokens(
+    p: Parse,
+    model: Model,
+    lo: int,
+    hi: int,
+    stage_spans: dict[int, list[tuple[Span, int]]],
+    enc: str,
+) -> tuple[int, ...]:
+    """The tokens of items ``lo`` to ``hi - 1`` in an item's form (see
+    :func:`_encode`), relative to the line of item ``lo``."""
+    lines = p.lines
+    top = lines[lo] if lo < len(lines) else 0
+    out: list[int] = []
+    first: tuple[int, int] | None = None
+    prev_line = prev_col = 0
+    for i in range(lo, hi):
+        toks = _item_tokens(p, model, i, stage_spans, enc)
+        if not toks:
+            continue
+        base = lines[i] - top
+        line = base + toks[0]
+        if first is None:
+            first = (line, toks[1])
+        else:
+            dl = line - prev_line
+            out.extend((dl, toks[1] - prev_col if dl == 0 else toks[1]))
+        out.extend(toks[4:])
+        prev_line, prev_col = base + toks[2], toks[3]
+    if first is None:
+        return ()
+    return (first[0], first[1], prev_line, prev_col, *out)
+
+
+class _StageTokens:
+    """A stage's tokens in an item's form, relative to its FROM's line, and
+    their tail (all but the first token's position) as JSON.  It holds the
+    stage's items, so their ids (its key) stay theirs."""
+
+    __slots__ = ("items", "json", "tokens")
+
+    def __init__(self, items: tuple[object, ...], tokens: tuple[int, ...]) -> None:
+        self.items = items
+        self.tokens = tokens
+        self.json = ",".join(map(str, tokens[4:]))
+
+
+# per stage, keyed by its FROM node (weakly) and what its tokens depend on beyond
+# the node: the encoding, the escape character, the stage's index and base stage,
+# the ids of its other items and the stage names a --from may read
+_STAGES: IdentityCache[_StageTokens] = node_cache(50_000)
+_NAMES: list[frozenset[str]] = [frozenset()]  # the last stage names seen: one object per set
+
+
+def _stage_names(model: Model) -> frozenset[str]:
+    names = stage_names(model)
+    if names != _NAMES[0]:
+        _NAMES[0] = names
+    return _NAMES[0]  # the same object while the names hold: stage keys compare it by identity
+
+
+def _stage_tokens(
+    p: Parse, model: Model, st: Stage, names: frozenset[str], enc: str
+) -> _StageTokens:
+    items = p.items
+    rest = items[st.first + 1 : st.end]
+    key = (enc, p.escape, st.index, st.base_stage, names, tuple(map(id, rest)))
+    hit = _STAGES.get(items[st.first], key)
+    if hit is None:
+        spans: dict[int, list[tuple[Span, int]]] = {}
+        for i, span, decl in stage_spans_in(st, names):
+            spans.setdefault(i, []).append((span, DECL if decl else 0))
+        toks = _items_tokens(p, model, st.first, st.end, spans, enc)
+        hit = _STAGES.put(items[st.first], key, _StageTokens(rest, toks))
+    return hit
+
+
+def semantic_tokens_json(
+    p: Parse, model: Model, caps: ClientCaps, result_id: str
+) -> tuple[RawJSON, list[int]]:
+    """The whole document's ``SemanticTokens`` answer as JSON, assembled from
+    per-stage parts (an edit encodes again only the stage it touched), and its
+    data (for a later delta)."""
+    body, data = _whole(p, model, caps, result_id)
+    assert body is not None
+    return body, data
+
+
+def _whole(
+    p: Parse, model: Model, caps: ClientCaps, result_id: str | None
+) -> tuple[RawJSON | None, list[int]]:
+    """The whole document's tokens, and their answer's JSON unless ``result_id`` is None."""
+    enc = caps.encoding
+    names = _stage_names(model)
+    first_from = model.stages[0].first if model.stages else len(p.items)
+    # before the first FROM: directives, comments, global ARGs (read item by item)
+    head = _items_tokens(p, model, 0, first_from, {}, enc) if first_from else ()
+    parts: list[tuple[int, tuple[int, ...], str | None]] = [(0, head, None)]
+    for st in model.stages:
+        hit = _stage_tokens(p, model, st, names, enc)
+        parts.append((st.first, hit.tokens, hit.json))
+    data: list[int] = []
+    texts: list[str] = []
+    lines = p.lines
+    prev_line = prev_col = 0
+    for top, toks, text in parts:
+        if not toks:
+            continue
+        line = lines[top] + toks[0]
+        dl = line - prev_line
+        pair = (dl, toks[1] - prev_col if dl == 0 else toks[1])
+        data.extend(pair)
+        data.extend(toks[4:])
+        if result_id is not None:
+            texts.append(f"{pair[0]},{pair[1]}")
+            texts.append(text if text is not None else ",".join(map(str, toks[4:])))
+        prev_line, prev_col = lines[top] + toks[2], toks[3]
+    if result_id is None:
+        return None, data
+    body = f'{{"resultId":{json.dumps(result_id)},"data":[{",".join(texts)}]}}'
+    return RawJSON(body.encode()), data
+
+
 def semantic_tokens(
     p: Parse, model: Model, caps: ClientCaps, rng: lsp.Range | None = None
 ) -> lsp.SemanticTokens:
     """Tokens for the whole document, or for the items touching ``rng``."""
-    data: list[int] = []
     if not p.items:
-        return lsp.SemanticTokens(data=data)
+        return lsp.SemanticTokens(data=[])
+    if rng is None:
+        return lsp.SemanticTokens(data=_whole(p, model, caps, None)[1])
     stage_spans = {
         i: [(span, DECL if decl else 0) for span, decl in found]
         for i, found in stage_occurrences(model).items()
     }
-    first, last_item = 0, len(p.items) - 1
-    if rng is not None:
-        first = p.item_at_line(rng.start.line)
-        last_item = p.item_at_line(rng.end.line)
-    enc = caps.encoding
-    lines = p.lines
-    prev_line = prev_col = 0
-    extend = data.extend
-    for i in range(first, last_item + 1):
-        toks = _item_tokens(p, model, i, stage_spans, enc)
-        if not toks:
-            continue
-        base = lines[i]
-        line = base + toks[0]
-        dl = line - prev_line
-        extend((dl, toks[1] - prev_col if dl == 0 else toks[1]))
-        extend(toks[4:])
-        prev_line, prev_col = base + toks[2], toks[3]
-    return lsp.SemanticTokens(data=data)
+    first = p.item_at_line(rng.start.line)
+    last_item = p.item_at_line(rng.end.line)
+    toks = _items_tokens(p, model, first, last_item + 1, stage_spans, caps.encoding)
+    if not toks:
+        return lsp.SemanticTokens(data=[])
+    return lsp.SemanticTokens(data=[p.lines[first] + toks[0], toks[1], *toks[4:]])
 
 
 def tokens_json(result_id: str, data: Sequence[int]) -> RawJSON:

@@ -83,3 +83,50 @@ def test_one_character_edit_redoes_only_its_items(monkeypatch: pytest.MonkeyPatc
     assert after == json.loads(diagnostics_json(p2, fresh.per_item, DiagnosticCache()))
     # the edited RUN's script is new: its ShellCheck finding waits for a run
     assert len(after) == len(before) - 1
+
+
+def test_whole_document_answers_after_an_edit_redo_only_its_stage(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Document symbols and semantic tokens after a one-character edit: the
+    edited stage is rendered and encoded again, the others are reused as they
+    were (the answers equal a cold computation's)."""
+    from dockerls.features import semantic_tokens as tok
+    from dockerls.features import symbols as sym
+    from dockerls.features.caps import ClientCaps
+    from dockerls.syntax.identity_cache import clear_node_caches
+
+    text = "".join(STAGE.format(n=n) for n in range(STAGES))
+    caps = ClientCaps()
+    p = parse(text)
+    m = engine.build_model(p)
+    sym.document_symbols_json(p, m, caps)
+    tok.semantic_tokens_json(p, m, caps, "1")
+    at = text.index("make install", len(text) // 2)
+    p2 = reparse(p, at, at, "g")
+    m2 = engine.build_model(p2)
+    rendered: list[int] = []
+    encoded: list[int] = []
+    template, items_tokens = sym._stage_template, tok._items_tokens
+
+    def counting_template(q: object, st: object, *args: object) -> object:
+        rendered.append(1)
+        return template(q, st, *args)  # type: ignore[arg-type]
+
+    def counting_tokens(q: object, model: object, lo: int, *args: object) -> object:
+        encoded.append(lo)
+        return items_tokens(q, model, lo, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(sym, "_stage_template", counting_template)
+    monkeypatch.setattr(tok, "_items_tokens", counting_tokens)
+    symbols = sym.document_symbols_json(p2, m2, caps)
+    tokens, data = tok.semantic_tokens_json(p2, m2, caps, "2")
+    assert len(rendered) == 1
+    assert encoded == [m2.stages[STAGES // 2].first]
+    monkeypatch.undo()
+    clear_node_caches()
+    cold = parse(p2.text)
+    cold_model = engine.build_model(cold)
+    assert symbols == sym.document_symbols_json(cold, cold_model, caps)
+    assert (tokens, data) == tok.semantic_tokens_json(cold, cold_model, caps, "2")
+    assert json.loads(tokens)["data"] == data
