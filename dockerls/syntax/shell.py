@@ -23,7 +23,8 @@ from __future__ import annotations
 
 import re
 import threading
-from dataclasses import dataclass
+from bisect import bisect_left
+from dataclasses import FrozenInstanceError, dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -56,7 +57,6 @@ _MAX_SHELL_NESTING = 6  # bash -c "sh -c '...'" levels we unpack
 # ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
 class ShWord:
     """One shell word.
 
@@ -65,12 +65,75 @@ class ShWord:
     ``$VAR`` or ``$(cmd)`` are kept as written, in which case ``is_static`` is
     False and ``value`` is only an approximation of what the shell produces.
     Globs, braces and ``~`` are not expanded and do not clear ``is_static``.
+
+    Immutable.  A word read from a script works out ``value`` and ``is_static``
+    from ``raw`` when first asked: most words of a script are never read.
     """
 
+    __slots__ = ("_static", "_value", "raw", "span")
+
     raw: str
-    value: str
     span: Span
-    is_static: bool
+    _value: str | None  # None until worked out from ``raw``
+    _static: bool | None
+
+    def __init__(self, raw: str, value: str, span: Span, is_static: bool) -> None:
+        _set_w_raw(self, raw)
+        _set_w_value(self, value)
+        _set_w_span(self, span)
+        _set_w_static(self, is_static)
+
+    @property
+    def value(self) -> str:
+        v = self._value
+        if v is None:
+            v = self._unquote()[0]
+        return v
+
+    @property
+    def is_static(self) -> bool:
+        static = self._static
+        if static is None:
+            static = self._unquote()[1]
+        return static
+
+    def _unquote(self) -> tuple[str, bool]:
+        value, static = _unquote_value(self.raw)
+        _set_w_value(self, value)
+        _set_w_static(self, static)
+        return value, static
+
+    def _key(self) -> tuple[str, str, Span, bool]:
+        return (self.raw, self.value, self.span, self.is_static)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not ShWord:
+            return NotImplemented
+        return self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return (
+            f"ShWord(raw={self.raw!r}, value={self.value!r}, span={self.span!r}, "
+            f"is_static={self.is_static!r})"
+        )
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise FrozenInstanceError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise FrozenInstanceError(f"cannot delete field {name!r}")
+
+    def __reduce__(self) -> tuple[type[ShWord], tuple[str, str, Span, bool]]:
+        return (ShWord, self._key())
+
+
+_set_w_raw = getattr(ShWord, "raw").__set__  # noqa: B009
+_set_w_value = getattr(ShWord, "_value").__set__  # noqa: B009
+_set_w_span = getattr(ShWord, "span").__set__  # noqa: B009
+_set_w_static = getattr(ShWord, "_static").__set__  # noqa: B009
 
 
 @dataclass(frozen=True, slots=True)
@@ -636,10 +699,6 @@ def _unquote(raw: str) -> tuple[str, bool, list[int], list[int]]:
 _new = object.__new__
 _set_span_start = getattr(Span, "start").__set__  # noqa: B009
 _set_span_end = getattr(Span, "end").__set__  # noqa: B009
-_set_w_raw = getattr(ShWord, "raw").__set__  # noqa: B009
-_set_w_value = getattr(ShWord, "value").__set__  # noqa: B009
-_set_w_span = getattr(ShWord, "span").__set__  # noqa: B009
-_set_w_static = getattr(ShWord, "is_static").__set__  # noqa: B009
 
 
 def _span(start: int, end: int) -> Span:
@@ -649,7 +708,8 @@ def _span(start: int, end: int) -> Span:
     return sp
 
 
-def _sword(raw: str, value: str, start: int, end: int, static: bool) -> ShWord:
+def _sword(raw: str, value: str | None, start: int, end: int, static: bool | None) -> ShWord:
+    """A word; ``None`` for both ``value`` and ``static``: worked out from ``raw`` when read."""
     sp: Span = _new(Span)
     _set_span_start(sp, start)
     _set_span_end(sp, end)
@@ -767,7 +827,13 @@ _CONTAINERS = frozenset(
 )
 _SUBSTITUTIONS = frozenset({"command_substitution", "process_substitution"})
 _REDIRECTS = frozenset({"file_redirect", "herestring_redirect"})
-_SUBST_MARKERS = (b"$(", b"`", b"<(", b">(")
+_SUBST_MARK = re.compile(rb"[$<>]\(|`")
+
+
+def _subst_marks(src: bytes) -> list[int]:
+    """Offsets of ``$(``, ``<(``, ``>(`` and backquotes in ``src``, each as
+    ``offset << 2 | length``, in order."""
+    return [m.start() << 2 | (m.end() - m.start()) for m in _SUBST_MARK.finditer(src)]
 
 
 # Dispatch on integer kind ids: ``node.type`` builds a new string on each call.
@@ -787,6 +853,9 @@ _REDIRECTED_IDS: set[int] = set()
 _PIPELINE_IDS: set[int] = set()
 _DECLARATION_IDS: set[int] = set()
 _TEST_IDS: set[int] = set()
+# what a child of a ``command`` node is, by kind id; any other kind is an argument word
+_ARGUMENT, _NAME, _ASSIGNMENT, _REDIRECTION, _SKIPPED = "arg", "name", "assign", "redirect", "skip"
+_ROLE_IN_COMMAND: dict[int, str] = {}
 
 
 @lru_cache(maxsize=1)
@@ -822,6 +891,13 @@ def _parser() -> tree_sitter.Parser:
     _PIPELINE_IDS.update(ids(["pipeline"], named=True))
     _DECLARATION_IDS.update(ids(["declaration_command", "unset_command"], named=True))
     _TEST_IDS.update(ids(["test_command"], named=True))
+    _ROLE_IN_COMMAND.update(
+        (i, _SKIPPED) for i in range(language.node_kind_count) if not language.node_kind_is_named(i)
+    )
+    _ROLE_IN_COMMAND.update(dict.fromkeys(_COMMENT_IDS, _SKIPPED))
+    _ROLE_IN_COMMAND.update(dict.fromkeys(_COMMAND_NAME_IDS, _NAME))
+    _ROLE_IN_COMMAND.update(dict.fromkeys(_ASSIGNMENT_IDS, _ASSIGNMENT))
+    _ROLE_IN_COMMAND.update(dict.fromkeys(_REDIRECT_IDS, _REDIRECTION))
     return tree_sitter.Parser(language)
 
 
@@ -860,7 +936,7 @@ def _byte_to_cp_map(script: str, nbytes: int) -> list[int]:
 
 
 class _Builder:
-    __slots__ = ("b2c", "by_id", "has_pipe", "has_subst", "raws", "script", "src")
+    __slots__ = ("b2c", "by_id", "has_pipe", "has_subst", "marks", "raws", "script", "src")
 
     def __init__(self, script: str, src: bytes, parsed_text: str) -> None:
         # ``script`` gives the text of words; ``src`` (the UTF-8 of
@@ -870,7 +946,9 @@ class _Builder:
         self.b2c: list[int] | None = (
             None if len(src) == len(script) else _byte_to_cp_map(parsed_text, len(src))
         )
-        self.has_subst = any(m in src for m in _SUBST_MARKERS)
+        # where a substitution may start: byte offset << 2 | marker length, in order
+        self.marks = _subst_marks(src)
+        self.has_subst = bool(self.marks)
         self.raws: list[_Raw] = []
         self.by_id: dict[int, _Raw] = {}
         self.has_pipe = False
@@ -892,8 +970,7 @@ class _Builder:
         raw = self.script[s:e]
         if _SPECIAL.isdisjoint(raw):
             return _sword(raw, raw, s, e, True)
-        value, static = _unquote_value(raw)
-        return _sword(raw, value, s, e, static)
+        return _sword(raw, None, s, e, None)  # value worked out when read
 
     def token_word(self, text: str, node: tree_sitter.Node) -> ShWord:
         return ShWord(text, text, self.span(node), True)
@@ -961,19 +1038,27 @@ class _Builder:
                 if c is not None:
                     pending = c
 
-    def descend(self, node: tree_sitter.Node, depth: int) -> None:
-        """Look for command substitutions inside a word-like node."""
+    def descend(
+        self,
+        node: tree_sitter.Node,
+        depth: int,
+        children: list[tree_sitter.Node] | None = None,
+    ) -> None:
+        """Look for command substitutions inside a word-like node (``children``:
+        its children when the caller has them already)."""
         if not self.has_subst or depth > _MAX_DEPTH:
             return
         if node.kind_id in _SUBST_IDS:
             self.container(node, None, None, depth)
             return
-        src = self.src
-        for ch in node.children:
+        marks = self.marks
+        for ch in node.children if children is None else children:
             if ch.child_count == 0:
                 continue
-            seg = src[ch.start_byte : ch.end_byte]
-            if b"$(" in seg or b"`" in seg or b"<(" in seg or b">(" in seg:
+            # the first substitution marker at or after the child's start: inside it?
+            start = ch.start_byte
+            i = bisect_left(marks, start << 2)
+            if i < len(marks) and (marks[i] >> 2) + (marks[i] & 3) <= ch.end_byte:
                 k = ch.kind_id
                 if k in _CONTAINER_IDS or k in _COMMAND_IDS:
                     self.stmt(ch, None, None, depth + 1)
@@ -992,26 +1077,32 @@ class _Builder:
         assigns: list[Assignment] = []
         redirects: list[Redirect] = []
         word = self.word
-        for ch in node.children:
-            k = ch.kind_id
-            if k in _COMMAND_NAME_IDS:
+        role = _ROLE_IN_COMMAND.get
+        children = node.children
+        for ch in children:
+            r = role(ch.kind_id, _ARGUMENT)
+            if r is _ARGUMENT:
+                args.append(word(ch))
+            elif r is _NAME:
                 name = word(ch)
-            elif k in _ASSIGNMENT_IDS:
+            elif r is _ASSIGNMENT:
                 if name is None:
                     assigns.append(self.assignment(ch))
                 else:
                     args.append(word(ch))
-            elif k in _REDIRECT_IDS:
+            elif r is _REDIRECTION:
                 red, extra = self.redirect(ch)
                 redirects.append(red)
                 args.extend(extra)
-            elif ch.is_named and k not in _COMMENT_IDS:
-                args.append(word(ch))
         if name is not None:
-            sp = self.span(node)
-            self._register(node, _Raw(name, args, assigns, redirects, sp.start, sp.end, pipe, conn))
+            m = self.b2c
+            if m is None:
+                start, end = node.start_byte, node.end_byte
+            else:
+                start, end = m[node.start_byte], m[node.end_byte]
+            self._register(node, _Raw(name, args, assigns, redirects, start, end, pipe, conn))
         if self.has_subst:
-            self.descend(node, depth)
+            self.descend(node, depth, children)
 
     def declaration(
         self, node: tree_sitter.Node, conn: str | None, pipe: int | None, depth: int
@@ -1071,10 +1162,9 @@ class _Builder:
         vstart = sp.start + eq + 1
         raw = text[eq + 1 :]
         if _SPECIAL.isdisjoint(raw):
-            value = ShWord(raw, raw, Span(vstart, sp.end), True)
+            value = _sword(raw, raw, vstart, sp.end, True)
         else:
-            v, static = _unquote_value(raw)
-            value = ShWord(raw, v, Span(vstart, sp.end), static)
+            value = _sword(raw, None, vstart, sp.end, None)  # worked out when read
         return Assignment(name, value, sp, append)
 
     def redirect(self, node: tree_sitter.Node) -> tuple[Redirect, list[ShWord]]:
@@ -1208,6 +1298,9 @@ class _Builder:
                 None,
                 None,
             )
+            if cmd.name not in _WRAPPERS and cmd.name not in _SHELL_C_NAMES:
+                out.append(cmd)  # the common case: nothing inside to unpack
+                continue
             group = [cmd]
             group.extend(_unwrap(cmd, 0))
             if shell_nesting < _MAX_SHELL_NESTING:
@@ -1382,6 +1475,7 @@ def _unwrap(cmd: Command, depth: int) -> list[Command]:
 
 _SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh", "ksh", "mksh", "busybox-sh"})
 _SHELL_LONG_WITH_VALUE = frozenset({"--rcfile", "--init-file"})
+_SHELL_C_NAMES = _SHELLS | {"su", "runuser"}  # the commands _shell_c_word looks into
 
 
 def _shell_c_word(cmd: Command) -> ShWord | None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import pickle
 import re
 import subprocess
 import sys
@@ -726,6 +728,26 @@ def test_fast_constructors_equal_regular_ones() -> None:
     regular = Command("a", "/x/a", w, args, Span(0, 3), (), (), 1, "&&", "sudo", "sh")
     fast = _command("a", "/x/a", w, args, Span(0, 3), (), (), 1, "&&", "sudo", "sh")
     assert fast == regular
+
+
+def test_words_unquote_when_read() -> None:
+    """A word with quotes or expansions works out its value when first read,
+    and is then equal to one built with its value."""
+    sh = parse_shell("""apt-get install -y 'a b' "$X" && echo "c\\$d" """)
+    apt, echo = sh.commands
+    quoted = apt.args[2]
+    assert quoted._value is None and quoted._static is None  # not read yet
+    assert echo.args[0]._value is None
+    assert quoted.value == "a b" and quoted.is_static
+    assert quoted == ShWord("'a b'", "a b", Span(19, 24), True)
+    assert (apt.args[3].value, apt.args[3].is_static) == ("$X", False)
+    assert echo.args[0] == ShWord('"c\\$d"', "c$d", echo.args[0].span, True)
+    assert _sword("'a'", None, 1, 4, None) == ShWord("'a'", "a", Span(1, 4), True)
+    assert hash(_sword("'a'", None, 1, 4, None)) == hash(ShWord("'a'", "a", Span(1, 4), True))
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        quoted.raw = "x"  # type: ignore[misc]
+    fresh = parse_shell("true '1'").commands[0].args[0]
+    assert pickle.loads(pickle.dumps(fresh)) == fresh
 
 
 @pytest.mark.parametrize(

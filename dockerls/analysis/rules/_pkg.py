@@ -438,6 +438,8 @@ def pip_installs(
     inst: Instruction, shell: tuple[str, ...], pipx: bool = True
 ) -> Iterator[Invocation]:
     """``pip install ...`` and ``python -m pip install ...`` invocations."""
+    if not may_call(inst, ("pip", "pipx")):  # `pip3.12` and `-m pip` give the word `pip`
+        return
     for rs in run_scripts(inst, shell):
         if not rs.script.supported:
             continue
