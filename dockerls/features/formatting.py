@@ -48,7 +48,7 @@ from dockerls.features.positions import units
 from dockerls.features.raw import RawJSON
 from dockerls.settings import FormatSettings
 from dockerls.syntax.nodes import Instruction
-from dockerls.syntax.parser import CONTINUATION_RE, Parse, parse
+from dockerls.syntax.parser import Parse, continuation_at, parse
 from dockerls.syntax.shell import shell_dialect
 
 
@@ -357,7 +357,6 @@ def format_instruction(
     tgt = inst.sub if inst.name == "ONBUILD" and inst.sub is not None else inst
     hds = tgt.heredocs
     head_end = min(h.body_span.start for h in hds) if hds else len(text)
-    cont_re = CONTINUATION_RE[escape]
     skip_starts = {sp.start for sp in inst.inner_comments} | {
         sp.start for sp in inst.empty_continuation_lines
     }
@@ -384,10 +383,10 @@ def format_instruction(
             k += 1
             continue
         content = text[pos:end]
-        m = cont_re.search(content) if content.rstrip(" \t").endswith(escape) else None
-        continued = m is not None
-        body_end = pos + m.start(1) if m else pos + len(content.rstrip(" \t"))
-        tail = escape if m else ""
+        cut = continuation_at(content, escape)
+        continued = cut >= 0
+        body_end = pos + cut if continued else pos + len(content.rstrip(" \t"))
+        tail = escape if continued else ""
         if k == 0:
             new = _format_first_line(inst, text[pos:body_end] + tail, opts)
             if new != content:
@@ -648,7 +647,7 @@ def _indent_new_line(
         if start >= min(h.body_span.start for h in tgt.heredocs):
             return []
     prev = lines[k - 1].removesuffix("\r")
-    if CONTINUATION_RE[p.escape].search(prev) is None:
+    if continuation_at(prev, p.escape) < 0:
         return []
     indent = opts.unit
     if k >= 2 and opts.keep_nested:

@@ -46,12 +46,6 @@ _DIRECTIVE_RE = re.compile(r"#[ \t]*([a-zA-Z][a-zA-Z0-9]*)[ \t]*=[ \t]*(.+?)[ \t
 _WS_SPLIT_RE = _CMD_SPLIT_RE = re.compile(r"[\t\v\f\r ]+")
 _JSON_STRING_RE = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
 _NONSPACE_RE = re.compile(rf"[^{re.escape(GO_SPACE)}]+")
-# BuildKit: the escape character at the end of a line (trailing blanks
-# allowed) continues the line, unless it is itself escaped.
-CONTINUATION_RE = {
-    "\\": re.compile(r"(?:^|[^\\])(\\[ \t]*)$"),
-    "`": re.compile(r"(?:^|[^`])(`[ \t]*)$"),
-}
 _JSON_DECODER = json.JSONDecoder()
 
 
@@ -68,8 +62,8 @@ def _strip_newline(line: str) -> str:
 
 def continuation_at(line: str, escape: str) -> int:
     """Index of the escape character that continues ``line`` (one line, its line
-    break removed) onto the next, or -1: ``CONTINUATION_RE``'s rule, read from the
-    line's end without scanning it."""
+    break removed) onto the next, or -1.  BuildKit: the escape character at the end
+    of a line (trailing blanks allowed) continues it, unless it is itself escaped."""
     s = line.rstrip(" \t")
     k = len(s) - 1
     if k < 0 or s[k] != escape or (k > 0 and s[k - 1] == escape):
