@@ -212,7 +212,8 @@ _ASCII_BLANKS = "\t\n\v\f\r "
 
 def _extract_plain_flags(line: str) -> tuple[int, list[tuple[str, int, int]]] | None:
     """``_extract_flags_bytes`` for ASCII flags without quotes or backslashes (nearly
-    all), a regex match a flag; None when a flag is not plain."""
+    all), one regex match per flag; None when a flag is not plain (the byte reader
+    then reads them all)."""
     words: list[tuple[str, int, int]] = []
     pos = 0
     match = _PLAIN_FLAG_RE.match
