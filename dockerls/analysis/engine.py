@@ -191,6 +191,39 @@ class _Segment:
     parent: int | None = None
 
 
+class _Masks:
+    """Bit masks over the words some rules need (command names, instruction names): a
+    rule's mask holds the bits of the words it needs (0: it needs none), a RUN's or a
+    stage's the bits of the words it has; a rule may report where the two share a bit.
+    ALL stands for words that could not be read (every rule runs)."""
+
+    ALL = -1
+
+    def __init__(self, needs: Sequence[frozenset[str] | None]) -> None:
+        self.bits: dict[str, int] = {}
+        for words in needs:
+            for w in sorted(words or ()):
+                self.bits.setdefault(w, 1 << len(self.bits))
+        self.words = frozenset(self.bits)
+        self.never = 1 << len(self.bits)  # an empty need: no word has it
+
+    def need(self, words: frozenset[str] | None) -> int:
+        if words is None:
+            return 0
+        mask = 0 if words else self.never
+        for w in words:
+            mask |= self.bits[w]
+        return mask
+
+    def have(self, words: frozenset[str] | None) -> int:
+        if words is None:
+            return self.ALL
+        mask = 0
+        for w in self.words.intersection(words):
+            mask |= self.bits[w]
+        return mask
+
+
 def _sort_key(v: Violation) -> tuple[int, int, str]:
     return (v.span.start, v.span.end, v.code)
 
@@ -282,17 +315,28 @@ class Linter:
             else:
                 self._file_rules.append(r)
         # (instruction name, an ONBUILD trigger?, has flags?) -> the rules to run on it, its
-        # kind's then all kinds' (name None: an instruction no rule names)
-        table: dict[tuple[str | None, bool, bool], tuple[Rule, ...]] = {}
+        # kind's then all kinds' (name None: an instruction no rule names), each with the
+        # mask of the commands it needs in a RUN
+        instr = {r for rs in by_kind.values() for r in rs} | set(every)
+        self._commands = commands = _Masks([r.commands for r in instr])
+        table: dict[tuple[str | None, bool, bool], tuple[tuple[Rule, int], ...]] = {}
         for name, rs in [*((k, (*rs, *every)) for k, rs in by_kind.items()), (None, every)]:
             for onbuild in (False, True):
                 for flagged in (False, True):
                     table[name, onbuild, flagged] = tuple(
-                        r
+                        (r, commands.need(r.commands))
                         for r in rs
                         if (r.onbuild or not onbuild) and (flagged or not r.needs_flags)
                     )
         self._instr_rules = table
+        # the stage rules, each with the masks of the commands and the instructions it needs
+        stage_rules = self._stage_rules
+        self._stage_commands = _Masks([r.commands for r in stage_rules])
+        self._stage_kinds = _Masks([r.kinds for r in stage_rules])
+        self._stage_table = tuple(
+            (r, self._stage_commands.need(r.commands), self._stage_kinds.need(r.kinds))
+            for r in stage_rules
+        )
         self._instr_cache.clear()
         self._file_cache.clear()
         self._stage_cache = {}
@@ -342,14 +386,12 @@ class Linter:
             rules = self._instr_rules[None, ctx.onbuild, flagged]
         # the dispatch index: rules that read commands run only on RUNs
         # that mention one of theirs
-        words = self._run_words(target) if name == "RUN" else None
-        for r in rules:
-            if words is not None:
-                commands = r.commands
-                if commands is not None and commands.isdisjoint(words):
-                    continue
+        have = self._commands.have(self._run_words(target)) if name == "RUN" else _Masks.ALL
+        for r, need in rules:
+            if need and not need & have:
+                continue
             try:
-                found = list(r.check_instruction(target, ctx))
+                found = [*r.check_instruction(target, ctx)]
             except Exception as exc:  # a failing rule never hides the others
                 self._failed(r, exc)
                 continue
@@ -739,16 +781,17 @@ class Linter:
         steps: Sequence[tuple[int, Instruction, Any]],
         raw: dict[int, list[Violation]],
     ) -> None:
-        words = self._stage_words(steps)
-        present = st.names
-        for r in self._stage_rules:
-            commands = r.commands
-            if words is not None and commands is not None and commands.isdisjoint(words):
-                continue  # the dispatch index: no RUN of the stage calls its commands
-            if r.kinds is not None and r.kinds.isdisjoint(present):
-                continue  # nor does the stage hold an instruction the rule looks at
+        # the dispatch index: stage rules that read commands run only on stages whose RUNs
+        # mention one of theirs, those that report on some instructions only where one is
+        commands = self._stage_commands.have(self._stage_words(steps))
+        kinds = self._stage_kinds.have(st.names)
+        for r, need_commands, need_kinds in self._stage_table:
+            if need_commands and not need_commands & commands:
+                continue
+            if need_kinds and not need_kinds & kinds:
+                continue
             try:
-                found = list(r.check_stage(st, model))
+                found = [*r.check_stage(st, model)]
             except Exception as exc:  # a failing rule never hides the others
                 self._failed(r, exc)
                 continue

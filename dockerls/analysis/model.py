@@ -73,10 +73,11 @@ class Definition:
 
 
 @per_node(8192)
-def _definitions_of(
+def definitions_of(
     inst: Instruction,
 ) -> tuple[tuple[str, str, str | None, Span, Span | None], ...]:
-    """(kind, name, raw value, name span, value span) for an ARG/ENV."""
+    """(kind, name, raw value, name span, value span) for each variable an ARG/ENV defines
+    (kept per node)."""
     out: list[tuple[str, str, str | None, Span, Span | None]] = []
     if inst.name == "ARG":
         for w in inst.words:
@@ -289,7 +290,7 @@ class Stage:
             target = inst.sub if inst.name == "ONBUILD" else inst
             if target is None or target.name not in ("ARG", "ENV") or inst.name == "ONBUILD":
                 continue
-            for kind, name, value, ns, vs in _definitions_of(inst):
+            for kind, name, value, ns, vs in definitions_of(inst):
                 out.append(Definition(kind, name, value, idx, ns, vs))
         self._definitions = out
         return out
@@ -324,6 +325,8 @@ class Model:
     _parents: list[int | None] | None = field(default=None, init=False, repr=False)
     # lower-cased stage name -> first stage index (_first_named)
     _names: dict[str, int] | None = field(default=None, init=False, repr=False)
+    # the global ARGs' default values (_global_env)
+    _genv: dict[str, str | None] | None = field(default=None, init=False, repr=False)
 
     @property
     def items(self) -> tuple[Item, ...]:
@@ -420,22 +423,30 @@ class Model:
             return stage.base_stage if stage.base_stage < stage.index else None
         if "$" not in stage.image:
             return None
-        name = expand(stage.image, self.global_env(), self.escape)
+        name = expand(stage.image, self._global_env(), self.escape)
         found = self.stage_named(name) if name else None
         return found.index if found is not None and found.index < stage.index else None
 
     def global_env(self) -> dict[str, str | None]:
-        env: dict[str, str | None] = {}
-        for d in self.global_args:
-            env[d.name] = (
-                expand(_unquote(d.value), env, self.escape) if d.value is not None else None
-            )
+        """The global ARGs' default values (a copy: the caller may change it)."""
+        return dict(self._global_env())
+
+    def _global_env(self) -> dict[str, str | None]:
+        """:meth:`global_env`, computed once per model (its global ARGs never change)."""
+        env = self._genv
+        if env is None:
+            env = {}
+            for d in self.global_args:
+                env[d.name] = (
+                    expand(_unquote(d.value), env, self.escape) if d.value is not None else None
+                )
+            self._genv = env
         return env
 
     def env_at(self, stage: Stage, item: int) -> dict[str, str | None]:
         """Variables visible at ``item`` inside ``stage`` (ARG values are the
         declared defaults; global ARGs need a bare ``ARG NAME`` in the stage)."""
-        genv = self.global_env()
+        genv = self._global_env()
         env: dict[str, str | None] = {}
         if stage.base_stage is not None:
             base = self.stages[stage.base_stage]
@@ -516,7 +527,7 @@ def build_model(p: Parse) -> Model:
         if isinstance(it, Instruction):
             preamble.append(i)
             if it.name == "ARG":
-                for kind, name, value, ns, vs in _definitions_of(it):
+                for kind, name, value, ns, vs in definitions_of(it):
                     global_args.append(Definition(kind, name, value, i, ns, vs))
     stages: list[Stage] = []
     names: dict[str, int] = {}
@@ -654,6 +665,7 @@ __all__ = [
     "VarRef",
     "build_model",
     "default_shell",
+    "definitions_of",
     "expand",
     "may_reference",
     "parse_words",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from dockerls.analysis.model import definitions_of
 from dockerls.analysis.rules.base import Finding, InstructionContext, Rule, Severity
 from dockerls.syntax.nodes import Instruction, Span
 
@@ -16,19 +17,8 @@ _ALLOW = re.compile(r"(?:_|^)(?:public|file|version)(?:_|$)", re.IGNORECASE)
 
 
 def names(inst: Instruction) -> list[tuple[str, Span]]:
-    """Variable names an ARG/ENV defines, with their spans."""
-    words = inst.words
-    out: list[tuple[str, Span]] = []
-    if inst.name == "ENV" and words and "=" not in words[0].value:
-        return [(words[0].value, words[0].span)]
-    for w in words:
-        eq = w.value.find("=")
-        if eq < 0:
-            if inst.name == "ARG":
-                out.append((w.value, w.span))
-            continue
-        out.append((w.value[:eq], Span(w.span.start, w.span.start + eq)))
-    return out
+    """Variable names an ARG/ENV defines, with their spans (the model's reading)."""
+    return [(name, span) for _kind, name, _value, span, _vspan in definitions_of(inst)]
 
 
 def looks_secret(name: str) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from dockerls.analysis.rules.base import (
@@ -14,13 +15,13 @@ from dockerls.analysis.rules.base import (
 from dockerls.syntax.nodes import Instruction, Span
 
 # parts of a name that suggest a secret (compared without regard to case)
-_SECRET_PARTS = ("password", "secret", "token", "api_key", "private", "username")
+_SECRET_PARTS = re.compile("password|secret|token|api_key|private|username")
 _SECRET_NAMES = frozenset({"aws_access_key_id"})
 
 
 def looks_secret(name: str) -> bool:
     low = name.lower()
-    return low in _SECRET_NAMES or any(p in low for p in _SECRET_PARTS)
+    return low in _SECRET_NAMES or _SECRET_PARTS.search(low) is not None
 
 
 def _names(inst: Instruction) -> Iterable[tuple[str, Span]]:
