@@ -326,6 +326,26 @@ def _known_keys(subschema: Mapping[str, Any]) -> tuple[set[str], list[re.Pattern
     return props, patterns
 
 
+@functools.cache
+def _default_tree() -> dict[str, Any]:
+    return to_raw(DEFAULTS)
+
+
+def _within(value: object, default: object) -> bool:
+    """Whether ``value`` spells (part of) ``default``: the same keys, types and values."""
+    if isinstance(default, dict):
+        return isinstance(value, dict) and all(
+            k in default and _within(v, default[k]) for k, v in value.items()
+        )
+    if isinstance(default, list):
+        return (
+            isinstance(value, list)
+            and len(value) == len(default)
+            and all(map(_within, value, default))
+        )
+    return type(value) is type(default) and value == default
+
+
 def clean(raw: object) -> tuple[dict[str, Any], list[SettingError]]:
     """Validate one layer; return it with every bad value and unknown key removed."""
     unwrapped, errors = _unwrap(raw)
@@ -335,7 +355,9 @@ def clean(raw: object) -> tuple[dict[str, Any], list[SettingError]]:
         errors.append(SettingError("", f"{unwrapped!r} is not of type 'object'", "invalid"))
         return {}, errors
     tree: dict[str, Any] = copy.deepcopy(dict(unwrapped))
-    if not tree:  # nothing to check (and the validator isn't built for nothing)
+    if not tree or _within(tree, _default_tree()):
+        # nothing to check: no value, or only default values (valid by construction), so
+        # jsonschema, a large import, isn't loaded before the first publish
         return tree, errors
     validator = _validator()
     for _ in range(32):  # every round removes at least one value; bounded for safety

@@ -67,3 +67,27 @@ def test_rule_registry_loads_on_first_use() -> None:
     loaded = modules_after("from dockerls.analysis.rules import RULES\nassert RULES")
     assert f"{RULES_PACKAGE}.group_syntax" in loaded
     assert any(is_deferred(m) for m in loaded)
+
+
+def test_default_settings_are_applied_without_jsonschema() -> None:
+    """An editor that sends the default settings (VS Code sends its whole section, defaults
+    included) doesn't make the server load jsonschema before its first publish: default
+    values are valid by construction.  Any other value is still validated by it."""
+    package = json.loads((REPO / "editors" / "vscode" / "package.json").read_text())
+    tree: dict[str, object] = {}
+    for key, spec in package["contributes"]["configuration"]["properties"].items():
+        path = key.split(".")[1:]
+        if "default" not in spec or path[0] == "server":  # client-only settings
+            continue
+        node = tree
+        for part in path[:-1]:
+            node = node.setdefault(part, {})  # type: ignore[assignment]
+        node[path[-1]] = spec["default"]  # type: ignore[index]
+    statement = (
+        "from dockerls import settings\n"
+        f"s, errors = settings.load_layers([('initializationOptions', {tree!r})])\n"
+        "assert s == settings.DEFAULTS and not errors, errors"
+    )
+    assert "jsonschema" not in modules_after(statement)
+    changed = statement.replace("'auto'", "True", 1).replace("s == settings.DEFAULTS and ", "")
+    assert "jsonschema" in modules_after(changed)  # a value of its own: checked

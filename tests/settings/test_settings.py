@@ -257,3 +257,24 @@ def test_equality_detects_changes() -> None:
     b, _ = load({"dockerls": {"rules": {"severity": {"DL3006": "error"}}}})
     c, _ = load({"rules": {"severity": {"DL3006": "info"}}})
     assert a == b and a != c
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        {"rules": {"groups": {"hadolint": 1}}},  # 1 == True, but not a boolean
+        {"shellcheck": {"timeoutMs": 30000.0}},  # equal to the default, not an integer
+        {"rules": {"ignore": ["DL3008"]}},  # more than the default's empty list
+        {"rules": {"severity": {"DL3008": "nope"}}},  # a key the default map lacks
+    ],
+)
+def test_only_values_spelling_the_defaults_skip_the_schema(
+    raw: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Default values skip jsonschema (valid by construction); a value that merely
+    compares equal to a default, or anything beyond the defaults, is checked as before."""
+    assert st._within(st.to_raw(st.DEFAULTS), st._default_tree())
+    assert not st._within(raw, st._default_tree())
+    got = st.clean(raw)
+    monkeypatch.setattr(st, "_within", lambda value, default: False)  # the schema, always
+    assert got == st.clean(raw)
