@@ -465,7 +465,10 @@ async def _run(
             continue
         print(f"\n== {name}: {' '.join(cmd)}", flush=True)
         sc_on = name == "dockerls" and bool(args.shellcheck)
-        init_options = {"shellcheck": {"enabled": sc_on}} if name == "dockerls" else None
+        # ShellCheck on is the default setting ("auto": on when installed, as here), so
+        # dockerls gets what an editor with default settings sends; off is a setting
+        enabled: str | bool = "auto" if sc_on else False
+        init_options = {"shellcheck": {"enabled": enabled}} if name == "dockerls" else None
         try:
             opens = await bench_opens(
                 name, cmd, open_files, args.open_runs, encodings, init_options
