@@ -18,7 +18,7 @@ The IO side (finding and running the binary, caching) is
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Final
@@ -323,6 +323,7 @@ class _FileJobs:
     jobs: list[ScriptJob]
     # the jobs this parse's edit replaced and those it brought (None: not derived)
     replaced: tuple[tuple[ScriptJob, ...], tuple[ScriptJob, ...]] | None = None
+    edited: int = -1  # the stage whose jobs those are
 
 
 # per parse (weakly): its jobs.  A reparse's jobs are derived from its parent's
@@ -401,7 +402,7 @@ def _derived_jobs(prev: _FileJobs, parse: Parse, model: Model) -> _FileJobs | No
     if delta:
         offsets = (*offsets[: k + 1], *(o + delta for o in offsets[k + 1 :]))
     out = [*prev.jobs[:a], *jobs, *prev.jobs[b:]]
-    return _FileJobs(prev.firsts, offsets, prev.shells_out, prev.envs, out, (old, jobs))
+    return _FileJobs(prev.firsts, offsets, prev.shells_out, prev.envs, out, (old, jobs), k)
 
 
 def _env_names(st: Stage) -> frozenset[str]:
@@ -528,6 +529,39 @@ def _job_findings(job: ScriptJob, found: Sequence[ScFinding]) -> tuple[Finding, 
     return _JOB_FINDINGS.put(job, key, tuple(out))
 
 
+# per parse (weakly): the results its findings were mapped from, and those findings.
+# A reparse's are derived from its parent's for the same results: only the edited
+# stage's jobs are mapped again.
+_FILE_FINDINGS: IdentityCache[tuple[ShellCheckResults, list[Finding]]] = node_cache(64)
+
+
+def file_findings(parse: Parse, model: Model, results: ShellCheckResults) -> list[Finding]:
+    """:func:`findings_for` every job of the file (the same list for the same
+    parse and results: don't change it)."""
+    hit = _FILE_FINDINGS.get(parse)
+    if hit is not None and hit[0] is results:
+        return hit[1]
+    fj = _file_jobs(parse, model)
+    prev = _FILE_FINDINGS.get_by_id(parse.parent_id) if fj.replaced is not None else None
+    if prev is not None and prev[0] is results:
+        k = fj.edited
+        lo = fj.firsts[k]
+        hi = fj.firsts[k + 1] if k + 1 < len(fj.firsts) else len(parse.items)
+        old = prev[1]
+        a = bisect_left(old, lo, key=_item_of)
+        b = bisect_left(old, hi, lo=a, key=_item_of)
+        stage = findings_for(fj.jobs[fj.offsets[k] : fj.offsets[k + 1]], results)
+        found = [*old[:a], *stage, *old[b:]]
+    else:
+        found = findings_for(fj.jobs, results)
+    _FILE_FINDINGS.put(parse, None, (results, found))
+    return found
+
+
+def _item_of(f: Finding) -> int:
+    return f.item
+
+
 def findings_for(jobs: Sequence[ScriptJob], results: ShellCheckResults) -> list[Finding]:
     """ShellCheck's findings for ``jobs`` as rule findings (item index, span
     relative to the item, the SC code and ShellCheck's own level), in item
@@ -560,7 +594,9 @@ __all__ = [
     "ScFinding",
     "ScReplacement",
     "ScriptJob",
+    "file_findings",
     "findings_for",
+    "job_changes",
     "jobs_for",
     "shellcheck_dialect",
 ]

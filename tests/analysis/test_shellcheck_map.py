@@ -16,6 +16,8 @@ from dockerls.analysis.rules.base import Severity, Violation
 from dockerls.analysis.shellcheck_map import (
     ScFinding,
     ScriptJob,
+    file_findings,
+    findings_for,
     job_changes,
     jobs_for,
     shellcheck_dialect,
@@ -389,3 +391,36 @@ def test_a_keystrokes_jobs_are_derived_from_the_last_parses() -> None:
     p3 = reparse(p, at, at + len("FROM base"), "FROM debian")
     jobs_for(p3, build_model(p3))
     assert job_changes(p3) is None
+
+
+def test_a_keystrokes_findings_are_derived_from_the_last_parses() -> None:
+    """ShellCheck's findings mapped for a reparse (the same results) equal a
+    fresh mapping's, and only the edited stage's jobs are mapped again."""
+    p = parse(KEYSTROKE_SRC)
+    m = build_model(p)
+    results = {
+        j.key: (ScFinding(2086, "info", "quote this", j.text.count("\n") + 1, 1, 0, 0),)
+        for j in jobs_for(p, m)
+    }
+    first = file_findings(p, m, results)
+    assert file_findings(p, m, results) is first
+    at = KEYSTROKE_SRC.index("echo two")
+    p2 = reparse(p, at, at + len("echo two"), "echo 2")
+    m2 = build_model(p2)
+    results.update(
+        {
+            j.key: (ScFinding(2034, "warning", "new", j.text.count("\n") + 1, 1, 0, 0),)
+            for j in jobs_for(p2, m2)
+            if j.key not in results
+        }
+    )
+    got = file_findings(p2, m2, results)
+    fresh = parse(p2.text)
+    want = findings_for(jobs_for(fresh, build_model(fresh)), results)
+
+    def shape(fs: Sequence[object]) -> list[tuple[object, ...]]:
+        return [(f.item, f.code, f.span, f.message) for f in fs]  # type: ignore[attr-defined]
+
+    assert shape(got) == shape(want)
+    assert [f.code for f in got].count("SC2034") == 1  # the edited RUN's new finding
+    assert got[0] is first[0]  # the other stages' findings are the same objects
