@@ -46,7 +46,7 @@ class ShellCheck(Rule):
         results = model.facts.shellcheck
         if not results:
             return ()
-        return shellcheck_map.findings_for(shellcheck_map.jobs_for(model.parse, model), results)
+        return shellcheck_map.file_findings(model.parse, model, results)
 
 
 RULE = ShellCheck()
