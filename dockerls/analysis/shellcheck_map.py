@@ -319,7 +319,10 @@ class _FileJobs:
     firsts: tuple[int, ...]  # each stage's FROM
     offsets: tuple[int, ...]  # where each stage's jobs start in ``jobs``, then their end
     shells_out: tuple[tuple[str, ...], ...]  # the shell each stage ends with
-    envs: tuple[frozenset[str], ...]  # the ENV names each stage sets (its children inherit them)
+    # the stages (their ENV names, which the stages built on them inherit, read on demand)
+    stages: tuple[Stage, ...]
+    links: tuple[tuple[int | None, int | None], ...]  # each stage's parent and base stage
+    default: tuple[str, ...]  # the shell before any SHELL
     jobs: list[ScriptJob]
     # the jobs this parse's edit replaced and those it brought (None: not derived)
     replaced: tuple[tuple[ScriptJob, ...], tuple[ScriptJob, ...]] | None = None
@@ -370,30 +373,43 @@ def _all_jobs(parse: Parse, model: Model) -> _FileJobs:
         out.extend(jobs)
         offsets.append(len(out))
         shells_out.append(shell_out)
-    firsts = tuple(st.first for st in model.stages)
-    envs = tuple(_env_names(st) for st in model.stages)
-    return _FileJobs(firsts, tuple(offsets), tuple(shells_out), envs, out)
+    stages = tuple(model.stages)
+    firsts = tuple(st.first for st in stages)
+    return _FileJobs(firsts, tuple(offsets), tuple(shells_out), stages, _links(model), default, out)
+
+
+def _links(model: Model) -> tuple[tuple[int | None, int | None], ...]:
+    """Each stage's parent stage and base stage (indices)."""
+    parents = [model.parent_stage(st) for st in model.stages]
+    return tuple(
+        (None if p is None else p.index, st.base_stage)
+        for p, st in zip(parents, model.stages, strict=True)
+    )
 
 
 def _derived_jobs(prev: _FileJobs, parse: Parse, model: Model) -> _FileJobs | None:
     """``prev`` (the parent parse's jobs) with the edited stage's walked again,
-    when the edit kept the stages where they were and the stage's shell and ENV
-    names (what later stages see) as they were."""
+    when the edit kept the stages where they were, which stage each builds on
+    and the edited stage's shell and ENV names (what later stages see)."""
     assert parse.changed is not None
     first, old_end, new_end = parse.changed
     stages = model.stages
     if old_end != new_end or len(stages) != len(prev.firsts):
         return None
     k = bisect_right(prev.firsts, first) - 1
-    if k < 0 or first == prev.firsts[k] or new_end > stages[k].end:
-        return None  # before the first FROM, or a FROM edited
+    if k < 0 or new_end > stages[k].end:
+        return None  # before the first FROM (the global ARGs), or across stages
     if tuple(st.first for st in stages) != prev.firsts:
+        return None
+    default = default_shell(model)
+    # a FROM edited: the default shell and which stage each builds on may change
+    if first == prev.firsts[k] and (default != prev.default or _links(model) != prev.links):
         return None
     st = stages[k]
     parent = model.parent_stage(st)
-    shell = default_shell(model) if parent is None else prev.shells_out[parent.index]
+    shell = default if parent is None else prev.shells_out[parent.index]
     jobs, shell_out = _cached_stage_jobs(parse.items, model, st, shell)
-    if shell_out != prev.shells_out[k] or _env_names(st) != prev.envs[k]:
+    if shell_out != prev.shells_out[k] or _env_names(st) != _env_names(prev.stages[k]):
         return None  # the stages built on this one may see another shell or other names
     a, b = prev.offsets[k], prev.offsets[k + 1]
     old = tuple(prev.jobs[a:b])
@@ -402,7 +418,10 @@ def _derived_jobs(prev: _FileJobs, parse: Parse, model: Model) -> _FileJobs | No
     if delta:
         offsets = (*offsets[: k + 1], *(o + delta for o in offsets[k + 1 :]))
     out = [*prev.jobs[:a], *jobs, *prev.jobs[b:]]
-    return _FileJobs(prev.firsts, offsets, prev.shells_out, prev.envs, out, (old, jobs), k)
+    kept = (*prev.stages[:k], st, *prev.stages[k + 1 :])
+    return _FileJobs(
+        prev.firsts, offsets, prev.shells_out, kept, prev.links, default, out, (old, jobs), k
+    )
 
 
 def _env_names(st: Stage) -> frozenset[str]:

@@ -386,11 +386,18 @@ def test_a_keystrokes_jobs_are_derived_from_the_last_parses() -> None:
             gone, new = changes
             assert {j.key for j in gone} - {j.key for j in new} <= {j.key for j in jobs}
             assert [j for j in got if j not in jobs] == [j for j in new if j not in jobs]
-    # a FROM edited: the stages' inputs may all change
+    # a FROM edited: derived while every stage builds on the stage it did
+    at = KEYSTROKE_SRC.index("FROM alpine")
+    p3 = reparse(p, at, at + len("FROM alpine"), "FROM alpine:3")
+    assert _job_shape(jobs_for(p3, build_model(p3))) == _job_shape(jobs)
+    assert job_changes(p3) is not None
     at = KEYSTROKE_SRC.index("FROM base")
-    p3 = reparse(p, at, at + len("FROM base"), "FROM debian")
-    jobs_for(p3, build_model(p3))
-    assert job_changes(p3) is None
+    p4 = reparse(p, at, at + len("FROM base"), "FROM debian")
+    fresh = parse(p4.text)
+    assert _job_shape(jobs_for(p4, build_model(p4))) == _job_shape(
+        jobs_for(fresh, build_model(fresh))
+    )
+    assert job_changes(p4) is None  # it no longer builds on `base`: its ENV names change
 
 
 def test_a_keystrokes_findings_are_derived_from_the_last_parses() -> None:
