@@ -869,8 +869,12 @@ class Linter:
         for v in vs:
             c = v.code
             names = self._names.get(c, (c,))
-            if any(n in cfg.ignore or n in local or n in stage_ignore for n in names):
-                continue
+            if not (
+                cfg.ignore.isdisjoint(names)
+                and local.isdisjoint(names)
+                and stage_ignore.isdisjoint(names)
+            ):
+                continue  # ignored under one of its names
             if v.source_group in cfg.disabled_groups:
                 continue
             if c in self._dupe_codes:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
@@ -213,10 +213,6 @@ def expand(text: str, env: Mapping[str, str | None], escape: str = "\\") -> str:
     return "".join(out)
 
 
-def _first(pair: tuple[int, Instruction]) -> int:
-    return pair[0]
-
-
 @dataclass(eq=False)
 class Stage:
     """One build stage: its FROM and the items up to the next FROM."""
@@ -271,14 +267,16 @@ class Stage:
             index = self._by_name = {k: tuple(v) for k, v in grouped.items()}
         return index
 
-    def by_name(self, *names: str) -> Iterator[tuple[int, Instruction]]:
+    def by_name(self, *names: str) -> tuple[tuple[int, Instruction], ...]:
         """The instructions named one of ``names`` (ONBUILD triggers are not unwrapped), in order."""
-        index = self._index()
+        index = self._by_name
+        if index is None:
+            index = self._index()
         if len(names) == 1:
-            return iter(index.get(names[0], ()))
+            return index.get(names[0], ())
         found = [pair for name in set(names) for pair in index.get(name, ())]
-        found.sort(key=_first)
-        return iter(found)
+        found.sort()  # by item index: no two pairs share one
+        return tuple(found)
 
     def definitions(self) -> list[Definition]:
         """The stage's ARG/ENV definitions (computed once per Stage object:

@@ -52,7 +52,7 @@ class EnvSelfReference(Rule):
         by_item: dict[int, list[str]] = {}
         for d in stage.definitions():
             by_item.setdefault(d.item, []).append(d.name)
-        for idx, inst in stage.instructions:
+        for idx, inst in stage.by_name("ARG", "ENV"):  # only they define variables
             if inst.name == "ENV":
                 yield from self._check_env(inst, idx, known, model.escape)
             known.update(by_item.get(idx, ()))

@@ -90,6 +90,7 @@ class ConsecutiveRuns(Rule):
 
     def check_stage(self, stage: Stage, model: Model) -> Iterable[Finding]:
         prev: tuple[int, Instruction] | None = None
+        prev_simple: bool | None = None  # _simple(prev), once asked
         shells: dict[int, tuple[str, ...]] | None = None  # the shell at each, once needed
         for k, it in enumerate(stage.items):
             idx = stage.first + k
@@ -98,12 +99,14 @@ class ConsecutiveRuns(Rule):
             if not isinstance(it, Instruction) or it.name != "RUN":
                 prev = None
                 continue
-            if (
-                prev is not None
-                and _flags(prev[1]) == _flags(it)
-                and _simple(prev[1])
-                and _simple(it)
-            ):
+            simple: bool | None = None
+            if prev is not None and _flags(prev[1]) == _flags(it):
+                if prev_simple is None:
+                    prev_simple = _simple(prev[1])
+                if prev_simple:
+                    simple = _simple(it)
+            if simple:
+                assert prev is not None
                 if shells is None:
                     shells = {i: sh for i, _, sh in model.shell_steps(stage)}
                 fix = _merge_fix(model, prev, (idx, it), (shells[prev[0]], shells[idx]))
@@ -113,7 +116,7 @@ class ConsecutiveRuns(Rule):
                     fix,
                     item=idx,
                 )
-            prev = (idx, it)
+            prev, prev_simple = (idx, it), simple
 
 
 def _merge_fix(

@@ -44,8 +44,8 @@ class InvalidReference(Rule):
         span = stage.image_span
         if span is not None and stage.image and stage.base_stage is None:
             yield from _check(stage.image, span, model.escape, stage.first, stage.image_ref)
-        for i, inst in stage.instructions:
-            if i == stage.first or not (inst.flags and inst.name in ("COPY", "RUN")):
+        for i, inst in stage.by_name("COPY", "RUN"):
+            if not inst.flags:
                 continue
             for value, vspan in _from_values(inst):
                 if (
