@@ -71,10 +71,11 @@ def run_words(inst: Instruction) -> frozenset[str] | None:
 
 def may_call(inst: Instruction, names: Iterable[str]) -> bool:
     """False when the RUN (``inst.sub`` for ONBUILD RUN) calls none of
-    ``names`` for sure (its words hold none of them), so the shell view
-    need not be built to look for them; True when it might."""
+    ``names`` (lower-case command names) for sure: its words hold none of
+    them, so the shell view need not be built to look for them; True when
+    it might."""
     words = run_words(inst)
-    return words is None or any(n.lower() in words for n in names)
+    return words is None or not words.isdisjoint(names)
 
 
 __all__ = ["command_words", "may_call", "run_words"]
