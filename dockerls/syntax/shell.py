@@ -827,13 +827,25 @@ _CONTAINERS = frozenset(
 )
 _SUBSTITUTIONS = frozenset({"command_substitution", "process_substitution"})
 _REDIRECTS = frozenset({"file_redirect", "herestring_redirect"})
-_SUBST_MARK = re.compile(rb"[$<>]\(|`")
 
 
 def _subst_marks(src: bytes) -> list[int]:
     """Offsets of ``$(``, ``<(``, ``>(`` and backquotes in ``src``, each as
     ``offset << 2 | length``, in order."""
-    return [m.start() << 2 | (m.end() - m.start()) for m in _SUBST_MARK.finditer(src)]
+    marks: list[int] = []
+    find = src.find
+    i = find(b"(")
+    while i >= 0:
+        if i and src[i - 1] in b"$<>":
+            marks.append((i - 1) << 2 | 2)
+        i = find(b"(", i + 1)
+    if b"`" in src:
+        i = find(b"`")
+        while i >= 0:
+            marks.append(i << 2 | 1)
+            i = find(b"`", i + 1)
+        marks.sort()
+    return marks
 
 
 # Dispatch on integer kind ids: ``node.type`` builds a new string on each call.
