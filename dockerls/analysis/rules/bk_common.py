@@ -86,11 +86,15 @@ def suggest(name: str, options: Iterable[str]) -> str | None:
     # options whose lengths differ by more than the limit are that many edits apart at
     # least: never close enough (nor equal but for case)
     near = sorted({opt for opt in options if abs(len(opt) - size) <= limit})
+    chars = set(name)
     for opt in near:
         if opt == name:
             continue
         if opt.lower() == low:
             return opt
+        # each character one name has and the other lacks takes an edit of its own
+        if len(chars.difference(opt)) > limit or len(set(opt).difference(chars)) > limit:
+            continue
         d = _distance(name, opt, limit)
         if d < best_d:
             best, best_d = opt, d

@@ -140,17 +140,22 @@ class UndefinedVar(Rule):
     kinds = EXPANDED
 
     def check_stage(self, stage: Stage, model: Model) -> Iterable[Finding]:
-        defined, _known = stage_env_names(model, stage)
         escape = model.escape
+        # the names defined so far: built at the first reference (most stages have none)
+        defined: set[str] | None = None
+        added: list[str] = []  # the stage's own definitions before that
         for idx, inst in stage.instructions:
             if inst.name not in EXPANDED:
                 continue
             reported: set[str] = set()
             refs = _checked_refs(inst, escape) if may_reference(inst) else ()
             for name, modifier, span in refs:
-                if name in defined or name in reported or modifier in DEFAULTING_MODIFIERS:
+                if modifier in DEFAULTING_MODIFIERS or name in NON_ENV_ARGS or name in PROXY_ARGS:
                     continue
-                if name in NON_ENV_ARGS or name in PROXY_ARGS:
+                if defined is None:
+                    defined = stage_env_names(model, stage)[0]
+                    defined.update(added)
+                if name in defined or name in reported:
                     continue
                 reported.add(name)
                 near = suggest(name, defined)
@@ -158,7 +163,10 @@ class UndefinedVar(Rule):
                 yield Finding(span, f"`{name}` is not defined at this point{hint}", item=idx)
             if inst.name in ("ARG", "ENV"):
                 for name, _span in names(inst):
-                    defined.add(name)
+                    if defined is None:
+                        added.append(name)
+                    else:
+                        defined.add(name)
 
 
 RULE = UndefinedVar()
