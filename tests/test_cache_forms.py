@@ -33,3 +33,19 @@ def test_no_lru_cache_takes_a_node() -> None:
                     found.append(f"{name}.{attr}({param.name}: {param.annotation})")
     assert found == []
     assert len(_modules()) > 50  # the walk saw the packages
+
+
+def test_memos_are_declared_fields() -> None:
+    """A memo on a model, stage or node is a declared field (it shows in the class, and a
+    derived object starts without it), never a key written into an object's ``__dict__``."""
+    found = []
+    for name in _modules():
+        path = importlib.import_module(name).__file__
+        if path is None or not path.endswith(".py"):
+            continue
+        with open(path, encoding="utf-8") as fh:
+            lines = fh.read().splitlines()
+        for n, line in enumerate(lines, 1):
+            if "cls.__dict__" not in line and (".__dict__[" in line or ".__dict__.get(" in line):
+                found.append(f"{name}:{n}: {line.strip()}")
+    assert not found, found

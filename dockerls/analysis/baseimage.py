@@ -116,10 +116,9 @@ def base_images(stage: Stage, model: Model) -> list[Located]:
     image is the same in every build: it comes once, naming no build.  (Computed once per
     stage of a model and builds: a dozen rules read it.)"""
     builds = model.facts.builds
-    memo: tuple[object, dict[int, tuple[Stage, list[Located]]]] | None
-    memo = model.__dict__.get("_base_images")
+    memo = model.base_images_memo
     if memo is None or memo[0] is not builds:
-        memo = model.__dict__["_base_images"] = (builds, {})
+        memo = model.base_images_memo = (builds, {})
     per_stage: dict[int, tuple[Stage, list[Located]]] = memo[1]
     hit = per_stage.get(stage.index)
     if hit is None or hit[0] is not stage:

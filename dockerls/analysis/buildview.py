@@ -98,7 +98,7 @@ def _stage_sources(stage: Stage, model: Model) -> tuple[list[int], list[str]]:
     stages literal values name, and the values with variables (once per Stage object: its
     items never change, and the keystroke path keeps the objects of untouched stages and
     the stage names)."""
-    cached: tuple[list[int], list[str]] | None = stage.__dict__.get("_sources")
+    cached = stage.sources_memo
     if cached is None:
         values: list[str] = []
         for _idx, inst in stage.by_name("COPY", "ADD", "RUN"):
@@ -112,7 +112,7 @@ def _stage_sources(stage: Stage, model: Model) -> tuple[list[int], list[str]]:
             if k is not None and k != stage.index:
                 literal.append(k)
         cached = (literal, [v for v in values if "$" in v])
-        stage.__dict__["_sources"] = cached
+        stage.sources_memo = cached
     return cached
 
 
@@ -152,7 +152,7 @@ def _reached(
 def build_views(model: Model) -> tuple[BuildView, ...]:
     """One view per known build (computed once per model and builds)."""
     builds = model.facts.builds
-    cached = model.__dict__.get("_build_views")
+    cached = model.build_views_memo
     if cached is not None and cached[0] is builds:
         views: tuple[BuildView, ...] = cached[1]
         return views
@@ -165,7 +165,7 @@ def build_views(model: Model) -> tuple[BuildView, ...]:
             reached, found = _reached(model, b, env)
             out.append(BuildView(b, env, reached, found))
         views = tuple(out)
-    model.__dict__["_build_views"] = (builds, views)
+    model.build_views_memo = (builds, views)
     return views
 
 

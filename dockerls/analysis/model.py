@@ -14,6 +14,7 @@ from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from dockerls.analysis.facts import NO_FACTS, Facts
 from dockerls.analysis.options import NO_OPTIONS, RuleOptions
@@ -24,6 +25,10 @@ from dockerls.syntax.nodes import Comment, Instruction, Item, Span
 from dockerls.syntax.parser import Parse, parse_words
 from dockerls.syntax.parser import unquote as _unquote
 from dockerls.syntax.sized_cache import sized_cache
+
+if TYPE_CHECKING:
+    from dockerls.analysis.baseimage import Located
+    from dockerls.analysis.buildview import BuildView
 
 Shell = tuple[str, ...]
 DEFAULT_SHELL: Shell = ("/bin/sh", "-c")
@@ -239,6 +244,8 @@ class Stage:
     _by_name: dict[str, tuple[tuple[int, Instruction], ...]] | None = field(
         default=None, init=False, repr=False
     )
+    # what its COPY/ADD --from and RUN --mount=from= name (buildview._stage_sources)
+    sources_memo: tuple[list[int], list[str]] | None = field(default=None, init=False, repr=False)
 
     @property
     def instructions(self) -> tuple[tuple[int, Instruction], ...]:
@@ -325,6 +332,14 @@ class Model:
     _names: dict[str, int] | None = field(default=None, init=False, repr=False)
     # the global ARGs' default values (_global_env)
     _genv: dict[str, str | None] | None = field(default=None, init=False, repr=False)
+    # per builds object: the build views (buildview.build_views) and, per stage index, the
+    # base images (baseimage.base_images)
+    build_views_memo: tuple[object, tuple[BuildView, ...]] | None = field(
+        default=None, init=False, repr=False
+    )
+    base_images_memo: tuple[object, dict[int, tuple[Stage, list[Located]]]] | None = field(
+        default=None, init=False, repr=False
+    )
 
     @property
     def items(self) -> tuple[Item, ...]:
