@@ -92,9 +92,11 @@ def _word_re(escape: str) -> re.Pattern[str]:
 
 def _words_only_re(escape: str) -> re.Pattern[str]:
     """Matches (``fullmatch``) a text that ``_word_re`` reads whole: words and blanks,
-    nothing left over (an unclosed quote is).  Possessive: each piece can be read
-    one way only, so it never backtracks."""
-    return re.compile(rf"[{_WS_CLASS}]*+(?:(?:{_word_atom(escape)})++[{_WS_CLASS}]*+)*+", re.DOTALL)
+    nothing left over (an unclosed quote is).  Each word is taken whole by a lookahead
+    and its backreference (an atomic group that Python 3.10 can spell), so a text that
+    doesn't match fails in linear time instead of trying every split of its words."""
+    word = rf"(?=((?:{_word_atom(escape)})+))\1"
+    return re.compile(rf"[{_WS_CLASS}]*(?:{word}[{_WS_CLASS}]*)*", re.DOTALL)
 
 
 _WORD_RES = {"\\": _word_re("\\"), "`": _word_re("`")}
