@@ -33,7 +33,14 @@ from typing import Any, Generic, TypeVar
 from dockerls.analysis.buildview import build_views
 from dockerls.analysis.command_index import run_words
 from dockerls.analysis.facts import NO_FACTS, Facts, ImageFacts
-from dockerls.analysis.model import Model, Stage, build_model, default_shell, shell_walk
+from dockerls.analysis.model import (
+    Model,
+    Stage,
+    build_model,
+    default_shell,
+    reparsed_model,
+    shell_walk,
+)
 from dockerls.analysis.options import NO_OPTIONS, RuleOptions
 from dockerls.analysis.pragmas import PragmaKind, parse_check_directive, parse_pragma
 from dockerls.analysis.rules.base import (
@@ -634,7 +641,7 @@ class Linter:
         k = bisect_right([seg.first for seg in segs], first_changed) - 1
         if k < 0:
             return None
-        first, end, st = segs[k].first, segs[k].end, segs[k].stage
+        end, st = segs[k].end, segs[k].stage
         if st is None or new_end > end:
             return None  # the preamble holds the global ARGs: take the full path
         old_model = last.model
@@ -651,10 +658,11 @@ class Linter:
             if (new_stage.first, new_stage.end) != (st.first, st.end):
                 return None
         else:
-            new_stage = replace(st, items=new_items[first:end])
-            stages = list(old_model.stages)
-            stages[st.index] = new_stage
-            model = old_model.derived(p, stages)
+            derived = reparsed_model(old_model, p)  # the edited stage's items replaced
+            if derived is None:
+                return None
+            model, stages = derived, derived.stages
+            new_stage = stages[st.index]
         model.facts = facts
         if facts.builds and _reach_key(model) != _reach_key(old_model):
             return None  # the edit changed which stages a build runs: every stage may change
