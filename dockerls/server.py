@@ -782,17 +782,21 @@ class DockerLanguageServer(LanguageServer):
 
 
 @contextlib.contextmanager
-def gc_paused() -> Iterator[None]:
+def gc_paused(resume_on: asyncio.AbstractEventLoop | None = None) -> Iterator[None]:
     """No cyclic garbage collection inside: parsing and linting a large file
     allocate hundreds of thousands of objects, none of them garbage yet, and
     the collector would walk them again and again (a quarter of a cold
-    open).  The collection comes after, once the result is on its way."""
+    open).  The collection comes after, once the result is on its way; with
+    ``resume_on``, after the callbacks already queued on that loop (a
+    didOpen's publish)."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
-        if was_enabled:
+        if was_enabled and resume_on is not None:
+            resume_on.call_soon(gc.enable)
+        elif was_enabled:
             gc.enable()
 
 
@@ -851,16 +855,9 @@ def did_open(server: DockerLanguageServer, params: lsp.DidOpenTextDocumentParams
     if f_buildfiles.is_build_file(d.uri):
         server.build_file_changed(d.uri, d.version)
         return
-    was_enabled = gc.isenabled()
-    gc.disable()  # a big file's parse: no collection before its publish is written
-    try:
+    with gc_paused(resume_on=server.loop):  # no collection before its publish is written
         server.store.open(d.uri, d.text, d.version)
         server.schedule(d.uri)
-    finally:
-        if was_enabled and server.loop is not None:  # queued after the publish
-            server.loop.call_soon(gc.enable)
-        elif was_enabled:
-            gc.enable()
 
 
 @SERVER.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)

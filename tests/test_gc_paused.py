@@ -31,3 +31,20 @@ def test_left_off_when_it_was_off() -> None:
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_resumed_after_the_callbacks_queued_inside() -> None:
+    """didOpen: the publish it queues runs with the collector still paused."""
+    import asyncio
+
+    seen: list[bool] = []
+    loop = asyncio.new_event_loop()
+    try:
+        with gc_paused(resume_on=loop):
+            loop.call_soon(lambda: seen.append(gc.isenabled()))
+        assert not gc.isenabled()
+        loop.run_until_complete(asyncio.sleep(0))
+        assert seen == [False] and gc.isenabled()
+    finally:
+        gc.enable()
+        loop.close()
