@@ -615,11 +615,14 @@ class Linter:
             return self._finish(last.model, last.base_per_item, last.global_ignores, last.segments)
         if p is last.parse:
             return None  # new registry facts for some stages: the full path keeps the rest
-        if p.changed is None or p.parent_id != id(last.parse):
+        if p.parent_id != id(last.parse):
             return None
-        first_changed, old_end, new_end = p.changed
-        if old_end != new_end or first_changed >= new_end:
-            return None
+        old_model = last.model
+        st = old_model.edited_stage(p.changed)
+        if st is None:
+            return None  # the preamble holds the global ARGs, or the edit left the stage
+        assert p.changed is not None
+        first_changed, _old_end, new_end = p.changed
         old_items = last.parse.items
         new_items = p.items
         from_changed = False
@@ -638,13 +641,8 @@ class Linter:
         if (lower > upper) != last.model.lower_majority:
             return None  # the file's majority keyword case flipped
         segs = last.segments
-        k = bisect_right([seg.first for seg in segs], first_changed) - 1
-        if k < 0:
-            return None
-        end, st = segs[k].end, segs[k].stage
-        if st is None or new_end > end:
-            return None  # the preamble holds the global ARGs: take the full path
-        old_model = last.model
+        # the segments: the preamble's (when it holds items), then one per stage
+        k = len(segs) - len(old_model.stages) + st.index
         if from_changed:
             # a FROM was edited: fine as long as the file-level facts held
             model = build_model(p)

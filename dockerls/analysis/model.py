@@ -377,6 +377,19 @@ class Model:
         st = self.stages[k]
         return st if st.first <= item < st.end else None
 
+    def edited_stage(self, changed: tuple[int, int, int] | None) -> Stage | None:
+        """The stage of this model an edit stayed inside: ``changed`` is a
+        reparse's ``(first, old_end, new_end)`` against this model's parse.
+        None when the edit changed the number of items, or began before the
+        first FROM (the global ARGs), or reached past the stage's end."""
+        if changed is None:
+            return None
+        first, old_end, new_end = changed
+        if old_end != new_end or first >= new_end:
+            return None
+        st = self.stage_of(first)
+        return st if st is not None and new_end <= st.end else None
+
     @property
     def built_upon(self) -> frozenset[int]:
         """Indices of the stages another stage is built ``FROM``."""
@@ -581,22 +594,20 @@ def reparsed_model(old: Model, p: Parse) -> Model | None:
     reparsed from ``old.parse`` by an edit that kept the number of items and
     stayed inside one stage without touching a FROM: ``old`` with that stage's
     items replaced (what depends only on the FROMs is kept).  None otherwise."""
-    if p.changed is None or p.parent_id != id(old.parse) or p.escape != old.escape:
+    if p.parent_id != id(old.parse) or p.escape != old.escape:
         return None
-    first, old_end, new_end = p.changed
-    if old_end != new_end or first >= new_end or first < p.header:
+    st = old.edited_stage(p.changed)
+    if st is None:
         return None
-    k = bisect_right([st.first for st in old.stages], first) - 1
-    if k < 0 or new_end > old.stages[k].end:
-        return None  # before the first FROM: the global ARGs may change
+    assert p.changed is not None
+    first, _old_end, new_end = p.changed
     old_items, items = old.parse.items, p.items
     for x in range(first, new_end):
         for it in (old_items[x], items[x]):
             if isinstance(it, Instruction) and it.name == "FROM":
                 return None
-    st = old.stages[k]
     stages = list(old.stages)
-    stages[k] = replace(st, items=items[st.first : st.end])
+    stages[st.index] = replace(st, items=items[st.first : st.end])
     return old.derived(p, stages)
 
 

@@ -18,7 +18,7 @@ The IO side (finding and running the binary, caching) is
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Final
@@ -391,21 +391,17 @@ def _derived_jobs(prev: _FileJobs, parse: Parse, model: Model) -> _FileJobs | No
     """``prev`` (the parent parse's jobs) with the edited stage's walked again,
     when the edit kept the stages where they were, which stage each builds on
     and the edited stage's shell and ENV names (what later stages see)."""
-    assert parse.changed is not None
-    first, old_end, new_end = parse.changed
     stages = model.stages
-    if old_end != new_end or len(stages) != len(prev.firsts):
-        return None
-    k = bisect_right(prev.firsts, first) - 1
-    if k < 0 or new_end > stages[k].end:
-        return None  # before the first FROM (the global ARGs), or across stages
-    if tuple(st.first for st in stages) != prev.firsts:
-        return None
+    st = model.edited_stage(parse.changed)
+    if st is None or tuple(s.first for s in stages) != prev.firsts:
+        return None  # before the first FROM (the global ARGs), across stages, or moved them
+    assert parse.changed is not None
+    first = parse.changed[0]
+    k = st.index
     default = default_shell(model)
     # a FROM edited: the default shell and which stage each builds on may change
     if first == prev.firsts[k] and (default != prev.default or _links(model) != prev.links):
         return None
-    st = stages[k]
     parent = model.parent_stage(st)
     shell = default if parent is None else prev.shells_out[parent.index]
     jobs, shell_out = _cached_stage_jobs(parse.items, model, st, shell)

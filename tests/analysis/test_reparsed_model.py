@@ -81,3 +81,30 @@ def test_a_keystroke_does_not_scan_the_file_again(monkeypatch: pytest.MonkeyPatc
     assert new.model is not first and new.model.parse is new.parse
     assert scans == []
     assert _shape(new.model) == _shape(build_model(parse(new.text)))
+
+
+@pytest.mark.parametrize(
+    ("needle", "replacement", "stage"),
+    [
+        ("/opt", "/srv", 0),  # inside the first stage
+        ("make VERSION", "gmake VERSION", 1),
+        ("/out /out", "/in /out", 2),  # the last item
+        ("AS build", "AS builder", 1),  # a FROM is its stage's first item
+        ("debian:12", "debian:13", None),  # before the first FROM: the global ARGs
+        ("/out /out", "/out /out\nRUN true", None),  # an item more
+        ('"$HOME_DIR"\nSHELL', '"$HOME_DIR"\nRUN', 0),  # two items of one stage
+        ('["/bin/bash", "-c"]\nFROM base', '["sh"]\nFROM base', None),  # across two stages
+    ],
+)
+def test_the_edited_stage_is_found_once_for_every_keystroke_path(
+    needle: str, replacement: str, stage: int | None
+) -> None:
+    """``Model.edited_stage``: the stage the engine, the model and ShellCheck's
+    jobs redo after an edit, or None when the edit leaves a single stage."""
+    p = parse(SRC)
+    old = build_model(p)
+    at = SRC.index(needle)
+    p2 = reparse(p, at, at + len(needle), replacement)
+    found = old.edited_stage(p2.changed)
+    assert (None if found is None else found.index) == stage
+    assert old.edited_stage(None) is None
