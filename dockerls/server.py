@@ -713,11 +713,9 @@ class DockerLanguageServer(LanguageServer):
         self.tokens_counter += 1
         return str(self.tokens_counter)
 
-    def remember_tokens(self, uri: str, tokens: lsp.SemanticTokens) -> str:
-        """Keep the tokens for a later delta; returns their result id."""
-        rid = self.new_tokens_id()
-        self.tokens[uri] = (rid, list(tokens.data))
-        return rid
+    def remember_tokens(self, uri: str, rid: str, data: list[int]) -> None:
+        """Keep a document's tokens, answered under ``rid``, for a later delta."""
+        self.tokens[uri] = (rid, data)
 
     def report_server_error(self, error: Exception, source: Any) -> None:
         """A message that isn't JSON gets a JSON-RPC parse error (id null)."""
@@ -1132,7 +1130,7 @@ def semantic_tokens_full(
     rid = server.new_tokens_id()
     # raw JSON: a big file has tens of thousands of integers
     body, data = f_tokens.semantic_tokens_json(snap.parse, snap.model, server.caps, rid)
-    server.tokens[snap.uri] = (rid, data)
+    server.remember_tokens(snap.uri, rid, data)
     return body
 
 
@@ -1145,10 +1143,12 @@ def semantic_tokens_delta(
         return None
     prev = server.tokens.get(snap.uri)
     tokens = f_tokens.semantic_tokens(snap.parse, snap.model, server.caps)
-    rid = server.remember_tokens(snap.uri, tokens)
+    rid = server.new_tokens_id()
+    data = list(tokens.data)
+    server.remember_tokens(snap.uri, rid, data)
     if prev is None or prev[0] != params.previous_result_id:
-        return f_tokens.tokens_json(rid, tokens.data)
-    edits = f_tokens.delta_edits(prev[1], server.tokens[snap.uri][1])
+        return f_tokens.tokens_json(rid, data)
+    edits = f_tokens.delta_edits(prev[1], data)
     return lsp.SemanticTokensDelta(edits, result_id=rid)
 
 
