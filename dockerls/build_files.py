@@ -132,7 +132,7 @@ class BuildFiles:
         for uri in self.store.uris():
             snap = self.store.get(uri)
             if snap is not None and snap.path is not None and _same(snap.path, path):
-                return Dockerfile(uri, snap.parse, snap.model)
+                return Dockerfile(uri, snap.parse, snap.model, path_text)
         try:
             st = path.stat()
             key = (st.st_mtime_ns, st.st_size)
@@ -144,7 +144,7 @@ class BuildFiles:
             p = parse(path.read_text(encoding="utf-8", errors="replace"))
         except OSError:
             return None
-        found = Dockerfile(path.as_uri(), p, build_model(p))
+        found = Dockerfile(path.as_uri(), p, build_model(p), path_text)
         self.disk[path] = (key, found)
         return found
 

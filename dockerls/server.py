@@ -1001,11 +1001,16 @@ def references(
     )
     if found is None or snap.path is None:
         return found
-    path = snap.path.resolve()
-    builds = server.build_files.builds_for(path)
+    df = _built_dockerfile(snap, snap.path)
+    builds = server.build_files.builds_for(Path(df.path))
     return found + f_buildfiles.dockerfile_references(
-        snap.parse, snap.model, str(path), params.position, builds, text_of, server.caps
+        df, params.position, builds, text_of, server.caps
     )
+
+
+def _built_dockerfile(snap: Snapshot, path: Path) -> f_buildfiles.Dockerfile:
+    """An open Dockerfile as builds name it (by its resolved path)."""
+    return f_buildfiles.Dockerfile(snap.uri, snap.parse, snap.model, str(path.resolve()))
 
 
 @SERVER.feature(lsp.TEXT_DOCUMENT_DOCUMENT_HIGHLIGHT)
@@ -1054,14 +1059,12 @@ def rename(server: DockerLanguageServer, params: lsp.RenameParams) -> lsp.Worksp
         )
         if edit is None or edit.changes is None or snap.path is None:
             return edit
-        path = snap.path.resolve()
+        df = _built_dockerfile(snap, snap.path)
         outside = f_buildfiles.dockerfile_rename(
-            snap.parse,
-            snap.model,
-            str(path),
+            df,
             params.position,
             params.new_name,
-            server.build_files.builds_for(path),
+            server.build_files.builds_for(Path(df.path)),
             server.build_files.text_of,
             server.caps,
         )

@@ -69,11 +69,13 @@ _YAML_KEY = re.compile(r"""^(\s*)(?:-\s+)?["']?([^\s:#"'][^:#"']*?)["']?\s*:(?:\
 
 @dataclass(frozen=True)
 class Dockerfile:
-    """A Dockerfile a build uses, as the server has it (open, or read from disk)."""
+    """A Dockerfile a build uses, as the server has it (open, or read from disk), and
+    its path as builds name it (``Build.dockerfile``)."""
 
     uri: str
     parse: Parse
     model: Model
+    path: str
 
 
 @dataclass(frozen=True)
@@ -232,38 +234,34 @@ def _sites(
 
 
 def dockerfile_references(
-    p: Parse,
-    model: Model,
-    path: str,
+    df: Dockerfile,
     pos: lsp.Position,
     builds: Iterable[Build],
     text_of: Callable[[str], str | None],
     caps: ClientCaps,
 ) -> list[lsp.Location]:
     """The Compose/Bake sites of the stage or ARG under the cursor in a Dockerfile."""
-    return [loc for _o, loc in _dockerfile_sites(p, model, path, pos, builds, text_of, caps)[1]]
+    return [loc for _o, loc in _dockerfile_sites(df, pos, builds, text_of, caps)[1]]
 
 
 def _dockerfile_sites(
-    p: Parse,
-    model: Model,
-    path: str,
+    df: Dockerfile,
     pos: lsp.Position,
     builds: Iterable[Build],
     text_of: Callable[[str], str | None],
     caps: ClientCaps,
 ) -> tuple[Occurrence | None, list[tuple[Origin, lsp.Location]]]:
-    found = occurrence_at(p, model, pos, caps)
+    found = occurrence_at(df.parse, df.model, pos, caps)
     if found is None:
         return None, []
     idx, k = found
     occ = idx.occurrences[k]
     if occ.kind == STAGE and occ.name:
-        return occ, _sites(path, STAGE, occ.name, builds, text_of, caps)
+        return occ, _sites(df.path, STAGE, occ.name, builds, text_of, caps)
     if occ.kind == VARIABLE and any(
-        o.role == DECLARATION and _is_arg(p, o.item) for o in idx.same_entity(k)
+        o.role == DECLARATION and _is_arg(df.parse, o.item) for o in idx.same_entity(k)
     ):
-        return occ, _sites(path, VARIABLE, occ.name, builds, text_of, caps)
+        return occ, _sites(df.path, VARIABLE, occ.name, builds, text_of, caps)
     return occ, []
 
 
@@ -272,9 +270,7 @@ _YAML_SPECIAL = re.compile(r"(?i:y|n|yes|no|on|off|true|false|null|~)\Z")
 
 
 def dockerfile_rename(
-    p: Parse,
-    model: Model,
-    path: str,
+    df: Dockerfile,
     pos: lsp.Position,
     new_name: str,
     builds: Iterable[Build],
@@ -286,7 +282,7 @@ def dockerfile_rename(
     doesn't spell the name out (an interpolation, a variable) can't follow a rename, so
     the rename is refused (``RenameError``, naming the site) rather than leave a build
     that no longer finds its stage or passes its argument."""
-    occ, sites = _dockerfile_sites(p, model, path, pos, builds, text_of, caps)
+    occ, sites = _dockerfile_sites(df, pos, builds, text_of, caps)
     edits: dict[str, list[lsp.TextEdit]] = {}
     for origin, loc in sites:
         assert occ is not None  # sites come with the occurrence they name
@@ -380,9 +376,7 @@ def rename(
     edit = rename_mod.rename(df.parse, df.model, at, new_name, caps, df.uri)
     if edit is None or edit.changes is None:
         return None
-    outside = dockerfile_rename(
-        df.parse, df.model, path, at, new_name, builds_of(path), text_of, caps
-    )
+    outside = dockerfile_rename(df, at, new_name, builds_of(path), text_of, caps)
     return lsp.WorkspaceEdit(changes={**edit.changes, **outside})
 
 

@@ -26,7 +26,7 @@ CAPS = ClientCaps()
 
 def _dockerfile() -> bf.Dockerfile:
     p = parse(DOCKERFILE.read_text())
-    return bf.Dockerfile(DOCKERFILE.as_uri(), p, build_model(p))
+    return bf.Dockerfile(DOCKERFILE.as_uri(), p, build_model(p), str(DOCKERFILE))
 
 
 def doc(name: str, text: str | None = None) -> bf.BuildDoc:
@@ -159,15 +159,11 @@ def test_references_of_a_stage_include_compose_and_bake_sites() -> None:
         return Path(path).read_text()
 
     worker = lsp.Position(8, 16)  # FROM base AS wor|ker
-    found = bf.dockerfile_references(
-        df.parse, df.model, str(DOCKERFILE), worker, builds, text_of, CAPS
-    )
+    found = bf.dockerfile_references(df, worker, builds, text_of, CAPS)
     sites = sorted((Path(loc.uri).name, loc.range.start.line) for loc in found)
     assert sites == [("compose.yaml", 14), ("docker-bake.hcl", 14)]
     base = lsp.Position(1, 8)  # FROM ${BA|SE}
-    found = bf.dockerfile_references(
-        df.parse, df.model, str(DOCKERFILE), base, builds, text_of, CAPS
-    )
+    found = bf.dockerfile_references(df, base, builds, text_of, CAPS)
     assert len({loc.uri for loc in found}) == 2 and len(found) == 4
 
 
@@ -200,9 +196,7 @@ def _rename_everywhere(
     def text_of(path: str) -> str:
         return texts.get(Path(path).name) or Path(path).read_text()
 
-    return bf.dockerfile_rename(
-        df.parse, df.model, str(DOCKERFILE), pos, new_name, builds, text_of, CAPS
-    )
+    return bf.dockerfile_rename(df, pos, new_name, builds, text_of, CAPS)
 
 
 def test_renaming_a_stage_or_arg_renames_its_compose_and_bake_sites() -> None:
