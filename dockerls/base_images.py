@@ -25,24 +25,21 @@ from typing import TYPE_CHECKING, Any
 from dockerls.analysis.baseimage import Located, base_image, base_images
 from dockerls.analysis.facts import ImageFacts
 from dockerls.analysis.lifecycle import LifecycleFacts
-from dockerls.analysis.model import Model, Stage
-from dockerls.analysis.variants import missing_tools, stage_commands
-from dockerls.analysis.vulns import VulnReport
-from dockerls.features.baseimage import (
-    BaseImageView,
-    Variant,
-    VariantInfo,
-    describe,
-    markdown,
-    report_lines,
-)
-from dockerls.lazy import soon
+from dockerls.lazy import lazy_module, soon
 
 if TYPE_CHECKING:  # the lookups (and requests) load when first needed, not at start-up
+    from dockerls.analysis import variants as variants_mod
+    from dockerls.analysis.model import Model, Stage
+    from dockerls.analysis.vulns import VulnReport
+    from dockerls.features import baseimage as f_baseimage
+    from dockerls.features.baseimage import BaseImageView, Variant, VariantInfo
     from dockerls.image_intel import ImageIntel
     from dockerls.lifecycle_store import LifecycleStore
     from dockerls.registry.http import HttpRegistry
     from dockerls.registry.settings import RegistrySettings
+else:  # hover and variant actions: not a first publish's
+    variants_mod = lazy_module("dockerls.analysis.variants")
+    f_baseimage = lazy_module("dockerls.features.baseimage")
 
 __all__ = ["BaseImages"]
 
@@ -331,7 +328,7 @@ class BaseImages:
         with self._lock:
             report = self._reports.get(key)
             size, variants = self._variants.get(key, (None, []))
-        view = describe(
+        view = f_baseimage.describe(
             found, intel.data, today(), intel.settings.warn_days, vulns=report, size=size,
             variants=tuple(variants),
         )  # fmt: skip
@@ -351,10 +348,10 @@ class BaseImages:
         key = (located.text, self._platform(stage))
         view = self._view(intel, located.text, key)
         if view is not None:
-            return markdown(view)
+            return f_baseimage.markdown(view)
         with self._lock:
             report = self._reports.get(key)
-        return None if report is None else "\n".join(report_lines(report))
+        return None if report is None else "\n".join(f_baseimage.report_lines(report))
 
     def variants_for(self, model: Model, stage: Stage) -> list[Variant]:
         """Cached leaner variants of ``stage``'s image, with what later RUNs use that they lack."""
@@ -364,12 +361,12 @@ class BaseImages:
         key = (located.text, self._platform(stage))
         with self._lock:
             size, variants = self._variants.get(key, (None, []))
-        used = stage_commands(model, stage)
+        used = variants_mod.stage_commands(model, stage)
         return [
-            Variant(
+            f_baseimage.Variant(
                 v.candidate.reference,
                 (v.size - size) if v.size is not None and size is not None else None,
-                tuple(missing_tools(v.candidate, used)),
+                tuple(variants_mod.missing_tools(v.candidate, used)),
             )
             for v in variants
         ]

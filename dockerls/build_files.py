@@ -12,14 +12,21 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from dockerls.analysis.builds import Build, Problem
+from dockerls.analysis.builds import Build, Problem, is_bake_file, is_build_file
 from dockerls.analysis.engine import Linter
 from dockerls.analysis.model import build_model
 from dockerls.builds import read_text
 from dockerls.documents import DocumentStore, Snapshot, uri_to_path
-from dockerls.features.buildfiles import BuildDoc, Dockerfile, is_bake_file, is_build_file
+from dockerls.lazy import lazy_module
 from dockerls.syntax.parser import parse
+
+if TYPE_CHECKING:
+    from dockerls.features import buildfiles as f_buildfiles
+    from dockerls.features.buildfiles import BuildDoc, Dockerfile
+else:  # read when a Compose or Bake file is: not on a Dockerfile's first publish
+    f_buildfiles = lazy_module("dockerls.features.buildfiles")
 
 __all__ = ["BuildFiles", "is_build_file"]
 
@@ -123,7 +130,7 @@ class BuildFiles:
         recent = self.recent.get(path, ())
         wanted = {b.dockerfile for b in builds + recent if b.dockerfile}
         dockerfiles = {d: self.dockerfile(d) for d in wanted}
-        return BuildDoc(str(path), text, builds, problems, dockerfiles, recent)
+        return f_buildfiles.BuildDoc(str(path), text, builds, problems, dockerfiles, recent)
 
     def dockerfile(self, path_text: str) -> Dockerfile | None:
         """The Dockerfile at ``path_text``: the open document, else the file (None: it
@@ -132,7 +139,7 @@ class BuildFiles:
         for uri in self.store.uris():
             snap = self.store.get(uri)
             if snap is not None and snap.path is not None and _same(snap.path, path):
-                return Dockerfile(uri, snap.parse, snap.model, path_text)
+                return f_buildfiles.Dockerfile(uri, snap.parse, snap.model, path_text)
         try:
             st = path.stat()
             key = (st.st_mtime_ns, st.st_size)
@@ -144,7 +151,7 @@ class BuildFiles:
             p = parse(path.read_text(encoding="utf-8", errors="replace"))
         except OSError:
             return None
-        found = Dockerfile(path.as_uri(), p, build_model(p), path_text)
+        found = f_buildfiles.Dockerfile(path.as_uri(), p, build_model(p), path_text)
         self.disk[path] = (key, found)
         return found
 

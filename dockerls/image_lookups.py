@@ -23,20 +23,26 @@ from lsprotocol import types as lsp
 
 from dockerls.analysis.baseimage import upgrades
 from dockerls.analysis.facts import ImageFacts
-from dockerls.analysis.lifecycle import LifecycleFacts
-from dockerls.analysis.model import Model, Stage
-from dockerls.features import images as f_images
-from dockerls.features.caps import ClientCaps
-from dockerls.lazy import soon
-from dockerls.registry.base import ImageInfo, RegistryError
-from dockerls.registry.service import OFFLINE_STATUS, RegistryService
-from dockerls.registry.settings import RegistrySettings
+from dockerls.lazy import lazy_module, soon
 from dockerls.settings import Settings, to_registry_settings
 from dockerls.syntax.imageref import ImageRef, parse_image_ref
 
 if TYPE_CHECKING:
+    from dockerls.analysis.lifecycle import LifecycleFacts
+    from dockerls.analysis.model import Model, Stage
     from dockerls.documents import Snapshot
+    from dockerls.features import images as f_images
+    from dockerls.features.caps import ClientCaps
+    from dockerls.registry import base as registry_base
+    from dockerls.registry import service as registry_service
+    from dockerls.registry.base import ImageInfo
     from dockerls.registry.http import HttpRegistry
+    from dockerls.registry.service import RegistryService
+    from dockerls.registry.settings import RegistrySettings
+else:  # a first publish reads no lookup: these load with the first one (or warm_up)
+    f_images = lazy_module("dockerls.features.images")
+    registry_base = lazy_module("dockerls.registry.base")
+    registry_service = lazy_module("dockerls.registry.service")
 
 T = TypeVar("T")
 
@@ -85,7 +91,7 @@ async def settled(fut: Future[T], timeout: float) -> T | None:
     """The result of a lookup, or None when it failed or took longer than ``timeout``."""
     try:
         return await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(fut)), timeout)
-    except (asyncio.TimeoutError, RegistryError):
+    except (asyncio.TimeoutError, registry_base.RegistryError):
         return None
 
 
@@ -126,7 +132,7 @@ class ImageLookups:
             from dockerls.registry.fake import FakeRegistry
             from dockerls.registry.http import HttpRegistry
 
-            self.service = RegistryService(
+            self.service = registry_service.RegistryService(
                 FakeRegistry() if fake else HttpRegistry(self._http_settings()), enabled=rs.enabled
             )
             self.key = key
@@ -178,7 +184,11 @@ class ImageLookups:
             return
         exc = fut.exception()
         if exc is not None:
-            msg = str(exc) if isinstance(exc, RegistryError) else f"lookup failed: {exc}"
+            msg = (
+                str(exc)
+                if isinstance(exc, registry_base.RegistryError)
+                else f"lookup failed: {exc}"
+            )
             self.errors[(kind, key)] = (msg, time.monotonic())
         elif kind == "digest":
             self.digests[key] = (fut.result(), time.monotonic())
@@ -191,7 +201,7 @@ class ImageLookups:
         svc = self.get()
         cached = svc.cached_tags(ref)
         if not svc.enabled:
-            return TagLookup(cached, note=OFFLINE_STATUS)
+            return TagLookup(cached, note=registry_service.OFFLINE_STATUS)
         if cached is not None:
             return TagLookup(cached)
         err = self.failed("tags", ref.canonical_name)
@@ -265,7 +275,7 @@ class ImageLookups:
         info = svc.cached_info(ref)
         status: str | None = None
         if not svc.enabled:
-            status = OFFLINE_STATUS
+            status = registry_service.OFFLINE_STATUS
         elif info is None:
             status = self.failed("info", ref.canonical)
             if status is None:

@@ -20,12 +20,14 @@ import time
 from collections.abc import Callable, Iterable
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dockerls.analysis.imagetags import PUBLIC_EXTENDED
 from dockerls.analysis.lifecycle import LifecycleData, Product, Release
 from dockerls.atomic import write_atomic
-from dockerls.registry.endoflife import EndOfLifeClient, EndOfLifeError
+
+if TYPE_CHECKING:  # the client comes with the network side, after the first publish
+    from dockerls.registry.endoflife import EndOfLifeClient
 
 __all__ = ["LifecycleStore", "product_from_api", "shipped_snapshot"]
 
@@ -165,6 +167,8 @@ class LifecycleStore:
         """Fetch products older than a day (all with ``force``); returns those updated."""
         if self.client is None:
             return []
+        from dockerls.registry.endoflife import EndOfLifeError  # loaded with the client
+
         updated: list[str] = []
         for slug in slugs if slugs is not None else list(self.data.products):
             cached = self._read(slug) or {}

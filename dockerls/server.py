@@ -43,6 +43,7 @@ from pygls.protocol import JsonRPCNotification, LanguageServerProtocol
 from pygls.protocol.language_server import lsp_method
 
 from dockerls import __version__, lazy, probe
+from dockerls.analysis.builds import is_build_file
 from dockerls.analysis.rules import known_code, registry
 from dockerls.features import capabilities
 from dockerls.features.raw import RawJSON
@@ -137,7 +138,7 @@ WATCHED = (
 
 def in_pygls_workspace(uri: str) -> bool:
     """Documents whose text pygls keeps: ``.dockerignore``, Compose and Bake files."""
-    return documents.is_dockerignore(uri) or f_buildfiles.is_build_file(uri)
+    return documents.is_dockerignore(uri) or is_build_file(uri)
 
 
 class DockerProtocol(LanguageServerProtocol):
@@ -485,7 +486,7 @@ class DockerLanguageServer(LanguageServer):
         self.build_files.changed_on_disk()
         for uri in self.store.refresh_builds(affected):
             self.schedule(uri)
-        files = [p for p in paths if f_buildfiles.is_build_file(p.name)]
+        files = [p for p in paths if is_build_file(p.name)]
         uris = {p.as_uri() for p in files} | set(self.build_files.uris())
         for uri in sorted(uris):
             self.publish_build_file(uri)
@@ -850,7 +851,7 @@ def did_open(server: DockerLanguageServer, params: lsp.DidOpenTextDocumentParams
     if documents.is_dockerignore(d.uri):
         server.check_dockerignore(d.uri, d.version)
         return
-    if f_buildfiles.is_build_file(d.uri):
+    if is_build_file(d.uri):
         server.build_file_changed(d.uri, d.version)
         return
     with gc_paused(resume_on=server.loop):  # no collection before its publish is written
@@ -864,7 +865,7 @@ def did_change(server: DockerLanguageServer, params: lsp.DidChangeTextDocumentPa
     if documents.is_dockerignore(d.uri):
         server.check_dockerignore(d.uri, d.version)
         return
-    if f_buildfiles.is_build_file(d.uri):
+    if is_build_file(d.uri):
         server.build_file_changed(d.uri, d.version)
         return
     snap = server.store.change(d.uri, d.version, params.content_changes, server.caps.encoding)
@@ -900,9 +901,7 @@ def did_change_watched(
     paths = [p for c in params.changes if (p := documents.uri_to_path(c.uri)) is not None]
     extra = server.store.builds.extra
     builds = [
-        p
-        for p in paths
-        if workspace_builds.affects_builds(p, extra) or f_buildfiles.is_build_file(p.name)
+        p for p in paths if workspace_builds.affects_builds(p, extra) or is_build_file(p.name)
     ]
     if builds:
         server.builds_changed(builds)

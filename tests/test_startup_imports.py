@@ -9,8 +9,10 @@ reports ``sys.modules``.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 from tests.support import REPO
 
@@ -91,3 +93,90 @@ def test_default_settings_are_applied_without_jsonschema() -> None:
     assert "jsonschema" not in modules_after(statement)
     changed = statement.replace("'auto'", "True", 1).replace("s == settings.DEFAULTS and ", "")
     assert "jsonschema" in modules_after(changed)  # a value of its own: checked
+
+
+# What a Dockerfile's first publish goes without: registry lookups, hover and variant
+# actions of base images, Compose and Bake files, the network clients.  They load once that
+# publish is written (lookups start then; `warm_up` loads the rest).
+NOT_BEFORE_FIRST_PUBLISH = (
+    "dockerls.features.images",
+    "dockerls.features.baseimage",
+    "dockerls.features.buildfiles",
+    "dockerls.analysis.variants",
+    "dockerls.image_intel",
+    "dockerls.registry.service",
+    "dockerls.registry.endoflife",
+    "dockerls.syntax.hclpos",
+    "requests",
+    "jsonschema",
+    "yaml",
+)
+
+# Drives the server in-process as pygls's reader does (each message decoded with the
+# protocol's object hook, then handled; the event loop runs between messages), and prints
+# the modules loaded when the first publish is written (a lazy module not read yet is not).
+FIRST_PUBLISH = """
+import asyncio, json, sys, types
+from pathlib import Path
+from dockerls.server import SERVER
+
+folder = Path(sys.argv[1])
+doc = folder / "Dockerfile"
+doc.write_text("FROM debian:11\\nRUN apt-get update && apt-get install -y curl\\nCMD [\\"sh\\"]\\n")
+loaded = []
+
+class Writer:
+    def write(self, data):
+        if not loaded and b'"method":"textDocument/publishDiagnostics"' in bytes(data):
+            loaded.extend(
+                n for n, m in sys.modules.items() if type(m).__name__ != "_LazyModule"
+            )
+    def close(self):
+        pass
+
+protocol = SERVER.protocol
+protocol.set_writer(Writer())
+
+def feed(message):
+    body = json.dumps({"jsonrpc": "2.0", **message})
+    protocol.handle_message(json.loads(body, object_hook=protocol.structure_message))
+
+async def main():
+    root = folder.as_uri()
+    feed({"id": 1, "method": "initialize", "params": {"rootUri": root, "capabilities": {}}})
+    await asyncio.sleep(0)
+    feed({"method": "initialized", "params": {}})
+    await asyncio.sleep(0)
+    item = {"uri": doc.as_uri(), "languageId": "dockerfile", "version": 1, "text": doc.read_text()}
+    feed({"method": "textDocument/didOpen", "params": {"textDocument": item}})
+    for _ in range(10_000):  # bounded: fails below when no publish came
+        if loaded:
+            break
+        await asyncio.sleep(0.001)
+
+asyncio.run(main())
+print(json.dumps(sorted(loaded)))
+"""
+
+
+def test_first_publish_goes_without_lookups_and_build_files(tmp_path: Path) -> None:
+    """A Dockerfile's first diagnostics wait for no module only a later step uses: the
+    registry side and the base-image lookups join a later publish, hover and code actions
+    load theirs after it, and Compose/Bake support when such a file is opened or found."""
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache"), "DOCKERLS_REGISTRY": "fake"}
+    out = subprocess.run(
+        [sys.executable, "-c", FIRST_PUBLISH, str(tmp_path)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
+    assert out.returncode == 0, out.stderr
+    loaded = set(json.loads(out.stdout.splitlines()[-1]))
+    assert loaded, f"no publish was written: {out.stderr}"
+    assert "dockerls.analysis.engine" in loaded  # the publish linted
+    early = sorted(
+        m for m in loaded if m in NOT_BEFORE_FIRST_PUBLISH or m.split(".")[0] == "requests"
+    )
+    assert not early, f"loaded before the first publish: {early}"
