@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from enum import Enum, IntEnum
 from typing import TYPE_CHECKING, ClassVar, Literal, get_args
 
-from dockerls.syntax.nodes import Instruction, Span
+from dockerls.syntax.nodes import Instruction, Span, _writes_slots
 from dockerls.syntax.spec import kebab
 
 if TYPE_CHECKING:
@@ -81,6 +81,7 @@ class Tag(Enum):
     DEPRECATED = "deprecated"
 
 
+@_writes_slots
 @dataclass(frozen=True, slots=True)
 class Edit:
     """Replace ``span`` (relative to the finding's item) by ``text``."""
@@ -89,6 +90,7 @@ class Edit:
     text: str
 
 
+@_writes_slots
 @dataclass(frozen=True, slots=True)
 class Fix:
     title: str
@@ -96,6 +98,7 @@ class Fix:
     applicability: Applicability = Applicability.SAFE
 
 
+@_writes_slots
 @dataclass(frozen=True, slots=True)
 class Finding:
     """What a rule reports.
@@ -117,6 +120,7 @@ class Finding:
     severity: Severity | None = None
 
 
+@_writes_slots
 @dataclass(frozen=True, slots=True)
 class InstructionContext:
     """What an instruction rule may know besides the instruction itself."""
@@ -226,6 +230,7 @@ def doc_url(code: str, group: str) -> str | None:
     return None
 
 
+@_writes_slots
 @dataclass(frozen=True, slots=True)
 class Violation:
     """A finding after the engine: code and severity resolved.
@@ -251,12 +256,5 @@ def violation(rule: Rule, f: Finding, severity: Severity | None = None) -> Viola
     if severity is None:
         severity = rule.severity if f.severity is None else f.severity
     return Violation(
-        code=f.code or rule.code,
-        rule_name=rule.name,
-        message=f.message,
-        severity=severity,
-        span=f.span,
-        fix=f.fix,
-        tags=f.tags,
-        source_group=rule.group,
+        f.code or rule.code, rule.name, f.message, severity, f.span, f.fix, f.tags, rule.group
     )
