@@ -271,6 +271,9 @@ class Linter:
         self._file_facts: object = None
         self._file_facts_token = 0
         self.rule_errors: list[tuple[str, str]] = []
+        self._contexts: dict[tuple[tuple[str, ...], str, bool], InstructionContext] = {}
+        # ``facts`` with ``images`` recording the lookups of one stage's rules (see _tracked)
+        self._tracking: tuple[Facts, Facts, _ImageReads] | None = None
         self._select(_Directive())
 
     # ------------------------------------------------------------------
@@ -351,7 +354,8 @@ class Linter:
     def _violation(self, rule: Rule, f: Finding) -> Violation:
         """The one place a rule's finding gets its severity: a settings
         override, else the finding's own level, else the rule's default."""
-        return violation(rule, f, self.config.severity.get(f.code or rule.code))
+        overrides = self.config.severity
+        return violation(rule, f, overrides.get(f.code or rule.code) if overrides else None)
 
     def _run(self, rule: Rule, fn: Any, *args: Any) -> list[Finding]:
         try:
@@ -371,16 +375,24 @@ class Linter:
         if hit is not None:
             return hit
         out: list[Violation] = []
-        self._check_target(inst, InstructionContext(shell, escape, False), out)
+        self._check_target(inst, self._context(shell, escape, False), out)
         sub = inst.sub
         if sub is not None:
-            self._check_target(sub, InstructionContext(shell, escape, True), out)
+            self._check_target(sub, self._context(shell, escape, True), out)
         if inst.issues:
             for x in inst.issues:
                 out.append(_parser_violation(x.code, x.message, x.span, x.severity, self.config))
         if len(out) > 1:
             out.sort(key=_sort_key)
         return self._instr_cache.put(inst, shell, tuple(out))
+
+    def _context(self, shell: tuple[str, ...], escape: str, onbuild: bool) -> InstructionContext:
+        """The one ``InstructionContext`` of a shell, escape and ONBUILD-ness (a file has few)."""
+        key = (shell, escape, onbuild)
+        ctx = self._contexts.get(key)
+        if ctx is None:
+            ctx = self._contexts[key] = InstructionContext(shell, escape, onbuild)
+        return ctx
 
     def _check_target(
         self, target: Instruction, ctx: InstructionContext, out: list[Violation]
@@ -761,8 +773,7 @@ class Linter:
         if st is not None:
             model.keep_shell_steps(st, shell_in, steps)
             facts = model.facts
-            reads = _ImageReads(facts.images)
-            model.facts = replace(facts, images=reads)
+            model.facts, reads = self._tracked(facts)
             try:
                 self._stage_violations(p, model, first, end, st, steps, raw)
             finally:
@@ -776,6 +787,18 @@ class Linter:
             if kept:
                 res.per_item[rel] = tuple(kept)
         return res
+
+    def _tracked(self, facts: Facts) -> tuple[Facts, _ImageReads]:
+        """``facts`` with its images behind a fresh record of lookups, for one stage's
+        rules (the ``Facts`` copy is made once per ``facts``, the record per stage)."""
+        kept = self._tracking
+        if kept is None or kept[0] is not facts:
+            reads = _ImageReads(facts.images)
+            kept = self._tracking = (facts, replace(facts, images=reads), reads)
+        reads = kept[2]
+        reads.reads = {}
+        reads.walked = False
+        return kept[1], reads
 
     def _stage_violations(
         self,
