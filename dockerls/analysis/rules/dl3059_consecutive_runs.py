@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from dockerls.analysis.model import Model, Stage
@@ -21,14 +22,28 @@ from dockerls.syntax.nodes import Blank, Comment, Instruction, Span
 # test and arithmetic brackets are conditions, not commands of their own:
 # `[ -d /x ] && echo found` is one step
 _CONDITIONS = frozenset({"[", "[[", "(("})
+# what a command line needs to hold a second command (see one_command_at_most)
+_MULTI = re.compile(r"[;&|\n`()]")
+
+
+def one_command_at_most(inst: Instruction) -> bool:
+    """Whether a shell-form RUN without heredocs surely runs at most one command
+    outside wrappers and ``sh -c``: a second one needs a separator (``;``, ``&``,
+    ``|``, a line break), a group or subshell (``(``), or a substitution (``$(``,
+    a backquote), and its command line has none of those characters."""
+    return not inst.json and not inst.heredocs and _MULTI.search(inst.args) is None
 
 
 def _simple(inst: Instruction) -> bool:
     """At most one command: longer RUNs are usually split on purpose.
 
     Text that is not POSIX shell (a PowerShell or cmd RUN) can't be counted,
-    so it counts as simple, as it does for hadolint.
+    so it counts as simple, as it does for hadolint.  A command line without
+    any of the characters a second command needs is simple without the shell
+    view (:func:`one_command_at_most`).
     """
+    if one_command_at_most(inst):
+        return True
     n = 0
     for rs in run_scripts(inst):
         if rs.script.errors:
