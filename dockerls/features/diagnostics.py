@@ -14,14 +14,16 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from json.encoder import encode_basestring_ascii
 from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types as lsp
 
 from dockerls.analysis.engine import LintResult
 from dockerls.analysis.rules.base import Severity, Tag, Violation, doc_url
-from dockerls.features.positions import UTF16, column_to_units, item_range_json, lines_range
+from dockerls.features.positions import UTF16, column_to_units, item_range_units, lines_range
 from dockerls.syntax.identity_cache import IdentityCache
+from dockerls.syntax.nodes import Span
 from dockerls.syntax.parser import Parse
 
 if TYPE_CHECKING:
@@ -51,29 +53,49 @@ def _range(line: int, start: int, end_line: int, end: int) -> dict[str, Any]:
     }
 
 
-def violation_json(p: Parse, item: int, v: Violation, encoding: str) -> dict[str, Any]:
-    rng = item_range_json(p, item, v.span.start, v.span.end, encoding)
-    d = _diagnostic(rng, _LSP_SEVERITY.get(v.severity, 4), v.code, v.message)
+# json.dumps' own form of a string (ASCII, escapes as it writes them): the text below is
+# what ``json.dumps`` writes for the diagnostic's dict, built without the dicts
+_string = encode_basestring_ascii
+
+
+def _range_text(p: Parse, item: int, span: Span, encoding: str) -> str:
+    l0, c0, l1, c1 = item_range_units(p, item, span.start, span.end, encoding)
+    return (
+        f'{{"start": {{"line": {l0}, "character": {c0}}}, '
+        f'"end": {{"line": {l1}, "character": {c1}}}}}'
+    )
+
+
+def _violation_text(p: Parse, item: int, v: Violation, encoding: str) -> str:
+    """One finding's diagnostic as JSON text (the one serialiser: ``json.dumps`` of
+    :func:`violation_json` is this text, byte for byte)."""
+    out = (
+        f'{{"range": {_range_text(p, item, v.span, encoding)}, '
+        f'"severity": {_LSP_SEVERITY.get(v.severity, 4)}, "code": {_string(v.code)}, '
+        f'"source": "{SOURCE}", "message": {_string(v.message)}'
+    )
     href = doc_url(v.code, v.source_group)
     if href is not None:
-        d["codeDescription"] = {"href": href}
+        out += f', "codeDescription": {{"href": {_string(href)}}}'
     if v.tags:
-        d["tags"] = [_TAGS[t] for t in v.tags]
-    if v.fix is not None:
-        d["data"] = {
-            "fix": {
-                "title": v.fix.title,
-                "applicability": v.fix.applicability.value,
-                "edits": [
-                    {
-                        "range": item_range_json(p, item, e.span.start, e.span.end, encoding),
-                        "newText": e.text,
-                    }
-                    for e in v.fix.edits
-                ],
-            }
-        }
-    return d
+        out += f', "tags": [{", ".join(str(_TAGS[t]) for t in v.tags)}]'
+    fix = v.fix
+    if fix is not None:
+        edits = ", ".join(
+            f'{{"range": {_range_text(p, item, e.span, encoding)}, "newText": {_string(e.text)}}}'
+            for e in fix.edits
+        )
+        out += (
+            f', "data": {{"fix": {{"title": {_string(fix.title)}, '
+            f'"applicability": {_string(fix.applicability.value)}, "edits": [{edits}]}}}}'
+        )
+    return out + "}"
+
+
+def violation_json(p: Parse, item: int, v: Violation, encoding: str) -> dict[str, Any]:
+    """One finding's diagnostic as a dict (pull diagnostics, tests)."""
+    result: dict[str, Any] = json.loads(_violation_text(p, item, v, encoding))
+    return result
 
 
 def problems_json(problems: Iterable[ConfigProblem]) -> bytes:
@@ -188,7 +210,7 @@ def _all_fragments(
 
 def _serialise(p: Parse, item: int, vs: tuple[Violation, ...], encoding: str) -> bytes:
     """One item's diagnostics as JSON array elements (no brackets), ASCII."""
-    return json.dumps([violation_json(p, item, v, encoding) for v in vs])[1:-1].encode()
+    return ", ".join([_violation_text(p, item, v, encoding) for v in vs]).encode()
 
 
 def _incremental(

@@ -98,22 +98,27 @@ def range_of(p: Parse, start: int, end: int, encoding: str = UTF16) -> lsp.Range
 def item_range_json(
     p: Parse, item: int, start: int, end: int, encoding: str
 ) -> dict[str, dict[str, int]]:
-    """The same as :func:`item_range`, as plain JSON (the diagnostics fast path)."""
+    """The same as :func:`item_range`, as plain JSON."""
+    l0, c0, l1, c1 = item_range_units(p, item, start, end, encoding)
+    return {"start": {"line": l0, "character": c0}, "end": {"line": l1, "character": c1}}
+
+
+def item_range_units(
+    p: Parse, item: int, start: int, end: int, encoding: str
+) -> tuple[int, int, int, int]:
+    """The same as :func:`item_range`, as (start line, start character, end line, end
+    character): the diagnostics fast path."""
     text = p.items[item].text
     if start < 0 or end > len(text):
         # an edit reaching into other items (e.g. merging RUNs): absolute path
         base = p.starts[item]
-        out_abs = []
-        for rel in (start, end):
-            pos = position_of(p, base + rel, encoding)
-            out_abs.append({"line": pos.line, "character": pos.character})
-        return {"start": out_abs[0], "end": out_abs[1]}
+        a = position_of(p, base + start, encoding)
+        b = position_of(p, base + end, encoding)
+        return a.line, a.character, b.line, b.character
     base_line = p.lines[item]
-    out = []
-    for rel in (start, end):
-        line, col = offset_in_lines(text, rel, encoding)
-        out.append({"line": base_line + line, "character": col})
-    return {"start": out[0], "end": out[1]}
+    l0, c0 = offset_in_lines(text, start, encoding)
+    l1, c1 = offset_in_lines(text, end, encoding)
+    return base_line + l0, c0, base_line + l1, c1
 
 
 def offset_in_lines(text: str, rel: int, encoding: str = UTF16) -> tuple[int, int]:
