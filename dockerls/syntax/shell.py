@@ -26,6 +26,7 @@ import threading
 from bisect import bisect_left
 from dataclasses import FrozenInstanceError, dataclass
 from functools import lru_cache
+from itertools import accumulate
 from typing import TYPE_CHECKING, Any
 
 from dockerls.syntax.nodes import Span
@@ -57,7 +58,35 @@ _MAX_SHELL_NESTING = 6  # bash -c "sh -c '...'" levels we unpack
 # ---------------------------------------------------------------------------
 
 
-class ShWord:
+class _Frozen:
+    """An immutable value with fields filled in when first read (``ShWord``,
+    ``Command``): equal, hashed and pickled by ``_key()``, its fields in
+    constructor order."""
+
+    __slots__ = ()
+
+    def _key(self) -> tuple[Any, ...]:
+        raise NotImplementedError
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise FrozenInstanceError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise FrozenInstanceError(f"cannot delete field {name!r}")
+
+    def __reduce__(self) -> tuple[type, tuple[Any, ...]]:
+        return (self.__class__, self._key())
+
+
+class ShWord(_Frozen):
     """One shell word.
 
     ``raw`` is the word as written (``script[span.start:span.end] == raw``).
@@ -106,28 +135,11 @@ class ShWord:
     def _key(self) -> tuple[str, str, Span, bool]:
         return (self.raw, self.value, self.span, self.is_static)
 
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not ShWord:
-            return NotImplemented
-        return self._key() == other._key()
-
-    def __hash__(self) -> int:
-        return hash(self._key())
-
     def __repr__(self) -> str:
         return (
             f"ShWord(raw={self.raw!r}, value={self.value!r}, span={self.span!r}, "
             f"is_static={self.is_static!r})"
         )
-
-    def __setattr__(self, name: str, value: object) -> None:
-        raise FrozenInstanceError(f"cannot assign to field {name!r}")
-
-    def __delattr__(self, name: str) -> None:
-        raise FrozenInstanceError(f"cannot delete field {name!r}")
-
-    def __reduce__(self) -> tuple[type[ShWord], tuple[str, str, Span, bool]]:
-        return (ShWord, self._key())
 
 
 _set_w_raw = getattr(ShWord, "raw").__set__  # noqa: B009
@@ -162,8 +174,7 @@ class Redirect:
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
-class Command:
+class Command(_Frozen):
     """One simple command, e.g. ``apt-get install -y curl``.
 
     ``name`` is the unquoted command name, reduced to its basename
@@ -178,19 +189,104 @@ class Command:
     this command is the one the wrapper runs; the wrapper is reported too.
     ``via_shell`` names the shell (``bash``, ``sh``...) when the command was
     found inside a ``bash -c "..."`` string.
+
+    Immutable.  A command read from a script makes its argument words when
+    ``args`` is first asked for: most rules read only the names of most commands.
     """
+
+    __slots__ = (
+        "_arg_spans",
+        "_args",
+        "assignments",
+        "connector_before",
+        "name",
+        "name_word",
+        "path",
+        "pipeline_index",
+        "redirects",
+        "span",
+        "via_shell",
+        "wrapped_by",
+    )
 
     name: str
     path: str
     name_word: ShWord
-    args: tuple[ShWord, ...]
+    _args: tuple[ShWord, ...] | None  # None until made from ``_arg_spans``
+    # until then: the script and the (start, end) of each argument, flattened
+    _arg_spans: tuple[str, list[int]] | None
     span: Span
-    assignments: tuple[Assignment, ...] = ()
-    redirects: tuple[Redirect, ...] = ()
-    pipeline_index: int | None = None
-    connector_before: str | None = None
-    wrapped_by: str | None = None
-    via_shell: str | None = None
+    assignments: tuple[Assignment, ...]
+    redirects: tuple[Redirect, ...]
+    pipeline_index: int | None
+    connector_before: str | None
+    wrapped_by: str | None
+    via_shell: str | None
+
+    def __init__(
+        self,
+        name: str,
+        path: str,
+        name_word: ShWord,
+        args: tuple[ShWord, ...],
+        span: Span,
+        assignments: tuple[Assignment, ...] = (),
+        redirects: tuple[Redirect, ...] = (),
+        pipeline_index: int | None = None,
+        connector_before: str | None = None,
+        wrapped_by: str | None = None,
+        via_shell: str | None = None,
+    ) -> None:
+        _fill_command(
+            self,
+            name,
+            path,
+            name_word,
+            args,
+            None,
+            span,
+            assignments,
+            redirects,
+            pipeline_index,
+            connector_before,
+            wrapped_by,
+            via_shell,
+        )
+
+    @property
+    def args(self) -> tuple[ShWord, ...]:
+        args = self._args
+        if args is None:
+            src = self._arg_spans
+            assert src is not None
+            args = _words_at(*src)
+            _set_c_args(self, args)
+            _set_c_arg_spans(self, None)
+        return args
+
+    def _key(self) -> tuple[Any, ...]:
+        return (
+            self.name,
+            self.path,
+            self.name_word,
+            self.args,
+            self.span,
+            self.assignments,
+            self.redirects,
+            self.pipeline_index,
+            self.connector_before,
+            self.wrapped_by,
+            self.via_shell,
+        )
+
+    def __repr__(self) -> str:
+        return (
+            f"Command(name={self.name!r}, path={self.path!r}, name_word={self.name_word!r}, "
+            f"args={self.args!r}, span={self.span!r}, assignments={self.assignments!r}, "
+            f"redirects={self.redirects!r}, pipeline_index={self.pipeline_index!r}, "
+            f"connector_before={self.connector_before!r}, wrapped_by={self.wrapped_by!r}, "
+            f"via_shell={self.via_shell!r})"
+        )
 
     @property
     def name_span(self) -> Span:
@@ -721,13 +817,16 @@ def _sword(raw: str, value: str | None, start: int, end: int, static: bool | Non
     return w
 
 
+_set_c_args = getattr(Command, "_args").__set__  # noqa: B009
+_set_c_arg_spans = getattr(Command, "_arg_spans").__set__  # noqa: B009
 _CMD_SETTERS = tuple(
     getattr(Command, name).__set__
     for name in (
         "name",
         "path",
         "name_word",
-        "args",
+        "_args",
+        "_arg_spans",
         "span",
         "assignments",
         "redirects",
@@ -739,11 +838,13 @@ _CMD_SETTERS = tuple(
 )
 
 
-def _command(
+def _fill_command(
+    c: Command,
     name: str,
     path: str,
     name_word: ShWord,
-    args: tuple[ShWord, ...],
+    args: tuple[ShWord, ...] | None,
+    arg_spans: tuple[str, list[int]] | None,
     span: Span,
     assignments: tuple[Assignment, ...],
     redirects: tuple[Redirect, ...],
@@ -751,15 +852,26 @@ def _command(
     connector_before: str | None,
     wrapped_by: str | None,
     via_shell: str | None,
-) -> Command:
-    (s_name, s_path, s_word, s_args, s_span, s_asg, s_red, s_pipe, s_conn, s_wrap, s_via) = (
-        _CMD_SETTERS
-    )
-    c: Command = _new(Command)
+) -> None:
+    (
+        s_name,
+        s_path,
+        s_word,
+        s_args,
+        s_spans,
+        s_span,
+        s_asg,
+        s_red,
+        s_pipe,
+        s_conn,
+        s_wrap,
+        s_via,
+    ) = _CMD_SETTERS
     s_name(c, name)
     s_path(c, path)
     s_word(c, name_word)
     s_args(c, args)
+    s_spans(c, arg_spans)
     s_span(c, span)
     s_asg(c, assignments)
     s_red(c, redirects)
@@ -767,7 +879,55 @@ def _command(
     s_conn(c, connector_before)
     s_wrap(c, wrapped_by)
     s_via(c, via_shell)
+
+
+def _command(
+    name: str,
+    path: str,
+    name_word: ShWord,
+    args: tuple[ShWord, ...] | None,
+    span: Span,
+    assignments: tuple[Assignment, ...],
+    redirects: tuple[Redirect, ...],
+    pipeline_index: int | None,
+    connector_before: str | None,
+    wrapped_by: str | None,
+    via_shell: str | None,
+    arg_spans: tuple[str, list[int]] | None = None,
+) -> Command:
+    """A command; ``args`` None: made from ``arg_spans`` (the script, and each
+    argument's start and end in it, flattened) when first read."""
+    c: Command = _new(Command)
+    _fill_command(
+        c,
+        name,
+        path,
+        name_word,
+        args,
+        arg_spans,
+        span,
+        assignments,
+        redirects,
+        pipeline_index,
+        connector_before,
+        wrapped_by,
+        via_shell,
+    )
     return c
+
+
+def _word_at(script: str, start: int, end: int) -> ShWord:
+    """The word ``script[start:end]`` (its value worked out when read, if quoted)."""
+    raw = script[start:end]
+    if _SPECIAL.isdisjoint(raw):
+        return _sword(raw, raw, start, end, True)
+    return _sword(raw, None, start, end, None)
+
+
+def _words_at(script: str, spans: list[int]) -> tuple[ShWord, ...]:
+    """The words of ``script`` at ``spans``: start and end of each, flattened."""
+    it = iter(spans)
+    return tuple([_word_at(script, s, e) for s, e in zip(it, it, strict=True)])
 
 
 # ---------------------------------------------------------------------------
@@ -918,7 +1078,7 @@ class _Raw:
     """A command under construction (mutable until redirects are attached)."""
 
     name: ShWord
-    args: list[ShWord]
+    args: list[int]  # start and end of each argument word, flattened
     assignments: list[Assignment]
     redirects: list[Redirect]
     start: int
@@ -927,23 +1087,17 @@ class _Raw:
     conn: str | None
 
 
-def _byte_to_cp_map(script: str, nbytes: int) -> list[int]:
-    m: list[int] = []
-    ext = m.extend
-    for i, ch in enumerate(script):
-        o = ord(ch)
-        if o < 0x80:
-            m.append(i)
-        elif o < 0x800:
-            ext((i, i))
-        elif o < 0x10000:
-            ext((i, i, i))
-        else:
-            ext((i, i, i, i))
-    m.append(len(script))
-    # defensive: pad if the encoder disagreed with our length computation
-    while len(m) < nbytes + 1:
-        m.append(len(script))
+# 1 for a byte that starts a UTF-8 character, 0 for a continuation byte
+_STARTS_CHAR = bytes(0 if 0x80 <= b < 0xC0 else 1 for b in range(256))
+
+
+def _byte_to_cp_map(src: bytes, length: int) -> list[int]:
+    """Per byte offset of ``src`` (UTF-8 of a text of ``length`` code points),
+    the index of the character holding that byte; ``length`` at the end."""
+    # characters started up to and including each byte, minus one
+    m = list(accumulate(src.translate(_STARTS_CHAR), initial=-1))
+    del m[0]
+    m.append(length)
     return m
 
 
@@ -956,7 +1110,7 @@ class _Builder:
         self.script = script
         self.src = src
         self.b2c: list[int] | None = (
-            None if len(src) == len(script) else _byte_to_cp_map(parsed_text, len(src))
+            None if len(src) == len(script) else _byte_to_cp_map(src, len(parsed_text))
         )
         # where a substitution may start: byte offset << 2 | marker length, in order
         self.marks = _subst_marks(src)
@@ -979,10 +1133,17 @@ class _Builder:
             s, e = node.start_byte, node.end_byte
         else:
             s, e = m[node.start_byte], m[node.end_byte]
-        raw = self.script[s:e]
-        if _SPECIAL.isdisjoint(raw):
-            return _sword(raw, raw, s, e, True)
-        return _sword(raw, None, s, e, None)  # value worked out when read
+        return _word_at(self.script, s, e)
+
+    def word_span(self, node: tree_sitter.Node, out: list[int]) -> None:
+        """Append the start and end of the word at ``node`` to ``out``."""
+        m = self.b2c
+        if m is None:
+            out.append(node.start_byte)
+            out.append(node.end_byte)
+        else:
+            out.append(m[node.start_byte])
+            out.append(m[node.end_byte])
 
     def token_word(self, text: str, node: tree_sitter.Node) -> ShWord:
         return ShWord(text, text, self.span(node), True)
@@ -1085,29 +1246,27 @@ class _Builder:
         self, node: tree_sitter.Node, conn: str | None, pipe: int | None, depth: int
     ) -> None:
         name: ShWord | None = None
-        args: list[ShWord] = []
+        args: list[int] = []  # each argument's start and end: words made when read
         assigns: list[Assignment] = []
         redirects: list[Redirect] = []
-        word = self.word
         role = _ROLE_IN_COMMAND.get
         children = node.children
-        for ch in children:
-            r = role(ch.kind_id, _ARGUMENT)
-            if r is _ARGUMENT:
-                args.append(word(ch))
-            elif r is _NAME:
-                name = word(ch)
-            elif r is _ASSIGNMENT:
-                if name is None:
-                    assigns.append(self.assignment(ch))
-                else:
-                    args.append(word(ch))
-            elif r is _REDIRECTION:
-                red, extra = self.redirect(ch)
-                redirects.append(red)
-                args.extend(extra)
+        m = self.b2c
+        if m is None:
+            app = args.append
+            for ch in children:
+                r = role(ch.kind_id, _ARGUMENT)
+                if r is _ARGUMENT:
+                    app(ch.start_byte)
+                    app(ch.end_byte)
+                elif r is not _SKIPPED:
+                    name = self._command_part(ch, r, name, args, assigns, redirects)
+        else:
+            for ch in children:
+                r = role(ch.kind_id, _ARGUMENT)
+                if r is not _SKIPPED:
+                    name = self._command_part(ch, r, name, args, assigns, redirects)
         if name is not None:
-            m = self.b2c
             if m is None:
                 start, end = node.start_byte, node.end_byte
             else:
@@ -1115,6 +1274,31 @@ class _Builder:
             self._register(node, _Raw(name, args, assigns, redirects, start, end, pipe, conn))
         if self.has_subst:
             self.descend(node, depth, children)
+
+    def _command_part(
+        self,
+        ch: tree_sitter.Node,
+        role: str,
+        name: ShWord | None,
+        args: list[int],
+        assigns: list[Assignment],
+        redirects: list[Redirect],
+    ) -> ShWord | None:
+        """Add a child of a ``command`` node (of ``role``) to its parts; the name."""
+        if role is _ARGUMENT:
+            self.word_span(ch, args)
+        elif role is _NAME:
+            name = self.word(ch)
+        elif role is _ASSIGNMENT:
+            if name is None:
+                assigns.append(self.assignment(ch))
+            else:
+                self.word_span(ch, args)
+        elif role is _REDIRECTION:
+            red, extra = self.redirect(ch)
+            redirects.append(red)
+            args.extend(extra)
+        return name
 
     def declaration(
         self, node: tree_sitter.Node, conn: str | None, pipe: int | None, depth: int
@@ -1124,7 +1308,10 @@ class _Builder:
             return
         kw = children[0]
         name = self.token_word(kw.type, kw)
-        args = [self.word(ch) for ch in children[1:] if ch.is_named and ch.type != "comment"]
+        args: list[int] = []
+        for ch in children[1:]:
+            if ch.is_named and ch.type != "comment":
+                self.word_span(ch, args)
         sp = self.span(node)
         self._register(node, _Raw(name, args, [], [], sp.start, sp.end, pipe, conn))
         if self.has_subst:
@@ -1139,7 +1326,7 @@ class _Builder:
             return
         name = self.token_word(opener.type, opener)
         opener_start = opener.start_byte
-        args: list[ShWord] = []
+        args: list[int] = []
         closers = {"]", "]]", "))"}
 
         def flatten(n: tree_sitter.Node, d: int) -> None:
@@ -1155,7 +1342,7 @@ class _Builder:
                 ):
                     flatten(ch, d + 1)
                 elif ch.start_byte != opener_start and not (not ch.is_named and t in closers):
-                    args.append(self.word(ch))
+                    self.word_span(ch, args)
 
         flatten(node, depth)
         sp = self.span(node)
@@ -1179,11 +1366,13 @@ class _Builder:
             value = _sword(raw, None, vstart, sp.end, None)  # worked out when read
         return Assignment(name, value, sp, append)
 
-    def redirect(self, node: tree_sitter.Node) -> tuple[Redirect, list[ShWord]]:
+    def redirect(self, node: tree_sitter.Node) -> tuple[Redirect, list[int]]:
+        """The redirect, and the words after its target (arguments of the command:
+        ``>f a b``), each as start and end, flattened."""
         fd: str | None = None
         op = ""
         target: ShWord | None = None
-        extra: list[ShWord] = []
+        extra: list[int] = []
         for ch in node.children:
             t = ch.type
             if t == "file_descriptor":
@@ -1195,11 +1384,11 @@ class _Builder:
             elif target is None:
                 target = self.word(ch)
             elif t != "comment":
-                extra.append(self.word(ch))
+                self.word_span(ch, extra)
         sp = self.span(node)
         end = target.span.end if target is not None else sp.end
         if extra:
-            end = min(end, extra[0].span.start)
+            end = min(end, extra[0])
         return Redirect(op, fd, target, Span(sp.start, max(sp.start, end))), extra
 
     def _rightmost(self, body: tree_sitter.Node | None) -> _Raw | None:
@@ -1249,12 +1438,12 @@ class _Builder:
                     self.stmt(ch, conn, pipe, depth + 1)
                     target = self._rightmost(body)
 
-    def _attach(self, target: _Raw | None, red: Redirect, extra: list[ShWord]) -> None:
+    def _attach(self, target: _Raw | None, red: Redirect, extra: list[int]) -> None:
         if target is None:
             return
         target.redirects.append(red)
         target.args.extend(extra)
-        target.end = max(target.end, red.span.end, *(w.span.end for w in extra))
+        target.end = max(target.end, red.span.end, *extra[1::2])
 
     def heredoc(
         self, node: tree_sitter.Node, target: _Raw | None, pipe: int | None, depth: int
@@ -1294,6 +1483,7 @@ class _Builder:
 
     def finish(self, shell_nesting: int) -> list[Command]:
         out: list[Command] = []
+        script = self.script
         for r in self.raws:
             v = r.name.value
             base = v.rsplit("/", 1)[-1] if "/" in v else v
@@ -1301,14 +1491,15 @@ class _Builder:
                 base or v,
                 v,
                 r.name,
-                tuple(r.args),
+                None if r.args else (),
                 _span(r.start, r.end),
-                tuple(r.assignments),
-                tuple(r.redirects),
+                tuple(r.assignments) if r.assignments else (),
+                tuple(r.redirects) if r.redirects else (),
                 r.pipe,
                 r.conn,
                 None,
                 None,
+                (script, r.args) if r.args else None,
             )
             if cmd.name not in _WRAPPERS and cmd.name not in _SHELL_C_NAMES:
                 out.append(cmd)  # the common case: nothing inside to unpack

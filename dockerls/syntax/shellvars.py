@@ -99,7 +99,7 @@ class _Walker:
         text, src = _parsable(script)
         self.script = script
         self.src = src
-        self.b2c = None if len(src) == len(script) else _byte_to_cp_map(text, len(src))
+        self.b2c = None if len(src) == len(script) else _byte_to_cp_map(src, len(text))
         self.reads: list[_Read] = []
         self.writes: list[_Write] = []
         self.functions: set[str] = set()

@@ -750,6 +750,36 @@ def test_words_unquote_when_read() -> None:
     assert pickle.loads(pickle.dumps(fresh)) == fresh
 
 
+def test_arguments_made_when_read() -> None:
+    """A command makes its argument words when ``args`` is first read, and is
+    then equal to (same hash, repr, pickle as) one built with them."""
+    sh = parse_shell("apt-get install -y 'a b' >/dev/null c && ls")
+    apt, ls = sh.commands
+    assert apt._args is None and apt._arg_spans is not None  # not read yet
+    assert ls._args == ()  # nothing to make
+    assert [w.raw for w in apt.args] == ["install", "-y", "'a b'", "c"]
+    assert apt._args is apt.args and apt._arg_spans is None
+    assert apt.args[2] == ShWord("'a b'", "a b", Span(19, 24), True)
+    fresh = parse_shell("apt-get install -y 'a b' >/dev/null c && ls --all").commands[0]
+    eager = Command(
+        fresh.name,
+        fresh.path,
+        fresh.name_word,
+        apt.args,
+        fresh.span,
+        fresh.assignments,
+        fresh.redirects,
+        fresh.pipeline_index,
+        fresh.connector_before,
+    )
+    assert fresh._args is None
+    assert hash(fresh) == hash(eager) and repr(fresh) == repr(eager)
+    assert fresh == eager and fresh._args is not None
+    assert pickle.loads(pickle.dumps(eager)) == eager
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        eager.name = "x"  # type: ignore[misc]
+
+
 @pytest.mark.parametrize(
     ("raw", "value", "static"),
     [
