@@ -145,16 +145,24 @@ def _base_images(stage: Stage, model: Model) -> list[Located]:
 
 def classified(stage: Stage, model: Model) -> list[tuple[Located, ImageRelease]]:
     """What each image the stage is built from (one per build, see ``base_images``) says
-    about its release line, for the lifecycle rules."""
+    about its release line, for the lifecycle rules.  (Computed once per stage of a model,
+    builds and release data: three rules read it.)"""
     lifecycle = model.facts.lifecycle
     if lifecycle is None:
         return []
-    out = []
-    for located in base_images(stage, model):
-        found = classify(located.ref, lifecycle.data)
-        if found is not None:
-            out.append((located, found))
-    return out
+    builds = model.facts.builds
+    memo = model.classified_memo
+    if memo is None or memo[0] is not builds or memo[1] is not lifecycle.data:
+        memo = model.classified_memo = (builds, lifecycle.data, {})
+    hit = memo[2].get(stage.index)
+    if hit is None or hit[0] is not stage:
+        out = []
+        for located in base_images(stage, model):
+            found = classify(located.ref, lifecycle.data)
+            if found is not None:
+                out.append((located, found))
+        hit = memo[2][stage.index] = (stage, out)
+    return list(hit[1])
 
 
 def upgrades(model: Model, lifecycle: LifecycleFacts, warn_days: int) -> dict[str, bool]:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 __all__ = [
@@ -99,6 +99,11 @@ class Product:
     extended_is_public: bool = False
     as_of: dt.date = dt.date.min  # the day the data was published or fetched
     source: str = "snapshot"  # "snapshot" (shipped) or "endoflife.date" (fetched)
+    # the releases by their cycle's parts, numbers as numbers (the first of equal ones):
+    # built when first asked (``release``), not part of the value
+    by_parts: dict[tuple[int | str, ...], Release] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
 
     def release(self, version: Sequence[str]) -> Release | None:
         """The release line a version belongs to: the longest cycle that prefixes it.
@@ -106,15 +111,18 @@ class Product:
         ``("3", "7", "2")`` -> cycle ``3.7``; ``("6", "0")`` -> cycle ``6`` (.NET);
         ``("18", "04")`` -> ``18.04``.  Numeric parts compare as numbers (``04`` = ``4``).
         """
-        best: Release | None = None
-        for release in self.releases:
-            parts = release.parts
-            fits = len(parts) <= len(version) and all(
-                _same_part(a, b) for a, b in zip(parts, version, strict=False)
-            )
-            if fits and (best is None or len(parts) > len(best.parts)):
-                best = release
-        return best
+        index = self.by_parts
+        if index is None:
+            index = {}
+            for release in self.releases:
+                index.setdefault(tuple(map(_part_key, release.parts)), release)
+            object.__setattr__(self, "by_parts", index)
+        key = tuple(map(_part_key, version))
+        for n in range(len(key), 0, -1):
+            found = index.get(key[:n])
+            if found is not None:
+                return found
+        return None
 
     def by_codename(self, codename: str) -> Release | None:
         key = codename.lower()
@@ -124,10 +132,14 @@ class Product:
         return None
 
 
-def _same_part(a: str, b: str) -> bool:
-    if a.isdigit() and b.isdigit():
-        return int(a) == int(b)
-    return a == b
+def _part_key(part: str) -> int | str:
+    """A cycle or version part as it compares: digits as their number."""
+    if part.isdigit():
+        try:
+            return int(part)
+        except ValueError:  # a digit int() doesn't read (superscripts): compared as written
+            return part
+    return part
 
 
 @dataclass(frozen=True, slots=True)

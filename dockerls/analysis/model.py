@@ -29,6 +29,7 @@ from dockerls.syntax.sized_cache import sized_cache
 if TYPE_CHECKING:
     from dockerls.analysis.baseimage import Located
     from dockerls.analysis.buildview import BuildView
+    from dockerls.analysis.imagetags import ImageRelease
 
 Shell = tuple[str, ...]
 DEFAULT_SHELL: Shell = ("/bin/sh", "-c")
@@ -340,6 +341,10 @@ class Model:
     base_images_memo: tuple[object, dict[int, tuple[Stage, list[Located]]]] | None = field(
         default=None, init=False, repr=False
     )
+    # per builds and release data: per stage index what its images say (baseimage.classified)
+    classified_memo: (
+        tuple[object, object, dict[int, tuple[Stage, list[tuple[Located, ImageRelease]]]]] | None
+    ) = field(default=None, init=False, repr=False)
 
     @property
     def items(self) -> tuple[Item, ...]:
