@@ -366,6 +366,9 @@ class LspClient:
         self._next_id = 0
         self._pending: dict[int, tuple[str, asyncio.Future[tuple[JSON, int]]]] = {}
         self.last_first_byte_ns = 0  # first byte of the last response a timed request read
+        # called with each message's first-byte stamp as it arrives (before the message is
+        # read): a benchmark samples the server's CPU time there
+        self.on_first_byte: Callable[[int], None] | None = None
         self._uris: dict[str, _UriState] = {}
         self._changed = asyncio.Event()
         self._closed: BaseException | None = None
@@ -472,6 +475,8 @@ class LspClient:
                     line = await reader.readline()
                     if not first_byte:
                         first_byte = time.perf_counter_ns()
+                        if self.on_first_byte is not None:
+                            self.on_first_byte(first_byte)
                     if not line:
                         raise ServerExited(f"{self.name} closed stdout")
                     line = line.strip()
