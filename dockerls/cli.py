@@ -7,6 +7,7 @@ stdio, so editors can start it as ``dockerls`` or ``dockerls --stdio``.
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 from collections.abc import Iterator, Sequence
@@ -47,6 +48,10 @@ def find_dockerfiles(paths: Sequence[str]) -> Iterator[Path | None]:
 
 
 def _serve(args: argparse.Namespace) -> int:
+    # start-up builds what lives as long as the process (pygls, lsprotocol's converter, the
+    # handlers): the cyclic collector would only walk it, again and again.  It stays off
+    # until the server has published (`DockerLanguageServer.start` and `warm_up`).
+    gc.disable()
     from dockerls.server import serve
 
     return serve(tcp=args.tcp, host=args.host, port=args.port, log_level=args.log_level)
