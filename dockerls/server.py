@@ -306,6 +306,8 @@ class DockerLanguageServer(LanguageServer):
     def start(self, params: lsp.InitializeParams) -> None:
         """Everything the initialize reply didn't need, run right after it
         (before the next message is read); the rest loads with ``warm_up``."""
+        if not gc.isenabled():  # `dockerls serve` started with the collector off (cli)
+            gc.freeze()  # what start-up built lives on: collections needn't walk it
         self.store = documents.DocumentStore()
         self.store.config_for = self.config_for
         self.settings = settings_mod.Settings()
@@ -328,12 +330,14 @@ class DockerLanguageServer(LanguageServer):
     def warm_up(self, idle: bool = False) -> None:
         """Load the rule registry and the modules no handler has used yet (hover,
         completion, ...): after the first publish, or sooner when no document was
-        opened in the first moments (``idle``), so the first one finds them ready."""
+        opened in the first moments (``idle``), so the first one finds them ready.
+        Then the cyclic collector runs again (``dockerls serve`` starts it off)."""
         if self.warmed or (idle and self.store.uris()):
             return  # a document is on its way: its publish calls this
         self.warmed = True
         registry()
         lazy.load_all()
+        gc.enable()  # off since start-up (`dockerls serve`): the first publish is written
 
     # -- settings -------------------------------------------------------
     def apply_settings(self, layers: list[tuple[str, object]]) -> None:
@@ -448,6 +452,8 @@ class DockerLanguageServer(LanguageServer):
         snap = self.store.get(uri)
         if snap is None:
             return
+        if not self.warmed and self.loop is not None:
+            self.loop.call_soon(self.warm_up)  # once this publish is written (or failed)
         with gc_paused():  # the collection comes once the publish is written
             try:
                 result = snap.lint_with(partial(self.facts_for, snap))
@@ -463,8 +469,6 @@ class DockerLanguageServer(LanguageServer):
             if self.sent.get(uri) != (snap.version, body):  # new lookups may change nothing
                 self.sent[uri] = (snap.version, body)
                 self.publish_raw(uri, snap.version, body)
-        if not self.warmed and self.loop is not None:
-            self.loop.call_soon(self.warm_up)
         if self.build_files.uris() and snap.path is not None:
             # the Compose/Bake files building this Dockerfile are checked against it again
             for other in self.build_files.open_using([snap.path.resolve()]):

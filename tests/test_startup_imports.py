@@ -13,6 +13,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 from tests.support import REPO
 
@@ -113,17 +114,20 @@ NOT_BEFORE_FIRST_PUBLISH = (
 )
 
 # Drives the server in-process as pygls's reader does (each message decoded with the
-# protocol's object hook, then handled; the event loop runs between messages), and prints
-# the modules loaded when the first publish is written (a lazy module not read yet is not).
+# protocol's object hook, then handled; the event loop runs between messages), started as
+# `dockerls serve` starts it (the collector off), and prints the modules loaded when the
+# first publish is written (a lazy module not read yet is not) and the collector's state.
 FIRST_PUBLISH = """
-import asyncio, json, sys, types
+import asyncio, gc, json, sys, types
 from pathlib import Path
+gc.disable()  # as `dockerls serve` does (cli._serve)
 from dockerls.server import SERVER
 
 folder = Path(sys.argv[1])
 doc = folder / "Dockerfile"
 doc.write_text("FROM debian:11\\nRUN apt-get update && apt-get install -y curl\\nCMD [\\"sh\\"]\\n")
 loaded = []
+collector = {}
 
 class Writer:
     def write(self, data):
@@ -131,6 +135,7 @@ class Writer:
             loaded.extend(
                 n for n, m in sys.modules.items() if type(m).__name__ != "_LazyModule"
             )
+            collector.update(at_publish=gc.isenabled(), frozen=gc.get_freeze_count())
     def close(self):
         pass
 
@@ -149,20 +154,19 @@ async def main():
     await asyncio.sleep(0)
     item = {"uri": doc.as_uri(), "languageId": "dockerfile", "version": 1, "text": doc.read_text()}
     feed({"method": "textDocument/didOpen", "params": {"textDocument": item}})
-    for _ in range(10_000):  # bounded: fails below when no publish came
-        if loaded:
+    for _ in range(10_000):  # bounded: fails below when no publish came or no warm-up
+        if loaded and SERVER.warmed:
             break
         await asyncio.sleep(0.001)
+    collector["after_warm_up"] = gc.isenabled()
 
 asyncio.run(main())
-print(json.dumps(sorted(loaded)))
+print(json.dumps({"loaded": sorted(loaded), "collector": collector}))
 """
 
 
-def test_first_publish_goes_without_lookups_and_build_files(tmp_path: Path) -> None:
-    """A Dockerfile's first diagnostics wait for no module only a later step uses: the
-    registry side and the base-image lookups join a later publish, hover and code actions
-    load theirs after it, and Compose/Bake support when such a file is opened or found."""
+def first_publish(tmp_path: Path) -> dict[str, Any]:
+    """What ``FIRST_PUBLISH`` reports, run on a small Dockerfile in ``tmp_path``."""
     env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache"), "DOCKERLS_REGISTRY": "fake"}
     out = subprocess.run(
         [sys.executable, "-c", FIRST_PUBLISH, str(tmp_path)],
@@ -173,10 +177,39 @@ def test_first_publish_goes_without_lookups_and_build_files(tmp_path: Path) -> N
         env=env,
     )
     assert out.returncode == 0, out.stderr
-    loaded = set(json.loads(out.stdout.splitlines()[-1]))
-    assert loaded, f"no publish was written: {out.stderr}"
+    report: dict[str, Any] = json.loads(out.stdout.splitlines()[-1])
+    assert report["loaded"], f"no publish was written: {out.stderr}"
+    return report
+
+
+def test_first_publish_goes_without_lookups_and_build_files(tmp_path: Path) -> None:
+    """A Dockerfile's first diagnostics wait for no module only a later step uses: the
+    registry side and the base-image lookups join a later publish, hover and code actions
+    load theirs after it, and Compose/Bake support when such a file is opened or found."""
+    loaded = set(first_publish(tmp_path)["loaded"])
     assert "dockerls.analysis.engine" in loaded  # the publish linted
     early = sorted(
         m for m in loaded if m in NOT_BEFORE_FIRST_PUBLISH or m.split(".")[0] == "requests"
     )
     assert not early, f"loaded before the first publish: {early}"
+
+
+def test_serve_starts_with_the_collector_off() -> None:
+    """``dockerls serve`` imports with the cyclic collector off: start-up builds only what
+    lives as long as the process."""
+    out = modules_after(
+        "import gc, dockerls.server\n"
+        "dockerls.server.serve = lambda **options: 0  # stop before serving\n"
+        "from dockerls.cli import main\n"
+        "assert main(['serve']) == 0\n"
+        "assert not gc.isenabled()"
+    )
+    assert "dockerls.cli" in out
+
+
+def test_collector_runs_again_once_the_first_publish_is_written(tmp_path: Path) -> None:
+    """The server freezes what start-up built (collections never walk it) and turns the
+    collector on after its first publish, with the modules it loads then."""
+    collector = first_publish(tmp_path)["collector"]
+    assert collector == {"at_publish": False, "frozen": collector["frozen"], "after_warm_up": True}
+    assert collector["frozen"] > 0
