@@ -115,12 +115,13 @@ class ConsecutiveRuns(Rule):
                 prev = None
                 continue
             simple: bool | None = None
-            if prev is not None and _flags(prev[1]) == _flags(it):
-                if prev_simple is None:
+            # this RUN first: the next pair asks about it too, so in a run of RUNs that
+            # aren't simple every other one is read
+            if prev is not None and prev_simple is not False and _flags(prev[1]) == _flags(it):
+                simple = _simple(it)
+                if simple and prev_simple is None:
                     prev_simple = _simple(prev[1])
-                if prev_simple:
-                    simple = _simple(it)
-            if simple:
+            if simple and prev_simple:
                 assert prev is not None
                 if shells is None:
                     shells = {i: sh for i, _, sh in model.shell_steps(stage)}
