@@ -44,6 +44,7 @@ from dockerls.analysis.model import (
 from dockerls.analysis.options import NO_OPTIONS, RuleOptions
 from dockerls.analysis.pragmas import PragmaKind, parse_check_directive, parse_pragma
 from dockerls.analysis.rules.base import (
+    UNKNOWN_KIND,
     Finding,
     InstructionContext,
     Rule,
@@ -55,6 +56,7 @@ from dockerls.analysis.rules.base import (
 from dockerls.syntax.identity_cache import IdentityCache
 from dockerls.syntax.nodes import Comment, Instruction, Item, Span
 from dockerls.syntax.parser import Parse
+from dockerls.syntax.spec import INSTRUCTION_NAMES
 
 log = logging.getLogger(__name__)
 
@@ -271,7 +273,9 @@ class Linter:
         self._file_facts: object = None
         self._file_facts_token = 0
         self.rule_errors: list[tuple[str, str]] = []
-        self._contexts: dict[tuple[tuple[str, ...], str, bool], InstructionContext] = {}
+        self._contexts: dict[
+            tuple[tuple[str, ...], str], tuple[InstructionContext, InstructionContext]
+        ] = {}
         # ``facts`` with ``images`` recording the lookups of one stage's rules (see _tracked)
         self._tracking: tuple[Facts, Facts, _ImageReads] | None = None
         self._select(_Directive())
@@ -325,12 +329,14 @@ class Linter:
             else:
                 self._file_rules.append(r)
         # (instruction name, an ONBUILD trigger?, has flags?) -> the rules to run on it, its
-        # kind's then all kinds' (name None: an instruction no rule names), each with the
-        # mask of the commands it needs in a RUN
+        # kind's then all kinds' (name None: no Dockerfile instruction's, UNKNOWN_KIND's
+        # rules), each with the mask of the commands it needs in a RUN
         instr = {r for rs in by_kind.values() for r in rs} | set(every)
         self._commands = commands = _Masks([r.commands for r in instr])
         table: dict[tuple[str | None, bool, bool], tuple[tuple[Rule, int], ...]] = {}
-        for name, rs in [*((k, (*rs, *every)) for k, rs in by_kind.items()), (None, every)]:
+        names = {*INSTRUCTION_NAMES, *by_kind} - {UNKNOWN_KIND}
+        kinds = [(k, (*by_kind.get(k, ()), *every)) for k in sorted(names)]
+        for name, rs in [*kinds, (None, (*by_kind.get(UNKNOWN_KIND, ()), *every))]:
             for onbuild in (False, True):
                 for flagged in (False, True):
                     table[name, onbuild, flagged] = tuple(
@@ -375,24 +381,23 @@ class Linter:
         if hit is not None:
             return hit
         out: list[Violation] = []
-        self._check_target(inst, self._context(shell, escape, False), out)
+        # the contexts of a shell and escape (as a trigger of ONBUILD or not): a file has few
+        contexts = self._contexts.get((shell, escape))
+        if contexts is None:
+            contexts = self._contexts[shell, escape] = (
+                InstructionContext(shell, escape, False),
+                InstructionContext(shell, escape, True),
+            )
+        self._check_target(inst, contexts[0], out)
         sub = inst.sub
         if sub is not None:
-            self._check_target(sub, self._context(shell, escape, True), out)
+            self._check_target(sub, contexts[1], out)
         if inst.issues:
             for x in inst.issues:
                 out.append(_parser_violation(x.code, x.message, x.span, x.severity, self.config))
         if len(out) > 1:
             out.sort(key=_sort_key)
         return self._instr_cache.put(inst, shell, tuple(out))
-
-    def _context(self, shell: tuple[str, ...], escape: str, onbuild: bool) -> InstructionContext:
-        """The one ``InstructionContext`` of a shell, escape and ONBUILD-ness (a file has few)."""
-        key = (shell, escape, onbuild)
-        ctx = self._contexts.get(key)
-        if ctx is None:
-            ctx = self._contexts[key] = InstructionContext(shell, escape, onbuild)
-        return ctx
 
     def _check_target(
         self, target: Instruction, ctx: InstructionContext, out: list[Violation]
@@ -423,18 +428,19 @@ class Linter:
         """``command_words`` of a RUN, kept per node (the rule helpers read the same)."""
         return run_words(run)
 
-    def _stage_words(self, steps: Sequence[tuple[int, Instruction, Any]]) -> frozenset[str] | None:
-        """The words of every RUN of a stage (ONBUILD RUN included), for the
-        dispatch index; None when one of them can't be read lexically."""
-        words: set[str] = set()
+    def _stage_command_mask(self, steps: Sequence[tuple[int, Instruction, Any]]) -> int:
+        """The stage rules' command bits the RUNs of a stage (ONBUILD RUN included) have,
+        for the dispatch index; every bit when one of them can't be read lexically."""
+        masks = self._stage_commands
+        mask = 0
         for _i, it, _shell in steps:
             target = it.sub if it.name == "ONBUILD" and it.sub is not None else it
             if target.name == "RUN":
                 found = self._run_words(target)
                 if found is None:
-                    return None
-                words |= found
-        return frozenset(words)
+                    return _Masks.ALL
+                mask |= masks.have(found)
+        return mask
 
     def _prune_instruction_cache(self, items: tuple[Item, ...]) -> None:
         """Drop entries of vanished nodes once the cache outgrows the document."""
@@ -812,7 +818,7 @@ class Linter:
     ) -> None:
         # the dispatch index: stage rules that read commands run only on stages whose RUNs
         # mention one of theirs, those that report on some instructions only where one is
-        commands = self._stage_commands.have(self._stage_words(steps))
+        commands = self._stage_command_mask(steps)
         kinds = self._stage_kinds.have(st.names)
         for r, need_commands, need_kinds in self._stage_table:
             if need_commands and not need_commands & commands:
@@ -894,17 +900,20 @@ class Linter:
         directive = self._active_for or _Directive()
         prefer_bk = cfg.duplicate_preference == "buildkit"
         codes_here = {v.code for v in vs}
+        ignored = cfg.ignore or local or stage_ignore
+        disabled = cfg.disabled_groups
         kept: list[Violation] = []
         for v in vs:
             c = v.code
-            names = self._names.get(c, (c,))
-            if not (
-                cfg.ignore.isdisjoint(names)
-                and local.isdisjoint(names)
-                and stage_ignore.isdisjoint(names)
-            ):
-                continue  # ignored under one of its names
-            if v.source_group in cfg.disabled_groups:
+            if ignored:
+                names = self._names.get(c, (c,))
+                if not (
+                    cfg.ignore.isdisjoint(names)
+                    and local.isdisjoint(names)
+                    and stage_ignore.isdisjoint(names)
+                ):
+                    continue  # ignored under one of its names
+            if disabled and v.source_group in disabled:
                 continue
             if c in self._dupe_codes:
                 rule = self._by_code.get(c)

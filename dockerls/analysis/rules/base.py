@@ -130,6 +130,10 @@ class InstructionContext:
     onbuild: bool = False  # the instruction is an ONBUILD trigger
 
 
+# the kind of an instruction whose name is no Dockerfile instruction's: an instruction
+# rule naming it in ``kinds`` runs on those (no keyword is spelled in lower case)
+UNKNOWN_KIND = "unknown"
+
 RuleGroup = Literal["syntax", "buildkit", "hadolint", "best-practice", "registry", "shellcheck"]
 """The groups a rule belongs to (settings switch whole groups off); mypy
 checks every rule's ``group`` against it."""
@@ -153,7 +157,8 @@ class Rule:
     severity: ClassVar[Severity]
     group: ClassVar[RuleGroup]
     fix: ClassVar[FixAvailability] = FixAvailability.NONE
-    # instruction names this rule looks at (None: all); ONBUILD triggers are
+    # instruction names this rule looks at (None: all; ``UNKNOWN_KIND``: names no
+    # Dockerfile instruction has); ONBUILD triggers are
     # unwrapped by the engine, so a RUN rule also sees ``ONBUILD RUN``.  A stage
     # rule that can report only in a stage holding one of them (an ONBUILD
     # trigger counts as its instruction) names them too: the engine skips other stages.

@@ -39,6 +39,7 @@ class MissingArguments(Rule):
     name = "missing-arguments"
     severity = Severity.ERROR
     group = "syntax"
+    kinds = frozenset(spec.INSTRUCTION_NAMES) - _OPTIONAL
 
     def check_instruction(self, inst: Instruction, ctx: InstructionContext) -> Iterable[Finding]:
         name = inst.name

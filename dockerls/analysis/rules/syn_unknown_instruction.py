@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from dockerls.analysis.rules.base import (
+    UNKNOWN_KIND,
     Applicability,
     Edit,
     Finding,
@@ -40,6 +41,7 @@ class UnknownInstruction(Rule):
     severity = Severity.ERROR
     group = "syntax"
     fix = FixAvailability.SOMETIMES
+    kinds = frozenset({UNKNOWN_KIND})
 
     def check_instruction(self, inst: Instruction, ctx: InstructionContext) -> Iterable[Finding]:
         if spec.instruction(inst.name) is not None:
