@@ -383,6 +383,8 @@ def delete_words_fix(inst: Instruction, keep_end: int, end: int, what: str) -> F
 
 def unclosed_quote(word: str, escape: str) -> tuple[str, int] | None:
     """(the quote, its index) of a quote ``word`` never closes, else None."""
+    if "'" not in word and '"' not in word:
+        return None
     quote = ""
     at = -1
     i = 0
