@@ -112,10 +112,20 @@ def item_range_units(
     if start < 0 or end > len(text):
         # an edit reaching into other items (e.g. merging RUNs): absolute path
         base = p.starts[item]
-        a = position_of(p, base + start, encoding)
-        b = position_of(p, base + end, encoding)
-        return a.line, a.character, b.line, b.character
+        at = position_of(p, base + start, encoding)
+        to = position_of(p, base + end, encoding)
+        return at.line, at.character, to.line, to.character
     base_line = p.lines[item]
+    if "\r" not in text and (encoding == UTF32 or text.isascii()):
+        # lines end at \n only and columns count characters: offset_in_lines, inline
+        a, b = min(start, len(text)), max(end, 0)
+        a_line, b_line = text.rfind("\n", 0, a) + 1, text.rfind("\n", 0, b) + 1
+        return (
+            base_line + text.count("\n", 0, a),
+            a - a_line,
+            base_line + text.count("\n", 0, b),
+            b - b_line,
+        )
     l0, c0 = offset_in_lines(text, start, encoding)
     l1, c1 = offset_in_lines(text, end, encoding)
     return base_line + l0, c0, base_line + l1, c1

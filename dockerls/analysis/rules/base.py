@@ -26,6 +26,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum, IntEnum
+from functools import lru_cache
 from typing import TYPE_CHECKING, ClassVar, Literal, get_args
 
 from dockerls.syntax.nodes import Instruction, Span, _writes_slots
@@ -223,6 +224,7 @@ BUILDKIT_DOCS = "https://docs.docker.com/go/dockerfile/rule/{slug}/"
 SHELLCHECK_DOCS = "https://www.shellcheck.net/wiki/{code}"
 
 
+@lru_cache(maxsize=4096)  # a few hundred codes; asked once per finding serialised
 def doc_url(code: str, group: str) -> str | None:
     """The web page documenting a finding: Docker's page for a BuildKit check,
     ShellCheck's wiki for an SC code.  dockerls has no web home yet, so its
