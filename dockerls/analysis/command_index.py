@@ -26,6 +26,26 @@ _WORD_OR_ESCAPE = re.compile(r"[\w.+\\-]+")
 _DIGITS = "0123456789."
 
 
+def _separators(keep: str) -> bytes:
+    """A ``bytes.translate`` table turning every ASCII character but the ``keep``
+    ones into a space."""
+    return bytes(b if chr(b) in keep else 0x20 for b in range(256))
+
+
+# what ``_WORD``/``_WORD_OR_ESCAPE`` match in ASCII text (``\w``: letters, digits, ``_``)
+_ASCII_WORD = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.+-"
+_NOT_WORD = _separators(_ASCII_WORD)
+_NOT_WORD_OR_ESCAPE = _separators(_ASCII_WORD + "\\")
+
+
+def _find_words(text: str, pattern: re.Pattern[str], separators: bytes) -> list[str]:
+    """``pattern.findall(text)``; ASCII text (the usual) is cut at the
+    characters ``separators`` turns into spaces, in C."""
+    if text.isascii():
+        return text.encode("ascii").translate(separators).decode("ascii").split()
+    return pattern.findall(text)
+
+
 def command_words(inst: Instruction) -> frozenset[str] | None:
     """The words of a RUN (``inst.sub`` for ONBUILD RUN): its command line
     and heredoc bodies, lower-cased; None when they can't be read lexically."""
@@ -39,12 +59,12 @@ def command_words(inst: Instruction) -> frozenset[str] | None:
         # `ap\t-get` is `apt-get` to the shell, `'C:\bin\apt-get'` names `apt-get`:
         # a backslash is read both as a separator and as removed
         text = text.replace("\\\n", "")
-        words = set(_WORD.findall(text.replace("\\", " ")))
-        for w in _WORD_OR_ESCAPE.findall(text):
+        words = set(_find_words(text.replace("\\", " "), _WORD, _NOT_WORD))
+        for w in _find_words(text, _WORD_OR_ESCAPE, _NOT_WORD_OR_ESCAPE):
             if "\\" in w and w.strip("\\"):
                 words.add(w.replace("\\", ""))
     else:
-        words = set(_WORD.findall(text))
+        words = set(_find_words(text, _WORD, _NOT_WORD))
     if "|" in text:
         words.add("|")
     extra: list[str] = []
