@@ -25,6 +25,16 @@ def _pip_cache_mounted(inst: Instruction) -> bool:
     return any(t.endswith("/.cache/pip") or t == ".cache/pip" for t in cache_targets(inst))
 
 
+def _names_variable(stage: Stage, model: Model) -> bool:
+    """Whether an ARG or ENV of the stage or of the stage it builds on names
+    ``PIP_NO_CACHE_DIR``: ``Model.env_at`` reads a variable from those
+    definitions only, so without one the stage's environment has none."""
+    stages = [stage]
+    if stage.base_stage is not None:
+        stages.append(model.stages[stage.base_stage])
+    return any(d.name == "PIP_NO_CACHE_DIR" for st in stages for d in st.definitions())
+
+
 class PipCacheDir(Rule):
     """What it does:
     Flags `pip install` run without `--no-cache-dir`, unless
@@ -61,8 +71,9 @@ class PipCacheDir(Rule):
             invs = list(pip_installs(inst, shell, pipx=False))
             if not invs or _pip_cache_mounted(inst):
                 continue
-            env = model.env_at(stage, idx)
-            if _truthy(env.get("PIP_NO_CACHE_DIR")):
+            if _names_variable(stage, model) and _truthy(
+                model.env_at(stage, idx).get("PIP_NO_CACHE_DIR")
+            ):
                 continue
             for inv in invs:
                 if inv.cmd.has_flag("--no-cache-dir"):
