@@ -39,7 +39,7 @@ from pygls.exceptions import (
     JsonRpcServerNotInitialized,
 )
 from pygls.lsp.server import LanguageServer
-from pygls.protocol import JsonRPCNotification, LanguageServerProtocol
+from pygls.protocol import JsonRPCNotification, LanguageServerProtocol, default_converter
 from pygls.protocol.language_server import lsp_method
 
 from dockerls import __version__, lazy, probe
@@ -50,6 +50,8 @@ from dockerls.features.raw import RawJSON
 from dockerls.lazy import lazy_module
 
 if TYPE_CHECKING:
+    from cattrs import Converter
+
     from dockerls import base_images as base_images_mod
     from dockerls import build_files as build_files_mod
     from dockerls import config as hadolint_config
@@ -223,6 +225,16 @@ class DockerProtocol(LanguageServerProtocol):
             raise
 
 
+def quick_converter() -> Converter:
+    """pygls's converter without cattrs's detailed validation: the code it generates to
+    read a message type compiles faster (the initialize request's capabilities span dozens
+    of classes, read before the reply) and runs faster.  A message that doesn't fit is
+    refused as before (Invalid params for a request); only the error's detail is shorter."""
+    converter: Converter = default_converter()  # type: ignore[no-untyped-call]
+    converter.detailed_validation = False
+    return converter
+
+
 _PENDING: set[asyncio.Future[Any]] = set()
 
 
@@ -274,6 +286,7 @@ class DockerLanguageServer(LanguageServer):
             __version__,
             text_document_sync_kind=lsp.TextDocumentSyncKind.Incremental,
             protocol_cls=DockerProtocol,
+            converter_factory=quick_converter,
         )
         self.started = False  # start() ran
         self.warmed = False  # warm_up() ran
