@@ -75,6 +75,8 @@ class HadolintConfig:
 
 @dataclass(frozen=True)
 class ConfigProblem:
+    """A problem in a ``.hadolint.yaml``, where it is (when known)."""
+
     message: str
     line: int | None = None
     column: int | None = None

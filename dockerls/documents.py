@@ -50,6 +50,8 @@ def clean_text(text: str) -> str:
 
 @dataclass
 class Snapshot:
+    """One version of an open Dockerfile: its parse, linter, outside facts and lint."""
+
     uri: str
     version: int | None
     parse: Parse

@@ -48,6 +48,8 @@ def _empty_map() -> Mapping[str, Any]:
 
 @dataclass(frozen=True)
 class RuleGroups:
+    """``rules.groups``: which rule groups run."""
+
     hadolint: bool = True
     buildkit: bool = True
     syntax: bool = True
@@ -58,6 +60,8 @@ class RuleGroups:
 
 @dataclass(frozen=True)
 class RulesSettings:
+    """``rules``: what is reported, how loudly, and what some rules accept."""
+
     ignore: tuple[str, ...] = ()
     severity: Mapping[str, Severity] = field(default_factory=_empty_map)
     groups: RuleGroups = field(default_factory=RuleGroups)
@@ -71,12 +75,16 @@ class RulesSettings:
 
 @dataclass(frozen=True)
 class HadolintSettings:
+    """``hadolint``: whether and where a ``.hadolint.yaml`` is read."""
+
     config_file: str | None = None
     use_config: bool = True
 
 
 @dataclass(frozen=True)
 class ShellcheckSettings:
+    """``shellcheck``: the ShellCheck binary, its arguments and its time limit."""
+
     enabled: bool | Literal["auto"] = "auto"
     path: str | None = None
     extra_args: tuple[str, ...] = ()
@@ -85,11 +93,15 @@ class ShellcheckSettings:
 
 @dataclass(frozen=True)
 class ContextSettings:
+    """``context``: the build context the copy rules judge."""
+
     path: str | None = None
 
 
 @dataclass(frozen=True)
 class BuildScanSettings:
+    """``build.scan``: the bounds of the workspace's Compose/Bake scan."""
+
     enabled: bool = True
     max_depth: int = 4
     max_files: int = 20000
@@ -98,6 +110,8 @@ class BuildScanSettings:
 
 @dataclass(frozen=True)
 class BuildSettings:
+    """``build``: the build given directly (args, target, platform, context) and the scan."""
+
     args: Mapping[str, str] = field(default_factory=_empty_map)
     target: str | None = None
     platform: str | None = None
@@ -108,12 +122,16 @@ class BuildSettings:
 
 @dataclass(frozen=True)
 class RegistryDiagnostics:
+    """``registry.diagnostics``: the registry checks that report."""
+
     unknown_tag: bool = False
     outdated_digest: bool = False
 
 
 @dataclass(frozen=True)
 class RegistrySettings:
+    """``registry``: lookups, their time limit, cache and credentials."""
+
     enabled: bool = True
     timeout_ms: int = 3000
     insecure_registries: tuple[str, ...] = ()
@@ -124,12 +142,16 @@ class RegistrySettings:
 
 @dataclass(frozen=True)
 class LifecycleSettings:
+    """``images.lifecycle``: the warning window and the release data's source."""
+
     warn_days: int = 90
     data_url: str = "https://endoflife.date/api/v1"
 
 
 @dataclass(frozen=True)
 class VulnerabilitySettings:
+    """``images.vulnerabilities``: the scans and what they report."""
+
     enabled: bool = True
     min_severity: Literal["low", "medium", "high", "critical"] = "high"
     osv_url: str = "https://api.osv.dev"
@@ -138,6 +160,8 @@ class VulnerabilitySettings:
 
 @dataclass(frozen=True)
 class ImagesSettings:
+    """``images``: base-image lifecycle, vulnerabilities and target platform."""
+
     lifecycle: LifecycleSettings = field(default_factory=LifecycleSettings)
     vulnerabilities: VulnerabilitySettings = field(default_factory=VulnerabilitySettings)
     platform: str | None = None
@@ -145,6 +169,8 @@ class ImagesSettings:
 
 @dataclass(frozen=True)
 class FormatSettings:
+    """``format``: the formatter."""
+
     enabled: bool = True
     uppercase_keywords: bool = True
     keep_nested_indentation: bool = True
@@ -154,27 +180,37 @@ class FormatSettings:
 
 @dataclass(frozen=True)
 class CompletionSettings:
+    """``completion``."""
+
     snippets: bool = True
 
 
 @dataclass(frozen=True)
 class HoverSettings:
+    """``hover``."""
+
     enabled: bool = True
 
 
 @dataclass(frozen=True)
 class InlayHintSettings:
+    """``inlayHints``."""
+
     enabled: bool = True
     variable_values: bool = True
 
 
 @dataclass(frozen=True)
 class SemanticTokenSettings:
+    """``semanticTokens``."""
+
     enabled: bool = True
 
 
 @dataclass(frozen=True)
 class TraceSettings:
+    """``trace``."""
+
     server: Literal["off", "messages", "verbose"] = "off"
 
 

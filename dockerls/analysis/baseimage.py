@@ -36,6 +36,8 @@ def plain_word(stage: Stage) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class Located:
+    """A FROM's image as built, and where its parts are written."""
+
     ref: ImageRef  # the resolved reference
     text: str  # the resolved reference text
     written: str  # as written in FROM

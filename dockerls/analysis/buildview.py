@@ -37,6 +37,8 @@ __all__ = [
 
 @dataclass(frozen=True, slots=True)
 class BuildView:
+    """The file as one build sees it: its global ARGs and the stages it runs."""
+
     build: Build | None  # None: no build is known (ARG defaults, every stage)
     env: Mapping[str, str | None]  # the global ARGs as FROM reads them
     reached: frozenset[int]  # indices of the stages this build runs

@@ -184,6 +184,8 @@ class Support(enum.Enum):
 
 @dataclass(frozen=True, slots=True)
 class SupportState:
+    """Where a release line stands on a day, and the end that decides it."""
+
     support: Support
     ends: dt.date | None  # the end that matters for ``support`` (None: unknown or none set)
     regular_end: dt.date | None  # the end of regular support, when known

@@ -308,6 +308,8 @@ class Stage:
 
 @dataclass(eq=False)
 class Model:
+    """The semantic model of a parse: stages, global ARGs, escape, options and facts."""
+
     parse: Parse
     stages: list[Stage]
     global_args: list[Definition]  # ARGs before the first FROM

@@ -54,6 +54,8 @@ def severity_from_score(score: float) -> Severity:
 
 @dataclass(frozen=True, slots=True)
 class Vulnerability:
+    """One known vulnerability of an installed package, and the version that fixes it."""
+
     id: str
     package: str
     installed: str
