@@ -22,29 +22,43 @@ _T = TypeVar("_T")
 
 
 def _writes_slots(cls: type[_T]) -> type[_T]:
-    """Give a frozen slotted dataclass an ``__init__`` that writes each slot through its
-    descriptor.  The one ``dataclass`` makes writes every field with
-    ``object.__setattr__`` by name (a frozen class refuses plain assignment): about
-    twice the cost, and a cold parse builds ~10 nodes per instruction.  The same
-    parameters and defaults; the source is made from the fields, as ``dataclass`` makes
-    its own."""
-    namespace: dict[str, object] = {}
+    """Give a frozen slotted dataclass a constructor that fills its slots by plain
+    assignment.  The ``__init__`` that ``dataclass`` makes writes every field with
+    ``object.__setattr__`` (a frozen class refuses plain assignment), and calling each
+    slot's descriptor costs nearly as much; a cold parse builds ~10 nodes per instruction.
+    The generated ``__new__`` fills an instance of an unfrozen class with the very same
+    slots (assignments the interpreter specialises), then makes it an instance of ``cls``
+    (``__class__`` assignment, allowed between classes of one layout): frozen from then
+    on.  The same parameters and defaults (the source is made from the fields, as
+    ``dataclass`` makes its own); ``__reduce__`` rebuilds a node from its fields (pickle
+    and ``copy`` would call ``__new__`` without them)."""
+    slots = cls.__dict__["__slots__"]
+    builder = type(f"_{cls.__name__}Builder", cls.__bases__, {"__slots__": slots})
+    namespace: dict[str, object] = {"_new": object.__new__, "_builder": builder}
     params: list[str] = []
-    lines: list[str] = []
+    names: list[str] = []
     for f in fields(cls):  # type: ignore[arg-type]
         if not f.init or f.kw_only or f.default_factory is not MISSING:
             raise TypeError(f"{cls.__name__}.{f.name}: only plain fields")
-        namespace[f"_set_{f.name}"] = getattr(cls, f.name).__set__
+        names.append(f.name)
         if f.default is MISSING:
             params.append(f.name)
         else:
             namespace[f"_default_{f.name}"] = f.default
             params.append(f"{f.name}=_default_{f.name}")
-        lines.append(f"    _set_{f.name}(self, {f.name})\n")
-    exec(f"def __init__(self, {', '.join(params)}):\n{''.join(lines)}", namespace)
-    init = namespace["__init__"]
-    init.__qualname__ = f"{cls.__qualname__}.__init__"  # type: ignore[attr-defined]
-    type.__setattr__(cls, "__init__", init)
+    writes = "".join(f"    self.{name} = {name}\n" for name in names)
+    values = "".join(f"self.{name}, " for name in names)
+    exec(
+        f"def __new__(cls, {', '.join(params)}):\n"
+        f"    self = _new(_builder)\n{writes}    self.__class__ = cls\n    return self\n"
+        f"def __reduce__(self):\n    return self.__class__, ({values})\n",
+        namespace,
+    )
+    for name in ("__new__", "__reduce__"):
+        namespace[name].__qualname__ = f"{cls.__qualname__}.{name}"  # type: ignore[attr-defined]
+    type.__setattr__(cls, "__new__", staticmethod(namespace["__new__"]))  # type: ignore[arg-type]
+    type.__setattr__(cls, "__init__", object.__init__)  # __new__ did it all
+    type.__setattr__(cls, "__reduce__", namespace["__reduce__"])
     return cls
 
 

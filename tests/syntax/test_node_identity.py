@@ -3,6 +3,8 @@ and ``same_as``/``same_item``/``same_items`` compare values, ONBUILD triggers in
 
 from __future__ import annotations
 
+import copy
+import pickle
 from dataclasses import FrozenInstanceError, replace
 
 import pytest
@@ -40,9 +42,10 @@ def test_value_comparison_sees_every_field_and_the_trigger() -> None:
     assert same_item(comments[0], parse(TEXT).items[1])  # other items: by value
 
 
-def test_nodes_built_by_their_generated_init_are_plain_dataclasses() -> None:
-    """Node classes write their slots directly (``nodes._writes_slots``); keywords,
-    defaults, equality, repr, ``replace`` and frozenness stay a dataclass's."""
+def test_nodes_built_by_their_generated_constructor_are_plain_dataclasses() -> None:
+    """Node classes fill their slots through an unfrozen twin (``nodes._writes_slots``);
+    keywords, defaults, equality, repr, ``replace``, frozenness, pickling and copying stay
+    a dataclass's."""
     assert Span(end=3, start=1) == Span(1, 3) and hash(Span(1, 3)) == hash(Span(1, 3))
     assert repr(Word("a", Span(0, 1))) == "Word(value='a', span=Span(start=0, end=1))"
     assert Blank("\n").kind is ItemKind.BLANK and Blank("\n") == Blank(text="\n")
@@ -51,6 +54,11 @@ def test_nodes_built_by_their_generated_init_are_plain_dataclasses() -> None:
         Span(1, 2).start = 0  # type: ignore[misc]
     with pytest.raises(TypeError):
         Span(1)  # type: ignore[call-arg]
+    assert type(Span(1, 2)) is Span and pickle.loads(pickle.dumps(Span(1, 2))) == Span(1, 2)
     inst = _instructions(TEXT)[0]
     again = replace(inst)
     assert again is not inst and again.same_as(inst) and again.kind is ItemKind.INSTRUCTION
+    for twin in (pickle.loads(pickle.dumps(inst)), copy.copy(inst)):
+        assert type(twin) is Instruction and twin is not inst and twin.same_as(inst)
+    with pytest.raises(FrozenInstanceError):
+        inst.name = "RUN"  # type: ignore[misc]
