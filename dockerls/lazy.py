@@ -28,7 +28,10 @@ def lazy_module(name: str) -> ModuleType:
     found = sys.modules.get(name)
     if found is not None:
         return found
-    spec = importlib.util.find_spec(name)
+    spec = importlib.util.find_spec(name)  # imports the parent package: it may import `name`
+    found = sys.modules.get(name)
+    if found is not None:
+        return found
     if spec is None or spec.loader is None:
         raise ModuleNotFoundError(f"No module named {name!r}", name=name)
     loader = importlib.util.LazyLoader(spec.loader)
