@@ -48,9 +48,9 @@ def find_dockerfiles(paths: Sequence[str]) -> Iterator[Path | None]:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    # start-up builds what lives as long as the process (pygls, lsprotocol's converter, the
-    # handlers): the cyclic collector would only walk it, again and again.  It stays off
-    # until the server has published (`DockerLanguageServer.start` and `warm_up`).
+    # start-up builds mostly what lives as long as the process (pygls, lsprotocol's
+    # converter, the handlers): the cyclic collector would walk it again and again.  It
+    # stays off until the server's first publish is written (`DockerLanguageServer.warm_up`).
     gc.disable()
     from dockerls.server import serve
 

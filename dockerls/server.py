@@ -319,8 +319,6 @@ class DockerLanguageServer(LanguageServer):
     def start(self, params: lsp.InitializeParams) -> None:
         """Everything the initialize reply didn't need, run right after it
         (before the next message is read); the rest loads with ``warm_up``."""
-        if not gc.isenabled():  # `dockerls serve` started with the collector off (cli)
-            gc.freeze()  # what start-up built lives on: collections needn't walk it
         self.store = documents.DocumentStore()
         self.store.config_for = self.config_for
         self.settings = settings_mod.Settings()
@@ -350,7 +348,9 @@ class DockerLanguageServer(LanguageServer):
         self.warmed = True
         registry()
         lazy.load_all()
-        gc.enable()  # off since start-up (`dockerls serve`): the first publish is written
+        # off since start-up (`dockerls serve`): the first publish is written; the next
+        # collection takes start-up's garbage (the classes attrs rebuilt with slots...)
+        gc.enable()
 
     # -- settings -------------------------------------------------------
     def apply_settings(self, layers: list[tuple[str, object]]) -> None:
