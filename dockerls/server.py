@@ -50,8 +50,6 @@ from dockerls.features.raw import RawJSON
 from dockerls.lazy import lazy_module
 
 if TYPE_CHECKING:
-    from cattrs import Converter
-
     from dockerls import base_images as base_images_mod
     from dockerls import build_files as build_files_mod
     from dockerls import config as hadolint_config
@@ -225,12 +223,12 @@ class DockerProtocol(LanguageServerProtocol):
             raise
 
 
-def quick_converter() -> Converter:
+def quick_converter() -> Any:  # a cattrs Converter (pygls's dependency, not ours)
     """pygls's converter without cattrs's detailed validation: the code it generates to
     read a message type compiles faster (the initialize request's capabilities span dozens
     of classes, read before the reply) and runs faster.  A message that doesn't fit is
     refused as before (Invalid params for a request); only the error's detail is shorter."""
-    converter: Converter = default_converter()  # type: ignore[no-untyped-call]
+    converter = default_converter()  # type: ignore[no-untyped-call]
     converter.detailed_validation = False
     return converter
 
@@ -465,8 +463,7 @@ class DockerLanguageServer(LanguageServer):
         snap = self.store.get(uri)
         if snap is None:
             return
-        if not self.warmed and self.loop is not None:
-            self.loop.call_soon(self.warm_up)  # once this publish is written (or failed)
+        body: bytes | None = None
         with gc_paused():  # the collection comes once the publish is written
             try:
                 result = snap.lint_with(partial(self.facts_for, snap))
@@ -478,11 +475,12 @@ class DockerLanguageServer(LanguageServer):
                 body = f_diagnostics.diagnostics_json(snap.parse, result.per_item, cache)
             except Exception:
                 log.exception("linting %s failed", uri)
-                return
-            if self.sent.get(uri) != (snap.version, body):  # new lookups may change nothing
-                self.sent[uri] = (snap.version, body)
+            if body is not None and self.sent.get(uri) != (snap.version, body):
+                self.sent[uri] = (snap.version, body)  # new lookups may change nothing
                 self.publish_raw(uri, snap.version, body)
-        if self.build_files.uris() and snap.path is not None:
+        if not self.warmed and self.loop is not None:
+            self.loop.call_soon(self.warm_up)  # after what the lint queued (ShellCheck, lookups)
+        if body is not None and self.build_files.uris() and snap.path is not None:
             # the Compose/Bake files building this Dockerfile are checked against it again
             for other in self.build_files.open_using([snap.path.resolve()]):
                 self.publish_build_file(other)
