@@ -17,8 +17,10 @@ from __future__ import annotations
 import json
 import re
 from bisect import bisect_right
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import accumulate
+from operator import add, sub
 
 from dockerls.syntax.heredocs import HeredocMarker, find_heredocs
 from dockerls.syntax.nodes import (
@@ -98,6 +100,17 @@ def _words_only_re(escape: str) -> re.Pattern[str]:
     word = rf"(?=((?:{_word_atom(escape)})+))\1"
     return re.compile(rf"[{_WS_CLASS}]*(?:{word}[{_WS_CLASS}]*)*", re.DOTALL)
 
+
+def _continued_lines(escape: str) -> re.Pattern[str]:
+    """Lines that each go on (``continuation_at`` finds the escape at their end, right
+    before the line break) and are no comment (the escape is no blank, and the
+    character before it makes a part)."""
+    e = re.escape(escape)
+    blank = re.escape(GO_SPACE.replace("\n", ""))
+    return re.compile(rf"(?:(?![{blank}]*#)[^\n]*[^{e}\n]{e}\n)+")
+
+
+_CONTINUED_RUNS = {"\\": _continued_lines("\\"), "`": _continued_lines("`")}
 
 _WORD_RES = {"\\": _word_re("\\"), "`": _word_re("`")}
 _WORDS_ONLY_RES = {"\\": _words_only_re("\\"), "`": _words_only_re("`")}
@@ -354,79 +367,111 @@ def _json_array(args: str) -> tuple[list[str] | None, bool, int]:
     return data, False, len(args) - len(s) + end
 
 
-@dataclass(slots=True)
-class _Body:
-    values: tuple[str, ...] = ()
-    json: bool = False
-    json_items: tuple[Word, ...] = ()
-    issues: tuple[SyntaxIssue, ...] = ()
+# BuildKit's node values of an instruction: values, json, json_items, issues
+_Body = tuple[tuple[str, ...], bool, tuple[Word, ...], tuple[SyntaxIssue, ...]]
+_NO_BODY: _Body = ((), False, (), ())
 
 
 def _issue(code: str, message: str, span: Span, severity: str = "error") -> SyntaxIssue:
     return SyntaxIssue(code, message, span, severity)
 
 
-def _body(
-    name: str, args: str, args_start: int, mapper: SourceMap, escape: str, words: Sequence[Word]
-) -> _Body:
-    """Compute BuildKit's node values for an instruction."""
-    if name in ("RUN", "CMD", "ENTRYPOINT", "SHELL"):
-        if not args:
-            return _Body()
+def _not_strings(args: str, args_start: int, mapper: SourceMap) -> tuple[SyntaxIssue]:
+    return (
+        _issue(
+            "JSONNotStrings",
+            "An exec-form array may only contain strings",
+            mapper.span(args_start, args_start + len(args)),
+        ),
+    )
+
+
+def _exec_form_body(args: str, args_start: int, mapper: SourceMap, _words: Sequence[Word]) -> _Body:
+    """RUN, CMD, ENTRYPOINT, SHELL: a JSON string array, else the whole text."""
+    if not args:
+        return _NO_BODY
+    if "[" in args:
         arr, bad, end = _json_array(args)
         if arr is not None:
-            return _Body(tuple(arr), True, _json_items(args, args_start, mapper, arr, end))
+            return tuple(arr), True, _json_items(args, args_start, mapper, arr, end), ()
         if bad:
-            return _Body(
-                (args,),
-                False,
-                (),
-                (
-                    _issue(
-                        "JSONNotStrings",
-                        "An exec-form array may only contain strings",
-                        mapper.span(args_start, args_start + len(args)),
-                    ),
-                ),
-            )
-        return _Body((args,))
-    if name in ("ADD", "COPY", "VOLUME"):
+            return (args,), False, (), _not_strings(args, args_start, mapper)
+    return (args,), False, (), ()
+
+
+def _paths_body(args: str, args_start: int, mapper: SourceMap, _words: Sequence[Word]) -> _Body:
+    """ADD, COPY, VOLUME: a JSON string array, else the words split at blanks."""
+    if "[" in args:
         arr, bad, end = _json_array(args)
         if arr is not None:
-            return _Body(tuple(arr), True, _json_items(args, args_start, mapper, arr, end))
-        body = _Body(tuple(_WS_SPLIT_RE.split(args)) if args else ())
+            return tuple(arr), True, _json_items(args, args_start, mapper, arr, end), ()
         if bad:
-            body.issues = (
-                _issue(
-                    "JSONNotStrings",
-                    "An exec-form array may only contain strings",
-                    mapper.span(args_start, args_start + len(args)),
-                ),
-            )
-        return body
-    if name in ("FROM", "EXPOSE"):
-        return _Body(tuple(_WS_SPLIT_RE.split(args)) if args else ())
-    if name in ("ENV", "LABEL"):
-        return _name_val(name, args, args_start, mapper, words)
-    if name == "ARG":
-        return _Body(tuple(w.value for w in words))
-    if name == "HEALTHCHECK":
-        if not args:
-            return _Body()
-        sep = 0
-        while sep < len(args) and not _is_space(args[sep]):
-            sep += 1
-        nxt = sep
-        while nxt < len(args) and _is_space(args[nxt]):
-            nxt += 1
-        typ = args[:sep]
-        inner = _body("CMD", args[nxt:], args_start + nxt, mapper, escape, [])
-        return _Body((typ, *inner.values), inner.json, inner.json_items, inner.issues)
-    if name in ("MAINTAINER", "STOPSIGNAL", "USER", "WORKDIR"):
-        return _Body((args,) if args else ())
-    if name == "ONBUILD":
-        return _Body()
-    return _Body(("",))  # BuildKit keeps one empty value for unknown keywords
+            values = tuple(_WS_SPLIT_RE.split(args)) if args else ()
+            return values, False, (), _not_strings(args, args_start, mapper)
+    return (tuple(_WS_SPLIT_RE.split(args)) if args else ()), False, (), ()
+
+
+def _split_body(args: str, _start: int, _mapper: SourceMap, _words: Sequence[Word]) -> _Body:
+    """FROM, EXPOSE: the words split at blanks."""
+    return (tuple(_WS_SPLIT_RE.split(args)) if args else ()), False, (), ()
+
+
+def _arg_body(_args: str, _start: int, _mapper: SourceMap, words: Sequence[Word]) -> _Body:
+    return tuple([w.value for w in words]), False, (), ()
+
+
+def _healthcheck_body(args: str, args_start: int, mapper: SourceMap, _w: Sequence[Word]) -> _Body:
+    """The type, then the command as CMD's."""
+    if not args:
+        return _NO_BODY
+    sep = 0
+    while sep < len(args) and not _is_space(args[sep]):
+        sep += 1
+    nxt = sep
+    while nxt < len(args) and _is_space(args[nxt]):
+        nxt += 1
+    values, json_form, items, issues = _exec_form_body(args[nxt:], args_start + nxt, mapper, ())
+    return (args[:sep], *values), json_form, items, issues
+
+
+def _text_body(args: str, _start: int, _mapper: SourceMap, _words: Sequence[Word]) -> _Body:
+    """MAINTAINER, STOPSIGNAL, USER, WORKDIR: the whole text."""
+    return ((args,) if args else ()), False, (), ()
+
+
+def _no_body(_args: str, _start: int, _mapper: SourceMap, _words: Sequence[Word]) -> _Body:
+    return _NO_BODY
+
+
+def _env_body(args: str, args_start: int, mapper: SourceMap, words: Sequence[Word]) -> _Body:
+    return _name_val("ENV", args, args_start, mapper, words)
+
+
+def _label_body(args: str, args_start: int, mapper: SourceMap, words: Sequence[Word]) -> _Body:
+    return _name_val("LABEL", args, args_start, mapper, words)
+
+
+_BODIES: dict[str, Callable[[str, int, SourceMap, Sequence[Word]], _Body]] = {
+    "RUN": _exec_form_body,
+    "CMD": _exec_form_body,
+    "ENTRYPOINT": _exec_form_body,
+    "SHELL": _exec_form_body,
+    "ADD": _paths_body,
+    "COPY": _paths_body,
+    "VOLUME": _paths_body,
+    "FROM": _split_body,
+    "EXPOSE": _split_body,
+    "ENV": _env_body,
+    "LABEL": _label_body,
+    "ARG": _arg_body,
+    "HEALTHCHECK": _healthcheck_body,
+    "MAINTAINER": _text_body,
+    "STOPSIGNAL": _text_body,
+    "USER": _text_body,
+    "WORKDIR": _text_body,
+    "ONBUILD": _no_body,
+}
+_UNKNOWN_BODY: _Body = (("",), False, (), ())  # BuildKit keeps one empty value
 
 
 def _json_items(
@@ -456,21 +501,17 @@ def _name_val(
     name: str, args: str, args_start: int, mapper: SourceMap, words: Sequence[Word]
 ) -> _Body:
     if not words:
-        return _Body()
+        return _NO_BODY
     if "=" not in words[0].value:
         parts = _CMD_SPLIT_RE.split(args, maxsplit=1)
         if len(parts) < 2:
-            return _Body(
-                (parts[0],),
-                issues=(
-                    _issue(
-                        "MissingValue",
-                        f"{name} needs a value: use `{name} key=value`",
-                        mapper.span(args_start, args_start + len(args)),
-                    ),
-                ),
+            missing = _issue(
+                "MissingValue",
+                f"{name} needs a value: use `{name} key=value`",
+                mapper.span(args_start, args_start + len(args)),
             )
-        return _Body((parts[0], parts[1]))
+            return (parts[0],), False, (), (missing,)
+        return (parts[0], parts[1]), False, (), ()
     values: list[str] = []
     issues: list[SyntaxIssue] = []
     for w in words:
@@ -485,7 +526,7 @@ def _name_val(
             continue
         k, v = w.value.split("=", 1)
         values.extend((k, v))
-    return _Body(tuple(values), issues=tuple(issues))
+    return tuple(values), False, (), tuple(issues)
 
 
 # ---------------------------------------------------------------------------
@@ -508,7 +549,7 @@ def _instruction_from_line(
     line: str,
     mapper: SourceMap,
     escape: str,
-    issues: list[SyntaxIssue],
+    issues: Sequence[SyntaxIssue],
     empty_lines: tuple[Span, ...],
     inner_comments: tuple[Span, ...],
     line_count: int,
@@ -517,123 +558,138 @@ def _instruction_from_line(
 ) -> Instruction:
     """Build an Instruction from ``line`` (a logical line, or for ONBUILD the
     part after the keyword), ``base`` being its index in the mapper."""
-    span = mapper.span
     # splitCommand: TrimSpace then split on whitespace once
     unlead = line.lstrip(_WS)
-    lead = len(line) - len(unlead)
+    kw_start = base + len(line) - len(unlead)
     trimmed = unlead.rstrip(_WS)
     m = _CMD_SPLIT_RE.search(trimmed)
+    seg_logical = mapper.seg_logical
+    seg_source = mapper.seg_source
+    # one source segment (most instructions): SourceMap.span's constant shift, inline
+    shift = seg_source[0] - seg_logical[0] if len(seg_logical) == 1 else None
     if m is None:
         keyword = trimmed
-        rest_index = len(trimmed)
-        rest = ""
+        name = keyword.upper()
+        flags: tuple[Flag, ...] = ()
+        args = ""
+        args_start = kw_start + len(trimmed)
     else:
         keyword = trimmed[: m.start()]
+        name = keyword.upper()
         rest_index = m.end()
         rest = trimmed[rest_index:]
-    kw_start = base + lead
-    seg_logical = mapper.seg_logical
-    shift = mapper.seg_source[0] - seg_logical[0] if len(seg_logical) == 1 else None
-    if shift is None:
-        keyword_span = span(kw_start, kw_start + len(keyword))
-    else:  # one source segment (most instructions): SourceMap.span's shift, inline
-        keyword_span = Span(kw_start + shift, kw_start + len(keyword) + shift)
-    name = keyword.upper()
-    flags: list[Flag] = []
-    args = ""
-    args_start = kw_start + len(trimmed)
-    if rest:
         rest_base = kw_start + rest_index
         # ``rest`` starts after blanks: only a leading ``--`` can make it a flag
-        flag_end, fwords = _extract_flags(rest) if rest.startswith("--") else (0, ())
-        for raw, fs, fe in fwords:
-            fbody = raw[2:] if raw.startswith("--") else raw
-            eq = fbody.find("=")
-            fname = fbody if eq < 0 else fbody[:eq]
-            fvalue = None if eq < 0 else fbody[eq + 1 :]
-            fspan = span(rest_base + fs, rest_base + fe)
-            src = rest[fs:fe]
-            name_start = rest_base + fs + 2
-            name_span = span(name_start, name_start + len(fname))
-            value_span: Span | None = None
-            if fvalue is not None:
-                src_eq = src.find("=")
-                vs = rest_base + fs + (src_eq + 1 if src_eq >= 0 else len(src))
-                value_span = span(vs, rest_base + fe)
-            flags.append(Flag(raw, fname, fvalue, fspan, name_span, value_span))
-        after = rest[flag_end:] if flag_end else rest
-        args = after.strip(_WS)
-        args_start = rest_base + flag_end + (len(after) - len(after.lstrip(_WS)))
-    if not args:
-        args_span = None
-    elif shift is None:
-        args_span = span(args_start, args_start + len(args))
+        if rest.startswith("--"):
+            flag_end, flags = _flags(rest, rest_base, mapper)
+            after = rest[flag_end:]
+            args = after.strip(_WS)
+            args_start = rest_base + flag_end + (len(after) - len(after.lstrip(_WS)))
+        else:  # ``rest`` ends stripped; a blank other than ASCII's may lead it
+            flags = ()
+            args = rest.lstrip(_WS)
+            args_start = rest_base + len(rest) - len(args)
+    if shift is None:
+        keyword_span = mapper.span(kw_start, kw_start + len(keyword))
+        args_span = mapper.span(args_start, args_start + len(args)) if args else None
     else:
-        args_span = Span(args_start + shift, args_start + len(args) + shift)
+        keyword_span = Span(kw_start + shift, kw_start + len(keyword) + shift)
+        args_span = Span(args_start + shift, args_start + len(args) + shift) if args else None
 
     sub: Instruction | None = None
+    words: tuple[Word, ...] | str
     if name == "ONBUILD" and args:
         sub = _instruction_from_line(
-            text, full_line, args, mapper, escape, [], (), (), line_count, heredoc_info, args_start
+            text, full_line, args, mapper, escape, (), (), (), line_count, heredoc_info, args_start
         )
-        words: tuple[Word, ...] | str = sub.words
-        body = _Body(sub.values, sub.json, sub.json_items, sub.issues)
-    elif name in _READS_WORDS:
+        words = sub.words
+        values, json_form, json_items, body_issues = (
+            sub.values,
+            sub.json,
+            sub.json_items,
+            sub.issues,
+        )
+    elif name in _READS_WORDS:  # their values are made from the words
         words = read_words(args, args_start, mapper, escape) if args else ()
-        body = _body(name, args, args_start, mapper, escape, words)
-    else:  # read when asked for (Instruction.words)
+        values, json_form, json_items, body_issues = _BODIES[name](args, args_start, mapper, words)
+    else:  # the words are read when asked for (Instruction.words)
         words = escape if args else ()
-        body = _body(name, args, args_start, mapper, escape, ())
+        make = _BODIES.get(name)
+        values, json_form, json_items, body_issues = (
+            _UNKNOWN_BODY if make is None else make(args, args_start, mapper, ())
+        )
 
     heredocs: tuple[Heredoc, ...] = ()
-    if heredoc_info:
-        target = sub if sub is not None else None
-        ok = (
-            target.name in HEREDOC_INSTRUCTIONS and not target.json
-            if target is not None
-            else name in HEREDOC_INSTRUCTIONS and not body.json
-        )
-        if ok:
-            heredocs = tuple(
-                Heredoc(
-                    mk.name,
-                    span(mk.start, mk.end),
-                    span(mk.name_start, mk.name_end),
-                    body_span,
-                    term_span,
-                    content,
-                    mk.chomp,
-                    mk.expand,
-                    mk.fd,
-                )
-                for mk, body_span, term_span, content in heredoc_info
+    if heredoc_info and (
+        sub.name in HEREDOC_INSTRUCTIONS and not sub.json
+        if sub is not None
+        else name in HEREDOC_INSTRUCTIONS and not json_form
+    ):
+        span = mapper.span
+        heredocs = tuple(
+            Heredoc(
+                mk.name,
+                span(mk.start, mk.end),
+                span(mk.name_start, mk.name_end),
+                body_span,
+                term_span,
+                content,
+                mk.chomp,
+                mk.expand,
+                mk.fd,
             )
+            for mk, body_span, term_span, content in heredoc_info
+        )
     return Instruction(
         text,
         keyword,
         name,
         keyword_span,
-        tuple(flags),
+        flags,
         args,
         args_span,
         args_start,
         words,
-        body.values,
-        body.json,
-        body.json_items,
+        values,
+        json_form,
+        json_items,
         heredocs,
         sub,
-        (*issues, *body.issues) if issues or body.issues else (),
+        (*issues, *body_issues) if issues or body_issues else (),
         full_line,
-        mapper.seg_logical,
-        mapper.seg_source,
+        seg_logical,
+        seg_source,
         line_count,
         empty_lines,
         inner_comments,
     )
 
 
-_READS_WORDS = frozenset({"ENV", "LABEL", "ARG"})  # ``_body`` needs their words
+def _flags(rest: str, rest_base: int, mapper: SourceMap) -> tuple[int, tuple[Flag, ...]]:
+    """The flags at the start of ``rest`` (at ``rest_base`` in the logical line), and the
+    index in ``rest`` where they end."""
+    span = mapper.span
+    flag_end, fwords = _extract_flags(rest)
+    flags: list[Flag] = []
+    for raw, fs, fe in fwords:
+        fbody = raw[2:] if raw.startswith("--") else raw
+        eq = fbody.find("=")
+        fname = fbody if eq < 0 else fbody[:eq]
+        fvalue = None if eq < 0 else fbody[eq + 1 :]
+        fspan = span(rest_base + fs, rest_base + fe)
+        src = rest[fs:fe]
+        name_start = rest_base + fs + 2
+        name_span = span(name_start, name_start + len(fname))
+        value_span: Span | None = None
+        if fvalue is not None:
+            src_eq = src.find("=")
+            vs = rest_base + fs + (src_eq + 1 if src_eq >= 0 else len(src))
+            value_span = span(vs, rest_base + fe)
+        flags.append(Flag(raw, fname, fvalue, fspan, name_span, value_span))
+    return flag_end, tuple(flags)
+
+
+_READS_WORDS = frozenset({"ENV", "LABEL", "ARG"})  # their bodies need their words
 
 
 def read_words(args: str, args_start: int, mapper: SourceMap, escape: str) -> tuple[Word, ...]:
@@ -730,7 +786,23 @@ def lex_item(text: str, pos: int, escape: str, doc_start: bool = False) -> tuple
         length = len(first_part)
     cont = cut >= 0
     cur = end
+    run_at = _CONTINUED_RUNS[escape].match
     while cont and cur < n:
+        run = run_at(text, cur)
+        if run is not None:
+            # lines that each end with the escape and their line break, one part each
+            # (no comment, no blank line, no empty part): read all at once
+            chunk = text[cur : run.end()]
+            sizes = list(map(len, chunk.split("\n")))  # k lines, then the empty rest
+            k = len(sizes) - 1
+            seg_source.extend(map(add, accumulate(sizes[:-2], initial=cur - pos), range(k)))
+            logical_at = list(map(sub, accumulate(sizes[:-1], initial=length), range(k + 1)))
+            length = logical_at.pop()
+            seg_logical.extend(logical_at)
+            parts.append(chunk.replace(escape + "\n", ""))
+            line_count += k
+            cur = run.end()
+            continue
         nl = text.find("\n", cur)
         lend = n if nl < 0 else nl + 1
         pline = text[cur:lend].rstrip("\r\n")
