@@ -345,6 +345,10 @@ class Linter:
                         if (r.onbuild or not onbuild) and (flagged or not r.needs_flags)
                     )
         self._instr_rules = table
+        # (name, trigger?, flags?, the RUN's command bits) -> the rules that may report there,
+        # each with its check: made when first met (a file holds a few hundred kinds of RUN)
+        self._instr_picks: dict[tuple[Any, ...], tuple[tuple[Rule, Any], ...]] = {}
+        self._stage_picks: dict[tuple[int, int], tuple[tuple[Rule, Any], ...]] = {}
         # the stage rules, each with the masks of the commands and the instructions it needs
         stage_rules = self._stage_rules
         self._stage_commands = _Masks([r.commands for r in stage_rules])
@@ -405,17 +409,20 @@ class Linter:
         """The instruction rules of ``target`` (an instruction, or an ONBUILD's trigger)."""
         name = target.name
         flagged = bool(target.flags)
-        rules = self._instr_rules.get((name, ctx.onbuild, flagged))
-        if rules is None:
-            rules = self._instr_rules[None, ctx.onbuild, flagged]
         # the dispatch index: rules that read commands run only on RUNs
         # that mention one of theirs
         have = self._commands.have(self._run_words(target)) if name == "RUN" else _Masks.ALL
-        for r, need in rules:
-            if need and not need & have:
-                continue
+        picked = self._instr_picks.get((name, ctx.onbuild, flagged, have))
+        if picked is None:
+            rules = self._instr_rules.get((name, ctx.onbuild, flagged))
+            if rules is None:
+                rules = self._instr_rules[None, ctx.onbuild, flagged]
+            picked = self._instr_picks[name, ctx.onbuild, flagged, have] = tuple(
+                (r, r.check_instruction) for r, need in rules if not need or need & have
+            )
+        for r, check in picked:
             try:
-                found = [*r.check_instruction(target, ctx)]
+                found = [*check(target, ctx)]
             except Exception as exc:  # a failing rule never hides the others
                 self._failed(r, exc)
                 continue
@@ -820,13 +827,17 @@ class Linter:
         # mention one of theirs, those that report on some instructions only where one is
         commands = self._stage_command_mask(steps)
         kinds = self._stage_kinds.have(st.names)
-        for r, need_commands, need_kinds in self._stage_table:
-            if need_commands and not need_commands & commands:
-                continue
-            if need_kinds and not need_kinds & kinds:
-                continue
+        picked = self._stage_picks.get((commands, kinds))
+        if picked is None:
+            picked = self._stage_picks[commands, kinds] = tuple(
+                (r, r.check_stage)
+                for r, need_commands, need_kinds in self._stage_table
+                if (not need_commands or need_commands & commands)
+                and (not need_kinds or need_kinds & kinds)
+            )
+        for r, check in picked:
             try:
-                found = [*r.check_stage(st, model)]
+                found = [*check(st, model)]
             except Exception as exc:  # a failing rule never hides the others
                 self._failed(r, exc)
                 continue
