@@ -138,6 +138,7 @@ class SshPortExposed(Rule):
     name = "ssh-port-exposed"
     severity = Severity.INFO
     group = "best-practice"
+    kinds = frozenset({"EXPOSE"})
 
     def check_stage(self, stage: Stage, model: Model) -> Iterable[Finding]:
         service: bool | None = None
