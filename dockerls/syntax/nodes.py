@@ -13,7 +13,7 @@ Nothing here knows about LSP or the file system.
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import MISSING, dataclass, field, fields
 from enum import Enum
 from typing import TypeVar
@@ -31,10 +31,12 @@ def _writes_slots(cls: type[_T]) -> type[_T]:
     (``__class__`` assignment, allowed between classes of one layout): frozen from then
     on.  The same parameters and defaults (the source is made from the fields, as
     ``dataclass`` makes its own); ``__reduce__`` rebuilds a node from its fields (pickle
-    and ``copy`` would call ``__new__`` without them)."""
+    and ``copy`` would call ``__new__`` without them).  ``maker(cls)`` is the same
+    constructor as a plain function (positional arguments, no ``type.__call__``): what the
+    parser's hot paths call."""
     slots = cls.__dict__["__slots__"]
     builder = type(f"_{cls.__name__}Builder", cls.__bases__, {"__slots__": slots})
-    namespace: dict[str, object] = {"_new": object.__new__, "_builder": builder}
+    namespace: dict[str, object] = {"_new": object.__new__, "_builder": builder, "_cls": cls}
     params: list[str] = []
     names: list[str] = []
     for f in fields(cls):  # type: ignore[arg-type]
@@ -51,15 +53,26 @@ def _writes_slots(cls: type[_T]) -> type[_T]:
     exec(
         f"def __new__(cls, {', '.join(params)}):\n"
         f"    self = _new(_builder)\n{writes}    self.__class__ = cls\n    return self\n"
-        f"def __reduce__(self):\n    return self.__class__, ({values})\n",
+        f"def __reduce__(self):\n    return self.__class__, ({values})\n"
+        f"def make({', '.join(params)}):\n"
+        f"    self = _new(_builder)\n{writes}    self.__class__ = _cls\n    return self\n",
         namespace,
     )
-    for name in ("__new__", "__reduce__"):
+    for name in ("__new__", "__reduce__", "make"):
         namespace[name].__qualname__ = f"{cls.__qualname__}.{name}"  # type: ignore[attr-defined]
     type.__setattr__(cls, "__new__", staticmethod(namespace["__new__"]))  # type: ignore[arg-type]
     type.__setattr__(cls, "__init__", object.__init__)  # __new__ did it all
     type.__setattr__(cls, "__reduce__", namespace["__reduce__"])
+    _MAKERS[cls] = namespace["make"]  # type: ignore[assignment]
     return cls
+
+
+_MAKERS: dict[type, Callable[..., object]] = {}
+
+
+def maker(cls: type[_T]) -> Callable[..., _T]:
+    """The plain-function constructor of a node class (``_writes_slots``)."""
+    return _MAKERS[cls]  # type: ignore[return-value]
 
 
 @_writes_slots

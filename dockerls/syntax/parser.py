@@ -36,11 +36,20 @@ from dockerls.syntax.nodes import (
     SyntaxIssue,
     WeakReferable,
     Word,
+    maker,
     same_items,
 )
 from dockerls.syntax.text import BOM, GO_SPACE, break_count, is_go_space, next_break
 
 KNOWN_DIRECTIVES = frozenset({"syntax", "escape", "check"})
+
+# the nodes' constructors as plain functions (``nodes.maker``): the hot paths build many
+_span: Callable[[int, int], Span] = maker(Span)
+_word: Callable[[str, Span], Word] = maker(Word)
+_blank: Callable[[str], Blank] = maker(Blank)
+_comment: Callable[[str, str, Span], Comment] = maker(Comment)
+_source_map: Callable[[tuple[int, ...], tuple[int, ...], int], SourceMap] = maker(SourceMap)
+_instruction: Callable[..., Instruction] = maker(Instruction)
 HEREDOC_INSTRUCTIONS = frozenset({"ADD", "COPY", "RUN"})
 
 _DIRECTIVE_RE = re.compile(r"#[ \t]*([a-zA-Z][a-zA-Z0-9]*)[ \t]*=[ \t]*(.+?)[ \t]*$")
@@ -491,7 +500,7 @@ def _json_items(
     span = mapper.span
     return tuple(
         [
-            Word(value, span(args_start + m.start(), args_start + m.end()))
+            _word(value, span(args_start + m.start(), args_start + m.end()))
             for value, m in zip(arr, found, strict=True)
         ]
     )
@@ -533,14 +542,14 @@ def _name_val(
 # Items
 
 
-def _comment_item(text: str) -> Comment:
-    stripped = _strip_newline(text)
-    hash_at = stripped.find("#")
-    body_raw = stripped[hash_at + 1 :]
-    lead = len(body_raw) - len(body_raw.lstrip())
-    body = body_raw.strip()
-    bs = hash_at + 1 + lead
-    return Comment(text, body, Span(bs, bs + len(body)))
+def _comment_item(text: str, line: str, comment: str) -> Comment:
+    """The comment line ``text``: ``line`` without its line break, ``comment`` its end
+    from the ``#`` on."""
+    after = comment[1:]
+    body_on = after.lstrip()
+    body = body_on.rstrip()
+    bs = len(line) - len(body_on)
+    return _comment(text, body, _span(bs, bs + len(body)))
 
 
 def _instruction_from_line(
@@ -593,8 +602,8 @@ def _instruction_from_line(
         keyword_span = mapper.span(kw_start, kw_start + len(keyword))
         args_span = mapper.span(args_start, args_start + len(args)) if args else None
     else:
-        keyword_span = Span(kw_start + shift, kw_start + len(keyword) + shift)
-        args_span = Span(args_start + shift, args_start + len(args) + shift) if args else None
+        keyword_span = _span(kw_start + shift, kw_start + len(keyword) + shift)
+        args_span = _span(args_start + shift, args_start + len(args) + shift) if args else None
 
     sub: Instruction | None = None
     words: tuple[Word, ...] | str
@@ -640,7 +649,7 @@ def _instruction_from_line(
             )
             for mk, body_span, term_span, content in heredoc_info
         )
-    return Instruction(
+    return _instruction(
         text,
         keyword,
         name,
@@ -701,9 +710,9 @@ def read_words(args: str, args_start: int, mapper: SourceMap, escape: str) -> tu
     if len(seg_logical) == 1:  # one source segment: a constant shift
         off = args_start + seg_source[0] - seg_logical[0]
         if matches is not None:
-            return tuple([Word(m.group(), Span(m.start() + off, m.end() + off)) for m in matches])
+            return tuple([_word(m.group(), _span(m.start() + off, m.end() + off)) for m in matches])
         return tuple(
-            [Word(w, Span(s + off, e + off)) for w, s, e in _parse_words_slowly(args, escape)]
+            [_word(w, _span(s + off, e + off)) for w, s, e in _parse_words_slowly(args, escape)]
         )
     found = (
         [(m.group(), m.start(), m.end()) for m in matches]
@@ -723,7 +732,7 @@ def read_words(args: str, args_start: int, mapper: SourceMap, escape: str) -> tu
         start = seg_source[k] + a - seg_logical[k]
         while k < last and seg_logical[k + 1] <= z:
             k += 1
-        out.append(Word(w, Span(start, seg_source[k] + z - seg_logical[k] + 1)))
+        out.append(_word(w, _span(start, seg_source[k] + z - seg_logical[k] + 1)))
     return tuple(out)
 
 
@@ -755,9 +764,9 @@ def lex_item(text: str, pos: int, escape: str, doc_start: bool = False) -> tuple
     line = raw.rstrip("\r\n")
     stripped = (line[1:] if doc_start and line.startswith(BOM) else line).lstrip(_WS)
     if not stripped:
-        return Blank(raw), end
+        return _blank(raw), end
     if stripped[0] == "#":
-        return _comment_item(raw), end
+        return _comment_item(raw, line, stripped), end
     lead = len(line) - len(stripped)
     cut = continuation_at(stripped, escape)
     if cut < 0 and "<<" not in stripped:
@@ -765,7 +774,7 @@ def lex_item(text: str, pos: int, escape: str, doc_start: bool = False) -> tuple
         issues: list[SyntaxIssue] = []
         if len(raw) > _MAX_LINE_BYTES // 4:
             _check_line_lengths(raw, issues)
-        mapper = SourceMap((0,), (lead,), len(raw))
+        mapper = _source_map((0,), (lead,), len(raw))
         inst = _instruction_from_line(
             raw, stripped, stripped, mapper, escape, issues, (), (), 1, [], 0
         )
@@ -876,7 +885,7 @@ def lex_item(text: str, pos: int, escape: str, doc_start: bool = False) -> tuple
         _check_line_lengths(item_text, issues)
     if end == cur and line_count > 1:
         line_count = 1
-    mapper = SourceMap(tuple(seg_logical), tuple(seg_source), len(item_text))
+    mapper = _source_map(tuple(seg_logical), tuple(seg_source), len(item_text))
     inst = _instruction_from_line(
         item_text,
         first,
