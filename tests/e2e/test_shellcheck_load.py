@@ -78,7 +78,9 @@ async def test_timed_out_run_keeps_findings_and_is_retried(tmp_path: Path) -> No
     stub = _stub(tmp_path)
     uri = (tmp_path / "Dockerfile").as_uri()
     async with LspClient(SERVER, cwd=REPO, env=ENV, name="dockerls") as client:
-        await client.initialize(tmp_path, initialization_options=_options(stub, 500))
+        # the timeout stays well above the stub's own start (a Python process: seconds on a
+        # loaded machine, where a short one timed every run out and the retries gave up)
+        await client.initialize(tmp_path, initialization_options=_options(stub, 5_000))
         doc = client.did_open(uri, TEXT)
 
         def messages(version: int) -> list[set[str]]:
