@@ -21,7 +21,7 @@ from typing import TypeVar
 _T = TypeVar("_T")
 
 
-def _writes_slots(cls: type[_T]) -> type[_T]:
+def writes_slots(cls: type[_T]) -> type[_T]:
     """Give a frozen slotted dataclass a constructor that fills its slots by plain
     assignment.  The ``__init__`` that ``dataclass`` makes writes every field with
     ``object.__setattr__`` (a frozen class refuses plain assignment), and calling each
@@ -71,11 +71,11 @@ _MAKERS: dict[type, Callable[..., object]] = {}
 
 
 def maker(cls: type[_T]) -> Callable[..., _T]:
-    """The plain-function constructor of a node class (``_writes_slots``)."""
+    """The plain-function constructor of a node class (``writes_slots``)."""
     return _MAKERS[cls]  # type: ignore[return-value]
 
 
-@_writes_slots
+@writes_slots
 @dataclass(frozen=True, slots=True)
 class Span:
     """A half-open ``[start, end)`` range of code-point offsets."""
@@ -93,7 +93,7 @@ class Span:
         return self.end - self.start
 
 
-@_writes_slots
+@writes_slots
 @dataclass(frozen=True, slots=True)
 class SyntaxIssue:
     """A syntax problem found while parsing, with a relative span."""
@@ -104,7 +104,7 @@ class SyntaxIssue:
     severity: str = "error"  # "error" | "warning" | "info" | "hint"
 
 
-@_writes_slots
+@writes_slots
 @dataclass(frozen=True, slots=True)
 class Word:
     """One argument word.
@@ -117,7 +117,7 @@ class Word:
     span: Span
 
 
-@_writes_slots
+@writes_slots
 @dataclass(frozen=True, slots=True)
 class Flag:
     """A ``--name[=value]`` flag.  ``raw`` is BuildKit's flag string."""
@@ -130,7 +130,7 @@ class Flag:
     value_span: Span | None
 
 
-@_writes_slots
+@writes_slots
 @dataclass(frozen=True, slots=True)
 class Heredoc:
     """A heredoc opened by ``<<NAME`` (or ``<<-NAME``, ``<<"NAME"``)."""
@@ -160,7 +160,7 @@ class ItemKind(Enum):
     INSTRUCTION = "instruction"
 
 
-@_writes_slots
+@writes_slots
 @dataclass(frozen=True, slots=True, eq=True)
 class Blank(WeakReferable):
     """One or more whitespace-only lines."""
@@ -169,7 +169,7 @@ class Blank(WeakReferable):
     kind: ItemKind = ItemKind.BLANK
 
 
-@_writes_slots
+@writes_slots
 @dataclass(frozen=True, slots=True, eq=True)
 class Comment(WeakReferable):
     """One ``#`` comment line (leading whitespace allowed).
@@ -184,7 +184,7 @@ class Comment(WeakReferable):
     kind: ItemKind = ItemKind.COMMENT
 
 
-@_writes_slots
+@writes_slots
 @dataclass(frozen=True, slots=True, eq=True)
 class Directive(WeakReferable):
     """A parser directive line at the top of the file (``# escape=` ``)."""
@@ -199,7 +199,7 @@ class Directive(WeakReferable):
     kind: ItemKind = ItemKind.DIRECTIVE
 
 
-@_writes_slots
+@writes_slots
 @dataclass(frozen=True, slots=True, eq=False)
 class Instruction(WeakReferable):
     """One logical instruction: its first line, continuation lines (with any
@@ -310,7 +310,7 @@ def same_items(a: Sequence[object], b: Sequence[object]) -> bool:
     return len(a) == len(b) and all(same_item(x, y) for x, y in zip(a, b, strict=True))
 
 
-@_writes_slots
+@writes_slots
 @dataclass(frozen=True, slots=True)
 class SourceMap:
     """An instruction's logical line -> source mapping, without the instruction."""

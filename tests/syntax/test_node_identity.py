@@ -43,7 +43,7 @@ def test_value_comparison_sees_every_field_and_the_trigger() -> None:
 
 
 def test_nodes_built_by_their_generated_constructor_are_plain_dataclasses() -> None:
-    """Node classes fill their slots through an unfrozen twin (``nodes._writes_slots``);
+    """Node classes fill their slots through an unfrozen twin (``nodes.writes_slots``);
     keywords, defaults, equality, repr, ``replace``, frozenness, pickling and copying stay
     a dataclass's."""
     assert Span(end=3, start=1) == Span(1, 3) and hash(Span(1, 3)) == hash(Span(1, 3))

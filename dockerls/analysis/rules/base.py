@@ -29,7 +29,7 @@ from enum import Enum, IntEnum
 from functools import lru_cache
 from typing import TYPE_CHECKING, ClassVar, Literal, get_args
 
-from dockerls.syntax.nodes import Instruction, Span, _writes_slots
+from dockerls.syntax.nodes import Instruction, Span, writes_slots
 from dockerls.syntax.spec import kebab
 
 if TYPE_CHECKING:
@@ -82,7 +82,7 @@ class Tag(Enum):
     DEPRECATED = "deprecated"
 
 
-@_writes_slots
+@writes_slots
 @dataclass(frozen=True, slots=True)
 class Edit:
     """Replace ``span`` (relative to the finding's item) by ``text``."""
@@ -91,7 +91,7 @@ class Edit:
     text: str
 
 
-@_writes_slots
+@writes_slots
 @dataclass(frozen=True, slots=True)
 class Fix:
     title: str
@@ -99,7 +99,7 @@ class Fix:
     applicability: Applicability = Applicability.SAFE
 
 
-@_writes_slots
+@writes_slots
 @dataclass(frozen=True, slots=True)
 class Finding:
     """What a rule reports.
@@ -121,7 +121,7 @@ class Finding:
     severity: Severity | None = None
 
 
-@_writes_slots
+@writes_slots
 @dataclass(frozen=True, slots=True)
 class InstructionContext:
     """What an instruction rule may know besides the instruction itself."""
@@ -237,7 +237,7 @@ def doc_url(code: str, group: str) -> str | None:
     return None
 
 
-@_writes_slots
+@writes_slots
 @dataclass(frozen=True, slots=True)
 class Violation:
     """A finding after the engine: code and severity resolved.
