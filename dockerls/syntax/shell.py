@@ -819,6 +819,10 @@ def _sword(raw: str, value: str | None, start: int, end: int, static: bool | Non
 
 _set_c_args = getattr(Command, "_args").__set__  # noqa: B009
 _set_c_arg_spans = getattr(Command, "_arg_spans").__set__  # noqa: B009
+# while the walk builds a command: what a redirect or pipe found later changes
+_set_c_span = getattr(Command, "span").__set__  # noqa: B009
+_set_c_redirects = getattr(Command, "redirects").__set__  # noqa: B009
+_set_c_pipe = getattr(Command, "pipeline_index").__set__  # noqa: B009
 _CMD_SETTERS = tuple(
     getattr(Command, name).__set__
     for name in (
@@ -1073,20 +1077,6 @@ def _parser() -> tree_sitter.Parser:
     return tree_sitter.Parser(language)
 
 
-@dataclass(slots=True)
-class _Raw:
-    """A command under construction (mutable until redirects are attached)."""
-
-    name: ShWord
-    args: list[int]  # start and end of each argument word, flattened
-    assignments: list[Assignment]
-    redirects: list[Redirect]
-    start: int
-    end: int
-    pipe: int | None
-    conn: str | None
-
-
 # 1 for a byte that starts a UTF-8 character, 0 for a continuation byte
 _STARTS_CHAR = bytes(0 if 0x80 <= b < 0xC0 else 1 for b in range(256))
 
@@ -1115,8 +1105,10 @@ class _Builder:
         # where a substitution may start: byte offset << 2 | marker length, in order
         self.marks = _subst_marks(src)
         self.has_subst = bool(self.marks)
-        self.raws: list[_Raw] = []
-        self.by_id: dict[int, _Raw] = {}
+        # the commands found, in the order found; by tree node (redirects and
+        # pipes found later are attached to them: until ``finish`` they change)
+        self.raws: list[Command] = []
+        self.by_id: dict[int, Command] = {}
         self.has_pipe = False
 
     # -- positions and words -------------------------------------------------
@@ -1238,9 +1230,36 @@ class _Builder:
                 else:
                     self.descend(ch, depth + 1)
 
-    def _register(self, node: tree_sitter.Node, raw: _Raw) -> None:
-        self.raws.append(raw)
-        self.by_id[node.id] = raw
+    def _register(
+        self,
+        node: tree_sitter.Node,
+        name: ShWord,
+        args: list[int],
+        assigns: list[Assignment],
+        redirects: list[Redirect],
+        start: int,
+        end: int,
+        pipe: int | None,
+        conn: str | None,
+    ) -> None:
+        v = name.value
+        base = v.rsplit("/", 1)[-1] if "/" in v else v
+        cmd = _command(
+            base or v,
+            v,
+            name,
+            None if args else (),
+            _span(start, end),
+            tuple(assigns) if assigns else (),
+            tuple(redirects) if redirects else (),
+            pipe,
+            conn,
+            None,
+            None,
+            (self.script, args) if args else None,
+        )
+        self.raws.append(cmd)
+        self.by_id[node.id] = cmd
 
     def command(
         self, node: tree_sitter.Node, conn: str | None, pipe: int | None, depth: int
@@ -1271,7 +1290,7 @@ class _Builder:
                 start, end = node.start_byte, node.end_byte
             else:
                 start, end = m[node.start_byte], m[node.end_byte]
-            self._register(node, _Raw(name, args, assigns, redirects, start, end, pipe, conn))
+            self._register(node, name, args, assigns, redirects, start, end, pipe, conn)
         if self.has_subst:
             self.descend(node, depth, children)
 
@@ -1313,7 +1332,7 @@ class _Builder:
             if ch.is_named and ch.type != "comment":
                 self.word_span(ch, args)
         sp = self.span(node)
-        self._register(node, _Raw(name, args, [], [], sp.start, sp.end, pipe, conn))
+        self._register(node, name, args, [], [], sp.start, sp.end, pipe, conn)
         if self.has_subst:
             self.descend(node, depth)
 
@@ -1346,7 +1365,7 @@ class _Builder:
 
         flatten(node, depth)
         sp = self.span(node)
-        self._register(node, _Raw(name, args, [], [], sp.start, sp.end, pipe, conn))
+        self._register(node, name, args, [], [], sp.start, sp.end, pipe, conn)
         if self.has_subst:
             self.descend(node, depth)
 
@@ -1391,7 +1410,7 @@ class _Builder:
             end = min(end, extra[0])
         return Redirect(op, fd, target, Span(sp.start, max(sp.start, end))), extra
 
-    def _rightmost(self, body: tree_sitter.Node | None) -> _Raw | None:
+    def _rightmost(self, body: tree_sitter.Node | None) -> Command | None:
         n = body
         while n is not None and n.type in (
             "list",
@@ -1415,7 +1434,7 @@ class _Builder:
         self, node: tree_sitter.Node, conn: str | None, pipe: int | None, depth: int
     ) -> None:
         body: tree_sitter.Node | None = None
-        target: _Raw | None = None
+        target: Command | None = None
         for ch in node.children:
             t = ch.type
             if t in _REDIRECTS:
@@ -1433,20 +1452,27 @@ class _Builder:
                     self.stmt(ch, conn, None, depth + 1)
                     target = self._rightmost(body)
                     if target is not None:
-                        target.pipe = pipe
+                        _set_c_pipe(target, pipe)
                 else:
                     self.stmt(ch, conn, pipe, depth + 1)
                     target = self._rightmost(body)
 
-    def _attach(self, target: _Raw | None, red: Redirect, extra: list[int]) -> None:
+    def _attach(self, target: Command | None, red: Redirect, extra: list[int]) -> None:
         if target is None:
             return
-        target.redirects.append(red)
-        target.args.extend(extra)
-        target.end = max(target.end, red.span.end, *extra[1::2])
+        _set_c_redirects(target, (*target.redirects, red))
+        if extra:
+            spans = target._arg_spans
+            if spans is None:  # no arguments so far
+                _set_c_args(target, None)
+                _set_c_arg_spans(target, (self.script, list(extra)))
+            else:
+                spans[1].extend(extra)
+        sp = target.span
+        _set_c_span(target, _span(sp.start, max(sp.end, red.span.end, *extra[1::2])))
 
     def heredoc(
-        self, node: tree_sitter.Node, target: _Raw | None, pipe: int | None, depth: int
+        self, node: tree_sitter.Node, target: Command | None, pipe: int | None, depth: int
     ) -> None:
         children = node.children
         op = ""
@@ -1462,8 +1488,8 @@ class _Builder:
                 red, extra = self.redirect(ch)
                 self._attach(target, red, extra)
             elif t == "pipeline":
-                if target is not None and target.pipe is None:
-                    target.pipe = 0
+                if target is not None and target.pipeline_index is None:
+                    _set_c_pipe(target, 0)
                 self.pipeline(ch, None, pipe, depth + 1, 1)
             elif t in ("heredoc_body", "heredoc_end", "heredoc_content"):
                 if self.has_subst:
@@ -1483,24 +1509,7 @@ class _Builder:
 
     def finish(self, shell_nesting: int) -> list[Command]:
         out: list[Command] = []
-        script = self.script
-        for r in self.raws:
-            v = r.name.value
-            base = v.rsplit("/", 1)[-1] if "/" in v else v
-            cmd = _command(
-                base or v,
-                v,
-                r.name,
-                None if r.args else (),
-                _span(r.start, r.end),
-                tuple(r.assignments) if r.assignments else (),
-                tuple(r.redirects) if r.redirects else (),
-                r.pipe,
-                r.conn,
-                None,
-                None,
-                (script, r.args) if r.args else None,
-            )
+        for cmd in self.raws:
             if cmd.name not in _WRAPPERS and cmd.name not in _SHELL_C_NAMES:
                 out.append(cmd)  # the common case: nothing inside to unpack
                 continue
