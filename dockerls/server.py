@@ -1015,16 +1015,18 @@ def references(
     )
     if found is None or snap.path is None:
         return found
-    df = _built_dockerfile(snap, snap.path)
-    builds = server.build_files.builds_for(Path(df.path))
+    df, path = _built_dockerfile(snap)
+    builds = server.build_files.builds_for(path)
     return found + f_buildfiles.dockerfile_references(
         df, params.position, builds, text_of, server.caps
     )
 
 
-def _built_dockerfile(snap: Snapshot, path: Path) -> f_buildfiles.Dockerfile:
-    """An open Dockerfile as builds name it (by its resolved path)."""
-    return f_buildfiles.Dockerfile(snap.uri, snap.parse, snap.model, str(path.resolve()))
+def _built_dockerfile(snap: Snapshot) -> tuple[f_buildfiles.Dockerfile, Path]:
+    """An open Dockerfile (a file: it has a path) as builds name it, and that resolved path."""
+    assert snap.path is not None
+    path = snap.path.resolve()
+    return f_buildfiles.Dockerfile(snap.uri, snap.parse, snap.model, str(path)), path
 
 
 @SERVER.feature(lsp.TEXT_DOCUMENT_DOCUMENT_HIGHLIGHT)
@@ -1073,12 +1075,12 @@ def rename(server: DockerLanguageServer, params: lsp.RenameParams) -> lsp.Worksp
         )
         if edit is None or edit.changes is None or snap.path is None:
             return edit
-        df = _built_dockerfile(snap, snap.path)
+        df, path = _built_dockerfile(snap)
         outside = f_buildfiles.dockerfile_rename(
             df,
             params.position,
             params.new_name,
-            server.build_files.builds_for(Path(df.path)),
+            server.build_files.builds_for(path),
             server.build_files.text_of,
             server.caps,
         )
