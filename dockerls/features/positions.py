@@ -95,14 +95,6 @@ def range_of(p: Parse, start: int, end: int, encoding: str = UTF16) -> lsp.Range
     return lsp.Range(position_of(p, start, encoding), position_of(p, end, encoding))
 
 
-def item_range_json(
-    p: Parse, item: int, start: int, end: int, encoding: str
-) -> dict[str, dict[str, int]]:
-    """The same as :func:`item_range`, as plain JSON."""
-    l0, c0, l1, c1 = item_range_units(p, item, start, end, encoding)
-    return {"start": {"line": l0, "character": c0}, "end": {"line": l1, "character": c1}}
-
-
 def item_range_units(
     p: Parse, item: int, start: int, end: int, encoding: str
 ) -> tuple[int, int, int, int]:

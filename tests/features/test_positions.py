@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from lsprotocol import types as lsp
 
-from dockerls.features.positions import UTF8, UTF16, UTF32, item_range_json, offset_of, position_of
+from dockerls.features.positions import UTF8, UTF16, UTF32, item_range_units, offset_of, position_of
 from dockerls.syntax.parser import parse
 
 # "😀" is 1 code point, 2 UTF-16 units, 4 UTF-8 bytes; "中" is 1, 1, 3
@@ -46,11 +46,11 @@ def test_out_of_range_positions_are_clamped() -> None:
     assert offset_of(p, lsp.Position(0, 999), UTF16) == TEXT.index("\n")
 
 
-def test_item_range_json_matches_position_of() -> None:
+def test_item_range_units_matches_position_of() -> None:
     p = parse(TEXT)
     i = p.item_at(X)
     rel = X - p.starts[i]
     for enc in (UTF8, UTF16, UTF32):
-        r = item_range_json(p, i, rel, rel + 1, enc)
+        line, character, _end_line, _end_character = item_range_units(p, i, rel, rel + 1, enc)
         pos = position_of(p, X, enc)
-        assert r["start"] == {"line": pos.line, "character": pos.character}
+        assert (line, character) == (pos.line, pos.character)
