@@ -29,7 +29,7 @@ from functools import lru_cache
 from itertools import accumulate
 from typing import TYPE_CHECKING, Any
 
-from dockerls.syntax.nodes import Span
+from dockerls.syntax.nodes import Span, maker
 from dockerls.syntax.sized_cache import sized_cache
 
 if TYPE_CHECKING:
@@ -793,26 +793,15 @@ def _unquote(raw: str) -> tuple[str, bool, list[int], list[int]]:
 # checks equality against the regular constructors).
 
 _new = object.__new__
-_set_span_start = getattr(Span, "start").__set__  # noqa: B009
-_set_span_end = getattr(Span, "end").__set__  # noqa: B009
-
-
-def _span(start: int, end: int) -> Span:
-    sp: Span = _new(Span)
-    _set_span_start(sp, start)
-    _set_span_end(sp, end)
-    return sp
+_span = maker(Span)  # Span(start, end), without type.__call__
 
 
 def _sword(raw: str, value: str | None, start: int, end: int, static: bool | None) -> ShWord:
     """A word; ``None`` for both ``value`` and ``static``: worked out from ``raw`` when read."""
-    sp: Span = _new(Span)
-    _set_span_start(sp, start)
-    _set_span_end(sp, end)
     w: ShWord = _new(ShWord)
     _set_w_raw(w, raw)
     _set_w_value(w, value)
-    _set_w_span(w, sp)
+    _set_w_span(w, _span(start, end))
     _set_w_static(w, static)
     return w
 
