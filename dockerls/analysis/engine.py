@@ -411,7 +411,7 @@ class Linter:
         flagged = bool(target.flags)
         # the dispatch index: rules that read commands run only on RUNs
         # that mention one of theirs
-        have = self._commands.have(self._run_words(target)) if name == "RUN" else _Masks.ALL
+        have = self._commands.have(run_words(target)) if name == "RUN" else _Masks.ALL
         picked = self._instr_picks.get((name, ctx.onbuild, flagged, have))
         if picked is None:
             rules = self._instr_rules.get((name, ctx.onbuild, flagged))
@@ -431,10 +431,6 @@ class Linter:
                     f = replace(f, fix=None)  # see _exec_run
                 out.append(self._violation(r, f))
 
-    def _run_words(self, run: Instruction) -> frozenset[str] | None:
-        """``command_words`` of a RUN, kept per node (the rule helpers read the same)."""
-        return run_words(run)
-
     def _stage_command_mask(self, steps: Sequence[tuple[int, Instruction, Any]]) -> int:
         """The stage rules' command bits the RUNs of a stage (ONBUILD RUN included) have,
         for the dispatch index; every bit when one of them can't be read lexically."""
@@ -443,7 +439,7 @@ class Linter:
         for _i, it, _shell in steps:
             target = it.sub if it.name == "ONBUILD" and it.sub is not None else it
             if target.name == "RUN":
-                found = self._run_words(target)
+                found = run_words(target)  # kept per node: the rule helpers read the same
                 if found is None:
                     return _Masks.ALL
                 mask |= masks.have(found)
