@@ -302,7 +302,7 @@ async def bench_one(
         for method, provider in DOCUMENT_REQUESTS:
             label = _doc_label(method)
             out[f"doc_{label}_supported"] = provider in caps
-            samples: list[float] = []
+            samples = []
             for k in range(doc_requests if provider in caps else 0):
                 site = EDIT_SITES[k % len(EDIT_SITES)]
                 await _edit_pair(doc, site, FRACTIONS[k % len(FRACTIONS)])
@@ -427,7 +427,7 @@ def report(results: dict[str, dict[str, Any]]) -> tuple[str, dict[str, Any]]:
 
 def _open_files(args: argparse.Namespace) -> list[tuple[str, Path, str]]:
     """The cold-open files, written beside the session file."""
-    out = []
+    out: list[tuple[str, Path, str]] = []
     if args.open_runs <= 0:
         return out
     for label, kind, n in OPEN_FILES:

@@ -3,7 +3,7 @@ one ``shellcheck`` process, several at once) and warm (every script cached, as
 after an edit elsewhere in a file).
 
 Per file, the time of ``jobs_for`` + ``ShellChecker.check_scripts`` +
-``violations_for`` is measured; the medians over files and the totals over the
+``findings_for`` (ShellCheck's findings as rule findings) is measured; the medians over files and the totals over the
 corpus are reported, for ``--runs`` runs (default 1 cold run: it is slow).
 
 Usage: ``python bench/bench_shellcheck.py [--limit N] [--runs 1] [--jobs K] [--json PATH]``
@@ -25,7 +25,7 @@ from common import environment, summarize, table, write_json
 from make_big import corpus_files
 
 from dockerls.analysis.model import build_model
-from dockerls.analysis.shellcheck_map import jobs_for, violations_for
+from dockerls.analysis.shellcheck_map import findings_for, jobs_for
 from dockerls.shellcheck import ShellChecker
 from dockerls.syntax.parser import parse
 
@@ -38,9 +38,9 @@ def _one_pass(sc: ShellChecker, parsed: list[Any]) -> tuple[list[float], float, 
         t0 = time.perf_counter()
         jobs = jobs_for(p, m)
         res = sc.check_scripts(jobs)
-        vs = violations_for(p, jobs, res)
+        found = findings_for(jobs, res)
         per_file.append((time.perf_counter() - t0) * 1000)
-        findings += sum(len(v) for v in vs.values())
+        findings += len(found)
     return per_file, (time.perf_counter() - t_all) * 1000, findings
 
 
@@ -76,7 +76,7 @@ def main() -> None:
         warm_files += per
         warm_totals.append(total)
         assert sc.spawned == spawned, "warm pass spawned processes"
-    result = {
+    result: dict[str, Any] = {
         "files": len(files),
         "scripts": n_jobs,
         "processes_cold": spawned,
