@@ -26,7 +26,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import random
 import sys
 import time
@@ -37,11 +36,11 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from lsp_client import DOCKERLS_COMMAND, LspClient, OpenDocument
+from lsp_client import DOCKERLS_COMMAND, SERVER_ENV, LspClient, OpenDocument
 
 MB = 1024 * 1024
 # the registry is the in-process fake: the soak measures the server, not the network
-ENV = {**os.environ, "DOCKERLS_REGISTRY": "fake"}
+ENV = {**SERVER_ENV, "DOCKERLS_REGISTRY": "fake"}
 SOAK_TARGET = 300  # instructions
 SOAK_DENSITY = 200  # bytes per instruction at least (the ~100 KB file of issue 16)
 SOAK_SEED = 20240601

@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import sys
 import tempfile
 import time
@@ -54,7 +53,7 @@ from common import (
     table,
     write_json,
 )
-from lsp_client import DOCKERLS_COMMAND, PEER_COMMAND, LspClient
+from lsp_client import DOCKERLS_COMMAND, PEER_COMMAND, SERVER_ENV, LspClient
 from make_big import DEFAULT_SEED, BigStats, build_big
 
 SERVERS: dict[str, list[str]] = {"dockerls": DOCKERLS_COMMAND, "peer": PEER_COMMAND}
@@ -64,8 +63,6 @@ FLOORS: dict[str, str] = {
         "import pygls.lsp.server as s; s.LanguageServer('floor', '0')  # builds the converter"
     ),
 }
-# an installed package has its bytecode compiled: so do the timed processes
-ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 # Done-when targets of issue 14, over the floor (ms)
 TARGETS = {"initialize": 60.0, "diagnostics": 150.0}
 
@@ -101,7 +98,7 @@ async def time_process(code: str) -> tuple[float, float]:
     """(spawn -> exit, its CPU time when ``code`` has run) of ``python -c code``, in ms."""
     t0 = time.perf_counter_ns()
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-c", code + CPU_AT_END, cwd=REPO_DIR, env=ENV, stdout=PIPE
+        sys.executable, "-c", code + CPU_AT_END, cwd=REPO_DIR, env=SERVER_ENV, stdout=PIPE
     )
     out, _ = await proc.communicate()
     if proc.returncode != 0:
@@ -112,7 +109,7 @@ async def time_process(code: str) -> tuple[float, float]:
 async def time_server(name: str, cmd: list[str], doc: Path, text: str) -> dict[str, float]:
     """Spawn -> initialize reply and -> first diagnostics (ms), with the server's CPU time
     by then (ms, sampled as the message's first byte arrives; absent without /proc)."""
-    client = LspClient(cmd, cwd=REPO_DIR, env=ENV, name=name)
+    client = LspClient(cmd, cwd=REPO_DIR, name=name)
     cpu_at: dict[int, float | None] = {}  # first-byte stamp -> the server's CPU time then
     t0 = time.perf_counter_ns()
     await client.start()

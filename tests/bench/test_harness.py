@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 
+from tests.support import BENCH as BENCH_DIR
 from tests.support import bench_module
 
 _client = bench_module("lsp_client")
@@ -158,3 +159,19 @@ async def test_first_byte_is_stamped_when_the_header_arrives(
     pub = await client.wait_for_diagnostics("file:///x", 3, timeout=60)
     assert pub.first_byte_ns < between < pub.received_ns
     task.cancel()
+
+
+@pytest.mark.parametrize("script", sorted(p.stem for p in BENCH_DIR.glob("*.py")))
+def test_every_bench_script_loads(script: str) -> None:
+    # a bench that imports a name the package no longer has fails only when
+    # someone runs it; loading each script (its imports, not its main) finds it
+    module = bench_module(script)
+    assert module.__file__ == str(BENCH_DIR / f"{script}.py")
+
+
+def test_bench_servers_keep_the_bytecode_cache_on() -> None:
+    # the timed servers run as an installed package does, with compiled bytecode,
+    # even when the bench's own shell turned the cache off
+    assert "PYTHONDONTWRITEBYTECODE" not in _client.SERVER_ENV
+    assert LspClient(["true"]).env is _client.SERVER_ENV
+    assert LspClient(["true"], env={"A": "1"}).env == {"A": "1"}
