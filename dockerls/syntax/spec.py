@@ -13,11 +13,10 @@ the ``doc_key`` of each entry.  Nothing here does IO.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from enum import Enum
+from typing import NamedTuple
 
 
 class Form(Enum):
@@ -45,8 +44,7 @@ class ValueKind(Enum):
 BOOLEAN_VALUES: tuple[str, ...] = ("true", "false")
 
 
-@dataclass(frozen=True, slots=True)
-class FlagSpec:
+class FlagSpec(NamedTuple):
     """One ``--name[=value]`` flag of an instruction."""
 
     instruction: str
@@ -91,8 +89,7 @@ class FlagSpec:
         return f"{self.label}=${{1:{self.placeholder}}}"
 
 
-@dataclass(frozen=True, slots=True)
-class Snippet:
+class Snippet(NamedTuple):
     """One completion proposal for an instruction keyword."""
 
     label: str  # e.g. ``HEALTHCHECK NONE``
@@ -100,8 +97,7 @@ class Snippet:
     plain: str  # plain insert for clients without snippet support
 
 
-@dataclass(frozen=True, slots=True)
-class InstructionSpec:
+class InstructionSpec(NamedTuple):
     """One Dockerfile instruction."""
 
     name: str
@@ -136,8 +132,7 @@ class InstructionSpec:
         return f"{REFERENCE_URL}#{self.anchor or self.name.lower()}"
 
 
-@dataclass(frozen=True, slots=True)
-class MountKey:
+class MountKey(NamedTuple):
     """One ``key=value`` option of a ``RUN --mount`` spec."""
 
     name: str
@@ -154,8 +149,7 @@ class MountKey:
         return (self.name, *self.aliases)
 
 
-@dataclass(frozen=True, slots=True)
-class MountType:
+class MountType(NamedTuple):
     """One ``RUN --mount=type=...`` kind."""
 
     name: str
@@ -183,8 +177,7 @@ class MountType:
         return None if k is None else f"mountkey:{self.name}:{k.name}"
 
 
-@dataclass(frozen=True, slots=True)
-class DirectiveSpec:
+class DirectiveSpec(NamedTuple):
     """A parser directive (``# name=value`` at the very top of the file)."""
 
     name: str
@@ -197,8 +190,7 @@ class DirectiveSpec:
         return f"directive:{self.name}"
 
 
-@dataclass(frozen=True, slots=True)
-class BuildCheck:
+class BuildCheck(NamedTuple):
     """One BuildKit build-check rule (``docker build --check``)."""
 
     name: str
@@ -212,8 +204,7 @@ class BuildCheck:
         return f"rule:{self.name}"
 
 
-@dataclass(frozen=True, slots=True)
-class PredefinedArg:
+class PredefinedArg(NamedTuple):
     """A build argument BuildKit defines without an ``ARG`` default."""
 
     name: str
@@ -891,6 +882,8 @@ def closest(name: str, candidates: Iterable[str], cutoff: float = 0.6) -> str | 
         by_norm.setdefault(c.lstrip("-").lower(), c)
     if norm in by_norm:
         return by_norm[norm]
+    import difflib  # loaded by the first misspelt name
+
     matches = difflib.get_close_matches(norm, list(by_norm), n=1, cutoff=cutoff)
     return by_norm[matches[0]] if matches else None
 
