@@ -16,7 +16,8 @@ from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import MISSING, dataclass, field, fields
 from enum import Enum
-from typing import TypeVar
+from functools import partial
+from typing import TYPE_CHECKING, TypeVar
 
 _T = TypeVar("_T")
 
@@ -75,8 +76,20 @@ def maker(cls: type[_T]) -> Callable[..., _T]:
     return _MAKERS[cls]  # type: ignore[return-value]
 
 
-@writes_slots
-@dataclass(frozen=True, slots=True)
+if TYPE_CHECKING:  # type checkers see the dataclass a node class is
+    from dataclasses import dataclass as node
+else:
+
+    def node(cls=None, /, **params):
+        """A node class: ``dataclass(**params)`` with ``writes_slots``'s constructor.  The
+        dataclass is made without its own ``__init__``, which ``writes_slots`` replaces
+        (generating it was the largest part of making a class, at import)."""
+        if cls is None:
+            return partial(node, **params)
+        return writes_slots(dataclass(cls, init=False, **params))
+
+
+@node(frozen=True, slots=True)
 class Span:
     """A half-open ``[start, end)`` range of code-point offsets."""
 
@@ -93,8 +106,7 @@ class Span:
         return self.end - self.start
 
 
-@writes_slots
-@dataclass(frozen=True, slots=True)
+@node(frozen=True, slots=True)
 class SyntaxIssue:
     """A syntax problem found while parsing, with a relative span."""
 
@@ -104,8 +116,7 @@ class SyntaxIssue:
     severity: str = "error"  # "error" | "warning" | "info" | "hint"
 
 
-@writes_slots
-@dataclass(frozen=True, slots=True)
+@node(frozen=True, slots=True)
 class Word:
     """One argument word.
 
@@ -117,8 +128,7 @@ class Word:
     span: Span
 
 
-@writes_slots
-@dataclass(frozen=True, slots=True)
+@node(frozen=True, slots=True)
 class Flag:
     """A ``--name[=value]`` flag.  ``raw`` is BuildKit's flag string."""
 
@@ -130,8 +140,7 @@ class Flag:
     value_span: Span | None
 
 
-@writes_slots
-@dataclass(frozen=True, slots=True)
+@node(frozen=True, slots=True)
 class Heredoc:
     """A heredoc opened by ``<<NAME`` (or ``<<-NAME``, ``<<"NAME"``)."""
 
@@ -160,8 +169,7 @@ class ItemKind(Enum):
     INSTRUCTION = "instruction"
 
 
-@writes_slots
-@dataclass(frozen=True, slots=True, eq=True)
+@node(frozen=True, slots=True)
 class Blank(WeakReferable):
     """One or more whitespace-only lines."""
 
@@ -169,8 +177,7 @@ class Blank(WeakReferable):
     kind: ItemKind = ItemKind.BLANK
 
 
-@writes_slots
-@dataclass(frozen=True, slots=True, eq=True)
+@node(frozen=True, slots=True)
 class Comment(WeakReferable):
     """One ``#`` comment line (leading whitespace allowed).
 
@@ -184,8 +191,7 @@ class Comment(WeakReferable):
     kind: ItemKind = ItemKind.COMMENT
 
 
-@writes_slots
-@dataclass(frozen=True, slots=True, eq=True)
+@node(frozen=True, slots=True)
 class Directive(WeakReferable):
     """A parser directive line at the top of the file (``# escape=` ``)."""
 
@@ -199,8 +205,7 @@ class Directive(WeakReferable):
     kind: ItemKind = ItemKind.DIRECTIVE
 
 
-@writes_slots
-@dataclass(frozen=True, slots=True, eq=False)
+@node(frozen=True, slots=True, eq=False)
 class Instruction(WeakReferable):
     """One logical instruction: its first line, continuation lines (with any
     comment or blank lines between them) and heredoc bodies.
@@ -310,8 +315,7 @@ def same_items(a: Sequence[object], b: Sequence[object]) -> bool:
     return len(a) == len(b) and all(same_item(x, y) for x, y in zip(a, b, strict=True))
 
 
-@writes_slots
-@dataclass(frozen=True, slots=True)
+@node(frozen=True, slots=True)
 class SourceMap:
     """An instruction's logical line -> source mapping, without the instruction."""
 

@@ -24,16 +24,19 @@ belong to by its index in ``Parse.items``.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from enum import Enum, IntEnum
 from functools import lru_cache
 from typing import TYPE_CHECKING, ClassVar, Literal, get_args
 
-from dockerls.syntax.nodes import Instruction, Span, writes_slots
+from dockerls.syntax.nodes import Instruction, Span
 from dockerls.syntax.spec import kebab
 
 if TYPE_CHECKING:
+    from dataclasses import dataclass as node  # what nodes.node makes
+
     from dockerls.analysis.model import Model, Stage
+else:
+    from dockerls.syntax.nodes import node
 
 
 class Severity(IntEnum):
@@ -82,8 +85,7 @@ class Tag(Enum):
     DEPRECATED = "deprecated"
 
 
-@writes_slots
-@dataclass(frozen=True, slots=True)
+@node(frozen=True, slots=True)
 class Edit:
     """Replace ``span`` (relative to the finding's item) by ``text``."""
 
@@ -91,16 +93,16 @@ class Edit:
     text: str
 
 
-@writes_slots
-@dataclass(frozen=True, slots=True)
+@node(frozen=True, slots=True)
 class Fix:
+    """A change that makes a finding go away: ``edits`` under a title."""
+
     title: str
     edits: tuple[Edit, ...]
     applicability: Applicability = Applicability.SAFE
 
 
-@writes_slots
-@dataclass(frozen=True, slots=True)
+@node(frozen=True, slots=True)
 class Finding:
     """What a rule reports.
 
@@ -121,8 +123,7 @@ class Finding:
     severity: Severity | None = None
 
 
-@writes_slots
-@dataclass(frozen=True, slots=True)
+@node(frozen=True, slots=True)
 class InstructionContext:
     """What an instruction rule may know besides the instruction itself."""
 
@@ -237,8 +238,7 @@ def doc_url(code: str, group: str) -> str | None:
     return None
 
 
-@writes_slots
-@dataclass(frozen=True, slots=True)
+@node(frozen=True, slots=True)
 class Violation:
     """A finding after the engine: code and severity resolved.
 
