@@ -14,7 +14,7 @@ Pure: no IO, no LSP types.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from dockerls.analysis.lifecycle import LifecycleData, Product, Release
 from dockerls.syntax.imageref import ImageRef
@@ -33,8 +33,7 @@ __all__ = [
 Span = tuple[int, int]
 
 
-@dataclass(frozen=True, slots=True)
-class ImageFamily:
+class ImageFamily(NamedTuple):
     """How an image's tags map to an endoflife.date product.
 
     ``is_os``: the image is the OS itself (debian, ubuntu, alpine...), so its tag names an
@@ -182,8 +181,7 @@ _MOVING = frozenset(
 _BARE_OS = {"alpine": "alpine-linux", "debian": "debian", "ubuntu": "ubuntu"}
 
 
-@dataclass(frozen=True, slots=True)
-class OsRelease:
+class OsRelease(NamedTuple):
     """The OS release a tag names: ``bookworm`` -> Debian 12.  ``span`` is within the tag."""
 
     product: str
@@ -192,8 +190,7 @@ class OsRelease:
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
-class ImageRelease:
+class ImageRelease(NamedTuple):
     """What a reference's tag (or name) says.  Spans are within the reference text."""
 
     image: str  # the familiar repository name the family was found under

@@ -21,7 +21,7 @@ import datetime as dt
 import enum
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 __all__ = [
     "LifecycleData",
@@ -45,8 +45,7 @@ def _date(value: Any) -> dt.date | bool | None:
         return None
 
 
-@dataclass(frozen=True, slots=True)
-class Release:
+class Release(NamedTuple):
     """One release line (endoflife.date's "release cycle").
 
     ``eol``/``extended``/``lts``: a date, ``True`` (already so, date unknown) or ``False``
@@ -142,8 +141,7 @@ def _part_key(part: str) -> int | str:
     return part
 
 
-@dataclass(frozen=True, slots=True)
-class LifecycleData:
+class LifecycleData(NamedTuple):
     """Products by endoflife.date slug, and how old the data is."""
 
     products: Mapping[str, Product]
@@ -182,8 +180,7 @@ class Support(enum.Enum):
     ENDED = "ended"
 
 
-@dataclass(frozen=True, slots=True)
-class SupportState:
+class SupportState(NamedTuple):
     """Where a release line stands on a day, and the end that decides it."""
 
     support: Support
@@ -219,8 +216,7 @@ def support_state(
     return SupportState(Support.ENDED, regular, regular)
 
 
-@dataclass(frozen=True, slots=True)
-class LifecycleFacts:
+class LifecycleFacts(NamedTuple):
     """The lifecycle fact the engine gets: the data, and the day to judge it on."""
 
     data: LifecycleData

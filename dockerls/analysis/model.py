@@ -14,7 +14,7 @@ from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from dockerls.analysis.facts import NO_FACTS, Facts
 from dockerls.analysis.options import NO_OPTIONS, RuleOptions
@@ -66,8 +66,7 @@ PROXY_ARGS = frozenset(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Definition:
+class Definition(NamedTuple):
     """One ARG or ENV variable definition."""
 
     kind: str  # "ARG" | "ENV"
@@ -120,8 +119,7 @@ _VAR_RE = re.compile(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class VarRef:
+class VarRef(NamedTuple):
     """A ``$NAME`` or ``${NAME...}`` reference inside some text."""
 
     name: str

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import enum
 import re
-from dataclasses import dataclass
 from typing import Literal, NamedTuple
 
 
@@ -45,15 +44,13 @@ class Problem(NamedTuple):
     end: int
 
 
-@dataclass(frozen=True, slots=True)
-class CodeRef:
+class CodeRef(NamedTuple):
     code: str
     start: int
     end: int
 
 
-@dataclass(frozen=True, slots=True)
-class Pragma:
+class Pragma(NamedTuple):
     kind: PragmaKind
     tool: Literal["hadolint", "dockerls"]
     codes: tuple[CodeRef, ...] = ()

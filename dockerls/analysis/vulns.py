@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 __all__ = ["Severity", "VulnReport", "Vulnerability", "severity_from_score"]
 
@@ -52,8 +51,7 @@ def severity_from_score(score: float) -> Severity:
     return Severity.UNKNOWN
 
 
-@dataclass(frozen=True, slots=True)
-class Vulnerability:
+class Vulnerability(NamedTuple):
     """One known vulnerability of an installed package, and the version that fixes it."""
 
     id: str
@@ -69,8 +67,7 @@ class Vulnerability:
         return f"https://osv.dev/vulnerability/{self.id}"
 
 
-@dataclass(frozen=True, slots=True)
-class VulnReport:
+class VulnReport(NamedTuple):
     """What is known of one image (for one platform)."""
 
     reference: str
@@ -79,7 +76,7 @@ class VulnReport:
     vulnerabilities: tuple[Vulnerability, ...] = ()
     packages: int = 0
     message: str = ""
-    skipped: tuple[str, ...] = field(default=())  # ecosystems OSV was not asked about
+    skipped: tuple[str, ...] = ()  # ecosystems OSV was not asked about
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any]) -> VulnReport:
