@@ -10,7 +10,7 @@ source: the part itself for a literal, the variable reference for an ARG-built o
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from dockerls.analysis.baseimage import Located, classified
 from dockerls.analysis.imagetags import ImageRelease
@@ -22,8 +22,7 @@ from dockerls.analysis.upgrade import suggest_upgrade
 __all__ = ["Judged", "judged", "upgrade_fix"]
 
 
-@dataclass(frozen=True, slots=True)
-class Judged:
+class Judged(NamedTuple):
     """A FROM's image, what its tag says, and where its release line (or OS) stands."""
 
     located: Located

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from dockerls.analysis.model import Model, Stage
@@ -16,8 +16,7 @@ from dockerls.syntax.nodes import Instruction, Span
 from dockerls.syntax.parser import unquote as _unquote
 
 
-@dataclass(frozen=True, slots=True)
-class LabelPair:
+class LabelPair(NamedTuple):
     key: str  # unquoted
     key_span: Span
     value: str  # unquoted

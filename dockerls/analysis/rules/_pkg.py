@@ -8,8 +8,7 @@ and edits the rules report.  Pure: reads nodes and the shell view only.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from dockerls.analysis.command_index import may_call
 from dockerls.analysis.model import Model, Stage
@@ -55,8 +54,7 @@ def positional(cmd: Command, takes_value: frozenset[str]) -> list[ShWord]:
     return list(cmd.args_without_flags(takes_value, strict=True))
 
 
-@dataclass(frozen=True, slots=True)
-class Invocation:
+class Invocation(NamedTuple):
     """``<tool> [opts] <sub> [opts] <packages...>``."""
 
     rs: RunScript
@@ -205,8 +203,7 @@ def _removes_one(v: str, static: bool, path: str, recursive: bool) -> bool:
 # ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Mount:
+class Mount(NamedTuple):
     type: str
     target: str
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import replace
+from typing import NamedTuple
 
 from dockerls.analysis.buildview import views_reaching
 from dockerls.analysis.dockerignore import ContextInfo
@@ -12,8 +13,7 @@ from dockerls.analysis.rules.base import Finding, Severity
 from dockerls.syntax.nodes import Span
 
 
-@dataclass(frozen=True, slots=True)
-class Source:
+class Source(NamedTuple):
     item: int
     keyword: str  # COPY | ADD as written
     text: str  # as written

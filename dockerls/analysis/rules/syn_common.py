@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from dockerls.analysis.rules.base import Applicability, Edit, Fix
 from dockerls.syntax import spec
@@ -280,8 +280,7 @@ def go_bool(value: str) -> bool:
 # --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class MountField:
+class MountField(NamedTuple):
     key: str  # as written
     value: str | None
     key_span: Span
@@ -289,8 +288,7 @@ class MountField:
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
-class MountSpec:
+class MountSpec(NamedTuple):
     flag: Flag
     fields: tuple[MountField, ...]
     type_name: str
