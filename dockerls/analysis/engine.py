@@ -38,6 +38,7 @@ from dockerls.analysis.model import (
     Stage,
     build_model,
     default_shell,
+    may_reference,
     reparsed_model,
     shell_walk,
 )
@@ -47,6 +48,7 @@ from dockerls.analysis.rules.base import (
     UNKNOWN_KIND,
     Finding,
     InstructionContext,
+    Needs,
     Rule,
     Severity,
     Tag,
@@ -233,6 +235,11 @@ class _Masks:
         return mask
 
 
+_FLAGS = int(Needs.FLAGS)
+_EMPTY_LINES = int(Needs.EMPTY_LINES)
+_REFERENCES = int(Needs.REFERENCES)
+
+
 def _sort_key(v: Violation) -> tuple[int, int, str]:
     return (v.span.start, v.span.end, v.code)
 
@@ -328,25 +335,25 @@ class Linter:
                 self._stage_rules.append(r)
             else:
                 self._file_rules.append(r)
-        # (instruction name, an ONBUILD trigger?, has flags?) -> the rules to run on it, its
-        # kind's then all kinds' (name None: no Dockerfile instruction's, UNKNOWN_KIND's
-        # rules), each with the mask of the commands it needs in a RUN
+        # (instruction name, an ONBUILD trigger?) -> the rules to run on it, its kind's then
+        # all kinds' (name None: no Dockerfile instruction's, UNKNOWN_KIND's rules), each with
+        # the mask of the commands it needs in a RUN and what else it needs (``Rule.needs``)
         instr = {r for rs in by_kind.values() for r in rs} | set(every)
         self._commands = commands = _Masks([r.commands for r in instr])
-        table: dict[tuple[str | None, bool, bool], tuple[tuple[Rule, int], ...]] = {}
+        table: dict[tuple[str | None, bool], tuple[tuple[Rule, int, int], ...]] = {}
         names = {*INSTRUCTION_NAMES, *by_kind} - {UNKNOWN_KIND}
         kinds = [(k, (*by_kind.get(k, ()), *every)) for k in sorted(names)]
         for name, rs in [*kinds, (None, (*by_kind.get(UNKNOWN_KIND, ()), *every))]:
             for onbuild in (False, True):
-                for flagged in (False, True):
-                    table[name, onbuild, flagged] = tuple(
-                        (r, commands.need(r.commands))
-                        for r in rs
-                        if (r.onbuild or not onbuild) and (flagged or not r.needs_flags)
-                    )
+                table[name, onbuild] = tuple(
+                    (r, commands.need(r.commands), int(r.needs))
+                    for r in rs
+                    if r.onbuild or not onbuild
+                )
         self._instr_rules = table
-        # (name, trigger?, flags?, the RUN's command bits) -> the rules that may report there,
-        # each with its check: made when first met (a file holds a few hundred kinds of RUN)
+        # (name, trigger?, what it has of ``Needs``, the RUN's command bits) -> the rules that
+        # may report there, each with its check: made when first met (a file holds a few
+        # hundred kinds of RUN)
         self._instr_picks: dict[tuple[Any, ...], tuple[tuple[Rule, Any], ...]] = {}
         self._stage_picks: dict[tuple[int, int], tuple[tuple[Rule, Any], ...]] = {}
         # the stage rules, each with the masks of the commands and the instructions it needs
@@ -408,17 +415,24 @@ class Linter:
     ) -> None:
         """The instruction rules of ``target`` (an instruction, or an ONBUILD's trigger)."""
         name = target.name
-        flagged = bool(target.flags)
+        has = _FLAGS if target.flags else 0
+        if target.empty_continuation_lines:
+            has |= _EMPTY_LINES
+        if may_reference(target):
+            has |= _REFERENCES
         # the dispatch index: rules that read commands run only on RUNs
         # that mention one of theirs
         have = self._commands.have(run_words(target)) if name == "RUN" else _Masks.ALL
-        picked = self._instr_picks.get((name, ctx.onbuild, flagged, have))
+        key = (name, ctx.onbuild, has, have)
+        picked = self._instr_picks.get(key)
         if picked is None:
-            rules = self._instr_rules.get((name, ctx.onbuild, flagged))
+            rules = self._instr_rules.get((name, ctx.onbuild))
             if rules is None:
-                rules = self._instr_rules[None, ctx.onbuild, flagged]
-            picked = self._instr_picks[name, ctx.onbuild, flagged, have] = tuple(
-                (r, r.check_instruction) for r, need in rules if not need or need & have
+                rules = self._instr_rules[None, ctx.onbuild]
+            picked = self._instr_picks[key] = tuple(
+                (r, r.check_instruction)
+                for r, need, needs in rules
+                if (not need or need & have) and needs & has == needs
             )
         for r, check in picked:
             try:

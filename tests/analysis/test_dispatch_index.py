@@ -1,7 +1,8 @@
 """The engine's dispatch index (``Rule.commands`` + ``command_words``) and the
 rule helpers' use of it (``may_call``) only skip work: over the corpus, every
 rule run on every RUN, every helper building the shell view, finds the same.
-So do the other skips: stage rules' ``kinds``, instruction rules' ``needs_flags``."""
+So do the other skips: stage rules' ``kinds``, instruction rules' ``needs`` (flags, an
+empty continuation line, a variable reference)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from dockerls.analysis import command_index
 from dockerls.analysis.command_index import command_words
 from dockerls.analysis.engine import Linter
 from dockerls.analysis.rules import RULES
+from dockerls.analysis.rules.base import Needs
 from dockerls.syntax.nodes import Instruction
 from dockerls.syntax.parser import parse
 from tests.support import corpus_files
@@ -53,18 +55,21 @@ def test_forgotten_command_changes_findings(monkeypatch: pytest.MonkeyPatch) -> 
     assert not any(code == "DL3008" for _i, code, *_ in _findings(text))
 
 
-def test_kinds_and_flags_skips_find_what_running_every_rule_finds(
+def test_kinds_and_needs_skips_find_what_running_every_rule_finds(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     texts = [p.read_text(encoding="utf-8", errors="replace") for p in corpus_files()[1::2]]
     skipping = [_findings(t) for t in texts]
     stage_rules = [r for r in RULES if r.scope == "stage" and r.kinds is not None]
-    flag_rules = [r for r in RULES if r.needs_flags]
-    assert stage_rules and flag_rules  # else the comparison shows nothing
+    needing = [r for r in RULES if r.needs]
+    # else the comparison shows nothing
+    assert stage_rules and {n for r in needing for n in Needs if n & r.needs} == set(Needs) - {
+        Needs.NOTHING
+    }
     for r in stage_rules:
         monkeypatch.setattr(type(r), "kinds", None)
-    for r in flag_rules:
-        monkeypatch.setattr(type(r), "needs_flags", False)
+    for r in needing:
+        monkeypatch.setattr(type(r), "needs", Needs.NOTHING)
     everything = [_findings(t) for t in texts]
     differ = _differences(skipping, everything)
     assert not differ, differ
@@ -75,16 +80,20 @@ def test_kinds_and_flags_skips_find_what_running_every_rule_finds(
     [
         ("DL3000", "kinds", frozenset({"COPY"}), "FROM a\nWORKDIR app\n", False),
         ("DL3000", "kinds", frozenset({"WORKDIR"}), "FROM a\nONBUILD WORKDIR app\n", True),
-        ("DL3029", "needs_flags", True, "FROM --platform=linux/arm64 a\n", True),
-        ("UnknownInstruction", "needs_flags", True, "FROM a\nFOO x\n", False),
+        ("DL3029", "needs", Needs.FLAGS, "FROM --platform=linux/arm64 a\n", True),
+        ("UnknownInstruction", "needs", Needs.FLAGS, "FROM a\nFOO x\n", False),
+        ("NoEmptyContinuation", "needs", Needs.EMPTY_LINES, "FROM a\nRUN a \\\n\n  b\n", True),
+        ("NoEmptyContinuation", "needs", Needs.REFERENCES, "FROM a\nRUN a \\\n\n  b\n", False),
+        ("UnsupportedModifier", "needs", Needs.REFERENCES, "FROM a\nENV A=${B:0:1}\n", True),
+        ("UnsupportedModifier", "needs", Needs.FLAGS, "FROM a\nENV A=${B:0:1}\n", False),
     ],
 )
 def test_skips_follow_the_declarations(
     monkeypatch: pytest.MonkeyPatch, code: str, attr: str, value: object, text: str, kept: bool
 ) -> None:
     """The comparison can fail: a stage rule naming kinds its stage lacks is skipped (an
-    ONBUILD trigger counts as its instruction), and so is a rule needing flags on an
-    instruction without any."""
+    ONBUILD trigger counts as its instruction), and so is a rule needing flags, an empty
+    continuation line or a reference on an instruction without one."""
     rule = next(r for r in RULES if r.code == code)
     assert any(c == code for _i, c, *_ in _findings(text))
     monkeypatch.setattr(type(rule), attr, value)

@@ -24,7 +24,7 @@ belong to by its index in ``Parse.items``.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from enum import Enum, IntEnum
+from enum import Enum, IntEnum, IntFlag
 from functools import lru_cache
 from typing import TYPE_CHECKING, ClassVar, Literal, get_args
 
@@ -132,6 +132,18 @@ class InstructionContext:
     onbuild: bool = False  # the instruction is an ONBUILD trigger
 
 
+class Needs(IntFlag):
+    """What an instruction must have for an instruction rule to report on it, as the
+    parser already knows it (``Rule.needs``): the engine runs the rule only on
+    instructions with all of them (an ONBUILD trigger: the trigger's)."""
+
+    NOTHING = 0
+    FLAGS = 1  # flags (``--mount``, ``--platform``...)
+    EMPTY_LINES = 2  # a continuation across an empty line (``empty_continuation_lines``)
+    # a ``$`` or a JSON escape that could spell one (``model.may_reference``)
+    REFERENCES = 4
+
+
 # the kind of an instruction whose name is no Dockerfile instruction's: an instruction
 # rule naming it in ``kinds`` runs on those (no keyword is spelled in lower case)
 UNKNOWN_KIND = "unknown"
@@ -165,9 +177,10 @@ class Rule:
     # rule that can report only in a stage holding one of them (an ONBUILD
     # trigger counts as its instruction) names them too: the engine skips other stages.
     kinds: ClassVar[frozenset[str] | None] = None
-    # an instruction rule that can report only on an instruction with flags
-    # (``--mount``, ``--platform``...): the engine runs it on those only
-    needs_flags: ClassVar[bool] = False
+    # an instruction rule that can report only on instructions with flags, with an empty
+    # continuation line or with a variable reference names them (:class:`Needs`): the
+    # engine runs it on those only
+    needs: ClassVar[Needs] = Needs.NOTHING
     onbuild: ClassVar[bool] = True  # also run on ONBUILD triggers
     # for rules that read the commands of RUNs: the command names (or words,
     # ``pip`` for ``python -m pip``) without which the rule can't report, as

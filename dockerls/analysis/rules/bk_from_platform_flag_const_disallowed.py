@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from dockerls.analysis.rules.base import Finding, InstructionContext, Rule, Severity
+from dockerls.analysis.rules.base import Finding, InstructionContext, Needs, Rule, Severity
 from dockerls.syntax.nodes import Instruction
 
 
@@ -32,7 +32,7 @@ class FromPlatformFlagConstDisallowed(Rule):
     name = "constant-from-platform"
     severity = Severity.WARNING
     group = "buildkit"
-    needs_flags = True
+    needs = Needs.FLAGS
     kinds = frozenset({"FROM"})
     onbuild = False
 

@@ -10,6 +10,7 @@ from dockerls.analysis.rules.base import (
     Fix,
     FixAvailability,
     InstructionContext,
+    Needs,
     Rule,
     Severity,
 )
@@ -43,6 +44,7 @@ class NoEmptyContinuation(Rule):
     group = "buildkit"
     fix = FixAvailability.ALWAYS
     onbuild = False
+    needs = Needs.EMPTY_LINES
 
     def check_instruction(self, inst: Instruction, ctx: InstructionContext) -> Iterable[Finding]:
         empties = inst.empty_continuation_lines

@@ -10,6 +10,7 @@ from dockerls.analysis.rules.base import (
     Fix,
     FixAvailability,
     InstructionContext,
+    Needs,
     Rule,
     Severity,
     Tag,
@@ -38,7 +39,7 @@ class RedundantTargetPlatform(Rule):
     name = "redundant-target-platform"
     severity = Severity.WARNING
     group = "buildkit"
-    needs_flags = True
+    needs = Needs.FLAGS
     fix = FixAvailability.ALWAYS
     kinds = frozenset({"FROM"})
     onbuild = False

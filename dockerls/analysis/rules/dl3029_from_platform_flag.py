@@ -10,6 +10,7 @@ from dockerls.analysis.rules.base import (
     Finding,
     FixAvailability,
     InstructionContext,
+    Needs,
     Rule,
     Severity,
 )
@@ -44,7 +45,7 @@ class FromPlatformFlag(Rule):
     name = "from-platform-flag"
     severity = Severity.WARNING
     group = "hadolint"
-    needs_flags = True
+    needs = Needs.FLAGS
     fix = FixAvailability.NONE
     kinds = frozenset({"FROM"})
     onbuild = False

@@ -12,6 +12,7 @@ from dockerls.analysis.rules.base import (
     Fix,
     FixAvailability,
     InstructionContext,
+    Needs,
     Rule,
     Severity,
 )
@@ -42,7 +43,7 @@ class RedundantTargetPlatform(Rule):
     name = "redundant-platform-flag"
     severity = Severity.WARNING
     group = "hadolint"
-    needs_flags = True
+    needs = Needs.FLAGS
     fix = FixAvailability.ALWAYS
     kinds = frozenset({"FROM"})
     onbuild = False

@@ -9,6 +9,7 @@ from dockerls.analysis.rules.base import (
     Finding,
     FixAvailability,
     InstructionContext,
+    Needs,
     Rule,
     Severity,
 )
@@ -41,7 +42,7 @@ class CopyWholeStageRoot(Rule):
     name = "copy-whole-stage-root"
     severity = Severity.WARNING
     group = "hadolint"
-    needs_flags = True
+    needs = Needs.FLAGS
     fix = FixAvailability.NONE
     kinds = frozenset({"COPY"})
     onbuild = False

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dockerls.analysis.rules.base import (
     Finding,
     InstructionContext,
+    Needs,
     Rule,
     Severity,
 )
@@ -36,7 +37,7 @@ class DuplicateFlag(Rule):
     name = "duplicate-flag"
     severity = Severity.ERROR
     group = "syntax"
-    needs_flags = True
+    needs = Needs.FLAGS
 
     def check_instruction(self, inst: Instruction, ctx: InstructionContext) -> Iterable[Finding]:
         seen: set[str] = set()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from dockerls.analysis.rules.base import Finding, InstructionContext, Rule, Severity
+from dockerls.analysis.rules.base import Finding, InstructionContext, Needs, Rule, Severity
 from dockerls.analysis.rules.syn_common import parse_duration, valued_flags
 from dockerls.syntax import spec
 from dockerls.syntax.nodes import Instruction
@@ -32,7 +32,7 @@ class DurationTooShort(Rule):
     name = "duration-too-short"
     severity = Severity.ERROR
     group = "syntax"
-    needs_flags = True
+    needs = Needs.FLAGS
     kinds = frozenset({"HEALTHCHECK"})
 
     def check_instruction(self, inst: Instruction, ctx: InstructionContext) -> Iterable[Finding]:

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dockerls.analysis.rules.base import (
     Finding,
     InstructionContext,
+    Needs,
     Rule,
     Severity,
 )
@@ -37,7 +38,7 @@ class FlagExpectsBoolean(Rule):
     name = "flag-expects-boolean"
     severity = Severity.ERROR
     group = "syntax"
-    needs_flags = True
+    needs = Needs.FLAGS
     kinds = frozenset({"COPY", "ADD"})
 
     def check_instruction(self, inst: Instruction, ctx: InstructionContext) -> Iterable[Finding]:

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dockerls.analysis.rules.base import (
     Finding,
     InstructionContext,
+    Needs,
     Rule,
     Severity,
 )
@@ -37,7 +38,7 @@ class FlagMissingValue(Rule):
     name = "flag-missing-value"
     severity = Severity.ERROR
     group = "syntax"
-    needs_flags = True
+    needs = Needs.FLAGS
 
     def check_instruction(self, inst: Instruction, ctx: InstructionContext) -> Iterable[Finding]:
         for fl in inst.flags:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from dockerls.analysis.rules.base import Finding, InstructionContext, Rule, Severity
+from dockerls.analysis.rules.base import Finding, InstructionContext, Needs, Rule, Severity
 from dockerls.analysis.rules.syn_common import has_var, valid_chmod
 from dockerls.syntax.nodes import Instruction
 
@@ -31,7 +31,7 @@ class InvalidChmod(Rule):
     name = "invalid-chmod"
     severity = Severity.ERROR
     group = "syntax"
-    needs_flags = True
+    needs = Needs.FLAGS
     kinds = frozenset({"COPY", "ADD"})
 
     def check_instruction(self, inst: Instruction, ctx: InstructionContext) -> Iterable[Finding]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from dockerls.analysis.rules.base import Finding, InstructionContext, Rule, Severity
+from dockerls.analysis.rules.base import Finding, InstructionContext, Needs, Rule, Severity
 from dockerls.analysis.rules.syn_common import OCTAL_RE, go_bool, has_var, mounts, valid_size
 from dockerls.syntax import spec
 from dockerls.syntax.nodes import Instruction
@@ -36,7 +36,7 @@ class InvalidMountValue(Rule):
     name = "invalid-mount-value"
     severity = Severity.ERROR
     group = "syntax"
-    needs_flags = True
+    needs = Needs.FLAGS
     kinds = frozenset({"RUN"})
 
     def check_instruction(self, inst: Instruction, ctx: InstructionContext) -> Iterable[Finding]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from dockerls.analysis.rules.base import Finding, InstructionContext, Rule, Severity
+from dockerls.analysis.rules.base import Finding, InstructionContext, Needs, Rule, Severity
 from dockerls.analysis.rules.syn_common import mounts
 from dockerls.syntax.nodes import Instruction
 
@@ -31,7 +31,7 @@ class MissingMountKey(Rule):
     name = "missing-mount-key"
     severity = Severity.ERROR
     group = "syntax"
-    needs_flags = True
+    needs = Needs.FLAGS
     kinds = frozenset({"RUN"})
 
     def check_instruction(self, inst: Instruction, ctx: InstructionContext) -> Iterable[Finding]:

@@ -8,6 +8,7 @@ from dockerls.analysis.rules.base import (
     Finding,
     FixAvailability,
     InstructionContext,
+    Needs,
     Rule,
     Severity,
 )
@@ -38,7 +39,7 @@ class UnknownMountType(Rule):
     name = "unknown-mount-type"
     severity = Severity.ERROR
     group = "syntax"
-    needs_flags = True
+    needs = Needs.FLAGS
     fix = FixAvailability.SOMETIMES
     kinds = frozenset({"RUN"})
 

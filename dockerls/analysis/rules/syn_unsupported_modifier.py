@@ -8,6 +8,7 @@ from dockerls.analysis.model import may_reference, var_refs
 from dockerls.analysis.rules.base import (
     Finding,
     InstructionContext,
+    Needs,
     Rule,
     Severity,
 )
@@ -40,6 +41,7 @@ class UnsupportedModifier(Rule):
     name = "unsupported-modifier"
     severity = Severity.ERROR
     group = "syntax"
+    needs = Needs.REFERENCES
     kinds = frozenset(
         {
             "ADD",
