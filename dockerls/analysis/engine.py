@@ -435,15 +435,15 @@ class Linter:
                 if (not need or need & have) and needs & has == needs
             )
         for r, check in picked:
+            start = len(out)
             try:
-                found = [*check(target, ctx)]
+                for f in check(target, ctx):
+                    if f.fix is not None and _exec_run(target):
+                        f = replace(f, fix=None)  # see _exec_run
+                    out.append(self._violation(r, f))
             except Exception as exc:  # a failing rule never hides the others
+                del out[start:]  # nor does it report half its findings
                 self._failed(r, exc)
-                continue
-            for f in found:
-                if f.fix is not None and _exec_run(target):
-                    f = replace(f, fix=None)  # see _exec_run
-                out.append(self._violation(r, f))
 
     def _stage_command_mask(self, steps: Sequence[tuple[int, Instruction, Any]]) -> int:
         """The stage rules' command bits the RUNs of a stage (ONBUILD RUN included) have,
@@ -758,15 +758,8 @@ class Linter:
             key = tuple(map(id, seg_items))
             hit = self._casing_cache.get(key)
             if hit is None:
-                lo = up = 0
-                for it in items[first:end]:
-                    if isinstance(it, Instruction):
-                        kw = it.keyword
-                        if kw.islower():
-                            lo += 1
-                        elif kw.isupper():
-                            up += 1
-                hit = _Pinned(seg_items, (lo, up))
+                kws = [it.keyword for it in seg_items if isinstance(it, Instruction)]
+                hit = _Pinned(seg_items, (sum(map(str.islower, kws)), sum(map(str.isupper, kws))))
             new[key] = hit
             counts = hit.value
             lower += counts[0]

@@ -14,6 +14,7 @@ from dockerls.analysis.command_index import may_call
 from dockerls.analysis.model import Model, Stage
 from dockerls.analysis.rules.base import Applicability, Edit, Finding, Fix
 from dockerls.analysis.shellview import RunScript, run_scripts
+from dockerls.syntax.identity_cache import IdentityCache, node_cache
 from dockerls.syntax.nodes import Instruction, Span
 from dockerls.syntax.shell import Command, ShWord
 
@@ -86,18 +87,50 @@ class Invocation(NamedTuple):
         return self.rs.span(w.span)
 
 
+# per RUN node: (what was asked, shell) -> the invocations found there, so the rules that
+# read the same commands (DL3008, DL3014 and DL3015 each read `apt-get install`) find
+# them once per lint, not once per rule
+_FOUND: IdentityCache[dict[tuple[Any, ...], tuple[Invocation, ...]]] = node_cache(1 << 16)
+
+
+def _found(inst: Instruction) -> dict[tuple[Any, ...], tuple[Invocation, ...]]:
+    memo = _FOUND.get(inst)
+    if memo is None:
+        memo = _FOUND.put(inst, None, {})
+    return memo
+
+
 def invocations(
     inst: Instruction,
     shell: tuple[str, ...],
-    names: Iterable[str],
-    subcommands: Iterable[str],
+    names: tuple[str, ...],
+    subcommands: tuple[str, ...] | frozenset[str],
     takes_value: frozenset[str] = frozenset(),
     first_only: bool = True,
-) -> Iterator[Invocation]:
+) -> tuple[Invocation, ...]:
     """Invocations of one of ``names`` whose subcommand is one of
     ``subcommands`` (the first positional word, or any positional word when
     ``first_only`` is False)."""
-    subs = frozenset(subcommands)
+    if not may_call(inst, names):
+        return ()  # none of them is called: no shell view needed
+    memo = _found(inst)
+    key = (names, subcommands, takes_value, first_only, shell)
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = tuple(
+            _invocations(inst, shell, names, frozenset(subcommands), takes_value, first_only)
+        )
+    return found
+
+
+def _invocations(
+    inst: Instruction,
+    shell: tuple[str, ...],
+    names: tuple[str, ...],
+    subs: frozenset[str],
+    takes_value: frozenset[str],
+    first_only: bool,
+) -> Iterator[Invocation]:
     for rs, cmd in pm_commands(inst, shell, *names):
         pos = positional(cmd, takes_value)
         if not pos:
@@ -340,7 +373,7 @@ ZYPPER_TAKES_VALUE = frozenset(
 )
 
 
-def apt_get_installs(inst: Instruction, shell: tuple[str, ...]) -> Iterator[Invocation]:
+def apt_get_installs(inst: Instruction, shell: tuple[str, ...]) -> tuple[Invocation, ...]:
     return invocations(inst, shell, ("apt-get",), ("install",), APT_TAKES_VALUE)
 
 
@@ -433,10 +466,19 @@ def _is_python(name: str) -> bool:
 
 def pip_installs(
     inst: Instruction, shell: tuple[str, ...], pipx: bool = True
-) -> Iterator[Invocation]:
+) -> tuple[Invocation, ...]:
     """``pip install ...`` and ``python -m pip install ...`` invocations."""
     if not may_call(inst, ("pip", "pipx")):  # `pip3.12` and `-m pip` give the word `pip`
-        return
+        return ()
+    memo = _found(inst)
+    key = ("pip install", pipx, shell)
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = tuple(_pip_installs(inst, shell, pipx))
+    return found
+
+
+def _pip_installs(inst: Instruction, shell: tuple[str, ...], pipx: bool) -> Iterator[Invocation]:
     for rs in run_scripts(inst, shell):
         if not rs.script.supported:
             continue
