@@ -31,6 +31,27 @@ def whole_context_copies(stage: Stage) -> Iterator[tuple[int, Span]]:
             yield idx, span
 
 
+# the commands whose subcommands install dependencies from a manifest (``python -m pip`` gives
+# the word ``pip``)
+_INSTALLERS = frozenset(
+    {
+        "pip",
+        "pip3",
+        "npm",
+        "yarn",
+        "pnpm",
+        "go",
+        "bundle",
+        "composer",
+        "poetry",
+        "pipenv",
+        "cargo",
+        "mvn",
+        "mvnw",
+    }
+)
+
+
 def _positional(cmd: Command) -> list[str]:
     return [w.value for w in cmd.args_without_flags()]
 
@@ -44,6 +65,8 @@ def dependency_install(cmd: Command) -> str | None:
     ``composer install``, ``poetry install --no-root``, ``pipenv install``,
     ``cargo fetch`` and ``mvn dependency:go-offline``."""
     name = cmd.name
+    if name not in _INSTALLERS and not name.startswith("python"):
+        return None  # no manifest install (read before its arguments: most commands)
     pos = _positional(cmd)
     sub = pos[0] if pos else None
     if name in ("pip", "pip3") or (name.startswith("python") and cmd.has_args("pip")):
@@ -105,23 +128,7 @@ class CopyAllBeforeInstall(Rule):
     name = "copy-all-before-install"
     severity = Severity.INFO
     group = "best-practice"
-    commands = frozenset(
-        {
-            "pip",
-            "pip3",
-            "npm",
-            "yarn",
-            "pnpm",
-            "go",
-            "bundle",
-            "composer",
-            "poetry",
-            "pipenv",
-            "cargo",
-            "mvn",
-            "mvnw",
-        }
-    )
+    commands = _INSTALLERS
 
     def check_stage(self, stage: Stage, model: Model) -> Iterable[Finding]:
         copy = next(whole_context_copies(stage), None)
