@@ -265,8 +265,13 @@ class Linter:
                 self._names[r.code] = (*self._names.get(r.code, (r.code,)), twin)
                 self._names[twin] = (*self._names.get(twin, (twin,)), r.code)
         self._experimental_codes = frozenset(r.code for r in self.rules if r.experimental)
-        # per instruction node, keyed by the shell in force
-        self._instr_cache: IdentityCache[tuple[Violation, ...]] = IdentityCache(1 << 30)
+        # per instruction node (by id), its findings under the shell in force: each entry
+        # holds its node, so no id in a live key can belong to a new object (entries of
+        # nodes an edit replaced are dropped by the keystroke path, the rest when the cache
+        # outgrows the document)
+        self._instr_cache: dict[
+            int, tuple[Instruction, tuple[str, ...], tuple[Violation, ...]]
+        ] = {}
         # per item node: its findings once file rules' joined them (see _finish)
         self._file_cache: IdentityCache[tuple[Violation, ...]] = IdentityCache(1 << 30)
         # keyed by the ids of a segment's items (and of the result it builds
@@ -388,9 +393,9 @@ class Linter:
     def _instruction_violations(
         self, inst: Instruction, shell: tuple[str, ...], escape: str
     ) -> tuple[Violation, ...]:
-        hit = self._instr_cache.get(inst, shell)
-        if hit is not None:
-            return hit
+        hit = self._instr_cache.get(id(inst))
+        if hit is not None and hit[0] is inst and hit[1] == shell:
+            return hit[2]
         out: list[Violation] = []
         # the contexts of a shell and escape (as a trigger of ONBUILD or not): a file has few
         contexts = self._contexts.get((shell, escape))
@@ -408,7 +413,9 @@ class Linter:
                 out.append(_parser_violation(x.code, x.message, x.span, x.severity, self.config))
         if len(out) > 1:
             out.sort(key=_sort_key)
-        return self._instr_cache.put(inst, shell, tuple(out))
+        found = tuple(out)
+        self._instr_cache[id(inst)] = (inst, shell, found)
+        return found
 
     def _check_target(
         self, target: Instruction, ctx: InstructionContext, out: list[Violation]
@@ -462,7 +469,8 @@ class Linter:
     def _prune_instruction_cache(self, items: tuple[Item, ...]) -> None:
         """Drop entries of vanished nodes once the cache outgrows the document."""
         if len(self._instr_cache) > 2 * len(items) + 256:
-            self._instr_cache.retain(items)
+            alive = set(map(id, items))
+            self._instr_cache = {k: e for k, e in self._instr_cache.items() if k in alive}
         if len(self._file_cache) > 2 * len(items) + 256:
             self._file_cache.retain(items)
 
@@ -726,6 +734,11 @@ class Linter:
                 per_item.pop(idx, None)
             for rel, vs in res.per_item.items():
                 per_item[sfirst + rel] = vs
+        cache = self._instr_cache
+        for gone in old_items[first_changed:_old_end]:  # the nodes the edit replaced
+            entry = cache.get(id(gone))
+            if entry is not None and entry[0] is gone:
+                del cache[id(gone)]
         self._prune_instruction_cache(new_items)
         self._casing_totals = (lower, upper)
         model.lower_majority = old_model.lower_majority
