@@ -16,7 +16,7 @@ Pure: no IO, no LSP types.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from dockerls.analysis.buildcheck import target_stage
 from dockerls.analysis.builds import Build
@@ -35,8 +35,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True, slots=True)
-class BuildView:
+class BuildView(NamedTuple):
     """The file as one build sees it: its global ARGs and the stages it runs."""
 
     build: Build | None  # None: no build is known (ARG defaults, every stage)

@@ -25,11 +25,10 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 
-@dataclass(frozen=True, slots=True)
-class IgnoreProblem:
+class IgnoreProblem(NamedTuple):
     """A pattern BuildKit would reject; ``line`` 0-based, columns in code points."""
 
     message: str
@@ -38,8 +37,7 @@ class IgnoreProblem:
     end: int
 
 
-@dataclass(frozen=True, slots=True)
-class IgnorePattern:
+class IgnorePattern(NamedTuple):
     """One pattern line of a `.dockerignore`."""
 
     pattern: str  # cleaned, without the leading '!'

@@ -21,7 +21,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Final
+from typing import Final, NamedTuple
 
 from dockerls.analysis.facts import ShellCheckResults
 from dockerls.analysis.model import PROXY_ARGS, Model, Stage, default_shell, shell_walk
@@ -95,8 +95,7 @@ class ScriptJob(WeakReferable):
         return (self.text, self.dialect)
 
 
-@dataclass(frozen=True, slots=True)
-class ScReplacement:
+class ScReplacement(NamedTuple):
     """One edit of a ShellCheck fix, in script coordinates (1-based)."""
 
     line: int
@@ -106,8 +105,7 @@ class ScReplacement:
     text: str
 
 
-@dataclass(frozen=True, slots=True)
-class ScFinding:
+class ScFinding(NamedTuple):
     """One ShellCheck comment, in script coordinates (1-based, end exclusive)."""
 
     code: int
@@ -311,8 +309,7 @@ _StageJobs = tuple[tuple[Item, ...], int, tuple[ScriptJob, ...], tuple[str, ...]
 _STAGE_JOBS: IdentityCache[_StageJobs] = node_cache(4096)
 
 
-@dataclass(frozen=True, slots=True)
-class _FileJobs:
+class _FileJobs(NamedTuple):
     """A parse's jobs, per stage and in file order, and what a later edit
     inside one stage needs to reuse them (they hold no node)."""
 

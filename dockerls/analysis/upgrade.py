@@ -12,7 +12,7 @@ Pure: no IO, no LSP types.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from dockerls.analysis.imagetags import ImageRelease, OsRelease
 from dockerls.analysis.lifecycle import LifecycleData, Product, Release, Support, support_state
@@ -20,8 +20,7 @@ from dockerls.analysis.lifecycle import LifecycleData, Product, Release, Support
 __all__ = ["Upgrade", "maintained_release", "suggest_upgrade", "upgrade_due"]
 
 
-@dataclass(frozen=True, slots=True)
-class Upgrade:
+class Upgrade(NamedTuple):
     image: str  # the repository name to use (the same as written, or a replacement image)
     tag: str
     release: Release
