@@ -13,7 +13,7 @@ with the source offsets of every word.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from dockerls.syntax.text import is_go_space
 
@@ -214,8 +214,7 @@ def shell_words(
         return None
 
 
-@dataclass(frozen=True, slots=True)
-class HeredocMarker:
+class HeredocMarker(NamedTuple):
     name: str
     chomp: bool
     expand: bool

@@ -18,7 +18,7 @@ Pure: no IO, no LSP types.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 __all__ = [
     "DOCKER_HUB",
@@ -46,8 +46,7 @@ _IDENTIFIER = re.compile(r"[a-f0-9]{64}")
 _HEX_LEN = {"sha256": 64, "sha384": 96, "sha512": 128}
 
 
-@dataclass(frozen=True, slots=True)
-class ImageRef:
+class ImageRef(NamedTuple):
     """A parsed image reference.
 
     ``registry`` is the host as written (``None`` when implicit); ``path`` is the

@@ -23,8 +23,7 @@ Positions are code-point offsets into the script.  Pure, no IO, cached.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from dockerls.syntax.nodes import Span
 from dockerls.syntax.shell import (
@@ -61,8 +60,7 @@ _LOOP_TYPES = frozenset(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class VarRead:
+class VarRead(NamedTuple):
     """One read of ``name``; ``span`` covers the name only."""
 
     name: str
@@ -76,8 +74,7 @@ class VarRead:
 _Region = tuple[int, str, int, int]
 
 
-@dataclass(slots=True)
-class _Read:
+class _Read(NamedTuple):
     name: str
     span: Span
     point: int  # where the value is taken
@@ -85,8 +82,7 @@ class _Read:
     unsure: bool = False
 
 
-@dataclass(slots=True)
-class _Write:
+class _Write(NamedTuple):
     name: str
     point: int  # where the new value is in place
     regions: tuple[_Region, ...]
