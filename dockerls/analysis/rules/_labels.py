@@ -11,7 +11,6 @@ from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from dockerls.analysis.model import Model, Stage
-from dockerls.analysis.rules._spdx_ids import EXCEPTION_IDS, LICENSE_IDS
 from dockerls.syntax.nodes import Instruction, Span
 from dockerls.syntax.parser import unquote as _unquote
 
@@ -98,23 +97,23 @@ def typed_labels(stage: Stage, model: Model, kind: str) -> Iterator[tuple[int, L
 
 
 # --------------------------------------------------------------------------- value checks
+# Only a label schema (settings) asks for these checks: their patterns are compiled by the
+# first value checked (``re``'s cache) and the SPDX lists load then, not with the registry.
 
-_RFC3339 = re.compile(
-    r"(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})"
-)
-_SEMVER = re.compile(
+_RFC3339 = r"(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})"
+_SEMVER = (
     r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"
     r"(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?"
     r"(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?"
 )
-_HASH = re.compile(r"[0-9a-fA-F]{7,40}|[0-9a-fA-F]{64}")
-_EMAIL = re.compile(r"[^@\s<>()\[\],;:\"]+@[^@\s<>()\[\],;:\"]+")
-_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*")
-_SPDX_TOKEN = re.compile(r"\s*(\(|\)|[A-Za-z0-9.+:-]+)")
+_HASH = r"[0-9a-fA-F]{7,40}|[0-9a-fA-F]{64}"
+_EMAIL = r"[^@\s<>()\[\],;:\"]+@[^@\s<>()\[\],;:\"]+"
+_SCHEME = r"[A-Za-z][A-Za-z0-9+.-]*"
+_SPDX_TOKEN = r"\s*(\(|\)|[A-Za-z0-9.+:-]+)"
 
 
 def is_rfc3339(v: str) -> bool:
-    m = _RFC3339.fullmatch(v)
+    m = re.fullmatch(_RFC3339, v)
     if m is None:
         return False
     try:
@@ -125,15 +124,15 @@ def is_rfc3339(v: str) -> bool:
 
 
 def is_semver(v: str) -> bool:
-    return _SEMVER.fullmatch(v) is not None
+    return re.fullmatch(_SEMVER, v) is not None
 
 
 def is_git_hash(v: str) -> bool:
-    return _HASH.fullmatch(v) is not None
+    return re.fullmatch(_HASH, v) is not None
 
 
 def is_email(v: str) -> bool:
-    return _EMAIL.fullmatch(v) is not None and not v.startswith(".")
+    return re.fullmatch(_EMAIL, v) is not None and not v.startswith(".")
 
 
 def is_url(v: str) -> bool:
@@ -141,7 +140,7 @@ def is_url(v: str) -> bool:
         parts = urlsplit(v)
     except ValueError:
         return False
-    if not parts.scheme or _SCHEME.fullmatch(parts.scheme) is None or " " in v:
+    if not parts.scheme or re.fullmatch(_SCHEME, parts.scheme) is None or " " in v:
         return False
     return bool(parts.netloc) or parts.scheme in ("mailto", "urn", "file")
 
@@ -154,17 +153,22 @@ def _license_id(tok: str) -> bool:
             re.fullmatch(r"(DocumentRef-[A-Za-z0-9.-]+:)?LicenseRef-[A-Za-z0-9.-]+", tok)
             is not None
         )
+    from dockerls.analysis.rules._spdx_ids import LICENSE_IDS
+
     return tok in LICENSE_IDS
 
 
 def is_spdx(v: str) -> bool:
     """An SPDX license expression: ids, ``+``, ``WITH`` exceptions,
     ``AND``/``OR`` and parentheses."""
+    from dockerls.analysis.rules._spdx_ids import EXCEPTION_IDS
+
+    token = re.compile(_SPDX_TOKEN)
     tokens: list[str] = []
     pos = 0
     v = v.strip()
     while pos < len(v):
-        m = _SPDX_TOKEN.match(v, pos)
+        m = token.match(v, pos)
         if m is None:
             return False
         tokens.append(m.group(1))
