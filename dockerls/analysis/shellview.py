@@ -128,8 +128,9 @@ def _exec_script(inst: Instruction) -> tuple[RunScript, ...]:
 
 
 # the environment reads of scripts that are not POSIX shell
-_PS_ENV = re.compile(r"\$(?:\{env:([A-Za-z_][A-Za-z0-9_]*)\}|env:([A-Za-z_][A-Za-z0-9_]*))", re.I)
-_CMD_ENV = re.compile(r"%([A-Za-z_][A-Za-z0-9_]*)%")
+# (patterns compiled by the first such script, in ``re``'s cache: POSIX scripts need none)
+_PS_ENV = r"\$(?:\{env:([A-Za-z_][A-Za-z0-9_]*)\}|env:([A-Za-z_][A-Za-z0-9_]*))"
+_CMD_ENV = r"%([A-Za-z_][A-Za-z0-9_]*)%"
 _PS_SET = r"\$\{?env:%s\}?\s*[-+*/]?=(?!=)"
 _CMD_SET = r"(?i:\bset\s+(?:/[ap]\s+)?\"?)%s="
 
@@ -153,14 +154,14 @@ def _foreign_reads(text: str, dialect: str) -> list[tuple[str, int, int, str]]:
     script; any other language's mentions of a name are unsure."""
     out: list[tuple[str, int, int, str]] = []
     if dialect == "powershell":
-        for m in _PS_ENV.finditer(text):
+        for m in re.finditer(_PS_ENV, text, re.I):
             g = 1 if m.group(1) else 2
             name = m.group(g)
             set_ = re.search(_PS_SET % re.escape(name), text, re.I)
             kind = UNSURE if set_ else ENV
             out.append((name, m.start(g), m.end(g), kind))
     elif dialect == "cmd":
-        for m in _CMD_ENV.finditer(text):
+        for m in re.finditer(_CMD_ENV, text):
             name = m.group(1)
             set_ = re.search(_CMD_SET % re.escape(name), text)
             out.append((name, m.start(1), m.end(1), UNSURE if set_ else ENV))
