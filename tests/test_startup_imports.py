@@ -72,6 +72,32 @@ def test_rule_registry_loads_on_first_use() -> None:
     assert any(is_deferred(m) for m in loaded)
 
 
+# What only a rare path needs loads with it, not with the linter: "did you mean" hints
+# (difflib, for the first misspelt name) and the SPDX lists (a label schema's license check).
+RARE_PATH_MODULES = ("difflib", f"{RULES_PACKAGE}._spdx_ids")
+
+
+def test_linter_loads_without_rare_path_modules() -> None:
+    loaded = modules_after(
+        "import dockerls.analysis.engine\n"
+        "from dockerls.analysis.rules import registry\n"
+        "assert registry()"
+    )
+    assert f"{RULES_PACKAGE}.dl3054_label_not_spdx" in loaded  # every rule came in
+    early = sorted(m for m in RARE_PATH_MODULES if m in loaded)
+    assert not early, f"loaded with the linter: {early}"
+
+
+def test_rare_path_modules_load_when_first_used() -> None:
+    loaded = modules_after(
+        "from dockerls.analysis.rules._labels import is_spdx\n"
+        "assert is_spdx('MIT OR Apache-2.0') and not is_spdx('MIT OR Nonsense-9')\n"
+        "from dockerls.syntax.spec import closest\n"
+        "assert closest('RUNN', ['RUN', 'CMD']) == 'RUN'"
+    )
+    assert set(RARE_PATH_MODULES) <= loaded
+
+
 def test_default_settings_are_applied_without_jsonschema() -> None:
     """An editor that sends the default settings (VS Code sends its whole section, defaults
     included) doesn't make the server load jsonschema before its first publish: default
