@@ -24,12 +24,13 @@ from __future__ import annotations
 import re
 import threading
 from bisect import bisect_left
-from dataclasses import FrozenInstanceError, dataclass
+from dataclasses import dataclass, field, fields
 from functools import lru_cache
 from itertools import accumulate
-from typing import TYPE_CHECKING, Any
+from operator import attrgetter
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from dockerls.syntax.nodes import Span, maker
+from dockerls.syntax.nodes import Span, maker, writes_slots
 from dockerls.syntax.sized_cache import sized_cache
 
 if TYPE_CHECKING:
@@ -48,6 +49,8 @@ __all__ = [
     "syntax_tree",
 ]
 
+_T = TypeVar("_T")
+
 _PARSER_LOCK = threading.Lock()  # held while parsing, and while the grammar loads
 
 _MAX_DEPTH = 150  # tree nesting we follow; deeper constructs are ignored
@@ -58,36 +61,40 @@ _MAX_SHELL_NESTING = 6  # bash -c "sh -c '...'" levels we unpack
 # ---------------------------------------------------------------------------
 
 
-class _Frozen:
-    """An immutable value with fields filled in when first read (``ShWord``,
-    ``Command``): equal, hashed and pickled by ``_key()``, its fields in
-    constructor order."""
+def _read_through_properties(cls: type[_T]) -> type[_T]:
+    """Equality, hash and repr for a frozen dataclass some of whose fields are
+    worked out when first read (``ShWord``, ``Command``): a compared field
+    ``_x`` is read through the class's property ``x`` (the constructor's
+    parameter of that place), so a value equals, hashes and shows as one built
+    with everything given.  ``writes_slots`` gives the fast constructor and the
+    pickling (fields as stored: what is not worked out yet stays so)."""
+    names = tuple(f.name.lstrip("_") for f in fields(cls) if f.compare)  # type: ignore[arg-type]
+    values = attrgetter(*names)
+    title = cls.__name__
 
-    __slots__ = ()
-
-    def _key(self) -> tuple[Any, ...]:
-        raise NotImplementedError
-
-    def __eq__(self, other: object) -> bool:
+    def __eq__(self: Any, other: Any) -> Any:
         if other.__class__ is not self.__class__:
             return NotImplemented
-        return self._key() == other._key()
+        return values(self) == values(other)
 
-    def __hash__(self) -> int:
-        return hash(self._key())
+    def __hash__(self: Any) -> int:
+        return hash(values(self))
 
-    def __setattr__(self, name: str, value: object) -> None:
-        raise FrozenInstanceError(f"cannot assign to field {name!r}")
+    def __repr__(self: Any) -> str:
+        shown = ", ".join(f"{n}={v!r}" for n, v in zip(names, values(self), strict=True))
+        return f"{title}({shown})"
 
-    def __delattr__(self, name: str) -> None:
-        raise FrozenInstanceError(f"cannot delete field {name!r}")
+    for method in (__eq__, __hash__, __repr__):
+        method.__qualname__ = f"{cls.__qualname__}.{method.__name__}"
+        type.__setattr__(cls, method.__name__, method)
+    return cls
 
-    def __reduce__(self) -> tuple[type, tuple[Any, ...]]:
-        return (self.__class__, self._key())
 
-
-class ShWord(_Frozen):
-    """One shell word.
+@_read_through_properties
+@writes_slots
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class ShWord:
+    """One shell word: ``ShWord(raw, value, span, is_static)``.
 
     ``raw`` is the word as written (``script[span.start:span.end] == raw``).
     ``value`` has quotes and backslash escapes removed; expansions such as
@@ -95,22 +102,15 @@ class ShWord(_Frozen):
     False and ``value`` is only an approximation of what the shell produces.
     Globs, braces and ``~`` are not expanded and do not clear ``is_static``.
 
-    Immutable.  A word read from a script works out ``value`` and ``is_static``
-    from ``raw`` when first asked: most words of a script are never read.
+    Immutable.  A word read from a script with quotes, escapes or expansions
+    works out ``value`` and ``is_static`` from ``raw`` when first asked (given
+    as None): most words of a script are never read.
     """
 
-    __slots__ = ("_static", "_value", "raw", "span")
-
     raw: str
+    _value: str | None  # ``value``; None until worked out from ``raw``
     span: Span
-    _value: str | None  # None until worked out from ``raw``
-    _static: bool | None
-
-    def __init__(self, raw: str, value: str, span: Span, is_static: bool) -> None:
-        _set_w_raw(self, raw)
-        _set_w_value(self, value)
-        _set_w_span(self, span)
-        _set_w_static(self, is_static)
+    _is_static: bool | None  # ``is_static``; None until worked out
 
     @property
     def value(self) -> str:
@@ -121,7 +121,7 @@ class ShWord(_Frozen):
 
     @property
     def is_static(self) -> bool:
-        static = self._static
+        static = self._is_static
         if static is None:
             static = self._unquote()[1]
         return static
@@ -132,20 +132,9 @@ class ShWord(_Frozen):
         _set_w_static(self, static)
         return value, static
 
-    def _key(self) -> tuple[str, str, Span, bool]:
-        return (self.raw, self.value, self.span, self.is_static)
 
-    def __repr__(self) -> str:
-        return (
-            f"ShWord(raw={self.raw!r}, value={self.value!r}, span={self.span!r}, "
-            f"is_static={self.is_static!r})"
-        )
-
-
-_set_w_raw = getattr(ShWord, "raw").__set__  # noqa: B009
 _set_w_value = getattr(ShWord, "_value").__set__  # noqa: B009
-_set_w_span = getattr(ShWord, "span").__set__  # noqa: B009
-_set_w_static = getattr(ShWord, "_static").__set__  # noqa: B009
+_set_w_static = getattr(ShWord, "_is_static").__set__  # noqa: B009
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,8 +163,12 @@ class Redirect:
     span: Span
 
 
-class Command(_Frozen):
-    """One simple command, e.g. ``apt-get install -y curl``.
+@_read_through_properties
+@writes_slots
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class Command:
+    """One simple command, e.g. ``apt-get install -y curl``: ``Command(name,
+    path, name_word, args, span, assignments=(), redirects=(), ...)``.
 
     ``name`` is the unquoted command name, reduced to its basename
     (``/usr/bin/apt-get`` -> ``apt-get``); ``path`` is the full unquoted name.
@@ -191,67 +184,23 @@ class Command(_Frozen):
     found inside a ``bash -c "..."`` string.
 
     Immutable.  A command read from a script makes its argument words when
-    ``args`` is first asked for: most rules read only the names of most commands.
+    ``args`` is first asked for (given as None, with ``_arg_spans``): most
+    rules read only the names of most commands.
     """
-
-    __slots__ = (
-        "_arg_spans",
-        "_args",
-        "assignments",
-        "connector_before",
-        "name",
-        "name_word",
-        "path",
-        "pipeline_index",
-        "redirects",
-        "span",
-        "via_shell",
-        "wrapped_by",
-    )
 
     name: str
     path: str
     name_word: ShWord
-    _args: tuple[ShWord, ...] | None  # None until made from ``_arg_spans``
-    # until then: the script and the (start, end) of each argument, flattened
-    _arg_spans: tuple[str, list[int]] | None
+    _args: tuple[ShWord, ...] | None  # ``args``; None until made from ``_arg_spans``
     span: Span
-    assignments: tuple[Assignment, ...]
-    redirects: tuple[Redirect, ...]
-    pipeline_index: int | None
-    connector_before: str | None
-    wrapped_by: str | None
-    via_shell: str | None
-
-    def __init__(
-        self,
-        name: str,
-        path: str,
-        name_word: ShWord,
-        args: tuple[ShWord, ...],
-        span: Span,
-        assignments: tuple[Assignment, ...] = (),
-        redirects: tuple[Redirect, ...] = (),
-        pipeline_index: int | None = None,
-        connector_before: str | None = None,
-        wrapped_by: str | None = None,
-        via_shell: str | None = None,
-    ) -> None:
-        _fill_command(
-            self,
-            name,
-            path,
-            name_word,
-            args,
-            None,
-            span,
-            assignments,
-            redirects,
-            pipeline_index,
-            connector_before,
-            wrapped_by,
-            via_shell,
-        )
+    assignments: tuple[Assignment, ...] = ()
+    redirects: tuple[Redirect, ...] = ()
+    pipeline_index: int | None = None
+    connector_before: str | None = None
+    wrapped_by: str | None = None
+    via_shell: str | None = None
+    # until ``args`` is read: the script and the (start, end) of each argument, flattened
+    _arg_spans: tuple[str, list[int]] | None = field(default=None, compare=False)
 
     @property
     def args(self) -> tuple[ShWord, ...]:
@@ -263,30 +212,6 @@ class Command(_Frozen):
             _set_c_args(self, args)
             _set_c_arg_spans(self, None)
         return args
-
-    def _key(self) -> tuple[Any, ...]:
-        return (
-            self.name,
-            self.path,
-            self.name_word,
-            self.args,
-            self.span,
-            self.assignments,
-            self.redirects,
-            self.pipeline_index,
-            self.connector_before,
-            self.wrapped_by,
-            self.via_shell,
-        )
-
-    def __repr__(self) -> str:
-        return (
-            f"Command(name={self.name!r}, path={self.path!r}, name_word={self.name_word!r}, "
-            f"args={self.args!r}, span={self.span!r}, assignments={self.assignments!r}, "
-            f"redirects={self.redirects!r}, pipeline_index={self.pipeline_index!r}, "
-            f"connector_before={self.connector_before!r}, wrapped_by={self.wrapped_by!r}, "
-            f"via_shell={self.via_shell!r})"
-        )
 
     @property
     def name_span(self) -> Span:
@@ -576,7 +501,6 @@ def _flag_value_of(v: str, names: Sequence[str]) -> object:
 # Word unquoting
 # ---------------------------------------------------------------------------
 
-_SPECIAL = frozenset("'\"\\$`")
 _ANSI_ESCAPES = {
     "n": "\n",
     "t": "\t",
@@ -787,24 +711,16 @@ def _unquote(raw: str) -> tuple[str, bool, list[int], list[int]]:
 # ---------------------------------------------------------------------------
 # Fast construction
 # ---------------------------------------------------------------------------
-# Frozen dataclasses pay for ``object.__setattr__`` calls in ``__init__``; on the
-# keystroke path we build thousands of spans and words, so the hot paths fill
-# the slots directly.  The objects are identical to ones built normally (a test
-# checks equality against the regular constructors).
+# The walk builds thousands of spans, words and commands: it calls the node
+# classes' plain-function constructors (``writes_slots``), same parameters as
+# the classes (a test checks they build equal values).
 
-_new = object.__new__
 _span = maker(Span)  # Span(start, end), without type.__call__
-
-
-def _sword(raw: str, value: str | None, start: int, end: int, static: bool | None) -> ShWord:
-    """A word; ``None`` for both ``value`` and ``static``: worked out from ``raw`` when read."""
-    w: ShWord = _new(ShWord)
-    _set_w_raw(w, raw)
-    _set_w_value(w, value)
-    _set_w_span(w, _span(start, end))
-    _set_w_static(w, static)
-    return w
-
+_word = maker(ShWord)  # ShWord(raw, value, span, is_static)
+# Command(name, path, name_word, args, span, assignments, redirects,
+# pipeline_index, connector_before, wrapped_by, via_shell, _arg_spans);
+# ``args`` None: made from ``_arg_spans`` when first read
+_command = maker(Command)
 
 _set_c_args = getattr(Command, "_args").__set__  # noqa: B009
 _set_c_arg_spans = getattr(Command, "_arg_spans").__set__  # noqa: B009
@@ -812,115 +728,30 @@ _set_c_arg_spans = getattr(Command, "_arg_spans").__set__  # noqa: B009
 _set_c_span = getattr(Command, "span").__set__  # noqa: B009
 _set_c_redirects = getattr(Command, "redirects").__set__  # noqa: B009
 _set_c_pipe = getattr(Command, "pipeline_index").__set__  # noqa: B009
-_CMD_SETTERS = tuple(
-    getattr(Command, name).__set__
-    for name in (
-        "name",
-        "path",
-        "name_word",
-        "_args",
-        "_arg_spans",
-        "span",
-        "assignments",
-        "redirects",
-        "pipeline_index",
-        "connector_before",
-        "wrapped_by",
-        "via_shell",
-    )
-)
-
-
-def _fill_command(
-    c: Command,
-    name: str,
-    path: str,
-    name_word: ShWord,
-    args: tuple[ShWord, ...] | None,
-    arg_spans: tuple[str, list[int]] | None,
-    span: Span,
-    assignments: tuple[Assignment, ...],
-    redirects: tuple[Redirect, ...],
-    pipeline_index: int | None,
-    connector_before: str | None,
-    wrapped_by: str | None,
-    via_shell: str | None,
-) -> None:
-    (
-        s_name,
-        s_path,
-        s_word,
-        s_args,
-        s_spans,
-        s_span,
-        s_asg,
-        s_red,
-        s_pipe,
-        s_conn,
-        s_wrap,
-        s_via,
-    ) = _CMD_SETTERS
-    s_name(c, name)
-    s_path(c, path)
-    s_word(c, name_word)
-    s_args(c, args)
-    s_spans(c, arg_spans)
-    s_span(c, span)
-    s_asg(c, assignments)
-    s_red(c, redirects)
-    s_pipe(c, pipeline_index)
-    s_conn(c, connector_before)
-    s_wrap(c, wrapped_by)
-    s_via(c, via_shell)
-
-
-def _command(
-    name: str,
-    path: str,
-    name_word: ShWord,
-    args: tuple[ShWord, ...] | None,
-    span: Span,
-    assignments: tuple[Assignment, ...],
-    redirects: tuple[Redirect, ...],
-    pipeline_index: int | None,
-    connector_before: str | None,
-    wrapped_by: str | None,
-    via_shell: str | None,
-    arg_spans: tuple[str, list[int]] | None = None,
-) -> Command:
-    """A command; ``args`` None: made from ``arg_spans`` (the script, and each
-    argument's start and end in it, flattened) when first read."""
-    c: Command = _new(Command)
-    _fill_command(
-        c,
-        name,
-        path,
-        name_word,
-        args,
-        arg_spans,
-        span,
-        assignments,
-        redirects,
-        pipeline_index,
-        connector_before,
-        wrapped_by,
-        via_shell,
-    )
-    return c
 
 
 def _word_at(script: str, start: int, end: int) -> ShWord:
     """The word ``script[start:end]`` (its value worked out when read, if quoted)."""
     raw = script[start:end]
-    if _SPECIAL.isdisjoint(raw):
-        return _sword(raw, raw, start, end, True)
-    return _sword(raw, None, start, end, None)
+    # five ``in`` tests cost less than a set or regex scan of the word
+    if "$" in raw or "'" in raw or '"' in raw or "\\" in raw or "`" in raw:
+        return _word(raw, None, _span(start, end), None)
+    return _word(raw, raw, _span(start, end), True)
 
 
 def _words_at(script: str, spans: list[int]) -> tuple[ShWord, ...]:
-    """The words of ``script`` at ``spans``: start and end of each, flattened."""
+    """The words of ``script`` at ``spans``: start and end of each, flattened
+    (``_word_at`` for each, without a call per word)."""
+    out: list[ShWord] = []
+    app = out.append
     it = iter(spans)
-    return tuple([_word_at(script, s, e) for s, e in zip(it, it, strict=True)])
+    for start, end in zip(it, it, strict=True):
+        raw = script[start:end]
+        if "$" in raw or "'" in raw or '"' in raw or "\\" in raw or "`" in raw:
+            app(_word(raw, None, _span(start, end), None))
+        else:
+            app(_word(raw, raw, _span(start, end), True))
+    return tuple(out)
 
 
 # ---------------------------------------------------------------------------
@@ -1021,6 +852,15 @@ _TEST_IDS: set[int] = set()
 # what a child of a ``command`` node is, by kind id; any other kind is an argument word
 _ARGUMENT, _NAME, _ASSIGNMENT, _REDIRECTION, _SKIPPED = "arg", "name", "assign", "redirect", "skip"
 _ROLE_IN_COMMAND: dict[int, str] = {}
+# a child of a list-like node that is no statement, by kind id: the connector
+# it puts before the next statement, None (a keyword: no connector) or
+# ``_SKIPPED`` (a comment, other punctuation); any other kind is a statement
+_TOKEN: dict[int, str | None] = {}
+# the ``_Builder`` method that walks a statement (node, connector before it,
+# pipeline index, depth), by kind id (``_Builder.other`` for any other kind)
+if TYPE_CHECKING:
+    _Walk = Callable[["_Builder", tree_sitter.Node, str | None, int | None, int], None]
+_STATEMENT: dict[int, _Walk] = {}
 
 
 @lru_cache(maxsize=1)
@@ -1063,6 +903,23 @@ def _parser() -> tree_sitter.Parser:
     _ROLE_IN_COMMAND.update(dict.fromkeys(_COMMAND_NAME_IDS, _NAME))
     _ROLE_IN_COMMAND.update(dict.fromkeys(_ASSIGNMENT_IDS, _ASSIGNMENT))
     _ROLE_IN_COMMAND.update(dict.fromkeys(_REDIRECT_IDS, _REDIRECTION))
+    _TOKEN.update(
+        (i, _SKIPPED) for i in range(language.node_kind_count) if not language.node_kind_is_named(i)
+    )
+    _TOKEN.update(dict.fromkeys(_KEYWORD_IDS))
+    _TOKEN.update(_CONN_BY_ID)
+    _TOKEN.update(dict.fromkeys(_COMMENT_IDS, _SKIPPED))
+    for kinds, method in (
+        (_COMMAND_IDS, _Builder.command),
+        (_REDIRECTED_IDS, _Builder.redirected),
+        (_PIPELINE_IDS, _Builder.pipeline),
+        (_CONTAINER_IDS, _Builder.container),
+        (_SUBST_IDS, _Builder.substitution),
+        (_DECLARATION_IDS, _Builder.declaration),
+        (_TEST_IDS, _Builder.test),
+        (_COMMENT_IDS, _Builder.comment),
+    ):
+        _STATEMENT.update(dict.fromkeys(kinds, method))
     return tree_sitter.Parser(language)
 
 
@@ -1081,7 +938,17 @@ def _byte_to_cp_map(src: bytes, length: int) -> list[int]:
 
 
 class _Builder:
-    __slots__ = ("b2c", "by_id", "has_pipe", "has_subst", "marks", "raws", "script", "src")
+    __slots__ = (
+        "b2c",
+        "by_id",
+        "has_pipe",
+        "has_subst",
+        "marks",
+        "raws",
+        "script",
+        "src",
+        "unpack",
+    )
 
     def __init__(self, script: str, src: bytes, parsed_text: str) -> None:
         # ``script`` gives the text of words; ``src`` (the UTF-8 of
@@ -1099,6 +966,7 @@ class _Builder:
         self.raws: list[Command] = []
         self.by_id: dict[int, Command] = {}
         self.has_pipe = False
+        self.unpack = False  # a command may run another (sudo, sh -c...): see ``finish``
 
     # -- positions and words -------------------------------------------------
 
@@ -1132,65 +1000,66 @@ class _Builder:
     # -- statements -----------------------------------------------------------
 
     def stmt(self, node: tree_sitter.Node, conn: str | None, pipe: int | None, depth: int) -> None:
-        if depth > _MAX_DEPTH:
-            return
-        k = node.kind_id
-        if k in _COMMAND_IDS:
-            self.command(node, conn, pipe, depth)
-        elif k in _REDIRECTED_IDS:
-            self.redirected(node, conn, pipe, depth)
-        elif k in _PIPELINE_IDS:
-            self.pipeline(node, conn, pipe, depth, 0)
-        elif k in _CONTAINER_IDS:
-            self.container(node, conn, pipe, depth)
-        elif k in _SUBST_IDS:
-            self.container(node, None, None, depth)
-        elif k in _DECLARATION_IDS:
-            self.declaration(node, conn, pipe, depth)
-        elif k in _TEST_IDS:
-            self.test(node, conn, pipe, depth)
-        elif k not in _COMMENT_IDS:
-            self.descend(node, depth)
+        if depth <= _MAX_DEPTH:
+            _STATEMENT.get(node.kind_id, _Builder.other)(self, node, conn, pipe, depth)
+
+    def other(self, node: tree_sitter.Node, conn: str | None, pipe: int | None, depth: int) -> None:
+        """A statement of no kind above: commands only in its substitutions."""
+        self.descend(node, depth)
+
+    def comment(
+        self, node: tree_sitter.Node, conn: str | None, pipe: int | None, depth: int
+    ) -> None:
+        pass
+
+    def substitution(
+        self, node: tree_sitter.Node, conn: str | None, pipe: int | None, depth: int
+    ) -> None:
+        self.container(node, None, None, depth)
 
     def container(
         self, node: tree_sitter.Node, conn: str | None, pipe: int | None, depth: int
     ) -> None:
+        depth += 1
+        if depth > _MAX_DEPTH:
+            return
         pending = conn
+        token = _TOKEN.get
+        walk = _STATEMENT.get
+        other = _Builder.other
         for ch in node.children:
-            if ch.is_named:
-                if ch.kind_id in _COMMENT_IDS:
-                    continue
-                self.stmt(ch, pending, pipe, depth + 1)
+            k = ch.kind_id
+            t = token(k, _ARGUMENT)  # _ARGUMENT: none of the above, a statement
+            if t is _ARGUMENT:
+                walk(k, other)(self, ch, pending, pipe, depth)
                 pending = ";"
-            else:
-                k = ch.kind_id
-                c = _CONN_BY_ID.get(k)
-                if c is not None:
-                    pending = c
-                elif k in _KEYWORD_IDS:
-                    pending = None
+            elif t is not _SKIPPED:
+                pending = t
 
     def pipeline(
-        self, node: tree_sitter.Node, conn: str | None, pipe: int | None, depth: int, first: int
+        self,
+        node: tree_sitter.Node,
+        conn: str | None,
+        pipe: int | None,
+        depth: int,
+        first: int = 0,
     ) -> None:
         children = node.children
-        stages = sum(1 for ch in children if ch.is_named and ch.kind_id not in _COMMENT_IDS)
+        kinds = [ch.kind_id for ch in children]
+        stages = sum(1 for k in kinds if k not in _TOKEN)
         multi = stages + first >= 2
         if multi:
             self.has_pipe = True
         idx = first
         pending = conn
-        for ch in children:
-            if ch.is_named:
-                if ch.kind_id in _COMMENT_IDS:
-                    continue
+        for ch, k in zip(children, kinds, strict=True):
+            t = _TOKEN.get(k, _ARGUMENT)
+            if t is _ARGUMENT:
                 self.stmt(ch, pending, idx if multi else pipe, depth + 1)
                 idx += 1
                 pending = None
-            else:
-                c = _CONN_BY_ID.get(ch.kind_id)
-                if c is not None:
-                    pending = c
+            elif t is not _SKIPPED and t is not None:
+                pending = t
 
     def descend(
         self,
@@ -1206,6 +1075,11 @@ class _Builder:
             self.container(node, None, None, depth)
             return
         marks = self.marks
+        # the first substitution marker at or after the node's start: inside it?
+        # (if not, none is inside any child)
+        i = bisect_left(marks, node.start_byte << 2)
+        if i == len(marks) or (marks[i] >> 2) + (marks[i] & 3) > node.end_byte:
+            return
         for ch in node.children if children is None else children:
             if ch.child_count == 0:
                 continue
@@ -1233,6 +1107,8 @@ class _Builder:
     ) -> None:
         v = name.value
         base = v.rsplit("/", 1)[-1] if "/" in v else v
+        if (base or v) in _UNPACKED:
+            self.unpack = True
         cmd = _command(
             base or v,
             v,
@@ -1255,25 +1131,32 @@ class _Builder:
     ) -> None:
         name: ShWord | None = None
         args: list[int] = []  # each argument's start and end: words made when read
+        app = args.append
         assigns: list[Assignment] = []
         redirects: list[Redirect] = []
         role = _ROLE_IN_COMMAND.get
         children = node.children
         m = self.b2c
-        if m is None:
-            app = args.append
-            for ch in children:
-                r = role(ch.kind_id, _ARGUMENT)
-                if r is _ARGUMENT:
+        for ch in children:
+            r = role(ch.kind_id, _ARGUMENT)
+            if r is _ARGUMENT or (r is _ASSIGNMENT and name is not None):
+                if m is None:
                     app(ch.start_byte)
                     app(ch.end_byte)
-                elif r is not _SKIPPED:
-                    name = self._command_part(ch, r, name, args, assigns, redirects)
-        else:
-            for ch in children:
-                r = role(ch.kind_id, _ARGUMENT)
-                if r is not _SKIPPED:
-                    name = self._command_part(ch, r, name, args, assigns, redirects)
+                else:
+                    app(m[ch.start_byte])
+                    app(m[ch.end_byte])
+            elif r is _NAME:
+                if m is None:
+                    name = _word_at(self.script, ch.start_byte, ch.end_byte)
+                else:
+                    name = _word_at(self.script, m[ch.start_byte], m[ch.end_byte])
+            elif r is _ASSIGNMENT:
+                assigns.append(self.assignment(ch))
+            elif r is _REDIRECTION:
+                red, extra = self.redirect(ch)
+                redirects.append(red)
+                args.extend(extra)
         if name is not None:
             if m is None:
                 start, end = node.start_byte, node.end_byte
@@ -1282,31 +1165,6 @@ class _Builder:
             self._register(node, name, args, assigns, redirects, start, end, pipe, conn)
         if self.has_subst:
             self.descend(node, depth, children)
-
-    def _command_part(
-        self,
-        ch: tree_sitter.Node,
-        role: str,
-        name: ShWord | None,
-        args: list[int],
-        assigns: list[Assignment],
-        redirects: list[Redirect],
-    ) -> ShWord | None:
-        """Add a child of a ``command`` node (of ``role``) to its parts; the name."""
-        if role is _ARGUMENT:
-            self.word_span(ch, args)
-        elif role is _NAME:
-            name = self.word(ch)
-        elif role is _ASSIGNMENT:
-            if name is None:
-                assigns.append(self.assignment(ch))
-            else:
-                self.word_span(ch, args)
-        elif role is _REDIRECTION:
-            red, extra = self.redirect(ch)
-            redirects.append(red)
-            args.extend(extra)
-        return name
 
     def declaration(
         self, node: tree_sitter.Node, conn: str | None, pipe: int | None, depth: int
@@ -1367,12 +1225,7 @@ class _Builder:
         append = eq > 0 and text[eq - 1] == "+"
         name = text[: eq - 1] if append else text[:eq]
         vstart = sp.start + eq + 1
-        raw = text[eq + 1 :]
-        if _SPECIAL.isdisjoint(raw):
-            value = _sword(raw, raw, vstart, sp.end, True)
-        else:
-            value = _sword(raw, None, vstart, sp.end, None)  # worked out when read
-        return Assignment(name, value, sp, append)
+        return Assignment(name, _word_at(self.script, vstart, sp.end), sp, append)
 
     def redirect(self, node: tree_sitter.Node) -> tuple[Redirect, list[int]]:
         """The redirect, and the words after its target (arguments of the command:
@@ -1497,18 +1350,20 @@ class _Builder:
     # -- finishing --------------------------------------------------------------
 
     def finish(self, shell_nesting: int) -> list[Command]:
-        out: list[Command] = []
-        for cmd in self.raws:
-            if cmd.name not in _WRAPPERS and cmd.name not in _SHELL_C_NAMES:
-                out.append(cmd)  # the common case: nothing inside to unpack
-                continue
-            group = [cmd]
-            group.extend(_unwrap(cmd, 0))
-            if shell_nesting < _MAX_SHELL_NESTING:
-                for c in list(group):
-                    group.extend(self.shell_string(c, shell_nesting))
-            out.extend(group)
-        out.sort(key=_start_key)
+        out = self.raws
+        if self.unpack:
+            out = []
+            for cmd in self.raws:
+                if cmd.name not in _UNPACKED:
+                    out.append(cmd)  # the common case: nothing inside to unpack
+                    continue
+                group = [cmd]
+                group.extend(_unwrap(cmd, 0))
+                if shell_nesting < _MAX_SHELL_NESTING:
+                    for c in list(group):
+                        group.extend(self.shell_string(c, shell_nesting))
+                out.extend(group)
+        out.sort(key=_START)
         return out
 
     def shell_string(self, cmd: Command, shell_nesting: int) -> list[Command]:
@@ -1534,8 +1389,7 @@ class _Builder:
         return [_remap(c, span, wd, cmd.name) for c in sub.commands]
 
 
-def _start_key(c: Command) -> int:
-    return c.span.start
+_START = attrgetter("span.start")  # the sort key of commands
 
 
 def _remap(
@@ -1544,23 +1398,23 @@ def _remap(
     wd: Callable[[ShWord], ShWord],
     shell: str,
 ) -> Command:
-    return Command(
-        name=c.name,
-        path=c.path,
-        name_word=wd(c.name_word),
-        args=tuple(wd(a) for a in c.args),
-        span=span(c.span),
-        assignments=tuple(
-            Assignment(a.name, wd(a.value), span(a.span), a.append) for a in c.assignments
+    return _command(
+        c.name,
+        c.path,
+        wd(c.name_word),
+        tuple([wd(a) for a in c.args]),
+        span(c.span),
+        tuple([Assignment(a.name, wd(a.value), span(a.span), a.append) for a in c.assignments]),
+        tuple(
+            [
+                Redirect(r.op, r.fd, wd(r.target) if r.target else None, span(r.span))
+                for r in c.redirects
+            ]
         ),
-        redirects=tuple(
-            Redirect(r.op, r.fd, wd(r.target) if r.target else None, span(r.span))
-            for r in c.redirects
-        ),
-        pipeline_index=c.pipeline_index,
-        connector_before=c.connector_before,
-        wrapped_by=c.wrapped_by,
-        via_shell=c.via_shell or shell,
+        c.pipeline_index,
+        c.connector_before,
+        c.wrapped_by,
+        c.via_shell or shell,
     )
 
 
@@ -1658,18 +1512,18 @@ def _unwrap(cmd: Command, depth: int) -> list[Command]:
     nw = args[i]
     v = nw.value
     base = v.rsplit("/", 1)[-1] if "/" in v else v
-    wrapped = Command(
-        name=base or v,
-        path=v,
-        name_word=nw,
-        args=args[i + 1 :],
-        span=Span(nw.span.start, max(nw.span.start, cmd.span.end)),
-        assignments=tuple(assigns),
-        redirects=cmd.redirects,
-        pipeline_index=cmd.pipeline_index,
-        connector_before=cmd.connector_before,
-        wrapped_by=cmd.name,
-        via_shell=cmd.via_shell,
+    wrapped = _command(
+        base or v,
+        v,
+        nw,
+        args[i + 1 :],
+        Span(nw.span.start, max(nw.span.start, cmd.span.end)),
+        tuple(assigns),
+        cmd.redirects,
+        cmd.pipeline_index,
+        cmd.connector_before,
+        cmd.name,
+        cmd.via_shell,
     )
     return [wrapped, *_unwrap(wrapped, depth + 1)]
 
@@ -1677,6 +1531,8 @@ def _unwrap(cmd: Command, depth: int) -> list[Command]:
 _SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh", "ksh", "mksh", "busybox-sh"})
 _SHELL_LONG_WITH_VALUE = frozenset({"--rcfile", "--init-file"})
 _SHELL_C_NAMES = _SHELLS | {"su", "runuser"}  # the commands _shell_c_word looks into
+# the commands ``_Builder.finish`` looks into
+_UNPACKED = frozenset(_SHELL_C_NAMES | _WRAPPERS.keys())
 
 
 def _shell_c_word(cmd: Command) -> ShWord | None:

@@ -20,9 +20,9 @@ from dockerls.syntax.shell import (
     _build,
     _command,
     _span,
-    _sword,
     _unquote,
     _unquote_value,
+    _word,
     parse_shell,
     shell_dialect,
 )
@@ -721,7 +721,7 @@ def test_deep_nesting_does_not_crash() -> None:
 
 def test_fast_constructors_equal_regular_ones() -> None:
     assert _span(3, 7) == Span(3, 7)
-    assert _sword("'a'", "a", 1, 4, True) == ShWord("'a'", "a", Span(1, 4), True)
+    assert _word("'a'", "a", _span(1, 4), True) == ShWord("'a'", "a", Span(1, 4), True)
     assert hash(_span(1, 2)) == hash(Span(1, 2))
     w = ShWord("a", "a", Span(0, 1), True)
     args = (ShWord("b", "b", Span(2, 3), True),)
@@ -736,14 +736,15 @@ def test_words_unquote_when_read() -> None:
     sh = parse_shell("""apt-get install -y 'a b' "$X" && echo "c\\$d" """)
     apt, echo = sh.commands
     quoted = apt.args[2]
-    assert quoted._value is None and quoted._static is None  # not read yet
+    assert quoted._value is None and quoted._is_static is None  # not read yet
     assert echo.args[0]._value is None
     assert quoted.value == "a b" and quoted.is_static
     assert quoted == ShWord("'a b'", "a b", Span(19, 24), True)
     assert (apt.args[3].value, apt.args[3].is_static) == ("$X", False)
     assert echo.args[0] == ShWord('"c\\$d"', "c$d", echo.args[0].span, True)
-    assert _sword("'a'", None, 1, 4, None) == ShWord("'a'", "a", Span(1, 4), True)
-    assert hash(_sword("'a'", None, 1, 4, None)) == hash(ShWord("'a'", "a", Span(1, 4), True))
+    lazy = _word("'a'", None, _span(1, 4), None)
+    assert lazy == ShWord("'a'", "a", Span(1, 4), True)
+    assert hash(_word("'a'", None, _span(1, 4), None)) == hash(ShWord("'a'", "a", Span(1, 4), True))
     with pytest.raises(dataclasses.FrozenInstanceError):
         quoted.raw = "x"  # type: ignore[misc]
     fresh = parse_shell("true '1'").commands[0].args[0]
