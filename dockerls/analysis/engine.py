@@ -240,6 +240,11 @@ _EMPTY_LINES = int(Needs.EMPTY_LINES)
 _REFERENCES = int(Needs.REFERENCES)
 
 
+# an instruction name's rules (and an ONBUILD trigger's): those that read no command, with
+# what they need of ``Needs``, and those that do, with the mask of the commands too
+_Candidates = tuple[tuple[tuple[Rule, int], ...], tuple[tuple[Rule, int, int], ...]]
+
+
 def _sort_key(v: Violation) -> tuple[int, int, str]:
     return (v.span.start, v.span.end, v.code)
 
@@ -341,34 +346,55 @@ class Linter:
             else:
                 self._file_rules.append(r)
         # (instruction name, an ONBUILD trigger?) -> the rules to run on it, its kind's then
-        # all kinds' (name None: no Dockerfile instruction's, UNKNOWN_KIND's rules), each with
-        # the mask of the commands it needs in a RUN and what else it needs (``Rule.needs``)
+        # all kinds' (name None: no Dockerfile instruction's, UNKNOWN_KIND's rules): those that
+        # read no command, each with what it needs (``Rule.needs``), and those that do, each
+        # with the mask of the commands it needs in a RUN too
         instr = {r for rs in by_kind.values() for r in rs} | set(every)
         self._commands = commands = _Masks([r.commands for r in instr])
-        table: dict[tuple[str | None, bool], tuple[tuple[Rule, int, int], ...]] = {}
+        table: dict[tuple[str | None, bool], _Candidates] = {}
         names = {*INSTRUCTION_NAMES, *by_kind} - {UNKNOWN_KIND}
         kinds = [(k, (*by_kind.get(k, ()), *every)) for k in sorted(names)]
         for name, rs in [*kinds, (None, (*by_kind.get(UNKNOWN_KIND, ()), *every))]:
             for onbuild in (False, True):
-                table[name, onbuild] = tuple(
-                    (r, commands.need(r.commands), int(r.needs))
-                    for r in rs
-                    if r.onbuild or not onbuild
+                here = [r for r in rs if r.onbuild or not onbuild]
+                table[name, onbuild] = (
+                    tuple((r, int(r.needs)) for r in here if r.commands is None),
+                    tuple(
+                        (r, int(r.needs), commands.need(r.commands))
+                        for r in here
+                        if r.commands is not None
+                    ),
                 )
         self._instr_rules = table
-        # (name, trigger?, what it has of ``Needs``, the RUN's command bits) -> the rules that
-        # may report there, each with its check: made when first met (a file holds a few
-        # hundred kinds of RUN)
+        # the rules that may report on an instruction, each with its check, made when first
+        # met: (name, trigger?, what it has of ``Needs``) -> those that read no command, and
+        # with the RUN's command bits too -> all of them (a file holds a few hundred kinds
+        # of RUN).  The order of the rules is not the registry's: an instruction's findings
+        # are sorted, and only one rule reports each code.
+        self._instr_base: dict[tuple[Any, ...], tuple[tuple[Rule, Any], ...]] = {}
         self._instr_picks: dict[tuple[Any, ...], tuple[tuple[Rule, Any], ...]] = {}
-        self._stage_picks: dict[tuple[int, int], tuple[tuple[Rule, Any], ...]] = {}
-        # the stage rules, each with the masks of the commands and the instructions it needs
+        # the stage rules: those that need neither commands nor instructions run on every stage;
+        # the others with the masks of the commands and the instructions they need, picked per
+        # stage by the masks of what it has (those needing instructions only, per
+        # instruction mask), in the same way
         stage_rules = self._stage_rules
         self._stage_commands = _Masks([r.commands for r in stage_rules])
         self._stage_kinds = _Masks([r.kinds for r in stage_rules])
-        self._stage_table = tuple(
+        self._stage_always = tuple(
+            (r, r.check_stage) for r in stage_rules if r.commands is None and r.kinds is None
+        )
+        self._stage_by_kinds = tuple(
+            (r, self._stage_kinds.need(r.kinds))
+            for r in stage_rules
+            if r.kinds is not None and r.commands is None
+        )
+        self._stage_by_commands = tuple(
             (r, self._stage_commands.need(r.commands), self._stage_kinds.need(r.kinds))
             for r in stage_rules
+            if r.commands is not None
         )
+        self._stage_kind_picks: dict[int, tuple[tuple[Rule, Any], ...]] = {}
+        self._stage_picks: dict[tuple[int, int], tuple[tuple[Rule, Any], ...]] = {}
         self._instr_cache.clear()
         self._file_cache.clear()
         self._stage_cache = {}
@@ -433,14 +459,7 @@ class Linter:
         key = (name, ctx.onbuild, has, have)
         picked = self._instr_picks.get(key)
         if picked is None:
-            rules = self._instr_rules.get((name, ctx.onbuild))
-            if rules is None:
-                rules = self._instr_rules[None, ctx.onbuild]
-            picked = self._instr_picks[key] = tuple(
-                (r, r.check_instruction)
-                for r, need, needs in rules
-                if (not need or need & have) and needs & has == needs
-            )
+            picked = self._instr_picks[key] = self._instr_pick(name, ctx.onbuild, has, have)
         for r, check in picked:
             start = len(out)
             try:
@@ -451,6 +470,27 @@ class Linter:
             except Exception as exc:  # a failing rule never hides the others
                 del out[start:]  # nor does it report half its findings
                 self._failed(r, exc)
+
+    def _instr_pick(
+        self, name: str, onbuild: bool, has: int, have: int
+    ) -> tuple[tuple[Rule, Any], ...]:
+        """The instruction rules that may report on an instruction called ``name`` (an ONBUILD
+        trigger or not) that has ``has`` of :class:`Needs` and, a RUN, the command bits
+        ``have``."""
+        rules = self._instr_rules.get((name, onbuild))
+        if rules is None:
+            rules = self._instr_rules[None, onbuild]
+        plain, commanded = rules
+        base = self._instr_base.get((name, onbuild, has))
+        if base is None:
+            base = self._instr_base[name, onbuild, has] = tuple(
+                (r, r.check_instruction) for r, needs in plain if needs & has == needs
+            )
+        return base + tuple(
+            (r, r.check_instruction)
+            for r, needs, need in commanded
+            if need & have and needs & has == needs
+        )
 
     def _stage_command_mask(self, steps: Sequence[tuple[int, Instruction, Any]]) -> int:
         """The stage rules' command bits the RUNs of a stage (ONBUILD RUN included) have,
@@ -845,11 +885,15 @@ class Linter:
         kinds = self._stage_kinds.have(st.names)
         picked = self._stage_picks.get((commands, kinds))
         if picked is None:
-            picked = self._stage_picks[commands, kinds] = tuple(
+            by_kinds = self._stage_kind_picks.get(kinds)
+            if by_kinds is None:
+                by_kinds = self._stage_kind_picks[kinds] = self._stage_always + tuple(
+                    (r, r.check_stage) for r, need in self._stage_by_kinds if need & kinds
+                )
+            picked = self._stage_picks[commands, kinds] = by_kinds + tuple(
                 (r, r.check_stage)
-                for r, need_commands, need_kinds in self._stage_table
-                if (not need_commands or need_commands & commands)
-                and (not need_kinds or need_kinds & kinds)
+                for r, need_commands, need_kinds in self._stage_by_commands
+                if need_commands & commands and (not need_kinds or need_kinds & kinds)
             )
         for r, check in picked:
             try:
