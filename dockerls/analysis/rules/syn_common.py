@@ -21,15 +21,13 @@ from dockerls.syntax.nodes import Flag, Instruction, Span
 # --------------------------------------------------------------------------
 
 
-def flag_specs(inst: Instruction) -> dict[str, spec.FlagSpec]:
-    return {f.name: f for f in spec.flags_for(inst.name)}
-
-
 def known_flag(inst: Instruction, flag: Flag) -> spec.FlagSpec | None:
     """The spec of a flag when both the instruction and the flag are known."""
-    if spec.instruction(inst.name) is None:
-        return None
-    return flag_specs(inst).get(flag.name)
+    name = flag.name
+    for fs in spec.flags_for(inst.name):  # none for an unknown instruction
+        if fs.name == name:
+            return fs
+    return None
 
 
 def valued_flags(

@@ -39,13 +39,13 @@ class JsonInSingleQuotes(Rule):
     kinds = frozenset({"ADD", "CMD", "COPY", "ENTRYPOINT", "RUN", "SHELL", "VOLUME"})
 
     def check_instruction(self, inst: Instruction, ctx: InstructionContext) -> Iterable[Finding]:
-        import json
-
         a = inst.args
         if inst.json or not (a.startswith("[") and a.endswith("]")) or "'" not in a:
             return
         if inst.args_span is None:
             return
+        import json  # here: the rare instruction that gets this far
+
         try:
             data = json.loads(a.replace("'", '"'))
         except ValueError:
