@@ -213,7 +213,7 @@ def join_plan(
         if not script.strip() or view.errors or not view.commands:
             return None
         root = syntax_tree(script).root_node
-        if root.has_error or _anywhere(root, background):
+        if root.has_error or (_may_background(script) and _anywhere(root, background)):
             return None
         group = k > 0 and _needs_group(root)
         # `-e` is ignored inside anything left of `&&`: a RUN that isn't last
@@ -222,7 +222,7 @@ def join_plan(
             return None
         if k < last and (_changes_state(root) or not _and_can_follow(root)):
             return None
-        if (k < last or group) and _anywhere(root, ("comment",)):
+        if (k < last or group) and "#" in script and _anywhere(root, ("comment",)):
             return None
         if k > 0 and _LAST_ARG.search(script):
             return None
@@ -297,6 +297,13 @@ def between_runs_only_comments(p: Parse, runs: Sequence[int]) -> bool:
 
 # ----------------------------------------------------------------------
 # reading the tree
+
+
+def _may_background(script: str) -> bool:
+    """Whether the text of ``script`` can hold what ``join_plan`` looks for as a background
+    job or a heredoc (walking the tree only then): an ``&`` that is not part of ``&&``
+    (``&``, ``&>``, ``&>>``), ``<<`` or ``coproc``."""
+    return "<<" in script or "coproc" in script or "&" in script.replace("&&", "")
 
 
 def _anywhere(node: tree_sitter.Node, kinds: Sequence[str]) -> bool:
