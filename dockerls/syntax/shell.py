@@ -1105,7 +1105,9 @@ class _Builder:
         pipe: int | None,
         conn: str | None,
     ) -> None:
-        v = name.value
+        v = name._value
+        if v is None:
+            v = name.value
         base = v.rsplit("/", 1)[-1] if "/" in v else v
         if (base or v) in _UNPACKED:
             self.unpack = True
