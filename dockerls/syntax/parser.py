@@ -119,10 +119,25 @@ def _continued_lines(escape: str) -> re.Pattern[str]:
     return re.compile(rf"(?:(?![{blank}]*#)[^\n]*[^{e}\n]{e}\n)+")
 
 
-_CONTINUED_RUNS = {"\\": _continued_lines("\\"), "`": _continued_lines("`")}
+class _PerEscape(dict[str, re.Pattern[str]]):
+    """A pattern per escape character, compiled when first asked for: the backtick's only
+    by a file that sets ``# escape=```."""
 
-_WORD_RES = {"\\": _word_re("\\"), "`": _word_re("`")}
-_WORDS_ONLY_RES = {"\\": _words_only_re("\\"), "`": _words_only_re("`")}
+    __slots__ = ("_make",)
+
+    def __init__(self, make: Callable[[str], re.Pattern[str]]) -> None:
+        super().__init__()
+        self._make = make
+
+    def __missing__(self, escape: str) -> re.Pattern[str]:
+        pattern = self[escape] = self._make(escape)
+        return pattern
+
+
+_CONTINUED_RUNS = _PerEscape(_continued_lines)
+
+_WORD_RES = _PerEscape(_word_re)
+_WORDS_ONLY_RES = _PerEscape(_words_only_re)
 
 
 def _word_matches(rest: str, escape: str) -> Iterator[re.Match[str]] | None:
