@@ -39,8 +39,6 @@ from sites import EDIT_SITES, FRACTIONS
 from dockerls import server as srv
 from dockerls.features.positions import position_of
 
-logging.getLogger("dockerls").setLevel(logging.ERROR)  # the registry is out of reach here
-
 
 class _Sink:
     """Stands in for the client's end of stdout."""
@@ -142,6 +140,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--top", type=int, default=40)
     ap.add_argument("--sort", default="tottime", help="cProfile sort key (tottime)")
     args = ap.parse_args(argv)
+    logging.getLogger("dockerls").setLevel(logging.ERROR)  # the registry is out of reach here
     times = asyncio.run(session(args))
     for name, values in times.items():
         if values:
