@@ -381,6 +381,18 @@ def unclosed_quote(word: str, escape: str) -> tuple[str, int] | None:
     """(the quote, its index) of a quote ``word`` never closes, else None."""
     if "'" not in word and '"' not in word:
         return None
+    if escape not in word:  # from quote to quote (most words: no character by character)
+        i = 0
+        while True:
+            single = word.find("'", i)
+            double = word.find('"', i)
+            if single < 0 and double < 0:
+                return None
+            at = single if double < 0 or 0 <= single < double else double
+            close = word.find(word[at], at + 1)
+            if close < 0:
+                return word[at], at
+            i = close + 1
     quote = ""
     at = -1
     i = 0
