@@ -145,7 +145,8 @@ class UndefinedVar(Rule):
         defined: set[str] | None = None
         added: list[str] = []  # the stage's own definitions before that
         for idx, inst in stage.instructions:
-            if inst.name not in EXPANDED:
+            kind = inst.name
+            if kind not in EXPANDED:
                 continue
             reported: set[str] = set()
             refs = _checked_refs(inst, escape) if may_reference(inst) else ()
@@ -161,7 +162,7 @@ class UndefinedVar(Rule):
                 near = suggest(name, defined)
                 hint = f" (did you mean `{near}`?)" if near else ""
                 yield Finding(span, f"`{name}` is not defined at this point{hint}", item=idx)
-            if inst.name in ("ARG", "ENV"):
+            if kind == "ARG" or kind == "ENV":
                 for name, _span in names(inst):
                     if defined is None:
                         added.append(name)

@@ -12,7 +12,7 @@ from dockerls.analysis.rules.base import (
     Rule,
     Severity,
 )
-from dockerls.syntax.nodes import Instruction, Span
+from dockerls.syntax.nodes import Instruction, Span, Word
 
 # parts of a name that suggest a secret (compared without regard to case)
 _SECRET_PARTS = re.compile("password|secret|token|api_key|private|username")
@@ -24,12 +24,13 @@ def looks_secret(name: str) -> bool:
     return low in _SECRET_NAMES or _SECRET_PARTS.search(low) is not None
 
 
-def _names(inst: Instruction) -> Iterable[tuple[str, Span]]:
+def _names(inst: Instruction) -> Iterable[tuple[str, Word]]:
+    """(name, the word naming it) for each variable ``inst`` sets (the name starts the word)."""
     words = inst.words
     if not words:
         return
     if inst.name == "ENV" and "=" not in words[0].value:
-        yield words[0].value, words[0].span
+        yield words[0].value, words[0]
         return
     for w in words:
         eq = w.value.find("=")
@@ -38,7 +39,7 @@ def _names(inst: Instruction) -> Iterable[tuple[str, Span]]:
         name = w.value if eq < 0 else w.value[:eq]
         if inst.name == "ENV" and eq < 0:
             continue
-        yield name, Span(w.span.start, w.span.start + len(name))
+        yield name, w
 
 
 class SecretInArgEnv(Rule):
@@ -73,10 +74,10 @@ class SecretInArgEnv(Rule):
     same_as = ("SecretsUsedInArgOrEnv",)
 
     def check_instruction(self, inst: Instruction, ctx: InstructionContext) -> Iterable[Finding]:
-        for name, span in _names(inst):
+        for name, w in _names(inst):
             if looks_secret(name):
                 yield Finding(
-                    span,
+                    Span(w.span.start, w.span.start + len(name)),
                     f"`{name}` looks like a secret; `{inst.name}` values are kept in the image",
                 )
 
