@@ -283,7 +283,6 @@ class Linter:
         # on); each entry holds those objects (``_Pinned``), so no id in a
         # live key can belong to a new object
         self._stage_cache: dict[tuple[Any, ...], _Pinned[_StageResult]] = {}
-        self._casing_cache: dict[tuple[int, ...], _Pinned[tuple[int, int]]] = {}
         self._casing_totals = (0, 0)  # (lowercase, uppercase) keywords in the last parse
         self._active_for: _Directive | None = None
         self._last: _Last | None = None
@@ -800,24 +799,12 @@ class Linter:
         return _Directive(skip, cd.error, exp)
 
     def _casing_majority(self, model: Model) -> bool:
-        """Whether lowercase keywords are the majority (cached per stage)."""
-        items = model.parse.items
-        lower = upper = 0
-        new: dict[tuple[int, ...], _Pinned[tuple[int, int]]] = {}
-        bounds = [(model.parse.header, model.stages[0].first if model.stages else len(items))]
-        bounds += [(st.first, st.end) for st in model.stages]
-        for first, end in bounds:
-            seg_items = items[first:end]
-            key = tuple(map(id, seg_items))
-            hit = self._casing_cache.get(key)
-            if hit is None:
-                kws = [it.keyword for it in seg_items if isinstance(it, Instruction)]
-                hit = _Pinned(seg_items, (sum(map(str.islower, kws)), sum(map(str.isupper, kws))))
-            new[key] = hit
-            counts = hit.value
-            lower += counts[0]
-            upper += counts[1]
-        self._casing_cache = new
+        """Whether lowercase keywords are the majority (counted in C: a cache keyed by
+        each stage's items cost as much to key as the count)."""
+        p = model.parse
+        kws = [it.keyword for it in p.items[p.header :] if isinstance(it, Instruction)]
+        lower = sum(map(str.islower, kws))
+        upper = sum(map(str.isupper, kws))
         self._casing_totals = (lower, upper)
         return lower > upper
 
