@@ -17,7 +17,7 @@ from dockerls.analysis.rules.base import (
 )
 from dockerls.analysis.run_join import join_edits, join_plan
 from dockerls.analysis.shellview import run_scripts
-from dockerls.syntax.nodes import Blank, Comment, Instruction, Span
+from dockerls.syntax.nodes import Instruction, Span
 
 # test and arithmetic brackets are conditions, not commands of their own:
 # `[ -d /x ] && echo found` is one step
@@ -107,11 +107,9 @@ class ConsecutiveRuns(Rule):
         prev: tuple[int, Instruction] | None = None
         prev_simple: bool | None = None  # _simple(prev), once asked
         shells: dict[int, tuple[str, ...]] | None = None  # the shell at each, once needed
-        for k, it in enumerate(stage.items):
-            idx = stage.first + k
-            if isinstance(it, (Comment, Blank)):
-                continue
-            if not isinstance(it, Instruction) or it.name != "RUN":
+        # consecutive instructions: only comments and blank lines between them
+        for idx, it in stage.instructions:
+            if it.name != "RUN":
                 prev = None
                 continue
             simple: bool | None = None
