@@ -79,11 +79,12 @@ def _checked_refs(inst: Instruction, escape: str) -> Iterable[tuple[str, str, Sp
         if f.name in EXPANDED_FLAGS and f.value is not None:
             for ref, span in text_refs(f.value, f.value_span, escape):
                 yield ref.name, ref.modifier, span
-    if inst.json or inst.name in ("ENV", "ARG", "LABEL"):
-        words = inst.words
-    else:
-        words = tuple(w for w in inst.words if not w.value.startswith("<<"))
-    for w in words:
+    # heredoc markers (``<<EOF``) are no references, but ENV, ARG and LABEL have none
+    markers = not inst.json and inst.name not in ("ENV", "ARG", "LABEL")
+    for w in inst.words:
+        v = w.value
+        if "$" not in v or (markers and v.startswith("<<")):
+            continue  # no reference (``var_refs`` finds none without a `$`)
         for ref, span in word_refs(w, escape):
             yield ref.name, ref.modifier, span
 
