@@ -9,6 +9,7 @@ the client's position units.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 
 from lsprotocol import types as lsp
@@ -34,11 +35,17 @@ def _code(kind: str, mods: int = 0) -> int:
     return _T[kind] * 8 + mods + 1
 
 
+# one byte per character: a token's code (type * 8 + modifiers + 1), 0 unpainted
+assert _code(TOKEN_TYPES[-1], 7) < 256
+# a token: a run of one code, never across a line break (line breaks are unpainted)
+_RUN = re.compile(rb"([^\x00])\1*")
+
+
 class _Painter:
     __slots__ = ("n", "paint")
 
     def __init__(self, n: int) -> None:
-        self.paint = [0] * n
+        self.paint = bytearray(n)
         self.n = n
 
     def __call__(self, span: Span | tuple[int, int] | None, kind: str, mods: int = 0) -> None:
@@ -47,7 +54,7 @@ class _Painter:
         s, e = (span.start, span.end) if isinstance(span, Span) else span
         s, e = max(0, s), min(self.n, e)
         if e > s:
-            self.paint[s:e] = [_code(kind, mods)] * (e - s)
+            self.paint[s:e] = _code(kind, mods).to_bytes(1, "little") * (e - s)
 
 
 def _kv_words(inst: Instruction, paint: _Painter, key_kind: str, key_mods: int = 0) -> None:
@@ -132,7 +139,7 @@ def _paint_instruction(p: Parse, model: Model, i: int, inst: Instruction, paint:
 
 def _paint_item(
     p: Parse, model: Model, i: int, stage_spans: dict[int, list[tuple[Span, int]]]
-) -> list[int]:
+) -> bytearray:
     it = p.items[i]
     paint = _Painter(len(it.text))
     if isinstance(it, Comment):
@@ -148,37 +155,32 @@ def _paint_item(
     return paint.paint
 
 
-def _encode(text: str, paint: list[int], enc: str) -> tuple[int, ...]:
+def _encode(text: str, paint: bytearray, enc: str) -> tuple[int, ...]:
     """Tokens of one item, relative to its first line: the first token's
     ``(line, col)``, the last token's ``(line, col)``, then the first token's
     ``(length, type, modifiers)`` and the rest already delta-encoded."""
-    line = 0
-    line_start = 0
+    for brk in ("\n", "\r"):  # no token spans a line break, nor includes a \r
+        at = text.find(brk)
+        while at >= 0:
+            paint[at] = 0
+            at = text.find(brk, at + 1)
     ascii_ = text.isascii() or enc == UTF32
-    k = 0
-    n = len(paint)
+    line = line_start = seen = 0  # ``line`` counts the breaks in text[:seen]
     out: list[int] = []
     first: tuple[int, int] | None = None
     last_line = last_col = 0
-    while k < n:
-        c = paint[k]
-        ch = text[k]
-        if ch == "\n":
-            line += 1
-            line_start = k + 1
-            k += 1
-            continue
-        if c == 0 or ch == "\r":
-            k += 1
-            continue
-        j = k + 1
-        while j < n and paint[j] == c and text[j] != "\n" and text[j] != "\r":
-            j += 1
+    for m in _RUN.finditer(paint):
+        k, j = m.span()
+        breaks = text.count("\n", seen, k)
+        if breaks:
+            line += breaks
+            line_start = text.rfind("\n", seen, k) + 1
+        seen = k
         if ascii_:
             col, length = k - line_start, j - k
         else:
             col, length = units(text[line_start:k], enc), units(text[k:j], enc)
-        code = c - 1
+        code = paint[k] - 1
         if first is None:
             first = (line, col)
             out.extend((length, code // 8, code % 8))
@@ -186,7 +188,6 @@ def _encode(text: str, paint: list[int], enc: str) -> tuple[int, ...]:
             dl = line - last_line
             out.extend((dl, col - last_col if dl == 0 else col, length, code // 8, code % 8))
         last_line, last_col = line, col
-        k = j
     if first is None:
         return ()
     return (first[0], first[1], last_line, last_col, *out)

@@ -136,3 +136,19 @@ def test_cached_item_tokens_equal_a_fresh_paint_after_edits() -> None:
             clear_node_caches()
             fresh = list(semantic_tokens(p, build_model(p), caps).data)
             assert cached == fresh, (p.text, caps.encoding)
+
+
+def test_tokens_stop_at_line_ends_of_every_kind() -> None:
+    # a painted run never crosses a line break nor takes in a \r (CRLF or alone),
+    # and a continued instruction's words keep their own lines
+    src = "FROM a\r\nENV A=1 \\\r\n    B=$C\r\nRUN echo \\\n  $D\r\nRUN <<EOF\r\none\r\ntwo\r\nEOF\r\n"
+    for enc in ("utf-16", "utf-8", "utf-32"):
+        got = tokens(src, ClientCaps(encoding=enc))
+        words = [(ln, w, kind) for ln, w, kind, _ in got]
+        assert (1, "A", "variable") in words
+        assert (2, "B", "variable") in words
+        assert (2, "$C", "variable") in words
+        assert (4, "$D", "variable") in words
+        assert (6, "one", "string") in words and (7, "two", "string") in words
+        assert all("\r" not in w and "\n" not in w for _, w, _ in words)
+        assert sum(1 for _, w, _ in words if w == "ENV") == 1
