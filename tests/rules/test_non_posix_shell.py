@@ -95,3 +95,25 @@ def test_the_issue_example() -> None:
         "DL3008",
         "DL3009",
     }
+
+
+RUN_A = "RUN Write-Host a; Write-Host b\n"
+RUN_B = "RUN Write-Host c; Write-Host d\n"
+RUN_C = "RUN if (Test-Path C:\\x) { Remove-Item C:\\x }\n"  # no POSIX reading
+
+
+@pytest.mark.parametrize(
+    "template",
+    ['FROM debian:12\nSHELL ["pwsh", "-Command"]\n{0}{1}', "FROM debian:12\n{2}{0}{2}{1}"],
+    ids=["SHELL", "pragma"],
+)
+def test_consecutive_runs_under_powershell_are_counted_as_posix_reads_them(template: str) -> None:
+    # as hadolint does, DL3059 counts a PowerShell RUN's commands as POSIX shell reads
+    # them (`a; b` is two: no finding); one that doesn't read as POSIX shell counts as
+    # a single step; the merge fix is never offered under a non-POSIX shell
+    pragma = "# hadolint shell=pwsh\n"
+    _, two_each = run(template.format(RUN_A, RUN_B, pragma), "DL3059")
+    assert two_each == []
+    p, found = run(template.format(RUN_C, RUN_C, pragma), "DL3059")
+    assert [(i, v.code) for i, v in found] == [(len(p.items) - 1, "DL3059")]
+    assert all(v.fix is None for _, v in found)

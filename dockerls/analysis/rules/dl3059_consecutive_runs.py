@@ -37,8 +37,10 @@ def one_command_at_most(inst: Instruction) -> bool:
 def _simple(inst: Instruction) -> bool:
     """At most one command: longer RUNs are usually split on purpose.
 
-    Text that is not POSIX shell (a PowerShell or cmd RUN) can't be counted,
-    so it counts as simple, as it does for hadolint.  A command line without
+    Every RUN is read as POSIX shell, whatever the shell in force, as hadolint
+    reads it: PowerShell's ``a; b`` is two commands there too.  A script that
+    doesn't parse as POSIX shell can't be counted, so it counts as simple, as
+    it does for hadolint.  A command line without
     any of the characters a second command needs is simple without the shell
     view (:func:`one_command_at_most`).
     """
@@ -65,8 +67,10 @@ class ConsecutiveRuns(Rule):
     Flags a `RUN` that directly follows another `RUN` with the same flags
     (only comments and blank lines between them) when each runs a single
     command, a `[ ... ]` test not counting as one; longer steps are usually
-    kept apart on purpose.  A script that isn't POSIX shell (PowerShell,
-    cmd) can't be counted and is treated as a single step.
+    kept apart on purpose.  Commands are counted as a POSIX shell reads
+    them, whatever the shell (as hadolint counts them); a script that doesn't
+    read as POSIX shell (some PowerShell or cmd) can't be counted and is
+    treated as a single step.
 
     Why it matters:
     Each `RUN` makes a layer.  Merging steps that belong together gives fewer
