@@ -123,13 +123,6 @@ class Product:
                 return found
         return None
 
-    def by_codename(self, codename: str) -> Release | None:
-        key = codename.lower()
-        for release in self.releases:
-            if release.codename and release.codename.lower().split()[0] == key:
-                return release
-        return None
-
 
 def _part_key(part: str) -> int | str:
     """A cycle or version part as it compares: digits as their number."""
@@ -186,10 +179,6 @@ class SupportState(NamedTuple):
     support: Support
     ends: dt.date | None  # the end that matters for ``support`` (None: unknown or none set)
     regular_end: dt.date | None  # the end of regular support, when known
-
-    @property
-    def is_past_end(self) -> bool:
-        return self.support is Support.ENDED
 
 
 def support_state(

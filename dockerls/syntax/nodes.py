@@ -267,10 +267,6 @@ class Instruction(WeakReferable):
         """Equal in value: every field, ``sub`` included (``==`` is identity)."""
         return same_item(self, other)
 
-    def source_offset(self, i: int) -> int:
-        """Relative source offset of ``logical[i]``."""
-        return _source_offset(self.seg_logical, self.seg_source, len(self.text), i)
-
     def source_span(self, start: int, end: int) -> Span:
         """Map ``logical[start:end]`` back to a relative source span."""
         return _source_span(self.seg_logical, self.seg_source, len(self.text), start, end)

@@ -70,10 +70,6 @@ class Invocation(NamedTuple):
         ``microdnf install``, ``zypper in``, ``python3 -m pip install``."""
         return f"{self.tool or self.cmd.name} {self.sub.value}"
 
-    @property
-    def via_wrapper(self) -> bool:
-        return self.cmd.wrapped_by is not None
-
     def words_span(self) -> Span:
         """Item-relative span from the tool name to the subcommand word."""
         return self.rs.span(Span(self.cmd.name_span.start, self.sub.span.end))
@@ -188,10 +184,6 @@ def _ends_in_comment(rs: RunScript, end: int) -> bool:
 
 def is_recursive_rm(cmd: Command) -> bool:
     return cmd.name == "rm" and cmd.has_flag("-r", "-R", "--recursive")
-
-
-def rm_targets(cmd: Command) -> list[str]:
-    return [w.value for w in positional(cmd, frozenset())]
 
 
 def removes(cmd: Command, path: str) -> bool:

@@ -367,11 +367,6 @@ def unambiguous(name: str, best: str, candidates: list[str]) -> bool:
     return len(scores) < 2 or scores[0] - scores[1] >= 0.15
 
 
-def delete_words_fix(inst: Instruction, keep_end: int, end: int, what: str) -> Fix:
-    """Remove ``inst.text[keep_end:end]`` (the extra words after the last kept one)."""
-    return Fix(f"Remove {what}", (Edit(Span(keep_end, end), ""),), Applicability.UNSAFE)
-
-
 # --------------------------------------------------------------------------
 # shell words (BuildKit processes quotes and escapes in expanded words)
 # --------------------------------------------------------------------------
