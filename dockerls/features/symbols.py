@@ -67,40 +67,40 @@ _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 class _Builder:
-    __slots__ = ("lines", "parts", "pending")
+    """A %-template of JSON text: ``text`` pieces (a ``%`` in them doubled) and a
+    ``%d`` for each line number, whose offsets ``lines`` keeps in order."""
+
+    __slots__ = ("lines", "parts")
 
     def __init__(self) -> None:
         self.parts: list[str] = []
         self.lines: list[int] = []
-        self.pending: list[str] = []
 
     def text(self, s: str) -> None:
-        self.pending.append(s)
-
-    def line(self, off: int) -> None:
-        self.parts.append("".join(self.pending))
-        self.pending = []
-        self.lines.append(off)
+        self.parts.append(s.replace("%", "%%") if "%" in s else s)
 
     def position(self, text: str, rel: int, enc: str, line: int) -> None:
         """``{"line":..,"character":..}`` of ``rel`` in ``text``, whose first
         line is ``line`` lines after the template's."""
         row, col = offset_in_lines(text, rel, enc)
-        self.text('{"line":')
-        self.line(line + row)
-        self.text(f',"character":{col}}}')
+        self.parts.extend(('{"line":', "%d", f',"character":{col}}}'))
+        self.lines.append(line + row)
 
     def range(self, text: str, start: int, end: int, enc: str) -> None:
         (l0, c0), (l1, c1) = offset_in_lines(text, start, enc), offset_in_lines(text, end, enc)
-        self.text('{"start":{"line":')
-        self.line(l0)
-        self.text(f',"character":{c0}}},"end":{{"line":')
-        self.line(l1)
-        self.text(f',"character":{c1}}}}}')
+        self.parts.extend(
+            (
+                '{"start":{"line":',
+                "%d",
+                f',"character":{c0}}},"end":{{"line":',
+                "%d",
+                f',"character":{c1}}}}}',
+            )
+        )
+        self.lines.extend((l0, l1))
 
     def done(self) -> _Frag:
-        self.parts.append("".join(self.pending))
-        return "%d".join(part.replace("%", "%%") for part in self.parts), tuple(self.lines)
+        return "".join(self.parts), tuple(self.lines)
 
 
 def _inst_fragment(inst: Instruction, defs: list[Definition], enc: str) -> _Frag:
