@@ -410,34 +410,42 @@ def _not_strings(args: str, args_start: int, mapper: SourceMap) -> tuple[SyntaxI
     )
 
 
+def _json_form(args: str, args_start: int, mapper: SourceMap) -> tuple[_Body | None, bool]:
+    """The body of an exec-form (JSON string array) ``args``, or None and whether the
+    array held other than strings."""
+    if "[" not in args:
+        return None, False
+    arr, bad, end = _json_array(args)
+    if arr is None:
+        return None, bad
+    return (tuple(arr), True, _json_items(args, args_start, mapper, arr, end), ()), False
+
+
 def _exec_form_body(args: str, args_start: int, mapper: SourceMap, _words: Sequence[Word]) -> _Body:
     """RUN, CMD, ENTRYPOINT, SHELL: a JSON string array, else the whole text."""
     if not args:
         return _NO_BODY
-    if "[" in args:
-        arr, bad, end = _json_array(args)
-        if arr is not None:
-            return tuple(arr), True, _json_items(args, args_start, mapper, arr, end), ()
-        if bad:
-            return (args,), False, (), _not_strings(args, args_start, mapper)
-    return (args,), False, (), ()
+    body, bad = _json_form(args, args_start, mapper)
+    if body is not None:
+        return body
+    return (args,), False, (), _not_strings(args, args_start, mapper) if bad else ()
 
 
 def _paths_body(args: str, args_start: int, mapper: SourceMap, _words: Sequence[Word]) -> _Body:
     """ADD, COPY, VOLUME: a JSON string array, else the words split at blanks."""
-    if "[" in args:
-        arr, bad, end = _json_array(args)
-        if arr is not None:
-            return tuple(arr), True, _json_items(args, args_start, mapper, arr, end), ()
-        if bad:
-            values = tuple(_WS_SPLIT_RE.split(args)) if args else ()
-            return values, False, (), _not_strings(args, args_start, mapper)
-    return (tuple(_WS_SPLIT_RE.split(args)) if args else ()), False, (), ()
+    body, bad = _json_form(args, args_start, mapper)
+    if body is not None:
+        return body
+    return _split(args), False, (), _not_strings(args, args_start, mapper) if bad else ()
+
+
+def _split(args: str) -> tuple[str, ...]:
+    return tuple(_WS_SPLIT_RE.split(args)) if args else ()
 
 
 def _split_body(args: str, _start: int, _mapper: SourceMap, _words: Sequence[Word]) -> _Body:
     """FROM, EXPOSE: the words split at blanks."""
-    return (tuple(_WS_SPLIT_RE.split(args)) if args else ()), False, (), ()
+    return _split(args), False, (), ()
 
 
 def _arg_body(_args: str, _start: int, _mapper: SourceMap, words: Sequence[Word]) -> _Body:
