@@ -89,11 +89,17 @@ class Invocation(NamedTuple):
 _FOUND: IdentityCache[dict[tuple[Any, ...], tuple[Invocation, ...]]] = node_cache(1 << 16)
 
 
-def _found(inst: Instruction) -> dict[tuple[Any, ...], tuple[Invocation, ...]]:
+def _found(
+    inst: Instruction, key: tuple[Any, ...], find: Callable[[], Iterable[Invocation]]
+) -> tuple[Invocation, ...]:
+    """What ``find`` finds in ``inst``, worked out once per (node, ``key``)."""
     memo = _FOUND.get(inst)
     if memo is None:
         memo = _FOUND.put(inst, None, {})
-    return memo
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = tuple(find())
+    return found
 
 
 def invocations(
@@ -109,14 +115,11 @@ def invocations(
     ``first_only`` is False)."""
     if not may_call(inst, names):
         return ()  # none of them is called: no shell view needed
-    memo = _found(inst)
-    key = (names, subcommands, takes_value, first_only, shell)
-    found = memo.get(key)
-    if found is None:
-        found = memo[key] = tuple(
-            _invocations(inst, shell, names, frozenset(subcommands), takes_value, first_only)
-        )
-    return found
+    return _found(
+        inst,
+        (names, subcommands, takes_value, first_only, shell),
+        lambda: _invocations(inst, shell, names, frozenset(subcommands), takes_value, first_only),
+    )
 
 
 def _invocations(
@@ -462,12 +465,7 @@ def pip_installs(
     """``pip install ...`` and ``python -m pip install ...`` invocations."""
     if not may_call(inst, ("pip", "pipx")):  # `pip3.12` and `-m pip` give the word `pip`
         return ()
-    memo = _found(inst)
-    key = ("pip install", pipx, shell)
-    found = memo.get(key)
-    if found is None:
-        found = memo[key] = tuple(_pip_installs(inst, shell, pipx))
-    return found
+    return _found(inst, ("pip install", pipx, shell), lambda: _pip_installs(inst, shell, pipx))
 
 
 def _pip_installs(inst: Instruction, shell: tuple[str, ...], pipx: bool) -> Iterator[Invocation]:
