@@ -1,4 +1,7 @@
-"""Settings: validation against ``schemas/settings.schema.json`` and frozen dataclasses.
+"""Settings: validation against ``schemas/settings.schema.json`` and immutable records.
+
+The records are named tuples: a frozen dataclass compiles its methods at import, about
+10 ms for these twenty, on the way to the first publish.
 
 The same tree arrives as LSP ``initializationOptions``, as the ``dockerls`` section of
 ``workspace/configuration`` (VS Code settings ``dockerls.*``), and from a ``.hadolint.yaml``
@@ -17,17 +20,15 @@ by key for objects; any other value (lists included) replaces the value below it
 from __future__ import annotations
 
 import copy
-import dataclasses
 import functools
 import json
 import re
 import types
 import typing
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 if TYPE_CHECKING:
     import jsonschema
@@ -42,12 +43,10 @@ SECTION = "dockerls"
 """The ``workspace/configuration`` section name and the optional wrapper key."""
 
 
-def _empty_map() -> Mapping[str, Any]:
-    return types.MappingProxyType({})
+_EMPTY_MAP: Mapping[str, Any] = types.MappingProxyType({})
 
 
-@dataclass(frozen=True)
-class RuleGroups:
+class RuleGroups(NamedTuple):
     """``rules.groups``: which rule groups run."""
 
     hadolint: bool = True
@@ -58,31 +57,28 @@ class RuleGroups:
     registry: bool = True
 
 
-@dataclass(frozen=True)
-class RulesSettings:
+class RulesSettings(NamedTuple):
     """``rules``: what is reported, how loudly, and what some rules accept."""
 
     ignore: tuple[str, ...] = ()
-    severity: Mapping[str, Severity] = field(default_factory=_empty_map)
-    groups: RuleGroups = field(default_factory=RuleGroups)
+    severity: Mapping[str, Severity] = _EMPTY_MAP
+    groups: RuleGroups = RuleGroups()
     trusted_registries: tuple[str, ...] = ()
-    label_schema: Mapping[str, LabelType] = field(default_factory=_empty_map)
+    label_schema: Mapping[str, LabelType] = _EMPTY_MAP
     strict_labels: bool = False
     disable_ignore_pragma: bool = False
     duplicate_preference: Literal["hadolint", "buildkit"] = "hadolint"
     check_directive: bool = True
 
 
-@dataclass(frozen=True)
-class HadolintSettings:
+class HadolintSettings(NamedTuple):
     """``hadolint``: whether and where a ``.hadolint.yaml`` is read."""
 
     config_file: str | None = None
     use_config: bool = True
 
 
-@dataclass(frozen=True)
-class ShellcheckSettings:
+class ShellcheckSettings(NamedTuple):
     """``shellcheck``: the ShellCheck binary, its arguments and its time limit."""
 
     enabled: bool | Literal["auto"] = "auto"
@@ -91,15 +87,13 @@ class ShellcheckSettings:
     timeout_ms: int = 30000
 
 
-@dataclass(frozen=True)
-class ContextSettings:
+class ContextSettings(NamedTuple):
     """``context``: the build context the copy rules judge."""
 
     path: str | None = None
 
 
-@dataclass(frozen=True)
-class BuildScanSettings:
+class BuildScanSettings(NamedTuple):
     """``build.scan``: the bounds of the workspace's Compose/Bake scan."""
 
     enabled: bool = True
@@ -108,28 +102,25 @@ class BuildScanSettings:
     time_limit_ms: int = 2000
 
 
-@dataclass(frozen=True)
-class BuildSettings:
+class BuildSettings(NamedTuple):
     """``build``: the build given directly (args, target, platform, context) and the scan."""
 
-    args: Mapping[str, str] = field(default_factory=_empty_map)
+    args: Mapping[str, str] = _EMPTY_MAP
     target: str | None = None
     platform: str | None = None
     context: str | None = None
     compose_files: tuple[str, ...] = ()
-    scan: BuildScanSettings = field(default_factory=BuildScanSettings)
+    scan: BuildScanSettings = BuildScanSettings()
 
 
-@dataclass(frozen=True)
-class RegistryDiagnostics:
+class RegistryDiagnostics(NamedTuple):
     """``registry.diagnostics``: the registry checks that report."""
 
     unknown_tag: bool = False
     outdated_digest: bool = False
 
 
-@dataclass(frozen=True)
-class RegistrySettings:
+class RegistrySettings(NamedTuple):
     """``registry``: lookups, their time limit, cache and credentials."""
 
     enabled: bool = True
@@ -137,19 +128,17 @@ class RegistrySettings:
     insecure_registries: tuple[str, ...] = ()
     cache_ttl_seconds: int = 300
     docker_config: str | None = None
-    diagnostics: RegistryDiagnostics = field(default_factory=RegistryDiagnostics)
+    diagnostics: RegistryDiagnostics = RegistryDiagnostics()
 
 
-@dataclass(frozen=True)
-class LifecycleSettings:
+class LifecycleSettings(NamedTuple):
     """``images.lifecycle``: the warning window and the release data's source."""
 
     warn_days: int = 90
     data_url: str = "https://endoflife.date/api/v1"
 
 
-@dataclass(frozen=True)
-class VulnerabilitySettings:
+class VulnerabilitySettings(NamedTuple):
     """``images.vulnerabilities``: the scans and what they report."""
 
     enabled: bool = True
@@ -158,17 +147,15 @@ class VulnerabilitySettings:
     timeout_ms: int = 10000
 
 
-@dataclass(frozen=True)
-class ImagesSettings:
+class ImagesSettings(NamedTuple):
     """``images``: base-image lifecycle, vulnerabilities and target platform."""
 
-    lifecycle: LifecycleSettings = field(default_factory=LifecycleSettings)
-    vulnerabilities: VulnerabilitySettings = field(default_factory=VulnerabilitySettings)
+    lifecycle: LifecycleSettings = LifecycleSettings()
+    vulnerabilities: VulnerabilitySettings = VulnerabilitySettings()
     platform: str | None = None
 
 
-@dataclass(frozen=True)
-class FormatSettings:
+class FormatSettings(NamedTuple):
     """``format``: the formatter."""
 
     enabled: bool = True
@@ -178,64 +165,57 @@ class FormatSettings:
     normalize_json: bool = False
 
 
-@dataclass(frozen=True)
-class CompletionSettings:
+class CompletionSettings(NamedTuple):
     """``completion``."""
 
     snippets: bool = True
 
 
-@dataclass(frozen=True)
-class HoverSettings:
+class HoverSettings(NamedTuple):
     """``hover``."""
 
     enabled: bool = True
 
 
-@dataclass(frozen=True)
-class InlayHintSettings:
+class InlayHintSettings(NamedTuple):
     """``inlayHints``."""
 
     enabled: bool = True
     variable_values: bool = True
 
 
-@dataclass(frozen=True)
-class SemanticTokenSettings:
+class SemanticTokenSettings(NamedTuple):
     """``semanticTokens``."""
 
     enabled: bool = True
 
 
-@dataclass(frozen=True)
-class TraceSettings:
+class TraceSettings(NamedTuple):
     """``trace``."""
 
     server: Literal["off", "messages", "verbose"] = "off"
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(NamedTuple):
     """The whole settings tree, every default filled in. Compare with ``==``."""
 
-    rules: RulesSettings = field(default_factory=RulesSettings)
-    hadolint: HadolintSettings = field(default_factory=HadolintSettings)
-    shellcheck: ShellcheckSettings = field(default_factory=ShellcheckSettings)
-    context: ContextSettings = field(default_factory=ContextSettings)
-    build: BuildSettings = field(default_factory=BuildSettings)
-    registry: RegistrySettings = field(default_factory=RegistrySettings)
-    images: ImagesSettings = field(default_factory=ImagesSettings)
-    format: FormatSettings = field(default_factory=FormatSettings)
-    completion: CompletionSettings = field(default_factory=CompletionSettings)
-    hover: HoverSettings = field(default_factory=HoverSettings)
-    inlay_hints: InlayHintSettings = field(default_factory=InlayHintSettings)
-    semantic_tokens: SemanticTokenSettings = field(default_factory=SemanticTokenSettings)
-    trace: TraceSettings = field(default_factory=TraceSettings)
+    rules: RulesSettings = RulesSettings()
+    hadolint: HadolintSettings = HadolintSettings()
+    shellcheck: ShellcheckSettings = ShellcheckSettings()
+    context: ContextSettings = ContextSettings()
+    build: BuildSettings = BuildSettings()
+    registry: RegistrySettings = RegistrySettings()
+    images: ImagesSettings = ImagesSettings()
+    format: FormatSettings = FormatSettings()
+    completion: CompletionSettings = CompletionSettings()
+    hover: HoverSettings = HoverSettings()
+    inlay_hints: InlayHintSettings = InlayHintSettings()
+    semantic_tokens: SemanticTokenSettings = SemanticTokenSettings()
+    trace: TraceSettings = TraceSettings()
     log_level: Literal["error", "warning", "info", "debug"] = "info"
 
 
-@dataclass(frozen=True)
-class SettingError:
+class SettingError(NamedTuple):
     """One problem in a settings layer.
 
     ``path`` is the JSON path (``rules.severity.DL3006``, ``rules.ignore[2]``, ``""`` for the
@@ -469,23 +449,28 @@ def _hints(cls: type) -> dict[str, Any]:
     return _HINTS[cls]
 
 
+def _is_section(hint: object) -> bool:
+    """Whether ``hint`` is one of the settings records (a named tuple)."""
+    return isinstance(hint, type) and issubclass(hint, tuple) and hasattr(hint, "_fields")
+
+
 def _build(cls: type[Any], raw: Mapping[str, Any]) -> Any:
     kwargs: dict[str, Any] = {}
     hints = _hints(cls)
-    for f in dataclasses.fields(cls):
-        key = _camel(f.name)
+    for name in cls._fields:
+        key = _camel(name)
         if key not in raw:
             continue
         value = raw[key]
-        hint = hints[f.name]
-        if dataclasses.is_dataclass(hint) and isinstance(hint, type):
-            kwargs[f.name] = _build(hint, value if isinstance(value, Mapping) else {})
+        hint = hints[name]
+        if _is_section(hint):
+            kwargs[name] = _build(hint, value if isinstance(value, Mapping) else {})
         elif isinstance(value, list):
-            kwargs[f.name] = tuple(value)
+            kwargs[name] = tuple(value)
         elif isinstance(value, Mapping):
-            kwargs[f.name] = types.MappingProxyType(dict(value))
+            kwargs[name] = types.MappingProxyType(dict(value))
         else:
-            kwargs[f.name] = value
+            kwargs[name] = value
     return cls(**kwargs)
 
 
@@ -531,7 +516,7 @@ def load_layers(
     errors: list[SettingError] = []
     for source, raw in layers:
         tree, errs = clean(raw)
-        errors.extend(dataclasses.replace(e, source=source) for e in errs)
+        errors.extend(e._replace(source=source) for e in errs)
         merged = merge(merged, tree)
     if known_code is not None:
         errors.extend(
@@ -549,8 +534,8 @@ def to_raw(settings: Settings) -> dict[str, Any]:
 
 
 def _to_raw(obj: Any) -> Any:
-    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        return {_camel(f.name): _to_raw(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+    if _is_section(type(obj)):
+        return {_camel(name): _to_raw(value) for name, value in obj._asdict().items()}
     if isinstance(obj, tuple):
         return [_to_raw(v) for v in obj]
     if isinstance(obj, Mapping):
