@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from dockerls.analysis import shellcheck_map  # a module: importable while it loads
 from dockerls.analysis.model import Model
 from dockerls.analysis.rules.base import Finding, Rule, Severity
 
@@ -40,12 +39,16 @@ class ShellCheck(Rule):
     code = "ShellCheck"
     name = "shellcheck"
     severity = Severity.INFO  # each finding carries ShellCheck's own level
-    group = "shellcheck"  # shellcheck_map.GROUP (read below: it may still be loading here)
+    group = "shellcheck"  # shellcheck_map.GROUP
 
     def check_file(self, model: Model) -> Iterable[Finding]:
         results = model.facts.shellcheck
         if not results:
             return ()
+        # loaded once ShellCheck has results: a first lint (ShellCheck's pass comes after
+        # the first publish) needs none of it
+        from dockerls.analysis import shellcheck_map
+
         return shellcheck_map.file_findings(model.parse, model, results)
 
 
