@@ -14,7 +14,6 @@ from dockerls.analysis.rules.bk_common import (
     text_refs,
     word_refs,
 )
-from dockerls.analysis.rules.bk_secrets_used_in_arg_or_env import names
 from dockerls.syntax.nodes import Instruction, Span
 
 # instructions whose arguments BuildKit expands itself (RUN, CMD and
@@ -142,33 +141,29 @@ class UndefinedVar(Rule):
 
     def check_stage(self, stage: Stage, model: Model) -> Iterable[Finding]:
         escape = model.escape
-        # the names defined so far: built at the first reference (most stages have none)
+        # the names defined so far: built at the first reference (most stages have none),
+        # then joined by the stage's own definitions before each instruction checked
         defined: set[str] | None = None
-        added: list[str] = []  # the stage's own definitions before that
+        own = stage.definitions()  # the stage's ARG/ENV definitions, in item order
+        seen = 0  # own[:seen] are in ``defined``
         for idx, inst in stage.instructions:
-            kind = inst.name
-            if kind not in EXPANDED:
-                continue
+            if inst.name not in EXPANDED or not may_reference(inst):
+                continue  # no reference to check
             reported: set[str] = set()
-            refs = _checked_refs(inst, escape) if may_reference(inst) else ()
-            for name, modifier, span in refs:
+            for name, modifier, span in _checked_refs(inst, escape):
                 if modifier in DEFAULTING_MODIFIERS or name in NON_ENV_ARGS or name in PROXY_ARGS:
                     continue
                 if defined is None:
                     defined = stage_env_names(model, stage)[0]
-                    defined.update(added)
+                while seen < len(own) and own[seen].item < idx:
+                    defined.add(own[seen].name)
+                    seen += 1
                 if name in defined or name in reported:
                     continue
                 reported.add(name)
                 near = suggest(name, defined)
                 hint = f" (did you mean `{near}`?)" if near else ""
                 yield Finding(span, f"`{name}` is not defined at this point{hint}", item=idx)
-            if kind == "ARG" or kind == "ENV":
-                for name, _span in names(inst):
-                    if defined is None:
-                        added.append(name)
-                    else:
-                        defined.add(name)
 
 
 RULE = UndefinedVar()
