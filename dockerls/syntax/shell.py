@@ -184,13 +184,14 @@ class Command:
     found inside a ``bash -c "..."`` string.
 
     Immutable.  A command read from a script makes its argument words when
-    ``args`` is first asked for (given as None, with ``_arg_spans``): most
-    rules read only the names of most commands.
+    ``args`` is first asked for (given as None, with ``_arg_spans``), and an
+    unquoted name's word when ``name_word`` is (given as None, with
+    ``_name_at``): most rules read only the names of most commands.
     """
 
     name: str
     path: str
-    name_word: ShWord
+    _name_word: ShWord | None  # ``name_word``; None until made (``path`` at ``_name_at``)
     _args: tuple[ShWord, ...] | None  # ``args``; None until made from ``_arg_spans``
     span: Span
     assignments: tuple[Assignment, ...] = ()
@@ -201,6 +202,19 @@ class Command:
     via_shell: str | None = None
     # until ``args`` is read: the script and the (start, end) of each argument, flattened
     _arg_spans: tuple[str, list[int]] | None = field(default=None, compare=False)
+    # until ``name_word`` is read, when the name is written unquoted: where it starts
+    _name_at: int = field(default=-1, compare=False)
+
+    @property
+    def name_word(self) -> ShWord:
+        """The command name as written (an unquoted name: ``path``, at ``_name_at``)."""
+        word = self._name_word
+        if word is None:
+            path = self.path
+            start = self._name_at
+            word = _word(path, path, _span(start, start + len(path)), True)
+            _set_c_name_word(self, word)
+        return word
 
     @property
     def args(self) -> tuple[ShWord, ...]:
@@ -718,10 +732,12 @@ def _unquote(raw: str) -> tuple[str, bool, list[int], list[int]]:
 _span = maker(Span)  # Span(start, end), without type.__call__
 _word = maker(ShWord)  # ShWord(raw, value, span, is_static)
 # Command(name, path, name_word, args, span, assignments, redirects,
-# pipeline_index, connector_before, wrapped_by, via_shell, _arg_spans);
-# ``args`` None: made from ``_arg_spans`` when first read
+# pipeline_index, connector_before, wrapped_by, via_shell, _arg_spans, _name_at);
+# ``args`` None: made from ``_arg_spans`` when first read; ``name_word`` None:
+# the unquoted ``path`` at ``_name_at``
 _command = maker(Command)
 
+_set_c_name_word = getattr(Command, "_name_word").__set__  # noqa: B009
 _set_c_args = getattr(Command, "_args").__set__  # noqa: B009
 _set_c_arg_spans = getattr(Command, "_arg_spans").__set__  # noqa: B009
 # while the walk builds a command: what a redirect or pipe found later changes
@@ -1096,18 +1112,20 @@ class _Builder:
     def _register(
         self,
         node: tree_sitter.Node,
-        name: ShWord,
+        name: ShWord | None,
+        v: str,
         args: list[int],
-        assigns: list[Assignment],
-        redirects: list[Redirect],
+        assigns: list[Assignment] | None,
+        redirects: list[Redirect] | None,
         start: int,
         end: int,
         pipe: int | None,
         conn: str | None,
+        name_at: int = -1,
     ) -> None:
-        v = name._value
-        if v is None:
-            v = name.value
+        """Record the command at ``node``: ``name`` is its name word (None for
+        an unquoted name ``v`` at ``name_at``: made when read), ``v`` the
+        word's value; ``args`` the start and end of each argument, flattened."""
         base = v.rsplit("/", 1)[-1] if "/" in v else v
         if (base or v) in _UNPACKED:
             self.unpack = True
@@ -1124,6 +1142,7 @@ class _Builder:
             None,
             None,
             (self.script, args) if args else None,
+            name_at,
         )
         self.raws.append(cmd)
         self.by_id[node.id] = cmd
@@ -1131,11 +1150,11 @@ class _Builder:
     def command(
         self, node: tree_sitter.Node, conn: str | None, pipe: int | None, depth: int
     ) -> None:
-        name: ShWord | None = None
+        name: tree_sitter.Node | None = None
         args: list[int] = []  # each argument's start and end: words made when read
         app = args.append
-        assigns: list[Assignment] = []
-        redirects: list[Redirect] = []
+        assigns: list[Assignment] | None = None  # made for the first one (most have none)
+        redirects: list[Redirect] | None = None
         role = _ROLE_IN_COMMAND.get
         children = node.children
         m = self.b2c
@@ -1149,22 +1168,32 @@ class _Builder:
                     app(m[ch.start_byte])
                     app(m[ch.end_byte])
             elif r is _NAME:
-                if m is None:
-                    name = _word_at(self.script, ch.start_byte, ch.end_byte)
-                else:
-                    name = _word_at(self.script, m[ch.start_byte], m[ch.end_byte])
+                name = ch
             elif r is _ASSIGNMENT:
+                if assigns is None:
+                    assigns = []
                 assigns.append(self.assignment(ch))
             elif r is _REDIRECTION:
                 red, extra = self.redirect(ch)
+                if redirects is None:
+                    redirects = []
                 redirects.append(red)
                 args.extend(extra)
         if name is not None:
             if m is None:
+                s, e = name.start_byte, name.end_byte
                 start, end = node.start_byte, node.end_byte
             else:
+                s, e = m[name.start_byte], m[name.end_byte]
                 start, end = m[node.start_byte], m[node.end_byte]
-            self._register(node, name, args, assigns, redirects, start, end, pipe, conn)
+            raw = self.script[s:e]
+            if "$" in raw or "'" in raw or '"' in raw or "\\" in raw or "`" in raw:
+                word = _word(raw, None, _span(s, e), None)
+                self._register(
+                    node, word, word.value, args, assigns, redirects, start, end, pipe, conn
+                )
+            else:  # the word is made when read (most rules read only the name)
+                self._register(node, None, raw, args, assigns, redirects, start, end, pipe, conn, s)
         if self.has_subst:
             self.descend(node, depth, children)
 
@@ -1181,7 +1210,7 @@ class _Builder:
             if ch.is_named and ch.type != "comment":
                 self.word_span(ch, args)
         sp = self.span(node)
-        self._register(node, name, args, [], [], sp.start, sp.end, pipe, conn)
+        self._register(node, name, name.raw, args, None, None, sp.start, sp.end, pipe, conn)
         if self.has_subst:
             self.descend(node, depth)
 
@@ -1214,7 +1243,7 @@ class _Builder:
 
         flatten(node, depth)
         sp = self.span(node)
-        self._register(node, name, args, [], [], sp.start, sp.end, pipe, conn)
+        self._register(node, name, name.raw, args, None, None, sp.start, sp.end, pipe, conn)
         if self.has_subst:
             self.descend(node, depth)
 

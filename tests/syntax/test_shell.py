@@ -781,6 +781,24 @@ def test_arguments_made_when_read() -> None:
         eager.name = "x"  # type: ignore[misc]
 
 
+def test_name_word_made_when_read() -> None:
+    """An unquoted command name's word is made when ``name_word`` is first
+    read (a quoted one at once: its value is the name), and the command is
+    then equal to (same hash, repr, pickle as) one built with it."""
+    sh = parse_shell("X=1 /usr/bin/apt-get install x && 'ls' -l")
+    apt, ls = sh.commands
+    assert apt._name_word is None and ls._name_word is not None
+    fresh = parse_shell("X=1 /usr/bin/apt-get install x && 'ls' -la").commands[0]
+    assert pickle.loads(pickle.dumps(fresh))._name_word is None  # not made by pickling
+    assert apt.name_word == ShWord("/usr/bin/apt-get", "/usr/bin/apt-get", Span(4, 20), True)
+    assert apt._name_word is apt.name_word and apt.name_span == Span(4, 20)
+    assert (ls.name, ls.name_word.raw, ls.name_span) == ("ls", "'ls'", Span(34, 38))
+    eager = Command(fresh.name, fresh.path, apt.name_word, apt.args, fresh.span, fresh.assignments)
+    assert fresh._name_word is None
+    assert hash(fresh) == hash(eager) and repr(fresh) == repr(eager)
+    assert fresh == eager and fresh._name_word is not None
+
+
 @pytest.mark.parametrize(
     ("raw", "value", "static"),
     [
