@@ -42,15 +42,17 @@ class IdentityCache(Generic[V]):
     """``obj`` (by identity, held weakly) plus a ``key`` (by equality: what
     else the value depends on) -> value."""
 
-    __slots__ = ("__weakref__", "_entries", "_max")
+    __slots__ = ("__weakref__", "_entries", "_max", "_ref")
 
     def __init__(self, max_size: int) -> None:
+        # one dict for the cache's life (``per_node`` reads it directly): emptied in place
         self._entries: dict[int, tuple[weakref.ref[object], object, V]] = {}
         self._max = max_size
+        self._ref = weakref.ref(self)  # what each entry's callback finds the cache by
 
     def get(self, obj: object, key: object = None) -> V | None:
         hit = self._entries.get(id(obj))
-        if hit is not None and hit[0]() is obj and hit[1] == key:
+        if hit is not None and hit[1] == key and hit[0]() is obj:
             return hit[2]
         return None
 
@@ -67,14 +69,16 @@ class IdentityCache(Generic[V]):
         if len(self._entries) >= self._max:
             self._entries.clear()
         ident = id(obj)
-        dead = functools.partial(_drop, weakref.ref(self), ident)
+        dead = functools.partial(_drop, self._ref, ident)
         self._entries[ident] = (weakref.ref(obj, dead), key, value)
         return value
 
     def retain(self, objs: object) -> None:
         """Keep only the entries of the objects in ``objs`` (an iterable)."""
         alive = set(map(id, objs))  # type: ignore[call-overload]
-        self._entries = {k: e for k, e in self._entries.items() if k in alive}
+        entries = self._entries
+        for k in [k for k in entries if k not in alive]:
+            del entries[k]
 
     def clear(self) -> None:
         self._entries.clear()
@@ -106,14 +110,16 @@ def per_node(
 
     def wrap(fn: Callable[Concatenate[N, P], V]) -> Callable[Concatenate[N, P], V]:
         cache: IdentityCache[V] = node_cache(max_size)
+        lookup = cache._entries.get  # ``IdentityCache.get`` inline: rules call these often
+        put = cache.put
 
         @functools.wraps(fn)
         def cached(node: N, *args: P.args, **kwargs: P.kwargs) -> V:
             key = (args, tuple(kwargs.items())) if kwargs else args
-            hit = cache.get(node, key)
-            if hit is None:
-                hit = cache.put(node, key, fn(node, *args, **kwargs))
-            return hit
+            hit = lookup(id(node))
+            if hit is not None and hit[1] == key and hit[0]() is node:
+                return hit[2]
+            return put(node, key, fn(node, *args, **kwargs))
 
         return cached  # type: ignore[return-value]  # functools.wraps' type
 
