@@ -14,9 +14,10 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
-from dataclasses import MISSING, dataclass, field, fields
+from dataclasses import MISSING, FrozenInstanceError, dataclass, field, fields
 from enum import Enum
 from functools import partial
+from operator import attrgetter
 from typing import TYPE_CHECKING, TypeVar
 
 _T = TypeVar("_T")
@@ -80,13 +81,64 @@ if TYPE_CHECKING:  # type checkers see the dataclass a node class is
     from dataclasses import dataclass as node
 else:
 
-    def node(cls=None, /, **params):
-        """A node class: ``dataclass(**params)`` with ``writes_slots``'s constructor.  The
-        dataclass is made without its own ``__init__``, which ``writes_slots`` replaces
-        (generating it was the largest part of making a class, at import)."""
+    def node(cls=None, /, *, frozen=False, eq=True, **params):
+        """A node class: ``dataclass(**params)`` with ``writes_slots``'s constructor, and the
+        dataclass's equality, hash, repr and frozenness as plain functions over the fields
+        (``_value_methods``).  ``dataclass`` would compile each of those, and its
+        ``__init__`` that ``writes_slots`` replaces, per class at import: most of what
+        making a class cost."""
         if cls is None:
-            return partial(node, **params)
-        return writes_slots(dataclass(cls, init=False, **params))
+            return partial(node, frozen=frozen, eq=eq, **params)
+        made = dataclass(cls, init=False, repr=False, eq=False, **params)
+        return writes_slots(_value_methods(made, frozen=frozen, eq=eq))
+
+
+def _value_methods(cls: type[_T], *, frozen: bool, eq: bool) -> type[_T]:
+    """Give a dataclass made with ``repr=False, eq=False`` (and not frozen) the methods
+    ``dataclass(frozen=frozen, eq=eq)`` would compile for it, as plain functions: the same
+    repr, ``==`` by the fields' values (a class's own instances only), ``hash`` of the
+    fields' tuple when ``eq`` and ``frozen`` (else by identity) and, when ``frozen``,
+    assignment and deletion refused with ``FrozenInstanceError``."""
+    names = tuple(f.name for f in fields(cls))  # type: ignore[arg-type]
+    read = attrgetter(*names) if names else (lambda _self: ())
+    values = read if len(names) > 1 else (lambda self: (read(self),) if names else ())
+    methods: dict[str, Callable[..., object]] = {}
+
+    def __repr__(self: object) -> str:
+        shown = ", ".join([f"{n}={v!r}" for n, v in zip(names, values(self), strict=True)])
+        return f"{self.__class__.__qualname__}({shown})"
+
+    methods["__repr__"] = __repr__
+    if eq:
+
+        def __eq__(self: object, other: object) -> object:
+            if other.__class__ is not self.__class__:
+                return NotImplemented
+            return values(self) == values(other)
+
+        methods["__eq__"] = __eq__
+        if frozen:
+
+            def __hash__(self: object) -> int:
+                return hash(values(self))
+
+            methods["__hash__"] = __hash__
+        else:
+            type.__setattr__(cls, "__hash__", None)  # as dataclass: unhashable
+    if frozen:
+
+        def __setattr__(self: object, name: str, value: object) -> None:
+            raise FrozenInstanceError(f"cannot assign to field {name!r}")
+
+        def __delattr__(self: object, name: str) -> None:
+            raise FrozenInstanceError(f"cannot delete field {name!r}")
+
+        methods["__setattr__"] = __setattr__
+        methods["__delattr__"] = __delattr__
+    for name, method in methods.items():
+        method.__qualname__ = f"{cls.__qualname__}.{name}"
+        type.__setattr__(cls, name, method)
+    return cls
 
 
 @node(frozen=True, slots=True)
