@@ -15,9 +15,10 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from dockerls.syntax.text import is_go_space
+from dockerls.syntax.text import NONSPACE_RE, is_go_space
 
 _MARKER_RE = re.compile(r"([0-9]*)<<(-?)([^<]*)")
+_LEXED = re.compile(r"[$'\"\\]")  # what the lexer reads otherwise than as a plain character
 
 
 def _is_name_char(ch: str) -> bool:
@@ -208,6 +209,8 @@ def shell_words(
 ) -> list[tuple[str, int, int]] | None:
     """BuildKit's words of ``s`` with (start, end) offsets; None where its
     lexer fails."""
+    if _LEXED.search(s) is None:  # nothing to expand, quote or escape: split at blanks
+        return [(m.group(), m.start(), m.end()) for m in NONSPACE_RE.finditer(s)]
     try:
         return _Lexer(s, raw_quotes, raw_escapes).words()[1]
     except LexError:

@@ -15,6 +15,8 @@ lines inside one item's text.
 
 from __future__ import annotations
 
+import re
+
 BOM = "\ufeff"
 
 # Go's ``unicode.IsSpace``, which BuildKit's parser trims and splits with
@@ -23,12 +25,14 @@ GO_SPACE = (
     "\t\n\v\f\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
     "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
 )
-_GO_SPACE_SET = frozenset(GO_SPACE)
+GO_SPACE_SET = frozenset(GO_SPACE)
+# a run of characters that are not Go blanks: a word, where nothing quotes or escapes
+NONSPACE_RE = re.compile(rf"[^{re.escape(GO_SPACE)}]+")
 
 
 def is_go_space(ch: str) -> bool:
     """Go's ``unicode.IsSpace`` for one character."""
-    return ch in _GO_SPACE_SET
+    return ch in GO_SPACE_SET
 
 
 def bom_length(text: str) -> int:
