@@ -257,8 +257,18 @@ class Directive(WeakReferable):
     kind: ItemKind = ItemKind.DIRECTIVE
 
 
+class _WordsSlot(WeakReferable):
+    """An instruction's ``words``: a slot outside the dataclass's fields, filled when
+    first read (``Instruction.__getattr__``) or by the parser when it read them anyway
+    (``SET_WORDS``).  Rules read an instruction's words often; a filled slot is read like
+    any attribute, a property would call a function each time."""
+
+    __slots__ = ("words",)
+    words: tuple[Word, ...]  # the argument words, with their source spans
+
+
 @node(frozen=True, slots=True, eq=False)
-class Instruction(WeakReferable):
+class Instruction(_WordsSlot):
     """One logical instruction: its first line, continuation lines (with any
     comment or blank lines between them) and heredoc bodies.
 
@@ -304,16 +314,21 @@ class Instruction(WeakReferable):
     inner_comments: tuple[Span, ...]  # comment lines inside continuations
     kind: ItemKind = field(default=ItemKind.INSTRUCTION)
 
-    @property
-    def words(self) -> tuple[Word, ...]:
-        """The argument words, with their source spans."""
-        words = self.words_or_escape
-        if isinstance(words, str):
-            from dockerls.syntax.parser import read_words  # the parser builds nodes
+    if not TYPE_CHECKING:  # type checkers see ``words`` only (_WordsSlot)
 
-            words = read_words(self.args, self.args_start, self.source_map, words)
-            _SET_INSTRUCTION_WORDS(self, words)  # once: the same value every time
-        return words
+        def __getattr__(self, name: str) -> tuple[Word, ...]:
+            """``words`` while its slot is empty: read from ``args`` (or taken from
+            ``words_or_escape``) and kept in the slot, where every later read finds it."""
+            if name != "words":
+                raise AttributeError(f"'Instruction' object has no attribute {name!r}")
+            words = self.words_or_escape
+            if isinstance(words, str):
+                from dockerls.syntax.parser import read_words  # the parser builds nodes
+
+                words = read_words(self.args, self.args_start, self.source_map, words)
+                _SET_INSTRUCTION_WORDS(self, words)  # once: the same value every time
+            SET_WORDS(self, words)
+            return words
 
     def same_as(self, other: object) -> bool:
         """Equal in value: every field, ``sub`` included (``==`` is identity)."""
@@ -336,6 +351,7 @@ class Instruction(WeakReferable):
 
 
 _SET_INSTRUCTION_WORDS = getattr(Instruction, "words_or_escape").__set__  # noqa: B009  # the slot
+SET_WORDS: Callable[[Instruction, tuple[Word, ...]], None] = vars(_WordsSlot)["words"].__set__
 
 Item = Blank | Comment | Directive | Instruction
 

@@ -24,6 +24,7 @@ from operator import add, sub
 
 from dockerls.syntax.heredocs import HeredocMarker, find_heredocs
 from dockerls.syntax.nodes import (
+    SET_WORDS,
     Blank,
     Comment,
     Directive,
@@ -39,7 +40,15 @@ from dockerls.syntax.nodes import (
     maker,
     same_items,
 )
-from dockerls.syntax.text import BOM, GO_SPACE, break_count, is_go_space, next_break
+from dockerls.syntax.text import (
+    BOM,
+    GO_SPACE,
+    GO_SPACE_SET,
+    NONSPACE_RE,
+    break_count,
+    is_go_space,
+    next_break,
+)
 
 KNOWN_DIRECTIVES = frozenset({"syntax", "escape", "check"})
 
@@ -50,13 +59,13 @@ _blank: Callable[[str], Blank] = maker(Blank)
 _comment: Callable[[str, str, Span], Comment] = maker(Comment)
 _source_map: Callable[[tuple[int, ...], tuple[int, ...], int], SourceMap] = maker(SourceMap)
 _instruction: Callable[..., Instruction] = maker(Instruction)
+_set_words = SET_WORDS
 HEREDOC_INSTRUCTIONS = frozenset({"ADD", "COPY", "RUN"})
 
 _DIRECTIVE_RE = re.compile(r"#[ \t]*([a-zA-Z][a-zA-Z0-9]*)[ \t]*=[ \t]*(.+?)[ \t]*$")
 # BuildKit's reWhitespace (a lone \r is a blank inside a line)
 _WS_SPLIT_RE = _CMD_SPLIT_RE = re.compile(r"[\t\v\f\r ]+")
 _JSON_STRING_RE = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
-_NONSPACE_RE = re.compile(rf"[^{re.escape(GO_SPACE)}]+")
 _JSON_DECODER = json.JSONDecoder()
 
 
@@ -145,7 +154,7 @@ def _word_matches(rest: str, escape: str) -> Iterator[re.Match[str]] | None:
     or None when the regexes can't read it (an unclosed quote, the escape
     character at the end): ``parse_words`` then reads it character by character."""
     if '"' not in rest and "'" not in rest and escape not in rest:
-        return _NONSPACE_RE.finditer(rest)
+        return NONSPACE_RE.finditer(rest)
     if not rest.endswith(escape) and _WORDS_ONLY_RES[escape].fullmatch(rest):
         return _WORD_RES[escape].finditer(rest)
     return None
@@ -585,7 +594,7 @@ def _instruction_from_line(
     empty_lines: tuple[Span, ...],
     inner_comments: tuple[Span, ...],
     line_count: int,
-    heredoc_info: list[tuple[HeredocMarker, Span, Span | None, str]],
+    heredoc_info: Sequence[tuple[HeredocMarker, Span, Span | None, str]],
     base: int,
 ) -> Instruction:
     """Build an Instruction from ``line`` (a logical line, or for ONBUILD the
@@ -600,27 +609,27 @@ def _instruction_from_line(
     # one source segment (most instructions): SourceMap.span's constant shift, inline
     shift = seg_source[0] - seg_logical[0] if len(seg_logical) == 1 else None
     if m is None:
-        keyword = trimmed
-        name = keyword.upper()
+        keyword, name = _keyword(trimmed)
         flags: tuple[Flag, ...] = ()
         args = ""
         args_start = kw_start + len(trimmed)
     else:
-        keyword = trimmed[: m.start()]
-        name = keyword.upper()
+        keyword, name = _keyword(trimmed[: m.start()])
         rest_index = m.end()
-        rest = trimmed[rest_index:]
-        rest_base = kw_start + rest_index
-        # ``rest`` starts after blanks: only a leading ``--`` can make it a flag
-        if rest.startswith("--"):
+        # the rest starts after blanks: only a leading ``--`` can make it a flag
+        if trimmed.startswith("--", rest_index):
+            rest = trimmed[rest_index:]
+            rest_base = kw_start + rest_index
             flag_end, flags = _flags(rest, rest_base, mapper)
             after = rest[flag_end:]
             args = after.strip(_WS)
             args_start = rest_base + flag_end + (len(after) - len(after.lstrip(_WS)))
-        else:  # ``rest`` ends stripped; a blank other than ASCII's may lead it
+        else:  # ``trimmed`` ends stripped; a blank other than ASCII's may lead the rest
             flags = ()
-            args = rest.lstrip(_WS)
-            args_start = rest_base + len(rest) - len(args)
+            args = trimmed[rest_index:]
+            if args[0] in GO_SPACE_SET:
+                args = args.lstrip(_WS)
+            args_start = kw_start + len(trimmed) - len(args)
     if shift is None:
         keyword_span = mapper.span(kw_start, kw_start + len(keyword))
         args_span = mapper.span(args_start, args_start + len(args)) if args else None
@@ -672,7 +681,7 @@ def _instruction_from_line(
             )
             for mk, body_span, term_span, content in heredoc_info
         )
-    return _instruction(
+    inst = _instruction(
         text,
         keyword,
         name,
@@ -695,6 +704,23 @@ def _instruction_from_line(
         empty_lines,
         inner_comments,
     )
+    if words.__class__ is tuple:  # read already: where the rules read them
+        _set_words(inst, words)
+    return inst
+
+
+_KEYWORDS: dict[str, tuple[str, str]] = {}  # keyword as written -> (it, upper-cased)
+
+
+def _keyword(written: str) -> tuple[str, str]:
+    """An instruction's keyword and its name (upper-cased), as strings shared by every
+    instruction that spells it so: a file holds few spellings and many instructions."""
+    found = _KEYWORDS.get(written)
+    if found is None:
+        found = (written, written.upper())
+        if len(_KEYWORDS) < 1024:  # bad input may spell many: keep the first ones
+            _KEYWORDS[written] = found
+    return found
 
 
 def _flags(rest: str, rest_base: int, mapper: SourceMap) -> tuple[int, tuple[Flag, ...]]:
@@ -773,6 +799,9 @@ def _can_contain_heredoc(first_line: str) -> bool:
     return kw in HEREDOC_INSTRUCTIONS
 
 
+_AT_ZERO = (0,)  # a line's one segment starts at 0 (most instructions start their line)
+
+
 def lex_item(text: str, pos: int, escape: str, doc_start: bool = False) -> tuple[Item, int]:
     """Read one item starting at ``pos`` (a line start, after the header);
     ``doc_start`` says it is the document's first line, where BuildKit skips a
@@ -791,15 +820,18 @@ def lex_item(text: str, pos: int, escape: str, doc_start: bool = False) -> tuple
     if stripped[0] == "#":
         return _comment_item(raw, line, stripped), end
     lead = len(line) - len(stripped)
-    cut = continuation_at(stripped, escape)
+    last = stripped[-1]  # only the escape character, or it and blanks, can end a continued line
+    cut = (
+        -1 if last != escape and last != " " and last != "\t" else continuation_at(stripped, escape)
+    )
     if cut < 0 and "<<" not in stripped:
         # one line without a heredoc marker: most instructions
-        issues: list[SyntaxIssue] = []
+        long: list[SyntaxIssue] = []
         if len(raw) > _MAX_LINE_BYTES // 4:
-            _check_line_lengths(raw, issues)
-        mapper = _source_map((0,), (lead,), len(raw))
+            _check_line_lengths(raw, long)
+        mapper = _source_map(_AT_ZERO, _AT_ZERO if lead == 0 else (lead,), len(raw))
         inst = _instruction_from_line(
-            raw, stripped, stripped, mapper, escape, issues, (), (), 1, [], 0
+            raw, stripped, stripped, mapper, escape, long, (), (), 1, (), 0
         )
         return inst, end
     parts: list[str] = []
