@@ -24,19 +24,22 @@ from __future__ import annotations
 import re
 import threading
 from bisect import bisect_left
-from dataclasses import dataclass, field, fields
+from dataclasses import field, fields
 from functools import lru_cache
 from itertools import accumulate
 from operator import attrgetter
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
-from dockerls.syntax.nodes import Span, maker, writes_slots
+from dockerls.syntax.nodes import Span, maker
 from dockerls.syntax.sized_cache import sized_cache
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Sequence
+    from dataclasses import dataclass as node  # what nodes.node makes
 
     import tree_sitter
+else:
+    from dockerls.syntax.nodes import node
 
 __all__ = [
     "Assignment",
@@ -91,8 +94,7 @@ def _read_through_properties(cls: type[_T]) -> type[_T]:
 
 
 @_read_through_properties
-@writes_slots
-@dataclass(frozen=True, slots=True, eq=False, repr=False)
+@node(frozen=True, slots=True, eq=False, repr=False)
 class ShWord:
     """One shell word: ``ShWord(raw, value, span, is_static)``.
 
@@ -137,8 +139,7 @@ _set_w_value = getattr(ShWord, "_value").__set__  # noqa: B009
 _set_w_static = getattr(ShWord, "_is_static").__set__  # noqa: B009
 
 
-@dataclass(frozen=True, slots=True)
-class Assignment:
+class Assignment(NamedTuple):
     """A ``NAME=value`` (or ``NAME+=value``) prefix of a command."""
 
     name: str
@@ -147,8 +148,7 @@ class Assignment:
     append: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class Redirect:
+class Redirect(NamedTuple):
     """A redirection such as ``>/dev/null``, ``2>&1``, ``<<EOF`` or ``<<< s``.
 
     ``op`` is the operator (``>``, ``>>``, ``<``, ``>&``, ``&>``, ``<<``,
@@ -164,8 +164,7 @@ class Redirect:
 
 
 @_read_through_properties
-@writes_slots
-@dataclass(frozen=True, slots=True, eq=False, repr=False)
+@node(frozen=True, slots=True, eq=False, repr=False)
 class Command:
     """One simple command, e.g. ``apt-get install -y curl``: ``Command(name,
     path, name_word, args, span, assignments=(), redirects=(), ...)``.
@@ -342,8 +341,7 @@ class Command:
         return any(w.value in wanted for w in self.args)
 
 
-@dataclass(frozen=True, slots=True)
-class ShellScript:
+class ShellScript(NamedTuple):
     """The parsed shell view of one script."""
 
     script: str
@@ -1454,8 +1452,7 @@ def _remap(
 # ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class _Wrapper:
+class _Wrapper(NamedTuple):
     takes_value: frozenset[str] = frozenset()
     stop: frozenset[str] = frozenset()  # flags meaning "no command is run"
     assignments: bool = False  # accepts NAME=value before the command
@@ -1626,9 +1623,8 @@ def _collect_errors(root: tree_sitter.Node, b: _Builder) -> tuple[Span, ...]:
     return tuple(out)
 
 
-_HEREDOC_MARKER = re.compile(
-    r"""(?<!<)<<(?!<)-?[ \t]*(?:'([^'\n]*)'|"([^"\n]*)"|\\?([^\s;&|<>()'"]+))"""
-)
+# (compiled by the first script that needs it, in ``re``'s cache: most never do)
+_HEREDOC_MARKER = r"""(?<!<)<<(?!<)-?[ \t]*(?:'([^'\n]*)'|"([^"\n]*)"|\\?([^\s;&|<>()'"]+))"""
 
 
 def _heredoc_terminators(script: str) -> str | None:
@@ -1636,7 +1632,7 @@ def _heredoc_terminators(script: str) -> str | None:
     keeps apart (``RUN cat <<EOF | sh``), or None if there is no marker."""
     names = [
         m.group(1) if m.group(1) is not None else m.group(2) or m.group(3)
-        for m in _HEREDOC_MARKER.finditer(script)
+        for m in re.finditer(_HEREDOC_MARKER, script)
     ]
     if not names:
         return None
@@ -1648,8 +1644,9 @@ def _heredoc_terminators(script: str) -> str | None:
 # We never hand it one: every astral character (and any lone surrogate) is
 # replaced by a BMP letter before parsing.  The substitution is one code point
 # for one, so code-point positions are unchanged, and words are always sliced
-# from the original text.
-_UNSAFE_CHARS = re.compile("[\U00010000-\U0010ffff\ud800-\udfff]")
+# from the original text.  (The pattern is compiled by the first script that
+# has one, in ``re``'s cache.)
+_UNSAFE_CHARS = "[\U00010000-\U0010ffff\ud800-\udfff]"
 _PLACEHOLDER = "\u4e00"
 
 
@@ -1657,7 +1654,7 @@ def _parsable(script: str) -> tuple[str, bytes]:
     """The text handed to tree-sitter and its UTF-8 bytes."""
     if script.isascii():
         return script, script.encode("ascii")
-    text = _UNSAFE_CHARS.sub(_PLACEHOLDER, script)
+    text = script if max(script) < "\ud800" else re.sub(_UNSAFE_CHARS, _PLACEHOLDER, script)
     return text, text.encode("utf-8")
 
 
