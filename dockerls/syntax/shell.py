@@ -94,7 +94,7 @@ def _read_through_properties(cls: type[_T]) -> type[_T]:
 
 
 @_read_through_properties
-@node(frozen=True, slots=True, eq=False, repr=False)
+@node(frozen=True, slots=True, eq=False)  # equality, hash, repr: _read_through_properties
 class ShWord:
     """One shell word: ``ShWord(raw, value, span, is_static)``.
 
@@ -164,7 +164,7 @@ class Redirect(NamedTuple):
 
 
 @_read_through_properties
-@node(frozen=True, slots=True, eq=False, repr=False)
+@node(frozen=True, slots=True, eq=False)  # equality, hash, repr: _read_through_properties
 class Command:
     """One simple command, e.g. ``apt-get install -y curl``: ``Command(name,
     path, name_word, args, span, assignments=(), redirects=(), ...)``.
