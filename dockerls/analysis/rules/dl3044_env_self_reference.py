@@ -46,16 +46,22 @@ class EnvSelfReference(Rule):
     fix = FixAvailability.NONE
 
     def check_stage(self, stage: Stage, model: Model) -> Iterable[Finding]:
-        known: set[str] = set()
-        if stage.base_stage is not None and stage.base_stage < stage.index:
-            known.update(d.name for d in model.stages[stage.base_stage].definitions())
-        by_item: dict[int, list[str]] = {}
-        for d in stage.definitions():
-            by_item.setdefault(d.item, []).append(d.name)
-        for idx, inst in stage.by_name("ARG", "ENV"):  # only they define variables
-            if inst.name == "ENV":
-                yield from self._check_env(inst, idx, known, model.escape)
-            known.update(by_item.get(idx, ()))
+        # the names defined before each ENV: the base stage's, then the stage's own (in item
+        # order) as far as the ENV; built at the first ENV that references a variable
+        known: set[str] | None = None
+        own = stage.definitions()
+        seen = 0  # own[:seen] are in ``known``
+        for idx, inst in stage.by_name("ENV"):
+            if "$" not in inst.args:
+                continue  # no reference: nothing it sets can be used in it
+            if known is None:
+                known = set()
+                if stage.base_stage is not None and stage.base_stage < stage.index:
+                    known.update(d.name for d in model.stages[stage.base_stage].definitions())
+            while seen < len(own) and own[seen].item < idx:
+                known.add(own[seen].name)
+                seen += 1
+            yield from self._check_env(inst, idx, known, model.escape)
 
     def _check_env(
         self, inst: Instruction, idx: int, known: set[str], escape: str
