@@ -26,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from enum import Enum, IntEnum, IntFlag
 from functools import lru_cache
-from typing import TYPE_CHECKING, ClassVar, Literal, get_args
+from typing import TYPE_CHECKING, ClassVar, Literal, NamedTuple, get_args
 
 from dockerls.syntax.nodes import Instruction, Span
 from dockerls.syntax.spec import kebab
@@ -123,9 +123,9 @@ class Finding:
     severity: Severity | None = None
 
 
-@node(frozen=True, slots=True)
-class InstructionContext:
-    """What an instruction rule may know besides the instruction itself."""
+class InstructionContext(NamedTuple):
+    """What an instruction rule may know besides the instruction itself (a named tuple:
+    the engine makes a few per file, and a node class costs ~1 ms to make at import)."""
 
     shell: tuple[str, ...] = ("/bin/sh", "-c")
     escape: str = "\\"
