@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 import shlex
 from dataclasses import dataclass
-from functools import lru_cache
 
 from dockerls.analysis.model import var_refs
 from dockerls.syntax.identity_cache import per_node
@@ -69,19 +68,13 @@ def run_scripts(
     return _run_scripts(inst, shell)
 
 
-@lru_cache(maxsize=64)
-def _dialect(shell: tuple[str, ...]) -> str:
-    """``shell_dialect`` of a shell in force (a file uses a few)."""
-    return shell_dialect(shell)
-
-
 @per_node(16384)
 def _run_scripts(inst: Instruction, shell: tuple[str, ...]) -> tuple[RunScript, ...]:
     if inst.name != "RUN":
         return ()
     if inst.json:
         return _exec_script(inst)
-    dialect = _dialect(tuple(shell))
+    dialect = shell_dialect(tuple(shell))
     out: list[RunScript] = []
     cmd = inst.args
     heredoc_only = bool(inst.heredocs) and all(

@@ -408,6 +408,18 @@ def shell_dialect(shell: Sequence[str] | str | None) -> str:
     everything else (POSIX shells and unknown programs, as hadolint does).
     A string is taken as a single program path.
     """
+    if isinstance(shell, tuple):
+        return _shell_dialect(shell)
+    return _dialect_of(shell)
+
+
+@lru_cache(maxsize=64)
+def _shell_dialect(shell: tuple[str, ...]) -> str:
+    """``shell_dialect`` of a shell in force: rules ask it of each RUN, a file uses a few."""
+    return _dialect_of(shell)
+
+
+def _dialect_of(shell: Sequence[str] | str | None) -> str:
     if not shell:
         return "posix"
     words = [shell] if isinstance(shell, str) else list(shell)
@@ -613,6 +625,12 @@ def _unquote_value(raw: str) -> tuple[str, bool]:
     return "".join(out), True
 
 
+# runs of characters that stand for themselves, outside quotes and inside double quotes
+# (possibly empty: a match always starts after a first such character)
+_PLAIN = re.compile(r"[^'\"\\$`]*")
+_DQ_PLAIN = re.compile(r'[^"\\$`]*')
+
+
 def _unquote(raw: str) -> tuple[str, bool, list[int], list[int]]:
     """Remove quotes and escapes from a word.
 
@@ -656,11 +674,12 @@ def _unquote(raw: str) -> tuple[str, bool, list[int], list[int]]:
                     starts.extend(range(i, j))
                     ends.extend(range(i + 1, j + 1))
                     i = j
-                else:
-                    out.append(ch)
-                    starts.append(i)
-                    ends.append(i + 1)
-                    i += 1
+                else:  # a run of plain characters (a lone backslash: one)
+                    j = _DQ_PLAIN.match(raw, i + 1).end() if ch != "\\" else i + 1  # type: ignore[union-attr]
+                    out.append(raw[i:j])
+                    starts.extend(range(i, j))
+                    ends.extend(range(i + 1, j + 1))
+                    i = j
             end = min(i, n)
             i += 1
         elif c == "\\":
@@ -709,12 +728,12 @@ def _unquote(raw: str) -> tuple[str, bool, list[int], list[int]]:
                 ends.extend(range(i + 1, j + 1))
                 i = j
             end = i
-        else:
-            out.append(c)
-            starts.append(i)
-            ends.append(i + 1)
-            i += 1
-            end = i
+        else:  # a run of plain characters
+            j = _PLAIN.match(raw, i + 1).end()  # type: ignore[union-attr]
+            out.append(raw[i:j])
+            starts.extend(range(i, j))
+            ends.extend(range(i + 1, j + 1))
+            i = end = j
     value = "".join(out)
     starts.append(min(end, n))
     return value, static, starts, ends
