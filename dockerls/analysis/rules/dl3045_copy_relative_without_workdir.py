@@ -91,7 +91,11 @@ class CopyRelativeWithoutWorkdir(Rule):
     fix = FixAvailability.NONE
 
     def check_stage(self, stage: Stage, model: Model) -> Iterable[Finding]:
+        workdirs = stage.by_name("WORKDIR")
+        first_workdir = workdirs[0][0] if workdirs else None
         for idx, inst in stage.by_name("COPY"):
+            if first_workdir is not None and first_workdir < idx:
+                continue  # a WORKDIR of the stage is in force (what _has_workdir finds first)
             ops = operands(inst)
             if len(ops) < 2:
                 continue
