@@ -44,18 +44,20 @@ class InvalidReference(Rule):
         span = stage.image_span
         if span is not None and stage.image and stage.base_stage is None:
             yield from _check(stage.image, span, model.escape, stage.first, stage.image_ref)
-        for i, inst in stage.by_name("COPY", "RUN"):
-            if not inst.flags:
-                continue
-            for value, vspan in _from_values(inst):
-                if (
-                    model.stage_named(value) is not None
-                    or value.isdigit()
-                    or "$" in value
-                    or not value[:1].isalnum()  # InvalidFromValue's
-                ):
+        # COPYs, then RUNs (no need to merge them in file order: each finding is its item's)
+        for name in ("COPY", "RUN"):
+            for i, inst in stage.by_name(name):
+                if not inst.flags:
                     continue
-                yield from _check(value, vspan, model.escape, i)
+                for value, vspan in _from_values(inst):
+                    if (
+                        model.stage_named(value) is not None
+                        or value.isdigit()
+                        or "$" in value
+                        or not value[:1].isalnum()  # InvalidFromValue's
+                    ):
+                        continue
+                    yield from _check(value, vspan, model.escape, i)
 
 
 def _from_values(inst: Instruction) -> Iterator[tuple[str, Span]]:
