@@ -904,15 +904,18 @@ def _parser() -> tree_sitter.Parser:
     import tree_sitter_bash
 
     language = tree_sitter.Language(tree_sitter_bash.language())
+    # every grammar symbol id by (name, named): a name can have several
+    by_kind: dict[tuple[str | None, bool], set[int]] = {}
+    unnamed: list[int] = []
+    for i in range(language.node_kind_count):
+        named = language.node_kind_is_named(i)
+        by_kind.setdefault((language.node_kind_for_id(i), named), set()).add(i)
+        if not named:
+            unnamed.append(i)
 
     def ids(names: Iterable[str], named: bool) -> set[int]:
-        """Every grammar symbol id with one of ``names`` (a name can have several)."""
-        wanted = set(names)
-        return {
-            i
-            for i in range(language.node_kind_count)
-            if language.node_kind_is_named(i) == named and language.node_kind_for_id(i) in wanted
-        }
+        """Every grammar symbol id with one of ``names``."""
+        return set().union(*[by_kind.get((n, named), ()) for n in names])
 
     _CONN_BY_ID.update(
         (i, _CONNECTORS[language.node_kind_for_id(i) or ""]) for i in ids(_CONNECTORS, named=False)
@@ -929,16 +932,12 @@ def _parser() -> tree_sitter.Parser:
     _PIPELINE_IDS.update(ids(["pipeline"], named=True))
     _DECLARATION_IDS.update(ids(["declaration_command", "unset_command"], named=True))
     _TEST_IDS.update(ids(["test_command"], named=True))
-    _ROLE_IN_COMMAND.update(
-        (i, _SKIPPED) for i in range(language.node_kind_count) if not language.node_kind_is_named(i)
-    )
+    _ROLE_IN_COMMAND.update(dict.fromkeys(unnamed, _SKIPPED))
     _ROLE_IN_COMMAND.update(dict.fromkeys(_COMMENT_IDS, _SKIPPED))
     _ROLE_IN_COMMAND.update(dict.fromkeys(_COMMAND_NAME_IDS, _NAME))
     _ROLE_IN_COMMAND.update(dict.fromkeys(_ASSIGNMENT_IDS, _ASSIGNMENT))
     _ROLE_IN_COMMAND.update(dict.fromkeys(_REDIRECT_IDS, _REDIRECTION))
-    _TOKEN.update(
-        (i, _SKIPPED) for i in range(language.node_kind_count) if not language.node_kind_is_named(i)
-    )
+    _TOKEN.update(dict.fromkeys(unnamed, _SKIPPED))
     _TOKEN.update(dict.fromkeys(_KEYWORD_IDS))
     _TOKEN.update(_CONN_BY_ID)
     _TOKEN.update(dict.fromkeys(_COMMENT_IDS, _SKIPPED))
