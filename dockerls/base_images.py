@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dockerls.analysis.baseimage import Located, base_image, base_images
+from dockerls.analysis.buildview import views_reaching
 from dockerls.analysis.facts import ImageFacts
 from dockerls.analysis.lifecycle import LifecycleFacts
 from dockerls.lazy import lazy_module, soon
@@ -214,10 +215,26 @@ class BaseImages:
             held = self._lifecycle = LifecycleFacts(data, day)  # one object while unchanged
         return held
 
-    def _platform(self, stage: Stage) -> str | None:
-        if stage.platform and "$" not in stage.platform:
-            return stage.platform
-        return self.platform
+    def _platform(self, stage: Stage, model: Model, located: Located) -> str | None:
+        """The platform whose image is inspected: FROM's literal ``--platform``; else the
+        ``images.platform`` setting; else, for a stage built for the target platform, the
+        first literal platform of a known build that uses this image (``build.platform``,
+        Compose's ``platform``, Bake's ``platforms``: the build views carry them); else
+        None (linux/amd64).  One report per image: a build for several platforms is
+        inspected on its first."""
+        wanted = stage.platform
+        if wanted and "$" not in wanted:
+            return wanted
+        if self.platform is not None or (wanted and wanted.strip("${}") != "TARGETPLATFORM"):
+            return self.platform  # $BUILDPLATFORM and others: the builder's, not known here
+        for view in views_reaching(model, stage):
+            build = view.build
+            if build is None or (located.builds and build.name not in located.builds):
+                continue
+            for platform in build.platforms:
+                if "$" not in platform:
+                    return platform
+        return None
 
     def image_facts(self, model: Model, uri: str | None) -> dict[str, ImageFacts]:
         """Cached vulnerability reports of the model's base images; missing ones are looked up
@@ -241,7 +258,7 @@ class BaseImages:
         asked: set[tuple[str, str | None]] = set()
         for stage in model.stages:
             for located in base_images(stage, model):  # each build's image
-                key = (located.text, self._platform(stage))
+                key = (located.text, self._platform(stage, model, located))
                 with self._lock:
                     report = self._reports.get(key)
                 if report is not None:
@@ -291,7 +308,9 @@ class BaseImages:
         deadline = time.monotonic() + HOVER_WAIT
         await asyncio.gather(
             *(
-                self._prepare_one(intel, (located.text, self._platform(stage)), deadline)
+                self._prepare_one(
+                    intel, (located.text, self._platform(stage, model, located)), deadline
+                )
                 for located in base_images(stage, model)
             )
         )
@@ -339,13 +358,13 @@ class BaseImages:
             view = replace(view, upgrade_vulns=theirs)
         return view
 
-    def hover_text(self, stage: Stage, located: Located) -> str | None:
+    def hover_text(self, model: Model, stage: Stage, located: Located) -> str | None:
         """Lifecycle, vulnerabilities and leaner variants of ``stage``'s image as ``located``
         (one build's, see ``base_images``), as markdown."""
         intel = self._intel()
         if intel is None:
             return None
-        key = (located.text, self._platform(stage))
+        key = (located.text, self._platform(stage, model, located))
         view = self._view(intel, located.text, key)
         if view is not None:
             return f_baseimage.markdown(view)
@@ -358,7 +377,7 @@ class BaseImages:
         located = base_image(stage, model)
         if located is None:
             return []
-        key = (located.text, self._platform(stage))
+        key = (located.text, self._platform(stage, model, located))
         with self._lock:
             size, variants = self._variants.get(key, (None, []))
         used = variants_mod.stage_commands(model, stage)

@@ -784,14 +784,16 @@ class DockerLanguageServer(LanguageServer):
         and leaner variants of the stage's base image."""
         if stage is None:
             return self.images.image_info(word)
-        details = partial(self._image_details, stage)
+        details = partial(self._image_details, snap.model, stage)
         return f_images.image_details(snap.model, stage, word, details, markdown=self.caps.markdown)
 
-    def _image_details(self, stage: Stage, reference: str, located: Located | None) -> str | None:
+    def _image_details(
+        self, model: Model, stage: Stage, reference: str, located: Located | None
+    ) -> str | None:
         """One image's details: the registry's, then its lifecycle, vulnerabilities, variants."""
         parts = [self.images.image_info(reference)]
         if located is not None:
-            parts.append(self.base_images.hover_text(stage, located))
+            parts.append(self.base_images.hover_text(model, stage, located))
         return "\n\n".join(p for p in parts if p) or None
 
 

@@ -145,6 +145,8 @@ def registry(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalRegistry
             {"3.12": full["size"], "3.12-slim": slim["size"], "3.12-alpine": alpine["size"]}
         )
         push_attested_index(reg.url, "team/plain", ["1.0"], None)
+        # linux/amd64 with nothing OSV knows; linux/arm64 with the vulnerable packages
+        push_attested_index(reg.url, "team/multi", ["1.0"], PURLS[2:3], more={"arm64": PURLS})
         yield reg
     finally:
         reg.stop()
@@ -158,13 +160,20 @@ def osv() -> Iterator[StubServer]:
 
 @pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER, server_env=ENV))
 async def online(lsp_client: LanguageClient, osv: StubServer):  # type: ignore[no-untyped-def]
-    init = {
+    await _session(lsp_client, _online_init(osv))
+    yield
+    await lsp_client.shutdown_session()
+
+
+def _online_init(osv: StubServer, build: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Lookups on (no cache), OSV answered by the stub, and the editor's ``build`` settings."""
+    init: dict[str, Any] = {
         "registry": {"cacheTtlSeconds": 0, "timeoutMs": 3000},
         "images": {"vulnerabilities": {"osvUrl": osv.url, "timeoutMs": 3000}},
     }
-    await _session(lsp_client, init)
-    yield
-    await lsp_client.shutdown_session()
+    if build is not None:
+        init["build"] = build
+    return init
 
 
 async def _hover_text(
@@ -237,12 +246,9 @@ async def test_vulnerabilities_and_variants(
 @pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER, server_env=ENV))
 async def built(lsp_client: LanguageClient, osv: StubServer, registry: LocalRegistry):  # type: ignore[no-untyped-def]
     """The editor's build passes BASE: the registry's python:3.12."""
-    init = {
-        "registry": {"cacheTtlSeconds": 0, "timeoutMs": 3000},
-        "images": {"vulnerabilities": {"osvUrl": osv.url, "timeoutMs": 3000}},
-        "build": {"args": {"BASE": f"{registry.host}/library/python:3.12"}},
-    }
-    await _session(lsp_client, init)
+    await _session(
+        lsp_client, _online_init(osv, {"args": {"BASE": f"{registry.host}/library/python:3.12"}})
+    )
     yield
     await lsp_client.shutdown_session()
 
@@ -264,6 +270,30 @@ async def test_vulnerabilities_of_the_image_the_build_passes(
     assert d.message.startswith(
         f"`${{BASE}}` is `{registry.host}/library/python:3.12` in settings has 3 known"
     ), d.message
+
+
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER, server_env=ENV))
+async def arm_build(lsp_client: LanguageClient, osv: StubServer, registry: LocalRegistry):  # type: ignore[no-untyped-def]
+    """The editor's build targets linux/arm64 (``build.platform``); ``images.platform`` unset."""
+    await _session(lsp_client, _online_init(osv, {"platform": "linux/arm64"}))
+    yield
+    await lsp_client.shutdown_session()
+
+
+async def test_vulnerabilities_of_the_platform_the_build_targets(
+    arm_build: LanguageClient, registry: LocalRegistry
+) -> None:
+    # the amd64 image's SBOM has nothing OSV knows; the arm64 image's is the one inspected
+    text = f"FROM {registry.host}/team/multi:1.0\nRUN true\n"
+    uri = "file:///tmp/base-images-e2e/arm/Dockerfile"
+    open_document(arm_build, uri, text)
+    pub = await wait_publish(
+        arm_build,
+        lambda p: p.uri == uri and any(str(d.code) == "DLS310" for d in p.diagnostics),
+        timeout=30,
+    )
+    [d] = [d for d in pub.diagnostics if str(d.code) == "DLS310"]
+    assert d.range.start.line == 0 and "1 critical, 2 high" in d.message, d.message
 
 
 async def test_upgrade_verified_re_pinned_and_its_fixes_counted(

@@ -22,7 +22,7 @@ import shutil
 import socket
 import subprocess
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -361,74 +361,88 @@ def push_attested_index(
     *,
     layer_bytes: int = 0,
     auth: Auth = None,
+    more: Mapping[str, Iterable[str] | None] | None = None,
 ) -> dict[str, Any]:
     """Push a linux/amd64 image and, unless ``purls`` is None, its SBOM attestation, under an
-    OCI index (blobs, then manifests, then the index: the registry needs that order)."""
-    manifest, media = _image_parts(
-        base_url,
-        repo,
-        os="linux",
-        arch="amd64",
-        created="2024-05-01T00:00:00Z",
-        oci=True,
-        auth=auth,
-    )
-    if layer_bytes:
-        padding = push_blob(base_url, repo, b"\0" * layer_bytes, auth=auth)
-        manifest["layers"].append(
-            {"mediaType": OCI_LAYER_TYPE, "size": layer_bytes, "digest": padding}
+    OCI index (blobs, then manifests, then the index: the registry needs that order).
+    ``more`` adds linux images of other architectures, each with its own SBOM's purls (or
+    none).  The digest, image digest and size returned are the amd64 image's."""
+    entries: list[dict[str, Any]] = []
+    first: tuple[str, int] | None = None
+    for arch, arch_purls in {"amd64": purls, **(more or {})}.items():
+        manifest, media = _image_parts(
+            base_url,
+            repo,
+            os="linux",
+            arch=arch,
+            created="2024-05-01T00:00:00Z",
+            oci=True,
+            auth=auth,
         )
-    body = json.dumps(manifest, indent=2).encode()
-    image_digest = push_manifest(base_url, repo, _digest(body), manifest, media, auth=auth)
-    entries: list[dict[str, Any]] = [
-        {
-            "mediaType": media,
-            "digest": image_digest,
-            "size": len(body),
-            "platform": {"os": "linux", "architecture": "amd64"},
-        }
-    ]
-    if purls is not None:
-        statement = json.dumps(spdx_statement(purls, image_digest)).encode()
-        sbom_digest = push_blob(base_url, repo, statement, auth=auth)
-        empty = b"{}"
-        empty_digest = push_blob(base_url, repo, empty, auth=auth)
-        attestation = {
-            "schemaVersion": 2,
-            "mediaType": OCI_MANIFEST_TYPE,
-            "config": {
-                "mediaType": "application/vnd.oci.image.config.v1+json",
-                "size": len(empty),
-                "digest": empty_digest,
-            },
-            "layers": [
-                {
-                    "mediaType": "application/vnd.in-toto+json",
-                    "size": len(statement),
-                    "digest": sbom_digest,
-                    "annotations": {"in-toto.io/predicate-type": "https://spdx.dev/Document"},
-                }
-            ],
-        }
-        att_body = json.dumps(attestation, indent=2).encode()
-        att_digest = push_manifest(
-            base_url, repo, _digest(att_body), attestation, OCI_MANIFEST_TYPE, auth=auth
-        )
+        if layer_bytes:
+            padding = push_blob(base_url, repo, b"\0" * layer_bytes, auth=auth)
+            manifest["layers"].append(
+                {"mediaType": OCI_LAYER_TYPE, "size": layer_bytes, "digest": padding}
+            )
+        body = json.dumps(manifest, indent=2).encode()
+        image_digest = push_manifest(base_url, repo, _digest(body), manifest, media, auth=auth)
+        if first is None:
+            size = manifest["config"]["size"] + sum(layer["size"] for layer in manifest["layers"])
+            first = (image_digest, size)
         entries.append(
             {
-                "mediaType": OCI_MANIFEST_TYPE,
-                "digest": att_digest,
-                "size": len(att_body),
-                "platform": {"os": "unknown", "architecture": "unknown"},
-                "annotations": {
-                    "vnd.docker.reference.type": "attestation-manifest",
-                    "vnd.docker.reference.digest": image_digest,
-                },
+                "mediaType": media,
+                "digest": image_digest,
+                "size": len(body),
+                "platform": {"os": "linux", "architecture": arch},
             }
         )
+        if arch_purls is not None:
+            entries.append(_attestation_entry(base_url, repo, arch_purls, image_digest, auth))
     index = {"schemaVersion": 2, "mediaType": OCI_INDEX_TYPE, "manifests": entries}
     digest = ""
     for tag in tags:
         digest = push_manifest(base_url, repo, tag, index, OCI_INDEX_TYPE, auth=auth)
-    size = manifest["config"]["size"] + sum(layer["size"] for layer in manifest["layers"])
-    return {"digest": digest, "image_digest": image_digest, "size": size}
+    assert first is not None
+    return {"digest": digest, "image_digest": first[0], "size": first[1]}
+
+
+def _attestation_entry(
+    base_url: str, repo: str, purls: Iterable[str], image_digest: str, auth: Auth
+) -> dict[str, Any]:
+    """Push the SBOM attestation of ``image_digest``: its index entry."""
+    statement = json.dumps(spdx_statement(purls, image_digest)).encode()
+    sbom_digest = push_blob(base_url, repo, statement, auth=auth)
+    empty = b"{}"
+    empty_digest = push_blob(base_url, repo, empty, auth=auth)
+    attestation = {
+        "schemaVersion": 2,
+        "mediaType": OCI_MANIFEST_TYPE,
+        "config": {
+            "mediaType": "application/vnd.oci.image.config.v1+json",
+            "size": len(empty),
+            "digest": empty_digest,
+        },
+        "layers": [
+            {
+                "mediaType": "application/vnd.in-toto+json",
+                "size": len(statement),
+                "digest": sbom_digest,
+                "annotations": {"in-toto.io/predicate-type": "https://spdx.dev/Document"},
+            }
+        ],
+    }
+    att_body = json.dumps(attestation, indent=2).encode()
+    att_digest = push_manifest(
+        base_url, repo, _digest(att_body), attestation, OCI_MANIFEST_TYPE, auth=auth
+    )
+    return {
+        "mediaType": OCI_MANIFEST_TYPE,
+        "digest": att_digest,
+        "size": len(att_body),
+        "platform": {"os": "unknown", "architecture": "unknown"},
+        "annotations": {
+            "vnd.docker.reference.type": "attestation-manifest",
+            "vnd.docker.reference.digest": image_digest,
+        },
+    }
