@@ -158,6 +158,9 @@ class Span:
         return self.end - self.start
 
 
+_new_span: Callable[[int, int], Span] = maker(Span)
+
+
 @node(frozen=True, slots=True)
 class SyntaxIssue:
     """A syntax problem found while parsing, with a relative span."""
@@ -406,13 +409,21 @@ def _source_offset(segs: tuple[int, ...], sources: tuple[int, ...], length: int,
 def _source_span(
     segs: tuple[int, ...], sources: tuple[int, ...], length: int, start: int, end: int
 ) -> Span:
+    """``_source_offset`` of ``start`` and, past the character before ``end``, of the end
+    (inline: rules and the parser map many spans)."""
     if len(segs) == 1:  # one segment (most instructions): a constant shift
         d = sources[0] - segs[0]
-        return Span(start + d, (end if end > start else start) + d)
+        return _new_span(start + d, (end if end > start else start) + d)
+    if not segs:
+        return _new_span(length, length if end <= start else length + 1)
+    k = bisect_right(segs, start) - 1
+    if k < 0:
+        k = 0
+    a = sources[k] + (start - segs[k])
     if end <= start:
-        p = _source_offset(segs, sources, length, start)
-        return Span(p, p)
-    return Span(
-        _source_offset(segs, sources, length, start),
-        _source_offset(segs, sources, length, end - 1) + 1,
-    )
+        return _new_span(a, a)
+    z = end - 1
+    k = bisect_right(segs, z) - 1
+    if k < 0:
+        k = 0
+    return _new_span(a, sources[k] + (z - segs[k]) + 1)

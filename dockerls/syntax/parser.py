@@ -826,9 +826,9 @@ def lex_item(text: str, pos: int, escape: str, doc_start: bool = False) -> tuple
     )
     if cut < 0 and "<<" not in stripped:
         # one line without a heredoc marker: most instructions
-        long: list[SyntaxIssue] = []
+        long: Sequence[SyntaxIssue] = ()
         if len(raw) > _MAX_LINE_BYTES // 4:
-            _check_line_lengths(raw, long)
+            _check_line_lengths(raw, long := [])
         mapper = _source_map(_AT_ZERO, _AT_ZERO if lead == 0 else (lead,), len(raw))
         inst = _instruction_from_line(
             raw, stripped, stripped, mapper, escape, long, (), (), 1, (), 0
@@ -1205,6 +1205,13 @@ def parse(text: str) -> Parse:
         ln += break_count(it.text)
     n = len(text)
     while pos < n:
+        if text[pos] == "\n":  # an empty line: what lex_item reads it as, without reading
+            items.append(_blank("\n"))
+            starts.append(pos)
+            lines.append(ln)
+            ln += 1
+            pos += 1
+            continue
         item, end = lex_item(text, pos, escape, pos == 0)
         items.append(item)
         starts.append(pos)
