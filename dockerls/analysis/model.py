@@ -547,8 +547,8 @@ def build_model(p: Parse) -> Model:
     items = p.items
     from_idx = [
         i
-        for i in range(p.header, len(items))
-        if isinstance(items[i], Instruction) and items[i].name == "FROM"  # type: ignore[union-attr]
+        for i, it in enumerate(items[p.header :], p.header)
+        if it.__class__ is Instruction and it.name == "FROM"
     ]
     first_from = from_idx[0] if from_idx else len(items)
     global_args: list[Definition] = []

@@ -260,18 +260,8 @@ class Directive(WeakReferable):
     kind: ItemKind = ItemKind.DIRECTIVE
 
 
-class _WordsSlot(WeakReferable):
-    """An instruction's ``words``: a slot outside the dataclass's fields, filled when
-    first read (``Instruction.__getattr__``) or by the parser when it read them anyway
-    (``SET_WORDS``).  Rules read an instruction's words often; a filled slot is read like
-    any attribute, a property would call a function each time."""
-
-    __slots__ = ("words",)
-    words: tuple[Word, ...]  # the argument words, with their source spans
-
-
 @node(frozen=True, slots=True, eq=False)
-class Instruction(_WordsSlot):
+class Instruction(WeakReferable):
     """One logical instruction: its first line, continuation lines (with any
     comment or blank lines between them) and heredoc bodies.
 
@@ -317,21 +307,16 @@ class Instruction(_WordsSlot):
     inner_comments: tuple[Span, ...]  # comment lines inside continuations
     kind: ItemKind = field(default=ItemKind.INSTRUCTION)
 
-    if not TYPE_CHECKING:  # type checkers see ``words`` only (_WordsSlot)
+    @property
+    def words(self) -> tuple[Word, ...]:
+        """The argument words, with their source spans."""
+        words = self.words_or_escape
+        if isinstance(words, str):
+            from dockerls.syntax.parser import read_words  # the parser builds nodes
 
-        def __getattr__(self, name: str) -> tuple[Word, ...]:
-            """``words`` while its slot is empty: read from ``args`` (or taken from
-            ``words_or_escape``) and kept in the slot, where every later read finds it."""
-            if name != "words":
-                raise AttributeError(f"'Instruction' object has no attribute {name!r}")
-            words = self.words_or_escape
-            if isinstance(words, str):
-                from dockerls.syntax.parser import read_words  # the parser builds nodes
-
-                words = read_words(self.args, self.args_start, self.source_map, words)
-                _SET_INSTRUCTION_WORDS(self, words)  # once: the same value every time
-            SET_WORDS(self, words)
-            return words
+            words = read_words(self.args, self.args_start, self.source_map, words)
+            _SET_INSTRUCTION_WORDS(self, words)  # once: the same value every time
+        return words
 
     def same_as(self, other: object) -> bool:
         """Equal in value: every field, ``sub`` included (``==`` is identity)."""
@@ -354,7 +339,6 @@ class Instruction(_WordsSlot):
 
 
 _SET_INSTRUCTION_WORDS = getattr(Instruction, "words_or_escape").__set__  # noqa: B009  # the slot
-SET_WORDS: Callable[[Instruction, tuple[Word, ...]], None] = vars(_WordsSlot)["words"].__set__
 
 Item = Blank | Comment | Directive | Instruction
 
@@ -394,7 +378,11 @@ class SourceMap:
         return _source_offset(self.seg_logical, self.seg_source, self.length, i)
 
     def span(self, start: int, end: int) -> Span:
-        return _source_span(self.seg_logical, self.seg_source, self.length, start, end)
+        segs = self.seg_logical
+        if len(segs) == 1:  # ``_source_span``'s constant shift, without its call (a hot path)
+            d = self.seg_source[0] - segs[0]
+            return _new_span(start + d, (end if end > start else start) + d)
+        return _source_span(segs, self.seg_source, self.length, start, end)
 
 
 def _source_offset(segs: tuple[int, ...], sources: tuple[int, ...], length: int, i: int) -> int:

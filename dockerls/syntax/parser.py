@@ -18,13 +18,12 @@ import json
 import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
 from itertools import accumulate
 from operator import add, sub
+from typing import TYPE_CHECKING
 
 from dockerls.syntax.heredocs import HeredocMarker, find_heredocs
 from dockerls.syntax.nodes import (
-    SET_WORDS,
     Blank,
     Comment,
     Directive,
@@ -50,6 +49,11 @@ from dockerls.syntax.text import (
     next_break,
 )
 
+if TYPE_CHECKING:
+    from dataclasses import dataclass as node  # what nodes.node makes
+else:
+    from dockerls.syntax.nodes import node
+
 KNOWN_DIRECTIVES = frozenset({"syntax", "escape", "check"})
 
 # the nodes' constructors as plain functions (``nodes.maker``): the hot paths build many
@@ -59,7 +63,7 @@ _blank: Callable[[str], Blank] = maker(Blank)
 _comment: Callable[[str, str, Span], Comment] = maker(Comment)
 _source_map: Callable[[tuple[int, ...], tuple[int, ...], int], SourceMap] = maker(SourceMap)
 _instruction: Callable[..., Instruction] = maker(Instruction)
-_set_words = SET_WORDS
+_flag: Callable[[str, str, str | None, Span, Span, Span | None], Flag] = maker(Flag)
 HEREDOC_INSTRUCTIONS = frozenset({"ADD", "COPY", "RUN"})
 
 _DIRECTIVE_RE = re.compile(r"#[ \t]*([a-zA-Z][a-zA-Z0-9]*)[ \t]*=[ \t]*(.+?)[ \t]*$")
@@ -395,8 +399,9 @@ def _json_array(args: str) -> tuple[list[str] | None, bool, int]:
         return None, False, 0
     if not isinstance(data, list):
         return None, False, 0
-    if not all(isinstance(x, str) for x in data):
-        return None, True, 0
+    for x in data:
+        if x.__class__ is not str:  # decoded JSON: a string is a str
+            return None, True, 0
     return data, False, len(args) - len(s) + end
 
 
@@ -681,7 +686,7 @@ def _instruction_from_line(
             )
             for mk, body_span, term_span, content in heredoc_info
         )
-    inst = _instruction(
+    return _instruction(
         text,
         keyword,
         name,
@@ -704,9 +709,6 @@ def _instruction_from_line(
         empty_lines,
         inner_comments,
     )
-    if words.__class__ is tuple:  # read already: where the rules read them
-        _set_words(inst, words)
-    return inst
 
 
 _KEYWORDS: dict[str, tuple[str, str]] = {}  # keyword as written -> (it, upper-cased)
@@ -743,7 +745,7 @@ def _flags(rest: str, rest_base: int, mapper: SourceMap) -> tuple[int, tuple[Fla
             src_eq = src.find("=")
             vs = rest_base + fs + (src_eq + 1 if src_eq >= 0 else len(src))
             value_span = span(vs, rest_base + fe)
-        flags.append(Flag(raw, fname, fvalue, fspan, name_span, value_span))
+        flags.append(_flag(raw, fname, fvalue, fspan, name_span, value_span))
     return flag_end, tuple(flags)
 
 
@@ -1009,7 +1011,7 @@ def _replace_issues(inst: Instruction, issues: tuple[SyntaxIssue, ...]) -> Instr
 # Whole documents
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@node(frozen=True, slots=True, eq=False)
 class Parse(WeakReferable):
     """A parsed document.
 
