@@ -50,10 +50,12 @@ class UnknownMountKey(Rule):
             mt = m.type
             if mt is None:
                 continue
-            names = [n for k in mt.keys if k.buildkit for n in k.names]
+            names: list[str] | None = None  # the keys to suggest, listed at the first unknown
             for f in m.fields:
                 if mt.key(f.key) is not None:
                     continue
+                if names is None:
+                    names = [n for k in mt.keys if k.buildkit for n in k.names]
                 best = spec.closest(f.key, names)
                 if best is None:
                     yield Finding(
