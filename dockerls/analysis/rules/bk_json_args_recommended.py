@@ -66,6 +66,8 @@ class JSONArgsRecommended(Rule):
     same_as = ("DL3025",)
 
     def check_stage(self, stage: Stage, model: Model) -> Iterable[Finding]:
+        if all(inst.json for name in ("CMD", "ENTRYPOINT") for _i, inst in stage.by_name(name)):
+            return  # no shell form to report (the usual stage)
         shell_set = any(st.shells() for st in chain(model, stage)[1:])
         for idx, inst in stage.instructions:
             if inst.name == "SHELL":
