@@ -81,19 +81,19 @@ if TYPE_CHECKING:  # type checkers see the dataclass a node class is
     from dataclasses import dataclass as node
 else:
 
-    def node(cls=None, /, *, frozen=False, eq=True, **params):
+    def node(cls=None, /, *, frozen=False, eq=True, repr=True, **params):
         """A node class: ``dataclass(**params)`` with ``writes_slots``'s constructor, and the
         dataclass's equality, hash, repr and frozenness as plain functions over the fields
         (``_value_methods``).  ``dataclass`` would compile each of those, and its
         ``__init__`` that ``writes_slots`` replaces, per class at import: most of what
         making a class cost."""
         if cls is None:
-            return partial(node, frozen=frozen, eq=eq, **params)
+            return partial(node, frozen=frozen, eq=eq, repr=repr, **params)
         made = dataclass(cls, init=False, repr=False, eq=False, **params)
-        return writes_slots(_value_methods(made, frozen=frozen, eq=eq))
+        return writes_slots(_value_methods(made, frozen=frozen, eq=eq, repr=repr))
 
 
-def _value_methods(cls: type[_T], *, frozen: bool, eq: bool) -> type[_T]:
+def _value_methods(cls: type[_T], *, frozen: bool, eq: bool, repr: bool = True) -> type[_T]:
     """Give a dataclass made with ``repr=False, eq=False`` (and not frozen) the methods
     ``dataclass(frozen=frozen, eq=eq)`` would compile for it, as plain functions: the same
     repr, ``==`` by the fields' values (a class's own instances only), ``hash`` of the
@@ -108,7 +108,8 @@ def _value_methods(cls: type[_T], *, frozen: bool, eq: bool) -> type[_T]:
         shown = ", ".join([f"{n}={v!r}" for n, v in zip(names, values(self), strict=True)])
         return f"{self.__class__.__qualname__}({shown})"
 
-    methods["__repr__"] = __repr__
+    if repr:
+        methods["__repr__"] = __repr__
     if eq:
 
         def __eq__(self: object, other: object) -> object:
