@@ -573,21 +573,21 @@ def build_model(p: Parse) -> Model:
                 platform = f.value
         base_stage = names.get(image.lower()) if image else None
         ref = _image_ref(image) if image else None
-        st = Stage(
-            index=s,
-            first=fi,
-            end=end,
-            from_inst=inst,
-            name=alias,
-            name_span=alias_span,
-            image=image,
-            image_span=image_span,
-            image_ref=ref,
-            platform=platform,
-            base_stage=base_stage,
-            items=items[fi:end],
+        st = Stage(  # positional: Stage's fields, in order
+            s,
+            fi,
+            end,
+            inst,
+            alias,
+            alias_span,
+            image,
+            image_span,
+            ref,
+            platform,
+            base_stage,
+            items[fi:end],
+            s == len(from_idx) - 1,
         )
-        st.is_last = s == len(from_idx) - 1
         stages.append(st)
         if alias is not None:
             names.setdefault(alias.lower(), s)

@@ -315,7 +315,7 @@ class Instruction(WeakReferable):
         if isinstance(words, str):
             from dockerls.syntax.parser import read_words  # the parser builds nodes
 
-            words = read_words(self.args, self.args_start, self.source_map, words)
+            words = read_words(self.args, self.args_start, self, words)
             _SET_INSTRUCTION_WORDS(self, words)  # once: the same value every time
         return words
 

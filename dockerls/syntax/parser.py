@@ -752,9 +752,12 @@ def _flags(rest: str, rest_base: int, mapper: SourceMap) -> tuple[int, tuple[Fla
 _READS_WORDS = frozenset({"ENV", "LABEL", "ARG"})  # their bodies need their words
 
 
-def read_words(args: str, args_start: int, mapper: SourceMap, escape: str) -> tuple[Word, ...]:
+def read_words(
+    args: str, args_start: int, mapper: SourceMap | Instruction, escape: str
+) -> tuple[Word, ...]:
     """The argument words of ``args`` (at ``args_start`` in the logical line), with
-    their source spans (``Instruction.words``)."""
+    their source spans (``Instruction.words``).  ``mapper`` gives the segments: the
+    parser's map, or the instruction itself (no map made)."""
     seg_logical = mapper.seg_logical
     seg_source = mapper.seg_source
     matches = _word_matches(args, escape)
