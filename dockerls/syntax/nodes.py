@@ -93,20 +93,26 @@ else:
         return writes_slots(_value_methods(made, frozen=frozen, eq=eq, repr=repr))
 
 
-def _value_methods(cls: type[_T], *, frozen: bool, eq: bool, repr: bool = True) -> type[_T]:
+def _value_methods(
+    cls: type[_T], *, frozen: bool, eq: bool, repr: bool = True, read_through: bool = False
+) -> type[_T]:
     """Give a dataclass made with ``repr=False, eq=False`` (and not frozen) the methods
     ``dataclass(frozen=frozen, eq=eq)`` would compile for it, as plain functions: the same
-    repr, ``==`` by the fields' values (a class's own instances only), ``hash`` of the
-    fields' tuple when ``eq`` and ``frozen`` (else by identity) and, when ``frozen``,
-    assignment and deletion refused with ``FrozenInstanceError``."""
-    names = tuple(f.name for f in fields(cls))  # type: ignore[arg-type]
-    read = attrgetter(*names) if names else (lambda _self: ())
-    values = read if len(names) > 1 else (lambda self: (read(self),) if names else ())
+    repr (the fields with ``repr=True``), ``==`` by the values of the fields with
+    ``compare=True`` (a class's own instances only), ``hash`` of their tuple when ``eq`` and
+    ``frozen`` (else by identity) and, when ``frozen``, assignment and deletion refused with
+    ``FrozenInstanceError``.  With ``read_through``, a field ``_x`` is read (and shown) as
+    the class's property ``x``: see :func:`read_through_properties`."""
+    shown = [f for f in fields(cls) if f.repr]  # type: ignore[arg-type]
+    compared = [f for f in fields(cls) if f.compare]  # type: ignore[arg-type]
+    names = tuple(f.name.lstrip("_") if read_through else f.name for f in shown)
+    values = _reader(tuple(f.name.lstrip("_") if read_through else f.name for f in compared))
+    listed = _reader(names)
     methods: dict[str, Callable[..., object]] = {}
 
     def __repr__(self: object) -> str:
-        shown = ", ".join([f"{n}={v!r}" for n, v in zip(names, values(self), strict=True)])
-        return f"{self.__class__.__qualname__}({shown})"
+        text = ", ".join([f"{n}={v!r}" for n, v in zip(names, listed(self), strict=True)])
+        return f"{self.__class__.__qualname__}({text})"
 
     if repr:
         methods["__repr__"] = __repr__
@@ -140,6 +146,26 @@ def _value_methods(cls: type[_T], *, frozen: bool, eq: bool, repr: bool = True) 
         method.__qualname__ = f"{cls.__qualname__}.{name}"
         type.__setattr__(cls, name, method)
     return cls
+
+
+def _reader(names: tuple[str, ...]) -> Callable[[object], tuple[object, ...]]:
+    """The tuple of the attributes ``names`` of an object."""
+    if len(names) > 1:
+        return attrgetter(*names)
+    if names:
+        one = attrgetter(names[0])
+        return lambda obj: (one(obj),)
+    return lambda _obj: ()
+
+
+def read_through_properties(cls: type[_T]) -> type[_T]:
+    """Equality, hash and repr for a frozen node class some of whose fields are worked out
+    when first read (the shell view's ``ShWord`` and ``Command``): a field ``_x`` is read
+    through the class's property ``x`` (the constructor's parameter of that place), so a
+    value equals, hashes and shows as one built with everything given.  Apply it over
+    ``node(frozen=True, eq=False, ...)``; pickling keeps the fields as stored (what is not
+    worked out yet stays so)."""
+    return _value_methods(cls, frozen=True, eq=True, read_through=True)
 
 
 @node(frozen=True, slots=True)

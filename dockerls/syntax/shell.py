@@ -24,13 +24,13 @@ from __future__ import annotations
 import re
 import threading
 from bisect import bisect_left
-from dataclasses import field, fields
+from dataclasses import field
 from functools import lru_cache
 from itertools import accumulate
 from operator import attrgetter
-from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from dockerls.syntax.nodes import Span, maker
+from dockerls.syntax.nodes import Span, maker, read_through_properties
 from dockerls.syntax.sized_cache import sized_cache
 
 if TYPE_CHECKING:
@@ -52,8 +52,6 @@ __all__ = [
     "syntax_tree",
 ]
 
-_T = TypeVar("_T")
-
 _PARSER_LOCK = threading.Lock()  # held while parsing, and while the grammar loads
 
 _MAX_DEPTH = 150  # tree nesting we follow; deeper constructs are ignored
@@ -64,37 +62,8 @@ _MAX_SHELL_NESTING = 6  # bash -c "sh -c '...'" levels we unpack
 # ---------------------------------------------------------------------------
 
 
-def _read_through_properties(cls: type[_T]) -> type[_T]:
-    """Equality, hash and repr for a frozen dataclass some of whose fields are
-    worked out when first read (``ShWord``, ``Command``): a compared field
-    ``_x`` is read through the class's property ``x`` (the constructor's
-    parameter of that place), so a value equals, hashes and shows as one built
-    with everything given.  ``writes_slots`` gives the fast constructor and the
-    pickling (fields as stored: what is not worked out yet stays so)."""
-    names = tuple(f.name.lstrip("_") for f in fields(cls) if f.compare)  # type: ignore[arg-type]
-    values = attrgetter(*names)
-    title = cls.__name__
-
-    def __eq__(self: Any, other: Any) -> Any:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        return values(self) == values(other)
-
-    def __hash__(self: Any) -> int:
-        return hash(values(self))
-
-    def __repr__(self: Any) -> str:
-        shown = ", ".join(f"{n}={v!r}" for n, v in zip(names, values(self), strict=True))
-        return f"{title}({shown})"
-
-    for method in (__eq__, __hash__, __repr__):
-        method.__qualname__ = f"{cls.__qualname__}.{method.__name__}"
-        type.__setattr__(cls, method.__name__, method)
-    return cls
-
-
-@_read_through_properties
-@node(frozen=True, slots=True, eq=False)  # equality, hash, repr: _read_through_properties
+@read_through_properties
+@node(frozen=True, slots=True, eq=False)  # equality, hash, repr: read_through_properties
 class ShWord:
     """One shell word: ``ShWord(raw, value, span, is_static)``.
 
@@ -163,8 +132,8 @@ class Redirect(NamedTuple):
     span: Span
 
 
-@_read_through_properties
-@node(frozen=True, slots=True, eq=False)  # equality, hash, repr: _read_through_properties
+@read_through_properties
+@node(frozen=True, slots=True, eq=False)  # equality, hash, repr: read_through_properties
 class Command:
     """One simple command, e.g. ``apt-get install -y curl``: ``Command(name,
     path, name_word, args, span, assignments=(), redirects=(), ...)``.
@@ -200,9 +169,9 @@ class Command:
     wrapped_by: str | None = None
     via_shell: str | None = None
     # until ``args`` is read: the script and the (start, end) of each argument, flattened
-    _arg_spans: tuple[str, list[int]] | None = field(default=None, compare=False)
+    _arg_spans: tuple[str, list[int]] | None = field(default=None, compare=False, repr=False)
     # until ``name_word`` is read, when the name is written unquoted: where it starts
-    _name_at: int = field(default=-1, compare=False)
+    _name_at: int = field(default=-1, compare=False, repr=False)
 
     @property
     def name_word(self) -> ShWord:
