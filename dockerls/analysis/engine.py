@@ -28,7 +28,7 @@ import logging
 from bisect import bisect_right
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any, Generic, NamedTuple, TypeVar
+from typing import Any, NamedTuple
 
 from dockerls.analysis.buildview import build_views
 from dockerls.analysis.command_index import run_words
@@ -63,7 +63,6 @@ from dockerls.syntax.spec import INSTRUCTION_NAMES
 log = logging.getLogger(__name__)
 
 SYNTAX_GROUP = "syntax"
-V = TypeVar("V")
 
 
 @dataclass(frozen=True)
@@ -101,12 +100,13 @@ class _Directive(NamedTuple):
     experimental: frozenset[str] | str = frozenset()
 
 
-class _Pinned(NamedTuple, Generic[V]):
-    """A cache value with the objects whose ids make up its key: while the
-    entry lives they live, so their ids can't be reused by new objects."""
+class _Pinned(NamedTuple):
+    """A stage result with the objects whose ids make up its cache key: while
+    the entry lives they live, so their ids can't be reused by new objects.
+    (Not generic: a generic named tuple needs Python 3.11.)"""
 
     pins: object
-    value: V
+    value: _StageResult
 
 
 class _Last(NamedTuple):
@@ -299,7 +299,7 @@ class Linter:
         # keyed by the ids of a segment's items (and of the result it builds
         # on); each entry holds those objects (``_Pinned``), so no id in a
         # live key can belong to a new object
-        self._stage_cache: dict[tuple[Any, ...], _Pinned[_StageResult]] = {}
+        self._stage_cache: dict[tuple[Any, ...], _Pinned] = {}
         self._casing_totals = (0, 0)  # (lowercase, uppercase) keywords in the last parse
         self._active_for: _Directive | None = None
         self._last: _Last | None = None
@@ -568,7 +568,7 @@ class Linter:
                 ),
             )
 
-        new_stage_cache: dict[tuple[Any, ...], _Pinned[_StageResult]] = {}
+        new_stage_cache: dict[tuple[Any, ...], _Pinned] = {}
         recorded: list[_Segment] = []
         global_ignores: set[str] = set()
         stage_results: list[_StageResult] = []
