@@ -732,28 +732,24 @@ _set_c_redirects = getattr(Command, "redirects").__set__  # noqa: B009
 _set_c_pipe = getattr(Command, "pipeline_index").__set__  # noqa: B009
 
 
+def _quoted(raw: str) -> bool:
+    """Whether a word has quotes, escapes or expansions: its value is worked out when
+    read (five ``in`` tests cost less than a set or regex scan of the word)."""
+    return "$" in raw or "'" in raw or '"' in raw or "\\" in raw or "`" in raw
+
+
 def _word_at(script: str, start: int, end: int) -> ShWord:
     """The word ``script[start:end]`` (its value worked out when read, if quoted)."""
     raw = script[start:end]
-    # five ``in`` tests cost less than a set or regex scan of the word
-    if "$" in raw or "'" in raw or '"' in raw or "\\" in raw or "`" in raw:
+    if _quoted(raw):
         return _word(raw, None, _span(start, end), None)
     return _word(raw, raw, _span(start, end), True)
 
 
 def _words_at(script: str, spans: list[int]) -> tuple[ShWord, ...]:
-    """The words of ``script`` at ``spans``: start and end of each, flattened
-    (``_word_at`` for each, without a call per word)."""
-    out: list[ShWord] = []
-    app = out.append
+    """The words of ``script`` at ``spans``: start and end of each, flattened."""
     it = iter(spans)
-    for start, end in zip(it, it, strict=True):
-        raw = script[start:end]
-        if "$" in raw or "'" in raw or '"' in raw or "\\" in raw or "`" in raw:
-            app(_word(raw, None, _span(start, end), None))
-        else:
-            app(_word(raw, raw, _span(start, end), True))
-    return tuple(out)
+    return tuple([_word_at(script, start, end) for start, end in zip(it, it, strict=True)])
 
 
 # ---------------------------------------------------------------------------
@@ -1172,7 +1168,7 @@ class _Builder:
                 s, e = m[name.start_byte], m[name.end_byte]
                 start, end = m[node.start_byte], m[node.end_byte]
             raw = self.script[s:e]
-            if "$" in raw or "'" in raw or '"' in raw or "\\" in raw or "`" in raw:
+            if _quoted(raw):
                 word = _word(raw, None, _span(s, e), None)
                 self._register(
                     node, word, word.value, args, assigns, redirects, start, end, pipe, conn
