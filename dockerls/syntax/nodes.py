@@ -101,8 +101,9 @@ def _value_methods(
     repr (the fields with ``repr=True``), ``==`` by the values of the fields with
     ``compare=True`` (a class's own instances only), ``hash`` of their tuple when ``eq`` and
     ``frozen`` (else by identity) and, when ``frozen``, assignment and deletion refused with
-    ``FrozenInstanceError``.  With ``read_through``, a field ``_x`` is read (and shown) as
-    the class's property ``x``: see :func:`read_through_properties`."""
+    ``FrozenInstanceError``.  A method the class defines itself is kept.  With
+    ``read_through``, a field ``_x`` is read (and shown) as the class's property ``x``: see
+    :func:`read_through_properties`."""
     shown = [f for f in fields(cls) if f.repr]  # type: ignore[arg-type]
     compared = [f for f in fields(cls) if f.compare]  # type: ignore[arg-type]
     names = tuple(f.name.lstrip("_") if read_through else f.name for f in shown)
@@ -130,7 +131,7 @@ def _value_methods(
                 return hash(values(self))
 
             methods["__hash__"] = __hash__
-        else:
+        elif "__hash__" not in vars(cls):
             type.__setattr__(cls, "__hash__", None)  # as dataclass: unhashable
     if frozen:
 
@@ -143,6 +144,8 @@ def _value_methods(
         methods["__setattr__"] = __setattr__
         methods["__delattr__"] = __delattr__
     for name, method in methods.items():
+        if name in vars(cls):
+            continue  # as dataclass: a method the class writes itself is kept
         method.__qualname__ = f"{cls.__qualname__}.{name}"
         type.__setattr__(cls, name, method)
     return cls
@@ -163,7 +166,7 @@ def read_through_properties(cls: type[_T]) -> type[_T]:
     when first read (the shell view's ``ShWord`` and ``Command``): a field ``_x`` is read
     through the class's property ``x`` (the constructor's parameter of that place), so a
     value equals, hashes and shows as one built with everything given.  Apply it over
-    ``node(frozen=True, eq=False, ...)``; pickling keeps the fields as stored (what is not
+    ``node(frozen=True, eq=False, repr=False, ...)``; pickling keeps the fields as stored (what is not
     worked out yet stays so)."""
     return _value_methods(cls, frozen=True, eq=True, read_through=True)
 

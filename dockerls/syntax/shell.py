@@ -63,7 +63,7 @@ _MAX_SHELL_NESTING = 6  # bash -c "sh -c '...'" levels we unpack
 
 
 @read_through_properties
-@node(frozen=True, slots=True, eq=False)  # equality, hash, repr: read_through_properties
+@node(frozen=True, slots=True, eq=False, repr=False)  # see read_through_properties
 class ShWord:
     """One shell word: ``ShWord(raw, value, span, is_static)``.
 
@@ -133,7 +133,7 @@ class Redirect(NamedTuple):
 
 
 @read_through_properties
-@node(frozen=True, slots=True, eq=False)  # equality, hash, repr: read_through_properties
+@node(frozen=True, slots=True, eq=False, repr=False)  # see read_through_properties
 class Command:
     """One simple command, e.g. ``apt-get install -y curl``: ``Command(name,
     path, name_word, args, span, assignments=(), redirects=(), ...)``.

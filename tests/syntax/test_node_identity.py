@@ -62,3 +62,32 @@ def test_nodes_built_by_their_generated_constructor_are_plain_dataclasses() -> N
         assert type(twin) is Instruction and twin is not inst and twin.same_as(inst)
     with pytest.raises(FrozenInstanceError):
         inst.name = "RUN"  # type: ignore[misc]
+
+
+def test_node_classes_keep_what_they_define_and_honour_field_flags() -> None:
+    """As ``dataclass`` does: a class's own ``__repr__`` stays, and a field with
+    ``compare=False`` / ``repr=False`` is left out of equality / the repr."""
+    from dataclasses import field
+
+    from dockerls.syntax.nodes import node
+
+    @node(frozen=True, slots=True)
+    class Own:
+        a: int
+
+        def __repr__(self) -> str:
+            return "own"
+
+    @node(frozen=True, slots=True)
+    class Flags:
+        a: int
+        memo: int = field(default=0, compare=False, repr=False)
+
+    assert repr(Own(1)) == "own" and Own(1) == Own(1) and Own(1) != Own(2)
+    assert Flags(1, 5) == Flags(1, 6) and hash(Flags(1, 5)) == hash(Flags(1, 6))
+    assert (
+        repr(Flags(1, 5))
+        == "test_node_classes_keep_what_they_define_and_honour_field_flags.<locals>.Flags(a=1)"
+    )
+    with pytest.raises(FrozenInstanceError):
+        Flags(1).a = 2  # type: ignore[misc]
