@@ -16,7 +16,8 @@ from urllib.parse import unquote, urlparse
 
 from lsprotocol import types as lsp
 
-from dockerls.analysis.engine import LintConfig, Linter, LintResult
+from dockerls.analysis import forked
+from dockerls.analysis.engine import SPLIT_AT, LintConfig, Linter, LintResult
 from dockerls.analysis.facts import NO_FACTS, Facts
 from dockerls.analysis.model import Model, build_model, reparsed_model
 from dockerls.builds.workspace import WorkspaceBuilds
@@ -119,7 +120,7 @@ class DocumentStore:
     listing) are read when a document opens or is saved, never per keystroke,
     and handed to the rules as ``Facts.context``."""
 
-    def __init__(self) -> None:
+    def __init__(self, split: bool = False) -> None:
         self._docs: dict[str, Snapshot] = {}
         self.config = LintConfig()
         self.context_loader = ContextLoader()
@@ -129,10 +130,12 @@ class DocumentStore:
         self.config_for: Callable[[Path | None], LintConfig] | None = None
         # the workspace's builds (Compose, Bake, the `settings` build): Facts.builds
         self.builds = WorkspaceBuilds([])
+        # the linters' Linter.split_at: with ``split``, big files lint on two CPUs
+        self.split_at = SPLIT_AT if split and forked.available() else 0
 
     def _linter_for(self, path: Path | None) -> Linter:
         config = self.config_for(path) if self.config_for is not None else self.config
-        return Linter(config=config)
+        return Linter(config=config, split_at=self.split_at)
 
     def _facts_for(self, path: Path | None) -> Facts:
         """The facts known when a document opens: its builds and build context."""

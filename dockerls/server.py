@@ -317,7 +317,7 @@ class DockerLanguageServer(LanguageServer):
     def start(self, params: lsp.InitializeParams) -> None:
         """Everything the initialize reply didn't need, run right after it
         (before the next message is read); the rest loads with ``warm_up``."""
-        self.store = documents.DocumentStore()
+        self.store = documents.DocumentStore(split=True)
         self.store.config_for = self.config_for
         self.settings = settings_mod.Settings()
         self.images = image_lookups.ImageLookups(self)

@@ -30,6 +30,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple
 
+from dockerls.analysis import forked
 from dockerls.analysis.buildview import build_views
 from dockerls.analysis.command_index import run_words
 from dockerls.analysis.facts import NO_FACTS, Facts, ImageFacts
@@ -63,6 +64,10 @@ from dockerls.syntax.spec import INSTRUCTION_NAMES
 log = logging.getLogger(__name__)
 
 SYNTAX_GROUP = "syntax"
+# items to lint from which a second process pays (Linter.split_at): forking,
+# pickling and unpickling cost ~10 ms; ~800 items take ~30 ms to lint
+SPLIT_AT = 800
+_BATCH = 8  # segments a forked child pickles and sends at a time
 
 
 @dataclass(frozen=True)
@@ -219,6 +224,20 @@ class _Segment(NamedTuple):
     parent: int | None = None
 
 
+class _Plan(NamedTuple):
+    """A segment to assemble: its cache entry, or what linting it needs."""
+
+    first: int
+    end: int
+    stage: Stage | None
+    shell_in: tuple[str, ...]
+    parent: int | None  # the index of the stage it builds on
+    items: Sequence[Item]  # its items, with the comments right above it
+    hit: _Pinned | None  # the cached result, None: to lint
+    # when to lint: its shell steps and the shell in force after it (shell_walk)
+    walked: tuple[list[tuple[int, Instruction, Any]], tuple[str, ...]] | None
+
+
 class _Masks:
     """Bit masks over the words some rules need (command names, instruction names): a
     rule's mask holds the bits of the words it needs (0: it needs none), a RUN's or a
@@ -262,6 +281,12 @@ _REFERENCES = int(Needs.REFERENCES)
 _Candidates = tuple[tuple[tuple[Rule, int], ...], tuple[tuple[Rule, int, int], ...]]
 
 
+class _Errors(NamedTuple):
+    """The rule errors of a forked child's lint (see ``Linter._lint_missing``)."""
+
+    errors: tuple[tuple[str, str], ...]
+
+
 def _sort_key(v: Violation) -> tuple[int, int, str]:
     return (v.span.start, v.span.end, v.code)
 
@@ -270,13 +295,21 @@ class Linter:
     """Runs rules over parses, keeping caches between versions of one
     document.  Use one Linter per document."""
 
-    def __init__(self, rules: Sequence[Rule] | None = None, config: LintConfig | None = None):
+    def __init__(
+        self,
+        rules: Sequence[Rule] | None = None,
+        config: LintConfig | None = None,
+        split_at: int = 0,
+    ):
         if rules is None:
             from dockerls.analysis.rules import RULES
 
             rules = RULES
         self.rules = list(rules)
         self.config = config or LintConfig()
+        # lint on two CPUs when a full lint has this many items to lint (0: never);
+        # callers pass it where forked.available()
+        self.split_at = split_at
         self._by_code = {r.code: r for r in self.rules}
         self._dupe_codes = frozenset(r.code for r in self.rules if r.same_as)
         # every name of a finding: its code and its twins' (DL3025 and
@@ -568,49 +601,75 @@ class Linter:
                 ),
             )
 
-        new_stage_cache: dict[tuple[Any, ...], _Pinned] = {}
-        recorded: list[_Segment] = []
-        global_ignores: set[str] = set()
-        stage_results: list[_StageResult] = []
-        shells_out: list[tuple[str, ...]] = []
-        # preamble pseudo-stage
+        # the segments: the preamble (its items before the first FROM), then one per stage
         segments: list[tuple[int, int, Stage | None]] = []
         first_from = model.stages[0].first if model.stages else len(items)
         segments.append((p.header, first_from, None))
         for stage in model.stages:
             segments.append((stage.first, stage.end, stage))
+        # which segments the cache answers; the others get their shell steps (cheap) here,
+        # so that they can be linted in any order, or on two CPUs (see _lint_missing)
+        plans: list[_Plan] = []
+        stage_results: list[_StageResult | None] = []  # per stage; None: to lint
+        shells_out: list[tuple[str, ...]] = []
         for first, end, st in segments:
             if first >= end:
                 continue
-            base: _StageResult | None = None
             shell_in = shell0
             parent = model.parent_stage(st) if st is not None else None
-            if parent is not None:
-                base = stage_results[parent.index]
-                shell_in = shells_out[parent.index]
+            pk = None if parent is None else parent.index
+            known = True  # the result built on is known (a parent to lint makes a new one)
+            base: _StageResult | None = None
+            if pk is not None:
+                base = stage_results[pk]
+                known = base is not None
+                shell_in = shells_out[pk]
             above = first - 1
             while above >= 0 and isinstance(items[above], Comment):
                 above -= 1
             seg_items = items[above + 1 : end]
-            key = (
-                tuple(map(id, seg_items)),
-                id(base),
-                global_key,
-                None if st is None else (st.index, st.is_last),
-                shell_in,
-            )
-            hit = self._stage_cache.get(key)
-            if hit is None or not hit.value.images_hold(facts.images):
-                res = self._lint_segment(p, model, first, end, st, shell_in)
-                hit = _Pinned((seg_items, base), res)
-            res = hit.value
-            new_stage_cache[key] = hit
-            recorded.append(
-                _Segment(first, end, st, res, shell_in, None if parent is None else parent.index)
-            )
+            hit = None
+            if known:
+                hit = self._stage_cache.get(
+                    self._stage_key(seg_items, base, global_key, st, shell_in)
+                )
+                if hit is not None and not hit.value.images_hold(facts.images):
+                    hit = None
+            walked = None
+            if hit is None:
+                walked = shell_walk(items, first, end, shell_in)
+                shell_out = walked[1]
+            else:
+                shell_out = hit.value.shell_out
+            plans.append(_Plan(first, end, st, shell_in, pk, seg_items, hit, walked))
             if st is not None:
-                stage_results.append(res)
-                shells_out.append(res.shell_out)
+                stage_results.append(None if hit is None else hit.value)
+                shells_out.append(shell_out)
+        linted = self._lint_missing(p, model, plans)
+
+        new_stage_cache: dict[tuple[Any, ...], _Pinned] = {}
+        recorded: list[_Segment] = []
+        global_ignores: set[str] = set()
+        for k, plan in enumerate(plans):
+            first, st = plan.first, plan.stage
+            hit = plan.hit
+            if hit is None:
+                res = linted[k]
+                if st is not None:
+                    stage_results[st.index] = res
+                base = None if plan.parent is None else stage_results[plan.parent]
+                hit = _Pinned((plan.items, base), res)
+            res = hit.value
+            new_stage_cache[
+                self._stage_key(
+                    plan.items,
+                    None if plan.parent is None else stage_results[plan.parent],
+                    global_key,
+                    st,
+                    plan.shell_in,
+                )
+            ] = hit
+            recorded.append(_Segment(first, plan.end, st, res, plan.shell_in, plan.parent))
             global_ignores |= res.global_ignores
             for rel, vs in res.per_item.items():
                 idx = first + rel
@@ -801,6 +860,106 @@ class Linter:
         self._last = _Last(p, model, new_segs, per_item, last.global_ignores, stage_inputs)
         return self._finish(model, per_item, last.global_ignores, new_segs)
 
+    @staticmethod
+    def _stage_key(
+        seg_items: Sequence[Item],
+        base: _StageResult | None,
+        global_key: int,
+        st: Stage | None,
+        shell_in: tuple[str, ...],
+    ) -> tuple[Any, ...]:
+        """A segment's stage-cache key: the identity of its items and of the result
+        it builds on, the file-level facts, its place, the shell it starts with."""
+        return (
+            tuple(map(id, seg_items)),
+            id(base),
+            global_key,
+            None if st is None else (st.index, st.is_last),
+            shell_in,
+        )
+
+    def _lint_missing(self, p: Parse, model: Model, plans: list[_Plan]) -> dict[int, _StageResult]:
+        """The results of the planned segments the cache didn't answer, by plan index.
+
+        With ``split_at`` items or more to lint and a second CPU, a forked child
+        lints segments from the last one back while this process lints from the
+        first one on, until they meet.  Each segment's result depends only on the
+        parse, the model and its shell in, never on another segment's linting, so
+        the split changes no finding."""
+        todo = [k for k, plan in enumerate(plans) if plan.hit is None]
+        size = sum(plans[k].end - plans[k].first for k in todo)
+        if not self.split_at or size < self.split_at or len(todo) < 2:
+            return dict(self._lint_plans(p, model, plans, todo))
+        shares = forked.Shares(len(plans))
+        try:
+            done, sent = forked.both(
+                lambda: self._lint_to_send(p, model, plans, todo[::-1], shares),
+                lambda: dict(self._lint_plans(p, model, plans, todo, shares)),
+            )
+        finally:
+            shares.close()
+        if sent is None:
+            log.info("the second lint process gave no result: linting its part here")
+        for piece in sent or ():
+            if isinstance(piece, _Errors):
+                for code, message in piece.errors:
+                    log.error("rule %s failed: %s", code, message)
+                self.rule_errors.extend(piece.errors)
+                continue
+            for k, res, walked in piece:
+                if walked:
+                    res.images_walked = model.facts.images
+                done.setdefault(k, res)  # one both took: ours
+        left = [k for k in todo if k not in done]
+        if left:
+            done.update(self._lint_plans(p, model, plans, left))
+        return done
+
+    def _lint_plans(
+        self,
+        p: Parse,
+        model: Model,
+        plans: list[_Plan],
+        todo: Sequence[int],
+        shares: forked.Shares | None = None,
+    ) -> Iterator[tuple[int, _StageResult]]:
+        """The plans ``todo`` linted, by plan index, in this order (with ``shares``:
+        until one the other process took)."""
+        for k in todo:
+            if shares is not None and not shares.take(k):
+                return
+            plan = plans[k]
+            yield (
+                k,
+                self._lint_segment(
+                    p, model, plan.first, plan.end, plan.stage, plan.shell_in, plan.walked
+                ),
+            )
+
+    def _lint_to_send(
+        self,
+        p: Parse,
+        model: Model,
+        plans: list[_Plan],
+        todo: Sequence[int],
+        shares: forked.Shares,
+    ) -> Iterator[list[tuple[int, _StageResult, bool]] | _Errors]:
+        """:meth:`_lint_plans` in the child, in pieces as they are sent: a few results
+        at a time (with whether each walked the facts' image mapping, which a copy
+        can't stand for: sent as None), then the rule errors."""
+        images = model.facts.images
+        batch: list[tuple[int, _StageResult, bool]] = []
+        for k, res in self._lint_plans(p, model, plans, todo, shares):
+            walked = res.images_walked is images
+            if walked:
+                res.images_walked = None
+            batch.append((k, res, walked))
+            if len(batch) == _BATCH:
+                yield batch
+                batch = []
+        yield batch
+        yield _Errors(tuple(self.rule_errors))
+
     # ------------------------------------------------------------------
     def _directive(self, p: Parse) -> _Directive:
         if not self.config.check_directive:
@@ -831,11 +990,12 @@ class Linter:
         end: int,
         st: Stage | None,
         shell_in: tuple[str, ...],
+        walked: tuple[list[tuple[int, Instruction, Any]], tuple[str, ...]] | None = None,
     ) -> _StageResult:
         items = p.items
         escape = p.escape
         raw: dict[int, list[Violation]] = {}
-        steps, shell_out = shell_walk(items, first, end, shell_in)
+        steps, shell_out = walked or shell_walk(items, first, end, shell_in)
         for i, it, shell in steps:
             vs = self._instruction_violations(it, shell, escape)
             if vs:

@@ -15,12 +15,27 @@ from typing import Any
 
 import pytest
 from lsprotocol import types as lsp
-from pytest_lsp import LanguageClient
+from pytest_lsp import LanguageClient, client_capabilities
 from pytest_lsp.client import default_feature
 
+from dockerls.formats import Problem
 from tests.support import until
 
 SERVER = [sys.executable, "-m", "dockerls", "serve"]
+Key = tuple[str, int, int, int, int, int]
+"""A finding as both paths can give it: code, 0-based range, LSP severity."""
+
+
+def problem_key(p: Problem) -> Key:
+    """The key of one of the CLI's problems (1-based positions)."""
+    return (p.code, p.line - 1, p.column - 1, p.end_line - 1, p.end_column - 1, int(p.severity))
+
+
+def diagnostic_key(d: lsp.Diagnostic) -> Key:
+    """The key of one of the server's diagnostics."""
+    r = d.range
+    sev = int(d.severity or 0)
+    return (str(d.code), r.start.line, r.start.character, r.end.line, r.end.character, sev)
 
 
 @default_feature(lsp.CLIENT_REGISTER_CAPABILITY)
@@ -36,6 +51,14 @@ def registrations(client: LanguageClient) -> list[lsp.RegistrationParams]:
         found = []
         client._dockerls_registrations = found  # type: ignore[attr-defined]
     return found
+
+
+async def initialize_with(client: LanguageClient, settings: dict[str, Any]) -> None:
+    """Start a session as VS Code does, with ``settings`` as initialization options."""
+    params = lsp.InitializeParams(
+        capabilities=client_capabilities("visual_studio_code"), initialization_options=settings
+    )
+    await client.initialize_session(params)
 
 
 def open_document(

@@ -12,15 +12,22 @@ from typing import Any
 
 import pytest
 import pytest_lsp
-from lsprotocol import types as lsp
-from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
+from pytest_lsp import ClientServerConfig, LanguageClient
 
 from dockerls import settings as settings_mod
 from dockerls.analysis.facts import ImageFacts
 from dockerls.cli_check import context_facts, lint_text
 from dockerls.image_lookups import offered_platforms
 from dockerls.registry.fake import FakeRegistry
-from tests.e2e.helpers import SERVER, open_document, wait_publish
+from tests.e2e.helpers import (
+    SERVER,
+    Key,
+    diagnostic_key,
+    initialize_with,
+    open_document,
+    problem_key,
+    wait_publish,
+)
 
 _HOME = tempfile.TemporaryDirectory(prefix="dockerls-e2e-pipeline-")
 ENV = {
@@ -47,15 +54,11 @@ FROM node:99
 WORKDIR app
 """
 URI = "file:///tmp/dockerls-e2e-pipeline/Dockerfile"
-Key = tuple[str, int, int, int, int, int]
 
 
 @pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER, server_env=ENV))
 async def client(lsp_client: LanguageClient):  # type: ignore[no-untyped-def]
-    params = lsp.InitializeParams(
-        capabilities=client_capabilities("visual_studio_code"), initialization_options=SETTINGS
-    )
-    await lsp_client.initialize_session(params)
+    await initialize_with(lsp_client, SETTINGS)
     yield
     await lsp_client.shutdown_session()
 
@@ -74,16 +77,7 @@ def cli_path() -> list[Key]:
     s, errors = settings_mod.load_layers([("initializationOptions", SETTINGS)])
     assert not errors
     found = lint_text(TEXT, "Dockerfile", settings_mod.to_lint_config(s), facts)
-    return sorted(
-        (p.code, p.line - 1, p.column - 1, p.end_line - 1, p.end_column - 1, int(p.severity))
-        for p in found
-    )
-
-
-def server_key(d: lsp.Diagnostic) -> Key:
-    r = d.range
-    sev = int(d.severity or 0)
-    return (str(d.code), r.start.line, r.start.character, r.end.line, r.end.character, sev)
+    return sorted(map(problem_key, found))
 
 
 @pytest.mark.asyncio
@@ -103,7 +97,7 @@ async def test_cli_and_server_report_the_same(client: LanguageClient) -> None:
     # registry and ShellCheck results join later publishes: wait for the last
     final = await wait_publish(
         client,
-        lambda p: p.uri == URI and sorted(map(server_key, p.diagnostics)) == expected,
+        lambda p: p.uri == URI and sorted(map(diagnostic_key, p.diagnostics)) == expected,
         timeout=30,
     )
-    assert sorted(map(server_key, final.diagnostics)) == expected
+    assert sorted(map(diagnostic_key, final.diagnostics)) == expected
