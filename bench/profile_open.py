@@ -31,7 +31,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from make_big import DEFAULT_TARGET, KINDS, ensure_big
 
 from dockerls.analysis.engine import SPLIT_AT, Linter
-from dockerls.features.diagnostics import DiagnosticCache, diagnostics_json
+from dockerls.features.diagnostics import DiagnosticCache, diagnostics_json, renderer
+from dockerls.features.positions import UTF16
 from dockerls.server import gc_paused
 from dockerls.syntax.identity_cache import clear_node_caches
 from dockerls.syntax.parser import parse
@@ -61,10 +62,11 @@ def open_once(text: str, split_at: int = 0) -> dict[str, Any]:
         p = parse(text)
         t1 = clock()
         w1 = time.perf_counter()
-        result = Linter(split_at=split_at).lint(p)
+        render = renderer(UTF16) if split_at else None  # as the server's documents
+        result = Linter(split_at=split_at, render=render).lint(p)
         w2 = time.perf_counter()
         t2 = clock()
-        body = diagnostics_json(p, result.per_item, DiagnosticCache())
+        body = diagnostics_json(p, result.per_item, DiagnosticCache(), result.rendered)
         t3 = clock()
     return {
         "parse": (t1 - t0) * 1e3,

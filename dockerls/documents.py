@@ -12,6 +12,7 @@ import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlparse
 
 from lsprotocol import types as lsp
@@ -20,6 +21,7 @@ from dockerls.analysis import forked
 from dockerls.analysis.engine import SPLIT_AT, LintConfig, Linter, LintResult
 from dockerls.analysis.facts import NO_FACTS, Facts
 from dockerls.analysis.model import Model, build_model, reparsed_model
+from dockerls.analysis.rules.base import Violation
 from dockerls.builds.workspace import WorkspaceBuilds
 from dockerls.context import ContextLoader
 from dockerls.features.positions import UTF16, offset_of
@@ -132,10 +134,11 @@ class DocumentStore:
         self.builds = WorkspaceBuilds([])
         # the linters' Linter.split_at: with ``split``, big files lint on two CPUs
         self.split_at = SPLIT_AT if split and forked.available() else 0
+        self.render: Callable[[Parse, int, tuple[Violation, ...]], Any] | None = None
 
     def _linter_for(self, path: Path | None) -> Linter:
         config = self.config_for(path) if self.config_for is not None else self.config
-        return Linter(config=config, split_at=self.split_at)
+        return Linter(config=config, split_at=self.split_at, render=self.render)
 
     def _facts_for(self, path: Path | None) -> Facts:
         """The facts known when a document opens: its builds and build context."""

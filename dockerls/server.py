@@ -328,6 +328,8 @@ class DockerLanguageServer(LanguageServer):
         enc: Any = self.workspace.position_encoding
         encoding = str(getattr(enc, "value", enc) or "utf-16")
         self.caps = f_caps.ClientCaps.from_initialize(params.capabilities, encoding)
+        # a split lint's child renders the diagnostics of the items it linted
+        self.store.render = f_diagnostics.renderer(self.caps.encoding)
         self.init_options = params.initialization_options
         folders = params.workspace_folders
         root = params.root_uri or (folders[0].uri if folders else None)
@@ -472,7 +474,9 @@ class DockerLanguageServer(LanguageServer):
                     cache = self.diag_caches[uri] = f_diagnostics.DiagnosticCache(
                         self.caps.encoding
                     )
-                body = f_diagnostics.diagnostics_json(snap.parse, result.per_item, cache)
+                body = f_diagnostics.diagnostics_json(
+                    snap.parse, result.per_item, cache, result.rendered
+                )
             except Exception:
                 log.exception("linting %s failed", uri)
             if body is not None and self.sent.get(uri) != (snap.version, body):

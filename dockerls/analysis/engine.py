@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import logging
 from bisect import bisect_right
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple
 
@@ -92,6 +92,10 @@ class LintResult:
     rule_errors: list[tuple[str, str]] = field(default_factory=list)
     # codes of `global ignore` pragmas in force (empty when pragmas are off)
     global_ignores: frozenset[str] = frozenset()
+    # what a forked child rendered of the items it linted (``Linter.render``): item
+    # index -> (the violations it rendered, the rendering), good while ``per_item``
+    # holds those very violations for the item
+    rendered: dict[int, tuple[tuple[Violation, ...], Any]] = field(default_factory=dict)
 
     def all(self) -> list[tuple[int, Violation]]:
         return [(i, v) for i in sorted(self.per_item) for v in self.per_item[i]]
@@ -281,6 +285,15 @@ _REFERENCES = int(Needs.REFERENCES)
 _Candidates = tuple[tuple[tuple[Rule, int], ...], tuple[tuple[Rule, int, int], ...]]
 
 
+class _Linted(NamedTuple):
+    """A segment a forked child linted, as it sends it (see ``Linter._lint_to_send``)."""
+
+    plan: int
+    result: _StageResult
+    walked: bool  # its result walked the facts' image mapping
+    rendered: tuple[tuple[int, Any], ...]  # per item (relative) of it: Linter.render's
+
+
 class _Errors(NamedTuple):
     """The rule errors of a forked child's lint (see ``Linter._lint_missing``)."""
 
@@ -300,6 +313,7 @@ class Linter:
         rules: Sequence[Rule] | None = None,
         config: LintConfig | None = None,
         split_at: int = 0,
+        render: Callable[[Parse, int, tuple[Violation, ...]], Any] | None = None,
     ):
         if rules is None:
             from dockerls.analysis.rules import RULES
@@ -310,6 +324,10 @@ class Linter:
         # lint on two CPUs when a full lint has this many items to lint (0: never);
         # callers pass it where forked.available()
         self.split_at = split_at
+        # with a split lint, the child renders the findings of the items it linted
+        # with this (the diagnostics' JSON): the rendering runs on the second CPU too
+        self.render = render
+        self._rendered: dict[int, tuple[tuple[Violation, ...], Any]] = {}
         self._by_code = {r.code: r for r in self.rules}
         self._dupe_codes = frozenset(r.code for r in self.rules if r.same_as)
         # every name of a finding: its code and its twins' (DL3025 and
@@ -576,6 +594,7 @@ class Linter:
         if fast is not None:
             return fast
         self._select(directive)
+        self._rendered = {}
         if model is None:
             model = build_model(p)
         model.options = self.config.options
@@ -679,7 +698,9 @@ class Linter:
 
         glob = frozenset(global_ignores)
         self._last = _Last(p, model, recorded, per_item, glob, stage_inputs)
-        return self._finish(model, per_item, glob, recorded)
+        result = self._finish(model, per_item, glob, recorded)
+        result.rendered, self._rendered = self._rendered, {}
+        return result
 
     def _finish(
         self,
@@ -906,10 +927,13 @@ class Linter:
                     log.error("rule %s failed: %s", code, message)
                 self.rule_errors.extend(piece.errors)
                 continue
-            for k, res, walked in piece:
+            for k, res, walked, rendered in piece:
                 if walked:
                     res.images_walked = model.facts.images
-                done.setdefault(k, res)  # one both took: ours
+                if done.setdefault(k, res) is res:  # one both took: ours
+                    first = plans[k].first
+                    for rel, out in rendered:
+                        self._rendered[first + rel] = (res.per_item[rel], out)
         left = [k for k in todo if k not in done]
         if left:
             done.update(self._lint_plans(p, model, plans, left))
@@ -943,17 +967,25 @@ class Linter:
         plans: list[_Plan],
         todo: Sequence[int],
         shares: forked.Shares,
-    ) -> Iterator[list[tuple[int, _StageResult, bool]] | _Errors]:
+    ) -> Iterator[list[_Linted] | _Errors]:
         """:meth:`_lint_plans` in the child, in pieces as they are sent: a few results
         at a time (with whether each walked the facts' image mapping, which a copy
-        can't stand for: sent as None), then the rule errors."""
+        can't stand for: sent as None, and its items' findings rendered), then the
+        rule errors."""
         images = model.facts.images
-        batch: list[tuple[int, _StageResult, bool]] = []
+        render = self.render
+        batch: list[_Linted] = []
         for k, res in self._lint_plans(p, model, plans, todo, shares):
             walked = res.images_walked is images
             if walked:
                 res.images_walked = None
-            batch.append((k, res, walked))
+            rendered: tuple[tuple[int, Any], ...] = ()
+            if render is not None:
+                first = plans[k].first
+                rendered = tuple(
+                    (rel, render(p, first + rel, vs)) for rel, vs in res.per_item.items()
+                )
+            batch.append(_Linted(k, res, walked, rendered))
             if len(batch) == _BATCH:
                 yield batch
                 batch = []

@@ -11,8 +11,9 @@ the items whose node, line or violations changed.  The cache is per document
 
 from __future__ import annotations
 
+import functools
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from json.encoder import encode_basestring_ascii
 from typing import TYPE_CHECKING, Any
@@ -166,16 +167,18 @@ def diagnostics_json(
     p: Parse,
     per_item: dict[int, tuple[Violation, ...]],
     cache: DiagnosticCache,
+    rendered: Mapping[int, tuple[tuple[Violation, ...], bytes]] | None = None,
 ) -> bytes:
     """The JSON array of diagnostics (UTF-8 bytes, ready to send), reusing
-    cached fragments."""
+    cached fragments, and the fragments a split lint ``rendered`` (with
+    :func:`renderer`) where they are of the very violations in ``per_item``."""
     last = cache.last
     fragments = _incremental(p, per_item, cache)
     if last is not None and fragments is last.fragments:
         body = last.body  # not one item's diagnostics changed
     else:
         if fragments is None:
-            fragments = _all_fragments(p, per_item, cache)
+            fragments = _all_fragments(p, per_item, cache, rendered or {})
         pieces = list(filter(None, fragments.values()))
         if pieces:  # the brackets joined with the ends: the (large) array is copied once
             pieces[0] = b"[" + pieces[0]
@@ -186,10 +189,13 @@ def diagnostics_json(
 
 
 def _all_fragments(
-    p: Parse, per_item: dict[int, tuple[Violation, ...]], cache: DiagnosticCache
+    p: Parse,
+    per_item: dict[int, tuple[Violation, ...]],
+    cache: DiagnosticCache,
+    rendered: Mapping[int, tuple[tuple[Violation, ...], bytes]],
 ) -> dict[int, bytes]:
     """Every item's fragment, from the node cache where node, line and
-    violations are those it was made for."""
+    violations are those it was made for, else as ``rendered``, else made."""
     entries = cache.entries
     items = p.items
     lines = p.lines
@@ -201,7 +207,10 @@ def _all_fragments(
         key = (lines[i], vs)
         frag = entries.get(node, key)
         if frag is None:
-            frag = entries.put(node, key, _serialise(p, i, vs, enc))
+            made = rendered.get(i)
+            if made is None or made[0] is not vs:
+                made = (vs, _serialise(p, i, vs, enc))
+            frag = entries.put(node, key, made[1])
         fragments[i] = frag
     if len(entries) > 2 * len(fragments) + 256:
         entries.retain(items[i] for i in fragments)
@@ -211,6 +220,12 @@ def _all_fragments(
 def _serialise(p: Parse, item: int, vs: tuple[Violation, ...], encoding: str) -> bytes:
     """One item's diagnostics as JSON array elements (no brackets), ASCII."""
     return ", ".join([_violation_text(p, item, v, encoding) for v in vs]).encode()
+
+
+def renderer(encoding: str) -> Callable[[Parse, int, tuple[Violation, ...]], bytes]:
+    """One item's diagnostics as :func:`diagnostics_json` makes them, for ``encoding``
+    (``Linter.render``: a split lint's child renders the items it linted)."""
+    return functools.partial(_serialise, encoding=encoding)
 
 
 def _incremental(

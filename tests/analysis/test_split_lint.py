@@ -18,6 +18,8 @@ from dockerls.analysis.engine import Linter
 from dockerls.analysis.model import Model, Stage
 from dockerls.analysis.rules import RULES
 from dockerls.analysis.rules.base import Finding, Rule, Severity
+from dockerls.features.diagnostics import DiagnosticCache, diagnostics_json, renderer
+from dockerls.features.positions import UTF16
 from dockerls.syntax.parser import Parse, parse
 from dockerls.syntax.reparse import reparse
 from tests.support import corpus_files
@@ -72,7 +74,7 @@ def _findings(linter: Linter, p: Parse) -> list[tuple[int, Any]]:
 
 def _sent_segments(pieces: list[Any]) -> list[int]:
     """The segments (plan indexes) whose results a child sent, in its order."""
-    return [k for piece in pieces if isinstance(piece, list) for k, _res, _walked in piece]
+    return [linted.plan for piece in pieces if isinstance(piece, list) for linted in piece]
 
 
 def _sent_errors(pieces: list[Any]) -> list[tuple[str, str]]:
@@ -178,3 +180,23 @@ def test_no_child_to_fork_lints_all_here(
     monkeypatch.setattr(os, "fork", refused)
     assert _findings(Linter(split_at=1), parse(text)) == _findings(Linter(), parse(text))
     assert sent == [None]
+
+
+def test_the_child_renders_the_diagnostics_of_its_items(text: str, sent: list[Any]) -> None:
+    """With ``render``, the child sends its items' diagnostics as JSON too: the server's
+    publish takes them as they are, and it is the publish one process makes."""
+    p = parse(text)
+    alone = Linter().lint(p)
+    expected = diagnostics_json(p, alone.per_item, DiagnosticCache())
+    q = parse(text)
+    split = Linter(split_at=1, render=renderer(UTF16)).lint(q)
+    assert sent and sent[0] is not None
+    assert len(split.rendered) == sum(
+        len(piece.result.per_item)
+        for batch in sent[0]
+        if isinstance(batch, list)
+        for piece in batch
+    )
+    assert split.rendered  # and each is of the very violations of the result
+    assert all(split.per_item[i] is vs for i, (vs, _out) in split.rendered.items())
+    assert diagnostics_json(q, split.per_item, DiagnosticCache(), split.rendered) == expected
