@@ -25,8 +25,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dockerls import config as hl_config
+from dockerls.analysis import forked
 from dockerls.analysis.builds import Build
-from dockerls.analysis.engine import LintConfig, Linter, LintResult
+from dockerls.analysis.engine import SPLIT_AT, LintConfig, Linter, LintResult
 from dockerls.analysis.facts import NO_FACTS, Facts, ShellCheckResults
 from dockerls.analysis.lifecycle import LifecycleFacts
 from dockerls.analysis.model import Model, build_model
@@ -80,16 +81,18 @@ def lint_text(
     config: LintConfig,
     facts: Facts = NO_FACTS,
     intel: ImageIntel | None = None,
+    split_at: int = 0,
 ) -> list[Problem]:
     """Lint one file: its facts (``facts``, ShellCheck's results, with ``intel`` the
-    vulnerabilities of its images), then the engine, then the problems in file order."""
+    vulnerabilities of its images), then the engine (``Linter.split_at``), then the
+    problems in file order."""
     p = parse(text)
     model = build_model(p)
     facts = replace(facts, shellcheck=shellcheck_facts(p, model, config))
     if intel is not None:
         model.facts = facts  # its builds: the image each one resolves FROM to is scanned
         facts = replace(facts, images=intel.image_facts(model))
-    result = Linter(config=config).lint(p, model, facts)
+    result = Linter(config=config, split_at=split_at).lint(p, model, facts)
     return problems(p, result, display)
 
 
@@ -220,8 +223,11 @@ Job = tuple[Path | None, str, str | None, LintConfig, tuple[Build, ...]]
 """One file to lint: path, display name, text (stdin's), configuration, its builds."""
 
 
-def lint_job(job: Job, intel: ImageIntel | None = None) -> tuple[list[Problem], str | None]:
-    """Lint one file (a pool worker): (problems, read error)."""
+def lint_job(
+    job: Job, intel: ImageIntel | None = None, split: bool = False
+) -> tuple[list[Problem], str | None]:
+    """Lint one file (a pool worker; ``split``: a big file on two CPUs, as the server
+    does, for files linted one after the other here): (problems, read error)."""
     path, display, text, config, builds = job
     if text is None:
         try:
@@ -231,7 +237,8 @@ def lint_job(job: Job, intel: ImageIntel | None = None) -> tuple[list[Problem], 
     facts = replace(context_facts(path), builds=builds)
     if path is not None:
         facts = replace(facts, contexts=_LOADER.for_builds(builds, path))
-    return lint_text(text, display, config, facts, intel), None
+    split_at = SPLIT_AT if split and forked.available() else 0
+    return lint_text(text, display, config, facts, intel, split_at), None
 
 
 def cli_builds(args: argparse.Namespace) -> WorkspaceBuilds:
@@ -264,7 +271,7 @@ def lint_many(
     with ``intel``, whose client and caches the lints share)."""
     n = os.cpu_count() or 1
     if len(jobs) <= PARALLEL_MIN or n <= 1 or intel is not None:
-        return [lint_job(j, intel) for j in jobs]
+        return [lint_job(j, intel, split=True) for j in jobs]
     with ProcessPoolExecutor(max_workers=n) as pool:
         return list(pool.map(lint_job, jobs, chunksize=max(1, len(jobs) // (4 * n))))
 

@@ -238,3 +238,29 @@ def test_ignoring_either_name_of_a_problem_ignores_it(
         rc, out, _ = run(capsys, "-f", "json", str(f))
         assert (codes(out), rc) == ([], 0), name
         (tmp_path / "p" / ".hadolint.yaml").unlink()
+
+
+def test_a_big_file_checked_on_two_cpus(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One big file: the check lints it on two CPUs (a forked child takes its later
+    stages, as in the server) and reports what a one-process lint reports."""
+    from dockerls.analysis import forked
+
+    text = "\n".join(p.read_text(encoding="utf-8", errors="replace") for p in corpus_files()[:60])
+    path = write(tmp_path, text)
+    forks: list[object] = []
+    both = forked.both
+
+    def counted(child: object, here: object) -> object:
+        forks.append(child)
+        return both(child, here)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(forked, "both", counted)
+    monkeypatch.setattr(forked, "available", lambda: True)  # whatever the CPUs here
+    _rc, split, _ = run(capsys, "-f", "json", "--no-fail", str(path))
+    assert len(forks) == 1
+    monkeypatch.setattr("dockerls.cli_check.SPLIT_AT", 10**9)
+    _rc, alone, _ = run(capsys, "-f", "json", "--no-fail", str(path))
+    assert len(forks) == 1  # no split this time
+    assert len(json.loads(alone)) > 100 and split == alone
