@@ -348,8 +348,13 @@ class DockerLanguageServer(LanguageServer):
         self.warmed = True
         registry()
         lazy.load_all()
-        # off since start-up (`dockerls serve`): the first publish is written; the next
-        # collection takes start-up's garbage (the classes attrs rebuilt with slots...)
+        # off since start-up (`dockerls serve`): the first publish is written.  One full
+        # collection now takes start-up's garbage (the classes attrs rebuilt with slots...)
+        # and moves what lives on (start-up's objects, the open document's tree, hundreds
+        # of thousands after a big file) to the oldest generation at once; left to the
+        # automatic collections, the next requests (an outline, tokens) would pay for
+        # walking them in the young generations first, and again in the middle one
+        gc.collect()
         gc.enable()
 
     # -- settings -------------------------------------------------------
