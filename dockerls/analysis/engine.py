@@ -974,6 +974,7 @@ class Linter:
         rule errors."""
         images = model.facts.images
         render = self.render
+        known_errors = len(self.rule_errors)  # the parent's, before the fork
         batch: list[_Linted] = []
         for k, res in self._lint_plans(p, model, plans, todo, shares):
             walked = res.images_walked is images
@@ -990,7 +991,7 @@ class Linter:
                 yield batch
                 batch = []
         yield batch
-        yield _Errors(tuple(self.rule_errors))
+        yield _Errors(tuple(self.rule_errors[known_errors:]))
 
     # ------------------------------------------------------------------
     def _directive(self, p: Parse) -> _Directive:

@@ -19,6 +19,7 @@ import contextlib
 import fcntl
 import functools
 import io
+import itertools
 import logging
 import mmap
 import os
@@ -26,6 +27,7 @@ import pickle
 import select
 import signal
 import sys
+import threading
 import time
 import warnings
 from collections.abc import Callable, Iterable
@@ -38,6 +40,7 @@ T = TypeVar("T")
 GRACE = 1.0
 SLOWER = 3.0
 PIPE_SIZE = 1 << 20  # Linux's default limit for an unprivileged process
+_END = "end"  # the child's last piece: what came before it is whole
 
 
 @functools.cache
@@ -94,17 +97,18 @@ def both(child: Callable[[], Iterable[Any]], here: Callable[[], T]) -> tuple[T, 
         os.close(write_end)
         return here(), None
     if pid == 0:  # the child
-        status = 1
         try:
             os.close(read_end)
             logging.disable(logging.CRITICAL)
-            for piece in child():
+            for piece in itertools.chain(child(), (_END,)):  # each one as it comes
                 view = memoryview(pickle.dumps(piece, protocol=pickle.HIGHEST_PROTOCOL))
                 while view:
                     view = view[os.write(write_end, view) :]
-            status = 0
+            # the end of the stream now, not once the process is gone: a process's
+            # memory is let go before its files are closed
+            os.close(write_end)
         finally:
-            os._exit(status)
+            os._exit(0)
     os.close(write_end)
     got: bytes | None = None
     try:
@@ -114,16 +118,14 @@ def both(child: Callable[[], Iterable[Any]], here: Callable[[], T]) -> tuple[T, 
         got = _read_all(read_end, time.monotonic() + GRACE + SLOWER * own)
     finally:
         os.close(read_end)
-        if not _reaped(pid, kill=got is None):
-            got = None
-    if got is None:
-        return mine, None
+        _reap(pid, kill=got is None)
     pieces = []
-    stream = io.BytesIO(got)
-    try:
-        while stream.tell() < len(got):
-            pieces.append(pickle.load(stream))
-    except Exception:  # a truncated piece: the child died mid-write
+    if got is not None:
+        stream = io.BytesIO(got)
+        with contextlib.suppress(Exception):  # a truncated piece: the child died mid-write
+            while stream.tell() < len(got):
+                pieces.append(pickle.load(stream))
+    if not pieces or pieces.pop() != _END:  # not all of it: the child failed
         return mine, None
     return mine, pieces
 
@@ -144,13 +146,18 @@ def _read_all(fd: int, deadline: float) -> bytes | None:
         chunks.append(chunk)
 
 
-def _reaped(pid: int, *, kill: bool) -> bool:
-    """Wait for the child (killed first when ``kill``); whether it exited well."""
+def _reap(pid: int, *, kill: bool) -> None:
+    """Collect the child's exit status (killed first when ``kill``) without waiting
+    for it: a thread waits while the child's memory is let go."""
     if kill:
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
-    try:
-        _, status = os.waitpid(pid, 0)
-    except ChildProcessError:  # reaped by someone else
-        return False
-    return not kill and os.waitstatus_to_exitcode(status) == 0
+    with contextlib.suppress(ChildProcessError):
+        if os.waitpid(pid, os.WNOHANG)[0] == pid:
+            return
+    threading.Thread(target=_wait, args=(pid,), name="forked-reap", daemon=True).start()
+
+
+def _wait(pid: int) -> None:
+    with contextlib.suppress(ChildProcessError):
+        os.waitpid(pid, 0)
