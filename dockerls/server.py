@@ -371,6 +371,7 @@ class DockerLanguageServer(LanguageServer):
             self.builds_key = builds_key
             roots = [self.root] if self.root is not None else []
             self.store.builds = workspace_builds.WorkspaceBuilds.from_settings(s.build, roots)
+            self.store.builds.prefetch()  # on the second CPU, while the first open is parsed
             changed = True
         if changed:
             self.store.set_config(settings_mod.to_lint_config(s), s.context.path)

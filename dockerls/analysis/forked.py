@@ -1,5 +1,5 @@
-"""One piece of work on the second core: a forked child computes one part
-while the caller computes the other.
+"""Work on the second CPU: a forked child computes one part while the caller
+computes the other (:func:`both`), or goes on with something else (:func:`start`).
 
 The child is a copy of the process made by ``fork``: it shares the caller's
 parse, model and caches without copying them, computes its part, sends the
@@ -30,6 +30,7 @@ import sys
 import threading
 import time
 import warnings
+import weakref
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
@@ -80,10 +81,56 @@ def both(child: Callable[[], Iterable[Any]], here: Callable[[], T]) -> tuple[T, 
 
     Each piece is pickled and written as soon as it is made, into a pipe large
     enough to hold them all: the child's pickling overlaps the caller's work."""
+    forked = _spawn(child)
+    if forked is None:  # no child to be had: all here
+        return here(), None
+    pid, fd = forked
+    try:
+        start = time.monotonic()
+        mine = here()
+        own = time.monotonic() - start
+    except BaseException:
+        _collect(pid, fd, 0.0)
+        raise
+    return mine, _collect(pid, fd, time.monotonic() + GRACE + SLOWER * own)
+
+
+class Pending:
+    """What a forked child computes while the caller goes on (:func:`start`)."""
+
+    def __init__(self, pid: int, fd: int, limit: float) -> None:
+        self._forked: tuple[int, int] | None = (pid, fd)
+        self._deadline = time.monotonic() + limit
+        self._value: Any = None
+        # a result never asked for: the child is ended and reaped all the same
+        self._finalizer = weakref.finalize(self, _collect, pid, fd, 0.0)
+
+    def result(self) -> Any:
+        """The child's result, waited for until the deadline; None when it failed or
+        is late (the caller then computes it itself)."""
+        if self._forked is not None:
+            self._finalizer.detach()
+            pid, fd = self._forked
+            self._forked = None
+            pieces = _collect(pid, fd, self._deadline)
+            self._value = pieces[0] if pieces else None
+        return self._value
+
+
+def start(work: Callable[[], Any], limit: float) -> Pending | None:
+    """``work()`` computed by a forked child while the caller goes on, to be taken from
+    :meth:`Pending.result` within ``limit`` seconds (None: no child could be forked)."""
+    forked = _spawn(lambda: (work(),))
+    return None if forked is None else Pending(*forked, limit)
+
+
+def _spawn(child: Callable[[], Iterable[Any]]) -> tuple[int, int] | None:
+    """Fork a child that writes the pieces ``child()`` yields, each pickled as it comes,
+    then an end marker; (its pid, the read end of its pipe), or None."""
     try:
         read_end, write_end = os.pipe()
-    except OSError:  # out of file descriptors: all here
-        return here(), None
+    except OSError:  # out of file descriptors
+        return None
     with contextlib.suppress(OSError):  # a bigger pipe: the child never waits for a read
         fcntl.fcntl(write_end, getattr(fcntl, "F_SETPIPE_SZ", 1031), PIPE_SIZE)
     try:
@@ -92,10 +139,10 @@ def both(child: Callable[[], Iterable[Any]], here: Callable[[], T]) -> tuple[T, 
             # runs only our code, which takes no lock another thread may hold
             warnings.simplefilter("ignore", DeprecationWarning)
             pid = os.fork()
-    except OSError:  # no memory or processes left for a child: all here
+    except OSError:  # no memory or processes left for a child
         os.close(read_end)
         os.close(write_end)
-        return here(), None
+        return None
     if pid == 0:  # the child
         try:
             os.close(read_end)
@@ -110,14 +157,17 @@ def both(child: Callable[[], Iterable[Any]], here: Callable[[], T]) -> tuple[T, 
         finally:
             os._exit(0)
     os.close(write_end)
+    return pid, read_end
+
+
+def _collect(pid: int, fd: int, deadline: float) -> list[Any] | None:
+    """The pieces the child wrote, read until ``deadline``, or None when they are not
+    all there (the child failed, or is late: it is killed); the child is reaped."""
     got: bytes | None = None
     try:
-        start = time.monotonic()
-        mine = here()
-        own = time.monotonic() - start
-        got = _read_all(read_end, time.monotonic() + GRACE + SLOWER * own)
+        got = _read_all(fd, deadline)
     finally:
-        os.close(read_end)
+        os.close(fd)
         _reap(pid, kill=got is None)
     pieces = []
     if got is not None:
@@ -126,8 +176,8 @@ def both(child: Callable[[], Iterable[Any]], here: Callable[[], T]) -> tuple[T, 
             while stream.tell() < len(got):
                 pieces.append(pickle.load(stream))
     if not pieces or pieces.pop() != _END:  # not all of it: the child failed
-        return mine, None
-    return mine, pieces
+        return None
+    return pieces
 
 
 def _read_all(fd: int, deadline: float) -> bytes | None:

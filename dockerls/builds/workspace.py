@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from dockerls.analysis import forked
 from dockerls.analysis.builds import Build, Problem
 from dockerls.builds import BAKE_FILES, BAKE_OVERRIDES, COMPOSE_FILES, COMPOSE_OVERRIDES
 
@@ -41,6 +42,8 @@ log = logging.getLogger(__name__)
 BUILD_FILE_NAMES = frozenset((*COMPOSE_FILES, *COMPOSE_OVERRIDES, *BAKE_FILES, *BAKE_OVERRIDES))
 """Names of the files that make a folder a Compose or Bake project."""
 
+# seconds a prefetched scan may take beyond the search's own time limit (reading the files)
+PREFETCH_GRACE = 3.0
 # folders never searched: version control, dependencies, caches
 _SKIP = frozenset({"node_modules", "__pycache__", "venv", "site-packages", "target", "dist"})
 
@@ -107,6 +110,7 @@ class WorkspaceBuilds:
         first = self.roots[0] if self.roots else Path.cwd()
         self.extra = [p if p.is_absolute() else first / p for p in map(Path, compose_files)]
         self._projects: dict[Path, _Project] | None = None
+        self._pending: forked.Pending | None = None  # the scan, on the second CPU
         self.truncated = False  # the last scan stopped at a limit
 
     @classmethod
@@ -124,16 +128,39 @@ class WorkspaceBuilds:
         )
 
     # -- the scan -----------------------------------------------------------
+    def prefetch(self) -> None:
+        """Scan and read the projects on the second CPU (where there is one), while
+        the caller goes on: the first answer takes the result.  Reading Compose and
+        Bake files loads PyYAML and python-hcl2 (a tenth of a second): the server starts
+        this right after the initialize reply, so that the first Dockerfile opened,
+        parsed and linted meanwhile, doesn't wait for it.  The readers then load in
+        this process only once a Compose or Bake file is opened or changes."""
+        nothing = not (self.limits.enabled and self.roots) and not self.extra
+        if self._projects is None and self._pending is None and not nothing and forked.available():
+            limit = self.limits.time_limit_ms / 1000 + PREFETCH_GRACE
+            self._pending = forked.start(self._scan_now, limit)
+
     def _scan(self) -> dict[Path, _Project]:
         if self._projects is not None:
             return self._projects
-        self._projects = {}
+        pending, self._pending = self._pending, None
+        got = pending.result() if pending is not None else None
+        if got is not None:
+            self._projects, self.truncated = got
+        else:  # not prefetched, or the child failed: here
+            self._projects, self.truncated = self._scan_now()
+        return self._projects
+
+    def _scan_now(self) -> tuple[dict[Path, _Project], bool]:
+        """The projects found and read, and whether the search stopped at a limit."""
+        self.truncated = False
+        projects = {}
         if self.limits.enabled:
             for folder in self._project_folders():
-                self._projects[folder] = self._read(folder)
-        for folder in {p.parent for p in self.extra} - set(self._projects):
-            self._projects[folder] = self._read(folder)
-        return self._projects
+                projects[folder] = self._read(folder)
+        for folder in {p.parent for p in self.extra} - set(projects):
+            projects[folder] = self._read(folder)
+        return projects, self.truncated
 
     def _project_folders(self) -> list[Path]:
         """Folders holding a Compose or Bake file, breadth first, within the limits."""

@@ -4,8 +4,13 @@ file, and the builds given by the settings or the CLI."""
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
+import pytest
+
+from dockerls.analysis import forked
 from dockerls.analysis.facts import Facts
 from dockerls.builds.workspace import ScanLimits, WorkspaceBuilds, affects_builds, direct_build
 from dockerls.documents import DocumentStore
@@ -106,3 +111,82 @@ def test_document_store_gives_builds_as_facts(tmp_path: Path) -> None:
     new = store.get(uri)
     assert new is not None and "bake:other" in _names(new.facts.builds)
     assert new.lint().model.facts.builds == new.facts.builds
+
+
+def _scanned(ws: WorkspaceBuilds) -> tuple[object, ...]:
+    """What a scan found: every build, every problem, whether it stopped at a limit."""
+    return (ws.all_builds(), ws.problems, ws.truncated)
+
+
+@pytest.fixture(autouse=True)
+def _two_cpus(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Prefetch forks whatever the CPUs of the machine running the tests (Linux)."""
+    monkeypatch.setattr(forked, "available", lambda: True)
+
+
+def test_a_prefetched_scan_is_the_scan(tmp_path: Path) -> None:
+    """The scan prefetched on the second CPU (the server's, right after initialize)
+    finds what a scan here finds, with the limits' verdict."""
+    ahead = WorkspaceBuilds([PROJECTS])
+    ahead.prefetch()
+    assert ahead._pending is not None
+    assert _scanned(ahead) == _scanned(WorkspaceBuilds([PROJECTS]))
+    assert _names(ahead.builds_for(PROJECTS / "bakery" / "Dockerfile")) == [
+        "bake:app",
+        "bake:release",
+        "bake:computed",
+    ]
+    _copy(tmp_path, "shop")
+    few = WorkspaceBuilds([tmp_path / "ws"], limits=ScanLimits(max_files=1))
+    few.prefetch()
+    assert few.all_builds() == [] and few.truncated
+
+
+def test_a_failed_prefetch_scans_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    ws = WorkspaceBuilds([PROJECTS])
+
+    def broken() -> object:
+        raise RuntimeError("the child breaks")
+
+    monkeypatch.setattr(ws, "_scan_now", broken)
+    ws.prefetch()  # the child runs the broken scan
+    monkeypatch.undo()
+    assert ws._pending is not None
+    assert _scanned(ws) == _scanned(WorkspaceBuilds([PROJECTS]))
+
+
+def test_nothing_to_scan_forks_nothing() -> None:
+    for ws in (WorkspaceBuilds([]), WorkspaceBuilds([PROJECTS], limits=ScanLimits(enabled=False))):
+        ws.prefetch()
+        assert ws._pending is None
+
+
+PREFETCHED = """
+import sys
+from pathlib import Path
+from dockerls.analysis import forked
+from dockerls.builds.workspace import WorkspaceBuilds
+projects = Path(sys.argv[1])
+ws = WorkspaceBuilds([projects])
+forked.available = lambda: True  # whatever the CPUs here
+ws.prefetch()
+assert ws._pending is not None
+names = [b.name for b in ws.builds_for(projects / "shop" / "docker" / "Dockerfile")]
+assert names == ["compose:web", "compose:worker"], names
+loaded = [m for m in ("yaml", "hcl2", "dockerls.builds.compose", "dockerls.builds.bake") if m in sys.modules]
+print(",".join(loaded) or "none")
+"""
+
+
+def test_a_prefetched_scan_reads_the_files_in_the_child() -> None:
+    """The readers (PyYAML, python-hcl2: a tenth of a second to load) load in the child:
+    the process that asked has the builds without loading them."""
+    out = subprocess.run(
+        [sys.executable, "-c", PREFETCHED, str(PROJECTS)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "none"
