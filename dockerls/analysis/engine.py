@@ -237,6 +237,7 @@ class _Plan(NamedTuple):
     shell_in: tuple[str, ...]
     parent: int | None  # the index of the stage it builds on
     items: Sequence[Item]  # its items, with the comments right above it
+    key: tuple[Any, ...] | None  # its stage-cache key, once the result it builds on is known
     hit: _Pinned | None  # the cached result, None: to lint
     # when to lint: its shell steps and the shell in force after it (shell_walk)
     walked: tuple[list[tuple[int, Instruction, Any]], tuple[str, ...]] | None
@@ -327,7 +328,6 @@ class Linter:
         # with a split lint, the child renders the findings of the items it linted
         # with this (the diagnostics' JSON): the rendering runs on the second CPU too
         self.render = render
-        self._rendered: dict[int, tuple[tuple[Violation, ...], Any]] = {}
         self._by_code = {r.code: r for r in self.rules}
         self._dupe_codes = frozenset(r.code for r in self.rules if r.same_as)
         # every name of a finding: its code and its twins' (DL3025 and
@@ -594,7 +594,6 @@ class Linter:
         if fast is not None:
             return fast
         self._select(directive)
-        self._rendered = {}
         if model is None:
             model = build_model(p)
         model.options = self.config.options
@@ -647,11 +646,10 @@ class Linter:
             while above >= 0 and isinstance(items[above], Comment):
                 above -= 1
             seg_items = items[above + 1 : end]
-            hit = None
+            hit = key = None
             if known:
-                hit = self._stage_cache.get(
-                    self._stage_key(seg_items, base, global_key, st, shell_in)
-                )
+                key = self._stage_key(seg_items, base, global_key, st, shell_in)
+                hit = self._stage_cache.get(key)
                 if hit is not None and not hit.value.images_hold(facts.images):
                     hit = None
             walked = None
@@ -660,11 +658,11 @@ class Linter:
                 shell_out = walked[1]
             else:
                 shell_out = hit.value.shell_out
-            plans.append(_Plan(first, end, st, shell_in, pk, seg_items, hit, walked))
+            plans.append(_Plan(first, end, st, shell_in, pk, seg_items, key, hit, walked))
             if st is not None:
                 stage_results.append(None if hit is None else hit.value)
                 shells_out.append(shell_out)
-        linted = self._lint_missing(p, model, plans)
+        linted, rendered = self._lint_missing(p, model, plans)
 
         new_stage_cache: dict[tuple[Any, ...], _Pinned] = {}
         recorded: list[_Segment] = []
@@ -679,15 +677,12 @@ class Linter:
                 base = None if plan.parent is None else stage_results[plan.parent]
                 hit = _Pinned((plan.items, base), res)
             res = hit.value
-            new_stage_cache[
-                self._stage_key(
-                    plan.items,
-                    None if plan.parent is None else stage_results[plan.parent],
-                    global_key,
-                    st,
-                    plan.shell_in,
-                )
-            ] = hit
+            key = plan.key
+            if key is None:  # built on a stage linted now
+                assert plan.parent is not None
+                base = stage_results[plan.parent]
+                key = self._stage_key(plan.items, base, global_key, st, plan.shell_in)
+            new_stage_cache[key] = hit
             recorded.append(_Segment(first, plan.end, st, res, plan.shell_in, plan.parent))
             global_ignores |= res.global_ignores
             for rel, vs in res.per_item.items():
@@ -699,7 +694,7 @@ class Linter:
         glob = frozenset(global_ignores)
         self._last = _Last(p, model, recorded, per_item, glob, stage_inputs)
         result = self._finish(model, per_item, glob, recorded)
-        result.rendered, self._rendered = self._rendered, {}
+        result.rendered = rendered
         return result
 
     def _finish(
@@ -899,8 +894,11 @@ class Linter:
             shell_in,
         )
 
-    def _lint_missing(self, p: Parse, model: Model, plans: list[_Plan]) -> dict[int, _StageResult]:
-        """The results of the planned segments the cache didn't answer, by plan index.
+    def _lint_missing(
+        self, p: Parse, model: Model, plans: list[_Plan]
+    ) -> tuple[dict[int, _StageResult], dict[int, tuple[tuple[Violation, ...], Any]]]:
+        """The results of the planned segments the cache didn't answer, by plan index,
+        and what a child rendered of its items (``LintResult.rendered``).
 
         With ``split_at`` items or more to lint and a second CPU, a forked child
         lints segments from the last one back while this process lints from the
@@ -909,8 +907,9 @@ class Linter:
         the split changes no finding."""
         todo = [k for k, plan in enumerate(plans) if plan.hit is None]
         size = sum(plans[k].end - plans[k].first for k in todo)
+        rendered: dict[int, tuple[tuple[Violation, ...], Any]] = {}
         if not self.split_at or size < self.split_at or len(todo) < 2:
-            return dict(self._lint_plans(p, model, plans, todo))
+            return dict(self._lint_plans(p, model, plans, todo)), rendered
         shares = forked.Shares(len(plans))
         try:
             done, sent = forked.both(
@@ -927,17 +926,17 @@ class Linter:
                     log.error("rule %s failed: %s", code, message)
                 self.rule_errors.extend(piece.errors)
                 continue
-            for k, res, walked, rendered in piece:
+            for k, res, walked, made in piece:
                 if walked:
                     res.images_walked = model.facts.images
                 if done.setdefault(k, res) is res:  # one both took: ours
                     first = plans[k].first
-                    for rel, out in rendered:
-                        self._rendered[first + rel] = (res.per_item[rel], out)
+                    for rel, out in made:
+                        rendered[first + rel] = (res.per_item[rel], out)
         left = [k for k in todo if k not in done]
         if left:
             done.update(self._lint_plans(p, model, plans, left))
-        return done
+        return done, rendered
 
     def _lint_plans(
         self,
