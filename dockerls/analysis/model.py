@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING, NamedTuple
@@ -298,6 +298,22 @@ class Stage:
                 out.append(Definition(kind, name, value, idx, ns, vs))
         self._definitions = out
         return out
+
+    def defined_before(self, names: set[str]) -> Callable[[int], set[str]]:
+        """``names`` joined, as a walk through the stage goes, by what the stage's own
+        ARG/ENV define: ``before(idx)`` adds those of the items before ``idx`` (asked in
+        item order) and returns the set."""
+        own = self.definitions()
+        seen = 0  # own[:seen] are in ``names``
+
+        def before(idx: int) -> set[str]:
+            nonlocal seen
+            while seen < len(own) and own[seen].item < idx:
+                names.add(own[seen].name)
+                seen += 1
+            return names
+
+        return before
 
     def shells(self) -> list[tuple[int, tuple[str, ...]]]:
         """(item index, shell) for each SHELL instruction (exec form only)."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from dockerls.analysis.model import PROXY_ARGS, Model, Stage, may_reference
 from dockerls.analysis.rules.base import Finding, Rule, Severity
@@ -143,9 +143,7 @@ class UndefinedVar(Rule):
         escape = model.escape
         # the names defined so far: built at the first reference (most stages have none),
         # then joined by the stage's own definitions before each instruction checked
-        defined: set[str] | None = None
-        own = stage.definitions()  # the stage's ARG/ENV definitions, in item order
-        seen = 0  # own[:seen] are in ``defined``
+        defined: Callable[[int], set[str]] | None = None
         for idx, inst in stage.instructions:
             if inst.name not in EXPANDED or not may_reference(inst):
                 continue  # no reference to check
@@ -154,14 +152,12 @@ class UndefinedVar(Rule):
                 if modifier in DEFAULTING_MODIFIERS or name in NON_ENV_ARGS or name in PROXY_ARGS:
                     continue
                 if defined is None:
-                    defined = stage_env_names(model, stage)[0]
-                while seen < len(own) and own[seen].item < idx:
-                    defined.add(own[seen].name)
-                    seen += 1
-                if name in defined or name in reported:
+                    defined = stage.defined_before(stage_env_names(model, stage)[0])
+                names = defined(idx)
+                if name in names or name in reported:
                     continue
                 reported.add(name)
-                near = suggest(name, defined)
+                near = suggest(name, names)
                 hint = f" (did you mean `{near}`?)" if near else ""
                 yield Finding(span, f"`{name}` is not defined at this point{hint}", item=idx)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from dockerls.analysis.model import Model, Stage, var_refs
 from dockerls.analysis.rules.base import (
@@ -48,20 +48,16 @@ class EnvSelfReference(Rule):
     def check_stage(self, stage: Stage, model: Model) -> Iterable[Finding]:
         # the names defined before each ENV: the base stage's, then the stage's own (in item
         # order) as far as the ENV; built at the first ENV that references a variable
-        known: set[str] | None = None
-        own = stage.definitions()
-        seen = 0  # own[:seen] are in ``known``
+        known: Callable[[int], set[str]] | None = None
         for idx, inst in stage.by_name("ENV"):
             if "$" not in inst.args:
                 continue  # no reference: nothing it sets can be used in it
             if known is None:
-                known = set()
+                inherited: set[str] = set()
                 if stage.base_stage is not None and stage.base_stage < stage.index:
-                    known.update(d.name for d in model.stages[stage.base_stage].definitions())
-            while seen < len(own) and own[seen].item < idx:
-                known.add(own[seen].name)
-                seen += 1
-            yield from self._check_env(inst, idx, known, model.escape)
+                    inherited.update(d.name for d in model.stages[stage.base_stage].definitions())
+                known = stage.defined_before(inherited)
+            yield from self._check_env(inst, idx, known(idx), model.escape)
 
     def _check_env(
         self, inst: Instruction, idx: int, known: set[str], escape: str
