@@ -22,6 +22,7 @@ from dockerls.features.diagnostics import DiagnosticCache, diagnostics_json, ren
 from dockerls.features.positions import UTF16
 from dockerls.syntax.parser import Parse, parse
 from dockerls.syntax.reparse import reparse
+from tests.analysis.conftest import Children
 from tests.support import corpus_files, wait_for
 
 
@@ -134,7 +135,7 @@ def test_a_failing_child_costs_time_not_findings(
 
 
 def test_a_hung_child_is_killed_and_its_part_linted_here(
-    text: str, sent: list[Any], monkeypatch: pytest.MonkeyPatch, bounded: None
+    text: str, sent: list[Any], monkeypatch: pytest.MonkeyPatch, bounded: None, children: Children
 ) -> None:
     def hangs(*args: Any) -> Any:
         time.sleep(3600)
@@ -144,23 +145,16 @@ def test_a_hung_child_is_killed_and_its_part_linted_here(
     monkeypatch.setattr(forked, "SLOWER", 0.0)
     assert _findings(Linter(split_at=1), parse(text)) == _findings(Linter(), parse(text))
     assert sent == [None]
-    wait_for(_no_child_left, what="the killed child reaped")
+    wait_for(children.all_reaped, what="the killed child reaped")
 
 
-def _no_child_left() -> bool:
-    """Whether this process has no child (running, or exited and not reaped)."""
-    try:
-        os.waitpid(-1, os.WNOHANG)  # reaps nothing that isn't ours: none is expected
-    except ChildProcessError:
-        return True
-    return False
-
-
-def test_every_child_is_reaped(text: str, sent: list[Any], bounded: None) -> None:
+def test_every_child_is_reaped(
+    text: str, sent: list[Any], bounded: None, children: Children
+) -> None:
     for _ in range(3):
         Linter(split_at=1).lint(parse(text))
     assert len(sent) == 3 and None not in sent
-    wait_for(_no_child_left, what="the children reaped")
+    wait_for(children.all_reaped, what="the children reaped")
 
 
 class _FailsLate(Rule):
