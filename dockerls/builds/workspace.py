@@ -110,7 +110,8 @@ class WorkspaceBuilds:
         first = self.roots[0] if self.roots else Path.cwd()
         self.extra = [p if p.is_absolute() else first / p for p in map(Path, compose_files)]
         self._projects: dict[Path, _Project] | None = None
-        self._pending: forked.Pending | None = None  # the scan, on the second CPU
+        # the project folders found by prefetch, and their reading on the second CPU
+        self._pending: tuple[list[Path], forked.Pending | None] | None = None
         self.truncated = False  # the last scan stopped at a limit
 
     @classmethod
@@ -129,38 +130,43 @@ class WorkspaceBuilds:
 
     # -- the scan -----------------------------------------------------------
     def prefetch(self) -> None:
-        """Scan and read the projects on the second CPU (where there is one), while
-        the caller goes on: the first answer takes the result.  Reading Compose and
-        Bake files loads PyYAML and python-hcl2 (a tenth of a second): the server starts
-        this right after the initialize reply, so that the first Dockerfile opened,
-        parsed and linted meanwhile, doesn't wait for it.  The readers then load in
-        this process only once a Compose or Bake file is opened or changes."""
-        nothing = not (self.limits.enabled and self.roots) and not self.extra
-        if self._projects is None and self._pending is None and not nothing and forked.available():
-            limit = self.limits.time_limit_ms / 1000 + PREFETCH_GRACE
-            self._pending = forked.start(self._scan_now, limit)
+        """Find the projects now, and read them on the second CPU (where there is one)
+        while the caller goes on: the first answer takes the result.  Reading Compose
+        and Bake files loads PyYAML and python-hcl2 (a tenth of a second): the server
+        starts this right after the initialize reply, so that the first Dockerfile,
+        opened, parsed and linted meanwhile, doesn't wait for it, and the readers load
+        in this process only once a Compose or Bake file is opened or changes.  A
+        workspace without build files forks nothing (a fork costs the caller some
+        milliseconds: every page it shared, it copies or takes back when it writes)."""
+        if self._projects is not None or self._pending is not None or not forked.available():
+            return
+        folders = self._folders()
+        if not folders:
+            self._projects = {}
+            return
+        limit = self.limits.time_limit_ms / 1000 + PREFETCH_GRACE
+        self._pending = (folders, forked.start(lambda: self._read_all(folders), limit))
 
     def _scan(self) -> dict[Path, _Project]:
         if self._projects is not None:
             return self._projects
-        pending, self._pending = self._pending, None
-        got = pending.result() if pending is not None else None
-        if got is not None:
-            self._projects, self.truncated = got
-        else:  # not prefetched, or the child failed: here
-            self._projects, self.truncated = self._scan_now()
+        if self._pending is not None:  # prefetched: the child's reading, else read here
+            (folders, pending), self._pending = self._pending, None
+            got = pending.result() if pending is not None else None
+            self._projects = got if got is not None else self._read_all(folders)
+        else:
+            self._projects = self._read_all(self._folders())
         return self._projects
 
-    def _scan_now(self) -> tuple[dict[Path, _Project], bool]:
-        """The projects found and read, and whether the search stopped at a limit."""
+    def _folders(self) -> list[Path]:
+        """The project folders: those the search finds (``truncated`` says whether it
+        stopped at a limit), then those of the extra Compose files."""
         self.truncated = False
-        projects = {}
-        if self.limits.enabled:
-            for folder in self._project_folders():
-                projects[folder] = self._read(folder)
-        for folder in {p.parent for p in self.extra} - set(projects):
-            projects[folder] = self._read(folder)
-        return projects, self.truncated
+        found = self._project_folders() if self.limits.enabled else []
+        return [*found, *sorted({p.parent for p in self.extra} - set(found))]
+
+    def _read_all(self, folders: Sequence[Path]) -> dict[Path, _Project]:
+        return {folder: self._read(folder) for folder in folders}
 
     def _project_folders(self) -> list[Path]:
         """Folders holding a Compose or Bake file, breadth first, within the limits."""

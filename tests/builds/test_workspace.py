@@ -148,17 +148,23 @@ def test_a_failed_prefetch_scans_here(monkeypatch: pytest.MonkeyPatch) -> None:
     def broken() -> object:
         raise RuntimeError("the child breaks")
 
-    monkeypatch.setattr(ws, "_scan_now", broken)
-    ws.prefetch()  # the child runs the broken scan
+    monkeypatch.setattr(ws, "_read_all", broken)
+    ws.prefetch()  # the child runs the broken reading
     monkeypatch.undo()
     assert ws._pending is not None
     assert _scanned(ws) == _scanned(WorkspaceBuilds([PROJECTS]))
 
 
-def test_nothing_to_scan_forks_nothing() -> None:
-    for ws in (WorkspaceBuilds([]), WorkspaceBuilds([PROJECTS], limits=ScanLimits(enabled=False))):
+def test_nothing_to_read_forks_nothing(tmp_path: Path) -> None:
+    (tmp_path / "Dockerfile").write_text("FROM alpine\n")
+    for ws in (
+        WorkspaceBuilds([]),
+        WorkspaceBuilds([PROJECTS], limits=ScanLimits(enabled=False)),
+        WorkspaceBuilds([tmp_path]),  # no Compose or Bake file
+    ):
         ws.prefetch()
         assert ws._pending is None
+        assert ws.all_builds() == []
 
 
 PREFETCHED = """
