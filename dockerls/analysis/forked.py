@@ -16,7 +16,6 @@ computes that part itself, so the result never depends on the child.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import functools
 import io
 import itertools
@@ -127,6 +126,10 @@ def start(work: Callable[[], Any], limit: float) -> Pending | None:
 def _spawn(child: Callable[[], Iterable[Any]]) -> tuple[int, int] | None:
     """Fork a child that writes the pieces ``child()`` yields, each pickled as it comes,
     then an end marker; (its pid, the read end of its pipe), or None."""
+    if not hasattr(os, "fork"):  # Windows
+        return None
+    import fcntl  # POSIX only
+
     try:
         read_end, write_end = os.pipe()
     except OSError:  # out of file descriptors

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import gc
 import os
+import subprocess
+import sys
 import time
 
 from dockerls.analysis import forked
@@ -39,3 +41,29 @@ def test_a_forgotten_child_is_killed(children: Children) -> None:
     del pending
     gc.collect()
     wait_for(children.all_reaped, what="the forgotten child killed and reaped")
+
+
+WITHOUT_FORK = """
+import os, sys
+sys.modules["fcntl"] = None  # as on Windows: no fcntl, no fork
+del os.fork
+from dockerls.analysis import forked
+from dockerls.analysis.engine import Linter
+from dockerls.syntax.parser import parse
+assert not forked.available()
+text = "FROM alpine AS a\\nRUN apk add curl\\nFROM a\\nRUN cd /tmp\\n"
+split = Linter(split_at=1).lint(parse(text)).all()
+assert split == Linter().lint(parse(text)).all() and split, split
+assert forked.start(lambda: 1, 1.0) is None
+print("ok")
+"""
+
+
+def test_without_fork_all_is_done_here() -> None:
+    """Where there is no ``fork`` (Windows), the engine imports and a split lint, or a
+    prefetch, runs in the process itself."""
+    out = subprocess.run(
+        [sys.executable, "-c", WITHOUT_FORK], capture_output=True, text=True, timeout=120
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "ok"
