@@ -127,8 +127,11 @@ def offset_in_lines(text: str, rel: int, encoding: str = UTF16) -> tuple[int, in
     """Offset in an item's text -> (lines below the item's first line, column
     in the encoding's units); the caller adds the item's line."""
     rel = max(0, min(rel, len(text)))
-    ls = line_start_of(text, rel)
-    line = breaks_before(text, rel)
+    if text.find("\n", 0, rel) < 0 and text.find("\r", 0, rel) < 0:
+        line = ls = 0  # on the first line: most offsets, in most items
+    else:
+        ls = line_start_of(text, rel)
+        line = breaks_before(text, rel)
     seg = text[ls:rel]
     return line, (len(seg) if encoding == UTF32 or seg.isascii() else units(seg, encoding))
 

@@ -54,3 +54,39 @@ def test_item_range_units_matches_position_of() -> None:
         line, character, _end_line, _end_character = item_range_units(p, i, rel, rel + 1, enc)
         pos = position_of(p, X, enc)
         assert (line, character) == (pos.line, pos.character)
+
+
+def _lines_walked(text: str, at: int) -> tuple[int, str]:
+    """(breaks before ``at``, the text from the last one to ``at``), one character at a
+    time: ``\n``, ``\r\n`` and a lone ``\r`` each end a line; an offset between the
+    ``\r`` and the ``\n`` of a ``\r\n`` is still on the line that break ends."""
+    line = start = i = 0
+    while i < at:
+        c = text[i]
+        if c == "\r" and text[i + 1 : i + 2] == "\n":
+            if i + 1 == at:
+                break  # inside the \r\n
+            line, start, i = line + 1, i + 2, i + 2
+            continue
+        if c in "\r\n":
+            line, start = line + 1, i + 1
+        i += 1
+    return line, text[start:at]
+
+
+def test_offset_in_lines_on_every_offset_of_mixed_breaks() -> None:
+    """(line, column) of each offset, the first line's short cut included, against the
+    lines walked one character at a time."""
+    import random
+
+    from dockerls.features.positions import offset_in_lines, units
+
+    rng = random.Random(7)
+    pieces = ["a", "é", "😀", " ", "\n", "\r\n", "\r", "\\"]
+    for _ in range(300):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randrange(0, 12)))
+        for rel in range(-1, len(text) + 2):
+            line, seg = _lines_walked(text, max(0, min(rel, len(text))))
+            for enc in (UTF16, UTF8, UTF32):
+                want = (line, len(seg) if enc == UTF32 else units(seg, enc))
+                assert offset_in_lines(text, rel, enc) == want, (text, rel, enc)
