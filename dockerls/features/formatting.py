@@ -230,7 +230,11 @@ def _guard(inst: Instruction, escape: str, dialects: frozenset[str]) -> _Guard:
         # must not change, or the array could become valid
         spans += _protected(s, a, n, _JSON)[0]
     if name in _SPLIT_ONLY:
-        pass  # BuildKit splits these on whitespace alone
+        # BuildKit splits these on whitespace alone, but finds the heredocs of ADD and
+        # COPY in the words a shell lexer reads (a backslash escapes there, whatever the
+        # file's escape): a blank after an escape or inside quotes starts no word there
+        if name in ("ADD", "COPY") and "<<" in s[a:n]:
+            spans += _protected(s, a, n, _words_reader("\\"))[0]
     elif name == "ARG" or (name in ("ENV", "LABEL") and tgt.words and "=" in tgt.words[0].value):
         spans += _protected(s, a, n, _words_reader(escape))[0]
     elif name in ("ENV", "LABEL"):

@@ -288,6 +288,10 @@ def test_generated_formatting_keeps_buildkits_reading(text: str, opts: FormatOpt
         # not JSON because of the tab; removing it must not make it JSON
         'FROM a\nADD --link ["a","b \\\n\t c"] /\n',
         'FROM a\nHEALTHCHECK ["b  c", \\\n "a"]\n',
+        # ADD and COPY heredocs are found in shell-read words: after an escaped blank,
+        # the next line's indentation starts the word `<<EOF` (found by hypothesis)
+        "FROM alpine\nADD --network=none --chmod=755 a \\ \\\n\\ \\\n <<EOF\n",
+        "FROM alpine\nCOPY a\\ \\\n  <<EOF /x\nbody\nEOF\n",
     ],
 )
 def test_values_keep_their_whitespace(src: str) -> None:
