@@ -200,11 +200,14 @@ def _read_all(fd: int, deadline: float) -> bytes | None:
 
 
 def _reap(pid: int, *, kill: bool) -> None:
-    """Collect the child's exit status (killed first when ``kill``) without waiting
-    for it: a thread waits while the child's memory is let go."""
+    """Collect the child's exit status.  A child that sent everything is exiting on its
+    own: a thread waits while its memory is let go.  Else it is killed and waited for
+    here (no thread: this may run at the interpreter's exit, for a forgotten result)."""
     if kill:
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
+        _wait(pid)
+        return
     with contextlib.suppress(ChildProcessError):
         if os.waitpid(pid, os.WNOHANG)[0] == pid:
             return
