@@ -188,20 +188,27 @@ async def _hover_text(
     )
 
 
+async def _vulnerabilities(client: LanguageClient, uri: str, text: str) -> list[lsp.Diagnostic]:
+    """Open ``text`` at ``uri``; the DLS310 findings of the first publish that has some."""
+    open_document(client, uri, text)
+    pub = await wait_publish(
+        client,
+        lambda p: p.uri == uri and any(str(d.code) == "DLS310" for d in p.diagnostics),
+        timeout=30,
+    )
+    return [d for d in pub.diagnostics if str(d.code) == "DLS310"]
+
+
 async def test_vulnerabilities_and_variants(
     online: LanguageClient, registry: LocalRegistry, osv: StubServer
 ) -> None:
     text = f"FROM {registry.host}/library/python:3.12\nRUN apt-get update\nFROM {registry.host}/team/plain:1.0\n"
     uri = "file:///tmp/base-images-e2e/vulns/Dockerfile"
-    doc = open_document(online, uri, text)
-    pub = await wait_publish(
-        online,
-        lambda p: p.uri == uri and any(str(d.code) == "DLS310" for d in p.diagnostics),
-        timeout=30,
-    )
-    d = next(d for d in pub.diagnostics if str(d.code) == "DLS310")
+    found = await _vulnerabilities(online, uri, text)
+    doc = lsp.TextDocumentIdentifier(uri)
+    d = found[0]
     assert d.range.start.line == 0 and "1 critical, 2 high" in d.message
-    assert all(d.range.start.line != 2 for d in pub.diagnostics if str(d.code) == "DLS310")
+    assert all(d.range.start.line != 2 for d in found)
     # OSV was asked by ecosystem and source package
     batch = next(s for s in osv.seen if s.path == "/v1/querybatch")
     assert b'"Debian:12"' in batch.body and b'"openssl"' in batch.body
@@ -259,13 +266,7 @@ async def test_vulnerabilities_of_the_image_the_build_passes(
     # the default has no SBOM; the build's image has vulnerabilities: reported, naming it
     text = f"ARG BASE={registry.host}/team/plain:1.0\nFROM ${{BASE}}\n"
     uri = "file:///tmp/base-images-e2e/built/Dockerfile"
-    open_document(built, uri, text)
-    pub = await wait_publish(
-        built,
-        lambda p: p.uri == uri and any(str(d.code) == "DLS310" for d in p.diagnostics),
-        timeout=30,
-    )
-    [d] = [d for d in pub.diagnostics if str(d.code) == "DLS310"]
+    [d] = await _vulnerabilities(built, uri, text)
     assert d.range == lsp.Range(lsp.Position(1, 5), lsp.Position(1, 12))
     assert d.message.startswith(
         f"`${{BASE}}` is `{registry.host}/library/python:3.12` in settings has 3 known"
@@ -286,13 +287,7 @@ async def test_vulnerabilities_of_the_platform_the_build_targets(
     # the amd64 image's SBOM has nothing OSV knows; the arm64 image's is the one inspected
     text = f"FROM {registry.host}/team/multi:1.0\nRUN true\n"
     uri = "file:///tmp/base-images-e2e/arm/Dockerfile"
-    open_document(arm_build, uri, text)
-    pub = await wait_publish(
-        arm_build,
-        lambda p: p.uri == uri and any(str(d.code) == "DLS310" for d in p.diagnostics),
-        timeout=30,
-    )
-    [d] = [d for d in pub.diagnostics if str(d.code) == "DLS310"]
+    [d] = await _vulnerabilities(arm_build, uri, text)
     assert d.range.start.line == 0 and "1 critical, 2 high" in d.message, d.message
 
 
