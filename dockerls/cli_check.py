@@ -25,9 +25,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dockerls import config as hl_config
-from dockerls.analysis import forked
 from dockerls.analysis.builds import Build
-from dockerls.analysis.engine import SPLIT_AT, LintConfig, Linter, LintResult
+from dockerls.analysis.engine import LintConfig, Linter, LintResult, split_threshold
 from dockerls.analysis.facts import NO_FACTS, Facts, ShellCheckResults
 from dockerls.analysis.lifecycle import LifecycleFacts
 from dockerls.analysis.model import Model, build_model
@@ -237,7 +236,7 @@ def lint_job(
     facts = replace(context_facts(path), builds=builds)
     if path is not None:
         facts = replace(facts, contexts=_LOADER.for_builds(builds, path))
-    split_at = SPLIT_AT if split and forked.available() else 0
+    split_at = split_threshold() if split else 0
     return lint_text(text, display, config, facts, intel, split_at), None
 
 

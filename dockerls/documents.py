@@ -17,8 +17,7 @@ from urllib.parse import unquote, urlparse
 
 from lsprotocol import types as lsp
 
-from dockerls.analysis import forked
-from dockerls.analysis.engine import SPLIT_AT, LintConfig, Linter, LintResult
+from dockerls.analysis.engine import LintConfig, Linter, LintResult, split_threshold
 from dockerls.analysis.facts import NO_FACTS, Facts
 from dockerls.analysis.model import Model, build_model, reparsed_model
 from dockerls.analysis.rules.base import Violation
@@ -133,7 +132,7 @@ class DocumentStore:
         # the workspace's builds (Compose, Bake, the `settings` build): Facts.builds
         self.builds = WorkspaceBuilds([])
         # the linters' Linter.split_at: with ``split``, big files lint on two CPUs
-        self.split_at = SPLIT_AT if split and forked.available() else 0
+        self.split_at = split_threshold() if split else 0
         self.render: Callable[[Parse, int, tuple[Violation, ...]], Any] | None = None
 
     def _linter_for(self, path: Path | None) -> Linter:

@@ -260,7 +260,7 @@ def test_a_big_file_checked_on_two_cpus(
     monkeypatch.setattr(forked, "available", lambda: True)  # whatever the CPUs here
     _rc, split, _ = run(capsys, "-f", "json", "--no-fail", str(path))
     assert len(forks) == 1
-    monkeypatch.setattr("dockerls.cli_check.SPLIT_AT", 10**9)
+    monkeypatch.setattr("dockerls.analysis.engine.SPLIT_AT", 10**9)
     _rc, alone, _ = run(capsys, "-f", "json", "--no-fail", str(path))
     assert len(forks) == 1  # no split this time
     assert len(json.loads(alone)) > 100 and split == alone

@@ -70,6 +70,12 @@ SPLIT_AT = 800
 _BATCH = 8  # segments a forked child pickles and sends at a time
 
 
+def split_threshold() -> int:
+    """``Linter.split_at`` for this machine: ``SPLIT_AT`` where a second CPU can be
+    used (``forked.available``), else 0 (never split)."""
+    return SPLIT_AT if forked.available() else 0
+
+
 @dataclass(frozen=True)
 class LintConfig:
     """Everything that decides which findings are shown, and how."""
