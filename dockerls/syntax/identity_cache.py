@@ -32,28 +32,34 @@ N = TypeVar("N")
 P = ParamSpec("P")
 
 
-def _drop(cache_ref: weakref.ref[IdentityCache[Any]], key: int, _dead: object) -> None:
-    cache = cache_ref()
-    if cache is not None:
-        cache._entries.pop(key, None)
+class _Entry(weakref.ref):  # type: ignore[type-arg]
+    """One entry: a weak reference to its object that carries the entry's ``key``
+    and ``value`` (one small object per entry: the cache's biggest files hold
+    tens of thousands)."""
+
+    __slots__ = ("ident", "key", "value")
+
+    ident: int
+    key: object
+    value: Any
 
 
 class IdentityCache(Generic[V]):
     """``obj`` (by identity, held weakly) plus a ``key`` (by equality: what
     else the value depends on) -> value."""
 
-    __slots__ = ("__weakref__", "_entries", "_max", "_ref")
+    __slots__ = ("__weakref__", "_drop", "_entries", "_max")
 
     def __init__(self, max_size: int) -> None:
         # one dict for the cache's life (``per_node`` reads it directly): emptied in place
-        self._entries: dict[int, tuple[weakref.ref[object], object, V]] = {}
+        self._entries: dict[int, _Entry] = {}
         self._max = max_size
-        self._ref = weakref.ref(self)  # what each entry's callback finds the cache by
+        self._drop = _dropper(weakref.ref(self))  # each entry's callback
 
     def get(self, obj: object, key: object = None) -> V | None:
         hit = self._entries.get(id(obj))
-        if hit is not None and hit[1] == key and hit[0]() is obj:
-            return hit[2]
+        if hit is not None and hit.key == key and hit() is obj:
+            return hit.value  # type: ignore[no-any-return]
         return None
 
     def get_by_id(self, ident: int, key: object = None) -> V | None:
@@ -61,16 +67,18 @@ class IdentityCache(Generic[V]):
         goes with its object, so the id is still that object's), e.g. the
         result for the parse a reparse came from (``Parse.parent_id``)."""
         hit = self._entries.get(ident)
-        if hit is not None and hit[0]() is not None and hit[1] == key:
-            return hit[2]
+        if hit is not None and hit() is not None and hit.key == key:
+            return hit.value  # type: ignore[no-any-return]
         return None
 
     def put(self, obj: object, key: object, value: V) -> V:
         if len(self._entries) >= self._max:
             self._entries.clear()
-        ident = id(obj)
-        dead = functools.partial(_drop, self._ref, ident)
-        self._entries[ident] = (weakref.ref(obj, dead), key, value)
+        entry = _Entry(obj, self._drop)
+        entry.ident = ident = id(obj)
+        entry.key = key
+        entry.value = value
+        self._entries[ident] = entry
         return value
 
     def retain(self, objs: object) -> None:
@@ -85,6 +93,18 @@ class IdentityCache(Generic[V]):
 
     def __len__(self) -> int:
         return len(self._entries)
+
+
+def _dropper(cache_ref: weakref.ref[IdentityCache[Any]]) -> Callable[[_Entry], None]:
+    """The callback of a cache's entries: a dead object's entry leaves (unless a
+    newer entry for a new object with the same id took its place)."""
+
+    def drop(entry: _Entry) -> None:
+        cache = cache_ref()
+        if cache is not None and cache._entries.get(entry.ident) is entry:
+            del cache._entries[entry.ident]
+
+    return drop
 
 
 NODE_CACHES: list[IdentityCache[Any]] = []
@@ -117,8 +137,8 @@ def per_node(
         def cached(node: N, *args: P.args, **kwargs: P.kwargs) -> V:
             key = (args, tuple(kwargs.items())) if kwargs else args
             hit = lookup(id(node))
-            if hit is not None and hit[1] == key and hit[0]() is node:
-                return hit[2]
+            if hit is not None and hit.key == key and hit() is node:
+                return hit.value  # type: ignore[no-any-return]
             return put(node, key, fn(node, *args, **kwargs))
 
         return cached  # type: ignore[return-value]  # functools.wraps' type
