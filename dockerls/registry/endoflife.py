@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from dockerls.registry.session import LazySession
+
 __all__ = ["DEFAULT_URL", "EndOfLifeClient", "EndOfLifeError", "ProductReply"]
 
 DEFAULT_URL = "https://endoflife.date/api/v1"
@@ -30,10 +32,7 @@ class EndOfLifeClient:
     def __init__(self, base_url: str = DEFAULT_URL, timeout: float = 5.0) -> None:
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
-        import requests  # loaded with the first client: the snapshot's readers never need it
-
-        self._session = requests.Session()
-        self._session.headers["User-Agent"] = "dockerls"
+        self._session = LazySession(headers={"User-Agent": "dockerls"})
 
     def product(
         self, slug: str, etag: str | None = None, last_modified: str | None = None
@@ -44,10 +43,11 @@ class EndOfLifeClient:
         if last_modified:
             headers["If-Modified-Since"] = last_modified
         url = f"{self.base_url}/products/{slug}"
-        import requests  # loaded by __init__
+        session = self._session()
+        import requests  # loaded by the session
 
         try:
-            reply = self._session.get(url, headers=headers, timeout=self.timeout)
+            reply = session.get(url, headers=headers, timeout=self.timeout)
         except requests.RequestException as exc:
             raise EndOfLifeError(f"{url}: {exc.__class__.__name__}") from exc
         if reply.status_code == 304:

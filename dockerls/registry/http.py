@@ -33,11 +33,8 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlencode, urljoin, urlsplit
-
-import requests
-import requests.utils
 
 from dockerls.registry.base import (
     ImageInfo,
@@ -54,10 +51,14 @@ from dockerls.registry.base import (
 )
 from dockerls.registry.cache import TTLCache
 from dockerls.registry.credentials import Credentials, DockerConfig
+from dockerls.registry.session import LazySession
 from dockerls.registry.settings import RegistrySettings
 from dockerls.registry.tags import sort_tags
 from dockerls.syntax.imageref import ImageRef
 from dockerls.syntax.platforms import platform_matches
+
+if TYPE_CHECKING:
+    import requests
 
 __all__ = [
     "MEDIA_DOCKER_LIST",
@@ -196,8 +197,8 @@ class HttpRegistry:
         docker_config: DockerConfig | None = None,
     ) -> None:
         self.settings = settings or RegistrySettings()
-        self._session = session or requests.Session()
-        self._session.trust_env = False  # no .netrc credentials, no env proxies surprises
+        # no .netrc credentials, no env proxies surprises
+        self._session = LazySession(trust_env=False, given=session)
         self._config = docker_config or DockerConfig(
             self.settings.resolved_docker_config(), self.settings.credential_helper_timeout_s
         )
@@ -328,6 +329,8 @@ class HttpRegistry:
         link = reply.headers.get("Link")
         if not link:
             return None
+        import requests.utils  # loaded with the session that fetched the reply
+
         for entry in requests.utils.parse_header_links(link):
             if entry.get("rel") == "next" and entry.get("url"):
                 nxt = urljoin(reply.url, entry["url"])
@@ -607,6 +610,8 @@ class HttpRegistry:
         try:
             reply = self._send(url, method, hdrs, auth_netloc=host.lower())
         except RegistryUnavailable as exc:
+            import requests  # loaded by _send
+
             if (
                 url.startswith("https://")
                 and self._plain_http_allowed(host)
@@ -639,6 +644,9 @@ class HttpRegistry:
         never sent anywhere else: a redirect away from ``auth_netloc`` fails."""
         timeout_s = self.settings.timeout_ms / 1000.0
         hdrs = dict(headers)
+        session = self._session()
+        import requests  # loaded by the session
+
         for _ in range(_MAX_REDIRECTS + 1):
             netloc = _netloc(url)
             if netloc != auth_netloc:
@@ -648,7 +656,7 @@ class HttpRegistry:
                         f"{auth_netloc} redirected a token request to {netloc}; refusing"
                     )
             try:
-                resp = self._session.request(
+                resp = session.request(
                     method,
                     url,
                     headers=hdrs,
@@ -699,6 +707,8 @@ class HttpRegistry:
             raise RegistryBadResponse(
                 f"{netloc} sent a reply of {int(length)} bytes; the limit is {cap} bytes"
             )
+        import requests  # loaded by the session that sent the request
+
         deadline = time.monotonic() + max(timeout_s * 4, timeout_s + 1.0)
         chunks: list[bytes] = []
         total = 0

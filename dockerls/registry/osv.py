@@ -14,9 +14,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-import requests
-
 from dockerls.registry.cache import TTLCache
+from dockerls.registry.session import LazySession
 
 __all__ = ["DEFAULT_URL", "OsvClient", "OsvError", "OsvQuery"]
 
@@ -55,16 +54,17 @@ class OsvClient:
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
         self.max_records = max_records
-        self._session = requests.Session()
-        self._session.trust_env = False
-        self._session.headers["User-Agent"] = "dockerls"
+        self._session = LazySession(trust_env=False, headers={"User-Agent": "dockerls"})
         self._queries = TTLCache(_DAY, cache_dir / "queries" if cache_dir else None)
         self._records = TTLCache(30 * _DAY, cache_dir / "vulns" if cache_dir else None)
 
     def _call(self, method: str, path: str, body: Any = None) -> Any:
         url = f"{self.base_url}{path}"
+        session = self._session()
+        import requests  # loaded by the session
+
         try:
-            reply = self._session.request(method, url, json=body, timeout=self.timeout)
+            reply = session.request(method, url, json=body, timeout=self.timeout)
         except requests.RequestException as exc:
             raise OsvError(f"{url}: {exc.__class__.__name__}") from exc
         if reply.status_code != 200:
