@@ -918,15 +918,21 @@ class Linter:
             return dict(self._lint_plans(p, model, plans, todo)), rendered
         shares = forked.Shares(len(plans))
         try:
-            done, sent = forked.both(
-                lambda: self._lint_to_send(p, model, plans, todo[::-1], shares),
-                lambda: dict(self._lint_plans(p, model, plans, todo, shares)),
+            mine, sent = forked.both(
+                lambda: self._lint_to_send(
+                    self._lint_rendered(p, model, plans, todo[::-1], shares)
+                ),
+                # this process renders its part too: both sides meet where the work,
+                # rendering included, balances (the publish only joins the pieces)
+                lambda: list(self._lint_rendered(p, model, plans, todo, shares)),
             )
         finally:
             shares.close()
         if sent is None:
             log.info("the second lint process gave no result: linting its part here")
-        for piece in sent or ():
+        done: dict[int, _StageResult] = {}
+        pieces: list[list[_Linted] | _Errors] = [mine, *(sent or ())]
+        for piece in pieces:
             if isinstance(piece, _Errors):
                 for code, message in piece.errors:
                     log.error("rule %s failed: %s", code, message)
@@ -965,38 +971,43 @@ class Linter:
                 ),
             )
 
-    def _lint_to_send(
+    def _lint_to_send(self, results: Iterator[_Linted]) -> Iterator[list[_Linted] | _Errors]:
+        """The child's :meth:`_lint_rendered` ``results``, in pieces as they are sent:
+        a few at a time (the facts' image mapping, which a copy can't stand for, sent
+        as None), then the rule errors."""
+        known_errors = len(self.rule_errors)  # the parent's, before the fork
+        batch: list[_Linted] = []
+        for linted in results:
+            if linted.walked:
+                linted.result.images_walked = None
+            batch.append(linted)
+            if len(batch) == _BATCH:
+                yield batch
+                batch = []
+        yield batch
+        yield _Errors(tuple(self.rule_errors[known_errors:]))
+
+    def _lint_rendered(
         self,
         p: Parse,
         model: Model,
         plans: list[_Plan],
         todo: Sequence[int],
         shares: forked.Shares,
-    ) -> Iterator[list[_Linted] | _Errors]:
-        """:meth:`_lint_plans` in the child, in pieces as they are sent: a few results
-        at a time (with whether each walked the facts' image mapping, which a copy
-        can't stand for: sent as None, and its items' findings rendered), then the
-        rule errors."""
+    ) -> Iterator[_Linted]:
+        """:meth:`_lint_plans` (one side of a split lint), each result with its
+        items' findings rendered (``Linter.render``), and whether it walked the
+        facts' image mapping."""
         images = model.facts.images
         render = self.render
-        known_errors = len(self.rule_errors)  # the parent's, before the fork
-        batch: list[_Linted] = []
         for k, res in self._lint_plans(p, model, plans, todo, shares):
-            walked = res.images_walked is images
-            if walked:
-                res.images_walked = None
             rendered: tuple[tuple[int, Any], ...] = ()
             if render is not None:
                 first = plans[k].first
                 rendered = tuple(
                     (rel, render(p, first + rel, vs)) for rel, vs in res.per_item.items()
                 )
-            batch.append(_Linted(k, res, walked, rendered))
-            if len(batch) == _BATCH:
-                yield batch
-                batch = []
-        yield batch
-        yield _Errors(tuple(self.rule_errors[known_errors:]))
+            yield _Linted(k, res, res.images_walked is images, rendered)
 
     # ------------------------------------------------------------------
     def _directive(self, p: Parse) -> _Directive:
