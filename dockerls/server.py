@@ -348,6 +348,11 @@ class DockerLanguageServer(LanguageServer):
         self.warmed = True
         registry()
         lazy.load_all()
+        if self.settings.registry.enabled and not self.base_images.offline:
+            # lookups follow the first publish: their HTTP library (which the clients
+            # load at their first request) loads now, rather than in a lookup's
+            # worker thread, holding the interpreter while the user types
+            import requests  # noqa: F401
         # off since start-up (`dockerls serve`): the first publish is written.  One full
         # collection now takes start-up's garbage (the classes attrs rebuilt with slots...)
         # and moves what lives on (start-up's objects, the open document's tree, hundreds

@@ -249,3 +249,27 @@ def test_collector_runs_again_once_the_first_publish_is_written(tmp_path: Path) 
         "after_warm_up": True,
         "full_collections_since_publish": 1,
     }
+
+
+WARM_UP = """
+import os
+os.environ.pop("DOCKERLS_REGISTRY", None)
+import lsprotocol.types as lsp
+from dockerls.server import SERVER
+options = {{"registry": {{"enabled": {enabled}}}}}
+params = lsp.InitializeParams(lsp.ClientCapabilities(), initialization_options=options)
+for _step in SERVER.protocol.lsp_initialize(params):  # pygls's part: the workspace
+    pass
+SERVER.start(params)
+SERVER.warm_up()
+assert SERVER.warmed
+"""
+
+
+def test_warm_up_loads_the_http_library_only_when_lookups_are_on() -> None:
+    """The network clients make their session at their first request; with lookups on,
+    these follow the first publish, so ``warm_up`` loads the library on the main thread
+    rather than a lookup's worker thread loading it while the user types.  With lookups
+    off it never loads.  (No document is open: nothing is looked up.)"""
+    assert "requests" in modules_after(WARM_UP.format(enabled="True"))
+    assert "requests" not in modules_after(WARM_UP.format(enabled="False"))
