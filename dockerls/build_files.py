@@ -18,9 +18,10 @@ from dockerls.analysis.builds import Build, Problem, is_bake_file, is_build_file
 from dockerls.analysis.engine import Linter
 from dockerls.analysis.model import build_model
 from dockerls.builds import read_text
-from dockerls.documents import DocumentStore, Snapshot, uri_to_path
+from dockerls.documents import DocumentStore, Snapshot
 from dockerls.lazy import lazy_module
 from dockerls.syntax.parser import parse
+from dockerls.uris import uri_to_path
 
 if TYPE_CHECKING:
     from dockerls.features import buildfiles as f_buildfiles

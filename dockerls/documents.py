@@ -13,7 +13,6 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlparse
 
 from lsprotocol import types as lsp
 
@@ -26,17 +25,11 @@ from dockerls.context import ContextLoader
 from dockerls.features.positions import UTF16, offset_of
 from dockerls.syntax.parser import Parse, parse
 from dockerls.syntax.reparse import reparse
+from dockerls.uris import uri_to_path
 
 log = logging.getLogger(__name__)
 
 MAX_DOCUMENT_CHARS = 20_000_000
-
-
-def uri_to_path(uri: str) -> Path | None:
-    u = urlparse(uri)
-    if u.scheme != "file":
-        return None
-    return Path(unquote(u.path))
 
 
 def clean_text(text: str) -> str:

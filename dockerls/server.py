@@ -48,6 +48,7 @@ from dockerls.analysis.rules import known_code, registry
 from dockerls.features import capabilities
 from dockerls.features.raw import RawJSON
 from dockerls.lazy import lazy_module
+from dockerls.uris import uri_to_path
 
 if TYPE_CHECKING:
     from dockerls import base_images as base_images_mod
@@ -317,6 +318,15 @@ class DockerLanguageServer(LanguageServer):
     def start(self, params: lsp.InitializeParams) -> None:
         """Everything the initialize reply didn't need, run right after it
         (before the next message is read); the rest loads with ``warm_up``."""
+        self.init_options = params.initialization_options
+        folders = params.workspace_folders
+        root = params.root_uri or (folders[0].uri if folders else None)
+        self.root = uri_to_path(root) if root else None
+        layers: list[tuple[str, object]] = [("initializationOptions", self.init_options or {})]
+        loaded = settings_mod.load_layers(layers, known_code=known_code)
+        # first the workspace's build files: read on the second CPU from now on, while
+        # the analysis modules load and the first document opens (it takes the result)
+        builds = self.workspace_builds(loaded[0])
         self.store = documents.DocumentStore(split=True)
         self.store.config_for = self.config_for
         self.settings = settings_mod.Settings()
@@ -330,11 +340,7 @@ class DockerLanguageServer(LanguageServer):
         self.caps = f_caps.ClientCaps.from_initialize(params.capabilities, encoding)
         # a split lint's child renders the diagnostics of the items it linted
         self.store.render = f_diagnostics.renderer(self.caps.encoding)
-        self.init_options = params.initialization_options
-        folders = params.workspace_folders
-        root = params.root_uri or (folders[0].uri if folders else None)
-        self.root = documents.uri_to_path(root) if root else None
-        self.apply_settings([("initializationOptions", params.initialization_options or {})])
+        self.apply_settings(layers, loaded, builds)
         if self.loop is not None:
             self.loop.call_later(WARM_UP_DELAY, self.warm_up, True)
 
@@ -363,25 +369,42 @@ class DockerLanguageServer(LanguageServer):
         gc.enable()
 
     # -- settings -------------------------------------------------------
-    def apply_settings(self, layers: list[tuple[str, object]]) -> None:
+    def apply_settings(
+        self,
+        layers: list[tuple[str, object]],
+        loaded: tuple[settings_mod.Settings, list[settings_mod.SettingError]] | None = None,
+        builds: workspace_builds.WorkspaceBuilds | None = None,
+    ) -> None:
+        """Take the settings ``layers`` (``loaded``: already read from them, and
+        ``builds``: the workspace builds ``workspace_builds`` made for them)."""
         self.layers = layers
         self.folder_configs.clear()
-        s, errors = settings_mod.load_layers(layers, known_code=known_code)
+        s, errors = loaded or settings_mod.load_layers(layers, known_code=known_code)
         self.settings_problems(s, errors)
         changed = s != self.settings
         self.settings = s
         self.base_images.configure(s)
-        builds_key = (s.build, self.root)
-        if builds_key != self.builds_key:  # the scan happens when a Dockerfile asks
-            self.builds_key = builds_key
-            roots = [self.root] if self.root is not None else []
-            self.store.builds = workspace_builds.WorkspaceBuilds.from_settings(s.build, roots)
-            self.store.builds.prefetch()  # on the second CPU, while the first open is parsed
+        builds = builds or self.workspace_builds(s)
+        if builds is not None:
+            self.store.builds = builds
             changed = True
         if changed:
             self.store.set_config(settings_mod.to_lint_config(s), s.context.path)
             for uri in self.store.uris():
                 self.schedule(uri)
+
+    def workspace_builds(self, s: settings_mod.Settings) -> workspace_builds.WorkspaceBuilds | None:
+        """New workspace builds when the build settings or the root changed (None: they
+        hold); their files are read on the second CPU from now on (``prefetch``), and
+        scanned when a Dockerfile asks."""
+        key = (s.build, self.root)
+        if key == self.builds_key:
+            return None
+        self.builds_key = key
+        roots = [self.root] if self.root is not None else []
+        builds = workspace_builds.WorkspaceBuilds.from_settings(s.build, roots)
+        builds.prefetch()
+        return builds
 
     def settings_problems(
         self, s: settings_mod.Settings, errors: list[settings_mod.SettingError]
@@ -915,7 +938,7 @@ def did_save(server: DockerLanguageServer, params: lsp.DidSaveTextDocumentParams
         server.configuration_files_changed()
         return
     if server.build_files.is_open(uri):  # a Compose or Bake file: what it builds changed
-        server.builds_changed([path] if (path := documents.uri_to_path(uri)) is not None else [])
+        server.builds_changed([path] if (path := uri_to_path(uri)) is not None else [])
         return
     server.folder_configs.clear()
     server.store.refresh_context(uri)
@@ -930,7 +953,7 @@ def did_change_watched(
         documents.is_dockerignore(c.uri) or c.uri.endswith(HADOLINT_FILES) for c in params.changes
     ):
         server.configuration_files_changed()
-    paths = [p for c in params.changes if (p := documents.uri_to_path(c.uri)) is not None]
+    paths = [p for c in params.changes if (p := uri_to_path(c.uri)) is not None]
     extra = server.store.builds.extra
     builds = [
         p for p in paths if workspace_builds.affects_builds(p, extra) or is_build_file(p.name)

@@ -273,3 +273,37 @@ def test_warm_up_loads_the_http_library_only_when_lookups_are_on() -> None:
     off it never loads.  (No document is open: nothing is looked up.)"""
     assert "requests" in modules_after(WARM_UP.format(enabled="True"))
     assert "requests" not in modules_after(WARM_UP.format(enabled="False"))
+
+
+PREFETCH_FIRST = """
+import sys
+from pathlib import Path
+import lsprotocol.types as lsp
+from dockerls.analysis import forked
+forked.available = lambda: True  # as on a machine with a second CPU
+before_analysis = []
+real_start = forked.start
+def start(work, limit):
+    before_analysis.append("dockerls.analysis.engine" not in sys.modules)
+    return real_start(work, limit)
+forked.start = start
+from dockerls.server import SERVER
+params = lsp.InitializeParams(lsp.ClientCapabilities(), root_uri={root!r})
+for _step in SERVER.protocol.lsp_initialize(params):
+    pass
+SERVER.start(params)
+assert before_analysis == [True], before_analysis
+assert SERVER.store.builds.builds_for(Path({dockerfile!r}))  # the read's result reached the store
+"""
+
+
+def test_build_files_are_read_before_the_analysis_modules_load(tmp_path: Path) -> None:
+    """The server's start forks the reading of the workspace's Compose and Bake files
+    first, so it runs on the second CPU while the engine loads and the first document
+    opens (the first open takes its result, rather than waiting for it)."""
+    (tmp_path / "Dockerfile").write_text("FROM alpine\n")
+    (tmp_path / "compose.yaml").write_text("services:\n  app:\n    build: .\n")
+    loaded = modules_after(
+        PREFETCH_FIRST.format(root=tmp_path.as_uri(), dockerfile=str(tmp_path / "Dockerfile"))
+    )
+    assert "dockerls.analysis.engine" in loaded
