@@ -87,6 +87,7 @@ if TYPE_CHECKING:
     from dockerls.features import signature_help as f_sig
     from dockerls.features import symbols as f_symbols
     from dockerls.image_lookups import ImageLookups
+    from dockerls.registry import session as registry_session
     from dockerls.shellcheck import ShellChecker
     from dockerls.syntax.parser import Parse
 else:  # bound now, loaded on first use: after the initialize reply
@@ -96,6 +97,7 @@ else:  # bound now, loaded on first use: after the initialize reply
     context = lazy_module("dockerls.context")
     documents = lazy_module("dockerls.documents")
     image_lookups = lazy_module("dockerls.image_lookups")
+    registry_session = lazy_module("dockerls.registry.session")
     shellcheck = lazy_module("dockerls.shellcheck")
     settings_mod = lazy_module("dockerls.settings")
     dockerignore = lazy_module("dockerls.analysis.dockerignore")
@@ -355,10 +357,7 @@ class DockerLanguageServer(LanguageServer):
         registry()
         lazy.load_all()
         if self.settings.registry.enabled and not self.base_images.offline:
-            # lookups follow the first publish: their HTTP library (which the clients
-            # load at their first request) loads now, rather than in a lookup's
-            # worker thread, holding the interpreter while the user types
-            import requests  # noqa: F401
+            registry_session.load_library()  # the lookups follow the first publish
         # off since start-up (`dockerls serve`): the first publish is written.  One full
         # collection now takes start-up's garbage (the classes attrs rebuilt with slots...)
         # and moves what lives on (start-up's objects, the open document's tree, hundreds

@@ -57,3 +57,10 @@ class LazySession:
         """Close the session if one was made."""
         if self._made is not None:
             self._made.close()
+
+
+def load_library() -> None:
+    """Load ``requests`` now: the server's warm-up, when lookups are about to start
+    (in a lookup's worker thread, the import would hold the interpreter while the
+    user types)."""
+    import requests  # noqa: F401
