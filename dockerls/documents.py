@@ -114,7 +114,11 @@ class DocumentStore:
     listing) are read when a document opens or is saved, never per keystroke,
     and handed to the rules as ``Facts.context``."""
 
-    def __init__(self, split: bool = False) -> None:
+    def __init__(
+        self,
+        split: bool = False,
+        render: Callable[[Parse, int, tuple[Violation, ...]], Any] | None = None,
+    ) -> None:
         self._docs: dict[str, Snapshot] = {}
         self.config = LintConfig()
         self.context_loader = ContextLoader()
@@ -126,7 +130,9 @@ class DocumentStore:
         self.builds = WorkspaceBuilds([])
         # the linters' Linter.split_at: with ``split``, big files lint on two CPUs
         self.split_at = split_threshold() if split else 0
-        self.render: Callable[[Parse, int, tuple[Violation, ...]], Any] | None = None
+        # with a split lint, each side renders its items' diagnostics with this
+        # (``Linter.render``: the server's, for the client's encoding)
+        self.render = render
 
     def _linter_for(self, path: Path | None) -> Linter:
         config = self.config_for(path) if self.config_for is not None else self.config

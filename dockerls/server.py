@@ -329,7 +329,12 @@ class DockerLanguageServer(LanguageServer):
         # first the workspace's build files: read on the second CPU from now on, while
         # the analysis modules load and the first document opens (it takes the result)
         builds = self.workspace_builds(loaded[0])
-        self.store = documents.DocumentStore(split=True)
+        enc: Any = self.workspace.position_encoding
+        encoding = str(getattr(enc, "value", enc) or "utf-16")
+        self.caps = f_caps.ClientCaps.from_initialize(params.capabilities, encoding)
+        # a split lint renders the diagnostics of the items each side linted
+        render = f_diagnostics.renderer(self.caps.encoding)
+        self.store = documents.DocumentStore(split=True, render=render)
         self.store.config_for = self.config_for
         self.settings = settings_mod.Settings()
         self.images = image_lookups.ImageLookups(self)
@@ -337,11 +342,6 @@ class DockerLanguageServer(LanguageServer):
         self.build_files = build_files_mod.BuildFiles(self.store)
         self.base_images.configure(self.settings)
         self.started = True
-        enc: Any = self.workspace.position_encoding
-        encoding = str(getattr(enc, "value", enc) or "utf-16")
-        self.caps = f_caps.ClientCaps.from_initialize(params.capabilities, encoding)
-        # a split lint's child renders the diagnostics of the items it linted
-        self.store.render = f_diagnostics.renderer(self.caps.encoding)
         self.apply_settings(layers, loaded, builds)
         if self.loop is not None:
             self.loop.call_later(WARM_UP_DELAY, self.warm_up, True)
