@@ -7,6 +7,9 @@ edge, and clamp out-of-range positions instead of failing.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+
 from lsprotocol import types as lsp
 
 from dockerls.syntax.lines import line_start
@@ -108,19 +111,26 @@ def item_range_units(
         to = position_of(p, base + end, encoding)
         return at.line, at.character, to.line, to.character
     base_line = p.lines[item]
-    if "\r" not in text and (encoding == UTF32 or text.isascii()):
-        # lines end at \n only and columns count characters: offset_in_lines, inline
-        a, b = min(start, len(text)), max(end, 0)
-        a_line, b_line = text.rfind("\n", 0, a) + 1, text.rfind("\n", 0, b) + 1
-        return (
-            base_line + text.count("\n", 0, a),
-            a - a_line,
-            base_line + text.count("\n", 0, b),
-            b - b_line,
-        )
-    l0, c0 = offset_in_lines(text, start, encoding)
-    l1, c1 = offset_in_lines(text, end, encoding)
+    find = in_lines(text, encoding)
+    l0, c0 = find(start)
+    l1, c1 = find(end)
     return base_line + l0, c0, base_line + l1, c1
+
+
+def in_lines(text: str, encoding: str = UTF16) -> Callable[[int], tuple[int, int]]:
+    """:func:`offset_in_lines` of ``text`` as a function of the offset, for several
+    offsets of one text: whether its columns count characters is decided once."""
+    if "\r" in text or not (encoding == UTF32 or text.isascii()):
+        return functools.partial(offset_in_lines, text, encoding=encoding)
+    n = len(text)
+
+    def at(rel: int) -> tuple[int, int]:
+        # lines end at \n only, and a column is a count of characters
+        rel = 0 if rel < 0 else n if rel > n else rel
+        start = text.rfind("\n", 0, rel) + 1
+        return (text.count("\n", 0, start) if start else 0), rel - start
+
+    return at
 
 
 def offset_in_lines(text: str, rel: int, encoding: str = UTF16) -> tuple[int, int]:

@@ -4,14 +4,14 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from lsprotocol import types as lsp
 from lsprotocol.converters import get_converter
 
 from dockerls.analysis.model import Definition, Model, Stage
 from dockerls.features.caps import ClientCaps
-from dockerls.features.positions import item_range, offset_in_lines
+from dockerls.features.positions import in_lines, item_range
 from dockerls.features.raw import RawJSON
 from dockerls.syntax.identity_cache import IdentityCache, node_cache
 from dockerls.syntax.nodes import Blank, Comment, Instruction
@@ -79,15 +79,16 @@ class _Builder:
     def text(self, s: str) -> None:
         self.parts.append(s.replace("%", "%%") if "%" in s else s)
 
-    def position(self, text: str, rel: int, enc: str, line: int) -> None:
-        """``{"line":..,"character":..}`` of ``rel`` in ``text``, whose first
-        line is ``line`` lines after the template's."""
-        row, col = offset_in_lines(text, rel, enc)
+    def position(self, at: Callable[[int], tuple[int, int]], rel: int, line: int) -> None:
+        """``{"line":..,"character":..}`` of ``rel`` in a text (``at``: its
+        :func:`in_lines`), whose first line is ``line`` lines after the template's."""
+        row, col = at(rel)
         self.parts.extend(('{"line":', "%d", f',"character":{col}}}'))
         self.lines.append(line + row)
 
-    def range(self, text: str, start: int, end: int, enc: str) -> None:
-        (l0, c0), (l1, c1) = offset_in_lines(text, start, enc), offset_in_lines(text, end, enc)
+    def range(self, at: Callable[[int], tuple[int, int]], start: int, end: int) -> None:
+        """A range of a text whose first line is the template's (``at``: its :func:`in_lines`)."""
+        (l0, c0), (l1, c1) = at(start), at(end)
         self.parts.extend(
             (
                 '{"start":{"line":',
@@ -109,17 +110,18 @@ def _inst_fragment(inst: Instruction, defs: list[Definition], enc: str) -> _Frag
     kind = int(_KINDS.get(inst.name, lsp.SymbolKind.Method))
     b.text(f'{{"name":{_dumps(inst.name)},"detail":{_dumps(_detail(inst))},"kind":{kind},')
     b.text('"range":')
-    b.range(text, 0, _content_end(text), enc)
+    at = in_lines(text, enc)
+    b.range(at, 0, _content_end(text))
     b.text(',"selectionRange":')
-    b.range(text, inst.keyword_span.start, inst.keyword_span.end, enc)
+    b.range(at, inst.keyword_span.start, inst.keyword_span.end)
     if defs:
         var = int(lsp.SymbolKind.Variable)
         b.text(',"children":[')
         for n, d in enumerate(defs):
             b.text(("," if n else "") + f'{{"name":{_dumps(d.name or "?")},"kind":{var},"range":')
-            b.range(text, d.name_span.start, d.name_span.end, enc)
+            b.range(at, d.name_span.start, d.name_span.end)
             b.text(',"selectionRange":')
-            b.range(text, d.name_span.start, d.name_span.end, enc)
+            b.range(at, d.name_span.start, d.name_span.end)
             b.text("}")
         b.text("]")
     b.text("}")
@@ -189,13 +191,15 @@ def _stage_template(p: Parse, st: Stage, rest: tuple[object, ...], enc: str) -> 
     kind = int(lsp.SymbolKind.Class)
     b.text(f'{{"name":{_dumps(stage_label(st))},"detail":{_dumps(f"FROM {st.image}")},')
     b.text(f'"kind":{kind},"range":{{"start":')
-    b.position(items[st.first].text, 0, enc, 0)
+    from_at = in_lines(st.from_inst.text, enc)  # the stage's first item
+    b.position(from_at, 0, 0)
     b.text(',"end":')
-    b.position(items[last].text, _content_end(items[last].text), enc, lines[last] - base)
+    last_text = items[last].text
+    b.position(in_lines(last_text, enc), _content_end(last_text), lines[last] - base)
     b.text('},"selectionRange":{"start":')
-    b.position(st.from_inst.text, sel.start, enc, 0)
+    b.position(from_at, sel.start, 0)
     b.text(',"end":')
-    b.position(st.from_inst.text, sel.end, enc, 0)
+    b.position(from_at, sel.end, 0)
     b.text("}")
     parts, offsets = [b.done()[0]], list(b.lines)
     inner = [(i, inst) for i, inst in st.instructions if i != st.first]

@@ -75,18 +75,21 @@ def _lines_walked(text: str, at: int) -> tuple[int, str]:
 
 
 def test_offset_in_lines_on_every_offset_of_mixed_breaks() -> None:
-    """(line, column) of each offset, the first line's short cut included, against the
-    lines walked one character at a time."""
+    """(line, column) of each offset, the first line's short cut and ``in_lines``'s
+    character counting included, against the lines walked one character at a time."""
     import random
 
-    from dockerls.features.positions import offset_in_lines, units
+    from dockerls.features.positions import in_lines, offset_in_lines, units
 
     rng = random.Random(7)
     pieces = ["a", "é", "😀", " ", "\n", "\r\n", "\r", "\\"]
-    for _ in range(300):
-        text = "".join(rng.choice(pieces) for _ in range(rng.randrange(0, 12)))
+    for n in range(600):
+        some = pieces if n % 2 else ["a", " ", "\n", "\\"]  # half ASCII, \n only
+        text = "".join(rng.choice(some) for _ in range(rng.randrange(0, 12)))
+        finders = {enc: in_lines(text, enc) for enc in (UTF16, UTF8, UTF32)}
         for rel in range(-1, len(text) + 2):
             line, seg = _lines_walked(text, max(0, min(rel, len(text))))
-            for enc in (UTF16, UTF8, UTF32):
+            for enc, find in finders.items():
                 want = (line, len(seg) if enc == UTF32 else units(seg, enc))
                 assert offset_in_lines(text, rel, enc) == want, (text, rel, enc)
+                assert find(rel) == want, (text, rel, enc)  # in_lines: the same, offset by offset
