@@ -26,12 +26,12 @@ from dockerls.analysis.baseimage import Located, base_image, base_images
 from dockerls.analysis.buildview import views_reaching
 from dockerls.analysis.facts import ImageFacts
 from dockerls.analysis.lifecycle import LifecycleFacts
+from dockerls.analysis.vulns import VulnReport
 from dockerls.lazy import lazy_module, soon
 
 if TYPE_CHECKING:  # the lookups (and requests) load when first needed, not at start-up
     from dockerls.analysis import variants as variants_mod
     from dockerls.analysis.model import Model, Stage
-    from dockerls.analysis.vulns import VulnReport
     from dockerls.features import baseimage as f_baseimage
     from dockerls.features.baseimage import BaseImageView, Variant, VariantInfo
     from dockerls.image_intel import ImageIntel
@@ -215,26 +215,28 @@ class BaseImages:
             held = self._lifecycle = LifecycleFacts(data, day)  # one object while unchanged
         return held
 
-    def _platform(self, stage: Stage, model: Model, located: Located) -> str | None:
-        """The platform whose image is inspected: FROM's literal ``--platform``; else the
-        ``images.platform`` setting; else, for a stage built for the target platform, the
-        first literal platform of a known build that uses this image (``build.platform``,
-        Compose's ``platform``, Bake's ``platforms``: the build views carry them); else
-        None (linux/amd64).  One report per image: a build for several platforms is
-        inspected on its first."""
+    def _platforms(self, stage: Stage, model: Model, located: Located) -> tuple[str | None, ...]:
+        """The platforms whose images are inspected: FROM's literal ``--platform``; else the
+        ``images.platform`` setting; else, for a stage built for the target platform, each
+        literal platform of the known builds that use this image (``build.platform``,
+        Compose's and Bake's ``platforms``: the build views carry them), in order; else
+        None (linux/amd64)."""
         wanted = stage.platform
         if wanted and "$" not in wanted:
-            return wanted
+            return (wanted,)
         if self.platform is not None or (wanted and wanted.strip("${}") != "TARGETPLATFORM"):
-            return self.platform  # $BUILDPLATFORM and others: the builder's, not known here
+            return (self.platform,)  # $BUILDPLATFORM and others: the builder's, not known here
+        found: dict[str, None] = {}
         for view in views_reaching(model, stage):
             build = view.build
             if build is None or (located.builds and build.name not in located.builds):
                 continue
-            for platform in build.platforms:
-                if "$" not in platform:
-                    return platform
-        return None
+            found.update((platform, None) for platform in build.platforms if "$" not in platform)
+        return tuple(found) or (None,)
+
+    def _platform(self, stage: Stage, model: Model, located: Located) -> str | None:
+        """The platform hover and the variants show: the first of :meth:`_platforms`."""
+        return self._platforms(stage, model, located)[0]
 
     def image_facts(self, model: Model, uri: str | None) -> dict[str, ImageFacts]:
         """Cached vulnerability reports of the model's base images; missing ones are looked up
@@ -258,14 +260,18 @@ class BaseImages:
         asked: set[tuple[str, str | None]] = set()
         for stage in model.stages:
             for located in base_images(stage, model):  # each build's image
-                key = (located.text, self._platform(stage, model, located))
-                with self._lock:
-                    report = self._reports.get(key)
-                if report is not None:
-                    out[located.text] = ImageFacts(vulnerabilities=report)
-                elif key not in asked and len(asked) < MAX_SCANS:
-                    asked.add(key)
-                    self._scan(key, uri)
+                reports = []
+                for platform in self._platforms(stage, model, located):  # each one's
+                    key = (located.text, platform)
+                    with self._lock:
+                        report = self._reports.get(key)
+                    if report is not None:
+                        reports.append(report)
+                    elif key not in asked and len(asked) < MAX_SCANS:
+                        asked.add(key)
+                        self._scan(key, uri)
+                if reports:  # those known so far: the others join when they arrive
+                    out[located.text] = ImageFacts(vulnerabilities=VulnReport.combined(reports))
         self._memo[uri] = (images, self._generation, out)
         return dict(out)
 

@@ -36,6 +36,7 @@ from dockerls.registry.osv import OsvClient
 from dockerls.registry.settings import RegistrySettings
 from dockerls.registry.vulnscan import VulnScanner
 from dockerls.syntax.imageref import parse_image_ref
+from dockerls.syntax.platforms import DEFAULT_PLATFORM
 
 __all__ = ["ImageIntel", "IntelSettings", "lifecycle_facts", "today"]
 
@@ -115,13 +116,13 @@ class ImageIntel:
         ref = parse_image_ref(reference)
         try:
             tags = self.registry.list_tags(ref)
-            size = self.registry.resolve(ref, platform or "linux/amd64").size
+            size = self.registry.resolve(ref, platform or DEFAULT_PLATFORM).size
         except RegistryError:
             return None, []
         out: list[VariantInfo] = []
         for candidate in leaner_candidates(found, tags):
             try:
-                info = self.registry.resolve(candidate.reference, platform or "linux/amd64")
+                info = self.registry.resolve(candidate.reference, platform or DEFAULT_PLATFORM)
             except RegistryError:
                 continue
             vulns = self.vulnerabilities(candidate.reference, platform) if with_vulns else None

@@ -11,8 +11,10 @@ Pure: no IO, no LSP types.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
+
+from dockerls.syntax.platforms import DEFAULT_PLATFORM
 
 __all__ = ["Severity", "VulnReport", "Vulnerability", "severity_from_score"]
 
@@ -77,6 +79,26 @@ class VulnReport(NamedTuple):
     packages: int = 0
     message: str = ""
     skipped: tuple[str, ...] = ()  # ecosystems OSV was not asked about
+    # a report of several platforms' images of one reference (``combined``): theirs
+    platforms: tuple[str, ...] = ()
+
+    @classmethod
+    def combined(cls, reports: Sequence[VulnReport]) -> VulnReport:
+        """One report for the images of one reference on several platforms (a build for
+        linux/amd64 and linux/arm64): ``ok`` with each vulnerability any of the ``ok``
+        ones has, once, and their platforms; else (no SBOM, failed) the first report."""
+        ok = [r for r in reports if r.status == "ok"]
+        if len(reports) == 1 or not ok:
+            return reports[0]
+        return cls(
+            ok[0].reference,
+            "ok",
+            ok[0].platform,
+            _once(v for r in ok for v in r.vulnerabilities),
+            max(r.packages for r in ok),
+            skipped=tuple(sorted({e for r in ok for e in r.skipped})),
+            platforms=tuple(r.platform or DEFAULT_PLATFORM for r in ok),
+        )
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any]) -> VulnReport:
@@ -120,6 +142,15 @@ class VulnReport(NamedTuple):
         """How many of these vulnerabilities ``other`` (e.g. a suggested upgrade) no longer has."""
         theirs = {v.id for v in other.vulnerabilities}
         return sum(1 for v in self.vulnerabilities if v.id not in theirs)
+
+
+def _once(vulns: Iterable[Vulnerability]) -> tuple[Vulnerability, ...]:
+    """One entry per (id, package, installed version): the same package at one version on
+    two platforms is one vulnerability."""
+    seen: dict[tuple[str, str, str], Vulnerability] = {}
+    for vuln in vulns:
+        seen.setdefault((vuln.id, vuln.package, vuln.installed), vuln)
+    return tuple(seen.values())
 
 
 def dedupe(vulns: Iterable[Vulnerability]) -> tuple[Vulnerability, ...]:

@@ -55,7 +55,7 @@ from dockerls.registry.session import LazySession
 from dockerls.registry.settings import RegistrySettings
 from dockerls.registry.tags import sort_tags
 from dockerls.syntax.imageref import ImageRef
-from dockerls.syntax.platforms import platform_matches
+from dockerls.syntax.platforms import DEFAULT_PLATFORM, platform_matches
 
 if TYPE_CHECKING:
     import requests
@@ -821,7 +821,7 @@ def _pick_platform(
 ) -> PlatformManifest | None:
     if want is not None:
         return next((p for p in platforms if platform_matches(p.name, want)), None)
-    return next((p for p in platforms if p.name == "linux/amd64"), platforms[0])
+    return next((p for p in platforms if p.name == DEFAULT_PLATFORM), platforms[0])
 
 
 def _info_from_json(data: dict[str, Any]) -> ImageInfo:

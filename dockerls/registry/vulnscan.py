@@ -34,6 +34,7 @@ from dockerls.registry.base import RefLike, RegistryError, as_ref
 from dockerls.registry.cache import TTLCache
 from dockerls.registry.http import HttpRegistry
 from dockerls.registry.osv import OsvClient, OsvError, OsvQuery
+from dockerls.syntax.platforms import DEFAULT_PLATFORM
 
 __all__ = ["SbomPackage", "VulnScanner", "ecosystem_query", "read_sbom"]
 
@@ -224,7 +225,7 @@ class VulnScanner:
     def packages(self, ref: RefLike, platform: str | None) -> tuple[str, list[SbomPackage]] | None:
         """``(image manifest digest, packages)``, or ``None`` when no SBOM is published."""
         r = as_ref(ref)
-        info = self.registry.resolve(r, platform or "linux/amd64")
+        info = self.registry.resolve(r, platform or DEFAULT_PLATFORM)
         if not info.is_multi_platform or info.manifest_digest is None:
             return None
         cached = self._sboms.get(f"sbom|{info.manifest_digest}")

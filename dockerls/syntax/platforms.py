@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+DEFAULT_PLATFORM = "linux/amd64"  # the image inspected (and pulled) when none is asked for
+
 _ARCH_ALIASES: dict[str, tuple[str, str]] = {
     "x86_64": ("amd64", ""),
     "x86-64": ("amd64", ""),

@@ -9,6 +9,7 @@ import asyncio
 import os
 import tempfile
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -288,6 +289,43 @@ async def test_vulnerabilities_of_the_platform_the_build_targets(
     text = f"FROM {registry.host}/team/multi:1.0\nRUN true\n"
     uri = "file:///tmp/base-images-e2e/arm/Dockerfile"
     [d] = await _vulnerabilities(arm_build, uri, text)
+    assert d.range.start.line == 0 and "1 critical, 2 high" in d.message, d.message
+
+
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER, server_env=ENV))
+async def two_platforms(  # type: ignore[no-untyped-def]
+    lsp_client: LanguageClient, osv: StubServer, registry: LocalRegistry, tmp_path: Path
+):
+    """A Compose file builds the Dockerfile for linux/amd64 and linux/arm64."""
+    compose = tmp_path / "compose.yaml"
+    compose.write_text(
+        "services:\n  app:\n    build:\n      context: .\n"
+        "      platforms: [linux/amd64, linux/arm64]\n"
+    )
+    await _session(lsp_client, _online_init(osv, {"composeFiles": [str(compose)]}))
+    yield
+    await lsp_client.shutdown_session()
+
+
+async def test_vulnerabilities_of_each_platform_the_build_targets(
+    two_platforms: LanguageClient, registry: LocalRegistry, tmp_path: Path
+) -> None:
+    # only the arm64 image has vulnerabilities OSV knows: a build for both platforms has
+    # both images inspected, and the finding says it covers both
+    text = f"FROM {registry.host}/team/multi:1.0\nRUN true\n"
+    dockerfile = tmp_path / "Dockerfile"
+    dockerfile.write_text(text)
+    uri = dockerfile.as_uri()
+    open_document(two_platforms, uri, text)
+    pub = await wait_publish(
+        two_platforms,
+        lambda p: (
+            p.uri == uri
+            and any("across linux/amd64, linux/arm64" in d.message for d in p.diagnostics)
+        ),
+        timeout=30,
+    )
+    [d] = [d for d in pub.diagnostics if str(d.code) == "DLS310"]
     assert d.range.start.line == 0 and "1 critical, 2 high" in d.message, d.message
 
 

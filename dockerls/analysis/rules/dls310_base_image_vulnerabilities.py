@@ -14,6 +14,8 @@ class BaseImageVulnerabilities(Rule):
     """What it does:
     Reports a `FROM` image with known vulnerabilities at or above
     `images.vulnerabilities.minSeverity` (`high` by default), with the counts per severity.
+    A build for several platforms (Compose's or Bake's `platforms`) has each platform's
+    image inspected, and their vulnerabilities counted once each.
     The packages come from the SBOM attestation the image publishes (Docker's official images
     and anything built with BuildKit's `--sbom` have one), and the vulnerabilities from OSV,
     asked by each distribution's source package.  It needs the network, so it runs only when
@@ -54,11 +56,13 @@ class BaseImageVulnerabilities(Rule):
             if count == 0:
                 continue
             worst = report.top(1)[0]
+            # a build for several platforms: their images' vulnerabilities, each once
+            across = f" across {', '.join(report.platforms)}" if len(report.platforms) > 1 else ""
             yield Finding(
                 located.span(located.ref.tag_span or located.ref.name_span),
                 f"{located.described} has {count} known vulnerabilit{'y' if count == 1 else 'ies'}"
-                f" at {minimum.label} or above ({report.counts_text(minimum)}); worst: {worst.id}"
-                f" in {worst.package}",
+                f" at {minimum.label} or above ({report.counts_text(minimum)}){across}; worst:"
+                f" {worst.id} in {worst.package}",
                 item=stage.first,
             )
 
