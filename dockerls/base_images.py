@@ -234,10 +234,6 @@ class BaseImages:
             found.update((platform, None) for platform in build.platforms if "$" not in platform)
         return tuple(found) or (None,)
 
-    def _platform(self, stage: Stage, model: Model, located: Located) -> str | None:
-        """The platform hover and the variants show: the first of :meth:`_platforms`."""
-        return self._platforms(stage, model, located)[0]
-
     def image_facts(self, model: Model, uri: str | None) -> dict[str, ImageFacts]:
         """Cached vulnerability reports of the model's base images; missing ones are looked up
         and ``uri`` is published again when they arrive."""
@@ -260,20 +256,29 @@ class BaseImages:
         asked: set[tuple[str, str | None]] = set()
         for stage in model.stages:
             for located in base_images(stage, model):  # each build's image
-                reports = []
-                for platform in self._platforms(stage, model, located):  # each one's
-                    key = (located.text, platform)
-                    with self._lock:
-                        report = self._reports.get(key)
-                    if report is not None:
-                        reports.append(report)
-                    elif key not in asked and len(asked) < MAX_SCANS:
+                platforms = self._platforms(stage, model, located)
+                for key in self._unscanned(located.text, platforms):
+                    if key not in asked and len(asked) < MAX_SCANS:
                         asked.add(key)
                         self._scan(key, uri)
-                if reports:  # those known so far: the others join when they arrive
-                    out[located.text] = ImageFacts(vulnerabilities=VulnReport.combined(reports))
+                report = self._report(located.text, platforms)  # the others join later
+                if report is not None:
+                    out[located.text] = ImageFacts(vulnerabilities=report)
         self._memo[uri] = (images, self._generation, out)
         return dict(out)
+
+    def _report(self, reference: str, platforms: tuple[str | None, ...]) -> VulnReport | None:
+        """The report of ``reference``'s images on ``platforms``, of those scanned so far
+        (one report of them all: ``VulnReport.combined``)."""
+        with self._lock:
+            found = [r for p in platforms if (r := self._reports.get((reference, p))) is not None]
+        return VulnReport.combined(found) if found else None
+
+    def _unscanned(
+        self, reference: str, platforms: tuple[str | None, ...]
+    ) -> list[tuple[str, str | None]]:
+        with self._lock:
+            return [(reference, p) for p in platforms if (reference, p) not in self._reports]
 
     def _scan(self, key: tuple[str, str | None], uri: str | None) -> Future[Any]:
         intel = self.intel
@@ -305,9 +310,9 @@ class BaseImages:
     # -- hover and actions ------------------------------------------------------------
 
     async def prepare_hover(self, model: Model, stage: Stage) -> None:
-        """Start the lookups a hover on ``stage``'s image shows (its report, its variants, then
-        the suggested upgrade's report) for the image of each build (``base_images``), and wait
-        for them at most ``HOVER_WAIT`` seconds."""
+        """Start the lookups a hover on ``stage``'s image shows (its report on each platform,
+        its variants, then the suggested upgrade's reports) for the image of each build
+        (``base_images``), and wait for them at most ``HOVER_WAIT`` seconds."""
         intel = self._intel()
         if intel is None or not intel.online:
             return
@@ -315,34 +320,37 @@ class BaseImages:
         await asyncio.gather(
             *(
                 self._prepare_one(
-                    intel, (located.text, self._platform(stage, model, located)), deadline
+                    intel, located.text, self._platforms(stage, model, located), deadline
                 )
                 for located in base_images(stage, model)
             )
         )
 
     async def _prepare_one(
-        self, intel: ImageIntel, key: tuple[str, str | None], deadline: float
+        self,
+        intel: ImageIntel,
+        reference: str,
+        platforms: tuple[str | None, ...],
+        deadline: float,
     ) -> None:
-        reference = key[0]
+        key = (reference, platforms[0])  # the variants shown: the first platform's
         futures = []
         with self._lock:
-            have_report = key in self._reports
             have_variants = key in self._variants
         if not have_variants and intel.classify(reference) is not None:
             futures.append(self._lookup_variants(key))
         if self.vulns_on:
-            scanned = have_report or await _wait([self._scan(key, None)], HOVER_WAIT)
-            if not scanned:
+            missing = [self._scan(k, None) for k in self._unscanned(reference, platforms)]
+            if missing and not await _wait(missing, HOVER_WAIT):
                 return
-            view = self._view(intel, reference, key)
+            view = self._view(intel, reference, platforms)
             wanted = intel.upgrade_to_scan(view) if view is not None else None
-            if wanted is not None and (wanted, key[1]) not in self._reports:
-                futures.append(self._scan((wanted, key[1]), None))
+            if wanted is not None:
+                futures.extend(self._scan(k, None) for k in self._unscanned(wanted, platforms))
         await _wait(futures, deadline - time.monotonic())
 
     def _view(
-        self, intel: ImageIntel, reference: str, key: tuple[str, str | None]
+        self, intel: ImageIntel, reference: str, platforms: tuple[str | None, ...]
     ) -> BaseImageView | None:
         """What the hover shows of one image, from the cached lookups."""
         found = intel.classify(reference)
@@ -350,18 +358,16 @@ class BaseImages:
             return None
         from dockerls.lifecycle_store import today
 
+        report = self._report(reference, platforms)
         with self._lock:
-            report = self._reports.get(key)
-            size, variants = self._variants.get(key, (None, []))
+            size, variants = self._variants.get((reference, platforms[0]), (None, []))
         view = f_baseimage.describe(
             found, intel.data, today(), intel.settings.warn_days, vulns=report, size=size,
             variants=tuple(variants),
         )  # fmt: skip
         wanted = intel.upgrade_to_scan(view)
         if wanted is not None:
-            with self._lock:
-                theirs = self._reports.get((wanted, key[1]))
-            view = replace(view, upgrade_vulns=theirs)
+            view = replace(view, upgrade_vulns=self._report(wanted, platforms))
         return view
 
     def hover_text(self, model: Model, stage: Stage, located: Located) -> str | None:
@@ -370,12 +376,11 @@ class BaseImages:
         intel = self._intel()
         if intel is None:
             return None
-        key = (located.text, self._platform(stage, model, located))
-        view = self._view(intel, located.text, key)
+        platforms = self._platforms(stage, model, located)
+        view = self._view(intel, located.text, platforms)
         if view is not None:
             return f_baseimage.markdown(view)
-        with self._lock:
-            report = self._reports.get(key)
+        report = self._report(located.text, platforms)
         return None if report is None else "\n".join(f_baseimage.report_lines(report))
 
     def variants_for(self, model: Model, stage: Stage) -> list[Variant]:
@@ -383,7 +388,7 @@ class BaseImages:
         located = base_image(stage, model)
         if located is None:
             return []
-        key = (located.text, self._platform(stage, model, located))
+        key = (located.text, self._platforms(stage, model, located)[0])  # the first's
         with self._lock:
             size, variants = self._variants.get(key, (None, []))
         used = variants_mod.stage_commands(model, stage)

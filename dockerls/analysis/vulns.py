@@ -116,6 +116,12 @@ class VulnReport(NamedTuple):
         )
         return cls(str(data.get("reference", "")), str(data.get("status", "ok")), None, vulns)
 
+    @property
+    def across(self) -> str:
+        """`` across linux/amd64, linux/arm64`` for a report of several platforms (the words
+        that say so in a message); else ``""``."""
+        return f" across {', '.join(self.platforms)}" if len(self.platforms) > 1 else ""
+
     def counts(self) -> dict[Severity, int]:
         out = {severity: 0 for severity in sorted(Severity, reverse=True)}
         for vuln in self.vulnerabilities:

@@ -206,7 +206,7 @@ def report_lines(report: VulnReport, top: int = 10) -> list[str]:
     if report.status != "ok":
         return [f"Vulnerabilities: not known ({report.message or report.status})"]
     lines = [
-        f"Vulnerabilities ({report.packages} packages from the SBOM): "
+        f"Vulnerabilities{report.across} ({report.packages} packages from the SBOM): "
         + report.counts_text(Severity.UNKNOWN)
     ]
     for v in report.top(top):

@@ -327,6 +327,12 @@ async def test_vulnerabilities_of_each_platform_the_build_targets(
     )
     [d] = [d for d in pub.diagnostics if str(d.code) == "DLS310"]
     assert d.range.start.line == 0 and "1 critical, 2 high" in d.message, d.message
+    # the hover reads the same report
+    hover = await _hover_text(
+        two_platforms, lsp.TextDocumentIdentifier(uri), lsp.Position(0, len("FROM ") + 3)
+    )
+    assert "Vulnerabilities across linux/amd64, linux/arm64" in hover, hover
+    assert "1 critical" in hover
 
 
 async def test_upgrade_verified_re_pinned_and_its_fixes_counted(

@@ -56,12 +56,10 @@ class BaseImageVulnerabilities(Rule):
             if count == 0:
                 continue
             worst = report.top(1)[0]
-            # a build for several platforms: their images' vulnerabilities, each once
-            across = f" across {', '.join(report.platforms)}" if len(report.platforms) > 1 else ""
             yield Finding(
                 located.span(located.ref.tag_span or located.ref.name_span),
                 f"{located.described} has {count} known vulnerabilit{'y' if count == 1 else 'ies'}"
-                f" at {minimum.label} or above ({report.counts_text(minimum)}){across}; worst:"
+                f" at {minimum.label} or above ({report.counts_text(minimum)}){report.across}; worst:"
                 f" {worst.id} in {worst.package}",
                 item=stage.first,
             )
