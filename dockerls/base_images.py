@@ -22,8 +22,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from dockerls.analysis.baseimage import Located, base_image, base_images
-from dockerls.analysis.buildview import views_reaching
+from dockerls.analysis.baseimage import Located, base_image, base_images, inspected_platforms
 from dockerls.analysis.facts import ImageFacts
 from dockerls.analysis.lifecycle import LifecycleFacts
 from dockerls.analysis.vulns import VulnReport
@@ -216,23 +215,8 @@ class BaseImages:
         return held
 
     def _platforms(self, stage: Stage, model: Model, located: Located) -> tuple[str | None, ...]:
-        """The platforms whose images are inspected: FROM's literal ``--platform``; else the
-        ``images.platform`` setting; else, for a stage built for the target platform, each
-        literal platform of the known builds that use this image (``build.platform``,
-        Compose's and Bake's ``platforms``: the build views carry them), in order; else
-        None (linux/amd64)."""
-        wanted = stage.platform
-        if wanted and "$" not in wanted:
-            return (wanted,)
-        if self.platform is not None or (wanted and wanted.strip("${}") != "TARGETPLATFORM"):
-            return (self.platform,)  # $BUILDPLATFORM and others: the builder's, not known here
-        found: dict[str, None] = {}
-        for view in views_reaching(model, stage):
-            build = view.build
-            if build is None or (located.builds and build.name not in located.builds):
-                continue
-            found.update((platform, None) for platform in build.platforms if "$" not in platform)
-        return tuple(found) or (None,)
+        """The platforms whose images are inspected, under the ``images.platform`` setting."""
+        return inspected_platforms(stage, model, located, self.platform)
 
     def image_facts(self, model: Model, uri: str | None) -> dict[str, ImageFacts]:
         """Cached vulnerability reports of the model's base images; missing ones are looked up

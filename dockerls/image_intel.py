@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from dockerls.analysis.baseimage import base_images
+from dockerls.analysis.baseimage import base_images, inspected_platforms
 from dockerls.analysis.facts import ImageFacts
 from dockerls.analysis.imagetags import ImageRelease, classify
 from dockerls.analysis.lifecycle import LifecycleData, LifecycleFacts
@@ -166,19 +166,22 @@ class ImageIntel:
             return None
         return view.upgrade.reference
 
-    def image_facts(
-        self, model: Model, default_platform: str | None = None
-    ) -> dict[str, ImageFacts]:
-        """Vulnerability reports of a file's base images, as lint facts (blocking)."""
+    def image_facts(self, model: Model, platform: str | None = None) -> dict[str, ImageFacts]:
+        """Vulnerability reports of a file's base images, as lint facts (blocking): each
+        image on the platforms the server inspects (``inspected_platforms``; ``platform``
+        stands for the ``images.platform`` setting), one report of them all."""
         out: dict[str, ImageFacts] = {}
         for stage in model.stages:
-            platform = stage.platform if stage.platform and "$" not in stage.platform else None
             for located in base_images(stage, model):  # the image of each build
                 if located.text in out:
                     continue
-                report = self.vulnerabilities(located.text, platform or default_platform)
-                if report is not None:
-                    out[located.text] = ImageFacts(vulnerabilities=report)
+                reports = [
+                    report
+                    for p in inspected_platforms(stage, model, located, platform)
+                    if (report := self.vulnerabilities(located.text, p)) is not None
+                ]
+                if reports:
+                    out[located.text] = ImageFacts(vulnerabilities=VulnReport.combined(reports))
         return out
 
     def close(self) -> None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
-from dockerls.analysis.buildview import build_views, stage_parent
+from dockerls.analysis.buildview import build_views, stage_parent, views_reaching
 from dockerls.analysis.imagetags import ImageRelease, classify
 from dockerls.analysis.lifecycle import LifecycleFacts
 from dockerls.analysis.model import Model, Stage, expand, var_refs
@@ -24,7 +24,15 @@ from dockerls.analysis.upgrade import suggest_upgrade, upgrade_due
 from dockerls.syntax.imageref import ImageRef, parse_image_ref
 from dockerls.syntax.nodes import Span
 
-__all__ = ["Located", "base_image", "base_images", "classified", "plain_word", "upgrades"]
+__all__ = [
+    "Located",
+    "base_image",
+    "base_images",
+    "classified",
+    "inspected_platforms",
+    "plain_word",
+    "upgrades",
+]
 
 
 def plain_word(stage: Stage) -> bool:
@@ -110,6 +118,29 @@ def base_image(
     if ref.errors or ref.is_scratch:
         return None
     return Located(ref, text, written, stage.image_span, env, model.escape)
+
+
+def inspected_platforms(
+    stage: Stage, model: Model, located: Located, chosen: str | None = None
+) -> tuple[str | None, ...]:
+    """The platforms whose images of ``located`` are inspected (vulnerabilities, sizes),
+    for the server and the command line alike: FROM's literal ``--platform``; else
+    ``chosen`` (the ``images.platform`` setting); else, for a stage built for the target
+    platform, each literal platform of the known builds that use this image
+    (``build.platform``, Compose's and Bake's ``platforms``, ``--platform``: the build
+    views carry them), in order; else None (the registry's default, linux/amd64)."""
+    wanted = stage.platform
+    if wanted and "$" not in wanted:
+        return (wanted,)
+    if chosen is not None or (wanted and wanted.strip("${}") != "TARGETPLATFORM"):
+        return (chosen,)  # $BUILDPLATFORM and others: the builder's, not known here
+    found: dict[str, None] = {}
+    for view in views_reaching(model, stage):
+        build = view.build
+        if build is None or (located.builds and build.name not in located.builds):
+            continue
+        found.update((platform, None) for platform in build.platforms if "$" not in platform)
+    return tuple(found) or (None,)
 
 
 def base_images(stage: Stage, model: Model) -> list[Located]:

@@ -18,9 +18,11 @@ from .test_vulnscan import PURLS
 
 
 def _run(args: list[str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    """``dockerls args`` run in ``tmp_path`` (the workspace ``check`` scans for builds)."""
     env = dict(os.environ, DOCKERLS_TODAY="2026-12-05", XDG_CACHE_HOME=str(tmp_path / "cache"))
     return subprocess.run(
         [sys.executable, "-m", "dockerls", *args],
+        cwd=tmp_path,
         capture_output=True,
         text=True,
         env=env,
@@ -145,3 +147,37 @@ def test_check_reports_lifecycle_offline_and_vulnerabilities_on_request(
     found = [p for p in json.loads(online.stdout) if p["code"] == "DLS310"]
     assert len(found) == 1 and found[0]["line"] == 2
     assert "1 critical, 2 high" in found[0]["message"]
+
+
+def test_check_inspects_each_platform_of_a_build_as_the_server_does(
+    local_registry: LocalRegistry, tmp_path: Path
+) -> None:
+    """`dockerls check --vulnerabilities` picks the images to scan as the editor does
+    (``inspected_platforms``): a Compose file beside the Dockerfile builds it for two
+    platforms, and only the arm64 image has vulnerabilities OSV knows."""
+    push_attested_index(
+        local_registry.url, "team/multi", ["2.0"], PURLS[2:3], more={"arm64": PURLS}
+    )
+    dockerfile = tmp_path / "Dockerfile"
+    dockerfile.write_text(f"FROM {local_registry.host}/team/multi:2.0\nRUN true\n")
+    (tmp_path / "compose.yaml").write_text(
+        "services:\n  app:\n    build:\n      context: .\n"
+        "      platforms: [linux/amd64, linux/arm64]\n"
+    )
+    with StubServer(osv_handler) as osv:
+        online = _run(
+            [
+                "check",
+                "--no-shellcheck",
+                "-f",
+                "json",
+                "--vulnerabilities",
+                "--osv-url",
+                osv.url,
+                str(dockerfile),
+            ],
+            tmp_path,
+        )
+    [found] = [p for p in json.loads(online.stdout) if p["code"] == "DLS310"]
+    assert "1 critical, 2 high" in found["message"]
+    assert "across linux/amd64, linux/arm64" in found["message"]
