@@ -1,10 +1,12 @@
 """The network clients' HTTP session, made when the first request is sent.
 
 ``requests`` loads urllib3, TLS and every text codec charset_normalizer knows:
-about 14 MB of a server's memory and 280 modules.  A client is built as soon
-as a document names a base image, but most sessions never ask the network
-(offline, or no lookups wanted), so the session and its library wait for the
-first request.
+about 14 MB of a process's memory and 280 modules.  A client is built as soon
+as a document names a base image, but with lookups off (the server's settings,
+the command line without ``--vulnerabilities``) nothing is ever asked, so the
+session and its library wait for the first request.  With lookups on, the
+server's warm-up loads the library (``load_library``) right after the first
+publish, when the lookups start.
 """
 
 from __future__ import annotations
