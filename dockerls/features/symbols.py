@@ -146,14 +146,18 @@ def _defs_by_item(defs: Iterable[Definition]) -> dict[int, list[Definition]]:
 class _StageFrag:
     """A stage's symbol as a template (its line numbers open, as offsets from
     the FROM's line), and its UTF-8 JSON as last rendered (for the FROM on ``line``).
+    The template is kept in pieces, its instructions' the very strings of their cached
+    fragments (joined when the stage is rendered: one copy of the text, not two).
     It holds the stage's items, so their ids (its key) stay theirs."""
 
-    __slots__ = ("items", "line", "offsets", "template", "text")
+    __slots__ = ("items", "line", "offsets", "pieces", "text")
     text: bytes
 
-    def __init__(self, items: tuple[object, ...], template: str, offsets: tuple[int, ...]) -> None:
+    def __init__(
+        self, items: tuple[object, ...], pieces: tuple[str, ...], offsets: tuple[int, ...]
+    ) -> None:
         self.items = items
-        self.template = template
+        self.pieces = pieces
         self.offsets = offsets
         self.line = -1
         self.text = b""
@@ -174,7 +178,7 @@ def _stage_json(p: Parse, st: Stage, enc: str) -> bytes:
         hit = _STAGES.put(items[st.first], key, _stage_template(p, st, rest, enc))
     line = p.lines[st.first]
     if hit.line != line:
-        text = hit.template % tuple([line + off for off in hit.offsets])
+        text = "".join(hit.pieces) % tuple([line + off for off in hit.offsets])
         # a lone surrogate (a client may send one) can only sit inside a string:
         # written as its \uXXXX escape, the JSON stays valid
         hit.text = text.encode("utf-8", "backslashreplace")
@@ -205,14 +209,14 @@ def _stage_template(p: Parse, st: Stage, rest: tuple[object, ...], enc: str) -> 
     inner = [(i, inst) for i, inst in st.instructions if i != st.first]
     if inner:
         defs = _defs_by_item(st.definitions())
-        children = []
-        for i, inst in inner:
+        parts.append(',"children":[')
+        for n, (i, inst) in enumerate(inner):
             tmpl, offs = _inst_frag(inst, defs.get(i, []), enc)
-            children.append(tmpl)
+            parts.extend((",", tmpl) if n else (tmpl,))
             offsets.extend(lines[i] - base + off for off in offs)
-        parts.append(',"children":[' + ",".join(children) + "]")
+        parts.append("]")
     parts.append("}")
-    return _StageFrag(rest, "".join(parts), tuple(offsets))
+    return _StageFrag(rest, tuple(parts), tuple(offsets))
 
 
 def document_symbols_json(p: Parse, model: Model, caps: ClientCaps) -> RawJSON:
