@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -28,6 +29,26 @@ def _run(args: list[str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
         env=env,
         timeout=120,
     )
+
+
+def _vulnerabilities(dockerfile: Path, tmp_path: Path) -> list[dict[str, Any]]:
+    """The DLS310 problems of ``dockerls check --vulnerabilities`` on ``dockerfile`` (run in
+    ``tmp_path``), OSV answered by the stub."""
+    with StubServer(osv_handler) as osv:
+        online = _run(
+            [
+                "check",
+                "--no-shellcheck",
+                "-f",
+                "json",
+                "--vulnerabilities",
+                "--osv-url",
+                osv.url,
+                str(dockerfile),
+            ],
+            tmp_path,
+        )
+    return [p for p in json.loads(online.stdout) if p["code"] == "DLS310"]
 
 
 def test_offline_report_names_the_end_and_the_upgrade(tmp_path: Path) -> None:
@@ -130,21 +151,7 @@ def test_check_reports_lifecycle_offline_and_vulnerabilities_on_request(
     offline = _run(["check", "--no-shellcheck", "-f", "json", str(dockerfile)], tmp_path)
     codes = [p["code"] for p in json.loads(offline.stdout)]
     assert "DLS303" in codes and "DLS310" not in codes
-    with StubServer(osv_handler) as osv:
-        online = _run(
-            [
-                "check",
-                "--no-shellcheck",
-                "-f",
-                "json",
-                "--vulnerabilities",
-                "--osv-url",
-                osv.url,
-                str(dockerfile),
-            ],
-            tmp_path,
-        )
-    found = [p for p in json.loads(online.stdout) if p["code"] == "DLS310"]
+    found = _vulnerabilities(dockerfile, tmp_path)
     assert len(found) == 1 and found[0]["line"] == 2
     assert "1 critical, 2 high" in found[0]["message"]
 
@@ -164,20 +171,6 @@ def test_check_inspects_each_platform_of_a_build_as_the_server_does(
         "services:\n  app:\n    build:\n      context: .\n"
         "      platforms: [linux/amd64, linux/arm64]\n"
     )
-    with StubServer(osv_handler) as osv:
-        online = _run(
-            [
-                "check",
-                "--no-shellcheck",
-                "-f",
-                "json",
-                "--vulnerabilities",
-                "--osv-url",
-                osv.url,
-                str(dockerfile),
-            ],
-            tmp_path,
-        )
-    [found] = [p for p in json.loads(online.stdout) if p["code"] == "DLS310"]
+    [found] = _vulnerabilities(dockerfile, tmp_path)
     assert "1 critical, 2 high" in found["message"]
     assert "across linux/amd64, linux/arm64" in found["message"]
