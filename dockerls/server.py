@@ -179,6 +179,18 @@ class DockerProtocol(LanguageServerProtocol):
         if (handler := self.fm.features.get(lsp.TEXT_DOCUMENT_DID_CLOSE)) is not None:
             yield handler, (params,), None
 
+    @lsp_method(lsp.INITIALIZE)
+    def lsp_initialize(self, params: lsp.InitializeParams) -> Any:
+        """pygls's reply, without the ``capabilities.PER_LANGUAGE`` features for a client
+        that takes them per language: the server registers them for the language of
+        the Dockerfiles it opens (``DockerLanguageServer.offer_per_language``)."""
+        result = yield from super().lsp_initialize(params)
+        self.per_language = capabilities.per_language(params.capabilities)
+        for method in self.per_language:
+            setattr(result.capabilities, capabilities.PER_LANGUAGE[method], None)
+        return result
+
+    per_language: tuple[str, ...] = ()  # the PER_LANGUAGE features registered per language
     initialize_seen = False  # an ``initialize`` request has arrived
     shutdown_seen = False  # a ``shutdown`` request has been answered
     exiting = False  # ``exit`` arrived: nothing more is written
@@ -316,6 +328,8 @@ class DockerLanguageServer(LanguageServer):
         self.tokens: dict[str, tuple[str, list[int]]] = {}
         self.tokens_counter = 0
         self.loop: asyncio.AbstractEventLoop | None = None  # the event loop, once running
+        # the languages the PER_LANGUAGE features were registered for
+        self.per_language_done: set[str] = set()
 
     def start(self, params: lsp.InitializeParams) -> None:
         """Everything the initialize reply didn't need, run right after it
@@ -564,6 +578,24 @@ class DockerLanguageServer(LanguageServer):
             )
         except Exception as exc:  # a client that refuses keeps didSave
             log.info("registering file watchers failed: %s", exc)
+
+    def offer_per_language(self, language: str) -> None:
+        """Register the ``capabilities.PER_LANGUAGE`` features (formatting) for the
+        documents of ``language``, the language id of a Dockerfile the client opened,
+        where the client takes them per language: once per language."""
+        methods = self.protocol.per_language if isinstance(self.protocol, DockerProtocol) else ()
+        if not methods or language in self.per_language_done:
+            return
+        self.per_language_done.add(language)
+        params = lsp.RegistrationParams(capabilities.per_language_registrations(language, methods))
+        if self.loop is not None:
+            self.loop.create_task(self._register(params))
+
+    async def _register(self, params: lsp.RegistrationParams) -> None:
+        try:
+            await asyncio.wait_for(self.client_register_capability_async(params), 5)
+        except Exception as exc:  # the client keeps what it has
+            log.warning("registering %s failed: %s", [r.method for r in params.registrations], exc)
 
     def publish_build_file(self, uri: str) -> None:
         doc = self.build_files.doc(uri)
@@ -911,6 +943,7 @@ def did_open(server: DockerLanguageServer, params: lsp.DidOpenTextDocumentParams
     with gc_paused(resume_on=server.loop):  # no collection before its publish is written
         server.store.open(d.uri, d.text, d.version)
         server.schedule(d.uri)
+    server.offer_per_language(d.language_id)
 
 
 @SERVER.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
@@ -1268,7 +1301,7 @@ async def range_formatting(
 
 @SERVER.feature(
     lsp.TEXT_DOCUMENT_ON_TYPE_FORMATTING,
-    lsp.DocumentOnTypeFormattingOptions(first_trigger_character="\n"),
+    lsp.DocumentOnTypeFormattingOptions(first_trigger_character=capabilities.ON_TYPE_TRIGGER),
 )
 async def on_type_formatting(
     server: DockerLanguageServer, params: lsp.DocumentOnTypeFormattingParams

@@ -3,6 +3,8 @@ once per recorded editor capability set (VS Code and Neovim)."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
 import pytest_lsp
 from lsprotocol import types as lsp
@@ -24,6 +26,17 @@ async def client(request: pytest.FixtureRequest, lsp_client: LanguageClient):  #
         initialization_options={"shellcheck": {"enabled": shellcheck}},
     )
     await lsp_client.initialize_session(params)
+    yield
+    await lsp_client.shutdown_session()
+
+
+@pytest_lsp.fixture(
+    config=ClientServerConfig(
+        server_command=SERVER, server_env={**os.environ, "DOCKERLS_REGISTRY": "fake"}
+    )
+)
+async def bare(lsp_client: LanguageClient):  # type: ignore[no-untyped-def]
+    """A client the test initialises itself (the registry a fake)."""
     yield
     await lsp_client.shutdown_session()
 

@@ -53,6 +53,11 @@ def registrations(client: LanguageClient) -> list[lsp.RegistrationParams]:
     return found
 
 
+def registered(client: LanguageClient, *methods: str) -> list[lsp.Registration]:
+    """The dynamic registrations of ``methods`` the client received, in order."""
+    return [r for p in registrations(client) for r in p.registrations if r.method in methods]
+
+
 async def initialize_with(client: LanguageClient, settings: dict[str, Any]) -> None:
     """Start a session as VS Code does, with ``settings`` as initialization options."""
     params = lsp.InitializeParams(

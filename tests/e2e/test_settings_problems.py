@@ -12,29 +12,16 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import pytest_lsp
 from lsprotocol import types as lsp
-from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
+from pytest_lsp import LanguageClient, client_capabilities
 
-from tests.e2e.helpers import SERVER, open_document, publish_log
+from tests.e2e.helpers import open_document, publish_log
 from tests.support import until
-
-
-@pytest_lsp.fixture(
-    config=ClientServerConfig(
-        server_command=SERVER, server_env={**os.environ, "DOCKERLS_REGISTRY": "fake"}
-    )
-)
-async def bare(lsp_client: LanguageClient):  # type: ignore[no-untyped-def]
-    """A client the test initialises itself."""
-    yield
-    await lsp_client.shutdown_session()
 
 
 async def _start(

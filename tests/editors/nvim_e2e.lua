@@ -200,6 +200,10 @@ end)
 
 step('formatting', function(r)
   assert(ready(), 'no client attached')
+  -- registered for the Dockerfile's filetype once it was opened (a dynamic registration)
+  r.supported = vim.wait(WAIT_MS, function()
+    return client:supports_method('textDocument/formatting', buf)
+  end, 50)
   local params = {
     textDocument = { uri = vim.uri_from_bufnr(buf) },
     options = { tabSize = 4, insertSpaces = true },
@@ -267,6 +271,8 @@ step('compose', function(r)
   end, 50)
   local cclient = vim.lsp.get_clients({ bufnr = cbuf, name = 'dockerls_py' })[1]
   r.same_client = cclient ~= nil and cclient.id == client.id
+  -- dockerls formats Dockerfiles only: not a formatter of the Compose file
+  r.formats_compose = client:supports_method('textDocument/formatting', cbuf)
   r.arrived = vim.wait(WAIT_MS, function()
     for _, d in ipairs(vim.diagnostic.get(cbuf)) do
       if tostring(d.code) == 'UnknownBuildTarget' then

@@ -179,6 +179,7 @@ def test_code_action_fixes_a_diagnostic(nvim_result: Result) -> None:
 
 def test_formatting(nvim_result: Result) -> None:
     fmt = assert_step_ok(nvim_result, "formatting")
+    assert fmt["supported"] is True  # Neovim routes the Dockerfile's formatting to dockerls
     assert fmt["request_error"] is None
     assert fmt["edit_count"] > 0
     assert "\n    EXPOSE" in fmt["before"]
@@ -191,6 +192,7 @@ def test_compose_file_gets_the_target_diagnostic_and_definition(
     compose = assert_step_ok(nvim_result, "compose")
     assert compose["filetype"] == "yaml.docker-compose"
     assert compose["attached"] is True and compose["same_client"] is True
+    assert compose["formats_compose"] is False  # dockerls is no formatter of YAML files
     assert compose["arrived"] is True, f"no target diagnostic: {compose['items']}"
     typo = [d for d in compose["items"] if d["code"] == "UnknownBuildTarget"]
     assert [d["lnum"] for d in typo] == [TYPO_LINE] and "'app'" in typo[0]["message"]
