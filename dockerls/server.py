@@ -252,7 +252,7 @@ _PENDING: set[asyncio.Future[Any]] = set()
 
 
 def _keep(fut: asyncio.Future[Any]) -> None:
-    """Hold a reference to a write in flight until it is done."""
+    """Hold a reference to a write (or a task) in flight until it is done."""
     _PENDING.add(fut)
     fut.add_done_callback(_PENDING.discard)
 
@@ -563,7 +563,8 @@ class DockerLanguageServer(LanguageServer):
             self.publish_build_file(path.as_uri())
 
     async def watch_build_files(self) -> None:
-        """Ask the client to report changes to the files the server follows."""
+        """Ask the client to report changes to the files the server follows (a client
+        that refuses keeps didSave)."""
         if not self.caps.watch_files:
             return
         watchers = [lsp.FileSystemWatcher(glob_pattern=g) for g in WATCHED]
@@ -572,12 +573,15 @@ class DockerLanguageServer(LanguageServer):
         registration = lsp.Registration(
             id="dockerls-watch", method=method, register_options=options
         )
+        await self.register(lsp.RegistrationParams([registration]))
+
+    async def register(self, params: lsp.RegistrationParams) -> None:
+        """Ask the client for ``params``' dynamic registrations (a refusal, or no answer
+        within 5 s, is logged: the client keeps what it has)."""
         try:
-            await asyncio.wait_for(
-                self.client_register_capability_async(lsp.RegistrationParams([registration])), 5
-            )
-        except Exception as exc:  # a client that refuses keeps didSave
-            log.info("registering file watchers failed: %s", exc)
+            await asyncio.wait_for(self.client_register_capability_async(params), 5)
+        except Exception as exc:
+            log.info("registering %s failed: %s", [r.method for r in params.registrations], exc)
 
     def offer_per_language(self, language: str) -> None:
         """Register the ``capabilities.PER_LANGUAGE`` features (formatting) for the
@@ -589,13 +593,7 @@ class DockerLanguageServer(LanguageServer):
         self.per_language_done.add(language)
         params = lsp.RegistrationParams(capabilities.per_language_registrations(language, methods))
         if self.loop is not None:
-            self.loop.create_task(self._register(params))
-
-    async def _register(self, params: lsp.RegistrationParams) -> None:
-        try:
-            await asyncio.wait_for(self.client_register_capability_async(params), 5)
-        except Exception as exc:  # the client keeps what it has
-            log.warning("registering %s failed: %s", [r.method for r in params.registrations], exc)
+            _keep(self.loop.create_task(self.register(params)))
 
     def publish_build_file(self, uri: str) -> None:
         doc = self.build_files.doc(uri)
