@@ -18,6 +18,9 @@ from lsprotocol import types as lsp
 from pytest_lsp import LanguageClient, client_capabilities
 from pytest_lsp.client import default_feature
 
+from dockerls import settings as settings_mod
+from dockerls.analysis.facts import Facts
+from dockerls.cli_check import lint_text
 from dockerls.formats import Problem
 from tests.support import until
 
@@ -29,6 +32,15 @@ Key = tuple[str, int, int, int, int, int]
 def problem_key(p: Problem) -> Key:
     """The key of one of the CLI's problems (1-based positions)."""
     return (p.code, p.line - 1, p.column - 1, p.end_line - 1, p.end_column - 1, int(p.severity))
+
+
+def cli_keys(text: str, settings: dict[str, Any], facts: Facts) -> list[Key]:
+    """The keys of the CLI's lint of ``text`` (its path ``Dockerfile``) under ``settings``
+    (as a client's initialization options) with ``facts``, sorted."""
+    s, errors = settings_mod.load_layers([("initializationOptions", settings)])
+    assert not errors
+    found = lint_text(text, "Dockerfile", settings_mod.to_lint_config(s), facts)
+    return sorted(map(problem_key, found))
 
 
 def diagnostic_key(d: lsp.Diagnostic) -> Key:

@@ -14,18 +14,17 @@ import pytest
 import pytest_lsp
 from pytest_lsp import ClientServerConfig, LanguageClient
 
-from dockerls import settings as settings_mod
 from dockerls.analysis.facts import ImageFacts
-from dockerls.cli_check import context_facts, lint_text
+from dockerls.cli_check import context_facts
 from dockerls.image_lookups import offered_platforms
 from dockerls.registry.fake import FakeRegistry
 from tests.e2e.helpers import (
     SERVER,
     Key,
+    cli_keys,
     diagnostic_key,
     initialize_with,
     open_document,
-    problem_key,
     wait_publish,
 )
 
@@ -74,10 +73,7 @@ def cli_path() -> list[Key]:
             "node:99": ImageFacts(tags=tuple(fake.list_tags("node"))),
         },
     )
-    s, errors = settings_mod.load_layers([("initializationOptions", SETTINGS)])
-    assert not errors
-    found = lint_text(TEXT, "Dockerfile", settings_mod.to_lint_config(s), facts)
-    return sorted(map(problem_key, found))
+    return cli_keys(TEXT, SETTINGS, facts)
 
 
 @pytest.mark.asyncio

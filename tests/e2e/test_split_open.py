@@ -13,17 +13,15 @@ import pytest_lsp
 from lsprotocol import types as lsp
 from pytest_lsp import ClientServerConfig, LanguageClient
 
-from dockerls import settings as settings_mod
 from dockerls.analysis.engine import SPLIT_AT
-from dockerls.cli_check import context_facts, lint_text
+from dockerls.cli_check import context_facts
 from dockerls.syntax.parser import parse
 from tests.e2e.helpers import (
     SERVER,
-    Key,
+    cli_keys,
     diagnostic_key,
     initialize_with,
     open_document,
-    problem_key,
     wait_publish,
 )
 from tests.support import corpus_files
@@ -38,15 +36,6 @@ async def client(lsp_client: LanguageClient):  # type: ignore[no-untyped-def]
     await lsp_client.shutdown_session()
 
 
-def cli_keys(path: Path, text: str) -> list[Key]:
-    """The CLI's lint of ``text`` at ``path`` (its context, ShellCheck, lifecycles)."""
-    s, errors = settings_mod.load_layers([("initializationOptions", SETTINGS)])
-    assert not errors
-    config = settings_mod.to_lint_config(s)
-    found = lint_text(text, "Dockerfile", config, context_facts(path))
-    return sorted(map(problem_key, found))
-
-
 @pytest.mark.asyncio
 async def test_a_big_document_split_over_two_processes(
     client: LanguageClient, tmp_path: Path
@@ -59,7 +48,7 @@ async def test_a_big_document_split_over_two_processes(
     path.write_text(text, encoding="utf-8")
     (tmp_path / ".dockerignore").write_text(".git\n", encoding="utf-8")
     uri = path.as_uri()
-    expected = cli_keys(path, text)
+    expected = cli_keys(text, SETTINGS, context_facts(path))
     assert len(expected) > 500
 
     open_document(client, uri, text)
@@ -82,7 +71,7 @@ async def test_a_big_document_split_over_two_processes(
             [lsp.TextDocumentContentChangePartial(range=lsp.Range(pos, pos), text="cd /tmp; ")],
         )
     )
-    after = cli_keys(path, edited)
+    after = cli_keys(edited, SETTINGS, context_facts(path))
     assert after != expected  # the edit brings a finding (DL3003: cd in a RUN)
     await wait_publish(
         client,
