@@ -11,6 +11,8 @@ from __future__ import annotations
 import asyncio
 import importlib.util
 import inspect
+import json
+import subprocess
 import sys
 import time
 from collections.abc import Awaitable, Callable
@@ -25,6 +27,17 @@ CORPUS = SHARED / "corpus"
 CORPUS_FILES = CORPUS / "files"
 CORPUS_MIN_FILES = 1400
 BENCH = REPO / "bench"
+
+
+def modules_after(statement: str) -> set[str]:
+    """The names in ``sys.modules`` after a fresh interpreter, in the repository, ran
+    ``statement`` (structural start-up tests: what an import or a step loads)."""
+    code = f"import json, sys\n{statement}\nprint(json.dumps(sorted(sys.modules)))"
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=120
+    )
+    assert out.returncode == 0, out.stderr
+    return set(json.loads(out.stdout.splitlines()[-1]))
 
 
 def bench_module(name: str) -> ModuleType:

@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from tests.support import REPO
+from tests.support import REPO, modules_after
 
 # third-party packages only a later step uses
 DEFERRED_PACKAGES = ("requests", "jsonschema", "yaml", "tree_sitter", "tree_sitter_bash")
@@ -23,15 +23,6 @@ RULES_PACKAGE = "dockerls.analysis.rules"
 # what the server's own types need from the rules package: the package and `base`
 # (`_`-prefixed modules are helpers shared by rules and features, not rules)
 ALLOWED_IN_RULES = {"base"}
-
-
-def modules_after(statement: str) -> set[str]:
-    code = f"import json, sys\n{statement}\nprint(json.dumps(sorted(sys.modules)))"
-    out = subprocess.run(
-        [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=120
-    )
-    assert out.returncode == 0, out.stderr
-    return set(json.loads(out.stdout.splitlines()[-1]))
 
 
 def is_deferred(name: str) -> bool:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import requests
@@ -15,17 +13,15 @@ from dockerls.registry.osv import OsvClient
 from dockerls.registry.session import LazySession
 from dockerls.registry.settings import RegistrySettings
 from tests.registry.stubs import Reply, StubServer
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.support import modules_after
 
 _BUILD_CLIENTS = """
-import sys
 from pathlib import Path
 from dockerls.registry.endoflife import EndOfLifeClient
 from dockerls.registry.http import HttpRegistry
 from dockerls.registry.osv import OsvClient
 from dockerls.registry.settings import RegistrySettings
-tmp = Path(sys.argv[1])
+tmp = Path({tmp!r})
 clients = [
     HttpRegistry(RegistrySettings(cache_dir=tmp / "cache", docker_config=tmp / "config.json")),
     OsvClient(cache_dir=tmp / "osv"),
@@ -33,20 +29,11 @@ clients = [
 ]
 for c in clients:
     c.close()
-print("requests" in sys.modules)
 """
 
 
 def test_clients_leave_requests_unloaded_until_a_request(tmp_path: Path) -> None:
-    out = subprocess.run(
-        [sys.executable, "-c", _BUILD_CLIENTS, str(tmp_path)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
-    assert out.stdout.strip() == "False", out.stderr
+    assert "requests" not in modules_after(_BUILD_CLIENTS.format(tmp=str(tmp_path)))
 
 
 def test_first_call_makes_one_session_set_up_as_asked() -> None:
