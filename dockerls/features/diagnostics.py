@@ -207,10 +207,9 @@ def _all_fragments(
         key = (lines[i], vs)
         frag = entries.get(node, key)
         if frag is None:
-            made = rendered.get(i)
-            if made is None or made[0] is not vs:
-                made = (vs, _serialise(p, i, vs, enc))
-            frag = entries.put(node, key, made[1])
+            made = rendered.get(i)  # a split lint's rendering, if of these very violations
+            text = made[1] if made is not None and made[0] is vs else _serialise(p, i, vs, enc)
+            frag = entries.put(node, key, text)
         fragments[i] = frag
     if len(entries) > 2 * len(fragments) + 256:
         entries.retain(items[i] for i in fragments)
