@@ -15,10 +15,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from dockerls.analysis.builds import Build, Problem, is_bake_file, is_build_file
-from dockerls.analysis.engine import Linter
 from dockerls.analysis.model import build_model
 from dockerls.builds import read_text
-from dockerls.documents import DocumentStore, Snapshot
+from dockerls.documents import DocumentStore
 from dockerls.lazy import lazy_module
 from dockerls.syntax.parser import parse
 from dockerls.uris import uri_to_path
@@ -45,7 +44,6 @@ class BuildFiles:
         self.paths: dict[Path, str] = {}  # path -> uri, for open build files
         self.read_cache: dict[str, tuple[tuple[Build, ...], tuple[Problem, ...]]] = {}
         self.disk: dict[Path, tuple[tuple[int, int], Dockerfile | None]] = {}
-        self.blanks: dict[str, Snapshot] = {}
         self.recent: dict[Path, tuple[Build, ...]] = {}  # last builds read, per open file
 
     # -- open documents ---------------------------------------------------
@@ -58,7 +56,6 @@ class BuildFiles:
 
     def close(self, uri: str) -> None:
         self.texts.pop(uri, None)
-        self.blanks.pop(uri, None)
         self.paths = {p: u for p, u in self.paths.items() if u != uri}
         self.recent = {p: b for p, b in self.recent.items() if p in self.paths}
         self.read_cache.clear()
@@ -71,14 +68,6 @@ class BuildFiles:
 
     def version(self, uri: str) -> int | None:
         return self.texts[uri][1] if uri in self.texts else None
-
-    def blank(self, uri: str) -> Snapshot:
-        """An empty Dockerfile standing for a Compose/Bake document: every Dockerfile feature
-        answers nothing there."""
-        found = self.blanks.get(uri)
-        if found is None:
-            found = self.blanks[uri] = Snapshot(uri, None, parse(""), Linter(), None)
-        return found
 
     def changed_on_disk(self) -> None:
         """Compose, Bake or ``.env`` files changed: read them again when next asked."""

@@ -769,13 +769,13 @@ class DockerLanguageServer(LanguageServer):
             self.loop.call_later(delay, self.republish, uri)
 
     # -- requests -------------------------------------------------------
-    def snapshot(self, uri: str) -> Snapshot:
-        """The open document, or an InvalidParams error reply for a URI that
-        was never opened (requests about it can't be answered meaningfully)."""
+    def snapshot(self, uri: str) -> Snapshot | None:
+        """The open Dockerfile; None for an open Compose or Bake file, where the Dockerfile
+        features answer null (an empty answer would still be this server's: VS Code would
+        fold nothing in a Compose file instead of folding it by its indentation); an
+        InvalidParams error reply for a URI that was never opened."""
         snap = self.store.get(uri)
-        if snap is None and self.build_files.is_open(uri):
-            return self.build_files.blank(uri)  # a Compose or Bake file: no Dockerfile features
-        if snap is None:
+        if snap is None and not self.build_files.is_open(uri):
             raise JsonRpcInvalidParams(f"dockerls: the document {uri} is not open")
         return snap
 
@@ -1017,6 +1017,8 @@ def completion(
         doc = server.build_doc(params.text_document.uri)
         return f_buildfiles.completion(doc, params.position, server.caps)
     snap = server.snapshot(params.text_document.uri)
+    if snap is None:
+        return None
     return f_completion.completion(
         snap.parse, snap.model, params.position, server.caps,
         list_dir=server.list_dir(snap), tags_for=server.images.tags_for,
@@ -1033,6 +1035,8 @@ def completion_resolve(
 @SERVER.feature(lsp.TEXT_DOCUMENT_HOVER)
 async def hover(server: DockerLanguageServer, params: lsp.HoverParams) -> lsp.Hover | None:
     snap = server.snapshot(params.text_document.uri)
+    if snap is None:
+        return None
     # a FROM image: wait briefly for the registry and the base-image lookups
     await server.images.prepare_image_hover(snap, params.position)
     stage = f_images.image_stage_at(snap.model, params.position, server.caps)
@@ -1055,6 +1059,8 @@ def signature_help(
     server: DockerLanguageServer, params: lsp.SignatureHelpParams
 ) -> lsp.SignatureHelp | None:
     snap = server.snapshot(params.text_document.uri)
+    if snap is None:
+        return None
     return f_sig.signature_help(snap.parse, snap.model, params.position, server.caps)
 
 
@@ -1067,6 +1073,8 @@ def definition(
         doc = server.build_doc(params.text_document.uri)
         return f_buildfiles.definition(doc, params.position, server.caps)
     snap = server.snapshot(params.text_document.uri)
+    if snap is None:
+        return None
     return f_definition.definition(snap.parse, snap.model, params.position, server.caps, snap.uri)
 
 
@@ -1080,6 +1088,8 @@ def references(
         doc = server.build_doc(params.text_document.uri)
         return f_buildfiles.references(doc, params.position, incl, text_of, server.caps)
     snap = server.snapshot(params.text_document.uri)
+    if snap is None:
+        return None
     found = f_references.references(
         snap.parse, snap.model, params.position, incl, server.caps, snap.uri
     )
@@ -1104,6 +1114,8 @@ def document_highlight(
     server: DockerLanguageServer, params: lsp.DocumentHighlightParams
 ) -> list[lsp.DocumentHighlight] | None:
     snap = server.snapshot(params.text_document.uri)
+    if snap is None:
+        return None
     return f_highlight.highlight(snap.parse, snap.model, params.position, server.caps)
 
 
@@ -1116,6 +1128,8 @@ def prepare_rename(
             doc = server.build_doc(params.text_document.uri)
             return f_buildfiles.prepare_rename(doc, params.position, server.caps)
         snap = server.snapshot(params.text_document.uri)
+        if snap is None:
+            return None
         return f_rename.prepare_rename(snap.parse, snap.model, params.position, server.caps)
     except f_rename.RenameError as exc:
         raise JsonRpcInvalidParams(str(exc)) from exc
@@ -1139,6 +1153,8 @@ def rename(server: DockerLanguageServer, params: lsp.RenameParams) -> lsp.Worksp
         except f_rename.RenameError as exc:
             raise JsonRpcInvalidParams(str(exc)) from exc
     snap = server.snapshot(params.text_document.uri)
+    if snap is None:
+        return None
     try:
         edit = f_rename.rename(
             snap.parse, snap.model, params.position, params.new_name, server.caps, snap.uri
@@ -1162,8 +1178,10 @@ def rename(server: DockerLanguageServer, params: lsp.RenameParams) -> lsp.Worksp
 @SERVER.feature(lsp.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
 def document_symbol(
     server: DockerLanguageServer, params: lsp.DocumentSymbolParams
-) -> RawJSON | list[lsp.SymbolInformation]:
+) -> RawJSON | list[lsp.SymbolInformation] | None:
     snap = server.snapshot(params.text_document.uri)
+    if snap is None:
+        return None
     if server.caps.hierarchical_symbols:  # the big answer, assembled from cached JSON
         return f_symbols.document_symbols_json(snap.parse, snap.model, server.caps)
     flat = f_symbols.document_symbols(snap.parse, snap.model, server.caps, snap.uri)
@@ -1182,16 +1200,20 @@ def workspace_symbol(
 @SERVER.feature(lsp.TEXT_DOCUMENT_FOLDING_RANGE)
 def folding_range(
     server: DockerLanguageServer, params: lsp.FoldingRangeParams
-) -> list[lsp.FoldingRange]:
+) -> list[lsp.FoldingRange] | None:
     snap = server.snapshot(params.text_document.uri)
+    if snap is None:
+        return None
     return f_folding.folding_ranges(snap.parse, snap.model, server.caps)
 
 
 @SERVER.feature(lsp.TEXT_DOCUMENT_SELECTION_RANGE)
 def selection_range(
     server: DockerLanguageServer, params: lsp.SelectionRangeParams
-) -> list[lsp.SelectionRange]:
+) -> list[lsp.SelectionRange] | None:
     snap = server.snapshot(params.text_document.uri)
+    if snap is None:
+        return None
     positions = list(params.positions)
     return f_selection.selection_ranges(snap.parse, snap.model, positions, server.caps)
 
@@ -1199,11 +1221,13 @@ def selection_range(
 @SERVER.feature(lsp.TEXT_DOCUMENT_DOCUMENT_LINK)
 def document_link(
     server: DockerLanguageServer, params: lsp.DocumentLinkParams
-) -> list[lsp.DocumentLink]:
+) -> list[lsp.DocumentLink] | None:
     if server.build_files.is_open(params.text_document.uri):
         doc = server.build_doc(params.text_document.uri)
         return f_buildfiles.document_links(doc, server.caps, probe.exists)
     snap = server.snapshot(params.text_document.uri)
+    if snap is None:
+        return None
     folder = snap.path.parent if snap.path is not None else None
     return f_links.document_links(snap.parse, snap.model, server.caps, folder, probe.exists)
 
@@ -1214,6 +1238,8 @@ def semantic_tokens_full(
     server: DockerLanguageServer, params: lsp.SemanticTokensParams
 ) -> RawJSON | None:
     snap = server.snapshot(params.text_document.uri)
+    if snap is None:
+        return None
     if not server.settings.semantic_tokens.enabled:
         return None
     rid = server.new_tokens_id()
@@ -1228,6 +1254,8 @@ def semantic_tokens_delta(
     server: DockerLanguageServer, params: lsp.SemanticTokensDeltaParams
 ) -> RawJSON | lsp.SemanticTokensDelta | None:
     snap = server.snapshot(params.text_document.uri)
+    if snap is None:
+        return None
     if not server.settings.semantic_tokens.enabled:
         return None
     prev = server.tokens.get(snap.uri)
@@ -1246,6 +1274,8 @@ def semantic_tokens_range(
     server: DockerLanguageServer, params: lsp.SemanticTokensRangeParams
 ) -> lsp.SemanticTokens | None:
     snap = server.snapshot(params.text_document.uri)
+    if snap is None:
+        return None
     if not server.settings.semantic_tokens.enabled:
         return None
     return f_tokens.semantic_tokens(snap.parse, snap.model, server.caps, params.range)
@@ -1256,6 +1286,8 @@ def inlay_hint(
     server: DockerLanguageServer, params: lsp.InlayHintParams
 ) -> list[lsp.InlayHint] | None:
     snap = server.snapshot(params.text_document.uri)
+    if snap is None:
+        return None
     hs = server.settings.inlay_hints
     if not (hs.enabled and hs.variable_values):
         return None
@@ -1270,6 +1302,8 @@ async def formatting(
     server: DockerLanguageServer, params: lsp.DocumentFormattingParams
 ) -> RawJSON | None:
     snap = server.snapshot(params.text_document.uri)
+    if snap is None:
+        return None
     fs = server.settings.format
     if not fs.enabled:
         return None
@@ -1283,6 +1317,8 @@ async def range_formatting(
     server: DockerLanguageServer, params: lsp.DocumentRangeFormattingParams
 ) -> RawJSON | None:
     snap = server.snapshot(params.text_document.uri)
+    if snap is None:
+        return None
     fs = server.settings.format
     if not fs.enabled:
         return None
@@ -1305,6 +1341,8 @@ async def on_type_formatting(
     server: DockerLanguageServer, params: lsp.DocumentOnTypeFormattingParams
 ) -> list[lsp.TextEdit] | None:
     snap = server.snapshot(params.text_document.uri)
+    if snap is None:
+        return None
     fs = server.settings.format
     if not fs.enabled:
         return None
@@ -1331,6 +1369,8 @@ async def code_action(
     server: DockerLanguageServer, params: lsp.CodeActionParams
 ) -> list[lsp.CodeAction | lsp.Command] | None:
     snap = server.snapshot(params.text_document.uri)
+    if snap is None:
+        return None
     config = snap.linter.config
     out = f_actions.code_actions(snap.parse, snap.model, params, server.caps, config)
     for stage in f_images.stages_in_range(snap.model, params.range, server.caps):

@@ -260,3 +260,73 @@ async def test_renaming_a_stage_renames_it_in_the_compose_and_bake_files(
         await client.text_document_rename_async(
             lsp.RenameParams(dockerfile, lsp.Position(8, 16), "jobs")
         )
+
+
+async def test_dockerfile_features_answer_null_in_compose_and_bake_files(
+    client: LanguageClient, kiosk: Path
+) -> None:
+    """An empty answer is still an answer: VS Code, given an empty list of folding ranges
+    for a Compose file, folds nothing there instead of folding it by its indentation.
+    The features dockerls has for Dockerfiles only answer null in Compose and Bake files
+    (those it has for them too, links and completion, answer), and answer in the
+    Dockerfile next to them."""
+    dockerfile = open_document(
+        client, (kiosk / "Dockerfile").as_uri(), (kiosk / "Dockerfile").read_text()
+    )
+    compose = open_document(
+        client,
+        (kiosk / "compose.yaml").as_uri(),
+        (kiosk / "compose.yaml").read_text(),
+        language_id="dockercompose",
+    )
+    bake = open_document(
+        client,
+        (kiosk / "docker-bake.hcl").as_uri(),
+        (kiosk / "docker-bake.hcl").read_text(),
+        language_id="hcl",
+    )
+    at = lsp.Position(1, 2)
+    whole = lsp.Range(lsp.Position(0, 0), lsp.Position(5, 0))
+
+    async def answers(doc: lsp.TextDocumentIdentifier) -> dict[str, object]:
+        return {
+            "folding": await client.text_document_folding_range_async(
+                lsp.FoldingRangeParams(doc)
+            ),
+            "symbols": await client.text_document_document_symbol_async(
+                lsp.DocumentSymbolParams(doc)
+            ),
+            "tokens": await client.text_document_semantic_tokens_full_async(
+                lsp.SemanticTokensParams(doc)
+            ),
+            "token range": await client.text_document_semantic_tokens_range_async(
+                lsp.SemanticTokensRangeParams(doc, whole)
+            ),
+            "selection": await client.text_document_selection_range_async(
+                lsp.SelectionRangeParams(doc, [at])
+            ),
+            "highlight": await client.text_document_document_highlight_async(
+                lsp.DocumentHighlightParams(doc, at)
+            ),
+            "hover": await client.text_document_hover_async(lsp.HoverParams(doc, at)),
+            "signature": await client.text_document_signature_help_async(
+                lsp.SignatureHelpParams(doc, at)
+            ),
+            "code actions": await client.text_document_code_action_async(
+                lsp.CodeActionParams(doc, whole, lsp.CodeActionContext(diagnostics=[]))
+            ),
+            "formatting": await client.text_document_formatting_async(
+                lsp.DocumentFormattingParams(doc, lsp.FormattingOptions(4, True))
+            ),
+        }
+
+    for build_file in (compose, bake):
+        got = await answers(build_file)
+        assert got == dict.fromkeys(got), (build_file.uri, got)
+        links = await client.text_document_document_link_async(
+            lsp.DocumentLinkParams(build_file)
+        )
+        assert links, build_file.uri  # its own feature: the Dockerfile it builds
+    mine = await answers(dockerfile)
+    for feature in ("folding", "symbols", "tokens", "token range", "selection"):
+        assert mine[feature], feature
