@@ -290,9 +290,7 @@ async def test_dockerfile_features_answer_null_in_compose_and_bake_files(
 
     async def answers(doc: lsp.TextDocumentIdentifier) -> dict[str, object]:
         return {
-            "folding": await client.text_document_folding_range_async(
-                lsp.FoldingRangeParams(doc)
-            ),
+            "folding": await client.text_document_folding_range_async(lsp.FoldingRangeParams(doc)),
             "symbols": await client.text_document_document_symbol_async(
                 lsp.DocumentSymbolParams(doc)
             ),
@@ -323,9 +321,7 @@ async def test_dockerfile_features_answer_null_in_compose_and_bake_files(
     for build_file in (compose, bake):
         got = await answers(build_file)
         assert got == dict.fromkeys(got), (build_file.uri, got)
-        links = await client.text_document_document_link_async(
-            lsp.DocumentLinkParams(build_file)
-        )
+        links = await client.text_document_document_link_async(lsp.DocumentLinkParams(build_file))
         assert links, build_file.uri  # its own feature: the Dockerfile it builds
     mine = await answers(dockerfile)
     for feature in ("folding", "symbols", "tokens", "token range", "selection"):
