@@ -1034,6 +1034,9 @@ def completion_resolve(
 
 @SERVER.feature(lsp.TEXT_DOCUMENT_HOVER)
 async def hover(server: DockerLanguageServer, params: lsp.HoverParams) -> lsp.Hover | None:
+    if server.build_files.is_open(params.text_document.uri):
+        doc = server.build_doc(params.text_document.uri)
+        return f_buildfiles.hover(doc, params.position, server.caps)
     snap = server.snapshot(params.text_document.uri)
     if snap is None:
         return None

@@ -28,9 +28,10 @@ from dockerls.analysis.builds import (
     is_build_file,
     is_compose_file,
 )
-from dockerls.analysis.model import Model
+from dockerls.analysis.model import Definition, Model
 from dockerls.features import rename as rename_mod
 from dockerls.features.caps import ClientCaps
+from dockerls.features.hover import Markup, stage_text, text_line_offset
 from dockerls.features.positions import item_range, lines_column, lines_range
 from dockerls.features.references import (
     DECLARATION,
@@ -53,6 +54,7 @@ __all__ = [
     "definition",
     "dockerfile_rename",
     "document_links",
+    "hover",
     "is_bake_file",
     "is_build_file",
     "is_compose_file",
@@ -138,8 +140,8 @@ def _stage_location(df: Dockerfile, build: Build, caps: ClientCaps) -> lsp.Locat
     )
 
 
-def _arg_locations(df: Dockerfile, name: str, caps: ClientCaps) -> list[lsp.Location]:
-    """Where ``name`` is declared by an ARG: the global ARGs, else every stage's."""
+def _arg_declarations(df: Dockerfile, name: str) -> list[Definition]:
+    """The ARGs that declare ``name``: the global ones, else every stage's."""
     found = [d for d in df.model.global_args if d.kind == "ARG" and d.name == name]
     if not found:
         found = [
@@ -148,12 +150,17 @@ def _arg_locations(df: Dockerfile, name: str, caps: ClientCaps) -> list[lsp.Loca
             for d in stage.definitions()
             if d.kind == "ARG" and d.name == name
         ]
+    return found
+
+
+def _arg_locations(df: Dockerfile, name: str, caps: ClientCaps) -> list[lsp.Location]:
+    """Where ``name`` is declared by an ARG (``_arg_declarations``)."""
     return [
         lsp.Location(
             df.uri,
             item_range(df.parse, d.item, d.name_span.start, d.name_span.end, caps.encoding),
         )
-        for d in found
+        for d in _arg_declarations(df, name)
     ]
 
 
@@ -169,19 +176,61 @@ def _site_at(doc: BuildDoc, line: int, col: int) -> tuple[Build, str | None] | N
     return None
 
 
-def definition(doc: BuildDoc, pos: lsp.Position, caps: ClientCaps) -> list[lsp.Location] | None:
-    """From a ``target`` value to its stage, from an ``args`` key to its ARG."""
+def _site_built(
+    doc: BuildDoc, pos: lsp.Position, caps: ClientCaps
+) -> tuple[Build, str | None, Dockerfile] | None:
+    """The site at the cursor (``_site_at``) and the Dockerfile its build uses."""
     site = _site_at(doc, *_cursor(doc, pos, caps))
     if site is None:
         return None
     build, key = site
     df = doc.dockerfile(build)
-    if df is None:
+    return None if df is None else (build, key, df)
+
+
+def definition(doc: BuildDoc, pos: lsp.Position, caps: ClientCaps) -> list[lsp.Location] | None:
+    """From a ``target`` value to its stage, from an ``args`` key to its ARG."""
+    found = _site_built(doc, pos, caps)
+    if found is None:
         return None
+    build, key, df = found
     if key is None:
-        found = _stage_location(df, build, caps)
-        return [found] if found is not None else None
+        stage = _stage_location(df, build, caps)
+        return [stage] if stage is not None else None
     return _arg_locations(df, key, caps) or None
+
+
+def hover(doc: BuildDoc, pos: lsp.Position, caps: ClientCaps) -> lsp.Hover | None:
+    """On a ``target`` value: the stage it builds.  On an ``args`` key: the value this build
+    gives it, and the ARGs of the Dockerfile that take it, with their defaults."""
+    found = _site_built(doc, pos, caps)
+    if found is None:
+        return None
+    build, key, df = found
+    t = Markup(caps.markdown)
+    origin = build.target_origin if key is None else build.arg_origins[key]
+    assert origin is not None  # _site_at found the cursor in it
+    if key is None:
+        stage = target_stage(build, df.model)
+        if stage is None:
+            return None  # no such stage: its diagnostic says so
+        text = stage_text(df.parse, stage, t, df.uri)
+    else:
+        lines = [f"{t.bold('Build argument')} {t.code(key)}"]
+        if key in build.args:
+            lines.append(f"This build ({build.name}) sets it to {t.code(build.args[key])}")
+        declared = _arg_declarations(df, key)
+        for d in declared:
+            line = df.parse.lines[d.item] + text_line_offset(df.parse, d)
+            where = t.link(f"line {line + 1}", df.uri, line)
+            default = f"default {t.code(d.value)}" if d.value is not None else "no default"
+            lines.append(f"{t.code('ARG')} on {where} of the Dockerfile, {default}")
+        if not declared:
+            lines.append("No ARG of the Dockerfile takes it: the build sets it for nothing")
+        text = ("\n\n" if t.markdown else "\n").join(lines)
+    kind = lsp.MarkupKind.Markdown if caps.markdown else lsp.MarkupKind.PlainText
+    span = (origin.line, origin.col, origin.end_line, origin.end_col)
+    return lsp.Hover(lsp.MarkupContent(kind, text), lines_range(doc.lines(), *span, caps.encoding))
 
 
 def _origin_location(

@@ -105,7 +105,9 @@ def stage_for_ref(model: Model, ref: str, item: int) -> Stage | None:
 # ---------------------------------------------------------------- hover
 
 
-class _Text:
+class Markup:
+    """Hover text as Markdown, or as plain text for clients without it."""
+
     def __init__(self, markdown: bool) -> None:
         self.markdown = markdown
 
@@ -144,7 +146,7 @@ def hover(
     c = classify(p, offset)
     if c.item < 0:
         return None
-    t = _Text(caps.markdown)
+    t = Markup(caps.markdown)
     item = p.items[c.item]
     if isinstance(item, Instruction) and c.kind not in (Kind.KEYWORD, Kind.COMMENT):
         v = _variable_hover(p, model, c, item, t, uri, caps)
@@ -160,7 +162,7 @@ def hover(
 
 
 def _with_image_details(
-    v: lsp.Hover, model: Model, c: Cursor, t: _Text, image_info: ImageInfo | None
+    v: lsp.Hover, model: Model, c: Cursor, t: Markup, image_info: ImageInfo | None
 ) -> lsp.Hover:
     """A variable in a FROM's image (``FROM ${BASE}``): its hover, then the details of the
     image it makes."""
@@ -178,7 +180,7 @@ def _with_image_details(
     return lsp.Hover(contents, v.range)
 
 
-def _doc(key: str | None, t: _Text) -> str | None:
+def _doc(key: str | None, t: Markup) -> str | None:
     if key is None:
         return None
     md = doc_markdown(key)
@@ -188,7 +190,7 @@ def _doc(key: str | None, t: _Text) -> str | None:
 
 
 def _hover_text(
-    p: Parse, model: Model, c: Cursor, t: _Text, uri: str | None, image_info: ImageInfo | None
+    p: Parse, model: Model, c: Cursor, t: Markup, uri: str | None, image_info: ImageInfo | None
 ) -> tuple[str, int, int] | None:
     k = c.kind
     key: str | None = None
@@ -205,7 +207,7 @@ def _hover_text(
         if f is not None and f.kind is spec.ValueKind.STAGE:
             st = stage_for_ref(model, c.text, c.item)
             if st is not None:
-                return _stage_text(p, st, t, uri), start, end
+                return stage_text(p, st, t, uri), start, end
         key = f.doc_key if f is not None else None
     elif k is Kind.MOUNT_KEY:
         mt = spec.mount_type(c.mount_type)
@@ -221,7 +223,7 @@ def _hover_text(
         elif c.key == "from":
             st = stage_for_ref(model, c.text, c.item)
             if st is not None:
-                return _stage_text(p, st, t, uri), start, end
+                return stage_text(p, st, t, uri), start, end
             key = mt.key_doc_key(c.key) if mt is not None else None
         elif mt is not None:
             key = mt.key_doc_key(c.key)
@@ -259,7 +261,8 @@ def _line_of(p: Parse, item: int) -> int:
     return p.lines[item]
 
 
-def _stage_text(p: Parse, st: Stage, t: _Text, uri: str | None) -> str:
+def stage_text(p: Parse, st: Stage, t: Markup, uri: str | None) -> str:
+    """A stage's hover: its name and index, a link to its line, its FROM line."""
     line = _line_of(p, st.first)
     first = st.from_inst.text[: st.from_inst.first_line_end].rstrip()
     name = t.code(st.name) if st.name else f"#{st.index}"
@@ -268,7 +271,7 @@ def _stage_text(p: Parse, st: Stage, t: _Text, uri: str | None) -> str:
 
 
 def _image_text(
-    p: Parse, model: Model, c: Cursor, t: _Text, uri: str | None, image_info: ImageInfo | None
+    p: Parse, model: Model, c: Cursor, t: Markup, uri: str | None, image_info: ImageInfo | None
 ) -> tuple[str, int, int] | None:
     # the whole image word
     tok = next((x for x in c.tokens if x.start <= c.rel <= x.end), None)
@@ -277,7 +280,7 @@ def _image_text(
     word = tok.text
     st = stage_for_ref(model, word, c.item) if ":" not in word and "@" not in word else None
     if st is not None:
-        return _stage_text(p, st, t, uri), tok.start, tok.end
+        return stage_text(p, st, t, uri), tok.start, tok.end
     ref = parse_image_ref(word)
     if ref.is_scratch:
         return f"{t.code('scratch')}: the empty base image (no files at all)", tok.start, tok.end
@@ -307,7 +310,7 @@ def _variable_hover(
     model: Model,
     c: Cursor,
     inst: Instruction,
-    t: _Text,
+    t: Markup,
     uri: str | None,
     caps: ClientCaps,
 ) -> lsp.Hover | None:
@@ -361,4 +364,13 @@ def text_line_offset(p: Parse, d: Definition) -> int:
     return breaks_before(it.text, d.name_span.start)
 
 
-__all__ = ["doc_content", "doc_markdown", "hover", "scope_of", "stage_for_ref"]
+__all__ = [
+    "Markup",
+    "doc_content",
+    "doc_markdown",
+    "hover",
+    "scope_of",
+    "stage_for_ref",
+    "stage_text",
+    "text_line_offset",
+]

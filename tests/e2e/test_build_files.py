@@ -268,8 +268,8 @@ async def test_dockerfile_features_answer_null_in_compose_and_bake_files(
     """An empty answer is still an answer: VS Code, given an empty list of folding ranges
     for a Compose file, folds nothing there instead of folding it by its indentation.
     The features dockerls has for Dockerfiles only answer null in Compose and Bake files
-    (those it has for them too, links and completion, answer), and answer in the
-    Dockerfile next to them."""
+    (those it has for them too, such as links, answer), and answer in the Dockerfile
+    next to them."""
     dockerfile = open_document(
         client, (kiosk / "Dockerfile").as_uri(), (kiosk / "Dockerfile").read_text()
     )
@@ -306,7 +306,6 @@ async def test_dockerfile_features_answer_null_in_compose_and_bake_files(
             "highlight": await client.text_document_document_highlight_async(
                 lsp.DocumentHighlightParams(doc, at)
             ),
-            "hover": await client.text_document_hover_async(lsp.HoverParams(doc, at)),
             "signature": await client.text_document_signature_help_async(
                 lsp.SignatureHelpParams(doc, at)
             ),
@@ -326,3 +325,48 @@ async def test_dockerfile_features_answer_null_in_compose_and_bake_files(
     mine = await answers(dockerfile)
     for feature in ("folding", "symbols", "tokens", "token range", "selection"):
         assert mine[feature], feature
+
+
+async def test_hover_on_a_target_value_and_an_args_key(client: LanguageClient, kiosk: Path) -> None:
+    """A ``target`` value shows the stage it builds, an ``args`` key the value the build
+    gives it and the ARGs that take it; in the Compose file and in the Bake file."""
+    dockerfile = kiosk / "Dockerfile"
+    open_document(client, dockerfile.as_uri(), dockerfile.read_text())
+    compose_text = (kiosk / "compose.yaml").read_text()
+    compose = open_document(
+        client, (kiosk / "compose.yaml").as_uri(), compose_text, language_id="dockercompose"
+    )
+    bake_text = (kiosk / "docker-bake.hcl").read_text()
+    bake = open_document(client, (kiosk / "docker-bake.hcl").as_uri(), bake_text)
+
+    async def hover_at(doc: lsp.TextDocumentIdentifier, text: str, needle: str) -> lsp.Hover | None:
+        line = _line_of(text, needle)
+        col = text.splitlines()[line].index(needle) + 1
+        return await client.text_document_hover_async(lsp.HoverParams(doc, lsp.Position(line, col)))
+
+    def value(h: lsp.Hover | None) -> str:
+        assert h is not None and isinstance(h.contents, lsp.MarkupContent)
+        return h.contents.value
+
+    target = await hover_at(compose, compose_text, "prod")
+    assert "Build stage" in value(target) and "prod" in value(target)
+    assert "FROM base AS prod" in value(target)
+    assert target is not None and target.range is not None
+    line = _line_of(compose_text, "target: prod")
+    assert target.range.start.line == line == target.range.end.line
+    covered = compose_text.splitlines()[line][
+        target.range.start.character : target.range.end.character
+    ]
+    assert covered == "prod"
+    arg = value(await hover_at(compose, compose_text, "APP_VERSION"))
+    assert "`1.4`" in arg and "compose:web" in arg and "default `dev`" in arg, arg
+    assert "line 3" in arg
+    unused = value(await hover_at(compose, compose_text, "LEGACY_FLAG"))
+    assert "No ARG of the Dockerfile takes it" in unused and "`1`" in unused
+    nightly = value(await hover_at(bake, bake_text, '"worker"'))
+    assert "FROM base AS worker" in nightly
+    base = value(await hover_at(bake, bake_text, 'BASE = "python:3.13-slim"'))
+    assert "`python:3.13-slim`" in base and "bake:nightly" in base, base
+    assert "default `python:3.12-slim`" in base and "line 1" in base
+    # elsewhere in the file: nothing
+    assert await hover_at(compose, compose_text, "services") is None
