@@ -1371,6 +1371,8 @@ async def on_type_formatting(
 async def code_action(
     server: DockerLanguageServer, params: lsp.CodeActionParams
 ) -> list[lsp.CodeAction | lsp.Command] | None:
+    if server.build_files.is_open(params.text_document.uri):
+        return f_actions.build_file_actions(params, server.caps)
     snap = server.snapshot(params.text_document.uri)
     if snap is None:
         return None

@@ -50,10 +50,17 @@ def check_build(build: Build, model: Model | None) -> list[Problem]:
         if hint is not None:
             message += f"; did you mean {hint!r}?"
         where = build.target_origin or build.origin
-        problems.append(Problem(message, where, "error", "UnknownBuildTarget"))
-    declared = set(arg_names(model))
+        # the fix edits the value: only where its place is known
+        fix = hint if build.target_origin is not None else None
+        problems.append(Problem(message, where, "error", "UnknownBuildTarget", fix))
+    names = arg_names(model)
+    declared = set(names)
     for key, origin in build.arg_origins.items():
         if key not in declared and predefined_arg(key) is None:
             message = f"{build.name}: no ARG {key} in {name}, so the build argument is unused"
-            problems.append(Problem(message, origin, "information", "UnusedBuildArg"))
+            # not one the build sets already: the fix would make a duplicate key
+            hint = closest(key, [n for n in names if n not in build.arg_origins])
+            if hint is not None:
+                message += f"; did you mean {hint!r}?"
+            problems.append(Problem(message, origin, "information", "UnusedBuildArg", hint))
     return problems

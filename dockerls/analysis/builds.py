@@ -86,6 +86,9 @@ class Problem:
     origin: Origin | None = None
     severity: str = "warning"  # "error" | "warning" | "information"
     code: str = "BuildFile"  # the diagnostic's code
+    # what the text at ``origin`` was likely meant to be (a stage or ARG name): the
+    # "did you mean" of the message, and its quick fix
+    suggestion: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -260,9 +260,8 @@ def code_actions(
     only = params.context.only
     out: list[lsp.CodeAction] = []
     if wanted(lsp.CodeActionKind.QuickFix, only):
-        ours = [d for d in params.context.diagnostics if d.source == SOURCE]
-        fixes = [a for a in (quick_fix(uri, d) for d in ours) if a is not None]
-        out.extend(fixes)
+        ours = _ours(params)
+        out.extend(_quick_fixes(uri, ours))
         seen: set[tuple[str, str]] = set()
         for d in ours:
             for a in suppressions(p, uri, d, enc):
@@ -283,6 +282,28 @@ def code_actions(
     if not caps.code_action_literals:
         return [as_command(a) for a in out if a.edit is not None]
     return list(out)
+
+
+def _ours(params: lsp.CodeActionParams) -> list[lsp.Diagnostic]:
+    """The request's diagnostics that dockerls published."""
+    return [d for d in params.context.diagnostics if d.source == SOURCE]
+
+
+def _quick_fixes(uri: str, diagnostics: Sequence[lsp.Diagnostic]) -> list[lsp.CodeAction]:
+    """The fixes the ``diagnostics`` carry, as code actions."""
+    return [a for a in (quick_fix(uri, d) for d in diagnostics) if a is not None]
+
+
+def build_file_actions(
+    params: lsp.CodeActionParams, caps: ClientCaps
+) -> list[lsp.CodeAction | lsp.Command] | None:
+    """The quick fixes a Compose or Bake file's diagnostics carry (a "did you mean")."""
+    if not wanted(lsp.CodeActionKind.QuickFix, params.context.only):
+        return None
+    fixes = _quick_fixes(params.text_document.uri, _ours(params))
+    if not caps.code_action_literals:
+        return [as_command(a) for a in fixes]
+    return list(fixes)
 
 
 def as_command(a: lsp.CodeAction) -> lsp.Command:

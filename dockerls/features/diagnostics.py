@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from json.encoder import encode_basestring_ascii
@@ -128,7 +129,8 @@ _BUILD_SEVERITY = {"error": 1, "warning": 2, "information": 3}
 
 
 def build_file_json(text: str, problems: Iterable[BuildProblem], encoding: str) -> bytes:
-    """The problems of a Compose or Bake file (``problems`` have origins in it, or none)."""
+    """The problems of a Compose or Bake file (``problems`` have origins in it, or none);
+    a suggestion comes with its fix, as a Dockerfile finding's does (``data.fix``)."""
     lines = text.splitlines()
     out = []
     for pr in problems:
@@ -137,8 +139,38 @@ def build_file_json(text: str, problems: Iterable[BuildProblem], encoding: str) 
         r = lines_range(lines, *where, encoding)
         rng = _range(r.start.line, r.start.character, r.end.line, r.end.character)
         severity = _BUILD_SEVERITY.get(pr.severity, 2)
-        out.append(_diagnostic(rng, severity, pr.code, pr.message))
+        diagnostic = _diagnostic(rng, severity, pr.code, pr.message)
+        fix = _suggestion_fix(lines, pr, encoding)
+        if fix is not None:
+            diagnostic["data"] = {"fix": fix}
+        out.append(diagnostic)
     return json.dumps(out).encode("utf-8")
+
+
+_PLAIN_WORD = re.compile(r"[\w.-]+")
+
+
+def _suggestion_fix(lines: list[str], pr: BuildProblem, encoding: str) -> dict[str, Any] | None:
+    """The edit writing ``pr.suggestion`` over the name at its origin (inside its quotes):
+    only where that name is written as a plain word on one line, not built by an
+    expression (``${TARGET}``).  It changes what the build does: unsafe."""
+    o = pr.origin
+    if pr.suggestion is None or o is None or o.line != o.end_line or o.line >= len(lines):
+        return None
+    start, end = o.col, o.end_col
+    written = lines[o.line][start:end]
+    if len(written) >= 2 and written[0] == written[-1] and written[0] in "\"'":
+        start, end = start + 1, end - 1
+        written = written[1:-1]
+    if _PLAIN_WORD.fullmatch(written) is None:
+        return None
+    r = lines_range(lines, o.line, start, o.line, end, encoding)
+    edit_range = _range(r.start.line, r.start.character, r.end.line, r.end.character)
+    return {
+        "title": f"Change to `{pr.suggestion}`",
+        "applicability": "unsafe",
+        "edits": [{"range": edit_range, "newText": pr.suggestion}],
+    }
 
 
 @dataclass

@@ -268,8 +268,8 @@ async def test_dockerfile_features_answer_null_in_compose_and_bake_files(
     """An empty answer is still an answer: VS Code, given an empty list of folding ranges
     for a Compose file, folds nothing there instead of folding it by its indentation.
     The features dockerls has for Dockerfiles only answer null in Compose and Bake files
-    (those it has for them too, such as links, answer), and answer in the Dockerfile
-    next to them."""
+    (those it has for them too, such as links, hover and quick fixes, answer), and answer in
+    the Dockerfile next to them."""
     dockerfile = open_document(
         client, (kiosk / "Dockerfile").as_uri(), (kiosk / "Dockerfile").read_text()
     )
@@ -308,9 +308,6 @@ async def test_dockerfile_features_answer_null_in_compose_and_bake_files(
             ),
             "signature": await client.text_document_signature_help_async(
                 lsp.SignatureHelpParams(doc, at)
-            ),
-            "code actions": await client.text_document_code_action_async(
-                lsp.CodeActionParams(doc, whole, lsp.CodeActionContext(diagnostics=[]))
             ),
             "formatting": await client.text_document_formatting_async(
                 lsp.DocumentFormattingParams(doc, lsp.FormattingOptions(4, True))
@@ -370,3 +367,43 @@ async def test_hover_on_a_target_value_and_an_args_key(client: LanguageClient, k
     assert "default `python:3.12-slim`" in base and "line 1" in base
     # elsewhere in the file: nothing
     assert await hover_at(compose, compose_text, "services") is None
+
+
+async def test_the_did_you_mean_of_a_compose_target_is_a_quick_fix(
+    client: LanguageClient, kiosk: Path
+) -> None:
+    """The UnknownBuildTarget diagnostic carries its fix; asked for code actions with it, the
+    server offers "Change to `worker`", whose edit makes the Compose file build the stage."""
+    good = (kiosk / "compose.yaml").read_text()
+    text = good.replace("target: worker", "target: wroker")
+    compose = open_document(
+        client, (kiosk / "compose.yaml").as_uri(), text, language_id="dockercompose"
+    )
+    published = await wait_publish(
+        client, lambda p: p.uri == compose.uri and "UnknownBuildTarget" in _codes(p)
+    )
+    (typo,) = [d for d in published.diagnostics if d.code == "UnknownBuildTarget"]
+    actions = await client.text_document_code_action_async(
+        lsp.CodeActionParams(compose, typo.range, lsp.CodeActionContext(diagnostics=[typo]))
+    )
+    assert actions is not None
+    (action,) = actions
+    assert isinstance(action, lsp.CodeAction)
+    assert action.title == "Change to `worker` (unsafe)"
+    assert action.kind == lsp.CodeActionKind.QuickFix and list(action.diagnostics or ()) == [typo]
+    assert action.edit is not None and action.edit.changes is not None
+    (edit,) = action.edit.changes[compose.uri]
+    lines = text.splitlines(keepends=True)
+    line = lines[edit.range.start.line]
+    start, end = edit.range.start.character, edit.range.end.character
+    lines[edit.range.start.line] = line[:start] + edit.new_text + line[end:]
+    assert "".join(lines) == good
+    # only quick fixes: a request for refactorings gets none
+    refactor = await client.text_document_code_action_async(
+        lsp.CodeActionParams(
+            compose,
+            typo.range,
+            lsp.CodeActionContext(diagnostics=[typo], only=[lsp.CodeActionKind.Refactor]),
+        )
+    )
+    assert not refactor

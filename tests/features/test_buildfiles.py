@@ -3,8 +3,10 @@ a Compose file with two services and a Bake file with two targets."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from lsprotocol import types as lsp
@@ -15,6 +17,7 @@ from dockerls.builds.bake import read_bake
 from dockerls.builds.compose import read_compose
 from dockerls.features import buildfiles as bf
 from dockerls.features.caps import ClientCaps
+from dockerls.features.diagnostics import build_file_json
 from dockerls.features.rename import RenameError
 from dockerls.syntax.parser import parse
 from tests.features.helpers import cursor
@@ -80,6 +83,7 @@ def test_target_typo_is_one_fact_for_check_and_diagnostic() -> None:
     assert "'wroker'" in problem.message and "did you mean 'worker'" in problem.message
     assert problem.origin is not None
     assert text.splitlines()[problem.origin.line][problem.origin.col :] == "wroker"
+    assert problem.suggestion == "worker"  # the "did you mean", for its quick fix
 
 
 def test_bake_target_typo_and_missing_dockerfile() -> None:
@@ -274,3 +278,50 @@ def test_rename_from_a_compose_target_or_a_bake_args_key() -> None:
     )
     assert bf.prepare_rename(compose, pos, CAPS) is None
     assert bf.rename(compose, pos, "X", lambda _df: everything, text_of, CAPS) is None
+
+
+def _diagnostics(name: str, text: str) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = json.loads(
+        build_file_json(text, bf.problems(doc(name, text)), CAPS.encoding)
+    )
+    return found
+
+
+def _fixed(text: str, diagnostic: dict[str, Any]) -> str:
+    """``text`` with the diagnostic's fix applied (one edit on one line)."""
+    (edit,) = diagnostic["data"]["fix"]["edits"]
+    start, end = edit["range"]["start"], edit["range"]["end"]
+    lines = text.splitlines(keepends=True)
+    line = lines[start["line"]]
+    lines[start["line"]] = line[: start["character"]] + edit["newText"] + line[end["character"] :]
+    return "".join(lines)
+
+
+def test_a_misspelt_target_or_args_key_comes_with_its_fix() -> None:
+    """The "did you mean" of a target naming no stage and of an args key no ARG takes is the
+    diagnostic's fix (unsafe: the build changes), written inside the quotes."""
+    compose = (KIOSK / "compose.yaml").read_text()
+    text = compose.replace("target: worker", "target: wroker").replace(
+        "APP_VERSION:", "APP_VERISON:"
+    )
+    found = _diagnostics("compose.yaml", text)
+    (typo,) = [d for d in found if d["code"] == "UnknownBuildTarget"]
+    (arg,) = [d for d in found if "APP_VERISON" in d["message"]]
+    assert "did you mean 'APP_VERSION'" in arg["message"]
+    for d in (typo, arg):
+        assert d["data"]["fix"]["applicability"] == "unsafe"
+    assert typo["data"]["fix"]["title"] == "Change to `worker`"
+    assert _fixed(_fixed(text, typo), arg) == compose
+    # nothing close to LEGACY_FLAG: no suggestion, no fix
+    (legacy,) = [d for d in _diagnostics("compose.yaml", compose) if d["code"] == "UnusedBuildArg"]
+    assert "did you mean" not in legacy["message"] and "data" not in legacy
+    bake = (KIOSK / "docker-bake.hcl").read_text()
+    misspelt = bake.replace('target = "worker"', 'target = "workr"')
+    (typo,) = _diagnostics("docker-bake.hcl", misspelt)
+    assert _fixed(misspelt, typo) == bake  # inside the quotes
+    # a target an expression makes: the message suggests, the text is not rewritten
+    built = 'variable "T" {\n  default = "workr"\n}\n' + bake.replace(
+        'target = "worker"', 'target = "${T}"'
+    )
+    (typo,) = _diagnostics("docker-bake.hcl", built)
+    assert "did you mean 'worker'" in typo["message"] and "data" not in typo
