@@ -19,7 +19,8 @@ from lsprotocol import types as lsp
 
 from dockerls import docs
 from dockerls.analysis import rules
-from dockerls.analysis.buildview import values_per_build
+from dockerls.analysis.buildcheck import target_stage
+from dockerls.analysis.buildview import names, values_per_build, views_reaching
 from dockerls.analysis.model import Definition, Model, Stage, var_refs
 from dockerls.features.caps import ClientCaps
 from dockerls.features.context import Cursor, Kind, classify
@@ -232,7 +233,8 @@ def _hover_text(
     elif k is Kind.STAGE_NAME:
         st = model.stage_of(c.item)
         if st is not None and st.name:
-            return f"{t.bold('Build stage')} {t.code(st.name)} (stage {st.index})", start, end
+            title = f"{t.bold('Build stage')} {t.code(st.name)} (stage {st.index})"
+            return title + _builds_of(model, st, t), start, end
     elif k is Kind.AS_KEYWORD:
         key = "instruction:FROM"
     elif k is Kind.HEALTHCHECK_SUB:
@@ -255,6 +257,31 @@ def _hover_text(
     if text is None:
         return None
     return text, start, end
+
+
+def _builds_of(model: Model, st: Stage, t: Markup) -> str:
+    """The known builds that run stage ``st``: those it is the target of (the last stage:
+    those naming none), those that run it for a later stage; nothing without builds."""
+    if not model.facts.builds:
+        return ""
+    reaching = views_reaching(model, st)
+    last = st is model.stages[-1]
+    targets = [
+        v
+        for v in reaching
+        if v.build is not None
+        and (target_stage(v.build, model) is st or (last and not v.build.target))
+    ]
+    others = [v for v in reaching if v not in targets]
+    lines = []
+    if targets:
+        lines.append(f"Built by {names(targets)}")
+    if others:
+        lines.append(f"Run for a later stage by {names(others)}")
+    if not reaching:
+        lines.append("No known build runs it")
+    sep = "\n\n" if t.markdown else "\n"
+    return "".join(sep + line for line in lines)
 
 
 def _line_of(p: Parse, item: int) -> int:

@@ -81,3 +81,29 @@ def test_an_edit_that_changes_what_a_build_runs_relints_every_stage() -> None:
     second = linter.lint(p2, None, BUILDS)
     assert not [v for _i, v in second.all() if v.code == "DLS130"]
     assert second.all() == Linter().lint(p2, None, BUILDS).all()
+
+
+def test_hover_on_a_stage_name_lists_the_builds_that_run_it() -> None:
+    """The builds it is the target of, those that run it for a later stage, or none."""
+    text = SHOP.read_text()
+    p = parse(text)
+    model = Linter().lint(p, None, BUILDS).model
+    caps = ClientCaps()
+
+    def on(stage: str) -> str:
+        line = next(i for i, ln in enumerate(text.splitlines()) if ln.endswith(f"AS {stage}"))
+        h = hover(p, model, lsp.Position(line, len(text.splitlines()[line]) - 1), caps)
+        assert h is not None and isinstance(h.contents, lsp.MarkupContent)
+        return h.contents.value
+
+    assert on("dev").endswith("\n\nBuilt by compose:web")
+    assert "Built by" not in on("base")
+    assert on("base").endswith("\n\nRun for a later stage by compose:web, compose:worker")
+    assert on("prod").endswith("\n\nNo known build runs it")  # DLS130's stage
+    # a build naming no target builds the last stage
+    untargeted = Facts(builds=(_build("bake:default"),))
+    model = Linter().lint(p, None, untargeted).model
+    assert on("worker").endswith("\n\nBuilt by bake:default")
+    # no build known: the stage alone
+    model = Linter().lint(p).model
+    assert on("dev") == "**Build stage** `dev` (stage 1)"
