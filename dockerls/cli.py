@@ -28,7 +28,10 @@ def is_dockerfile(path: Path) -> bool:
 
 
 def find_dockerfiles(paths: Sequence[str]) -> Iterator[Path | None]:
-    """Expand files and directories; ``-`` (stdin) yields None."""
+    """Expand files and directories; ``-`` (stdin) yields None.  A Compose or Bake file
+    named is no Dockerfile: ``named_build_files`` gives those."""
+    from dockerls.analysis.builds import is_build_file
+
     for raw in paths:
         if raw == "-":
             yield None
@@ -43,8 +46,15 @@ def find_dockerfiles(paths: Sequence[str]) -> Iterator[Path | None]:
                     fp = Path(root) / f
                     if is_dockerfile(fp):
                         yield fp
-        else:
+        elif not is_build_file(p.name):
             yield p
+
+
+def named_build_files(paths: Sequence[str]) -> list[Path]:
+    """The Compose and Bake files named in ``paths`` (a folder gives its Dockerfiles only)."""
+    from dockerls.analysis.builds import is_build_file
+
+    return [Path(raw) for raw in paths if raw != "-" and is_build_file(Path(raw).name)]
 
 
 def _serve(args: argparse.Namespace) -> int:

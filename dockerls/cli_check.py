@@ -336,8 +336,39 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
     cp.set_defaults(func=run_check)
 
 
+def build_file_problems(path: Path) -> tuple[list[Problem], str | None]:
+    """A Compose or Bake file's problems, as the editor shows them (its builds against the
+    Dockerfiles they use, read from disk): (problems, read error)."""
+    from dockerls.build_files import BuildFiles
+    from dockerls.documents import DocumentStore
+    from dockerls.features.buildfiles import problems as build_problems
+
+    display = str(path)
+    doc = BuildFiles(DocumentStore()).doc(path.resolve().as_uri())
+    if doc is None:
+        return [], f"cannot read {display}"
+    out = []
+    for pr in build_problems(doc):
+        o = pr.origin
+        line, col, end_line, end_col = (o.line, o.col, o.end_line, o.end_col) if o else (0, 0, 0, 0)
+        severity = _BUILD_SEVERITY.get(pr.severity, Severity.WARNING)
+        out.append(
+            Problem(
+                display, line + 1, col + 1, end_line + 1, end_col + 1, severity, pr.code, pr.message
+            )
+        )
+    return out, None
+
+
+_BUILD_SEVERITY = {
+    "error": Severity.ERROR,
+    "warning": Severity.WARNING,
+    "information": Severity.INFO,
+}
+
+
 def run_check(args: argparse.Namespace) -> int:
-    from dockerls.cli import find_dockerfiles
+    from dockerls.cli import find_dockerfiles, named_build_files
 
     resolver = ConfigResolver(args)
     failed_read = False
@@ -378,7 +409,9 @@ def run_check(args: argparse.Namespace) -> int:
     finally:
         if intel is not None:
             intel.close()
-    for (_p, _d, _t, _c, _b), (found, error) in zip(jobs, results, strict=True):
+    build_files = named_build_files(args.paths)
+    results += [build_file_problems(path) for path in build_files]
+    for found, error in results:
         if error is not None:
             print(f"dockerls: {error}", file=sys.stderr)
             failed_read = True
@@ -395,7 +428,7 @@ def run_check(args: argparse.Namespace) -> int:
         render(
             fmt,
             problems,
-            files=[j[1] for j in jobs],
+            files=[j[1] for j in jobs] + [str(p) for p in build_files],
             color=color,
             rules=rule_infos() if fmt == "sarif" else None,
         )

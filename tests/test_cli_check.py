@@ -264,3 +264,31 @@ def test_a_big_file_checked_on_two_cpus(
     _rc, alone, _ = run(capsys, "-f", "json", "--no-fail", str(path))
     assert len(forks) == 1  # no split this time
     assert len(json.loads(alone)) > 100 and split == alone
+
+
+def test_a_compose_or_bake_file_is_checked_as_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Named on the command line, a Compose or Bake file gets the problems the editor shows
+    there (its builds against the Dockerfile they use), not a Dockerfile's lint of YAML or
+    HCL; a folder still gives its Dockerfiles only."""
+    kiosk = Path(__file__).parent / "builds" / "projects" / "kiosk"
+    for f in kiosk.iterdir():
+        (tmp_path / f.name).write_bytes(f.read_bytes())
+    compose = tmp_path / "compose.yaml"
+    compose.write_text(compose.read_text().replace("target: worker", "target: wroker"))
+    monkeypatch.chdir(tmp_path)
+    rc, out, _ = run(capsys, "-f", "json", "--no-shellcheck", "compose.yaml", "docker-bake.hcl")
+    found = json.loads(out)
+    assert rc == 1
+    assert {(p["file"], p["code"]) for p in found} == {
+        ("compose.yaml", "UnknownBuildTarget"),
+        ("compose.yaml", "UnusedBuildArg"),
+    }
+    (typo,) = [p for p in found if p["code"] == "UnknownBuildTarget"]
+    line = compose.read_text().splitlines()[typo["line"] - 1]
+    assert line[typo["column"] - 1 : typo["endColumn"] - 1] == "wroker"
+    assert "did you mean 'worker'" in typo["message"] and typo["level"] == "error"
+    # the folder: its Dockerfile only, the build files read for its builds
+    rc, out, _ = run(capsys, "-f", "json", "--no-shellcheck", ".")
+    assert {p["file"] for p in json.loads(out)} == {"Dockerfile"}
