@@ -63,17 +63,40 @@ def diff_of(report: FixReport, display: str) -> str:
     )
 
 
+def not_a_dockerfile(path: Path | None, text: str) -> str | None:
+    """Why a file named on the command line must not be fixed as a Dockerfile, if it
+    mustn't: its name is no Dockerfile's and its first line that could hold an instruction
+    holds none (a README's "from here on" would become ``FROM here on``)."""
+    from dockerls.cli import is_dockerfile
+    from dockerls.syntax import spec
+    from dockerls.syntax.nodes import Instruction
+    from dockerls.syntax.parser import parse
+
+    if path is None or is_dockerfile(path):
+        return None
+    first = next((it for it in parse(text).items if isinstance(it, Instruction)), None)
+    if first is None or spec.instruction(first.keyword) is not None:
+        return None
+    line = first.keyword[:40]
+    return f"{path} does not look like a Dockerfile (`{line}` is no instruction): left as it is"
+
+
 def fix_file(
     path: Path | None, config: LintConfig, *, unsafe: bool, diff: bool, out: list[str]
-) -> tuple[FixReport, str] | None:
-    """Fix one file (or stdin); returns the report and the display name, or
-    None when it can't be read (the error is printed)."""
+) -> tuple[FixReport | None, str] | None:
+    """Fix one file (or stdin); returns the report (None: not a Dockerfile, left as it is,
+    and said so) and the display name, or None when it can't be read (the error is
+    printed)."""
     display = "-" if path is None else str(path)
     try:
         text = read_bytes(path)
     except OSError as exc:
         print(f"dockerls: cannot read {display}: {exc.strerror}", file=sys.stderr)
         return None
+    why = not_a_dockerfile(path, text)
+    if why is not None:
+        print(f"dockerls: {why}", file=sys.stderr)
+        return None, display
     report = fix_text(text, config, unsafe=unsafe)
     if diff:
         if report.changed:
@@ -104,9 +127,10 @@ def apply_in_place(args: argparse.Namespace, config: LintConfig) -> bool:
         if res is None:
             ok = False
             continue
-        if res[0].changed:
+        report = res[0]
+        if report is not None and report.changed:
             files += 1
-            fixed += len(res[0].applied)
+            fixed += len(report.applied)
     if fixed:
         print(f"dockerls: fixed {fixed} problem(s) in {files} file(s)", file=sys.stderr)
     return ok
@@ -128,6 +152,8 @@ def run_fix(args: argparse.Namespace) -> int:
             failed = True
             continue
         report, display = res
+        if report is None:
+            continue
         if report.changed:
             would_change = True
             files += 1

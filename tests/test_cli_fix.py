@@ -187,3 +187,27 @@ def test_compose_and_bake_files_are_left_as_they_are(
     assert main(["check", "--fix", "--unsafe-fixes", "--no-fail", *paths]) == 0
     for name, body in files.items():
         assert (tmp_path / name).read_bytes() == body
+
+
+def test_a_file_that_is_no_dockerfile_is_left_as_it_is(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Named on the command line (`dockerls fix $(git ls-files)`), a file whose name is no
+    Dockerfile's and whose first instruction line holds no instruction is not rewritten:
+    its "from here on" would become `FROM here on`.  A Dockerfile's name is enough, whatever
+    its first line; another name with an instruction first is fixed."""
+    notes = write(tmp_path, "Notes\n\nfrom here we go\nrun the tests\nmaintainer me\n", "NOTES.md")
+    before = notes.read_bytes()
+    assert main(["fix", "--unsafe-fixes", str(notes)]) == 0
+    assert notes.read_bytes() == before
+    assert f"{notes} does not look like a Dockerfile (`Notes` is no instruction)" in (
+        capsys.readouterr().err
+    )
+    assert main(["check", "--fix", "--no-fail", str(notes)]) == 0
+    assert notes.read_bytes() == before
+    typo = write(tmp_path, "FORM alpine:3.20\nrun echo hi\n")  # named Dockerfile
+    main(["fix", "--unsafe-fixes", "--no-fail", str(typo)])
+    assert typo.read_text() == "FROM alpine:3.20\nRUN echo hi\n"
+    other = write(tmp_path, BEFORE, "prod.docker")
+    main(["fix", str(other)])
+    assert other.read_text() == SAFE
