@@ -29,7 +29,7 @@ def is_dockerfile(path: Path) -> bool:
 
 def find_dockerfiles(paths: Sequence[str]) -> Iterator[Path | None]:
     """Expand files and directories; ``-`` (stdin) yields None.  A Compose or Bake file
-    named is no Dockerfile: ``named_build_files`` gives those."""
+    named on the command line is left out (``named_build_files`` gives those)."""
     from dockerls.analysis.builds import is_build_file
 
     for raw in paths:

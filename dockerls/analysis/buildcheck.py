@@ -50,9 +50,9 @@ def check_build(build: Build, model: Model | None) -> list[Problem]:
         if hint is not None:
             message += f"; did you mean {hint!r}?"
         where = build.target_origin or build.origin
-        # the fix edits the value: only where its place is known
-        fix = hint if build.target_origin is not None else None
-        problems.append(Problem(message, where, "error", "UnknownBuildTarget", fix))
+        # its fix rewrites the value: only where the value's place is known
+        suggestion = hint if build.target_origin is not None else None
+        problems.append(Problem(message, where, "error", "UnknownBuildTarget", suggestion))
     names = arg_names(model)
     declared = set(names)
     for key, origin in build.arg_origins.items():
