@@ -15,16 +15,12 @@ from pathlib import Path
 
 from dockerls import __version__
 
-DOCKERFILE_NAMES = ("Dockerfile", "Containerfile")
-
 
 def is_dockerfile(path: Path) -> bool:
-    """Dockerfile, Containerfile, *.dockerfile, Dockerfile.*, and any other name
-    that contains "dockerfile"/"containerfile" (prod-Dockerfile, Dockerfile2)."""
-    name = path.name.lower()
-    if name.endswith((".dockerignore", ".md", ".txt", ".json", ".yaml", ".yml", ".sh", ".py")):
-        return False
-    return "dockerfile" in name or "containerfile" in name
+    """Whether ``path`` is named like a Dockerfile (``builds.is_dockerfile_name``)."""
+    from dockerls.analysis.builds import is_dockerfile_name
+
+    return is_dockerfile_name(path.name)
 
 
 def find_dockerfiles(paths: Sequence[str]) -> Iterator[Path | None]:

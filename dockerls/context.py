@@ -169,12 +169,14 @@ def context_lister(
     dockerfile: str | os.PathLike[str] | None = None,
     *,
     limit: int = 500,
+    ignore: bool = True,
 ) -> Callable[[str], list[tuple[str, bool]]]:
     """``list_dir(relative_dir) -> [(name, is_dir)]`` inside the build context,
-    leaving out what the ignore file excludes and anything outside the
-    context; the ignore file is read on the first call."""
+    leaving out anything outside the context and what the ignore file excludes (read
+    on the first call; ``ignore=False``: all of it, as for the Dockerfile, which an
+    ignore file often names but the build reads all the same)."""
     root = os.path.realpath(context_dir)
-    matcher: list[IgnoreMatcher | None] = []
+    matcher: list[IgnoreMatcher | None] = [] if ignore else [None]
 
     def list_dir(rel: str) -> list[tuple[str, bool]]:
         if not matcher:

@@ -1015,7 +1015,9 @@ def completion(
 ) -> lsp.CompletionList | None:
     if server.build_files.is_open(params.text_document.uri):
         doc = server.build_doc(params.text_document.uri)
-        return f_buildfiles.completion(doc, params.position, server.caps)
+        # the Dockerfile is read whatever the ignore file says: all of the context
+        lister = partial(context.context_lister, ignore=False)
+        return f_buildfiles.completion(doc, params.position, server.caps, lister)
     snap = server.snapshot(params.text_document.uri)
     if snap is None:
         return None

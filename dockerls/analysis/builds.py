@@ -28,6 +28,7 @@ __all__ = [
     "is_bake_file",
     "is_build_file",
     "is_compose_file",
+    "is_dockerfile_name",
 ]
 
 # The files a project reads when none is named, in the order Compose and Bake look for them
@@ -61,6 +62,15 @@ def is_compose_file(name: str) -> bool:
 def is_bake_file(name: str) -> bool:
     """``docker-bake.hcl``, ``docker-bake.override.json``, ``docker-bake.ci.hcl``..."""
     return _BAKE.fullmatch(name.rsplit("/", 1)[-1]) is not None
+
+
+def is_dockerfile_name(name: str) -> bool:
+    """Dockerfile, Containerfile, *.dockerfile, Dockerfile.*, and any other name
+    that contains "dockerfile"/"containerfile" (prod-Dockerfile, Dockerfile2)."""
+    name = name.rsplit("/", 1)[-1].lower()
+    if name.endswith((".dockerignore", ".md", ".txt", ".json", ".yaml", ".yml", ".sh", ".py")):
+        return False
+    return "dockerfile" in name or "containerfile" in name
 
 
 def is_build_file(name: str) -> bool:

@@ -16,6 +16,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from lsprotocol import types as lsp
 
@@ -27,6 +28,7 @@ from dockerls.analysis.builds import (
     is_bake_file,
     is_build_file,
     is_compose_file,
+    is_dockerfile_name,
 )
 from dockerls.analysis.model import Definition, Model
 from dockerls.features import rename as rename_mod
@@ -45,6 +47,9 @@ from dockerls.features.rename import RenameError
 from dockerls.syntax.hclpos import keys_at, locate
 from dockerls.syntax.nodes import Instruction
 from dockerls.syntax.parser import Parse
+
+if TYPE_CHECKING:
+    from dockerls.features.completion import ListDir
 
 __all__ = [
     "BuildDoc",
@@ -65,6 +70,7 @@ __all__ = [
 ]
 
 _TARGET_VALUE = re.compile(r"""^\s*"?target"?\s*[:=]\s*["']?([\w.-]*)$""")
+_DOCKERFILE_VALUE = re.compile(r"""^\s*"?dockerfile"?\s*[:=]\s*["']?([\w./-]*)$""")
 _ARG_KEY = re.compile(r"""^\s*(?:-\s*)?["']?(\w*)$""")
 _YAML_KEY = re.compile(r"""^(\s*)(?:-\s+)?["']?([^\s:#"'][^:#"']*?)["']?\s*:(?:\s|$)""")
 
@@ -506,12 +512,22 @@ def _models_for(doc: BuildDoc, owner: str | None) -> list[Model]:
     return list({id(f.model): f.model for f in found if f is not None}.values())
 
 
-def completion(doc: BuildDoc, pos: lsp.Position, caps: ClientCaps) -> lsp.CompletionList | None:
-    """Stage names after ``target``, ARG names as ``args`` keys."""
+def completion(
+    doc: BuildDoc,
+    pos: lsp.Position,
+    caps: ClientCaps,
+    lister: Callable[[str], ListDir] | None = None,
+) -> lsp.CompletionList | None:
+    """Stage names after ``target``, ARG names as ``args`` keys, and after ``dockerfile``
+    the Dockerfiles and folders of the build's context (``lister(context_dir)`` lists
+    one)."""
     lines = doc.lines()
     line, col = _cursor(doc, pos, caps)
     prefix = (lines[line] if line < len(lines) else "")[:col]
     owner, in_build, in_args = _context(doc, line, prefix)
+    path = _DOCKERFILE_VALUE.match(prefix) if in_build and lister is not None else None
+    if path is not None and lister is not None:
+        return _dockerfile_items(doc, owner, path.group(1), line, col, caps, lister)
     target = _TARGET_VALUE.match(prefix) if in_build else None
     key = _ARG_KEY.match(prefix) if in_args else None
     if target is None and key is None:
@@ -532,6 +548,35 @@ def completion(doc: BuildDoc, pos: lsp.Position, caps: ClientCaps) -> lsp.Comple
                 name, lsp.CompletionItem(name, kind=kind, detail=detail, text_edit=edit)
             )
     return lsp.CompletionList(is_incomplete=False, items=list(items.values()))
+
+
+def _dockerfile_items(
+    doc: BuildDoc,
+    owner: str | None,
+    typed: str,
+    line: int,
+    col: int,
+    caps: ClientCaps,
+    lister: Callable[[str], ListDir],
+) -> lsp.CompletionList:
+    """The ``dockerfile`` value being typed: the files named like Dockerfiles and the
+    folders in the folder it names so far, inside the build's context (the build file's
+    folder when the build names none)."""
+    builds = [b for b in doc.builds + doc.recent if b.name == owner]
+    root = next((b.context for b in builds if b.context), None) or str(Path(doc.path).parent)
+    folder, _, partial = typed.rpartition("/")
+    rng = lines_range(doc.lines(), line, col - len(partial), line, col, caps.encoding)
+    items = []
+    for name, is_dir in sorted(lister(root)(folder)):
+        if is_dir:
+            label, kind, rank = f"{name}/", lsp.CompletionItemKind.Folder, "1"
+        elif is_dockerfile_name(name):
+            label, kind, rank = name, lsp.CompletionItemKind.File, "0"
+        else:
+            continue
+        edit = lsp.TextEdit(rng, label)
+        items.append(lsp.CompletionItem(label, kind=kind, sort_text=rank + name, text_edit=edit))
+    return lsp.CompletionList(is_incomplete=False, items=items)
 
 
 def document_links(

@@ -407,3 +407,35 @@ async def test_the_did_you_mean_of_a_compose_target_is_a_quick_fix(
         )
     )
     assert not refactor
+
+
+async def test_completion_of_a_dockerfile_value_over_stdio(
+    client: LanguageClient, kiosk: Path
+) -> None:
+    """The context's Dockerfiles and folders, as the server lists them from disk: a
+    Dockerfile the ignore file names is offered all the same (the build reads it)."""
+    (kiosk / "docker").mkdir()
+    (kiosk / "docker" / "prod.Dockerfile").write_text("FROM alpine:3.20\n")
+    (kiosk / ".dockerignore").write_text("Dockerfile\ndocker/\n")
+    text = (kiosk / "compose.yaml").read_text().replace("dockerfile: Dockerfile", "dockerfile: ")
+    compose = open_document(
+        client, (kiosk / "compose.yaml").as_uri(), text, language_id="dockercompose"
+    )
+    line = _line_of(text, "dockerfile: ")
+    got = await client.text_document_completion_async(
+        lsp.CompletionParams(compose, lsp.Position(line, len(text.splitlines()[line])))
+    )
+    assert isinstance(got, lsp.CompletionList)
+    assert sorted(i.label for i in got.items) == ["Dockerfile", "docker/"]
+    folder = text.replace("dockerfile: ", "dockerfile: docker/")
+    client.text_document_did_change(
+        lsp.DidChangeTextDocumentParams(
+            lsp.VersionedTextDocumentIdentifier(version=2, uri=compose.uri),
+            [lsp.TextDocumentContentChangeWholeDocument(text=folder)],
+        )
+    )
+    got = await client.text_document_completion_async(
+        lsp.CompletionParams(compose, lsp.Position(line, len(folder.splitlines()[line])))
+    )
+    assert isinstance(got, lsp.CompletionList)
+    assert [i.label for i in got.items] == ["prod.Dockerfile"]

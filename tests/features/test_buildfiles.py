@@ -4,6 +4,7 @@ a Compose file with two services and a Bake file with two targets."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -153,6 +154,48 @@ def test_completion_of_stages_and_args() -> None:
         (KIOSK / "compose.yaml").read_text().replace("image: redis:7", "image: re$0dis:7"),
     )
     assert bf.completion(d, pos, CAPS) is None
+
+
+def test_completion_of_a_dockerfile_value_lists_the_context() -> None:
+    """After ``dockerfile``: the build context's files named like Dockerfiles, and its
+    folders to go into, each replacing what was typed after the last ``/``."""
+    listed: list[tuple[str, str]] = []
+    tree = {
+        "": [("Dockerfile", False), ("compose.yaml", False), ("docker", True), ("app.py", False)],
+        "docker": [("prod.Dockerfile", False), ("notes.md", False), ("ci", True)],
+    }
+
+    def lister(root: str) -> Callable[[str], list[tuple[str, bool]]]:
+        def list_dir(rel: str) -> list[tuple[str, bool]]:
+            listed.append((root, rel))
+            return tree.get(rel, [])
+
+        return list_dir
+
+    compose = (KIOSK / "compose.yaml").read_text()
+    d, pos = at("compose.yaml", compose.replace("dockerfile: Dockerfile", "dockerfile: Do$0"))
+    got = bf.completion(d, pos, CAPS, lister)
+    assert got is not None
+    assert [(i.label, i.kind) for i in got.items] == [
+        ("Dockerfile", lsp.CompletionItemKind.File),
+        ("docker/", lsp.CompletionItemKind.Folder),
+    ]
+    assert sorted(got.items, key=lambda i: i.sort_text or "")[0].label == "Dockerfile"
+    edit = got.items[0].text_edit
+    assert isinstance(edit, lsp.TextEdit) and edit.range.start.character == pos.character - 2
+    assert listed == [(str(KIOSK), "")]  # the worker's context: the Compose file's folder
+    d, pos = at("compose.yaml", compose.replace("dockerfile: Dockerfile", "dockerfile: docker/p$0"))
+    got = bf.completion(d, pos, CAPS, lister)
+    assert got is not None and [i.label for i in got.items] == ["ci/", "prod.Dockerfile"]
+    edit = got.items[1].text_edit
+    assert isinstance(edit, lsp.TextEdit) and edit.range.start.character == pos.character - 1
+    bake = (KIOSK / "docker-bake.hcl").read_text()
+    d, pos = at("docker-bake.hcl", bake.replace('dockerfile = "Dockerfile"', 'dockerfile = "$0"'))
+    got = bf.completion(d, pos, CAPS, lister)
+    assert got is not None and [i.label for i in got.items] == ["Dockerfile", "docker/"]
+    # `dockerfile_inline` holds a Dockerfile's text, not a path
+    d, pos = at("compose.yaml", compose.replace("dockerfile: Dockerfile", "dockerfile_inline: $0"))
+    assert bf.completion(d, pos, CAPS, lister) is None
 
 
 def test_references_of_a_stage_include_compose_and_bake_sites() -> None:
