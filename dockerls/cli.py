@@ -23,11 +23,18 @@ def is_dockerfile(path: Path) -> bool:
     return is_dockerfile_name(path.name)
 
 
-def find_dockerfiles(paths: Sequence[str]) -> Iterator[Path | None]:
-    """Expand files and directories; ``-`` (stdin) yields None.  A Compose or Bake file
-    named on the command line is left out (``named_build_files`` gives those)."""
+def _no_dockerfile(name: str) -> bool:
+    """A Compose, Bake or ``.dockerignore`` file: read for a Dockerfile's builds, never
+    linted (or fixed) as one."""
     from dockerls.analysis.builds import is_build_file
 
+    return is_build_file(name) or name.endswith(".dockerignore")
+
+
+def find_dockerfiles(paths: Sequence[str]) -> Iterator[Path | None]:
+    """Expand files and directories; ``-`` (stdin) yields None.  A Compose, Bake or
+    ``.dockerignore`` file named on the command line is left out (``named_other_files``
+    gives those)."""
     for raw in paths:
         if raw == "-":
             yield None
@@ -42,15 +49,14 @@ def find_dockerfiles(paths: Sequence[str]) -> Iterator[Path | None]:
                     fp = Path(root) / f
                     if is_dockerfile(fp):
                         yield fp
-        elif not is_build_file(p.name):
+        elif not _no_dockerfile(p.name):
             yield p
 
 
-def named_build_files(paths: Sequence[str]) -> list[Path]:
-    """The Compose and Bake files named in ``paths`` (a folder gives its Dockerfiles only)."""
-    from dockerls.analysis.builds import is_build_file
-
-    return [Path(raw) for raw in paths if raw != "-" and is_build_file(Path(raw).name)]
+def named_other_files(paths: Sequence[str]) -> list[Path]:
+    """The Compose, Bake and ``.dockerignore`` files named in ``paths`` (a folder gives
+    its Dockerfiles only)."""
+    return [Path(raw) for raw in paths if raw != "-" and _no_dockerfile(Path(raw).name)]
 
 
 def _serve(args: argparse.Namespace) -> int:

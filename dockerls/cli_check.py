@@ -336,6 +336,33 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
     cp.set_defaults(func=run_check)
 
 
+def other_file_problems(path: Path) -> tuple[list[Problem], str | None]:
+    """A Compose, Bake or ``.dockerignore`` file's problems, as the editor shows them:
+    (problems, read error)."""
+    if not path.name.endswith(".dockerignore"):
+        return build_file_problems(path)
+    from dockerls.analysis.dockerignore import parse_dockerignore
+
+    display = str(path)
+    try:
+        text = read_text(path)
+    except OSError as exc:
+        return [], f"cannot read {display}: {exc.strerror or exc}"
+    return [
+        Problem(
+            display,
+            pr.line + 1,
+            pr.start + 1,
+            pr.line + 1,
+            pr.end + 1,
+            Severity.ERROR,
+            "InvalidIgnorePattern",
+            pr.message,
+        )
+        for pr in parse_dockerignore(text)[1]
+    ], None
+
+
 def build_file_problems(path: Path) -> tuple[list[Problem], str | None]:
     """A Compose or Bake file's problems, as the editor shows them (its builds against the
     Dockerfiles they use, read from disk): (problems, read error)."""
@@ -368,7 +395,7 @@ _BUILD_SEVERITY = {
 
 
 def run_check(args: argparse.Namespace) -> int:
-    from dockerls.cli import find_dockerfiles, named_build_files
+    from dockerls.cli import find_dockerfiles, named_other_files
 
     resolver = ConfigResolver(args)
     failed_read = False
@@ -409,8 +436,8 @@ def run_check(args: argparse.Namespace) -> int:
     finally:
         if intel is not None:
             intel.close()
-    build_files = named_build_files(args.paths)
-    results += [build_file_problems(path) for path in build_files]
+    others = named_other_files(args.paths)
+    results += [other_file_problems(path) for path in others]
     for found, error in results:
         if error is not None:
             print(f"dockerls: {error}", file=sys.stderr)
@@ -428,7 +455,7 @@ def run_check(args: argparse.Namespace) -> int:
         render(
             fmt,
             problems,
-            files=[j[1] for j in jobs] + [str(p) for p in build_files],
+            files=[j[1] for j in jobs] + [str(p) for p in others],
             color=color,
             rules=rule_infos() if fmt == "sarif" else None,
         )

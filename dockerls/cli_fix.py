@@ -137,7 +137,7 @@ def apply_in_place(args: argparse.Namespace, config: LintConfig) -> bool:
 
 
 def run_fix(args: argparse.Namespace) -> int:
-    from dockerls.cli import find_dockerfiles, named_build_files
+    from dockerls.cli import find_dockerfiles, named_other_files
     from dockerls.cli_check import Problem, exit_code, lint_text
 
     config = LintConfig(ignore=frozenset(args.ignore))
@@ -159,9 +159,9 @@ def run_fix(args: argparse.Namespace) -> int:
             files += 1
             fixed += len(report.applied)
         left.extend(lint_text(report.text, display, config))
-    for path in named_build_files(args.paths):
-        # a Compose or Bake file read as a Dockerfile would be rewritten as one
-        print(f"dockerls: {path} is a Compose or Bake file: left as it is", file=sys.stderr)
+    for path in named_other_files(args.paths):
+        # a Compose, Bake or ignore file read as a Dockerfile would be rewritten as one
+        print(f"dockerls: {path} is no Dockerfile: left as it is", file=sys.stderr)
     for chunk in out:
         sys.stdout.write(chunk)
     if not args.quiet:

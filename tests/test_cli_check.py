@@ -289,6 +289,11 @@ def test_a_compose_or_bake_file_is_checked_as_one(
     line = compose.read_text().splitlines()[typo["line"] - 1]
     assert line[typo["column"] - 1 : typo["endColumn"] - 1] == "wroker"
     assert "did you mean 'worker'" in typo["message"] and typo["level"] == "error"
+    # an ignore file: the patterns BuildKit would reject
+    (tmp_path / ".dockerignore").write_text("node_modules\n[z-a]\n")
+    rc, out, _ = run(capsys, "-f", "json", ".dockerignore")
+    ((bad,),) = [json.loads(out)]
+    assert (bad["code"], bad["line"], bad["level"]) == ("InvalidIgnorePattern", 2, "error")
     # the folder: its Dockerfile only, the build files read for its builds
     rc, out, _ = run(capsys, "-f", "json", "--no-shellcheck", ".")
     assert {p["file"] for p in json.loads(out)} == {"Dockerfile"}

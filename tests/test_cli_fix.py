@@ -168,11 +168,12 @@ def test_a_read_only_file_is_not_replaced(
 def test_compose_and_bake_files_are_left_as_they_are(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """A Compose or Bake file named on the command line is no Dockerfile: read as one, its
-    `build:` keys would become ONBUILD (an unsafe "did you mean"); it is left byte for byte,
-    and said so.  The Dockerfile next to it is fixed."""
+    """A Compose, Bake or ignore file named on the command line is no Dockerfile: read as
+    one, a Compose file's `build:` keys would become ONBUILD (an unsafe "did you mean"); it
+    is left byte for byte, and said so.  The Dockerfile next to it is fixed."""
     kiosk = Path(__file__).parent / "builds" / "projects" / "kiosk"
     files = {name: (kiosk / name).read_bytes() for name in ("compose.yaml", "docker-bake.hcl")}
+    files["Dockerfile.dockerignore"] = b"from node_modules\n"
     for name, body in files.items():
         (tmp_path / name).write_bytes(body)
     dockerfile = write(tmp_path, BEFORE)
@@ -182,7 +183,7 @@ def test_compose_and_bake_files_are_left_as_they_are(
         assert (tmp_path / name).read_bytes() == body
     err = capsys.readouterr().err
     for path in paths:
-        assert f"{path} is a Compose or Bake file: left as it is" in err
+        assert f"{path} is no Dockerfile: left as it is" in err
     assert dockerfile.read_text() != BEFORE  # the Dockerfile's fixes applied
     assert main(["check", "--fix", "--unsafe-fixes", "--no-fail", *paths]) == 0
     for name, body in files.items():
