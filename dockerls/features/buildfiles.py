@@ -12,6 +12,7 @@ only maps them to LSP.  Pure: the caller gives the texts and the Dockerfiles' mo
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -194,11 +195,36 @@ def _site_built(
     return None if df is None else (build, key, df)
 
 
+def _dockerfile_at(
+    doc: BuildDoc, pos: lsp.Position, caps: ClientCaps
+) -> tuple[list[Build], Dockerfile, Origin] | None:
+    """The ``dockerfile`` value at the cursor: the builds that take it (a Bake target's
+    value is its heirs' too), the Dockerfile (open, or read from disk: None when it can't
+    be read) and the value's place."""
+    line, col = _cursor(doc, pos, caps)
+    builds = [
+        b
+        for b in doc.builds
+        if b.dockerfile_origin is not None
+        and doc.here(b.dockerfile_origin)
+        and _contains(b.dockerfile_origin, line, col)
+    ]
+    df = doc.dockerfile(builds[0]) if builds else None
+    if df is None or builds[0].dockerfile_origin is None:
+        return None
+    return builds, df, builds[0].dockerfile_origin
+
+
 def definition(doc: BuildDoc, pos: lsp.Position, caps: ClientCaps) -> list[lsp.Location] | None:
-    """From a ``target`` value to its stage, from an ``args`` key to its ARG."""
+    """From a ``target`` value to its stage, from an ``args`` key to its ARG, from a
+    ``dockerfile`` value to the file."""
     found = _site_built(doc, pos, caps)
     if found is None:
-        return None
+        named = _dockerfile_at(doc, pos, caps)
+        if named is None:
+            return None
+        start = lsp.Position(0, 0)
+        return [lsp.Location(named[1].uri, lsp.Range(start, start))]
     build, key, df = found
     if key is None:
         stage = _stage_location(df, build, caps)
@@ -208,35 +234,63 @@ def definition(doc: BuildDoc, pos: lsp.Position, caps: ClientCaps) -> list[lsp.L
 
 def hover(doc: BuildDoc, pos: lsp.Position, caps: ClientCaps) -> lsp.Hover | None:
     """On a ``target`` value: the stage it builds.  On an ``args`` key: the value this build
-    gives it, and the ARGs of the Dockerfile that take it, with their defaults."""
-    found = _site_built(doc, pos, caps)
-    if found is None:
-        return None
-    build, key, df = found
+    gives it, and the ARGs of the Dockerfile that take it, with their defaults.  On a
+    ``dockerfile`` value: the file's stages, and the one the build builds."""
     t = Markup(caps.markdown)
-    origin = build.target_origin if key is None else build.arg_origins[key]
-    assert origin is not None  # _site_at found the cursor in it
+    found = _site_built(doc, pos, caps)
+    text: str | None
+    origin: Origin | None
+    if found is not None:
+        build, key, df = found
+        origin = build.target_origin if key is None else build.arg_origins[key]
+        text = _site_text(build, key, df, t)
+    else:
+        named = _dockerfile_at(doc, pos, caps)
+        if named is None:
+            return None
+        builds, df, origin = named
+        text = _dockerfile_text(builds, df, os.path.relpath(df.path, Path(doc.path).parent), t)
+    if text is None or origin is None:
+        return None
+    kind = lsp.MarkupKind.Markdown if caps.markdown else lsp.MarkupKind.PlainText
+    span = (origin.line, origin.col, origin.end_line, origin.end_col)
+    return lsp.Hover(lsp.MarkupContent(kind, text), lines_range(doc.lines(), *span, caps.encoding))
+
+
+def _dockerfile_text(builds: list[Build], df: Dockerfile, shown: str, t: Markup) -> str:
+    """A ``dockerfile`` value's hover: the file (``shown`` as the link's text), its stages,
+    the one each build that takes it builds (its target, else the last stage)."""
+    stages = df.model.stages
+    lines = [f"{t.bold('Dockerfile')} {t.link(shown, df.uri, 0)}"]
+    if stages:
+        lines.append(f"Stages: {', '.join(t.code(st.name or f'#{st.index}') for st in stages)}")
+    for build in builds:
+        built = target_stage(build, df.model) if build.target else stages[-1] if stages else None
+        if built is not None:
+            name = built.name or f"#{built.index}"
+            lines.append(f"{build.name} builds {t.code(name)}")
+    return ("\n\n" if t.markdown else "\n").join(lines)
+
+
+def _site_text(build: Build, key: str | None, df: Dockerfile, t: Markup) -> str | None:
+    """The hover of a ``target`` value (``key`` None) or an ``args`` key."""
     if key is None:
         stage = target_stage(build, df.model)
         if stage is None:
             return None  # no such stage: its diagnostic says so
-        text = stage_text(df.parse, stage, t, df.uri)
-    else:
-        lines = [f"{t.bold('Build argument')} {t.code(key)}"]
-        if key in build.args:
-            lines.append(f"This build ({build.name}) sets it to {t.code(build.args[key])}")
-        declared = _arg_declarations(df, key)
-        for d in declared:
-            line = df.parse.lines[d.item] + text_line_offset(df.parse, d)
-            where = t.link(f"line {line + 1}", df.uri, line)
-            default = f"default {t.code(d.value)}" if d.value is not None else "no default"
-            lines.append(f"{t.code('ARG')} on {where} of the Dockerfile, {default}")
-        if not declared:
-            lines.append("No ARG of the Dockerfile takes it: the build sets it for nothing")
-        text = ("\n\n" if t.markdown else "\n").join(lines)
-    kind = lsp.MarkupKind.Markdown if caps.markdown else lsp.MarkupKind.PlainText
-    span = (origin.line, origin.col, origin.end_line, origin.end_col)
-    return lsp.Hover(lsp.MarkupContent(kind, text), lines_range(doc.lines(), *span, caps.encoding))
+        return stage_text(df.parse, stage, t, df.uri)
+    lines = [f"{t.bold('Build argument')} {t.code(key)}"]
+    if key in build.args:
+        lines.append(f"This build ({build.name}) sets it to {t.code(build.args[key])}")
+    declared = _arg_declarations(df, key)
+    for d in declared:
+        line = df.parse.lines[d.item] + text_line_offset(df.parse, d)
+        where = t.link(f"line {line + 1}", df.uri, line)
+        default = f"default {t.code(d.value)}" if d.value is not None else "no default"
+        lines.append(f"{t.code('ARG')} on {where} of the Dockerfile, {default}")
+    if not declared:
+        lines.append("No ARG of the Dockerfile takes it: the build sets it for nothing")
+    return ("\n\n" if t.markdown else "\n").join(lines)
 
 
 def _origin_location(

@@ -365,6 +365,13 @@ async def test_hover_on_a_target_value_and_an_args_key(client: LanguageClient, k
     base = value(await hover_at(bake, bake_text, 'BASE = "python:3.13-slim"'))
     assert "`python:3.13-slim`" in base and "bake:nightly" in base, base
     assert "default `python:3.12-slim`" in base and "line 1" in base
+    # a dockerfile value: the file's stages and what the build builds
+    line = _line_of(compose_text, "dockerfile: Dockerfile")
+    col = compose_text.splitlines()[line].rindex("Dockerfile") + 1
+    named = value(
+        await client.text_document_hover_async(lsp.HoverParams(compose, lsp.Position(line, col)))
+    )
+    assert "`worker`" in named and "compose:worker builds `worker`" in named
     # elsewhere in the file: nothing
     assert await hover_at(compose, compose_text, "services") is None
 

@@ -123,6 +123,43 @@ def test_definition_from_target_and_arg_key() -> None:
     assert loc.range.start == lsp.Position(0, 4)  # the global ARG
 
 
+def test_definition_and_hover_of_a_dockerfile_value() -> None:
+    """From ``dockerfile:`` (and Bake's ``dockerfile =``) to the file; its hover lists the
+    stages and the one the build builds."""
+    compose = (KIOSK / "compose.yaml").read_text()
+    d, pos = at(
+        "compose.yaml", compose.replace("dockerfile: Dockerfile", "dockerfile: Docker$0file")
+    )
+    (loc,) = bf.definition(d, pos, CAPS) or []
+    assert loc.uri == DOCKERFILE.as_uri() and loc.range.start == lsp.Position(0, 0)
+    h = bf.hover(d, pos, CAPS)
+    assert h is not None and isinstance(h.contents, lsp.MarkupContent)
+    assert h.contents.value == (
+        f"**Dockerfile** [Dockerfile]({DOCKERFILE.as_uri()}#L1)\n\n"
+        "Stages: `base`, `prod`, `worker`, `debug`\n\n"
+        "compose:worker builds `worker`"
+    )
+    line = compose.splitlines()[h.range.start.line] if h.range else ""
+    assert h.range is not None and line[h.range.start.character : h.range.end.character] == (
+        "Dockerfile"
+    )
+    bake = (KIOSK / "docker-bake.hcl").read_text()
+    d, pos = at(
+        "docker-bake.hcl", bake.replace('dockerfile = "Dockerfile"', 'dockerfile = "Do$0ckerfile"')
+    )
+    h = bf.hover(d, pos, ClientCaps(markdown=False))
+    assert h is not None and isinstance(h.contents, lsp.MarkupContent)
+    # nightly inherits app's dockerfile: the value is both targets'
+    assert h.contents.value.splitlines()[-2:] == [
+        "bake:app builds prod",
+        "bake:nightly builds worker",
+    ]
+    # a Dockerfile that can't be read: nothing to go to
+    gone = compose.replace("dockerfile: Dockerfile", "dockerfile: Dockerfile.go$0ne")
+    d, pos = at("compose.yaml", gone)
+    assert bf.definition(d, pos, CAPS) is None and bf.hover(d, pos, CAPS) is None
+
+
 def test_completion_of_stages_and_args() -> None:
     text = (KIOSK / "compose.yaml").read_text().replace("target: worker", "target: w$0")
     d, pos = at("compose.yaml", text)
