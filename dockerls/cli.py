@@ -27,8 +27,9 @@ def _no_dockerfile(name: str) -> bool:
     """A Compose, Bake or ``.dockerignore`` file: read for a Dockerfile's builds, never
     linted (or fixed) as one."""
     from dockerls.analysis.builds import is_build_file
+    from dockerls.documents import is_dockerignore
 
-    return is_build_file(name) or name.endswith(".dockerignore")
+    return is_build_file(name) or is_dockerignore(name)
 
 
 def find_dockerfiles(paths: Sequence[str]) -> Iterator[Path | None]:

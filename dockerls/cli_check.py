@@ -339,9 +339,11 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
 def other_file_problems(path: Path) -> tuple[list[Problem], str | None]:
     """A Compose, Bake or ``.dockerignore`` file's problems, as the editor shows them:
     (problems, read error)."""
-    if not path.name.endswith(".dockerignore"):
-        return build_file_problems(path)
     from dockerls.analysis.dockerignore import parse_dockerignore
+    from dockerls.documents import is_dockerignore
+
+    if not is_dockerignore(path.name):
+        return build_file_problems(path)
 
     display = str(path)
     try:
