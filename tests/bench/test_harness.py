@@ -21,6 +21,7 @@ from typing import Any
 
 import pytest
 
+from dockerls.analysis import forked
 from tests.support import BENCH as BENCH_DIR
 from tests.support import bench_module
 
@@ -183,15 +184,7 @@ def test_every_bench_script_loads() -> None:
         "print('\\n'.join(bad))\n"
         "sys.exit(1 if bad else 0)\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", code, *scripts],
-        cwd=BENCH_DIR.parent,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
+    _python("-c", code, *scripts, timeout=120)
 
 
 def test_bench_servers_keep_the_bytecode_cache_on() -> None:
@@ -200,3 +193,29 @@ def test_bench_servers_keep_the_bytecode_cache_on() -> None:
     assert "PYTHONDONTWRITEBYTECODE" not in _client.SERVER_ENV
     assert LspClient(["true"]).env is _client.SERVER_ENV
     assert LspClient(["true"], env={"A": "1"}).env == {"A": "1"}
+
+
+def test_the_server_open_profile_times_each_step() -> None:
+    # the profile wraps the server's own steps: a rename in the server would leave a
+    # step untimed (or the marks unwritten) without a test that runs it
+    done = _python(str(BENCH_DIR / "profile_server_open.py"), "--runs", "1", timeout=300)
+    assert "1 of 1 opens" in done.stdout
+    steps = ["start() after the reply", "open (parse", "facts", "first byte"]
+    if forked.available():  # the big file is linted on two CPUs
+        steps += ["this process's part", "its CPU time", "the child's part", "JSON and write"]
+    for step in steps:
+        assert step in done.stdout, done.stdout
+
+
+def _python(*args: str, timeout: float) -> subprocess.CompletedProcess[str]:
+    """``python args`` from the repository's root, which must succeed within ``timeout``."""
+    done = subprocess.run(
+        [sys.executable, *args],
+        cwd=BENCH_DIR.parent,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done
