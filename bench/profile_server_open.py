@@ -15,8 +15,9 @@ didOpen, and the client's time to the publish's first byte:
 - ``the child's part, read``: waiting for and unpickling the child's results;
 - ``JSON and write``: the rest, to the publish written.
 
-The marks cost a few microseconds each: the steps add up to the client's time within
-them.  Usage: ``python bench/profile_server_open.py [--kind synthetic|corpus] [--runs N]``
+The marks cost a few microseconds each.  The client's time holds more than the steps: the
+didOpen's reading and decoding, and what runs between them.  Usage:
+``python bench/profile_server_open.py [--kind synthetic|corpus] [--runs N]``
 """
 
 from __future__ import annotations
