@@ -67,6 +67,9 @@ def serve_with_marks() -> int:
 
         setattr(owner, name, wrapper)
 
+    import gc
+
+    gc.disable()  # as `dockerls serve` starts (cli._serve), before the server's modules load
     import dockerls.server as srv
 
     def after_start() -> None:
