@@ -301,6 +301,31 @@ step('compose', function(r)
       }
     end
   end
+  -- hover on the same target: the stage it builds
+  local hover = request(cbuf, 'textDocument/hover', params)
+  r.hover = vim.NIL
+  if type(hover) == 'table' and type(hover.contents) == 'table' then
+    r.hover = hover.contents.value or vim.NIL
+  end
+  -- the typo's "did you mean" is a quick fix, asked for with the diagnostic as the client has it
+  r.action_titles, r.action_texts = {}, {}
+  for _, d in ipairs(vim.diagnostic.get(cbuf)) do
+    local original = d.user_data and d.user_data.lsp
+    if tostring(d.code) == 'UnknownBuildTarget' and original then
+      local actions = request(cbuf, 'textDocument/codeAction', {
+        textDocument = { uri = vim.uri_from_bufnr(cbuf) },
+        range = original.range,
+        context = { diagnostics = { original } },
+      })
+      for _, a in ipairs(type(actions) == 'table' and actions or {}) do
+        r.action_titles[#r.action_titles + 1] = a.title
+        local changes = a.edit and a.edit.changes and a.edit.changes[vim.uri_from_bufnr(cbuf)] or {}
+        for _, e in ipairs(changes) do
+          r.action_texts[#r.action_texts + 1] = e.newText
+        end
+      end
+    end
+  end
 end)
 
 write_result()

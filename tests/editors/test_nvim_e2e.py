@@ -186,7 +186,7 @@ def test_formatting(nvim_result: Result) -> None:
     assert "\nEXPOSE 8080" in fmt["after"], fmt["after"]
 
 
-def test_compose_file_gets_the_target_diagnostic_and_definition(
+def test_compose_file_gets_the_target_diagnostic_definition_hover_and_fix(
     nvim_result: Result, project: Path
 ) -> None:
     compose = assert_step_ok(nvim_result, "compose")
@@ -198,3 +198,7 @@ def test_compose_file_gets_the_target_diagnostic_and_definition(
     assert [d["lnum"] for d in typo] == [TYPO_LINE] and "'app'" in typo[0]["message"]
     assert compose["request_error"] is None
     assert_definition_reaches_the_stage(compose, project)
+    # hover on the target, and the typo's "did you mean" as a quick fix
+    assert "Build stage" in compose["hover"] and "`app`" in compose["hover"], compose["hover"]
+    assert compose["action_titles"] == ["Change to `app` (unsafe)"]
+    assert compose["action_texts"] == ["app"]
