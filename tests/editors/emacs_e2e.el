@@ -217,7 +217,12 @@
         (puthash "dockerfile_lines"
                  (vconcat (with-current-buffer e2e-buffer
                             (split-string (buffer-string) "\n")))
-                 r)))))
+                 r)
+        ;; hover on the same target: the stage it builds
+        (let ((hover (e2e-request :textDocument/hover (e2e-position-params line col))))
+          (puthash "hover"
+                   (or (plist-get (plist-get hover :contents) :value) :null)
+                   r))))))
 
 (with-temp-file (getenv "DOCKERLS_E2E_OUT")
   (insert (json-serialize e2e-result)))

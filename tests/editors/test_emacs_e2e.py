@@ -136,7 +136,7 @@ def test_formatting(emacs_result: Result) -> None:
     assert "\nEXPOSE 8080" in fmt["after"], fmt["after"]
 
 
-def test_compose_file_gets_the_target_diagnostic_and_definition(
+def test_compose_file_gets_the_target_diagnostic_definition_and_hover(
     emacs_result: Result, project: Path
 ) -> None:
     compose = assert_step_ok(emacs_result, "compose")
@@ -146,3 +146,4 @@ def test_compose_file_gets_the_target_diagnostic_and_definition(
     typo = [d for d in compose["items"] if d["code"] == "UnknownBuildTarget"]
     assert [d["line"] for d in typo] == [TYPO_LINE] and "'app'" in typo[0]["text"]
     assert_definition_reaches_the_stage(compose, project)
+    assert "Build stage" in compose["hover"] and "app" in compose["hover"], compose["hover"]
