@@ -163,6 +163,12 @@
                  r)
         (puthash "dockerfile_lines"
                  (vconcat (with-current-buffer e2e-buffer (split-string (buffer-string) "\n")))
+                 r))
+      ;; hover on the same target: the stage it builds
+      (let* ((hover (lsp-request "textDocument/hover" (lsp--text-document-position-params)))
+             (contents (and hover (lsp:hover-contents hover))))
+        (puthash "hover"
+                 (if (hash-table-p contents) (lsp:markup-content-value contents) :null)
                  r)))))
 
 (with-temp-file (getenv "DOCKERLS_E2E_OUT")

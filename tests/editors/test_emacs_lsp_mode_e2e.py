@@ -124,7 +124,7 @@ def test_lsp_mode_code_action_fixes_maintainer(lsp_result: Result) -> None:
     assert action["line_after"] == 'LABEL org.opencontainers.image.authors="someone@example.com"'
 
 
-def test_lsp_mode_compose_file_target_diagnostic_and_definition(
+def test_lsp_mode_compose_file_target_diagnostic_definition_and_hover(
     lsp_result: Result, project: Path
 ) -> None:
     compose = assert_step_ok(lsp_result, "compose")
@@ -132,3 +132,4 @@ def test_lsp_mode_compose_file_target_diagnostic_and_definition(
     assert compose["same_workspace"] is True
     assert compose["typo_line"] == TYPO_LINE
     assert_definition_reaches_the_stage(compose, project)
+    assert "Build stage" in compose["hover"] and "app" in compose["hover"], compose["hover"]
