@@ -94,7 +94,7 @@ class VulnReport(NamedTuple):
             ok[0].reference,
             "ok",
             ok[0].platform,
-            _once(v for r in ok for v in r.vulnerabilities),
+            dedupe((v for r in ok for v in r.vulnerabilities), by_version=True),
             max(r.packages for r in ok),
             skipped=tuple(sorted({e for r in ok for e in r.skipped})),
             platforms=tuple(r.platform or DEFAULT_PLATFORM for r in ok),
@@ -150,18 +150,11 @@ class VulnReport(NamedTuple):
         return sum(1 for v in self.vulnerabilities if v.id not in theirs)
 
 
-def _once(vulns: Iterable[Vulnerability]) -> tuple[Vulnerability, ...]:
-    """One entry per (id, package, installed version): the same package at one version on
-    two platforms is one vulnerability."""
-    seen: dict[tuple[str, str, str], Vulnerability] = {}
+def dedupe(vulns: Iterable[Vulnerability], by_version: bool = False) -> tuple[Vulnerability, ...]:
+    """One entry per (id, package); ``by_version``: per (id, package, installed version),
+    so that the same package at one version on two platforms is one vulnerability."""
+    seen: dict[tuple[str, ...], Vulnerability] = {}
     for vuln in vulns:
-        seen.setdefault((vuln.id, vuln.package, vuln.installed), vuln)
-    return tuple(seen.values())
-
-
-def dedupe(vulns: Iterable[Vulnerability]) -> tuple[Vulnerability, ...]:
-    """One entry per (id, package)."""
-    seen: dict[tuple[str, str], Vulnerability] = {}
-    for vuln in vulns:
-        seen.setdefault((vuln.id, vuln.package), vuln)
+        key = (vuln.id, vuln.package, vuln.installed) if by_version else (vuln.id, vuln.package)
+        seen.setdefault(key, vuln)
     return tuple(seen.values())
