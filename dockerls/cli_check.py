@@ -41,6 +41,7 @@ from dockerls.syntax.lines import position, relative_position
 from dockerls.syntax.parser import Parse, parse
 
 if TYPE_CHECKING:
+    from dockerls.build_files import BuildFiles
     from dockerls.image_intel import ImageIntel
 
 SHELLCHECK_CODE = SHELLCHECK_RULE.code
@@ -336,14 +337,27 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
     cp.set_defaults(func=run_check)
 
 
-def other_file_problems(path: Path) -> tuple[list[Problem], str | None]:
-    """A Compose, Bake or ``.dockerignore`` file's problems, as the editor shows them:
-    (problems, read error)."""
-    from dockerls.analysis.dockerignore import parse_dockerignore
-    from dockerls.documents import is_dockerignore
+def other_files_problems(paths: Sequence[Path]) -> list[tuple[list[Problem], str | None]]:
+    """Each Compose, Bake or ``.dockerignore`` file's problems, as the editor shows them:
+    (problems, read error).  The build files share one reader: a project, and a Dockerfile
+    two of them use, are read once."""
+    from dockerls.build_files import BuildFiles
+    from dockerls.documents import DocumentStore, is_dockerignore
 
-    if not is_dockerignore(path.name):
-        return build_file_problems(path)
+    files: BuildFiles | None = None
+    out = []
+    for path in paths:
+        if is_dockerignore(path.name):
+            out.append(ignore_file_problems(path))
+            continue
+        files = files or BuildFiles(DocumentStore())
+        out.append(build_file_problems(path, files))
+    return out
+
+
+def ignore_file_problems(path: Path) -> tuple[list[Problem], str | None]:
+    """A ``.dockerignore``'s patterns BuildKit would reject: (problems, read error)."""
+    from dockerls.analysis.dockerignore import parse_dockerignore
 
     display = str(path)
     try:
@@ -365,15 +379,13 @@ def other_file_problems(path: Path) -> tuple[list[Problem], str | None]:
     ], None
 
 
-def build_file_problems(path: Path) -> tuple[list[Problem], str | None]:
-    """A Compose or Bake file's problems, as the editor shows them (its builds against the
-    Dockerfiles they use, read from disk): (problems, read error)."""
-    from dockerls.build_files import BuildFiles
-    from dockerls.documents import DocumentStore
+def build_file_problems(path: Path, files: BuildFiles) -> tuple[list[Problem], str | None]:
+    """A Compose or Bake file's problems (its builds against the Dockerfiles they use, read
+    from disk by ``files``): (problems, read error)."""
     from dockerls.features.buildfiles import problems as build_problems
 
     display = str(path)
-    doc = BuildFiles(DocumentStore()).doc(path.resolve().as_uri())
+    doc = files.doc(path.resolve().as_uri())
     if doc is None:
         return [], f"cannot read {display}"
     out = []
@@ -439,7 +451,7 @@ def run_check(args: argparse.Namespace) -> int:
         if intel is not None:
             intel.close()
     others = named_other_files(args.paths)
-    results += [other_file_problems(path) for path in others]
+    results += other_files_problems(others)
     for found, error in results:
         if error is not None:
             print(f"dockerls: {error}", file=sys.stderr)
