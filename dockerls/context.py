@@ -81,7 +81,7 @@ def list_context(
         try:
             with os.scandir(path) as it:
                 entries = list(it)
-        except OSError:
+        except (OSError, ValueError):  # ValueError: a NUL character in a context's path
             continue
         for e in entries:
             r = f"{rel}{e.name}"
@@ -184,6 +184,8 @@ def context_lister(
                 matcher.append(read_ignore(find_ignore_file(root, dockerfile))[0])
             except OSError:
                 matcher.append(None)
+        if "\0" in rel:  # no file's path holds one (realpath raises ValueError)
+            return []
         base = os.path.realpath(os.path.join(root, rel))
         if os.path.commonpath([root, base]) != root:
             return []

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from dockerls.analysis.builds import Build, Origin, Problem
-from dockerls.builds import BAKE_FILES, read_text
+from dockerls.builds import BAKE_FILES, read_text, resolved, unusable
 from dockerls.builds import BAKE_OVERRIDES as OVERRIDES
 from dockerls.syntax.hclpos import Located, locate
 
@@ -182,13 +182,13 @@ def read_bake(
             continue
         merged = _merged(name, targets, args)
         build = _build(project, name, merged, values, files, blocks)
-        if build is not None:
+        if isinstance(build, Build):
             builds.append(build)
-        else:
-            where = merged[0]["context"]
-            origin = files.origin(where, "context", value=True)
-            message = f"target {name}: a remote context is not linted"
-            problems.append(Problem(message, origin, "information"))
+            continue
+        key, message, severity = build
+        where = merged[0].get(key)
+        origin = files.origin(where, key, value=True) if where else files.block(blocks[name], name)
+        problems.append(Problem(f"target {name}: {message}", origin, severity))
     return builds, problems
 
 
@@ -225,16 +225,23 @@ def _build(
     variables: Mapping[str, str],
     files: _Files,
     blocks: Mapping[str, Path],
-) -> Build | None:
+) -> Build | tuple[str, str, str]:
+    """A target's build, or why it has none: (the attribute to show it on, the message,
+    its severity)."""
     attrs, arg_sets = merged
     ev = _Eval(variables)
     raw_context = attrs["context"].value if "context" in attrs else "."
     context = ev.text(raw_context, "context") or "."
     if "://" in context:
-        return None
-    ctx = (project / context).resolve()
+        return "context", "a remote context is not linted", "information"
+    ctx = resolved(project, context)
+    if ctx is None:
+        return "context", unusable("context", context), "error"
     raw_dockerfile = attrs["dockerfile"].value if "dockerfile" in attrs else "Dockerfile"
     dockerfile = ev.text(raw_dockerfile, "dockerfile") or "Dockerfile"
+    dockerfile_path = resolved(ctx, dockerfile)
+    if dockerfile_path is None:
+        return "dockerfile", unusable("Dockerfile", dockerfile), "error"
     values: dict[str, str] = {}
     arg_origins: dict[str, Origin] = {}
     for key, where in arg_sets.items():
@@ -250,7 +257,7 @@ def _build(
     platforms = tuple(p for p in (ev.text(v, "platforms") for v in raw_platforms or ()) if p)
     return Build(
         name=f"bake:{name}",
-        dockerfile=str((ctx / dockerfile).resolve()),
+        dockerfile=str(dockerfile_path),
         context=str(ctx),
         args=values,
         target=target,

@@ -18,7 +18,7 @@ from pathlib import Path
 import yaml
 
 from dockerls.analysis.builds import Build, Origin, Problem
-from dockerls.builds import COMPOSE_FILES, read_text
+from dockerls.builds import COMPOSE_FILES, read_text, resolved, unusable
 from dockerls.builds import COMPOSE_OVERRIDES as _OVERRIDES
 from dockerls.builds.interpolate import InterpolationError, interpolate, parse_env_file
 
@@ -72,6 +72,12 @@ class _Reader:
             self.problems.append(Problem(str(exc), _origin(path, node)))
             return None
 
+    def unusable(self, service: str, what: str, value: str, where: tuple[Path, yaml.Node]) -> None:
+        """A service whose ``what`` (``value``, set ``where``) can't be a path: an error, and
+        no build."""
+        message = f"service {service}: {unusable(what, value)}"
+        self.problems.append(Problem(message, _origin(*where), "error"))
+
     def args(self, path: Path, node: yaml.Node) -> tuple[dict[str, str], dict[str, Origin]]:
         values: dict[str, str] = {}
         origins: dict[str, Origin] = {}
@@ -118,12 +124,21 @@ class _Reader:
                 )
             )
             return None
-        ctx = (base / context).resolve()
+        ctx = resolved(base, context)
+        if ctx is None:
+            set_at = fields.get("context", (path, snode))
+            self.unusable(service, "build context", context, set_at)
+            return None
         dockerfile = "Dockerfile"
         dockerfile_origin = target = target_origin = None
         if "dockerfile" in fields:
             dockerfile = self.text(*fields["dockerfile"]) or dockerfile
             dockerfile_origin = _origin(*fields["dockerfile"])
+        dockerfile_path = resolved(ctx, dockerfile)
+        if dockerfile_path is None:
+            set_at = fields.get("dockerfile", (path, snode))
+            self.unusable(service, "Dockerfile", dockerfile, set_at)
+            return None
         if "target" in fields:
             target = self.text(*fields["target"])
             target_origin = _origin(*fields["target"])
@@ -140,7 +155,7 @@ class _Reader:
             platforms = tuple(p for p in (self.text(where, n) for n in node.value) if p)
         return Build(
             name=f"compose:{service}",
-            dockerfile=str((ctx / dockerfile).resolve()),
+            dockerfile=str(dockerfile_path),
             context=str(ctx),
             args=args,
             target=target,

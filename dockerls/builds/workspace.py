@@ -24,7 +24,13 @@ from typing import TYPE_CHECKING
 
 from dockerls.analysis import forked
 from dockerls.analysis.builds import Build, Problem
-from dockerls.builds import BAKE_FILES, BAKE_OVERRIDES, COMPOSE_FILES, COMPOSE_OVERRIDES
+from dockerls.builds import (
+    BAKE_FILES,
+    BAKE_OVERRIDES,
+    COMPOSE_FILES,
+    COMPOSE_OVERRIDES,
+    resolved,
+)
 
 if TYPE_CHECKING:
     from dockerls.settings import BuildSettings
@@ -77,10 +83,13 @@ def direct_build(
     is taken from ``base`` (the workspace folder; the current folder by default)."""
     if not args and target is None and platform is None and context is None:
         return None
+    folder = None
+    if context:  # as given when it can't be resolved: what its copy rules judge is then empty
+        folder = resolved(base or Path.cwd(), context) or (base or Path.cwd()) / context
     return Build(
         name=name,
         dockerfile=None,
-        context=str(((base or Path.cwd()) / context).resolve()) if context else None,
+        context=str(folder) if folder else None,
         args=dict(args),
         target=target or None,
         platforms=(platform,) if platform else (),

@@ -89,11 +89,11 @@ def document_links(
             if _skip_source(src):
                 continue
             rel = src.lstrip("/") if src.startswith("/") else src
-            path = (folder / rel).resolve() if rel not in ("", ".") else folder
             try:
+                path = (folder / rel).resolve() if rel not in ("", ".") else folder
                 if not exists(path):
                     continue
-            except OSError:
+            except (OSError, ValueError, RuntimeError):  # a NUL character, a symlink loop
                 continue
             sp = w.span
             if it.json:

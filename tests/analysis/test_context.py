@@ -99,3 +99,10 @@ def test_context_lister_lists_inside_the_context_without_ignored_files(tmp_path:
     assert list_dir("..") == []  # never outside the context
     assert list_dir(f"../{sibling.name}") == []  # not even a sibling sharing the prefix
     assert list_dir("missing") == []
+    assert list_dir("src\0x") == []  # no path holds a NUL character: nothing, not an error
+    (tmp_path / "loop").symlink_to("loop")
+    assert list_dir("loop") == []
+
+
+def test_a_context_path_no_folder_can_have_lists_nothing(tmp_path: Path) -> None:
+    assert list_context(str(tmp_path / "a\0b")) == (frozenset(), True)

@@ -3,10 +3,12 @@ variables, groups and overrides."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from dockerls.analysis.builds import Build, Problem
 from dockerls.builds.bake import read_bake
 from dockerls.builds.compose import read_compose
 from dockerls.builds.interpolate import InterpolationError, interpolate, parse_env_file
@@ -166,3 +168,81 @@ def test_hcl_positions_survive_half_typed_text() -> None:
     json_text = '{"target": {"app": {"args": {"BASE": "x"}}}}'
     (base,) = locate(json_text).find("target", "app", "args", "BASE")
     assert json_text[base.value_start : base.value_end] == "x"
+
+
+def _loop(folder: Path, name: str) -> None:
+    """``name`` in ``folder``: a symlink to itself, by way of ``name``-2."""
+    (folder / name).symlink_to(f"{name}-2")
+    (folder / f"{name}-2").symlink_to(name)
+
+
+def _shown(problems: list[Problem], path: Path) -> list[tuple[str, str, str]]:
+    """Each problem's subject (before its first colon), severity and the text it is shown on."""
+    lines = path.read_text().splitlines()
+    out = []
+    for p in problems:
+        o = p.origin
+        assert o is not None and o.line == o.end_line
+        out.append((p.message.split(":")[0], p.severity, lines[o.line][o.col : o.end_col]))
+    return out
+
+
+_UNUSABLE_COMPOSE = (
+    "services:\n"
+    '  nul:\n    build:\n      context: "a\\0b"\n'
+    '  nuldf:\n    build:\n      dockerfile: "D\\0f"\n'
+    "  looped:\n    build: loop\n"
+    "  ok:\n    build: .\n"
+)
+_UNUSABLE_BAKE = (
+    'target "nul" {\n  context = "a\\u0000b"\n}\n'
+    'target "looped" {\n  dockerfile = "loop"\n}\n'
+    'target "remote" {\n  context = "https://example.com/r.git"\n}\n'
+    'target "ok" {}\n'
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "read", "built", "shown"),
+    [
+        (
+            "compose.yaml",
+            _UNUSABLE_COMPOSE,
+            read_compose,
+            "compose:ok",
+            [
+                ("service nul", "error", "a\\0b"),  # the value, inside its quotes
+                ("service nuldf", "error", "D\\0f"),
+                ("service looped", "error", "loop"),
+            ],
+        ),
+        (
+            "docker-bake.hcl",
+            _UNUSABLE_BAKE,
+            read_bake,
+            "bake:ok",
+            [
+                ("target nul", "error", "a\\u0000b"),
+                ("target looped", "error", "loop"),
+                ("target remote", "information", "https://example.com/r.git"),
+            ],
+        ),
+    ],
+)
+def test_paths_no_build_can_use_are_errors_and_the_other_builds_stay(
+    tmp_path: Path,
+    name: str,
+    text: str,
+    read: Callable[..., tuple[list[Build], list[Problem]]],
+    built: str,
+    shown: list[tuple[str, str, str]],
+) -> None:
+    """A context or Dockerfile with a NUL character, or going round a symlink loop."""
+    _loop(tmp_path, "loop")
+    (tmp_path / name).write_text(text)
+    builds, problems = read(tmp_path, env={})
+    assert [b.name for b in builds] == [built]
+    assert _shown(problems, tmp_path / name) == shown
+    failing = [p.message for p in problems if p.severity == "error"]
+    assert all("the build would fail" in m for m in failing)
+    assert "NUL character" in failing[0] and "symlink loop" in failing[-1]

@@ -196,3 +196,13 @@ def test_a_prefetched_scan_reads_the_files_in_the_child() -> None:
     )
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "none"
+
+
+def test_a_direct_build_context_no_folder_can_have_is_kept_as_given(tmp_path: Path) -> None:
+    """A settings context with a NUL character, or going round a symlink loop, is no error
+    here: the copy rules find nothing in it (``list_context``)."""
+    (tmp_path / "loop").symlink_to("loop")
+    nul = direct_build("settings", {}, None, None, "a\0b", tmp_path)
+    looped = direct_build("settings", {}, None, None, "loop", tmp_path)
+    assert nul is not None and nul.context == str(tmp_path / "a\0b")
+    assert looped is not None and looped.context == str(tmp_path / "loop")

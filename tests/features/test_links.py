@@ -55,3 +55,13 @@ def test_no_file_links_without_a_folder() -> None:
         "https://hub.docker.com/_/alpine",
         "https://example.com/x.tgz",
     ]
+
+
+def test_a_source_no_file_can_have_gets_no_link_and_the_others_keep_theirs(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "loop").symlink_to("loop")
+    (tmp_path / "app.py").write_text("x")
+    p, m, _ = parsed("FROM scratch\nCOPY a\0b loop app.py /srv/\n$0")
+    links = document_links(p, m, ClientCaps(), tmp_path, Path.exists)
+    assert [lk.target for lk in links] == [(tmp_path / "app.py").as_uri()]
