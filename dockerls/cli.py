@@ -32,6 +32,15 @@ def _no_dockerfile(name: str) -> bool:
     return is_build_file(name) or is_dockerignore(name)
 
 
+def _folder_files(folder: Path) -> Iterator[Path]:
+    """Every file under ``folder``, in a stable order (version-control and package folders
+    left out)."""
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if d not in (".git", "node_modules", "__pycache__"))
+        for f in sorted(files):
+            yield Path(root) / f
+
+
 def find_dockerfiles(paths: Sequence[str]) -> Iterator[Path | None]:
     """Expand files and directories; ``-`` (stdin) yields None.  A Compose, Bake or
     ``.dockerignore`` file named on the command line is left out (``named_other_files``
@@ -42,22 +51,29 @@ def find_dockerfiles(paths: Sequence[str]) -> Iterator[Path | None]:
             continue
         p = Path(raw)
         if p.is_dir():
-            for root, dirs, files in os.walk(p):
-                dirs[:] = sorted(
-                    d for d in dirs if d not in (".git", "node_modules", "__pycache__")
-                )
-                for f in sorted(files):
-                    fp = Path(root) / f
-                    if is_dockerfile(fp):
-                        yield fp
+            yield from (f for f in _folder_files(p) if is_dockerfile(f))
         elif not _no_dockerfile(p.name):
             yield p
 
 
 def named_other_files(paths: Sequence[str]) -> list[Path]:
-    """The Compose, Bake and ``.dockerignore`` files named in ``paths`` (a folder gives
-    its Dockerfiles only)."""
+    """The Compose, Bake and ``.dockerignore`` files named in ``paths``."""
     return [Path(raw) for raw in paths if raw != "-" and _no_dockerfile(Path(raw).name)]
+
+
+def other_files(paths: Sequence[str]) -> list[Path]:
+    """The Compose, Bake and ``.dockerignore`` files ``paths`` name or hold (in a folder),
+    each once, in the order found."""
+    out: dict[Path, None] = {}
+    for raw in paths:
+        p = Path(raw)
+        if raw == "-":
+            continue
+        if p.is_dir():
+            out.update((f, None) for f in _folder_files(p) if _no_dockerfile(f.name))
+        elif _no_dockerfile(p.name):
+            out[p] = None
+    return list(out)
 
 
 def _serve(args: argparse.Namespace) -> int:

@@ -409,7 +409,7 @@ _BUILD_SEVERITY = {
 
 
 def run_check(args: argparse.Namespace) -> int:
-    from dockerls.cli import find_dockerfiles, named_other_files
+    from dockerls.cli import find_dockerfiles, other_files
 
     resolver = ConfigResolver(args)
     failed_read = False
@@ -450,7 +450,7 @@ def run_check(args: argparse.Namespace) -> int:
     finally:
         if intel is not None:
             intel.close()
-    others = named_other_files(args.paths)
+    others = other_files(args.paths)
     results += other_files_problems(others)
     for found, error in results:
         if error is not None:

@@ -269,9 +269,9 @@ def test_a_big_file_checked_on_two_cpus(
 def test_a_compose_or_bake_file_is_checked_as_one(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Named on the command line, a Compose or Bake file gets the problems the editor shows
-    there (its builds against the Dockerfile they use), not a Dockerfile's lint of YAML or
-    HCL; a folder still gives its Dockerfiles only."""
+    """Named on the command line or found in a folder, a Compose or Bake file gets the
+    problems the editor shows there (its builds against the Dockerfile they use), not a
+    Dockerfile's lint of YAML or HCL; so does an ignore file."""
     kiosk = Path(__file__).parent / "builds" / "projects" / "kiosk"
     for f in kiosk.iterdir():
         (tmp_path / f.name).write_bytes(f.read_bytes())
@@ -294,6 +294,15 @@ def test_a_compose_or_bake_file_is_checked_as_one(
     rc, out, _ = run(capsys, "-f", "json", ".dockerignore")
     ((bad,),) = [json.loads(out)]
     assert (bad["code"], bad["line"], bad["level"]) == ("InvalidIgnorePattern", 2, "error")
-    # the folder: its Dockerfile only, the build files read for its builds
+    # the folder: its Dockerfile, and its build and ignore files each checked as what it is
     rc, out, _ = run(capsys, "-f", "json", "--no-shellcheck", ".")
-    assert {p["file"] for p in json.loads(out)} == {"Dockerfile"}
+    in_folder = {(p["file"], p["code"]) for p in json.loads(out)}
+    assert {(f, c) for f, c in in_folder if f != "Dockerfile"} == {
+        ("compose.yaml", "UnknownBuildTarget"),
+        ("compose.yaml", "UnusedBuildArg"),
+        (".dockerignore", "InvalidIgnorePattern"),
+    }
+    assert ("Dockerfile", "DLS130") in in_folder
+    # named and in the folder too: checked once
+    rc, again, _ = run(capsys, "-f", "json", "--no-shellcheck", ".", "compose.yaml")
+    assert sorted(map(str, json.loads(again))) == sorted(map(str, json.loads(out)))
