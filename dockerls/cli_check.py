@@ -18,7 +18,7 @@ import contextlib
 import functools
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -337,8 +337,11 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
     cp.set_defaults(func=run_check)
 
 
-def other_files_problems(paths: Sequence[Path]) -> list[tuple[list[Problem], str | None]]:
-    """Each Compose, Bake or ``.dockerignore`` file's problems, as the editor shows them:
+def other_files_problems(
+    paths: Sequence[Path], config_for: Callable[[Path], LintConfig]
+) -> list[tuple[list[Problem], str | None]]:
+    """Each Compose, Bake or ``.dockerignore`` file's problems, as the editor shows them,
+    as its configuration (``config_for``: ``--ignore``, ``.hadolint.yaml``) shows them:
     (problems, read error).  The build files share one reader: a project, and a Dockerfile
     two of them use, are read once."""
     from dockerls.build_files import BuildFiles
@@ -348,22 +351,25 @@ def other_files_problems(paths: Sequence[Path]) -> list[tuple[list[Problem], str
     out = []
     for path in paths:
         if is_dockerignore(path.name):
-            out.append(ignore_file_problems(path))
+            out.append(ignore_file_problems(path, config_for(path)))
             continue
         files = files or BuildFiles(DocumentStore())
-        out.append(build_file_problems(path, files))
+        out.append(build_file_problems(path, files, config_for(path)))
     return out
 
 
-def ignore_file_problems(path: Path) -> tuple[list[Problem], str | None]:
+def ignore_file_problems(path: Path, config: LintConfig) -> tuple[list[Problem], str | None]:
     """A ``.dockerignore``'s patterns BuildKit would reject: (problems, read error)."""
-    from dockerls.analysis.dockerignore import parse_dockerignore
+    from dockerls.analysis.dockerignore import IGNORE_PATTERN_CODE, parse_dockerignore
 
     display = str(path)
     try:
         text = read_text(path)
     except OSError as exc:
         return [], f"cannot read {display}: {exc.strerror or exc}"
+    level = config.level(IGNORE_PATTERN_CODE, Severity.ERROR)
+    if level is None:
+        return [], None
     return [
         Problem(
             display,
@@ -371,15 +377,17 @@ def ignore_file_problems(path: Path) -> tuple[list[Problem], str | None]:
             pr.start + 1,
             pr.line + 1,
             pr.end + 1,
-            Severity.ERROR,
-            "InvalidIgnorePattern",
+            level,
+            IGNORE_PATTERN_CODE,
             pr.message,
         )
         for pr in parse_dockerignore(text)[1]
     ], None
 
 
-def build_file_problems(path: Path, files: BuildFiles) -> tuple[list[Problem], str | None]:
+def build_file_problems(
+    path: Path, files: BuildFiles, config: LintConfig
+) -> tuple[list[Problem], str | None]:
     """A Compose or Bake file's problems (its builds against the Dockerfiles they use, read
     from disk by ``files``): (problems, read error)."""
     from dockerls.features.buildfiles import problems as build_problems
@@ -389,7 +397,7 @@ def build_file_problems(path: Path, files: BuildFiles) -> tuple[list[Problem], s
     if doc is None:
         return [], f"cannot read {display}"
     out = []
-    for pr in build_problems(doc):
+    for pr in build_problems(doc, config):
         o = pr.origin
         line, col, end_line, end_col = (o.line, o.col, o.end_line, o.end_col) if o else (0, 0, 0, 0)
         severity = _BUILD_SEVERITY.get(pr.severity, Severity.WARNING)
@@ -405,6 +413,7 @@ _BUILD_SEVERITY = {
     "error": Severity.ERROR,
     "warning": Severity.WARNING,
     "information": Severity.INFO,
+    "hint": Severity.STYLE,
 }
 
 
@@ -451,7 +460,7 @@ def run_check(args: argparse.Namespace) -> int:
         if intel is not None:
             intel.close()
     others = other_files(args.paths)
-    results += other_files_problems(others)
+    results += other_files_problems(others, lambda path: resolver.for_path(path).lint)
     for found, error in results:
         if error is not None:
             print(f"dockerls: {error}", file=sys.stderr)

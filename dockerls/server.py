@@ -45,6 +45,7 @@ from pygls.protocol.language_server import lsp_method
 from dockerls import __version__, lazy, probe
 from dockerls.analysis.builds import is_build_file
 from dockerls.analysis.rules import known_code, registry
+from dockerls.analysis.rules.base import Severity
 from dockerls.features import capabilities
 from dockerls.features.raw import RawJSON
 from dockerls.lazy import lazy_module
@@ -601,9 +602,10 @@ class DockerLanguageServer(LanguageServer):
             if not self.build_files.is_open(uri):
                 self.publish_raw(uri, None, b"[]")  # deleted: its diagnostics go
             return
+        config = self.config_for(uri_to_path(uri))
         try:
             body = f_diagnostics.build_file_json(
-                doc.text, f_buildfiles.problems(doc), self.caps.encoding
+                doc.text, f_buildfiles.problems(doc, config), self.caps.encoding
             )
         except Exception:
             log.exception("checking %s failed", uri)
@@ -648,9 +650,11 @@ class DockerLanguageServer(LanguageServer):
         unsaved text also re-checks the open Dockerfiles that use it."""
         source = self.workspace.get_text_document(uri).source
         _patterns, problems = dockerignore.parse_dockerignore(source)
-        self.publish_raw(
-            uri, version, f_diagnostics.ignore_file_json(source, problems, self.caps.encoding)
+        level = self.config_for(uri_to_path(uri)).level(
+            dockerignore.IGNORE_PATTERN_CODE, Severity.ERROR
         )
+        body = f_diagnostics.ignore_file_json(source, problems, self.caps.encoding, level)
+        self.publish_raw(uri, version, body)
 
     def clear(self, uri: str) -> None:
         self.diag_caches.pop(uri, None)

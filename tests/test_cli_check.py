@@ -306,3 +306,13 @@ def test_a_compose_or_bake_file_is_checked_as_one(
     # named and in the folder too: checked once
     rc, again, _ = run(capsys, "-f", "json", "--no-shellcheck", ".", "compose.yaml")
     assert sorted(map(str, json.loads(again))) == sorted(map(str, json.loads(out)))
+    # their codes are known to the configuration, which applies to them as to a rule's
+    rc, out, err = run(capsys, "-f", "json", "--no-shellcheck", "--ignore", "UnusedBuildArg", ".")
+    assert "UnusedBuildArg" not in out and "UnknownBuildTarget" in out and "unknown" not in err
+    (tmp_path / ".hadolint.yaml").write_text(
+        "ignored: [InvalidIgnorePattern]\noverride:\n  warning: [UnknownBuildTarget]\n"
+    )
+    rc, out, err = run(capsys, "-f", "json", "--no-shellcheck", ".")
+    levels = {p["code"]: p["level"] for p in json.loads(out) if p["file"] != "Dockerfile"}
+    assert levels == {"UnknownBuildTarget": "warning", "UnusedBuildArg": "info"}
+    assert "unknown" not in err

@@ -10,7 +10,13 @@ from __future__ import annotations
 
 from pathlib import PurePath
 
-from dockerls.analysis.builds import Build, Problem
+from dockerls.analysis.builds import (
+    MISSING_DOCKERFILE,
+    UNKNOWN_TARGET,
+    UNUSED_ARG,
+    Build,
+    Problem,
+)
 from dockerls.analysis.model import Model, Stage
 from dockerls.syntax.spec import closest, predefined_arg
 
@@ -41,7 +47,7 @@ def check_build(build: Build, model: Model | None) -> list[Problem]:
     if model is None:
         where = build.dockerfile_origin or build.origin
         message = f"{build.name}: {build.dockerfile} does not exist"
-        return [Problem(message, where, "error", "MissingDockerfile")]
+        return [Problem(message, where, "error", MISSING_DOCKERFILE)]
     problems: list[Problem] = []
     if build.target and unknown_target(build, model):
         stages = [s.name for s in model.stages if s.name]
@@ -52,7 +58,7 @@ def check_build(build: Build, model: Model | None) -> list[Problem]:
         where = build.target_origin or build.origin
         # its fix rewrites the value: only where the value's place is known
         suggestion = hint if build.target_origin is not None else None
-        problems.append(Problem(message, where, "error", "UnknownBuildTarget", suggestion))
+        problems.append(Problem(message, where, "error", UNKNOWN_TARGET, suggestion))
     names = arg_names(model)
     declared = set(names)
     for key, origin in build.arg_origins.items():
@@ -62,5 +68,5 @@ def check_build(build: Build, model: Model | None) -> list[Problem]:
             hint = closest(key, [n for n in names if n not in build.arg_origins])
             if hint is not None:
                 message += f"; did you mean {hint!r}?"
-            problems.append(Problem(message, origin, "information", "UnusedBuildArg", hint))
+            problems.append(Problem(message, origin, "information", UNUSED_ARG, hint))
     return problems

@@ -14,12 +14,15 @@ Pure: no IO, no LSP types.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+
+from dockerls.analysis.rules.base import Severity
 
 __all__ = [
     "BAKE_FILES",
     "BAKE_OVERRIDES",
+    "BUILD_FILE_CODES",
     "COMPOSE_FILES",
     "COMPOSE_OVERRIDES",
     "Build",
@@ -88,17 +91,40 @@ class Origin:
     end_col: int
 
 
+# The codes of a Compose or Bake file's problems: what the reader couldn't use or evaluate,
+# and ``buildcheck``'s checks of a build against its Dockerfile.  Settings and
+# ``.hadolint.yaml`` take them as they take rule codes (``Problem.shown``).
+READER_PROBLEM = "BuildFile"
+MISSING_DOCKERFILE = "MissingDockerfile"
+UNKNOWN_TARGET = "UnknownBuildTarget"
+UNUSED_ARG = "UnusedBuildArg"
+BUILD_FILE_CODES = frozenset({READER_PROBLEM, MISSING_DOCKERFILE, UNKNOWN_TARGET, UNUSED_ARG})
+
+# a problem's level, as hadolint's levels (``Severity``) name it, and back
+_LEVELS = {"error": "error", "warning": "warning", "information": "info", "hint": "style"}
+_NAMES = {level: name for name, level in _LEVELS.items()}
+
+
 @dataclass(frozen=True, slots=True)
 class Problem:
     """Something in a build file that could not be used or evaluated statically."""
 
     message: str
     origin: Origin | None = None
-    severity: str = "warning"  # "error" | "warning" | "information"
-    code: str = "BuildFile"  # the diagnostic's code
+    severity: str = "warning"  # "error" | "warning" | "information" | "hint"
+    code: str = READER_PROBLEM  # the diagnostic's code
     # what the text at ``origin`` was likely meant to be (a stage or ARG name): the
     # "did you mean" of the message, and its quick fix
     suggestion: str | None = None
+
+    def shown(self, level: Callable[[str, Severity], Severity | None]) -> Problem | None:
+        """This problem at the level the configuration sets for its code (``level``:
+        ``LintConfig.level``), or None when the configuration leaves it out."""
+        sev = level(self.code, Severity.parse(_LEVELS.get(self.severity, "warning")))
+        if sev is None:
+            return None
+        name = _NAMES[sev.label]
+        return self if name == self.severity else replace(self, severity=name)
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,6 +27,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, NamedTuple
 
+# the code of an ignore file's problem (a pattern BuildKit would reject)
+IGNORE_PATTERN_CODE = "InvalidIgnorePattern"
+
 
 class IgnoreProblem(NamedTuple):
     """A pattern BuildKit would reject; ``line`` 0-based, columns in code points."""
@@ -359,6 +362,7 @@ def entries_with_parents(paths: Iterable[str]) -> frozenset[str]:
 
 
 __all__ = [
+    "IGNORE_PATTERN_CODE",
     "ContextInfo",
     "IgnoreMatcher",
     "IgnorePattern",

@@ -89,6 +89,15 @@ class LintConfig:
     # options rules may read through ``Model.options``
     options: RuleOptions = NO_OPTIONS
 
+    def level(self, code: str, default: Severity) -> Severity | None:
+        """The level a problem no rule reports (a Compose, Bake or ignore file's) is shown
+        at: the ``severity`` override of ``code``, else ``default``; None when ``ignore``
+        names the code or its level is off."""
+        if code in self.ignore:
+            return None
+        sev = self.severity.get(code, default)
+        return None if sev is Severity.OFF else sev
+
 
 @dataclass
 class LintResult:

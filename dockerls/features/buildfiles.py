@@ -50,6 +50,7 @@ from dockerls.syntax.nodes import Instruction
 from dockerls.syntax.parser import Parse
 
 if TYPE_CHECKING:
+    from dockerls.analysis.engine import LintConfig
     from dockerls.features.completion import ListDir
 
 __all__ = [
@@ -119,14 +120,15 @@ class BuildDoc:
         return self.dockerfiles.get(build.dockerfile) if build.dockerfile else None
 
 
-def problems(doc: BuildDoc) -> list[Problem]:
+def problems(doc: BuildDoc, config: LintConfig) -> list[Problem]:
     """The diagnostics of the file: the reader's problems and each build's checks, where
-    they are in this file."""
+    they are in this file, as ``config`` shows them (its ignored codes left out, its
+    levels set)."""
     out = [p for p in doc.reader_problems if p.origin is None or doc.here(p.origin)]
     for build in doc.mine():
         found = doc.dockerfile(build)
         out += [p for p in check_build(build, found.model if found else None) if doc.here(p.origin)]
-    return out
+    return [shown for p in out if (shown := p.shown(config.level)) is not None]
 
 
 def _contains(origin: Origin, line: int, col: int) -> bool:

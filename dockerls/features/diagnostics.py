@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types as lsp
 
+from dockerls.analysis.dockerignore import IGNORE_PATTERN_CODE
 from dockerls.analysis.engine import LintResult
 from dockerls.analysis.rules.base import Severity, Tag, Violation, doc_url
 from dockerls.features.positions import UTF16, column_to_units, item_range_units, lines_range
@@ -112,8 +113,13 @@ def problems_json(problems: Iterable[ConfigProblem]) -> bytes:
     return json.dumps(out).encode()
 
 
-def ignore_file_json(text: str, problems: Iterable[IgnoreProblem], encoding: str) -> bytes:
-    """The patterns of a ``.dockerignore`` BuildKit would reject, as diagnostics."""
+def ignore_file_json(
+    text: str, problems: Iterable[IgnoreProblem], encoding: str, level: Severity | None
+) -> bytes:
+    """The patterns of a ``.dockerignore`` BuildKit would reject, as diagnostics at
+    ``level`` (the configuration's for their code; None: none shown)."""
+    if level is None:
+        return b"[]"
     lines = text.splitlines()
     out = []
     for pr in problems:
@@ -121,11 +127,11 @@ def ignore_file_json(text: str, problems: Iterable[IgnoreProblem], encoding: str
         start = column_to_units(line, min(pr.start, len(line)), encoding)
         end = column_to_units(line, min(pr.end, len(line)), encoding)
         rng = _range(pr.line, start, pr.line, end)
-        out.append(_diagnostic(rng, 1, "InvalidIgnorePattern", pr.message))
+        out.append(_diagnostic(rng, _LSP_SEVERITY[level], IGNORE_PATTERN_CODE, pr.message))
     return json.dumps(out).encode("utf-8")
 
 
-_BUILD_SEVERITY = {"error": 1, "warning": 2, "information": 3}
+_BUILD_SEVERITY = {"error": 1, "warning": 2, "information": 3, "hint": 4}
 
 
 def build_file_json(text: str, problems: Iterable[BuildProblem], encoding: str) -> bytes:

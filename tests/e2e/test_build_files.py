@@ -446,3 +446,28 @@ async def test_completion_of_a_dockerfile_value_over_stdio(
     )
     assert isinstance(got, lsp.CompletionList)
     assert [i.label for i in got.items] == ["prod.Dockerfile"]
+
+
+async def test_the_configuration_applies_to_compose_and_ignore_file_problems(
+    client: LanguageClient, kiosk: Path
+) -> None:
+    """A `.hadolint.yaml` beside them sets the level of a Compose file's problems and leaves
+    out an ignore file's, as it does a Dockerfile's findings; their codes are known to it."""
+    config = "ignored: [InvalidIgnorePattern]\noverride:\n  error: [UnusedBuildArg]\n"
+    (kiosk / ".hadolint.yaml").write_text(config)
+    ignore_text = "node_modules\n[z-a]\n"
+    (kiosk / ".dockerignore").write_text(ignore_text)
+    dockerfile = open_document(
+        client, (kiosk / "Dockerfile").as_uri(), (kiosk / "Dockerfile").read_text()
+    )
+    ignore = open_document(client, (kiosk / ".dockerignore").as_uri(), ignore_text, 1, "ignore")
+    compose_uri = (kiosk / "compose.yaml").as_uri()
+    found = await wait_publish(
+        client, lambda p: p.uri == compose_uri and _codes(p) == ["UnusedBuildArg"]
+    )
+    assert found.diagnostics[0].severity == lsp.DiagnosticSeverity.Error
+    await wait_publish(client, lambda p: p.uri == ignore.uri and not p.diagnostics)
+    await wait_publish(client, lambda p: p.uri == dockerfile.uri)
+    # read before the Dockerfile's lint: no unknown code in it
+    config_uri = (kiosk / ".hadolint.yaml").as_uri()
+    assert not [p for p in publish_log(client) if p.uri == config_uri and p.diagnostics]

@@ -13,7 +13,9 @@ import pytest
 from lsprotocol import types as lsp
 
 from dockerls.analysis.buildcheck import check_build, unknown_target
+from dockerls.analysis.engine import LintConfig
 from dockerls.analysis.model import build_model
+from dockerls.analysis.rules.base import Severity
 from dockerls.builds.bake import read_bake
 from dockerls.builds.compose import read_compose
 from dockerls.features import buildfiles as bf
@@ -26,6 +28,7 @@ from tests.features.helpers import cursor
 KIOSK = (Path(__file__).parents[1] / "builds" / "projects" / "kiosk").resolve()
 DOCKERFILE = KIOSK / "Dockerfile"
 CAPS = ClientCaps()
+DEFAULT = LintConfig()
 
 
 def _dockerfile() -> bf.Dockerfile:
@@ -66,12 +69,33 @@ def test_file_names() -> None:
 
 
 def test_valid_files_have_only_the_unused_arg() -> None:
-    found = bf.problems(doc("compose.yaml"))
+    found = bf.problems(doc("compose.yaml"), DEFAULT)
     assert [(p.code, p.severity) for p in found] == [("UnusedBuildArg", "information")]
     assert "LEGACY_FLAG" in found[0].message and found[0].origin is not None
     line = (KIOSK / "compose.yaml").read_text().splitlines()[found[0].origin.line]
     assert line[found[0].origin.col : found[0].origin.end_col] == "LEGACY_FLAG"
-    assert bf.problems(doc("docker-bake.hcl")) == []
+    assert bf.problems(doc("docker-bake.hcl"), DEFAULT) == []
+
+
+@pytest.mark.parametrize(
+    ("config", "shown"),
+    [
+        (LintConfig(ignore=frozenset({"UnusedBuildArg"})), []),
+        (LintConfig(severity={"UnusedBuildArg": Severity.OFF}), []),
+        (LintConfig(severity={"UnusedBuildArg": Severity.ERROR}), [("UnusedBuildArg", "error")]),
+        (LintConfig(severity={"UnusedBuildArg": Severity.STYLE}), [("UnusedBuildArg", "hint")]),
+        (LintConfig(ignore=frozenset({"DL3008"})), [("UnusedBuildArg", "information")]),
+    ],
+)
+def test_the_configuration_sets_which_problems_show_and_at_what_level(
+    config: LintConfig, shown: list[tuple[str, str]]
+) -> None:
+    """As for a rule's findings: an ignored code is left out, a level override applies."""
+    found = bf.problems(doc("compose.yaml"), config)
+    assert [(p.code, p.severity) for p in found] == shown
+    body = json.loads(build_file_json("", found, CAPS.encoding))
+    levels = {"error": 1, "warning": 2, "information": 3, "hint": 4}
+    assert [d["severity"] for d in body] == [levels[s] for _code, s in shown]
 
 
 def test_target_typo_is_one_fact_for_check_and_diagnostic() -> None:
@@ -79,7 +103,7 @@ def test_target_typo_is_one_fact_for_check_and_diagnostic() -> None:
     d = doc("compose.yaml", text)
     worker = next(b for b in d.builds if b.name == "compose:worker")
     assert unknown_target(worker, _dockerfile().model)
-    (problem,) = [p for p in bf.problems(d) if p.code == "UnknownBuildTarget"]
+    (problem,) = [p for p in bf.problems(d, DEFAULT) if p.code == "UnknownBuildTarget"]
     assert problem in check_build(worker, _dockerfile().model)
     assert "'wroker'" in problem.message and "did you mean 'worker'" in problem.message
     assert problem.origin is not None
@@ -93,10 +117,10 @@ def test_bake_target_typo_and_missing_dockerfile() -> None:
         'dockerfile = "Dockerfile"', 'dockerfile = "Dockerfile.gone"'
     )
     d = doc("docker-bake.hcl", text)
-    codes = sorted(p.code for p in bf.problems(d))
+    codes = sorted(p.code for p in bf.problems(d, DEFAULT))
     assert codes == ["MissingDockerfile", "MissingDockerfile"]  # both targets use it
     d = doc("docker-bake.hcl", text.replace("Dockerfile.gone", "Dockerfile"))
-    (problem,) = bf.problems(d)
+    (problem,) = bf.problems(d, DEFAULT)
     assert problem.code == "UnknownBuildTarget" and "bake:nightly" in problem.message
 
 
@@ -362,7 +386,7 @@ def test_rename_from_a_compose_target_or_a_bake_args_key() -> None:
 
 def _diagnostics(name: str, text: str) -> list[dict[str, Any]]:
     found: list[dict[str, Any]] = json.loads(
-        build_file_json(text, bf.problems(doc(name, text)), CAPS.encoding)
+        build_file_json(text, bf.problems(doc(name, text), DEFAULT), CAPS.encoding)
     )
     return found
 

@@ -76,7 +76,14 @@ def __getattr__(name: str) -> object:
 
 
 def known_code(code: str) -> bool:
-    """Whether ``code`` names a rule, a parser check, or a ShellCheck code."""
+    """Whether ``code`` names a rule, a parser check, a ShellCheck code, or a Compose, Bake or
+    ignore file's problem."""
+    # here, not at the top: those modules import ``rules.base``, which runs this file
+    from dockerls.analysis.builds import BUILD_FILE_CODES
+    from dockerls.analysis.dockerignore import IGNORE_PATTERN_CODE
+
     if code in SYNTAX_CODES or (code.startswith("SC") and code[2:].isdigit()):
+        return True
+    if code in BUILD_FILE_CODES or code == IGNORE_PATTERN_CODE:
         return True
     return code in registry()[1]
