@@ -243,8 +243,8 @@ def lint_job(
 
 def cli_builds(args: argparse.Namespace) -> WorkspaceBuilds:
     """The builds of this run: the ``cli`` build when ``--build-arg``, ``--target``,
-    ``--platform`` or ``--context`` is given (it alone: the build asked for), else the
-    Compose and Bake files under the current folder."""
+    ``--platform``, ``--context`` or ``--build-context`` is given (it alone: the build asked
+    for), else the Compose and Bake files under the current folder."""
     build_args: dict[str, str] = {}
     for item in getattr(args, "build_arg", None) or ():
         key, sep, value = item.partition("=")
@@ -252,12 +252,18 @@ def cli_builds(args: argparse.Namespace) -> WorkspaceBuilds:
             build_args[key] = value
         elif key in os.environ:  # `--build-arg NAME` takes the value from the environment
             build_args[key] = os.environ[key]
+    contexts = dict(
+        item.partition("=")[::2]
+        for item in getattr(args, "build_context", None) or ()
+        if "=" in item
+    )
     cli = direct_build(
         "cli",
         build_args,
         getattr(args, "target", None),
         getattr(args, "platform", None),
         getattr(args, "context", None),
+        contexts=contexts,
     )
     if cli is not None:
         return WorkspaceBuilds([], direct=(cli,))
@@ -328,6 +334,14 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
     cp.add_argument("--target", default=None, metavar="STAGE", help="lint as built for STAGE")
     cp.add_argument("--platform", default=None, metavar="OS/ARCH", help="the target platform")
     cp.add_argument("--context", default=None, metavar="DIR", help="the build context folder")
+    cp.add_argument(
+        "--build-context",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a named build context (repeatable): `FROM NAME` and `--from=NAME` take it in "
+        "place of the image or stage of that name",
+    )
     cp.add_argument(
         "--fix", action="store_true", help="apply safe fixes in place first (see `dockerls fix`)"
     )

@@ -316,3 +316,28 @@ def test_a_compose_or_bake_file_is_checked_as_one(
     levels = {p["code"]: p["level"] for p in json.loads(out) if p["file"] != "Dockerfile"}
     assert levels == {"UnknownBuildTarget": "warning", "UnusedBuildArg": "info"}
     assert "unknown" not in err
+
+
+def test_build_context_flags_stand_in_for_the_image_or_stage_of_their_name(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`--build-context NAME=VALUE`, as `docker buildx build` takes it: `FROM NAME` and
+    `COPY --from=NAME` read the context, so NAME is no untagged image nor unknown stage."""
+    (tmp_path / "Dockerfile").write_text("FROM base\nCOPY --from=deps /x /x\n")
+    monkeypatch.chdir(tmp_path)
+    common = ("-f", "json", "--no-shellcheck", "--no-fail", "Dockerfile")
+
+    def codes(*flags: str) -> list[str]:
+        _rc, out, _err = run(capsys, *flags, *common)
+        return sorted(p["code"] for p in json.loads(out) if p["code"] in ("DL3006", "DL3022"))
+
+    assert codes() == ["DL3006", "DL3022"]
+    assert codes("--build-context", "deps=./deps") == ["DL3006"]
+    both = ("--build-context", "deps=./deps", "--build-context", "base=docker-image://alpine:3")
+    assert codes(*both) == []
+    # a Compose service's additional_contexts do the same for the builds it reads
+    (tmp_path / "compose.yaml").write_text(
+        "services:\n  app:\n    build:\n      context: .\n      additional_contexts:\n"
+        "        deps: ./deps\n        base: docker-image://alpine:3\n"
+    )
+    assert codes() == []

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
-from dockerls.analysis.buildview import build_views, stage_parent, views_reaching
+from dockerls.analysis.buildview import build_views, named_context, stage_parent, views_reaching
 from dockerls.analysis.imagetags import ImageRelease, classify
 from dockerls.analysis.lifecycle import LifecycleFacts
 from dockerls.analysis.model import Model, Stage, expand, var_refs
@@ -160,14 +160,21 @@ def base_images(stage: Stage, model: Model) -> list[Located]:
 
 
 def _base_images(stage: Stage, model: Model) -> list[Located]:
+    """(A build whose named context of the image's name stands in for it is left out: the
+    image written is none of its.)"""
+    views = [v for v in build_views(model) if stage.index in v.reached]
     if "$" not in stage.image:
         located = base_image(stage, model)
-        return [] if located is None else [located]
-    views = [v for v in build_views(model) if stage.index in v.reached]
+        if located is None:
+            return []
+        kept = [v for v in views if named_context(v.build, located.text) is None]
+        if len(kept) == len(views):
+            return [located]
+        return [replace(located, builds=tuple(v.name for v in kept if v.name))] if kept else []
     out: dict[str, Located] = {}
     for view in views:
         located = base_image(stage, model, view.env)
-        if located is None:
+        if located is None or named_context(view.build, located.text) is not None:
             continue
         known = out.get(located.text)
         names = known.builds if known is not None else ()

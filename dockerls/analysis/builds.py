@@ -140,3 +140,7 @@ class Build:
     arg_origins: Mapping[str, Origin] = field(default_factory=dict)  # each args key
     dockerfile_origin: Origin | None = None  # the ``dockerfile:`` value
     unresolved: tuple[str, ...] = ()  # what could not be evaluated statically
+    # the named build contexts (Compose's ``additional_contexts``, Bake's ``contexts``,
+    # ``--build-context``): name -> value; BuildKit takes one for ``FROM name`` and
+    # ``--from=name`` in place of the image or stage of that name
+    contexts: Mapping[str, str] = field(default_factory=dict)

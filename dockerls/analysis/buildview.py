@@ -28,6 +28,9 @@ __all__ = [
     "BuildView",
     "build_env",
     "build_views",
+    "from_context_everywhere",
+    "image_from_context",
+    "named_context",
     "names",
     "stage_parent",
     "values_per_build",
@@ -208,3 +211,28 @@ def values_per_build(model: Model, name: str, item: int) -> list[tuple[str, str 
 def views_reaching(model: Model, stage: Stage) -> list[BuildView]:
     """The views whose build runs ``stage``."""
     return [v for v in build_views(model) if stage.index in v.reached]
+
+
+def named_context(build: Build | None, name: str) -> str | None:
+    """The value of ``build``'s named build context ``name``, which BuildKit takes for
+    ``FROM name``, ``COPY --from=name`` and ``RUN --mount=from=name`` in place of the image
+    or stage of that name (None: it has none of that name)."""
+    return None if build is None else build.contexts.get(name)
+
+
+def image_from_context(model: Model, stage: Stage) -> bool:
+    """Whether every known build that runs ``stage`` (one at least) takes its FROM from a
+    named context: the image written there is built by none of them."""
+    views = views_reaching(model, stage)
+    if not views or any(v.build is None or not v.build.contexts for v in views):
+        return False
+    return all(
+        named_context(v.build, expand(stage.image, v.env, model.escape)) is not None for v in views
+    )
+
+
+def from_context_everywhere(model: Model, stage: Stage, name: str) -> bool:
+    """Whether every known build that runs ``stage`` (one at least) has a named context
+    ``name`` (what its ``--from=name`` reads)."""
+    views = views_reaching(model, stage)
+    return bool(views) and all(named_context(v.build, name) is not None for v in views)

@@ -141,6 +141,7 @@ def _build_from_data(data: Mapping[str, Any]) -> Build:
         args={str(k): str(v) for k, v in (data.get("args") or {}).items()},
         target=data.get("target"),
         platforms=tuple(data.get("platforms") or ()),
+        contexts={str(k): str(v) for k, v in (data.get("contexts") or {}).items()},
     )
 
 

@@ -3,9 +3,9 @@
 Reads ``docker-bake.hcl``/``docker-bake.json``, then ``docker-bake.override.hcl``/``.json`` and
 any other file named (a later file's attributes override the earlier file's, per target and per
 ``args`` key), with python-hcl2 for HCL.  Targets take ``context``, ``dockerfile``, ``args``,
-``target`` and ``platforms``; ``inherits`` is followed (parents first, the target's own
-attributes last); ``variable`` blocks give defaults that the environment overrides, and
-``${VAR}`` in strings is replaced.  Groups name targets; the builds are every target a group or
+``target``, ``platforms`` and ``contexts`` (named build contexts); ``inherits`` is followed
+(parents first, the target's own attributes last); ``variable`` blocks give defaults that the
+environment overrides, and ``${VAR}`` in strings is replaced.  Groups name targets; the builds are every target a group or
 nobody else inherits from.  What can't be evaluated statically (functions, expressions) is said
 in ``Build.unresolved``.
 
@@ -255,6 +255,13 @@ def _build(
     platforms_set = attrs.get("platforms")
     raw_platforms = platforms_set.value if platforms_set is not None else ()
     platforms = tuple(p for p in (ev.text(v, "platforms") for v in raw_platforms or ()) if p)
+    contexts_set = attrs.get("contexts")
+    raw_contexts = contexts_set.value if contexts_set is not None else None
+    contexts = {}
+    for key, raw in (raw_contexts or {}).items() if isinstance(raw_contexts, dict) else ():
+        value = ev.text(raw, f"contexts.{key}")
+        if value is not None:
+            contexts[str(key).strip('"')] = value
     return Build(
         name=f"bake:{name}",
         dockerfile=str(dockerfile_path),
@@ -262,6 +269,7 @@ def _build(
         args=values,
         target=target,
         platforms=platforms,
+        contexts=contexts,
         origin=files.block(blocks[name], name),
         target_origin=files.origin(attrs["target"], "target", value=True)
         if "target" in attrs

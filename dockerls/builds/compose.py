@@ -4,7 +4,7 @@ Reads ``compose.yaml``/``compose.yml``/``docker-compose.yaml``/``docker-compose.
 ``.override`` twins, plus any extra files the settings name, later files overriding earlier ones
 per service key) with PyYAML's node API, so every value keeps its position.  ``build`` is a
 string (the context) or a mapping with ``context``, ``dockerfile``, ``args`` (a list of
-``K=V``/``K`` or a map), ``target`` and ``platforms``.  Values get Compose's interpolation from
+``K=V``/``K`` or a map), ``target``, ``platforms`` and ``additional_contexts`` (as ``args``).  Values get Compose's interpolation from
 the project's ``.env`` (the process environment wins, as in Compose).
 """
 
@@ -144,11 +144,14 @@ class _Reader:
             target_origin = _origin(*fields["target"])
         args: dict[str, str] = {}
         arg_origins: dict[str, Origin] = {}
+        contexts: dict[str, str] = {}
         for key, (where, node) in fields.items():
             if key == "args" or key.startswith("args:"):
                 values, origins = self.args(where, node)
                 args.update(values)
                 arg_origins.update(origins)
+            elif key.partition(":")[0] == "additional_contexts":  # the same two forms as args
+                contexts.update(self.args(where, node)[0])
         platforms: tuple[str, ...] = ()
         if "platforms" in fields and isinstance(fields["platforms"][1], yaml.SequenceNode):
             where, node = fields["platforms"]
@@ -160,6 +163,7 @@ class _Reader:
             args=args,
             target=target,
             platforms=platforms,
+            contexts=contexts,
             origin=_origin(path, snode),
             target_origin=target_origin,
             arg_origins=arg_origins,
@@ -177,6 +181,10 @@ def _env(project: Path, read: Callable[[Path], str]) -> dict[str, str]:
         log.info(".env in %s: %s", project, exc)
     env.update(os.environ)
     return env
+
+
+# ``build`` keys whose entries an override file adds to, key by key
+_MERGED = frozenset({"args", "additional_contexts"})
 
 
 def compose_files(project: Path, extra: Sequence[str] = ()) -> list[Path]:
@@ -219,8 +227,8 @@ def read_compose(
             if isinstance(bnode, yaml.ScalarNode):  # `build: ./dir` is `build: {context: ./dir}`
                 fields["context"] = (path, bnode)
             for key, (_, value) in _mapping(bnode).items():
-                if key == "args" and "args" in fields:  # args merge key by key
-                    fields["args:" + str(len(fields))] = (path, value)
+                if key in _MERGED and key in fields:  # these merge key by key
+                    fields[f"{key}:{len(fields)}"] = (path, value)
                 else:
                     fields[key] = (path, value)
     builds = []

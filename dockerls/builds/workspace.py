@@ -77,11 +77,13 @@ def direct_build(
     platform: str | None,
     context: str | None,
     base: Path | None = None,
+    contexts: Mapping[str, str] | None = None,
 ) -> Build | None:
     """The build given by the editor's settings or the CLI's flags (None when they give none).
     It names no Dockerfile: it applies to every Dockerfile checked.  A relative ``context``
-    is taken from ``base`` (the workspace folder; the current folder by default)."""
-    if not args and target is None and platform is None and context is None:
+    is taken from ``base`` (the workspace folder; the current folder by default);
+    ``contexts`` are its named build contexts (``--build-context``)."""
+    if not args and target is None and platform is None and context is None and not contexts:
         return None
     folder = None
     if context:  # as given when it can't be resolved: what its copy rules judge is then empty
@@ -93,6 +95,7 @@ def direct_build(
         args=dict(args),
         target=target or None,
         platforms=(platform,) if platform else (),
+        contexts=dict(contexts or {}),
     )
 
 

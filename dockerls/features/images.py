@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from lsprotocol import types as lsp
 
 from dockerls.analysis.baseimage import Located, base_image, base_images, plain_word
+from dockerls.analysis.buildview import image_from_context
 from dockerls.analysis.facts import ImageFacts
 from dockerls.analysis.model import Model, Stage, var_refs
 from dockerls.analysis.rules._registry import UPDATE_DIGEST, registry_ref
@@ -294,7 +295,7 @@ def stage_lookups(model: Model, stage: Stage) -> list[tuple[str, ImageRef]]:
     asked about (see ``lookup_images``)."""
     ref = lookup_ref(stage)
     if ref is not None:
-        return [(stage.image, ref)]
+        return [] if image_from_context(model, stage) else [(stage.image, ref)]
     if "$" not in stage.image:
         return []
     return [(loc.text, loc.ref) for loc in base_images(stage, model) if loc.from_arg]

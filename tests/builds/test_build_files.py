@@ -246,3 +246,37 @@ def test_paths_no_build_can_use_are_errors_and_the_other_builds_stay(
     failing = [p.message for p in problems if p.severity == "error"]
     assert all("the build would fail" in m for m in failing)
     assert "NUL character" in failing[0] and "symlink loop" in failing[-1]
+
+
+def test_named_build_contexts_in_both_compose_forms_merged_by_overrides_and_in_bake(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "compose.yaml").write_text(
+        "services:\n"
+        "  app:\n    build:\n      context: .\n"
+        "      additional_contexts:\n        deps: ./deps\n        base: ${BASE}\n"
+        "  tool:\n    build:\n      context: .\n"
+        '      additional_contexts: ["tools=./tools"]\n'
+    )
+    (tmp_path / "compose.override.yaml").write_text(
+        "services:\n  app:\n    build:\n      additional_contexts:\n        extra: ./extra\n"
+    )
+    builds, problems = read_compose(tmp_path, env={"BASE": "docker-image://alpine:3.20"})
+    assert problems == []
+    by = {b.name: b.contexts for b in builds}
+    assert by == {
+        "compose:app": {
+            "deps": "./deps",
+            "base": "docker-image://alpine:3.20",
+            "extra": "./extra",
+        },
+        "compose:tool": {"tools": "./tools"},
+    }
+    (tmp_path / "docker-bake.hcl").write_text(
+        'variable "V" {\n  default = "3.20"\n}\n'
+        'target "app" {\n  contexts = {\n    base = "docker-image://alpine:${V}"\n'
+        '    deps = "./deps"\n  }\n}\n'
+    )
+    (bake,), problems = read_bake(tmp_path, env={})
+    assert problems == []
+    assert bake.contexts == {"base": "docker-image://alpine:3.20", "deps": "./deps"}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from dockerls.analysis.baseimage import base_images
+from dockerls.analysis.buildview import image_from_context
 from dockerls.analysis.model import Model, Stage
 from dockerls.analysis.rules.base import Finding, FixAvailability, Rule, Severity
 
@@ -13,7 +14,10 @@ class UntaggedImage(Rule):
     """What it does:
     Flags a `FROM` whose image has neither a tag nor a digest, such as
     `FROM ubuntu`. An image built from ARGs (`FROM ${BASE}`) is judged as each
-    known build makes it, the ARG defaults when no build is known.
+    known build makes it, the ARG defaults when no build is known. A build
+    with a named build context of the image's name (Compose's
+    `additional_contexts`, Bake's `contexts`, `--build-context`) takes that
+    context instead: the image isn't judged for it.
 
     Why it matters:
     Without a tag the build silently takes whatever `latest` points to on the
@@ -42,8 +46,8 @@ class UntaggedImage(Rule):
         ref = stage.image_ref
         if ref is None or stage.image_span is None:
             return
-        if ref.is_scratch or stage.base_stage is not None:
-            return
+        if ref.is_scratch or stage.base_stage is not None or image_from_context(model, stage):
+            return  # (a named context of its name stands in for it in every build)
         if ref.has_variables:
             # the image as each known build makes it (the ARG defaults when none is known)
             for located in base_images(stage, model):

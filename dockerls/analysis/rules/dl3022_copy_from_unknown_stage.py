@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from dockerls.analysis.buildview import from_context_everywhere
 from dockerls.analysis.model import Model, Stage, stage_ref_index
 from dockerls.analysis.rules._misc_common import get_flag
 from dockerls.analysis.rules.base import Finding, FixAvailability, Rule, Severity
@@ -23,7 +24,9 @@ class CopyFromUnknownStage(Rule):
     that stage, and a stage number that does not exist yet. Values that can
     only be an image reference (with a `/`, `:` or `@`, which a stage name
     never has: `nginx:1.27`, `docker.io/x/y`, `name@sha256:...`) and values
-    with variables are left alone.
+    with variables are left alone, as is a name every known build that runs
+    the stage gives a named build context (Compose's `additional_contexts`,
+    Bake's `contexts`, `--build-context`).
 
     Why it matters:
     An unknown name is pulled as an image from a registry instead, which is
@@ -56,6 +59,8 @@ class CopyFromUnknownStage(Rule):
             if "$" in value or looks_external(value):
                 continue
             if stage_ref_index(value, stage, model) is not None:
+                continue
+            if from_context_everywhere(model, stage, value):  # every build names that context
                 continue
             yield Finding(
                 f.value_span,

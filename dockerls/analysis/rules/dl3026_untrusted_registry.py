@@ -6,6 +6,7 @@ from collections.abc import Iterable, Sequence
 from fnmatch import fnmatchcase
 
 from dockerls.analysis.baseimage import base_images
+from dockerls.analysis.buildview import image_from_context
 from dockerls.analysis.model import Model, Stage, stage_ref_index
 from dockerls.analysis.rules._misc_common import get_flag
 from dockerls.analysis.rules.base import Finding, FixAvailability, Rule, Severity
@@ -71,6 +72,8 @@ class UntrustedRegistry(Rule):
 
     def _check_from(self, stage: Stage, model: Model, patterns: Sequence[str]) -> Iterable[Finding]:
         if stage.image_span is None or stage.base_stage is not None:
+            return
+        if image_from_context(model, stage):  # a named context stands in for it everywhere
             return
         ref = stage.image_ref
         if ref is None or ref.is_scratch:

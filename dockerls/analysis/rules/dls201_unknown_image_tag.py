@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from dockerls.analysis.baseimage import base_images, plain_word
+from dockerls.analysis.buildview import image_from_context
 from dockerls.analysis.model import Model, Stage
 from dockerls.analysis.rules._registry import registry_ref
 from dockerls.analysis.rules.base import Finding, Rule, Severity
@@ -59,7 +60,7 @@ class UnknownImageTag(Rule):
 
     def check_stage(self, stage: Stage, model: Model) -> Iterable[Finding]:
         tags = model.facts.image(stage).tags
-        if tags is not None:
+        if tags is not None and not image_from_context(model, stage):
             f = unknown_tag(stage, tags)
             if f is not None:
                 yield f

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from dockerls.analysis.baseimage import base_images, plain_word
+from dockerls.analysis.buildview import image_from_context
 from dockerls.analysis.model import Model, Stage
 from dockerls.analysis.rules._registry import UPDATE_DIGEST, registry_ref
 from dockerls.analysis.rules.base import (
@@ -71,7 +72,7 @@ class OutdatedImageDigest(Rule):
 
     def check_stage(self, stage: Stage, model: Model) -> Iterable[Finding]:
         current = model.facts.image(stage).digest
-        if current:
+        if current and not image_from_context(model, stage):
             f = outdated_digest(stage, current)
             if f is not None:
                 yield f
