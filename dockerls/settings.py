@@ -103,12 +103,14 @@ class BuildScanSettings(NamedTuple):
 
 
 class BuildSettings(NamedTuple):
-    """``build``: the build given directly (args, target, platform, context) and the scan."""
+    """``build``: the build given directly (args, target, platform, context, named contexts)
+    and the scan."""
 
     args: Mapping[str, str] = _EMPTY_MAP
     target: str | None = None
     platform: str | None = None
     context: str | None = None
+    contexts: Mapping[str, str] = _EMPTY_MAP  # named build contexts
     compose_files: tuple[str, ...] = ()
     scan: BuildScanSettings = BuildScanSettings()
 

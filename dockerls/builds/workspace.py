@@ -131,7 +131,9 @@ class WorkspaceBuilds:
         """The server's builds: the workspace folders' files (``build.scan``,
         ``build.composeFiles``) and the ``settings`` build (``build.args``, ``.target``, ...)."""
         first = roots[0] if roots else None
-        direct = direct_build("settings", s.args, s.target, s.platform, s.context, first)
+        direct = direct_build(
+            "settings", s.args, s.target, s.platform, s.context, first, contexts=s.contexts
+        )
         sc = s.scan
         return cls(
             roots,

@@ -247,3 +247,38 @@ async def test_cli_build_reports_what_the_server_reports_for_that_build(
     )
     assert cli == server
     assert {c[0] for c in cli} == {"DL3007", "DLS130"}  # worker and debug not built
+
+
+async def test_named_contexts_of_the_settings_and_of_compose_stand_in_for_images_and_stages(
+    client: LanguageClient, tmp_path: Path
+) -> None:
+    """`build.contexts` (the editor's build) and a Compose service's `additional_contexts`:
+    `FROM base` and `COPY --from=deps` read them, so neither is an untagged image nor an
+    unknown stage; a build without them still gets both findings."""
+    root = tmp_path / "named"
+    root.mkdir()
+    text = "FROM base AS app\nCOPY --from=deps /x /x\n"
+    (root / "Dockerfile").write_text(text)
+    contexts = {"deps": "./deps", "base": "docker-image://alpine:3.20"}
+    await _start(client, root, {"build": {"contexts": contexts}})
+    doc = open_document(client, (root / "Dockerfile").as_uri(), text)
+    found = await wait_publish(client, lambda p: p.uri == doc.uri)
+    assert "DL3006" not in _codes(found) and "DL3022" not in _codes(found)
+    # a Compose service with the same contexts, and one without them: the findings return
+    compose = root / "compose.yaml"
+    compose.write_text(
+        "services:\n  app:\n    build:\n      context: .\n      additional_contexts:\n"
+        "        deps: ./deps\n        base: docker-image://alpine:3.20\n"
+        "  plain:\n    build: .\n"
+    )
+    client.workspace_did_change_watched_files(
+        lsp.DidChangeWatchedFilesParams(
+            [lsp.FileEvent(compose.as_uri(), lsp.FileChangeType.Created)]
+        )
+    )
+    found = await wait_publish(
+        client, lambda p: p.uri == doc.uri and {"DL3006", "DL3022"} <= set(_codes(p))
+    )
+    # only the build without the contexts is named
+    messages = [d.message for d in found.diagnostics if d.code in ("DL3006", "DL3022")]
+    assert messages and not any("compose:app" in m for m in messages)
