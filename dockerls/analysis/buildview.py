@@ -29,6 +29,7 @@ __all__ = [
     "build_env",
     "build_views",
     "from_context_everywhere",
+    "image_contexts",
     "image_from_context",
     "named_context",
     "names",
@@ -220,15 +221,25 @@ def named_context(build: Build | None, name: str) -> str | None:
     return None if build is None else build.contexts.get(name)
 
 
+def image_contexts(model: Model, stage: Stage) -> list[tuple[str, str]]:
+    """(build name, value) of each known build that runs ``stage`` and takes its FROM from
+    a named context of the image's name."""
+    out = []
+    for v in views_reaching(model, stage):
+        if v.build is not None and v.build.contexts:
+            value = named_context(v.build, expand(stage.image, v.env, model.escape))
+            if value is not None:
+                out.append((v.build.name, value))
+    return out
+
+
 def image_from_context(model: Model, stage: Stage) -> bool:
     """Whether every known build that runs ``stage`` (one at least) takes its FROM from a
     named context: the image written there is built by none of them."""
     views = views_reaching(model, stage)
     if not views or any(v.build is None or not v.build.contexts for v in views):
         return False
-    return all(
-        named_context(v.build, expand(stage.image, v.env, model.escape)) is not None for v in views
-    )
+    return len(image_contexts(model, stage)) == len(views)
 
 
 def from_context_everywhere(model: Model, stage: Stage, name: str) -> bool:

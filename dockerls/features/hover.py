@@ -20,7 +20,7 @@ from lsprotocol import types as lsp
 from dockerls import docs
 from dockerls.analysis import rules
 from dockerls.analysis.buildcheck import target_stage
-from dockerls.analysis.buildview import names, values_per_build, views_reaching
+from dockerls.analysis.buildview import image_contexts, names, values_per_build, views_reaching
 from dockerls.analysis.model import Definition, Model, Stage, var_refs
 from dockerls.features.caps import ClientCaps
 from dockerls.features.context import Cursor, Kind, classify
@@ -324,6 +324,9 @@ def _image_text(
         )
     if ref.has_variables:
         lines.append("The reference uses build arguments; it is resolved at build time.")
+    stage = model.stage_of(c.item)
+    for build, value in image_contexts(model, stage) if stage is not None else ():
+        lines.append(f"In {build}, the named context {t.code(value)} stands in for it")
     if image_info is not None:
         extra = image_info(word)
         if extra:

@@ -7,9 +7,13 @@ import inspect
 from lsprotocol import types as lsp
 
 from dockerls import docs
+from dockerls.analysis.builds import Build
+from dockerls.analysis.engine import Linter
+from dockerls.analysis.facts import Facts
 from dockerls.analysis.rules import BY_CODE
 from dockerls.features.caps import ClientCaps
 from dockerls.features.hover import doc_markdown, hover
+from dockerls.syntax.parser import parse
 from tests.features.helpers import cursor, parsed, range_from_str
 
 MD = ClientCaps(markdown=True)
@@ -130,3 +134,19 @@ def test_nothing_to_say() -> None:
     assert check("FROM a\nRUN echo hel$0lo") is None
     p, m, _ = parsed("FROM a$0")
     assert hover(p, m, lsp.Position(50, 3), MD) is None
+
+
+def test_image_hover_names_the_builds_whose_named_context_stands_in_for_it() -> None:
+    text, pos = cursor("FROM ba$0se AS app\nFROM base AS other\n")
+    alpine = "docker-image://alpine:3.20"
+    builds = (
+        Build("compose:app", None, None, target="app", contexts={"base": alpine}),
+        Build("bake:app", None, None, target="app"),
+        Build("bake:other", None, None, target="other", contexts={"base": "./rootfs"}),
+    )
+    p = parse(text)
+    model = Linter().lint(p, None, Facts(builds=builds)).model
+    h = hover(p, model, pos, ClientCaps())
+    assert h is not None and isinstance(h.contents, lsp.MarkupContent)
+    assert f"In compose:app, the named context `{alpine}` stands in for it" in h.contents.value
+    assert "bake" not in h.contents.value  # bake:app takes the image; bake:other runs no `app`
