@@ -8,7 +8,9 @@ A view's ``env`` is what FROM lines read: the global ARGs, each build argument o
 default of an ARG declared before the first FROM (BuildKit passes no other build argument to
 FROM).  Its ``reached`` stages are those the build runs: its ``--target`` (else the last stage)
 and, transitively, every stage one of them builds on (``FROM stage``, ``FROM ${VAR}`` naming a
-stage in that build), copies from (``COPY --from``) or mounts (``RUN --mount=from=``).
+stage in that build), copies from (``COPY --from``) or mounts (``RUN --mount=from=``), but a
+stage one of the build's named contexts overwrites (a context of the stage's name: what names
+the stage reads the context).
 
 Pure: no IO, no LSP types.
 """
@@ -146,9 +148,12 @@ def _reached(
         start = model.stages[-1]
     seen = {start.index}
     todo = [start.index]
+    # a stage a named context of its name overwrites: what names it reads the context
+    overwritten = {k.lower() for k in build.contexts}
     while todo:
         for k in _needs(model, model.stages[todo.pop()], env):
-            if k not in seen:
+            name = model.stages[k].name
+            if k not in seen and not (name and name.lower() in overwritten):
                 seen.add(k)
                 todo.append(k)
     return frozenset(seen), True

@@ -16,8 +16,10 @@ class StageNotBuilt(Rule):
     targets, the `build.*` settings, `dockerls check --target`), marks a stage
     that none of them runs: not their `--target` (or the last stage), and not
     reached from one through `FROM <stage>`, `COPY --from=<stage>` or
-    `RUN --mount=from=<stage>`. Editors grey the stage out. Without any
-    known build the rule is silent: every stage could be someone's target.
+    `RUN --mount=from=<stage>` (unless a named build context of the stage's
+    name overwrites it there: then those read the context). Editors grey the
+    stage out. Without any known build the rule is silent: every stage could
+    be someone's target.
 
     Why it matters:
     A stage nobody builds is dead code: it is not tested by the builds you
