@@ -41,39 +41,47 @@ def _folder_files(folder: Path) -> Iterator[Path]:
             yield Path(root) / f
 
 
-def find_dockerfiles(paths: Sequence[str]) -> Iterator[Path | None]:
-    """Expand files and directories; ``-`` (stdin) yields None.  A Compose, Bake or
-    ``.dockerignore`` file named on the command line is left out (``named_other_files``
-    gives those)."""
+def _expand(paths: Sequence[str]) -> Iterator[tuple[Path | None, bool]]:
+    """Each file ``paths`` name or hold, with whether it is a Compose, Bake or
+    ``.dockerignore`` file (else a Dockerfile; ``-``, stdin, is None).  A folder gives those
+    two kinds of file only, walked once."""
     for raw in paths:
         if raw == "-":
-            yield None
+            yield None, False
             continue
         p = Path(raw)
-        if p.is_dir():
-            yield from (f for f in _folder_files(p) if is_dockerfile(f))
-        elif not _no_dockerfile(p.name):
-            yield p
+        if not p.is_dir():
+            yield p, _no_dockerfile(p.name)
+            continue
+        for f in _folder_files(p):
+            if _no_dockerfile(f.name):
+                yield f, True
+            elif is_dockerfile(f):
+                yield f, False
+
+
+def find_dockerfiles(paths: Sequence[str]) -> Iterator[Path | None]:
+    """Expand files and directories into the Dockerfiles to lint; ``-`` (stdin) yields
+    None.  Compose, Bake and ``.dockerignore`` files are left out (``checked_files``)."""
+    return (p for p, other in _expand(paths) if not other)
+
+
+def checked_files(paths: Sequence[str]) -> tuple[list[Path | None], list[Path]]:
+    """What ``dockerls check`` reads: the Dockerfiles (as ``find_dockerfiles``), and the
+    Compose, Bake and ``.dockerignore`` files ``paths`` name or hold, each once."""
+    dockerfiles: list[Path | None] = []
+    others: dict[Path, None] = {}
+    for p, other in _expand(paths):
+        if other and p is not None:
+            others[p] = None
+        else:
+            dockerfiles.append(p)
+    return dockerfiles, list(others)
 
 
 def named_other_files(paths: Sequence[str]) -> list[Path]:
     """The Compose, Bake and ``.dockerignore`` files named in ``paths``."""
     return [Path(raw) for raw in paths if raw != "-" and _no_dockerfile(Path(raw).name)]
-
-
-def other_files(paths: Sequence[str]) -> list[Path]:
-    """The Compose, Bake and ``.dockerignore`` files ``paths`` name or hold (in a folder),
-    each once, in the order found."""
-    out: dict[Path, None] = {}
-    for raw in paths:
-        p = Path(raw)
-        if raw == "-":
-            continue
-        if p.is_dir():
-            out.update((f, None) for f in _folder_files(p) if _no_dockerfile(f.name))
-        elif _no_dockerfile(p.name):
-            out[p] = None
-    return list(out)
 
 
 def _serve(args: argparse.Namespace) -> int:

@@ -432,7 +432,7 @@ _BUILD_SEVERITY = {
 
 
 def run_check(args: argparse.Namespace) -> int:
-    from dockerls.cli import find_dockerfiles, other_files
+    from dockerls.cli import checked_files
 
     resolver = ConfigResolver(args)
     failed_read = False
@@ -443,7 +443,8 @@ def run_check(args: argparse.Namespace) -> int:
     jobs: list[Job] = []
     first: Resolved | None = None
     builds = cli_builds(args)
-    for path in find_dockerfiles(args.paths):
+    dockerfiles, others = checked_files(args.paths)
+    for path in dockerfiles:
         display = "-" if path is None else str(path)
         res = resolver.for_path(path)
         first = first or res
@@ -473,7 +474,6 @@ def run_check(args: argparse.Namespace) -> int:
     finally:
         if intel is not None:
             intel.close()
-    others = other_files(args.paths)
     results += other_files_problems(others, lambda path: resolver.for_path(path).lint)
     for found, error in results:
         if error is not None:
