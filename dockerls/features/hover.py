@@ -20,7 +20,13 @@ from lsprotocol import types as lsp
 from dockerls import docs
 from dockerls.analysis import rules
 from dockerls.analysis.buildcheck import target_stage
-from dockerls.analysis.buildview import image_contexts, names, values_per_build, views_reaching
+from dockerls.analysis.buildview import (
+    image_contexts,
+    named_context,
+    names,
+    values_per_build,
+    views_reaching,
+)
 from dockerls.analysis.model import Definition, Model, Stage, var_refs
 from dockerls.features.caps import ClientCaps
 from dockerls.features.context import Cursor, Kind, classify
@@ -206,9 +212,9 @@ def _hover_text(
     elif k is Kind.FLAG_VALUE:
         f = spec.flag(c.instruction, c.flag)
         if f is not None and f.kind is spec.ValueKind.STAGE:
-            st = stage_for_ref(model, c.text, c.item)
-            if st is not None:
-                return stage_text(p, st, t, uri), start, end
+            found = _source_text(p, model, c, t, uri)
+            if found is not None:
+                return found, start, end
         key = f.doc_key if f is not None else None
     elif k is Kind.MOUNT_KEY:
         mt = spec.mount_type(c.mount_type)
@@ -222,9 +228,9 @@ def _hover_text(
             vt = spec.mount_type(c.text)
             key = vt.doc_key if vt is not None else None
         elif c.key == "from":
-            st = stage_for_ref(model, c.text, c.item)
-            if st is not None:
-                return stage_text(p, st, t, uri), start, end
+            found = _source_text(p, model, c, t, uri)
+            if found is not None:
+                return found, start, end
             key = mt.key_doc_key(c.key) if mt is not None else None
         elif mt is not None:
             key = mt.key_doc_key(c.key)
@@ -295,6 +301,27 @@ def stage_text(p: Parse, st: Stage, t: Markup, uri: str | None) -> str:
     name = t.code(st.name) if st.name else f"#{st.index}"
     where = t.link(f"line {line + 1}", uri, line)
     return f"{t.bold('Build stage')} {name} (stage {st.index}), {where}\n\n{t.block(first)}"
+
+
+def _source_text(p: Parse, model: Model, c: Cursor, t: Markup, uri: str | None) -> str | None:
+    """What a ``--from`` (or mount ``from=``) value reads: the named build context of that
+    name in each known build running the stage that has one (it overwrites a stage of the
+    name there), and the stage of that name."""
+    here = model.stage_of(c.item)
+    st = stage_for_ref(model, c.text, c.item)
+    contexts = [
+        (v.build.name, value)
+        for v in (views_reaching(model, here) if here is not None else ())
+        if v.build is not None and (value := named_context(v.build, c.text)) is not None
+    ]
+    if not contexts:
+        return None if st is None else stage_text(p, st, t, uri)
+    lines = [f"{t.bold('Named build context')} {t.code(c.text)}"]
+    lines += [f"In {build}: {t.code(value)}" for build, value in contexts]
+    sep = "\n\n" if t.markdown else "\n"
+    if st is not None:
+        lines.append(f"Builds without it read the stage:{sep}{stage_text(p, st, t, uri)}")
+    return sep.join(lines)
 
 
 def _image_text(

@@ -150,3 +150,33 @@ def test_image_hover_names_the_builds_whose_named_context_stands_in_for_it() -> 
     assert h is not None and isinstance(h.contents, lsp.MarkupContent)
     assert f"In compose:app, the named context `{alpine}` stands in for it" in h.contents.value
     assert "bake" not in h.contents.value  # bake:app takes the image; bake:other runs no `app`
+
+
+def test_a_from_value_a_named_context_gives_is_shown_as_that_context() -> None:
+    text = (
+        "FROM alpine:3.20 AS build\nFROM alpine:3.20\nCOPY --from=deps /x /x\n"
+        "COPY --from=build /x /x\nRUN --mount=from=deps,target=/d ls\n"
+    )
+    builds = (
+        Build("compose:app", None, None, contexts={"deps": "./deps", "build": "target:b"}),
+        Build("bake:app", None, None),
+    )
+    p = parse(text)
+    model = Linter().lint(p, None, Facts(builds=builds)).model
+
+    def shown(line: int, col: int) -> str:
+        h = hover(p, model, lsp.Position(line, col), ClientCaps())
+        assert h is not None and isinstance(h.contents, lsp.MarkupContent)
+        return h.contents.value
+
+    deps = "**Named build context** `deps`\n\nIn compose:app: `./deps`"
+    assert shown(2, 13) == deps and shown(4, 19) == deps  # COPY --from, RUN --mount from=
+    # a context of a stage's name overwrites it in its build; the others read the stage
+    build = shown(3, 13)
+    assert build.startswith("**Named build context** `build`\n\nIn compose:app: `target:b`")
+    assert "Builds without it read the stage:" in build and "**Build stage** `build`" in build
+    # no build has the context: the flag's documentation, as before
+    plain = parse(text)
+    assert "Named build context" not in (
+        str(hover(plain, Linter().lint(plain).model, lsp.Position(2, 13), ClientCaps()))
+    )
