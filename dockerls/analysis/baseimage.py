@@ -53,14 +53,21 @@ class Located:
     env: Mapping[str, str | None] | None  # the ARG values it was built from (None: literal)
     escape: str = "\\"
     builds: tuple[str, ...] = ()  # the known builds that use this image (none: the defaults)
+    # the named build context that gives the image (``docker-image://<ref>``) in ``builds``,
+    # in place of the one written: nothing in the Dockerfile spells it
+    context: str | None = None
 
     @property
     def from_arg(self) -> bool:
-        return self.env is not None
+        """Whether the image is not as written in FROM (built from ARGs, or a named
+        context's): no edit there can change it."""
+        return self.env is not None or self.context is not None
 
     def span(self, part: tuple[int, int] | None) -> Span:
         """The source range of ``part`` (offsets in ``text``): the part itself in a literal
         reference, else the variable reference whose value holds it."""
+        if self.context is not None:
+            return self.word
         if self.env is None:
             if part is None:
                 return self.word
@@ -87,6 +94,8 @@ class Located:
         if not self.from_arg:
             return f"`{self.text}`"
         where = f" in {', '.join(self.builds)}" if self.builds else ""
+        if self.context is not None:
+            where = f" (named context `{self.context}`){where}"
         return f"`{self.written}` is `{self.text}`{where}"
 
 
@@ -160,27 +169,45 @@ def base_images(stage: Stage, model: Model) -> list[Located]:
 
 
 def _base_images(stage: Stage, model: Model) -> list[Located]:
-    """(A build whose named context of the image's name stands in for it is left out: the
-    image written is none of its.)"""
+    """(A build with a named context of the image's name takes that context instead: its
+    image when the context is one, ``docker-image://<ref>``, else none.)"""
     views = [v for v in build_views(model) if stage.index in v.reached]
-    if "$" not in stage.image:
+    literal = "$" not in stage.image
+    if literal and not any(v.build is not None and v.build.contexts for v in views):
         located = base_image(stage, model)
-        if located is None:
-            return []
-        kept = [v for v in views if named_context(v.build, located.text) is None]
-        if len(kept) == len(views):
-            return [located]
-        return [replace(located, builds=tuple(v.name for v in kept if v.name))] if kept else []
-    out: dict[str, Located] = {}
+        return [] if located is None else [located]
+    out: dict[tuple[str, str | None], Located] = {}
     for view in views:
-        located = base_image(stage, model, view.env)
-        if located is None or named_context(view.build, located.text) is not None:
+        located = base_image(stage, model, None if literal else view.env)
+        if located is None:
             continue
-        known = out.get(located.text)
+        context = named_context(view.build, located.text)
+        if context is not None:
+            located = _context_image(located, context)
+            if located is None:
+                continue
+        key = (located.text, located.context)
+        known = out.get(key)
         names = known.builds if known is not None else ()
         name = () if view.name is None else (view.name,)
-        out[located.text] = replace(known or located, builds=(*names, *name))
+        out[key] = replace(known or located, builds=(*names, *name))
     return list(out.values())
+
+
+def _context_image(located: Located, value: str) -> Located | None:
+    """The image a named context of ``located``'s name gives in its place: the reference of
+    a ``docker-image://`` value (None for the others: a folder, a Git or HTTP source, an
+    OCI layout, another Bake target)."""
+    if not value.startswith(_IMAGE_SCHEME):
+        return None
+    text = value[len(_IMAGE_SCHEME) :]
+    ref = parse_image_ref(text)
+    if ref.errors or ref.has_variables or ref.is_scratch:
+        return None
+    return replace(located, ref=ref, text=text, env=None, context=located.text)
+
+
+_IMAGE_SCHEME = "docker-image://"
 
 
 def classified(stage: Stage, model: Model) -> list[tuple[Located, ImageRelease]]:

@@ -294,11 +294,9 @@ def stage_lookups(model: Model, stage: Stage) -> list[tuple[str, ImageRef]]:
     """(key in ``Facts.images``, reference) of the images of ``stage`` a registry can be
     asked about (see ``lookup_images``)."""
     ref = lookup_ref(stage)
-    if ref is not None:
-        return [] if image_from_context(model, stage) else [(stage.image, ref)]
-    if "$" not in stage.image:
-        return []
-    return [(loc.text, loc.ref) for loc in base_images(stage, model) if loc.from_arg]
+    written = [] if ref is None or image_from_context(model, stage) else [(stage.image, ref)]
+    # built from ARGs, or given by named contexts (``docker-image://``) in its place
+    return written + [(loc.text, loc.ref) for loc in base_images(stage, model) if loc.from_arg]
 
 
 def image_details(

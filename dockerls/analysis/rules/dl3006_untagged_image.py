@@ -17,7 +17,8 @@ class UntaggedImage(Rule):
     known build makes it, the ARG defaults when no build is known. A build
     with a named build context of the image's name (Compose's
     `additional_contexts`, Bake's `contexts`, `--build-context`) takes that
-    context instead: the image isn't judged for it.
+    context instead: a `docker-image://` context's image is judged in its
+    place (with no edit of `FROM` offered), and other contexts give no image.
 
     Why it matters:
     Without a tag the build silently takes whatever `latest` points to on the
@@ -46,18 +47,22 @@ class UntaggedImage(Rule):
         ref = stage.image_ref
         if ref is None or stage.image_span is None:
             return
-        if ref.is_scratch or stage.base_stage is not None or image_from_context(model, stage):
-            return  # (a named context of its name stands in for it in every build)
-        if ref.has_variables:
-            # the image as each known build makes it (the ARG defaults when none is known)
-            for located in base_images(stage, model):
-                if located.ref.tag is None and located.ref.digest is None:
-                    yield Finding(
-                        located.span(located.ref.name_span),
-                        f"{located.described}: no tag; name a version",
-                        item=stage.first,
-                    )
-        elif ref.tag is None and ref.digest is None:
+        if ref.is_scratch or stage.base_stage is not None:
+            return
+        # the image as each known build makes it (the ARG defaults when none is known), and
+        # the images named contexts give in its place
+        for located in base_images(stage, model):
+            if not located.from_arg:
+                continue  # as written: below
+            if located.ref.tag is None and located.ref.digest is None:
+                yield Finding(
+                    located.span(located.ref.name_span),
+                    f"{located.described}: no tag; name a version",
+                    item=stage.first,
+                )
+        if ref.has_variables or image_from_context(model, stage):
+            return  # (in every build, a named context of its name stands in for it)
+        if ref.tag is None and ref.digest is None:
             yield Finding(
                 stage.image_span,
                 f"Image `{stage.image}` has no tag: name a version, e.g. `{stage.image}:<version>`",

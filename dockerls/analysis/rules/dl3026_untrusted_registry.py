@@ -73,20 +73,19 @@ class UntrustedRegistry(Rule):
     def _check_from(self, stage: Stage, model: Model, patterns: Sequence[str]) -> Iterable[Finding]:
         if stage.image_span is None or stage.base_stage is not None:
             return
-        if image_from_context(model, stage):  # a named context stands in for it everywhere
-            return
         ref = stage.image_ref
         if ref is None or ref.is_scratch:
             return
-        if ref.has_variables:
-            # the image as each known build makes it (the ARG defaults when none is known)
-            for located in base_images(stage, model):
-                if not _trusted(located.ref.domain, patterns):
-                    where = f" ({located.described})"
-                    reg = located.ref.registry
-                    span = located.span((0, len(reg)) if reg else located.ref.name_span)
-                    yield Finding(span, _message(located.ref.domain) + where, item=stage.first)
-            return
+        # the image as each known build makes it (the ARG defaults when none is known), and
+        # the images named contexts give in its place
+        for located in base_images(stage, model):
+            if located.from_arg and not _trusted(located.ref.domain, patterns):
+                where = f" ({located.described})"
+                reg = located.ref.registry
+                span = located.span((0, len(reg)) if reg else located.ref.name_span)
+                yield Finding(span, _message(located.ref.domain) + where, item=stage.first)
+        if ref.has_variables or image_from_context(model, stage):
+            return  # (in every build, a named context of its name stands in for it)
         if ref.registry is not None:
             span = Span(stage.image_span.start, stage.image_span.start + len(ref.registry))
         else:

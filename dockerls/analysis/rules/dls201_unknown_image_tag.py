@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from dockerls.analysis.baseimage import base_images, plain_word
-from dockerls.analysis.buildview import image_from_context
+from dockerls.analysis.buildview import image_contexts, image_from_context
 from dockerls.analysis.model import Model, Stage
 from dockerls.analysis.rules._registry import registry_ref
 from dockerls.analysis.rules.base import Finding, Rule, Severity
@@ -64,9 +64,10 @@ class UnknownImageTag(Rule):
             f = unknown_tag(stage, tags)
             if f is not None:
                 yield f
-        if "$" not in stage.image:
+        if "$" not in stage.image and not image_contexts(model, stage):
             return
-        # built from ARGs: the image each known build makes (its facts under that reference)
+        # built from ARGs, or given by a named context: the image each known build makes
+        # (its facts under that reference)
         for located in base_images(stage, model):
             ref = located.ref
             known = model.facts.images.get(located.text)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from dockerls.analysis.baseimage import base_images, plain_word
-from dockerls.analysis.buildview import image_from_context
+from dockerls.analysis.buildview import image_contexts, image_from_context
 from dockerls.analysis.model import Model, Stage
 from dockerls.analysis.rules._registry import UPDATE_DIGEST, registry_ref
 from dockerls.analysis.rules.base import (
@@ -76,10 +76,11 @@ class OutdatedImageDigest(Rule):
             f = outdated_digest(stage, current)
             if f is not None:
                 yield f
-        if "$" not in stage.image:
+        if "$" not in stage.image and not image_contexts(model, stage):
             return
-        # built from ARGs: the digest each known build pins (its facts under that reference);
-        # the value may come from a Compose or Bake file, so there is no edit to offer here
+        # built from ARGs, or given by a named context: the digest each known build pins (its
+        # facts under that reference); the value may come from a Compose or Bake file, so
+        # there is no edit to offer here
         for located in base_images(stage, model):
             ref = located.ref
             known = model.facts.images.get(located.text)
