@@ -310,12 +310,18 @@ def image_details(
     """The hover's image details of ``stage`` (its FROM image ``word``): ``details(reference,
     located)`` of the image as written, or, for an image built from ARGs, of the image each
     build resolves it to (the ARG defaults when no build is known), each under a heading
-    naming the value and its builds."""
-    if "$" not in stage.image:
-        return details(word, base_image(stage, model))
+    naming the value and its builds; and of the image each ``docker-image://`` named
+    context gives in its place, under such a heading too."""
     sep = "\n\n" if markdown else "\n"
     parts = []
+    if "$" not in stage.image:
+        written = (
+            None if image_from_context(model, stage) else details(word, base_image(stage, model))
+        )
+        parts = [written] if written else []
     for loc in base_images(stage, model):
+        if not loc.from_arg:
+            continue  # as written: above
         found = details(loc.text, loc)
         heading = loc.described if markdown else loc.described.replace("`", "")
         parts.append(heading + (":" + sep + found if found else ""))

@@ -326,3 +326,29 @@ def test_pinning_a_from_built_from_an_arg_edits_the_arg_default() -> None:
         build_model(parse('ARG BASE="nginx:latest"\nFROM ${BASE}\n')),
     ):
         assert _pin_actions(model, facts) == []
+
+
+def test_image_details_add_the_image_a_named_context_gives() -> None:
+    text = "FROM alpine AS app\n"
+    seen: list[tuple[str, str | None]] = []
+
+    def details(reference: str, located: Located | None) -> str:
+        seen.append((reference, located.context if located else None))
+        return f"INFO {reference}"
+
+    contexts = {"alpine": "docker-image://alpine:3.20"}
+    both = Facts(
+        builds=(Build("compose:app", None, None), Build("bake:app", None, None, contexts=contexts))
+    )
+    model = Linter().lint(parse(text), None, both).model
+    out = images.image_details(model, model.stages[0], "alpine", details, markdown=True)
+    assert out == (
+        "INFO alpine\n\n"
+        "`alpine` is `alpine:3.20` (named context `alpine`) in bake:app:\n\nINFO alpine:3.20"
+    )
+    # every build takes the context: the image as written is none of theirs
+    only = Facts(builds=(Build("bake:app", None, None, contexts=contexts),))
+    model = Linter().lint(parse(text), None, only).model
+    out = images.image_details(model, model.stages[0], "alpine", details, markdown=False)
+    assert out == "alpine is alpine:3.20 (named context alpine) in bake:app:\nINFO alpine:3.20"
+    assert seen == [("alpine", None), ("alpine:3.20", "alpine"), ("alpine:3.20", "alpine")]
