@@ -354,8 +354,8 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
 def other_files_problems(
     paths: Sequence[Path], config_for: Callable[[Path], LintConfig]
 ) -> list[tuple[list[Problem], str | None]]:
-    """Each Compose, Bake or ``.dockerignore`` file's problems, as the editor shows them,
-    as its configuration (``config_for``: ``--ignore``, ``.hadolint.yaml``) shows them:
+    """Each Compose, Bake or ``.dockerignore`` file's problems, as the editor shows them
+    under the file's configuration (``config_for``: ``--ignore``, ``.hadolint.yaml``):
     (problems, read error).  The build files share one reader: a project, and a Dockerfile
     two of them use, are read once."""
     from dockerls.build_files import BuildFiles

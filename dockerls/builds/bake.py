@@ -5,8 +5,8 @@ any other file named (a later file's attributes override the earlier file's, per
 ``args`` key), with python-hcl2 for HCL.  Targets take ``context``, ``dockerfile``, ``args``,
 ``target``, ``platforms`` and ``contexts`` (named build contexts); ``inherits`` is followed
 (parents first, the target's own attributes last); ``variable`` blocks give defaults that the
-environment overrides, and ``${VAR}`` in strings is replaced.  Groups name targets; the builds are every target a group or
-nobody else inherits from.  What can't be evaluated statically (functions, expressions) is said
+environment overrides, and ``${VAR}`` in strings is replaced.  Groups name targets; the builds
+are every target a group or nobody else inherits from.  What can't be evaluated statically (functions, expressions) is said
 in ``Build.unresolved``.
 
 HCL positions are not kept by the parser: ``locate`` reads the text once more for them, and
@@ -255,13 +255,13 @@ def _build(
     platforms_set = attrs.get("platforms")
     raw_platforms = platforms_set.value if platforms_set is not None else ()
     platforms = tuple(p for p in (ev.text(v, "platforms") for v in raw_platforms or ()) if p)
-    contexts_set = attrs.get("contexts")
-    raw_contexts = contexts_set.value if contexts_set is not None else None
+    raw_contexts = attrs["contexts"].value if "contexts" in attrs else None
     contexts = {}
-    for key, raw in (raw_contexts or {}).items() if isinstance(raw_contexts, dict) else ():
-        value = ev.text(raw, f"contexts.{key}")
-        if value is not None:
-            contexts[str(key).strip('"')] = value
+    if isinstance(raw_contexts, dict):
+        for key, raw in raw_contexts.items():
+            value = ev.text(raw, f"contexts.{key}")
+            if value is not None:
+                contexts[str(key).strip('"')] = value
     return Build(
         name=f"bake:{name}",
         dockerfile=str(dockerfile_path),

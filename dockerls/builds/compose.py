@@ -4,8 +4,9 @@ Reads ``compose.yaml``/``compose.yml``/``docker-compose.yaml``/``docker-compose.
 ``.override`` twins, plus any extra files the settings name, later files overriding earlier ones
 per service key) with PyYAML's node API, so every value keeps its position.  ``build`` is a
 string (the context) or a mapping with ``context``, ``dockerfile``, ``args`` (a list of
-``K=V``/``K`` or a map), ``target``, ``platforms`` and ``additional_contexts`` (as ``args``).  Values get Compose's interpolation from
-the project's ``.env`` (the process environment wins, as in Compose).
+``K=V``/``K`` or a map), ``target``, ``platforms`` and ``additional_contexts`` (as ``args``).
+Values get Compose's interpolation from the project's ``.env`` (the process environment wins,
+as in Compose).
 """
 
 from __future__ import annotations
