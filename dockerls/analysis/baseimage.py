@@ -155,8 +155,10 @@ def inspected_platforms(
 def base_images(stage: Stage, model: Model) -> list[Located]:
     """The stage's base image in each known build that runs it, one per distinct image with
     the names of its builds; with no build known, the image with the ARG defaults.  A literal
-    image is the same in every build: it comes once, naming no build.  (Computed once per
-    stage of a model and builds: a dozen rules read it.)"""
+    image is the same in every build: it comes once, naming no build, unless builds have
+    named contexts of its name (then it names the builds without one, and each
+    ``docker-image://`` context's image comes with its builds).  (Computed once per stage of
+    a model and builds: a dozen rules read it.)"""
     builds = model.facts.builds
     memo = model.base_images_memo
     if memo is None or memo[0] is not builds:
