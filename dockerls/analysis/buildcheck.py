@@ -14,6 +14,7 @@ from dockerls.analysis.builds import (
     MISSING_DOCKERFILE,
     UNKNOWN_TARGET,
     UNUSED_ARG,
+    UNUSED_CONTEXT,
     Build,
     Problem,
 )
@@ -69,4 +70,31 @@ def check_build(build: Build, model: Model | None) -> list[Problem]:
             if hint is not None:
                 message += f"; did you mean {hint!r}?"
             problems.append(Problem(message, origin, "information", UNUSED_ARG, hint))
+    problems += _unused_contexts(build, model, name)
     return problems
+
+
+def _unused_contexts(build: Build, model: Model, name: str) -> list[Problem]:
+    """The build's named contexts nothing in the file reads (when all it reads is known)."""
+    if not build.context_origins:
+        return []
+    from dockerls.analysis.buildview import names_read  # (buildview imports this module)
+
+    read = names_read(model, build)
+    if read is None:
+        return []
+    # a name read that neither a stage nor another context gives: what a typo meant
+    meant = sorted(n for n in read if n not in build.contexts and model.stage_named(n) is None)
+    out = []
+    for key, origin in build.context_origins.items():
+        if key in read:
+            continue
+        message = (
+            f"{build.name}: nothing in {name} reads the named context {key!r} "
+            "(no FROM, --from or from= names it)"
+        )
+        hint = closest(key, meant)
+        if hint is not None:
+            message += f"; did you mean {hint!r}?"
+        out.append(Problem(message, origin, "information", UNUSED_CONTEXT, hint))
+    return out

@@ -98,7 +98,10 @@ READER_PROBLEM = "BuildFile"
 MISSING_DOCKERFILE = "MissingDockerfile"
 UNKNOWN_TARGET = "UnknownBuildTarget"
 UNUSED_ARG = "UnusedBuildArg"
-BUILD_FILE_CODES = frozenset({READER_PROBLEM, MISSING_DOCKERFILE, UNKNOWN_TARGET, UNUSED_ARG})
+UNUSED_CONTEXT = "UnusedBuildContext"
+BUILD_FILE_CODES = frozenset(
+    {READER_PROBLEM, MISSING_DOCKERFILE, UNKNOWN_TARGET, UNUSED_ARG, UNUSED_CONTEXT}
+)
 
 # a problem's level, as hadolint's levels (``Severity``) name it, and back
 _LEVELS = {"error": "error", "warning": "warning", "information": "info", "hint": "style"}
@@ -144,3 +147,4 @@ class Build:
     # ``--build-context``): name -> value; BuildKit takes one for ``FROM name`` and
     # ``--from=name`` in place of the image or stage of that name
     contexts: Mapping[str, str] = field(default_factory=dict)
+    context_origins: Mapping[str, Origin] = field(default_factory=dict)  # each contexts key

@@ -35,6 +35,7 @@ __all__ = [
     "image_from_context",
     "named_context",
     "names",
+    "names_read",
     "stage_parent",
     "values_per_build",
     "views_reaching",
@@ -107,12 +108,7 @@ def _stage_sources(stage: Stage, model: Model) -> tuple[list[int], list[str]]:
     the stage names)."""
     cached = stage.sources_memo
     if cached is None:
-        values: list[str] = []
-        for _idx, inst in stage.by_name("COPY", "ADD", "RUN"):
-            if inst.name == "RUN":
-                values += _mount_sources(inst)
-            else:
-                values += [fl.value for fl in inst.flags if fl.name == "from" and fl.value]
+        values = _source_values(stage)
         literal = []
         for value in dict.fromkeys(v for v in values if "$" not in v):
             k = stage_ref_index(value, stage, model)
@@ -121,6 +117,33 @@ def _stage_sources(stage: Stage, model: Model) -> tuple[list[int], list[str]]:
         cached = (literal, [v for v in values if "$" in v])
         stage.sources_memo = cached
     return cached
+
+
+def _source_values(stage: Stage) -> list[str]:
+    """The values of ``stage``'s ``COPY --from``/``ADD --from`` and ``RUN --mount=from=``."""
+    values: list[str] = []
+    for _idx, inst in stage.by_name("COPY", "ADD", "RUN"):
+        if inst.name == "RUN":
+            values += _mount_sources(inst)
+        else:
+            values += [fl.value for fl in inst.flags if fl.name == "from" and fl.value]
+    return values
+
+
+def names_read(model: Model, build: Build) -> frozenset[str] | None:
+    """What ``build``'s run of the file names that a named context can stand for: each
+    FROM's image as the build expands it, every ``--from``/``from=`` value, and its
+    ``--target``; None when one of them can't be known here (built from a variable the
+    build leaves unset, or a ``--from`` built from variables)."""
+    env = build_env(model, build)
+    out = {build.target} if build.target else set()
+    for stage in model.stages:
+        image = expand(stage.image, env, model.escape) if "$" in stage.image else stage.image
+        values = _source_values(stage)
+        if "$" in image or any("$" in v for v in values):
+            return None
+        out.update(values, (image,) if image else ())
+    return frozenset(out)
 
 
 def _mount_sources(inst: Instruction) -> list[str]:

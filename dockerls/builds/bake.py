@@ -255,13 +255,18 @@ def _build(
     platforms_set = attrs.get("platforms")
     raw_platforms = platforms_set.value if platforms_set is not None else ()
     platforms = tuple(p for p in (ev.text(v, "platforms") for v in raw_platforms or ()) if p)
-    raw_contexts = attrs["contexts"].value if "contexts" in attrs else None
+    contexts_set = attrs.get("contexts")
     contexts = {}
-    if isinstance(raw_contexts, dict):
-        for key, raw in raw_contexts.items():
-            value = ev.text(raw, f"contexts.{key}")
+    context_origins: dict[str, Origin] = {}
+    if contexts_set is not None and isinstance(contexts_set.value, dict):
+        for key, raw in contexts_set.value.items():
+            named = str(key).strip('"')
+            value = ev.text(raw, f"contexts.{named}")
             if value is not None:
-                contexts[str(key).strip('"')] = value
+                contexts[named] = value
+            origin = files.origin(contexts_set, "contexts", named)
+            if origin is not None:
+                context_origins[named] = origin
     return Build(
         name=f"bake:{name}",
         dockerfile=str(dockerfile_path),
@@ -270,6 +275,7 @@ def _build(
         target=target,
         platforms=platforms,
         contexts=contexts,
+        context_origins=context_origins,
         origin=files.block(blocks[name], name),
         target_origin=files.origin(attrs["target"], "target", value=True)
         if "target" in attrs

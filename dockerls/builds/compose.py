@@ -146,13 +146,16 @@ class _Reader:
         args: dict[str, str] = {}
         arg_origins: dict[str, Origin] = {}
         contexts: dict[str, str] = {}
+        context_origins: dict[str, Origin] = {}
         for key, (where, node) in fields.items():
             if key == "args" or key.startswith("args:"):
                 values, origins = self.args(where, node)
                 args.update(values)
                 arg_origins.update(origins)
             elif key.partition(":")[0] == "additional_contexts":  # the same two forms as args
-                contexts.update(self.args(where, node)[0])
+                values, origins = self.args(where, node)
+                contexts.update(values)
+                context_origins.update(origins)
         platforms: tuple[str, ...] = ()
         if "platforms" in fields and isinstance(fields["platforms"][1], yaml.SequenceNode):
             where, node = fields["platforms"]
@@ -165,6 +168,7 @@ class _Reader:
             target=target,
             platforms=platforms,
             contexts=contexts,
+            context_origins=context_origins,
             origin=_origin(path, snode),
             target_origin=target_origin,
             arg_origins=arg_origins,

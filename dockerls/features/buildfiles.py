@@ -114,6 +114,7 @@ class BuildDoc:
             for b in self.builds
             if any(map(self.here, (b.origin, b.target_origin, b.dockerfile_origin)))
             or any(map(self.here, b.arg_origins.values()))
+            or any(map(self.here, b.context_origins.values()))
         ]
 
     def dockerfile(self, build: Build) -> Dockerfile | None:

@@ -7,7 +7,8 @@ from __future__ import annotations
 import datetime as dt
 
 from dockerls.analysis.baseimage import base_images
-from dockerls.analysis.builds import Build
+from dockerls.analysis.buildcheck import check_build
+from dockerls.analysis.builds import Build, Origin
 from dockerls.analysis.engine import Linter
 from dockerls.analysis.facts import Facts
 from dockerls.analysis.lifecycle import LifecycleFacts
@@ -70,3 +71,28 @@ def test_contexts_that_are_no_image_give_nothing_to_judge() -> None:
         model = Linter().lint(parse("FROM alpine AS app\n"), None, facts).model
         assert base_images(model.stages[0], model) == []
         assert stage_lookups(model, model.stages[0]) == []
+
+
+def test_a_named_context_nothing_reads_is_reported_with_the_name_it_likely_meant() -> None:
+    origin = {k: Origin("/w/compose.yaml", i, 8, i, 8 + len(k)) for i, k in enumerate("abc")}
+    text = "FROM base AS app\nCOPY --from=deps /x /x\nRUN --mount=from=tools,target=/t ls\n"
+    model = Linter().lint(parse(text)).model
+    contexts = {"dpes": "./deps", "base": "docker-image://alpine:3.20", "tools": "./t"}
+    build = Build(
+        "compose:app",
+        "/w/Dockerfile",
+        "/w",
+        contexts=contexts,
+        context_origins={"dpes": origin["a"], "base": origin["b"], "tools": origin["c"]},
+    )
+    (problem,) = check_build(build, model)
+    assert (problem.code, problem.severity, problem.origin) == (
+        "UnusedBuildContext",
+        "information",
+        origin["a"],
+    )
+    assert "named context 'dpes'" in problem.message and "did you mean 'deps'?" in problem.message
+    assert problem.suggestion == "deps"  # the quick fix of the build file's diagnostic
+    # a --from built from variables: what the file reads isn't known, so nothing is said
+    unknown = Linter().lint(parse("ARG SRC=deps\nFROM alpine:3.20\nCOPY --from=${SRC} / /\n"))
+    assert check_build(build, unknown.model) == []

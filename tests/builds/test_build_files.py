@@ -263,6 +263,7 @@ def test_named_build_contexts_in_both_compose_forms_merged_by_overrides_and_in_b
     )
     builds, problems = read_compose(tmp_path, env={"BASE": "docker-image://alpine:3.20"})
     assert problems == []
+    by_build = {b.name: b for b in builds}
     by = {b.name: b.contexts for b in builds}
     assert by == {
         "compose:app": {
@@ -280,3 +281,13 @@ def test_named_build_contexts_in_both_compose_forms_merged_by_overrides_and_in_b
     (bake,), problems = read_bake(tmp_path, env={})
     assert problems == []
     assert bake.contexts == {"base": "docker-image://alpine:3.20", "deps": "./deps"}
+    # each key's place (in the file that sets it), for the diagnostics on it
+    for build in (bake, by_build["compose:app"]):
+        shown = {
+            k: Path(o.path).read_text().splitlines()[o.line][o.col : o.end_col]
+            for k, o in build.context_origins.items()
+        }
+        assert shown == {k: k for k in build.contexts}, build.name
+    assert Path(by_build["compose:app"].context_origins["extra"].path).name == (
+        "compose.override.yaml"
+    )

@@ -429,3 +429,19 @@ def test_a_misspelt_target_or_args_key_comes_with_its_fix() -> None:
     )
     (typo,) = _diagnostics("docker-bake.hcl", built)
     assert "did you mean 'worker'" in typo["message"] and "data" not in typo
+
+
+def test_a_named_context_nothing_reads_is_a_diagnostic_on_its_key() -> None:
+    text = (
+        (KIOSK / "compose.yaml")
+        .read_text()
+        .replace(
+            "      target: prod\n",
+            "      target: prod\n      additional_contexts:\n        vendor: ./vendor\n",
+        )
+    )
+    (found,) = [d for d in _diagnostics("compose.yaml", text) if d["code"] == "UnusedBuildContext"]
+    assert found["severity"] == 3 and "named context 'vendor'" in found["message"]
+    line = text.splitlines()[found["range"]["start"]["line"]]
+    start, end = found["range"]["start"]["character"], found["range"]["end"]["character"]
+    assert line[start:end] == "vendor"
