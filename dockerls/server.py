@@ -1084,7 +1084,13 @@ def definition(
     snap = server.snapshot(params.text_document.uri)
     if snap is None:
         return None
-    return f_definition.definition(snap.parse, snap.model, params.position, server.caps, snap.uri)
+    found = f_definition.definition(snap.parse, snap.model, params.position, server.caps, snap.uri)
+    if found is not None:
+        return found
+    # a FROM image or --from value a build's named context stands in for: where it is set
+    return f_buildfiles.context_definition(
+        snap.parse, snap.model, params.position, server.caps, server.build_files.text_of
+    )
 
 
 @SERVER.feature(lsp.TEXT_DOCUMENT_REFERENCES)

@@ -31,11 +31,13 @@ from dockerls.analysis.builds import (
     is_compose_file,
     is_dockerfile_name,
 )
-from dockerls.analysis.model import Definition, Model
+from dockerls.analysis.buildview import views_reaching
+from dockerls.analysis.model import Definition, Model, expand
 from dockerls.features import rename as rename_mod
 from dockerls.features.caps import ClientCaps
+from dockerls.features.context import Kind, classify
 from dockerls.features.hover import Markup, stage_text, text_line_offset
-from dockerls.features.positions import item_range, lines_column, lines_range
+from dockerls.features.positions import item_range, lines_column, lines_range, offset_of
 from dockerls.features.references import (
     DECLARATION,
     STAGE,
@@ -46,6 +48,7 @@ from dockerls.features.references import (
 )
 from dockerls.features.rename import RenameError
 from dockerls.syntax.hclpos import keys_at, locate
+from dockerls.syntax.lines import line_start
 from dockerls.syntax.nodes import Instruction
 from dockerls.syntax.parser import Parse
 
@@ -306,6 +309,40 @@ def _origin_location(
     return lsp.Location(
         Path(origin.path).as_uri(), lines_range(text.splitlines(), *where, caps.encoding)
     )
+
+
+def context_definition(
+    p: Parse,
+    model: Model,
+    pos: lsp.Position,
+    caps: ClientCaps,
+    text_of: Callable[[str], str | None],
+) -> list[lsp.Location] | None:
+    """From a FROM image, or a ``--from``/``from=`` value, that known builds take from a
+    named context: where each of them sets that context (its key in the Compose or Bake
+    file)."""
+    if not p.items or line_start(p, pos.line) is None:
+        return None
+    c = classify(p, offset_of(p, pos, caps.encoding))
+    stage = model.stage_of(c.item)
+    if stage is None:
+        return None
+    views = [v for v in views_reaching(model, stage) if v.build is not None]
+    if c.kind in (Kind.IMAGE, Kind.IMAGE_TAG) and c.item == stage.first:
+        named = [(v.build, expand(stage.image, v.env, model.escape)) for v in views]
+    elif (c.kind is Kind.FLAG_VALUE and c.flag == "from") or (
+        c.kind is Kind.MOUNT_VALUE and c.key == "from"
+    ):
+        named = [(v.build, c.text) for v in views]
+    else:
+        return None
+    out: list[lsp.Location] = []
+    for build, name in named:
+        origin = build.context_origins.get(name) if build is not None else None
+        found = _origin_location(origin, text_of, caps) if origin is not None else None
+        if found is not None and found not in out:
+            out.append(found)
+    return out or None
 
 
 def build_sites(

@@ -282,3 +282,10 @@ async def test_named_contexts_of_the_settings_and_of_compose_stand_in_for_images
     # only the build without the contexts is named
     messages = [d.message for d in found.diagnostics if d.code in ("DL3006", "DL3022")]
     assert messages and not any("compose:app" in m for m in messages)
+    # definition of `deps` in --from=deps: its key in the Compose file
+    where = await client.text_document_definition_async(
+        lsp.DefinitionParams(doc, lsp.Position(1, 13))
+    )
+    assert isinstance(where, list) and [loc.uri for loc in where] == [compose.as_uri()]
+    line = compose.read_text().splitlines()[where[0].range.start.line]
+    assert line[where[0].range.start.character : where[0].range.end.character] == "deps"

@@ -13,7 +13,9 @@ import pytest
 from lsprotocol import types as lsp
 
 from dockerls.analysis.buildcheck import check_build, unknown_target
-from dockerls.analysis.engine import LintConfig
+from dockerls.analysis.builds import Build, Origin
+from dockerls.analysis.engine import LintConfig, Linter
+from dockerls.analysis.facts import Facts
 from dockerls.analysis.model import build_model
 from dockerls.analysis.rules.base import Severity
 from dockerls.builds.bake import read_bake
@@ -445,3 +447,28 @@ def test_a_named_context_nothing_reads_is_a_diagnostic_on_its_key() -> None:
     line = text.splitlines()[found["range"]["start"]["line"]]
     start, end = found["range"]["start"]["character"], found["range"]["end"]["character"]
     assert line[start:end] == "vendor"
+
+
+def test_definition_of_what_a_named_context_stands_in_for_is_its_key() -> None:
+    compose = "services:\n  app:\n    build:\n      additional_contexts:\n        deps: ./d\n        base: docker-image://alpine:3.20\n"
+    path = "/w/compose.yaml"
+    origins = {"deps": Origin(path, 4, 8, 4, 12), "base": Origin(path, 5, 8, 5, 12)}
+    contexts = {"deps": "./d", "base": "docker-image://alpine:3.20"}
+    build = Build("compose:app", "/w/Dockerfile", "/w", contexts=contexts, context_origins=origins)
+    text, pos = cursor("FROM ba$0se AS app\nCOPY --from=deps /x /x\nRUN --mount=from=deps ls\n")
+    p = parse(text)
+    model = Linter().lint(p, None, Facts(builds=(build,))).model
+
+    def text_of(name: str) -> str | None:
+        return compose if name == path else None
+
+    def at(position: lsp.Position) -> list[tuple[int, int, int]]:
+        found = bf.context_definition(p, model, position, CAPS, text_of) or []
+        assert all(loc.uri == "file:///w/compose.yaml" for loc in found)
+        return [
+            (r.start.line, r.start.character, r.end.character) for r in (x.range for x in found)
+        ]
+
+    assert at(pos) == [(5, 8, 12)]  # FROM base: the base key
+    assert at(lsp.Position(1, 13)) == at(lsp.Position(2, 18)) == [(4, 8, 12)]  # deps
+    assert at(lsp.Position(1, 1)) == []  # the COPY keyword: nothing
