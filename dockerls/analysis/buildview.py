@@ -30,6 +30,7 @@ __all__ = [
     "BuildView",
     "build_env",
     "build_views",
+    "context_readers",
     "from_context_everywhere",
     "image_contexts",
     "image_from_context",
@@ -121,13 +122,27 @@ def _stage_sources(stage: Stage, model: Model) -> tuple[list[int], list[str]]:
 
 def _source_values(stage: Stage) -> list[str]:
     """The values of ``stage``'s ``COPY --from``/``ADD --from`` and ``RUN --mount=from=``."""
-    values: list[str] = []
-    for _idx, inst in stage.by_name("COPY", "ADD", "RUN"):
-        if inst.name == "RUN":
-            values += _mount_sources(inst)
-        else:
-            values += [fl.value for fl in inst.flags if fl.name == "from" and fl.value]
-    return values
+    return [v for _idx, inst in stage.by_name("COPY", "ADD", "RUN") for v in _sources(inst)]
+
+
+def _sources(inst: Instruction) -> list[str]:
+    """The ``--from`` values of a COPY or ADD, the ``from=`` values of a RUN's mounts."""
+    if inst.name == "RUN":
+        return _mount_sources(inst)
+    return [fl.value for fl in inst.flags if fl.name == "from" and fl.value]
+
+
+def context_readers(model: Model, build: Build, name: str) -> list[int]:
+    """The items that read ``build``'s named context ``name``: each FROM whose image, as the
+    build expands it, is that name, and each instruction with a ``--from``/``from=`` of it."""
+    env = build_env(model, build)
+    out = []
+    for stage in model.stages:
+        image = expand(stage.image, env, model.escape) if "$" in stage.image else stage.image
+        if image == name:
+            out.append(stage.first)
+        out += [i for i, inst in stage.by_name("COPY", "ADD", "RUN") if name in _sources(inst)]
+    return out
 
 
 def names_read(model: Model, build: Build) -> frozenset[str] | None:

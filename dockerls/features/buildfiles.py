@@ -31,7 +31,7 @@ from dockerls.analysis.builds import (
     is_compose_file,
     is_dockerfile_name,
 )
-from dockerls.analysis.buildview import views_reaching
+from dockerls.analysis.buildview import context_readers, views_reaching
 from dockerls.analysis.model import Definition, Model, expand
 from dockerls.features import rename as rename_mod
 from dockerls.features.caps import ClientCaps
@@ -201,6 +201,34 @@ def _site_built(
     return None if df is None else (build, key, df)
 
 
+def _context_at(
+    doc: BuildDoc, pos: lsp.Position, caps: ClientCaps
+) -> tuple[Build, str, Dockerfile] | None:
+    """The named context key at the cursor, its build and the Dockerfile that build uses."""
+    line, col = _cursor(doc, pos, caps)
+    for build in doc.builds:
+        for key, origin in build.context_origins.items():
+            if doc.here(origin) and _contains(origin, line, col):
+                df = doc.dockerfile(build)
+                return None if df is None else (build, key, df)
+    return None
+
+
+def _context_text(build: Build, key: str, df: Dockerfile, t: Markup) -> str:
+    """A named context key's hover: its value, and the Dockerfile's lines that read it."""
+    lines = [f"{t.bold('Named build context')} {t.code(key)}"]
+    if key in build.contexts:
+        lines.append(f"This build ({build.name}) gives {t.code(build.contexts[key])}")
+    readers = context_readers(df.model, build, key)
+    for item in readers:
+        line = df.parse.lines[item]
+        text = df.parse.items[item].text.split("\n", 1)[0]
+        lines.append(f"Read on {t.link(f'line {line + 1}', df.uri, line)}: {t.code(text)}")
+    if not readers:
+        lines.append("Nothing in the Dockerfile reads it (no FROM, --from or from= names it)")
+    return ("\n\n" if t.markdown else "\n").join(lines)
+
+
 def _dockerfile_at(
     doc: BuildDoc, pos: lsp.Position, caps: ClientCaps
 ) -> tuple[list[Build], Dockerfile, Origin] | None:
@@ -241,15 +269,21 @@ def definition(doc: BuildDoc, pos: lsp.Position, caps: ClientCaps) -> list[lsp.L
 def hover(doc: BuildDoc, pos: lsp.Position, caps: ClientCaps) -> lsp.Hover | None:
     """On a ``target`` value: the stage it builds.  On an ``args`` key: the value this build
     gives it, and the ARGs of the Dockerfile that take it, with their defaults.  On a
+    named context's key: its value, and the lines of the Dockerfile that read it.  On a
     ``dockerfile`` value: the file's stages, and the one the build builds."""
     t = Markup(caps.markdown)
     found = _site_built(doc, pos, caps)
+    context = None if found is not None else _context_at(doc, pos, caps)
     text: str | None
     origin: Origin | None
     if found is not None:
         build, key, df = found
         origin = build.target_origin if key is None else build.arg_origins[key]
         text = _site_text(build, key, df, t)
+    elif context is not None:
+        build, key, df = context
+        origin = build.context_origins[key]
+        text = _context_text(build, key, df, t)
     else:
         named = _dockerfile_at(doc, pos, caps)
         if named is None:

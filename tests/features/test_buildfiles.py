@@ -433,15 +433,19 @@ def test_a_misspelt_target_or_args_key_comes_with_its_fix() -> None:
     assert "did you mean 'worker'" in typo["message"] and "data" not in typo
 
 
-def test_a_named_context_nothing_reads_is_a_diagnostic_on_its_key() -> None:
-    text = (
+def _with_contexts(entries: str) -> str:
+    """The kiosk Compose file with ``entries`` as the web service's additional_contexts."""
+    return (
         (KIOSK / "compose.yaml")
         .read_text()
         .replace(
-            "      target: prod\n",
-            "      target: prod\n      additional_contexts:\n        vendor: ./vendor\n",
+            "      target: prod\n", f"      target: prod\n      additional_contexts:\n{entries}"
         )
     )
+
+
+def test_a_named_context_nothing_reads_is_a_diagnostic_on_its_key() -> None:
+    text = _with_contexts("        vendor: ./vendor\n")
     (found,) = [d for d in _diagnostics("compose.yaml", text) if d["code"] == "UnusedBuildContext"]
     assert found["severity"] == 3 and "named context 'vendor'" in found["message"]
     line = text.splitlines()[found["range"]["start"]["line"]]
@@ -472,3 +476,24 @@ def test_definition_of_what_a_named_context_stands_in_for_is_its_key() -> None:
     assert at(pos) == [(5, 8, 12)]  # FROM base: the base key
     assert at(lsp.Position(1, 13)) == at(lsp.Position(2, 18)) == [(4, 8, 12)]  # deps
     assert at(lsp.Position(1, 1)) == []  # the COPY keyword: nothing
+
+
+def test_hover_on_a_named_context_key_shows_its_value_and_what_reads_it() -> None:
+    text = _with_contexts(
+        "        python:3.12-slim: docker-image://python:3.12.8-slim\n        vendor: ./v\n"
+    )
+    compose = doc("compose.yaml", text)
+    lines = text.splitlines()
+    row = next(i for i, line in enumerate(lines) if "python:3.12-slim:" in line)
+    h = bf.hover(compose, lsp.Position(row, 10), CAPS)
+    assert h is not None and isinstance(h.contents, lsp.MarkupContent)
+    # FROM ${BASE} with BASE=python:3.12-slim in compose:web: the context stands in for it
+    assert h.contents.value.startswith("**Named build context** `python:3.12-slim`")
+    assert "This build (compose:web) gives `docker-image://python:3.12.8-slim`" in h.contents.value
+    assert "Read on [line 2]" in h.contents.value and "`FROM ${BASE} AS base`" in h.contents.value
+    assert lines[h.range.start.line][h.range.start.character : h.range.end.character] == (
+        "python:3.12-slim"
+    )
+    h = bf.hover(compose, lsp.Position(row + 1, 10), CAPS)
+    assert h is not None and isinstance(h.contents, lsp.MarkupContent)
+    assert "Nothing in the Dockerfile reads it" in h.contents.value
