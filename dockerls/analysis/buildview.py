@@ -30,6 +30,7 @@ __all__ = [
     "BuildView",
     "build_env",
     "build_views",
+    "context_names",
     "context_readers",
     "from_context_everywhere",
     "image_contexts",
@@ -130,6 +131,23 @@ def _sources(inst: Instruction) -> list[str]:
     if inst.name == "RUN":
         return _mount_sources(inst)
     return [fl.value for fl in inst.flags if fl.name == "from" and fl.value]
+
+
+def context_names(model: Model, build: Build | None) -> list[str]:
+    """The names in the file a named context of ``build`` could be given for, each once in
+    the file's order: each FROM image as the build expands it (a stage or ``scratch``
+    left out), and each literal ``--from``/``from=`` value that names no stage."""
+    env = build_env(model, build)
+    out: dict[str, None] = {}
+    for stage in model.stages:
+        image = expand(stage.image, env, model.escape) if "$" in stage.image else stage.image
+        built_on_stage = stage_parent(model, stage, env) is not None
+        if not built_on_stage and image and "$" not in image and image != "scratch":
+            out[image] = None
+        for value in _source_values(stage):
+            if "$" not in value and stage_ref_index(value, stage, model) is None:
+                out[value] = None
+    return list(out)
 
 
 def context_readers(model: Model, build: Build, name: str) -> list[int]:

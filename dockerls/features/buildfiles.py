@@ -31,7 +31,7 @@ from dockerls.analysis.builds import (
     is_compose_file,
     is_dockerfile_name,
 )
-from dockerls.analysis.buildview import context_readers, views_reaching
+from dockerls.analysis.buildview import context_names, context_readers, views_reaching
 from dockerls.analysis.model import Definition, Model, expand
 from dockerls.features import rename as rename_mod
 from dockerls.features.caps import ClientCaps
@@ -77,6 +77,7 @@ __all__ = [
 _TARGET_VALUE = re.compile(r"""^\s*"?target"?\s*[:=]\s*["']?([\w.-]*)$""")
 _DOCKERFILE_VALUE = re.compile(r"""^\s*"?dockerfile"?\s*[:=]\s*["']?([\w./-]*)$""")
 _ARG_KEY = re.compile(r"""^\s*(?:-\s*)?["']?(\w*)$""")
+_CONTEXT_KEY = re.compile(r"""^\s*(?:-\s*)?["']?([\w./-]*)$""")
 _YAML_KEY = re.compile(r"""^(\s*)(?:-\s+)?["']?([^\s:#"'][^:#"']*?)["']?\s*:(?:\s|$)""")
 
 
@@ -615,20 +616,32 @@ def _yaml_keys(lines: list[str], line: int, indent: int) -> list[str]:
     return [key for depth, key in stack if depth < indent]
 
 
-def _context(doc: BuildDoc, line: int, prefix: str) -> tuple[str | None, bool, bool]:
-    """The build the cursor is in (its name), and whether it is after ``target`` or under
-    ``args``."""
+def _context(doc: BuildDoc, line: int, prefix: str) -> tuple[str | None, str | None]:
+    """The build the cursor is in (its name), and where in it: ``build`` (its own keys, a
+    Bake target's attributes), ``args`` or ``contexts`` (the named contexts' keys)."""
+    inner: list[str] | None
     if is_bake_file(doc.path):
         located = locate(doc.text)
         starts = located.line_starts
         offset = (starts[line] if line < len(starts) else len(doc.text)) + len(prefix)
         keys = keys_at(located, offset)
         owner = f"bake:{keys[1]}" if len(keys) >= 2 and keys[0] == "target" else None
-        return owner, len(keys) == 2, keys[2:] == ["args"]
-    indent = len(prefix) - len(prefix.lstrip())
-    keys = _yaml_keys(doc.lines(), line, indent)
-    owner = f"compose:{keys[1]}" if len(keys) >= 2 and keys[0] == "services" else None
-    return owner, keys[2:] == ["build"], keys[2:] == ["build", "args"]
+        inner = keys[2:] if owner is not None else None
+    else:
+        indent = len(prefix) - len(prefix.lstrip())
+        keys = _yaml_keys(doc.lines(), line, indent)
+        owner = f"compose:{keys[1]}" if len(keys) >= 2 and keys[0] == "services" else None
+        inner = keys[3:] if keys[2:3] == ["build"] else None
+    return owner, _SECTIONS.get(tuple(inner)) if inner is not None else None
+
+
+# where in a build the cursor is, by the keys after its own (Compose: after ``build``)
+_SECTIONS = {
+    (): "build",
+    ("args",): "args",
+    ("additional_contexts",): "contexts",
+    ("contexts",): "contexts",
+}
 
 
 def _models_for(doc: BuildDoc, owner: str | None) -> list[Model]:
@@ -646,23 +659,39 @@ def completion(
     caps: ClientCaps,
     lister: Callable[[str], ListDir] | None = None,
 ) -> lsp.CompletionList | None:
-    """Stage names after ``target``, ARG names as ``args`` keys, and after ``dockerfile``
-    the Dockerfiles and folders of the build's context (``lister(context_dir)`` lists
-    one)."""
+    """Stage names after ``target``, ARG names as ``args`` keys, what the Dockerfile names
+    that a named context could stand for as the named contexts' keys, and after
+    ``dockerfile`` the Dockerfiles and folders of the build's context
+    (``lister(context_dir)`` lists one)."""
     lines = doc.lines()
     line, col = _cursor(doc, pos, caps)
     prefix = (lines[line] if line < len(lines) else "")[:col]
-    owner, in_build, in_args = _context(doc, line, prefix)
+    owner, section = _context(doc, line, prefix)
+    in_build = section == "build"
     path = _DOCKERFILE_VALUE.match(prefix) if in_build and lister is not None else None
     if path is not None and lister is not None:
         return _dockerfile_items(doc, owner, path.group(1), line, col, caps, lister)
     target = _TARGET_VALUE.match(prefix) if in_build else None
-    key = _ARG_KEY.match(prefix) if in_args else None
-    if target is None and key is None:
+    key = _ARG_KEY.match(prefix) if section == "args" else None
+    named = _CONTEXT_KEY.match(prefix) if section == "contexts" else None
+    found = target or key or named
+    if found is None:
         return None
-    word = (target or key).group(1)  # type: ignore[union-attr]
+    word = found.group(1)
     rng = lines_range(lines, line, col - len(word), line, col, caps.encoding)
     items: dict[str, lsp.CompletionItem] = {}
+    if named is not None:
+        builds = [b for b in doc.builds + doc.recent if b.name == owner]
+        for build, df in ((b, doc.dockerfile(b)) for b in builds):
+            for name in context_names(df.model, build) if df is not None else ():
+                item = lsp.CompletionItem(
+                    name,
+                    kind=lsp.CompletionItemKind.Reference,
+                    detail="read by FROM or --from",
+                    text_edit=lsp.TextEdit(rng, name),
+                )
+                items.setdefault(name, item)
+        return lsp.CompletionList(is_incomplete=False, items=list(items.values()))
     for model in _models_for(doc, owner):
         if target is not None:
             names = [s.name for s in model.stages if s.name]

@@ -497,3 +497,19 @@ def test_hover_on_a_named_context_key_shows_its_value_and_what_reads_it() -> Non
     h = bf.hover(compose, lsp.Position(row + 1, 10), CAPS)
     assert h is not None and isinstance(h.contents, lsp.MarkupContent)
     assert "Nothing in the Dockerfile reads it" in h.contents.value
+
+
+def test_completion_of_named_context_keys_offers_what_the_dockerfile_reads() -> None:
+    # compose:web builds FROM ${BASE} with BASE=python:3.12-slim: that image is offered,
+    # never a stage (FROM base) nor the ARGs
+    d, pos = at("compose.yaml", _with_contexts("        py$0\n"))
+    got = bf.completion(d, pos, CAPS)
+    assert got is not None and [i.label for i in got.items] == ["python:3.12-slim"]
+    edit = got.items[0].text_edit
+    assert isinstance(edit, lsp.TextEdit) and edit.range.start.character == pos.character - 2
+    bake = (KIOSK / "docker-bake.hcl").read_text()
+    assert 'target = "prod"' in bake
+    text = bake.replace('target = "prod"', 'target = "prod"\n  contexts = {\n    $0\n  }', 1)
+    d, pos = at("docker-bake.hcl", text)
+    got = bf.completion(d, pos, CAPS)
+    assert got is not None and [i.label for i in got.items] == ["python:3.12-slim"]
