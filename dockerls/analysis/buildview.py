@@ -133,6 +133,11 @@ def _sources(inst: Instruction) -> list[str]:
     return [fl.value for fl in inst.flags if fl.name == "from" and fl.value]
 
 
+def _image_in(model: Model, stage: Stage, env: Mapping[str, str | None]) -> str:
+    """``stage``'s FROM image with the FROM values ``env``."""
+    return expand(stage.image, env, model.escape) if "$" in stage.image else stage.image
+
+
 def context_names(model: Model, build: Build | None) -> list[str]:
     """The names in the file a named context of ``build`` could be given for, each once in
     the file's order: each FROM image as the build expands it (a stage or ``scratch``
@@ -140,7 +145,7 @@ def context_names(model: Model, build: Build | None) -> list[str]:
     env = build_env(model, build)
     out: dict[str, None] = {}
     for stage in model.stages:
-        image = expand(stage.image, env, model.escape) if "$" in stage.image else stage.image
+        image = _image_in(model, stage, env)
         built_on_stage = stage_parent(model, stage, env) is not None
         if not built_on_stage and image and "$" not in image and image != "scratch":
             out[image] = None
@@ -156,7 +161,7 @@ def context_readers(model: Model, build: Build, name: str) -> list[int]:
     env = build_env(model, build)
     out = []
     for stage in model.stages:
-        image = expand(stage.image, env, model.escape) if "$" in stage.image else stage.image
+        image = _image_in(model, stage, env)
         if image == name:
             out.append(stage.first)
         out += [i for i, inst in stage.by_name("COPY", "ADD", "RUN") if name in _sources(inst)]
@@ -166,14 +171,14 @@ def context_readers(model: Model, build: Build, name: str) -> list[int]:
 def names_read(model: Model, build: Build) -> frozenset[str] | None:
     """What ``build``'s run of the file names that a named context can stand for: each
     FROM's image as the build expands it, every ``--from``/``from=`` value, and its
-    ``--target``; None when one of them can't be known here (built from a variable the
-    build leaves unset, or a ``--from`` built from variables)."""
+    ``--target``; None when one of them can't be known here (an image left empty or with a
+    variable by the build's values, or a ``--from`` built from variables)."""
     env = build_env(model, build)
     out = {build.target} if build.target else set()
     for stage in model.stages:
-        image = expand(stage.image, env, model.escape) if "$" in stage.image else stage.image
+        image = _image_in(model, stage, env)
         values = _source_values(stage)
-        if "$" in image or any("$" in v for v in values):
+        if not image or "$" in image or any("$" in v for v in values):
             return None
         out.update(values, (image,) if image else ())
     return frozenset(out)
@@ -288,7 +293,7 @@ def image_contexts(model: Model, stage: Stage) -> list[tuple[str, str]]:
     out = []
     for v in views_reaching(model, stage):
         if v.build is not None and v.build.contexts:
-            value = named_context(v.build, expand(stage.image, v.env, model.escape))
+            value = named_context(v.build, _image_in(model, stage, v.env))
             if value is not None:
                 out.append((v.build.name, value))
     return out
