@@ -35,6 +35,7 @@ __all__ = [
     "from_context_everywhere",
     "image_contexts",
     "image_from_context",
+    "image_in",
     "named_context",
     "names",
     "names_read",
@@ -133,7 +134,7 @@ def _sources(inst: Instruction) -> list[str]:
     return [fl.value for fl in inst.flags if fl.name == "from" and fl.value]
 
 
-def _image_in(model: Model, stage: Stage, env: Mapping[str, str | None]) -> str:
+def image_in(model: Model, stage: Stage, env: Mapping[str, str | None]) -> str:
     """``stage``'s FROM image with the FROM values ``env``."""
     return expand(stage.image, env, model.escape) if "$" in stage.image else stage.image
 
@@ -145,7 +146,7 @@ def context_names(model: Model, build: Build | None) -> list[str]:
     env = build_env(model, build)
     out: dict[str, None] = {}
     for stage in model.stages:
-        image = _image_in(model, stage, env)
+        image = image_in(model, stage, env)
         built_on_stage = stage_parent(model, stage, env) is not None
         if not built_on_stage and image and "$" not in image and image != "scratch":
             out[image] = None
@@ -161,7 +162,7 @@ def context_readers(model: Model, build: Build, name: str) -> list[int]:
     env = build_env(model, build)
     out = []
     for stage in model.stages:
-        image = _image_in(model, stage, env)
+        image = image_in(model, stage, env)
         if image == name:
             out.append(stage.first)
         out += [i for i, inst in stage.by_name("COPY", "ADD", "RUN") if name in _sources(inst)]
@@ -176,7 +177,7 @@ def names_read(model: Model, build: Build) -> frozenset[str] | None:
     env = build_env(model, build)
     out = {build.target} if build.target else set()
     for stage in model.stages:
-        image = _image_in(model, stage, env)
+        image = image_in(model, stage, env)
         values = _source_values(stage)
         if not image or "$" in image or any("$" in v for v in values):
             return None
@@ -293,7 +294,7 @@ def image_contexts(model: Model, stage: Stage) -> list[tuple[str, str]]:
     out = []
     for v in views_reaching(model, stage):
         if v.build is not None and v.build.contexts:
-            value = named_context(v.build, _image_in(model, stage, v.env))
+            value = named_context(v.build, image_in(model, stage, v.env))
             if value is not None:
                 out.append((v.build.name, value))
     return out

@@ -31,8 +31,8 @@ from dockerls.analysis.builds import (
     is_compose_file,
     is_dockerfile_name,
 )
-from dockerls.analysis.buildview import context_names, context_readers, views_reaching
-from dockerls.analysis.model import Definition, Model, expand
+from dockerls.analysis.buildview import context_names, context_readers, image_in, views_reaching
+from dockerls.analysis.model import Definition, Model
 from dockerls.features import rename as rename_mod
 from dockerls.features.caps import ClientCaps
 from dockerls.features.context import Kind, classify
@@ -364,7 +364,7 @@ def context_definition(
         return None
     views = [v for v in views_reaching(model, stage) if v.build is not None]
     if c.kind in (Kind.IMAGE, Kind.IMAGE_TAG) and c.item == stage.first:
-        named = [(v.build, expand(stage.image, v.env, model.escape)) for v in views]
+        named = [(v.build, image_in(model, stage, v.env)) for v in views]
     elif (c.kind is Kind.FLAG_VALUE and c.flag == "from") or (
         c.kind is Kind.MOUNT_VALUE and c.key == "from"
     ):
