@@ -78,16 +78,18 @@ def _unused_contexts(build: Build, model: Model, name: str) -> list[Problem]:
     """The build's named contexts nothing in the file reads (when all it reads is known)."""
     if not build.context_origins:
         return []
-    from dockerls.analysis.buildview import names_read  # (buildview imports this module)
+    # (buildview imports this module)
+    from dockerls.analysis.buildview import context_key, names_read
 
     read = names_read(model, build)
     if read is None:
         return []
+    given = {context_key(k) for k in build.contexts}
     # a name read that neither a stage nor another context gives: what a typo meant
-    meant = sorted(n for n in read if n not in build.contexts and model.stage_named(n) is None)
+    meant = sorted(n for n in read if n not in given and model.stage_named(n) is None)
     out = []
     for key, origin in build.context_origins.items():
-        if key in read:
+        if context_key(key) in read:
             continue
         message = (
             f"{build.name}: nothing in {name} reads the named context {key!r} "

@@ -23,6 +23,7 @@ from typing import NamedTuple
 from dockerls.analysis.buildcheck import target_stage
 from dockerls.analysis.builds import Build
 from dockerls.analysis.model import Model, Stage, expand, stage_ref_index
+from dockerls.syntax.imageref import parse_image_ref
 from dockerls.syntax.nodes import Instruction
 from dockerls.syntax.parser import unquote
 
@@ -30,6 +31,8 @@ __all__ = [
     "BuildView",
     "build_env",
     "build_views",
+    "context_key",
+    "context_named",
     "context_names",
     "context_readers",
     "from_context_everywhere",
@@ -158,22 +161,28 @@ def context_names(model: Model, build: Build | None) -> list[str]:
 
 def context_readers(model: Model, build: Build, name: str) -> list[int]:
     """The items that read ``build``'s named context ``name``: each FROM whose image, as the
-    build expands it, is that name, and each instruction with a ``--from``/``from=`` of it."""
+    build expands it, looks it up (``context_key``), and each instruction with a
+    ``--from``/``from=`` that does."""
     env = build_env(model, build)
+    key = context_key(name)
     out = []
     for stage in model.stages:
-        image = image_in(model, stage, env)
-        if image == name:
+        if context_key(image_in(model, stage, env)) == key:
             out.append(stage.first)
-        out += [i for i, inst in stage.by_name("COPY", "ADD", "RUN") if name in _sources(inst)]
+        out += [
+            i
+            for i, inst in stage.by_name("COPY", "ADD", "RUN")
+            if any(context_key(v) == key for v in _sources(inst))
+        ]
     return out
 
 
 def names_read(model: Model, build: Build) -> frozenset[str] | None:
-    """What ``build``'s run of the file names that a named context can stand for: each
-    FROM's image as the build expands it, every ``--from``/``from=`` value, and its
-    ``--target``; None when one of them can't be known here (an image left empty or with a
-    variable by the build's values, or a ``--from`` built from variables)."""
+    """What ``build``'s run of the file names that a named context can stand for, each as
+    contexts are looked up (``context_key``): each FROM's image as the build expands it,
+    every ``--from``/``from=`` value, and its ``--target``; None when one of them can't be
+    known here (an image left empty or with a variable by the build's values, or a
+    ``--from`` built from variables)."""
     env = build_env(model, build)
     out = {build.target} if build.target else set()
     for stage in model.stages:
@@ -182,7 +191,7 @@ def names_read(model: Model, build: Build) -> frozenset[str] | None:
         if not image or "$" in image or any("$" in v for v in values):
             return None
         out.update(values, (image,) if image else ())
-    return frozenset(out)
+    return frozenset(map(context_key, out))
 
 
 def _mount_sources(inst: Instruction) -> list[str]:
@@ -211,7 +220,7 @@ def _reached(
     seen = {start.index}
     todo = [start.index]
     # a stage a named context of its name overwrites: what names it reads the context
-    overwritten = {k.lower() for k in build.contexts}
+    overwritten = {context_key(k).lower() for k in build.contexts}
     while todo:
         for k in _needs(model, model.stages[todo.pop()], env):
             name = model.stages[k].name
@@ -281,11 +290,35 @@ def views_reaching(model: Model, stage: Stage) -> list[BuildView]:
     return [v for v in build_views(model) if stage.index in v.reached]
 
 
+def context_key(name: str) -> str:
+    """The form a named context is looked up by: BuildKit (and buildx, for the names it is
+    given) takes an image reference's familiar form without ``:latest``, so
+    ``docker.io/library/alpine:latest``, ``alpine:latest`` and ``alpine`` are one name;
+    a name that is no reference stays as written."""
+    ref = parse_image_ref(name)
+    if ref.errors or ref.has_variables:
+        return name
+    key = ref.familiar_name + (f":{ref.tag}" if ref.tag is not None else "")
+    key += f"@{ref.digest}" if ref.digest is not None else ""
+    return key.removesuffix(":latest")
+
+
+def context_named(build: Build | None, name: str) -> str | None:
+    """The key of ``build``'s named context that ``name`` looks up (``context_key``)."""
+    if build is None or not build.contexts:
+        return None
+    if name in build.contexts:
+        return name
+    key = context_key(name)
+    return next((k for k in build.contexts if context_key(k) == key), None)
+
+
 def named_context(build: Build | None, name: str) -> str | None:
     """The value of ``build``'s named build context ``name``, which BuildKit takes for
     ``FROM name``, ``COPY --from=name`` and ``RUN --mount=from=name`` in place of the image
     or stage of that name (None: it has none of that name)."""
-    return None if build is None else build.contexts.get(name)
+    key = context_named(build, name)
+    return None if key is None or build is None else build.contexts[key]
 
 
 def image_contexts(model: Model, stage: Stage) -> list[tuple[str, str]]:

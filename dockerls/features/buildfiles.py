@@ -31,7 +31,13 @@ from dockerls.analysis.builds import (
     is_compose_file,
     is_dockerfile_name,
 )
-from dockerls.analysis.buildview import context_names, context_readers, image_in, views_reaching
+from dockerls.analysis.buildview import (
+    context_named,
+    context_names,
+    context_readers,
+    image_in,
+    views_reaching,
+)
 from dockerls.analysis.model import Definition, Model
 from dockerls.features import rename as rename_mod
 from dockerls.features.caps import ClientCaps
@@ -373,7 +379,8 @@ def context_definition(
         return None
     out: list[lsp.Location] = []
     for build, name in named:
-        origin = build.context_origins.get(name) if build is not None else None
+        key = context_named(build, name)
+        origin = build.context_origins.get(key) if build is not None and key else None
         found = _origin_location(origin, text_of, caps) if origin is not None else None
         if found is not None and found not in out:
             out.append(found)

@@ -9,6 +9,7 @@ import datetime as dt
 from dockerls.analysis.baseimage import base_images
 from dockerls.analysis.buildcheck import check_build
 from dockerls.analysis.builds import Build, Origin
+from dockerls.analysis.buildview import context_key, context_readers
 from dockerls.analysis.engine import Linter
 from dockerls.analysis.facts import Facts
 from dockerls.analysis.lifecycle import LifecycleFacts
@@ -96,3 +97,31 @@ def test_a_named_context_nothing_reads_is_reported_with_the_name_it_likely_meant
     # a --from built from variables: what the file reads isn't known, so nothing is said
     unknown = Linter().lint(parse("ARG SRC=deps\nFROM alpine:3.20\nCOPY --from=${SRC} / /\n"))
     assert check_build(build, unknown.model) == []
+
+
+def test_a_context_is_looked_up_by_the_familiar_name_without_latest_as_buildkit_does() -> None:
+    """buildx and the Dockerfile frontend both take a reference's familiar form and drop
+    `:latest`: `docker.io/library/alpine:latest`, `alpine:latest` and `alpine` are one name."""
+    assert context_key("docker.io/library/alpine:latest") == "alpine"
+    assert context_key("alpine:3.20") == "alpine:3.20" and context_key("deps") == "deps"
+    assert context_key("Not A Reference") == "Not A Reference"
+    for written, key in (
+        ("docker.io/library/alpine:latest", "alpine"),
+        ("alpine", "alpine:latest"),
+    ):
+        build = Build("bake:app", None, None, contexts={key: "docker-image://alpine:3.13"})
+        found, _, _ = _lint(f"FROM {written} AS app\n", build)
+        assert "DL3007" not in found and "DL3006" not in found, (written, key)
+        assert "(named context" in found["DLS301"][0], (written, key)
+    # the key as written is what the check, the readers and the definition match against
+    origin = Origin("/w/compose.yaml", 0, 0, 0, 13)
+    build = Build(
+        "compose:app",
+        "/w/Dockerfile",
+        "/w",
+        contexts={"alpine:latest": "docker-image://alpine:3.20"},
+        context_origins={"alpine:latest": origin},
+    )
+    model = Linter().lint(parse("FROM docker.io/library/alpine AS app\n")).model
+    assert check_build(build, model) == []  # read, under its familiar name
+    assert context_readers(model, build, "alpine:latest") == [0]
