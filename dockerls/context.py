@@ -132,7 +132,7 @@ def _mtime(p: Path | None) -> int:
         return -1
     try:
         return p.stat().st_mtime_ns
-    except OSError:
+    except (OSError, ValueError):  # ValueError: a NUL character in the path
         return -1
 
 
@@ -164,6 +164,11 @@ def contexts_lister(
     return list_dir
 
 
+def _nothing(rel: str) -> list[tuple[str, bool]]:
+    """The listing of a context no folder can be."""
+    return []
+
+
 def context_lister(
     context_dir: str | os.PathLike[str],
     dockerfile: str | os.PathLike[str] | None = None,
@@ -175,6 +180,8 @@ def context_lister(
     leaving out anything outside the context and what the ignore file excludes (read
     on the first call; ``ignore=False``: all of it, as for the Dockerfile, which an
     ignore file often names but the build reads all the same)."""
+    if "\0" in os.fspath(context_dir):  # no folder's path holds one: nothing to list
+        return _nothing
     root = os.path.realpath(context_dir)
     matcher: list[IgnoreMatcher | None] = [] if ignore else [None]
 

@@ -85,9 +85,9 @@ def direct_build(
     ``contexts`` are its named build contexts (``--build-context``)."""
     if not args and target is None and platform is None and context is None and not contexts:
         return None
-    folder = None
-    if context:  # as given when it can't be resolved: what its copy rules judge is then empty
-        folder = resolved(base or Path.cwd(), context) or (base or Path.cwd()) / context
+    folder = resolved(base or Path.cwd(), context) if context else None
+    if context and folder is None:  # a NUL character or a symlink loop: no folder at all
+        log.warning("the build context %r can't be a folder: left out", context)
     return Build(
         name=name,
         dockerfile=None,

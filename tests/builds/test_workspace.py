@@ -13,6 +13,7 @@ import pytest
 from dockerls.analysis import forked
 from dockerls.analysis.facts import Facts
 from dockerls.builds.workspace import ScanLimits, WorkspaceBuilds, affects_builds, direct_build
+from dockerls.context import ContextLoader, contexts_lister
 from dockerls.documents import DocumentStore
 from dockerls.settings import BuildSettings
 
@@ -198,11 +199,13 @@ def test_a_prefetched_scan_reads_the_files_in_the_child() -> None:
     assert out.stdout.strip() == "none"
 
 
-def test_a_direct_build_context_no_folder_can_have_is_kept_as_given(tmp_path: Path) -> None:
-    """A settings context with a NUL character, or going round a symlink loop, is no error
-    here: the copy rules find nothing in it (``list_context``)."""
+def test_a_direct_build_context_no_folder_can_have_is_left_out(tmp_path: Path) -> None:
+    """A settings context with a NUL character, or going round a symlink loop, names no
+    folder: the build keeps its other inputs, the context falls back (context.path, the
+    Dockerfile's folder), and nothing that lists or loads contexts raises."""
     (tmp_path / "loop").symlink_to("loop")
-    nul = direct_build("settings", {}, None, None, "a\0b", tmp_path)
-    looped = direct_build("settings", {}, None, None, "loop", tmp_path)
-    assert nul is not None and nul.context == str(tmp_path / "a\0b")
-    assert looped is not None and looped.context == str(tmp_path / "loop")
+    for given in ("a\0b", "loop"):
+        build = direct_build("settings", {"A": "1"}, None, None, given, tmp_path)
+        assert build is not None and build.context is None and build.args == {"A": "1"}
+    assert contexts_lister([tmp_path / "a\0b"], tmp_path / "Dockerfile")("") == []
+    assert ContextLoader().get(str(tmp_path / "a\0b"), tmp_path / "Dockerfile") is not None
