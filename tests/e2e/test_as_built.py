@@ -289,3 +289,21 @@ async def test_named_contexts_of_the_settings_and_of_compose_stand_in_for_images
     assert isinstance(where, list) and [loc.uri for loc in where] == [compose.as_uri()]
     line = compose.read_text().splitlines()[where[0].range.start.line]
     assert line[where[0].range.start.character : where[0].range.end.character] == "deps"
+
+
+async def test_a_settings_context_no_folder_can_have_costs_no_feature(
+    client: LanguageClient, tmp_path: Path
+) -> None:
+    """`build.context` with a NUL character names no folder: the Dockerfile still gets its
+    diagnostics, and COPY source completion answers (from the Dockerfile's folder)."""
+    root = tmp_path / "nul"
+    root.mkdir()
+    (root / "app.py").write_text("x")
+    text = "FROM alpine:3.20\nCOPY  /srv/\n"
+    (root / "Dockerfile").write_text(text)
+    await _start(client, root, {"build": {"context": "a\u0000b", "args": {"A": "1"}}})
+    doc = open_document(client, (root / "Dockerfile").as_uri(), text)
+    await wait_publish(client, lambda p: p.uri == doc.uri)
+    got = await client.text_document_completion_async(lsp.CompletionParams(doc, lsp.Position(1, 5)))
+    items = got.items if isinstance(got, lsp.CompletionList) else got or []
+    assert "app.py" in [i.label for i in items]
