@@ -31,13 +31,12 @@ __all__ = [
     "BuildView",
     "build_env",
     "build_views",
+    "context_everywhere",
     "context_key",
     "context_named",
     "context_names",
     "context_readers",
-    "from_context_everywhere",
-    "image_contexts",
-    "image_from_context",
+    "contexts_for",
     "image_in",
     "named_context",
     "names",
@@ -321,29 +320,21 @@ def named_context(build: Build | None, name: str) -> str | None:
     return None if key is None or build is None else build.contexts[key]
 
 
-def image_contexts(model: Model, stage: Stage) -> list[tuple[str, str]]:
-    """(build name, value) of each known build that runs ``stage`` and takes its FROM from
-    a named context of the image's name."""
+def contexts_for(model: Model, stage: Stage, name: str | None = None) -> list[tuple[Build, str]]:
+    """(build, context key) of each known build that runs ``stage`` and has a named
+    context ``name`` looks up (None: the stage's FROM image, as that build expands it)."""
     out = []
     for v in views_reaching(model, stage):
         if v.build is not None and v.build.contexts:
-            value = named_context(v.build, image_in(model, stage, v.env))
-            if value is not None:
-                out.append((v.build.name, value))
+            key = context_named(v.build, image_in(model, stage, v.env) if name is None else name)
+            if key is not None:
+                out.append((v.build, key))
     return out
 
 
-def image_from_context(model: Model, stage: Stage) -> bool:
-    """Whether every known build that runs ``stage`` (one at least) takes its FROM from a
-    named context: the image written there is built by none of them."""
+def context_everywhere(model: Model, stage: Stage, name: str | None = None) -> bool:
+    """Whether every known build that runs ``stage`` (one at least) has such a context
+    (``contexts_for``): for the FROM image, the image written there is built by none of
+    them; for a ``--from`` value, none of them reads a stage or image of that name."""
     views = views_reaching(model, stage)
-    if not views or any(v.build is None or not v.build.contexts for v in views):
-        return False
-    return len(image_contexts(model, stage)) == len(views)
-
-
-def from_context_everywhere(model: Model, stage: Stage, name: str) -> bool:
-    """Whether every known build that runs ``stage`` (one at least) has a named context
-    ``name`` (what its ``--from=name`` reads)."""
-    views = views_reaching(model, stage)
-    return bool(views) and all(named_context(v.build, name) is not None for v in views)
+    return bool(views) and len(contexts_for(model, stage, name)) == len(views)

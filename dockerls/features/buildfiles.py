@@ -31,13 +31,7 @@ from dockerls.analysis.builds import (
     is_compose_file,
     is_dockerfile_name,
 )
-from dockerls.analysis.buildview import (
-    context_named,
-    context_names,
-    context_readers,
-    image_in,
-    views_reaching,
-)
+from dockerls.analysis.buildview import context_names, context_readers, contexts_for
 from dockerls.analysis.model import Definition, Model
 from dockerls.features import rename as rename_mod
 from dockerls.features.caps import ClientCaps
@@ -368,19 +362,17 @@ def context_definition(
     stage = model.stage_of(c.item)
     if stage is None:
         return None
-    views = [v for v in views_reaching(model, stage) if v.build is not None]
     if c.kind in (Kind.IMAGE, Kind.IMAGE_TAG) and c.item == stage.first:
-        named = [(v.build, image_in(model, stage, v.env)) for v in views]
+        contexts = contexts_for(model, stage)
     elif (c.kind is Kind.FLAG_VALUE and c.flag == "from") or (
         c.kind is Kind.MOUNT_VALUE and c.key == "from"
     ):
-        named = [(v.build, c.text) for v in views]
+        contexts = contexts_for(model, stage, c.text)
     else:
         return None
     out: list[lsp.Location] = []
-    for build, name in named:
-        key = context_named(build, name)
-        origin = build.context_origins.get(key) if build is not None and key else None
+    for build, key in contexts:
+        origin = build.context_origins.get(key)
         found = _origin_location(origin, text_of, caps) if origin is not None else None
         if found is not None and found not in out:
             out.append(found)

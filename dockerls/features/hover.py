@@ -21,8 +21,7 @@ from dockerls import docs
 from dockerls.analysis import rules
 from dockerls.analysis.buildcheck import target_stage
 from dockerls.analysis.buildview import (
-    image_contexts,
-    named_context,
+    contexts_for,
     names,
     values_per_build,
     views_reaching,
@@ -309,15 +308,11 @@ def _source_text(p: Parse, model: Model, c: Cursor, t: Markup, uri: str | None) 
     name there), and the stage of that name."""
     here = model.stage_of(c.item)
     st = stage_for_ref(model, c.text, c.item)
-    contexts = [
-        (v.build.name, value)
-        for v in (views_reaching(model, here) if here is not None else ())
-        if v.build is not None and (value := named_context(v.build, c.text)) is not None
-    ]
+    contexts = contexts_for(model, here, c.text) if here is not None else []
     if not contexts:
         return None if st is None else stage_text(p, st, t, uri)
     lines = [f"{t.bold('Named build context')} {t.code(c.text)}"]
-    lines += [f"In {build}: {t.code(value)}" for build, value in contexts]
+    lines += [f"In {b.name}: {t.code(b.contexts[key])}" for b, key in contexts]
     sep = "\n\n" if t.markdown else "\n"
     if st is not None:
         lines.append(f"Builds without it read the stage:{sep}{stage_text(p, st, t, uri)}")
@@ -352,8 +347,8 @@ def _image_text(
     if ref.has_variables:
         lines.append("The reference uses build arguments; it is resolved at build time.")
     stage = model.stage_of(c.item)
-    for build, value in image_contexts(model, stage) if stage is not None else ():
-        lines.append(f"In {build}, the named context {t.code(value)} stands in for it")
+    for b, key in contexts_for(model, stage) if stage is not None else ():
+        lines.append(f"In {b.name}, the named context {t.code(b.contexts[key])} stands in for it")
     if image_info is not None:
         extra = image_info(word)
         if extra:

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from lsprotocol import types as lsp
 
 from dockerls.analysis.baseimage import Located, base_image, base_images, plain_word
-from dockerls.analysis.buildview import image_from_context
+from dockerls.analysis.buildview import context_everywhere
 from dockerls.analysis.facts import ImageFacts
 from dockerls.analysis.model import Model, Stage, var_refs
 from dockerls.analysis.rules._registry import UPDATE_DIGEST, registry_ref
@@ -294,7 +294,7 @@ def stage_lookups(model: Model, stage: Stage) -> list[tuple[str, ImageRef]]:
     """(key in ``Facts.images``, reference) of the images of ``stage`` a registry can be
     asked about (see ``lookup_images``)."""
     ref = lookup_ref(stage)
-    written = [] if ref is None or image_from_context(model, stage) else [(stage.image, ref)]
+    written = [] if ref is None or context_everywhere(model, stage) else [(stage.image, ref)]
     # built from ARGs, or given by named contexts (``docker-image://``) in its place
     return written + [(loc.text, loc.ref) for loc in base_images(stage, model) if loc.from_arg]
 
@@ -316,7 +316,7 @@ def image_details(
     parts = []
     if "$" not in stage.image:
         written = (
-            None if image_from_context(model, stage) else details(word, base_image(stage, model))
+            None if context_everywhere(model, stage) else details(word, base_image(stage, model))
         )
         parts = [written] if written else []
     for loc in base_images(stage, model):

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
 from dockerls.analysis.baseimage import base_image, base_images
-from dockerls.analysis.buildview import image_contexts, views_reaching
+from dockerls.analysis.buildview import contexts_for, views_reaching
 from dockerls.analysis.model import Model, Stage
 from dockerls.analysis.rules.base import Finding, Rule, Severity
 from dockerls.syntax.platforms import platform_matches
@@ -96,7 +96,7 @@ class InvalidBaseImagePlatform(Rule):
                 yield f
         if not stage.platform:
             yield from _build_platforms(stage, model)
-        if "$" not in stage.image and not image_contexts(model, stage):
+        if "$" not in stage.image and not contexts_for(model, stage):
             return
         # built from ARGs, or given by a named context: the image each known build makes
         # (its facts under that reference)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from dockerls.analysis.baseimage import base_images
-from dockerls.analysis.buildview import image_from_context
+from dockerls.analysis.buildview import context_everywhere
 from dockerls.analysis.model import Model, Stage
 from dockerls.analysis.rules.base import Finding, FixAvailability, Rule, Severity
 
@@ -60,7 +60,7 @@ class UntaggedImage(Rule):
                     f"{located.described}: no tag; name a version",
                     item=stage.first,
                 )
-        if ref.has_variables or image_from_context(model, stage):
+        if ref.has_variables or context_everywhere(model, stage):
             return  # (in every build, a named context of its name stands in for it)
         if ref.tag is None and ref.digest is None:
             yield Finding(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from dockerls.analysis.buildview import from_context_everywhere
+from dockerls.analysis.buildview import context_everywhere
 from dockerls.analysis.model import Model, Stage, stage_ref_index
 from dockerls.analysis.rules._misc_common import get_flag
 from dockerls.analysis.rules.base import Finding, FixAvailability, Rule, Severity
@@ -60,7 +60,7 @@ class CopyFromUnknownStage(Rule):
                 continue
             if stage_ref_index(value, stage, model) is not None:
                 continue
-            if from_context_everywhere(model, stage, value):  # every build names that context
+            if context_everywhere(model, stage, value):  # every build names that context
                 continue
             yield Finding(
                 f.value_span,

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from fnmatch import fnmatchcase
 
 from dockerls.analysis.baseimage import base_images
-from dockerls.analysis.buildview import image_from_context
+from dockerls.analysis.buildview import context_everywhere
 from dockerls.analysis.model import Model, Stage, stage_ref_index
 from dockerls.analysis.rules._misc_common import get_flag
 from dockerls.analysis.rules.base import Finding, FixAvailability, Rule, Severity
@@ -84,7 +84,7 @@ class UntrustedRegistry(Rule):
                 reg = located.ref.registry
                 span = located.span((0, len(reg)) if reg else located.ref.name_span)
                 yield Finding(span, _message(located.ref.domain) + where, item=stage.first)
-        if ref.has_variables or image_from_context(model, stage):
+        if ref.has_variables or context_everywhere(model, stage):
             return  # (in every build, a named context of its name stands in for it)
         if ref.registry is not None:
             span = Span(stage.image_span.start, stage.image_span.start + len(ref.registry))

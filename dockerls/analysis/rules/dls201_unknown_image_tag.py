@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from dockerls.analysis.baseimage import base_images, plain_word
-from dockerls.analysis.buildview import image_contexts, image_from_context
+from dockerls.analysis.buildview import context_everywhere, contexts_for
 from dockerls.analysis.model import Model, Stage
 from dockerls.analysis.rules._registry import registry_ref
 from dockerls.analysis.rules.base import Finding, Rule, Severity
@@ -60,11 +60,11 @@ class UnknownImageTag(Rule):
 
     def check_stage(self, stage: Stage, model: Model) -> Iterable[Finding]:
         tags = model.facts.image(stage).tags
-        if tags is not None and not image_from_context(model, stage):
+        if tags is not None and not context_everywhere(model, stage):
             f = unknown_tag(stage, tags)
             if f is not None:
                 yield f
-        if "$" not in stage.image and not image_contexts(model, stage):
+        if "$" not in stage.image and not contexts_for(model, stage):
             return
         # built from ARGs, or given by a named context: the image each known build makes
         # (its facts under that reference)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from dockerls.analysis.baseimage import base_images, plain_word
-from dockerls.analysis.buildview import image_contexts, image_from_context
+from dockerls.analysis.buildview import context_everywhere, contexts_for
 from dockerls.analysis.model import Model, Stage
 from dockerls.analysis.rules._registry import UPDATE_DIGEST, registry_ref
 from dockerls.analysis.rules.base import (
@@ -72,11 +72,11 @@ class OutdatedImageDigest(Rule):
 
     def check_stage(self, stage: Stage, model: Model) -> Iterable[Finding]:
         current = model.facts.image(stage).digest
-        if current and not image_from_context(model, stage):
+        if current and not context_everywhere(model, stage):
             f = outdated_digest(stage, current)
             if f is not None:
                 yield f
-        if "$" not in stage.image and not image_contexts(model, stage):
+        if "$" not in stage.image and not contexts_for(model, stage):
             return
         # built from ARGs, or given by a named context: the digest each known build pins (its
         # facts under that reference); the value may come from a Compose or Bake file, so
