@@ -643,6 +643,11 @@ _SECTIONS = {
 }
 
 
+def _builds_named(doc: BuildDoc, owner: str | None) -> list[Build]:
+    """The builds called ``owner``, read now or recently (while the file doesn't parse)."""
+    return [b for b in doc.builds + doc.recent if b.name == owner]
+
+
 def _models_for(doc: BuildDoc, owner: str | None) -> list[Model]:
     """The Dockerfiles the build ``owner`` uses (every build's when it isn't one: a Bake
     target only others inherit from)."""
@@ -678,31 +683,20 @@ def completion(
         return None
     word = found.group(1)
     rng = lines_range(lines, line, col - len(word), line, col, caps.encoding)
+    if named is not None:  # a named context's key: as each of the owner's builds runs its file
+        with_files = ((b, doc.dockerfile(b)) for b in _builds_named(doc, owner))
+        lists = [context_names(df.model, b) for b, df in with_files if df is not None]
+        kind, detail = lsp.CompletionItemKind.Reference, "read by FROM or --from"
+    elif target is not None:
+        lists = [[s.name for s in m.stages if s.name] for m in _models_for(doc, owner)]
+        kind, detail = lsp.CompletionItemKind.Reference, "stage"
+    else:
+        lists = [arg_names(m) for m in _models_for(doc, owner)]
+        kind, detail = lsp.CompletionItemKind.Variable, "ARG"
     items: dict[str, lsp.CompletionItem] = {}
-    if named is not None:
-        builds = [b for b in doc.builds + doc.recent if b.name == owner]
-        for build, df in ((b, doc.dockerfile(b)) for b in builds):
-            for name in context_names(df.model, build) if df is not None else ():
-                item = lsp.CompletionItem(
-                    name,
-                    kind=lsp.CompletionItemKind.Reference,
-                    detail="read by FROM or --from",
-                    text_edit=lsp.TextEdit(rng, name),
-                )
-                items.setdefault(name, item)
-        return lsp.CompletionList(is_incomplete=False, items=list(items.values()))
-    for model in _models_for(doc, owner):
-        if target is not None:
-            names = [s.name for s in model.stages if s.name]
-            kind, detail = lsp.CompletionItemKind.Reference, "stage"
-        else:
-            names = arg_names(model)
-            kind, detail = lsp.CompletionItemKind.Variable, "ARG"
-        for name in names:
-            edit = lsp.TextEdit(rng, name)
-            items.setdefault(
-                name, lsp.CompletionItem(name, kind=kind, detail=detail, text_edit=edit)
-            )
+    for name in (name for names in lists for name in names):
+        edit = lsp.TextEdit(rng, name)
+        items.setdefault(name, lsp.CompletionItem(name, kind=kind, detail=detail, text_edit=edit))
     return lsp.CompletionList(is_incomplete=False, items=list(items.values()))
 
 
@@ -718,7 +712,7 @@ def _dockerfile_items(
     """The ``dockerfile`` value being typed: the files named like Dockerfiles and the
     folders in the folder it names so far, inside the build's context (the build file's
     folder when the build names none)."""
-    builds = [b for b in doc.builds + doc.recent if b.name == owner]
+    builds = _builds_named(doc, owner)
     root = next((b.context for b in builds if b.context), None) or str(Path(doc.path).parent)
     folder, _, partial = typed.rpartition("/")
     rng = lines_range(doc.lines(), line, col - len(partial), line, col, caps.encoding)
