@@ -374,14 +374,18 @@ def other_files_problems(
 
 def ignore_file_problems(path: Path, config: LintConfig) -> tuple[list[Problem], str | None]:
     """A ``.dockerignore``'s patterns BuildKit would reject: (problems, read error)."""
-    from dockerls.analysis.dockerignore import IGNORE_PATTERN_CODE, parse_dockerignore
+    from dockerls.analysis.dockerignore import (
+        IGNORE_PATTERN_CODE,
+        parse_dockerignore,
+        problem_level,
+    )
 
     display = str(path)
     try:
         text = read_text(path)
     except OSError as exc:
         return [], f"cannot read {display}: {exc.strerror or exc}"
-    level = config.level(IGNORE_PATTERN_CODE, Severity.ERROR)
+    level = problem_level(config)
     if level is None:
         return [], None
     return [

@@ -45,7 +45,6 @@ from pygls.protocol.language_server import lsp_method
 from dockerls import __version__, lazy, probe
 from dockerls.analysis.builds import is_build_file
 from dockerls.analysis.rules import known_code, registry
-from dockerls.analysis.rules.base import Severity
 from dockerls.features import capabilities
 from dockerls.features.raw import RawJSON
 from dockerls.lazy import lazy_module
@@ -650,9 +649,7 @@ class DockerLanguageServer(LanguageServer):
         unsaved text also re-checks the open Dockerfiles that use it."""
         source = self.workspace.get_text_document(uri).source
         _patterns, problems = dockerignore.parse_dockerignore(source)
-        level = self.config_for(uri_to_path(uri)).level(
-            dockerignore.IGNORE_PATTERN_CODE, Severity.ERROR
-        )
+        level = dockerignore.problem_level(self.config_for(uri_to_path(uri)))
         body = f_diagnostics.ignore_file_json(source, problems, self.caps.encoding, level)
         self.publish_raw(uri, version, body)
 

@@ -189,7 +189,7 @@ def names_read(model: Model, build: Build) -> frozenset[str] | None:
         values = _source_values(stage)
         if not image or "$" in image or any("$" in v for v in values):
             return None
-        out.update(values, (image,) if image else ())
+        out.update(values, (image,))
     return frozenset(map(context_key, out))
 
 

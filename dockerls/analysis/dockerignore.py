@@ -25,10 +25,21 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from dockerls.analysis.rules.base import Severity
+
+if TYPE_CHECKING:
+    from dockerls.analysis.engine import LintConfig
 
 # the code of an ignore file's problem (a pattern BuildKit would reject)
 IGNORE_PATTERN_CODE = "InvalidIgnorePattern"
+
+
+def problem_level(config: LintConfig) -> Severity | None:
+    """The level ``config`` shows an ignore file's problems at (None: not at all); BuildKit
+    rejects such a pattern, so an error unless the configuration says otherwise."""
+    return config.level(IGNORE_PATTERN_CODE, Severity.ERROR)
 
 
 class IgnoreProblem(NamedTuple):
@@ -373,4 +384,5 @@ __all__ = [
     "has_glob",
     "normalize_source",
     "parse_dockerignore",
+    "problem_level",
 ]
