@@ -47,6 +47,7 @@ from dockerls.analysis.builds import is_build_file
 from dockerls.analysis.rules import known_code, registry
 from dockerls.features import capabilities
 from dockerls.features.raw import RawJSON
+from dockerls.handlers import dockerfile_only
 from dockerls.lazy import lazy_module
 from dockerls.uris import uri_to_path
 
@@ -1061,12 +1062,10 @@ async def hover(server: DockerLanguageServer, params: lsp.HoverParams) -> lsp.Ho
         retrigger_characters=capabilities.SIGNATURE_RETRIGGER_CHARACTERS,
     ),
 )
+@dockerfile_only
 def signature_help(
-    server: DockerLanguageServer, params: lsp.SignatureHelpParams
+    server: DockerLanguageServer, params: lsp.SignatureHelpParams, snap: Snapshot
 ) -> lsp.SignatureHelp | None:
-    snap = server.snapshot(params.text_document.uri)
-    if snap is None:
-        return None
     return f_sig.signature_help(snap.parse, snap.model, params.position, server.caps)
 
 
@@ -1122,12 +1121,10 @@ def _built_dockerfile(snap: Snapshot) -> tuple[f_buildfiles.Dockerfile, Path]:
 
 
 @SERVER.feature(lsp.TEXT_DOCUMENT_DOCUMENT_HIGHLIGHT)
+@dockerfile_only
 def document_highlight(
-    server: DockerLanguageServer, params: lsp.DocumentHighlightParams
+    server: DockerLanguageServer, params: lsp.DocumentHighlightParams, snap: Snapshot
 ) -> list[lsp.DocumentHighlight] | None:
-    snap = server.snapshot(params.text_document.uri)
-    if snap is None:
-        return None
     return f_highlight.highlight(snap.parse, snap.model, params.position, server.caps)
 
 
@@ -1188,12 +1185,10 @@ def rename(server: DockerLanguageServer, params: lsp.RenameParams) -> lsp.Worksp
 
 
 @SERVER.feature(lsp.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
+@dockerfile_only
 def document_symbol(
-    server: DockerLanguageServer, params: lsp.DocumentSymbolParams
+    server: DockerLanguageServer, params: lsp.DocumentSymbolParams, snap: Snapshot
 ) -> RawJSON | list[lsp.SymbolInformation] | None:
-    snap = server.snapshot(params.text_document.uri)
-    if snap is None:
-        return None
     if server.caps.hierarchical_symbols:  # the big answer, assembled from cached JSON
         return f_symbols.document_symbols_json(snap.parse, snap.model, server.caps)
     flat = f_symbols.document_symbols(snap.parse, snap.model, server.caps, snap.uri)
@@ -1210,22 +1205,18 @@ def workspace_symbol(
 
 
 @SERVER.feature(lsp.TEXT_DOCUMENT_FOLDING_RANGE)
+@dockerfile_only
 def folding_range(
-    server: DockerLanguageServer, params: lsp.FoldingRangeParams
+    server: DockerLanguageServer, params: lsp.FoldingRangeParams, snap: Snapshot
 ) -> list[lsp.FoldingRange] | None:
-    snap = server.snapshot(params.text_document.uri)
-    if snap is None:
-        return None
     return f_folding.folding_ranges(snap.parse, snap.model, server.caps)
 
 
 @SERVER.feature(lsp.TEXT_DOCUMENT_SELECTION_RANGE)
+@dockerfile_only
 def selection_range(
-    server: DockerLanguageServer, params: lsp.SelectionRangeParams
+    server: DockerLanguageServer, params: lsp.SelectionRangeParams, snap: Snapshot
 ) -> list[lsp.SelectionRange] | None:
-    snap = server.snapshot(params.text_document.uri)
-    if snap is None:
-        return None
     positions = list(params.positions)
     return f_selection.selection_ranges(snap.parse, snap.model, positions, server.caps)
 
@@ -1246,12 +1237,10 @@ def document_link(
 
 # -- semantic tokens, inlay hints --------------------------------------------------
 @SERVER.feature(lsp.TEXT_DOCUMENT_SEMANTIC_TOKENS_FULL, capabilities.LEGEND)
+@dockerfile_only
 def semantic_tokens_full(
-    server: DockerLanguageServer, params: lsp.SemanticTokensParams
+    server: DockerLanguageServer, params: lsp.SemanticTokensParams, snap: Snapshot
 ) -> RawJSON | None:
-    snap = server.snapshot(params.text_document.uri)
-    if snap is None:
-        return None
     if not server.settings.semantic_tokens.enabled:
         return None
     rid = server.new_tokens_id()
@@ -1262,12 +1251,10 @@ def semantic_tokens_full(
 
 
 @SERVER.feature(lsp.TEXT_DOCUMENT_SEMANTIC_TOKENS_FULL_DELTA, capabilities.LEGEND)
+@dockerfile_only
 def semantic_tokens_delta(
-    server: DockerLanguageServer, params: lsp.SemanticTokensDeltaParams
+    server: DockerLanguageServer, params: lsp.SemanticTokensDeltaParams, snap: Snapshot
 ) -> RawJSON | lsp.SemanticTokensDelta | None:
-    snap = server.snapshot(params.text_document.uri)
-    if snap is None:
-        return None
     if not server.settings.semantic_tokens.enabled:
         return None
     prev = server.tokens.get(snap.uri)
@@ -1282,24 +1269,20 @@ def semantic_tokens_delta(
 
 
 @SERVER.feature(lsp.TEXT_DOCUMENT_SEMANTIC_TOKENS_RANGE, capabilities.LEGEND)
+@dockerfile_only
 def semantic_tokens_range(
-    server: DockerLanguageServer, params: lsp.SemanticTokensRangeParams
+    server: DockerLanguageServer, params: lsp.SemanticTokensRangeParams, snap: Snapshot
 ) -> lsp.SemanticTokens | None:
-    snap = server.snapshot(params.text_document.uri)
-    if snap is None:
-        return None
     if not server.settings.semantic_tokens.enabled:
         return None
     return f_tokens.semantic_tokens(snap.parse, snap.model, server.caps, params.range)
 
 
 @SERVER.feature(lsp.TEXT_DOCUMENT_INLAY_HINT)
+@dockerfile_only
 def inlay_hint(
-    server: DockerLanguageServer, params: lsp.InlayHintParams
+    server: DockerLanguageServer, params: lsp.InlayHintParams, snap: Snapshot
 ) -> list[lsp.InlayHint] | None:
-    snap = server.snapshot(params.text_document.uri)
-    if snap is None:
-        return None
     hs = server.settings.inlay_hints
     if not (hs.enabled and hs.variable_values):
         return None
@@ -1310,12 +1293,10 @@ def inlay_hint(
 # Formatting is linear, but a huge instruction still takes a while: it runs in
 # a worker thread over the immutable snapshot, so the event loop keeps serving.
 @SERVER.feature(lsp.TEXT_DOCUMENT_FORMATTING)
+@dockerfile_only
 async def formatting(
-    server: DockerLanguageServer, params: lsp.DocumentFormattingParams
+    server: DockerLanguageServer, params: lsp.DocumentFormattingParams, snap: Snapshot
 ) -> RawJSON | None:
-    snap = server.snapshot(params.text_document.uri)
-    if snap is None:
-        return None
     fs = server.settings.format
     if not fs.enabled:
         return None
@@ -1325,12 +1306,10 @@ async def formatting(
 
 
 @SERVER.feature(lsp.TEXT_DOCUMENT_RANGE_FORMATTING)
+@dockerfile_only
 async def range_formatting(
-    server: DockerLanguageServer, params: lsp.DocumentRangeFormattingParams
+    server: DockerLanguageServer, params: lsp.DocumentRangeFormattingParams, snap: Snapshot
 ) -> RawJSON | None:
-    snap = server.snapshot(params.text_document.uri)
-    if snap is None:
-        return None
     fs = server.settings.format
     if not fs.enabled:
         return None
@@ -1349,12 +1328,10 @@ async def range_formatting(
     lsp.TEXT_DOCUMENT_ON_TYPE_FORMATTING,
     lsp.DocumentOnTypeFormattingOptions(first_trigger_character=capabilities.ON_TYPE_TRIGGER),
 )
+@dockerfile_only
 async def on_type_formatting(
-    server: DockerLanguageServer, params: lsp.DocumentOnTypeFormattingParams
+    server: DockerLanguageServer, params: lsp.DocumentOnTypeFormattingParams, snap: Snapshot
 ) -> list[lsp.TextEdit] | None:
-    snap = server.snapshot(params.text_document.uri)
-    if snap is None:
-        return None
     fs = server.settings.format
     if not fs.enabled:
         return None
